@@ -1,0 +1,1 @@
+"""Warkat: the e-office of Indonesian regional governments."""

@@ -1,0 +1,122 @@
+"""User accounts (one per person), roles and API tokens."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from warkat.tenancy.models import Tenant, TenantOwned
+
+
+class User(AbstractUser):
+    """A sign-in identity. Tenant users belong to exactly one tenant and one person.
+
+    Not tenant-scoped through the ORM: sign-in must find the user before a tenant is
+    known. Every list of users goes through ``accounts.selectors`` which filters by
+    tenant explicitly.
+    """
+
+    tenant = models.ForeignKey(
+        Tenant, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    person = models.OneToOneField(
+        "org.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="user",
+    )
+    # Lockout after repeated failed sign-ins.
+    failed_logins = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    must_change_password = models.BooleanField(default=False)
+    language = models.CharField(max_length=8, default="id")
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=True)
+                | models.Q(tenant__isnull=False),
+                name="user_person_needs_tenant",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.username
+
+    def role_set(self) -> frozenset[str]:
+        cached = getattr(self, "_role_cache", None)
+        if cached is None:
+            cached = frozenset(
+                UserRole.objects.with_scopes_disabled()
+                .filter(user=self)
+                .values_list("role", flat=True)
+            )
+            self._role_cache = cached
+        return cached
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.role_set() & set(roles))
+
+
+class Role(models.TextChoices):
+    TENANT_ADMIN = "tenant_admin", _("Tenant administrator")
+    UNIT_ADMIN = "unit_admin", _("Unit administrator")
+    TU = "tu", _("Records clerk (TU/agendaris)")
+    PIMPINAN = "pimpinan", _("Leader (pimpinan)")
+    STAF = "staf", _("Staff")
+
+
+class UserRole(TenantOwned):
+    """A role held by a user; unit-bound roles (unit admin, TU) name their unit."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(
+        "org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "unit"],
+                condition=models.Q(unit__isnull=False),
+                name="userrole_unit_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=models.Q(unit__isnull=True),
+                name="userrole_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values),
+                name="userrole_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role}"
+
+
+class ApiToken(TenantOwned):
+    """A bearer token for the HTTP API. Only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    name = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

@@ -1,0 +1,15 @@
+"""Every app's router, mounted under /api/v1."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+
+def register_routers(api: NinjaAPI) -> None:
+    from warkat.accounts.api import router as accounts_router
+    from warkat.org.api import router as org_router
+    from warkat.tenancy.api import router as tenancy_router
+
+    api.add_router("/auth", accounts_router)
+    api.add_router("/", tenancy_router)
+    api.add_router("/", org_router)

@@ -1,0 +1,93 @@
+"""Writing to the audit log. Called by every service inside its own transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from warkat.audit.context import client_ip
+from warkat.audit.models import AuditChainHead, AuditEvent
+from warkat.tenancy.models import Tenant
+
+GENESIS = "0" * 64
+
+
+def canonical_payload(event: AuditEvent) -> str:
+    """The fields the hash covers, as canonical JSON."""
+    return json.dumps(
+        {
+            "tenant": event.tenant_id,
+            "seq": event.seq,
+            "occurred_at": event.occurred_at.isoformat(),
+            "actor": event.actor_id,
+            "actor_name": event.actor_name,
+            "capacity": event.capacity,
+            "action": event.action,
+            "object_type": event.object_type,
+            "object_id": event.object_id,
+            "object_repr": event.object_repr,
+            "data": event.data,
+            "client_ip": event.client_ip,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        default=str,
+    )
+
+
+def event_hash(*, prev_hash: str, event: AuditEvent) -> str:
+    return hashlib.sha256((prev_hash + canonical_payload(event)).encode()).hexdigest()
+
+
+@transaction.atomic
+def audit_record(
+    *,
+    tenant: Tenant,
+    actor: Any | None,
+    action: str,
+    obj: models.Model | None = None,
+    capacity: str = "",
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to ``tenant``'s chain (locks the chain head)."""
+    head = (
+        AuditChainHead.objects.with_scopes_disabled()
+        .select_for_update()
+        .filter(tenant=tenant)
+        .first()
+    )
+    if head is None:
+        head = AuditChainHead(tenant=tenant, seq=0, last_hash=GENESIS)
+        head.save()
+        head = (
+            AuditChainHead.objects.with_scopes_disabled()
+            .select_for_update()
+            .get(pk=head.pk)
+        )
+    user = actor if actor is not None and getattr(actor, "pk", None) else None
+    event = AuditEvent(
+        tenant=tenant,
+        seq=head.seq + 1,
+        occurred_at=timezone.now(),
+        actor=user,
+        actor_name=user.get_username() if user else "",
+        capacity=capacity,
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:300] if obj is not None else "",
+        data=json.loads(json.dumps(data or {}, default=str)),
+        client_ip=client_ip(),
+        prev_hash=head.last_hash,
+    )
+    event.hash = event_hash(prev_hash=head.last_hash, event=event)
+    event.save()
+    head.seq = event.seq
+    head.last_hash = event.hash
+    head.save(update_fields=["seq", "last_hash"])
+    return event

@@ -1,0 +1,309 @@
+"""The one settings module. Every knob is an environment variable with a safe default.
+
+The embedded default (no variables set) is a local SQLite database under ``var/`` with
+debug off; ``WARKAT_DEBUG=1`` is for development. Production sets ``DATABASE_URL``,
+``WARKAT_SECRET_KEY``, ``WARKAT_ALLOWED_HOSTS`` and, for several app hosts, S3 storage.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import dj_database_url
+from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, *, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = BASE_DIR.parent
+VAR_DIR = Path(env_str("WARKAT_VAR_DIR", str(PROJECT_DIR / "var")))
+# Reference data (region codes, archive classification) shipped beside the project.
+REFERENCE_DATA_DIR = Path(
+    env_str("WARKAT_REFERENCE_DATA_DIR", str(PROJECT_DIR / "data"))
+)
+
+TESTING = "pytest" in sys.modules or env_bool("WARKAT_TESTING")
+DEBUG = env_bool("WARKAT_DEBUG")
+# Production refuses the demo password and insecure defaults (see accounts.checks).
+PRODUCTION = env_bool("WARKAT_PRODUCTION")
+
+_DEV_SECRET = "warkat-insecure-development-key-do-not-use-in-production"
+SECRET_KEY = env_str("WARKAT_SECRET_KEY", _DEV_SECRET)
+ALLOWED_HOSTS = env_list("WARKAT_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("WARKAT_CSRF_TRUSTED_ORIGINS")
+# Public base address used in QR codes, e-mails and verification links.
+PUBLIC_BASE_URL = env_str("WARKAT_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "django_tasks_db",
+    "warkat.core",
+    "warkat.tenancy",
+    "warkat.org",
+    "warkat.accounts",
+    "warkat.audit",
+    "warkat.api",
+    "warkat.letters",
+    "warkat.dispositions",
+    "warkat.signing",
+    "warkat.notify",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "warkat.tenancy.middleware.TenantScopeMiddleware",
+]
+
+ROOT_URLCONF = "warkat.config.urls"
+WSGI_APPLICATION = "warkat.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "warkat.core.context_processors.warkat",
+            ],
+        },
+    },
+]
+
+# --- database ---------------------------------------------------------------
+_default_sqlite = f"sqlite:///{VAR_DIR / 'warkat.sqlite3'}"
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", _default_sqlite), conn_max_age=0
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["TEST"] = {"NAME": env_str("WARKAT_TEST_SQLITE", "")}
+else:
+    DATABASES["default"]["TEST"] = {
+        "NAME": env_str("WARKAT_TEST_DB_NAME") or None,
+    }
+IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- accounts ---------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "warkat.accounts.backends.NipOrUsernameBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if TESTING:
+    # Argon2 on purpose is slow; tests create many users.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "account_login"
+# Failed sign-ins before an account is locked, and for how long.
+WARKAT_LOCKOUT_FAILURES = env_int("WARKAT_LOCKOUT_FAILURES", 5)
+WARKAT_LOCKOUT_MINUTES = env_int("WARKAT_LOCKOUT_MINUTES", 15)
+WARKAT_DEMO_PASSWORD = "Warkat-Demo-2026"
+
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
+ACCOUNT_ADAPTER = "warkat.accounts.adapter.AccountAdapter"
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_ON_GET = False
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Warkat"
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = env_int("WARKAT_SESSION_SECONDS", 8 * 3600)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+_secure = env_bool("WARKAT_SECURE_COOKIES", default=PRODUCTION)
+SESSION_COOKIE_SECURE = _secure
+CSRF_COOKIE_SECURE = _secure
+SECURE_SSL_REDIRECT = env_bool("WARKAT_SSL_REDIRECT", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "frame-src": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+}
+
+# --- i18n / time ------------------------------------------------------------
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- files ------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = Path(env_str("WARKAT_MEDIA_ROOT", str(VAR_DIR / "media")))
+_S3_BUCKET = env_str("WARKAT_S3_BUCKET")
+STORAGES = {
+    "default": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": _S3_BUCKET,
+                "endpoint_url": env_str("WARKAT_S3_ENDPOINT_URL") or None,
+                "region_name": env_str("WARKAT_S3_REGION") or None,
+                "default_acl": None,
+                "querystring_auth": True,
+                "file_overwrite": False,
+            },
+        }
+        if _S3_BUCKET
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(MEDIA_ROOT)},
+        }
+    ),
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or TESTING
+            else "whitenoise.storage.CompressedStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = True
+WARKAT_UPLOAD_MAX_BYTES = env_int("WARKAT_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+WARKAT_IMPORT_MAX_BYTES = env_int("WARKAT_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = WARKAT_UPLOAD_MAX_BYTES + 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# --- background work --------------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": env_str(
+            "WARKAT_TASKS_BACKEND",
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend",
+        ),
+        "QUEUES": ["default", "notify", "signing", "render", "ocr"],
+    }
+}
+
+# --- cache ------------------------------------------------------------------
+_REDIS_URL = env_str("WARKAT_REDIS_URL")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _REDIS_URL,
+        }
+        if _REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "warkat_cache",
+        }
+    )
+}
+
+# --- e-mail -----------------------------------------------------------------
+_EMAIL_BACKEND = env_str(
+    "WARKAT_EMAIL_BACKEND",
+    "django.core.mail.backends.locmem.EmailBackend"
+    if TESTING
+    else "django.core.mail.backends.console.EmailBackend",
+)
+_EMAIL_OPTIONS: dict[str, object] = {}
+if _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+    _EMAIL_OPTIONS = {
+        "host": env_str("WARKAT_EMAIL_HOST", "localhost"),
+        "port": env_int("WARKAT_EMAIL_PORT", 25),
+        "username": env_str("WARKAT_EMAIL_USER"),
+        "password": env_str("WARKAT_EMAIL_PASSWORD"),
+        "use_tls": env_bool("WARKAT_EMAIL_TLS"),
+    }
+MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": _EMAIL_OPTIONS}}
+DEFAULT_FROM_EMAIL = env_str("WARKAT_EMAIL_FROM", "Warkat <noreply@warkat.invalid>")
+
+# --- API --------------------------------------------------------------------
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 200
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("WARKAT_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,13 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from warkat.api.urls import api
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
+    path("akun/", include("warkat.accounts.urls")),
+    path("organisasi/", include("warkat.org.urls")),
+    path("audit/", include("warkat.audit.urls")),
+    path("", include("warkat.core.urls")),
+]

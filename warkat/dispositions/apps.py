@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DispositionsConfig(AppConfig):
+    name = "warkat.dispositions"
+    label = "dispositions"
