@@ -1,0 +1,36 @@
+"""Helpers for the server-rendered views: tenant-only views and domain errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from warkat.core.errors import DomainError
+
+
+def tenant_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A view for signed-in tenant users. A ``DomainError`` it raises becomes a
+    page with the message in the user's language and the error's 4xx status."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if getattr(request, "tenant", None) is None:
+            return render(request, "core/no_tenant.html", status=403)
+        try:
+            return view(request, *args, **kwargs)
+        except DomainError as exc:
+            return render(
+                request,
+                "core/error.html",
+                {"error": exc, "message": exc.text()},
+                status=exc.status_code,
+            )
+
+    return wrapper
