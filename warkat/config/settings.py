@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "warkat.dispositions",
     "warkat.signing",
     "warkat.notify",
+    "warkat.archive",
 ]
 
 MIDDLEWARE = [

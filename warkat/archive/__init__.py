@@ -1,0 +1,1 @@
+"""Archives: classification codes (kode klasifikasi arsip) with their retention (JRA)."""
