@@ -1,0 +1,1 @@
+"""Dispositions (disposisi): the tree of instructions down the hierarchy, follow-up."""

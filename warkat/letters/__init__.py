@@ -1,0 +1,1 @@
+"""Letters (naskah dinas): incoming registration, agenda, attachments, delivery."""

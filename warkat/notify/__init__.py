@@ -1,0 +1,1 @@
+"""Notifications: in the app, by e-mail and by web push."""
