@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "warkat.accounts"
     label = "accounts"
+
+    def ready(self) -> None:
+        from warkat.accounts import checks, signals  # noqa: F401  (registration)

@@ -1,14 +1,18 @@
-"""Sign-in with NIP or username."""
+"""Sign-in with NIP or username, with the lockout of ``accounts.services``."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
+from warkat.accounts import errors
 from warkat.accounts.models import User
-from warkat.tenancy.scope import all_tenants
+
+#: Where the backend leaves the reason of a refused sign-in for the login form.
+AUTH_ERROR_ATTR = "warkat_auth_error"
 
 
 class NipOrUsernameBackend(ModelBackend):
@@ -19,18 +23,18 @@ class NipOrUsernameBackend(ModelBackend):
         password: str | None = None,
         **kwargs: Any,
     ) -> User | None:
+        from warkat.accounts.services import login_verify
+
         if not username or not password:
             return None
-        login = username.strip()
-        if login.isdigit() and len(login) == 18:
-            # NIP: people are tenant-owned, and sign-in happens before a tenant is known.
-            with all_tenants():
-                user = User.objects.filter(person__nip=login).first()
-        else:
-            user = User.objects.filter(username__iexact=login).first()
-        if user is None:
-            User().set_password(password)  # same work as a real check (timing)
-            return None
-        if user.check_password(password) and self.user_can_authenticate(user):
-            return user
-        return None
+        try:
+            return login_verify(login=username, password=password)
+        except errors.AccountLocked as exc:
+            if request is not None:
+                setattr(request, AUTH_ERROR_ATTR, exc)
+            # Stops Django from trying the next backend: a locked account stays shut.
+            raise PermissionDenied(str(exc)) from exc
+        except errors.AuthenticationFailed as exc:
+            if request is not None:
+                setattr(request, AUTH_ERROR_ATTR, exc)
+            raise PermissionDenied(str(exc)) from exc

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +35,9 @@ class User(AbstractUser):
     locked_until = models.DateTimeField(null=True, blank=True)
     must_change_password = models.BooleanField(default=False)
     language = models.CharField(max_length=8, default="id")
+    # Set whenever the password is set: the production check then verifies these few
+    # users instead of running Argon2 over every account.
+    password_is_demo = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -46,6 +52,16 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.username
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self.password_is_demo = raw_password == settings.WARKAT_DEMO_PASSWORD
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        fields = kwargs.get("update_fields")
+        if fields is not None and "password" in fields:
+            kwargs["update_fields"] = {*fields, "password_is_demo"}
+        super().save(*args, **kwargs)
 
     def role_set(self) -> frozenset[str]:
         cached = getattr(self, "_role_cache", None)

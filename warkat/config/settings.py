@@ -83,18 +83,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "warkat.accounts.middleware.ClientIpMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "warkat.accounts.middleware.ApiTokenMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "warkat.tenancy.middleware.TenantScopeMiddleware",
+    "warkat.accounts.middleware.AccountGateMiddleware",
 ]
 
 ROOT_URLCONF = "warkat.config.urls"
@@ -103,7 +106,8 @@ WSGI_APPLICATION = "warkat.config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # accounts/templates overrides allauth's templates (allauth is listed first).
+        "DIRS": [BASE_DIR / "templates", BASE_DIR / "accounts" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -176,6 +180,14 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_GET = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Warkat"
+MFA_ADAPTER = "warkat.accounts.adapter.MfaAdapter"
+# Signers (pimpinan, heads of unit) set up TOTP before using the app. Off under tests
+# so other features' tests can sign in signers; the accounts tests turn it on.
+WARKAT_MFA_REQUIRED_FOR_SIGNERS = env_bool(
+    "WARKAT_MFA_REQUIRED_FOR_SIGNERS", default=not TESTING
+)
+# Reverse proxies whose X-Forwarded-For is believed for the audit log's client address.
+WARKAT_TRUSTED_PROXIES = env_list("WARKAT_TRUSTED_PROXIES")
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("WARKAT_SESSION_SECONDS", 8 * 3600)

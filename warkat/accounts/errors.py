@@ -1,0 +1,187 @@
+"""Errors of sign-in, user administration and API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from warkat.core.errors import (
+    Conflict,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
+
+
+class AuthenticationFailed(DomainError):
+    status_code = 401
+
+
+class AccountLocked(PermissionDenied):
+    """Signing in is refused until ``until``, whatever the password."""
+
+    def __init__(self, until: dt.datetime) -> None:
+        self.until = until
+        super().__init__(
+            "auth.locked",
+            _(
+                "This account is locked after too many failed sign-ins. "
+                "Try again after %(until)s or ask your administrator to unlock it."
+            ),
+            params={
+                "until": formats.date_format(
+                    timezone.localtime(until), "DATETIME_FORMAT"
+                )
+            },
+        )
+
+
+def invalid_credentials() -> AuthenticationFailed:
+    return AuthenticationFailed(
+        "auth.invalid_credentials", _("The username/NIP or password is not correct.")
+    )
+
+
+def otp_required() -> AuthenticationFailed:
+    return AuthenticationFailed(
+        "auth.otp_required",
+        _("This account uses two-factor authentication: give the authenticator code."),
+        field="otp",
+    )
+
+
+def otp_invalid() -> AuthenticationFailed:
+    return AuthenticationFailed(
+        "auth.otp_invalid", _("The authenticator code is not correct."), field="otp"
+    )
+
+
+def token_invalid() -> AuthenticationFailed:
+    return AuthenticationFailed(
+        "auth.token_invalid", _("The API token is not valid, expired or revoked.")
+    )
+
+
+def username_invalid() -> ValidationError:
+    return ValidationError(
+        "user.username_invalid",
+        _(
+            "A username has 3 to 60 characters: lower-case letters, digits, dots, "
+            "hyphens and underscores, starting with a letter or digit."
+        ),
+        field="username",
+    )
+
+
+def username_digits_not_nip() -> ValidationError:
+    return ValidationError(
+        "user.username_digits",
+        _("A username made only of digits must be the person's own NIP."),
+        field="username",
+    )
+
+
+def username_taken(username: str) -> Conflict:
+    return Conflict(
+        "user.username_taken",
+        _("The username %(username)s is already taken."),
+        field="username",
+        params={"username": username},
+    )
+
+
+def person_has_user(person: str) -> Conflict:
+    return Conflict(
+        "user.person_has_user",
+        _("%(person)s already has a user ID."),
+        field="person",
+        params={"person": person},
+    )
+
+
+def person_other_tenant() -> ValidationError:
+    return ValidationError(
+        "user.person_other_tenant",
+        _("The person does not belong to this regional government."),
+        field="person",
+    )
+
+
+def password_invalid(messages: list[str]) -> ValidationError:
+    return ValidationError(
+        "user.password_invalid",
+        _("The password is not acceptable: %(reasons)s"),
+        field="password",
+        params={"reasons": " ".join(messages)},
+    )
+
+
+def password_is_demo() -> ValidationError:
+    return ValidationError(
+        "user.password_demo",
+        _("The demo password cannot be used in production."),
+        field="password",
+    )
+
+
+def role_invalid(role: str) -> ValidationError:
+    return ValidationError(
+        "user.role_invalid",
+        _("Unknown role %(role)s."),
+        field="roles",
+        params={"role": role},
+    )
+
+
+def role_needs_unit(role: str) -> ValidationError:
+    return ValidationError(
+        "user.role_needs_unit",
+        _("The role %(role)s needs a unit."),
+        field="roles",
+        params={"role": role},
+    )
+
+
+def role_takes_no_unit(role: str) -> ValidationError:
+    return ValidationError(
+        "user.role_takes_no_unit",
+        _("The role %(role)s is not bound to a unit."),
+        field="roles",
+        params={"role": role},
+    )
+
+
+def unit_not_found() -> ValidationError:
+    return ValidationError(
+        "user.unit_not_found", _("The unit does not exist."), field="roles"
+    )
+
+
+def role_not_grantable(role: str) -> PermissionDenied:
+    return PermissionDenied(
+        "user.role_not_grantable",
+        _("You may not grant the role %(role)s."),
+        field="roles",
+        params={"role": role},
+    )
+
+
+def user_not_found() -> NotFound:
+    return NotFound("user.not_found", _("User not found."))
+
+
+def not_own_account() -> PermissionDenied:
+    return PermissionDenied(
+        "user.self_action", _("You cannot do this to your own account.")
+    )
+
+
+def token_ttl_invalid() -> ValidationError:
+    return ValidationError(
+        "token.ttl_invalid",
+        _("A token lives between 1 and 365 days."),
+        field="ttl_days",
+    )

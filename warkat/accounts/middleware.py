@@ -1,0 +1,124 @@
+"""Request middleware of accounts: client address for the audit log, bearer tokens
+for the API, and the gate that sends users to change their password or set up TOTP."""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+
+from warkat.accounts import selectors
+from warkat.accounts.models import ApiToken
+from warkat.audit.context import client_ip_context
+
+GetResponse = Callable[[HttpRequest], HttpResponse]
+#: Session key: the user (pk) whose two-factor requirement was checked this session.
+MFA_CHECKED_KEY = "warkat.mfa_checked"
+# Writing last_used_at on every call would turn each API read into a write.
+_LAST_USED_GRANULARITY = dt.timedelta(minutes=5)
+
+
+def _valid_ip(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+def request_client_ip(request: HttpRequest) -> str | None:
+    """REMOTE_ADDR, or — when it is a trusted proxy — the nearest address in
+    X-Forwarded-For that is not one of the trusted proxies."""
+    remote = _valid_ip(request.META.get("REMOTE_ADDR", ""))
+    trusted = set(getattr(settings, "WARKAT_TRUSTED_PROXIES", []))
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if remote is None or remote not in trusted or not forwarded:
+        return remote
+    for hop in reversed(forwarded.split(",")):
+        ip = _valid_ip(hop)
+        if ip is None:
+            return remote
+        if ip not in trusted:
+            return ip
+    return remote
+
+
+class ClientIpMiddleware:
+    """Sets the audit log's client address for everything the request does."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with client_ip_context(request_client_ip(request)):
+            return self.get_response(request)
+
+
+class ApiTokenMiddleware:
+    """For ``/api/`` requests with ``Authorization: Bearer <token>``: the token's user
+    becomes ``request.user`` and the token ``request.api_token``. A bearer header
+    with a bad token leaves the request anonymous (never falls back to a session)."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.api_token = None  # type: ignore[attr-defined]
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        if request.path.startswith("/api/") and header[:7].lower() == "bearer ":
+            token = selectors.api_token_resolve(raw=header[7:].strip())
+            if token is None:
+                request.user = AnonymousUser()
+            else:
+                request.user = token.user
+                request.api_token = token  # type: ignore[attr-defined]
+                self._touch(token)
+        return self.get_response(request)
+
+    @staticmethod
+    def _touch(token: ApiToken) -> None:
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at > _LAST_USED_GRANULARITY:
+            ApiToken.objects.with_scopes_disabled().filter(pk=token.pk).update(
+                last_used_at=now
+            )
+            token.last_used_at = now
+
+
+class AccountGateMiddleware:
+    """Signed-in users with a temporary password change it first; signers without
+    TOTP set it up first (``WARKAT_MFA_REQUIRED_FOR_SIGNERS``)."""
+
+    #: Paths usable before passing the gate: sign-in/out, password and MFA pages,
+    #: static files, language switch, health check. The API answers for itself.
+    OPEN_PREFIXES = ("/akun/", "/static/", "/i18n/", "/healthz", "/api/")
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is None
+            or not user.is_authenticated
+            or getattr(request, "api_token", None) is not None
+            or request.path.startswith(self.OPEN_PREFIXES)
+        ):
+            return self.get_response(request)
+        if user.must_change_password:
+            return redirect(f"{reverse('account_change_password')}?next={request.path}")
+        session = request.session
+        if (
+            settings.WARKAT_MFA_REQUIRED_FOR_SIGNERS
+            and session.get(MFA_CHECKED_KEY) != user.pk
+        ):
+            if selectors.user_requires_mfa(user=user):
+                return redirect("mfa_activate_totp")
+            session[MFA_CHECKED_KEY] = user.pk
+        return self.get_response(request)

@@ -1,0 +1,219 @@
+"""Reads of users, roles and tokens: sign-in lookup, admin lists, the MFA rule."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from allauth.mfa.models import Authenticator
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from warkat.accounts import errors
+from warkat.accounts.models import ApiToken, Role, User, UserRole
+from warkat.org.models import Assignment, Unit
+from warkat.tenancy.scope import all_tenants, tenant_scope
+
+NIP_LENGTH = 18
+
+
+def is_nip(login: str) -> bool:
+    return login.isdigit() and len(login) == NIP_LENGTH
+
+
+def login_candidates(*, login: str) -> list[User]:
+    """The users a sign-in name may mean: one by username, or by NIP.
+
+    A NIP is unique within a tenant only; a person moved between two Pemda may have
+    a user in each, and the password decides which one signs in.
+    """
+    login = (login or "").strip()
+    if not login:
+        return []
+    if is_nip(login):
+        # People are tenant-owned and sign-in happens before a tenant is known.
+        with all_tenants():
+            by_nip = list(
+                User.objects.filter(person__nip=login).select_related("tenant")[:5]
+            )
+        if by_nip:
+            return by_nip
+    return list(User.objects.filter(username__iexact=login).select_related("tenant"))
+
+
+def user_has_totp(*, user: Any) -> bool:
+    return Authenticator.objects.filter(
+        user_id=user.pk, type=Authenticator.Type.TOTP
+    ).exists()
+
+
+def user_is_signer(*, user: Any) -> bool:
+    """Whether ``user`` will sign letters: role pimpinan, or holding a head position
+    (definitif, Plt or Plh) today."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.has_role(Role.PIMPINAN):
+        return True
+    if user.person_id is None or user.tenant_id is None:
+        return False
+    with tenant_scope(user.tenant):
+        today = timezone.localdate()
+        return (
+            Assignment.objects.filter(
+                person_id=user.person_id,
+                position__is_head=True,
+                start_date__lte=today,
+            )
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+            .exists()
+        )
+
+
+def user_requires_mfa(*, user: Any) -> bool:
+    """Signers must have TOTP before they use the app."""
+    return user_is_signer(user=user) and not user_has_totp(user=user)
+
+
+def api_token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def api_token_resolve(*, raw: str) -> ApiToken | None:
+    """The live token for a raw bearer value: known hash, not expired or revoked,
+    its user active."""
+    if not raw or len(raw) > 200:
+        return None
+    # Tokens are tenant-owned and resolved before the request's tenant is known.
+    with all_tenants():
+        token = (
+            ApiToken.objects.select_related("user", "user__tenant")
+            .filter(key_hash=api_token_hash(raw))
+            .first()
+        )
+    if token is None or token.revoked_at is not None:
+        return None
+    if token.expires_at <= timezone.now() or not token.user.is_active:
+        return None
+    if token.user.tenant_id != token.tenant_id:
+        return None
+    return token
+
+
+# --- administration --------------------------------------------------------------
+
+
+def admin_unit_paths(*, actor: Any) -> list[str] | None:
+    """Unit subtrees ``actor`` administers: None means the whole tenant
+    (tenant admin); an empty list means none."""
+    if actor.has_role(Role.TENANT_ADMIN):
+        return None
+    return list(
+        Unit.objects.filter(
+            pk__in=UserRole.objects.filter(
+                user=actor, role=Role.UNIT_ADMIN, unit__isnull=False
+            ).values("unit_id")
+        ).values_list("path", flat=True)
+    )
+
+
+def _in_subtrees(paths: list[str], prefix: str = "") -> Q:
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{prefix}path__startswith": path})
+    return q
+
+
+def unit_in_admin_scope(*, actor: Any, unit: Unit) -> bool:
+    paths = admin_unit_paths(actor=actor)
+    return paths is None or any(unit.path.startswith(p) for p in paths)
+
+
+def users_visible(*, actor: Any) -> QuerySet[User]:
+    """Users of ``actor``'s tenant that ``actor`` may administer.
+
+    Tenant admins see every user of the tenant; a unit admin sees the users whose
+    person holds a position today in one of the units they administer.
+    """
+    if actor.tenant_id is None or not actor.has_role(
+        Role.TENANT_ADMIN, Role.UNIT_ADMIN
+    ):
+        return User.objects.none()
+    qs = User.objects.filter(tenant_id=actor.tenant_id)
+    paths = admin_unit_paths(actor=actor)
+    if paths is None:
+        return qs
+    today = timezone.localdate()
+    in_units = (
+        Assignment.objects.filter(
+            _in_subtrees(paths, "position__unit__"),
+            person_id=OuterRef("person_id"),
+            start_date__lte=today,
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .values("pk")
+    )
+    return qs.filter(Exists(in_units))
+
+
+def user_list(
+    *,
+    actor: Any,
+    q: str = "",
+    role: str = "",
+    locked: bool | None = None,
+) -> QuerySet[User]:
+    """The admin list of users: search by username, NIP or name; filter by role and
+    lock state. Roles and persons come in a fixed number of queries."""
+    qs = users_visible(actor=actor)
+    q = q.strip()
+    if q:
+        qs = qs.filter(
+            Q(username__icontains=q)
+            | Q(person__nip__startswith=q)
+            | Q(person__full_name__icontains=q)
+        )
+    if role:
+        qs = qs.filter(
+            Exists(UserRole.objects.filter(user_id=OuterRef("pk"), role=role))
+        )
+    now = timezone.now()
+    if locked is True:
+        qs = qs.filter(locked_until__gt=now)
+    elif locked is False:
+        qs = qs.filter(Q(locked_until__isnull=True) | Q(locked_until__lte=now))
+    return (
+        qs.select_related("person")
+        .prefetch_related(
+            Prefetch(
+                "roles",
+                queryset=UserRole.objects.select_related("unit").order_by("role"),
+            )
+        )
+        .order_by("username")
+    )
+
+
+def user_get_for_admin(*, actor: Any, user_id: int) -> User:
+    """A user ``actor`` may administer, or NotFound (also for other tenants)."""
+    user = (
+        users_visible(actor=actor)
+        .select_related("person", "tenant")
+        .filter(pk=user_id)
+        .first()
+    )
+    if user is None:
+        raise errors.user_not_found()
+    return user
+
+
+def user_roles(*, user: User) -> list[UserRole]:
+    return list(
+        UserRole.objects.with_scopes_disabled()
+        .filter(user=user)
+        .select_related("unit")
+        .order_by("role", "unit__code")
+    )
+
+
+def user_is_locked(user: User) -> bool:
+    return bool(user.locked_until and user.locked_until > timezone.now())
