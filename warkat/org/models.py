@@ -162,6 +162,11 @@ class Position(TenantOwned):
                 condition=models.Q(category__in=PositionCategory.values),
                 name="position_category_valid",
             ),
+            models.UniqueConstraint(
+                fields=["unit"],
+                condition=models.Q(is_head=True, is_active=True),
+                name="position_one_head_per_unit",
+            ),
         ]
         indexes = [models.Index(fields=["tenant", "unit"], name="position_tenant_unit")]
 
