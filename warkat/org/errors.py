@@ -132,12 +132,18 @@ def rank_invalid(rank: str, employee_type: str, allowed: list[str]) -> Validatio
     )
 
 
-def code_duplicate(what: Any, code: str) -> Conflict:
+_CODE_TAKEN = {
+    "unit": _("The code %(code)s is already used by another unit."),
+    "position": _("The code %(code)s is already used by another position."),
+}
+
+
+def code_duplicate(what: str, code: str) -> Conflict:
     return Conflict(
         "org.code_duplicate",
-        _("The code %(code)s is already used by another %(what)s."),
+        _CODE_TAKEN[what],
         field="code",
-        params={"code": code, "what": what},
+        params={"code": code},
     )
 
 
@@ -178,12 +184,16 @@ def parent_required() -> ValidationError:
     )
 
 
-def inactive(what: Any, name: str, field: str) -> ValidationError:
+_INACTIVE = {
+    "unit": _("Unit %(name)s is inactive."),
+    "position": _("Position %(name)s is inactive."),
+    "person": _("%(name)s is no longer active."),
+}
+
+
+def inactive(what: str, name: str, field: str) -> ValidationError:
     return ValidationError(
-        "org.inactive",
-        _("%(what)s %(name)s is inactive."),
-        field=field,
-        params={"what": what, "name": name},
+        "org.inactive", _INACTIVE[what], field=field, params={"name": name}
     )
 
 
@@ -302,8 +312,16 @@ def other_tenant(field: str) -> ValidationError:
     )
 
 
-def not_found(what: Any) -> NotFound:
-    return NotFound("org.not_found", _("%(what)s not found."), params={"what": what})
+_NOT_FOUND = {
+    "unit": _("Unit not found."),
+    "position": _("Position not found."),
+    "person": _("Person not found."),
+    "assignment": _("Assignment not found."),
+}
+
+
+def not_found(what: str) -> NotFound:
+    return NotFound("org.not_found", _NOT_FOUND[what])
 
 
 def forbidden_unit(name: str) -> PermissionDenied:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from warkat.org.models import Assignment, Person, Position
+from warkat.org.models import Assignment, Person, Position, Unit
 
 
 def _today() -> dt.date:
@@ -63,4 +65,205 @@ def holds_position(
         Assignment.objects.filter(_active_on(day), person=person, position=position)
         .order_by(_KIND_ORDER, "start_date", "pk")
         .first()
+    )
+
+
+# --- tree -------------------------------------------------------------------------
+
+# Siblings are shown OPD first, then districts, then sub-units, then villages.
+_KIND_RANK = {
+    kind: rank
+    for rank, kind in enumerate(
+        [
+            "pemda", "setda", "setwan", "inspektorat", "dinas", "badan", "asisten",
+            "sekretariat", "bagian", "bidang", "subbagian", "seksi", "uptd",
+            "kecamatan", "kelurahan", "desa", "lainnya",
+        ]
+    )
+}  # fmt: skip
+
+
+@dataclass(slots=True)
+class TreeNode:
+    unit: Unit
+    children: list[TreeNode] = field(default_factory=list)
+    match: bool = False
+
+
+def _build_tree(units: list[Unit], matches: set[int] | None = None) -> list[TreeNode]:
+    nodes = {u.pk: TreeNode(u, match=bool(matches and u.pk in matches)) for u in units}
+    roots: list[TreeNode] = []
+    for node in nodes.values():
+        parent = nodes.get(node.unit.parent_id) if node.unit.parent_id else None
+        (parent.children if parent else roots).append(node)
+
+    def key(n: TreeNode) -> tuple[int, str]:
+        return (_KIND_RANK.get(n.unit.kind, 99), n.unit.name.casefold())
+
+    stack = [roots]
+    while stack:
+        level = stack.pop()
+        level.sort(key=key)
+        stack.extend(n.children for n in level if n.children)
+    return roots
+
+
+def unit_tree(*, include_inactive: bool = False) -> list[TreeNode]:
+    """The whole organisation tree of the current tenant, in one query."""
+    units = Unit.objects.all()
+    if not include_inactive:
+        units = units.filter(is_active=True)
+    return _build_tree(list(units.order_by("path")))
+
+
+def _path_ids(path: str) -> list[int]:
+    return [int(p) for p in path.split("/") if p]
+
+
+def unit_search(*, q: str, limit: int = 50) -> tuple[list[TreeNode], int]:
+    """Units whose name or code contains ``q``, shown inside their ancestors.
+
+    Returns the pruned tree and the number of matches (two queries).
+    """
+    term = q.strip()
+    found = list(
+        Unit.objects.filter(
+            Q(name__icontains=term) | Q(code__icontains=term), is_active=True
+        ).order_by("depth", "name")[:limit]
+    )
+    matches = {u.pk for u in found}
+    ancestor_ids = {i for u in found for i in _path_ids(u.path)} - matches
+    ancestors = list(Unit.objects.filter(pk__in=ancestor_ids)) if ancestor_ids else []
+    return _build_tree(found + ancestors, matches), len(found)
+
+
+def unit_ancestors(*, unit: Unit) -> list[Unit]:
+    """The chain from the root down to ``unit``'s parent (one query)."""
+    ids = _path_ids(unit.path)[:-1]
+    return list(Unit.objects.filter(pk__in=ids).order_by("depth")) if ids else []
+
+
+def unit_children(*, unit: Unit) -> list[Unit]:
+    children = list(Unit.objects.filter(parent=unit, is_active=True))
+    children.sort(key=lambda u: (_KIND_RANK.get(u.kind, 99), u.name.casefold()))
+    return children
+
+
+def unit_subtree(*, unit: Unit) -> QuerySet[Unit]:
+    return Unit.objects.filter(path__startswith=unit.path)
+
+
+def units_filter(
+    *,
+    q: str = "",
+    parent: int | None = None,
+    kind: str = "",
+    active: bool | None = True,
+) -> QuerySet[Unit]:
+    """Units for lists and the API, filtered and in tree order."""
+    units = Unit.objects.all()
+    if q.strip():
+        units = units.filter(
+            Q(name__icontains=q.strip()) | Q(code__icontains=q.strip())
+        )
+    if parent is not None:
+        units = units.filter(parent_id=parent)
+    if kind:
+        units = units.filter(kind=kind)
+    if active is not None:
+        units = units.filter(is_active=active)
+    return units.order_by("path")
+
+
+# --- positions and people ----------------------------------------------------------
+
+
+def _current_assignments(day: dt.date, *, related: tuple[str, ...]) -> QuerySet:
+    return (
+        Assignment.objects.filter(_active_on(day))
+        .select_related(*related)
+        .order_by(_KIND_ORDER, "start_date", "pk")
+    )
+
+
+def positions_with_holders(
+    *, unit: Unit | None = None, on: dt.date | None = None
+) -> QuerySet[Position]:
+    """Positions (of ``unit``, or all) with ``.holders``: the assignments active on
+    ``on`` (definitif first). Two queries whatever the number of positions."""
+    day = on or _today()
+    positions = Position.objects.select_related("unit", "superior").prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=_current_assignments(day, related=("person",)),
+            to_attr="holders",
+        )
+    )
+    if unit is not None:
+        positions = positions.filter(unit=unit)
+    return positions.order_by("-is_head", "eselon", "name", "pk")
+
+
+def people_filter(
+    *, q: str = "", unit: Unit | None = None, active: bool | None = True
+) -> QuerySet[Person]:
+    """People matching ``q`` (name, or the start of a NIP), optionally those holding
+    a position in ``unit``'s subtree today; ordered by name."""
+    people = Person.objects.all()
+    term = q.strip()
+    if term:
+        digits = term.replace(" ", "")
+        cond = Q(full_name__icontains=term)
+        if digits.isdigit():
+            cond |= Q(nip__startswith=digits)
+        people = people.filter(cond)
+    if active is not None:
+        people = people.filter(is_active=active)
+    if unit is not None:
+        people = people.filter(
+            pk__in=Assignment.objects.filter(
+                _active_on(_today()), position__unit__path__startswith=unit.path
+            ).values("person_id")
+        )
+    return people.order_by("full_name", "pk")
+
+
+def people_with_positions(
+    people: QuerySet[Person], *, on: dt.date | None = None
+) -> QuerySet[Person]:
+    """``people`` with ``.current``: the assignments they hold on ``on``."""
+    day = on or _today()
+    return people.prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=_current_assignments(day, related=("position", "position__unit")),
+            to_attr="current",
+        )
+    )
+
+
+def people_page(
+    *, q: str = "", unit: Unit | None = None, page: int | str = 1, per_page: int = 25
+) -> Page:
+    """One page of the people list with current positions: three queries."""
+    paginator = Paginator(people_filter(q=q, unit=unit), per_page)
+    result = paginator.get_page(page)
+    result.object_list = list(people_with_positions(result.object_list))  # type: ignore[arg-type]
+    return result
+
+
+def person_history(*, person: Person) -> QuerySet[Assignment]:
+    """Every assignment of ``person``, newest first."""
+    return (
+        Assignment.objects.filter(person=person)
+        .select_related("position", "position__unit")
+        .order_by("-start_date", "-pk")
+    )
+
+
+def position_history(*, position: Position) -> QuerySet[Assignment]:
+    return (
+        Assignment.objects.filter(position=position)
+        .select_related("person")
+        .order_by("-start_date", "-pk")
     )

@@ -10,7 +10,6 @@ from django.db import transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from warkat.audit.services import audit_record
 from warkat.org import cleaning as clean
@@ -137,7 +136,7 @@ def _unit_values(fields: dict[str, Any]) -> dict[str, Any]:
 def _unit_conflicts(unit: Unit, values: dict[str, Any]) -> None:
     others = Unit.objects.filter(tenant_id=unit.tenant_id).exclude(pk=unit.pk)
     if "code" in values and others.filter(code=values["code"]).exists():
-        raise errors.code_duplicate(_("unit"), values["code"])
+        raise errors.code_duplicate("unit", values["code"])
     region = values.get("region_code")
     if region and others.filter(region_code=region).exists():
         raise errors.region_duplicate(region)
@@ -148,7 +147,7 @@ def _usable_parent(parent: Unit | None, tenant: Tenant) -> Unit:
         raise errors.parent_required()
     clean.same_tenant(parent, tenant, "parent")
     if not parent.is_active:
-        raise errors.inactive(_("Unit"), parent.name, "parent")
+        raise errors.inactive("unit", parent.name, "parent")
     return parent
 
 
@@ -180,7 +179,7 @@ def unit_create(
     _unit_conflicts(unit, values)
     if len(parent.path) + 21 > _MAX_PATH:
         raise errors.path_too_deep()
-    clean.save_unique(unit, on_conflict=errors.code_duplicate(_("unit"), unit.code))
+    clean.save_unique(unit, on_conflict=errors.code_duplicate("unit", unit.code))
     unit.path = f"{parent.path}{unit.pk}/"
     unit.save(update_fields=["path"])
     audit_record(
@@ -252,7 +251,7 @@ def unit_update(*, unit: Unit, actor: Any | None, **fields: Any) -> Unit:
             changed["parent"] = (old_parent, new_parent.pk)
     if not changed:
         return unit
-    clean.save_unique(unit, on_conflict=errors.code_duplicate(_("unit"), unit.code))
+    clean.save_unique(unit, on_conflict=errors.code_duplicate("unit", unit.code))
     audit_record(
         tenant=tenant,
         actor=actor,
@@ -318,12 +317,12 @@ def _position_check(position: Position) -> None:
     ):
         raise errors.eselon_mismatch(position.eselon, position.category)
     if position.is_active and not position.unit.is_active:
-        raise errors.inactive(_("Unit"), position.unit.name, "unit")
+        raise errors.inactive("unit", position.unit.name, "unit")
     superior = position.superior
     if superior is not None:
         clean.same_tenant(superior, position.tenant, "superior")
         if position.is_active and not superior.is_active:
-            raise errors.inactive(_("Position"), superior.name, "superior")
+            raise errors.inactive("position", superior.name, "superior")
         if position.pk:
             superiors = dict(
                 Position.objects.filter(tenant_id=position.tenant_id).values_list(
@@ -365,10 +364,10 @@ def _position_save(position: Position) -> None:
         .exclude(pk=position.pk)
         .exists()
     ):
-        raise errors.code_duplicate(_("position"), position.code)
+        raise errors.code_duplicate("position", position.code)
     _position_check(position)
     clean.save_unique(
-        position, on_conflict=errors.code_duplicate(_("position"), position.code)
+        position, on_conflict=errors.code_duplicate("position", position.code)
     )
 
 
@@ -417,7 +416,7 @@ def position_update(
     """Change a position; ``unit=`` moves it, ``superior=`` changes its reporting line."""
     clean.check_fields(fields, _POSITION_FIELDS)
     position = (
-        Position.objects.select_for_update()
+        Position.objects.select_for_update(of=("self",))
         .select_related("unit", "superior")
         .get(pk=position.pk, tenant_id=position.tenant_id)
     )
@@ -625,7 +624,7 @@ def assignment_create(
     clean.same_tenant(position, tenant, "position")
     # Lock the position so two appointments to it are decided one after the other.
     position = (
-        Position.objects.select_for_update()
+        Position.objects.select_for_update(of=("self",))
         .select_related("unit")
         .get(pk=position.pk, tenant=tenant)
     )
@@ -637,9 +636,9 @@ def assignment_create(
     if end is not None and end < start:
         raise errors.dates_order()
     if not position.is_active:
-        raise errors.inactive(_("Position"), position.name, "position")
+        raise errors.inactive("position", position.name, "position")
     if not person.is_active:
-        raise errors.inactive(_("Person"), person.display_name, "person")
+        raise errors.inactive("person", person.display_name, "person")
     same = _overlapping(
         Assignment.objects.filter(position=position, person=person), start, end
     )
@@ -696,7 +695,7 @@ def assignment_end(
 ) -> Assignment:
     """Close an open assignment on ``end_date`` (its last day); history is kept."""
     assignment = (
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(of=("self",))
         .select_related("position__unit")
         .get(pk=assignment.pk, tenant_id=assignment.tenant_id)
     )

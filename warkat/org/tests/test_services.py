@@ -87,7 +87,8 @@ def test_unit_move_rewrites_the_subtree(in_tenant) -> None:
 
     services.unit_update(unit=b, actor=None, parent=inner)
 
-    b.refresh_from_db(), c.refresh_from_db()
+    b.refresh_from_db()
+    c.refresh_from_db()
     assert b.parent_id == inner.pk
     assert b.path == f"{inner.path}{b.pk}/" and b.depth == 3
     assert c.path == f"{b.path}{c.pk}/" and c.depth == 4
