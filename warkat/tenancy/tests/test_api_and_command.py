@@ -52,7 +52,7 @@ def test_command_creates_hosted_tenant(capsys) -> None:
     call_command("tenant_create", "91.11", "--host", "91")
 
     keerom = Tenant.objects.get(region_code="91.11")
-    assert keerom.host.region_code == "91"
+    assert keerom.host is not None and keerom.host.region_code == "91"
     assert "Kabupaten Keerom" in capsys.readouterr().out
 
 
