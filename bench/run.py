@@ -1,0 +1,226 @@
+"""Benchmark runner: server time (p50/p95) and queries per request, side by side for a
+small and a large dataset, printed as a table.
+
+    python -m bench.run [--only org,letters,signing] [--people 5000] [--iterations 100]
+
+Requests go through Django's test ``Client`` in this process (the whole middleware
+stack, templates and database; no network, no WSGI server), after a warm-up, with
+every query counted. Datasets are made by ``bench.generate`` on first use and reused
+afterwards. ``signing`` runs the signing and rendering benchmarks' own ``main()``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.test import Client
+
+    from warkat.tenancy.models import Tenant
+
+
+@dataclass
+class Dataset:
+    """A generated tenant plus signed-in clients for its benchmark users."""
+
+    label: str
+    tenant: Tenant
+    clients: dict[str, Client] = field(default_factory=dict)
+    # Objects a scenario needs (a letter with a big tree, a position to dispose to…),
+    # prepared once per dataset by the scenario's ``prepare``.
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    group: str
+    # Returns the request to time: a zero-argument callable giving a response.
+    request: Callable[[Dataset], Callable[[], Any]]
+    expect_status: int = 200
+
+
+@dataclass(frozen=True)
+class Result:
+    p50_ms: float
+    p95_ms: float
+    queries: tuple[int, int]  # min, max over the timed iterations
+
+    def cells(self) -> list[str]:
+        low, high = self.queries
+        q = str(low) if low == high else f"{low}-{high}"
+        return [f"{self.p50_ms:.1f}", f"{self.p95_ms:.1f}", q]
+
+
+def measure(
+    call: Callable[[], Any], *, iterations: int, warmup: int, expect_status: int
+) -> Result:
+    """Time ``call`` ``iterations`` times after ``warmup`` untimed calls."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(warmup):
+        _check(call(), expect_status)
+    times: list[float] = []
+    counts: list[int] = []
+    for _ in range(iterations):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = call()
+            elapsed = time.perf_counter() - started
+        _check(response, expect_status)
+        times.append(elapsed * 1000)
+        counts.append(len(captured.captured_queries))
+    times.sort()
+    p95_index = min(len(times) - 1, max(0, round(0.95 * len(times)) - 1))
+    return Result(
+        p50_ms=statistics.median(times),
+        p95_ms=times[p95_index],
+        queries=(min(counts), max(counts)),
+    )
+
+
+def _check(response: Any, expect_status: int) -> None:
+    status = getattr(response, "status_code", None)
+    if status != expect_status:
+        body = getattr(response, "content", b"")[:300]
+        raise RuntimeError(f"expected HTTP {expect_status}, got {status}: {body!r}")
+
+
+def signed_in_client(username: str) -> Client:
+    from django.test import Client
+
+    from warkat.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def print_table(
+    title: str, labels: list[str], rows: Iterable[tuple[str, list[Result | None]]]
+) -> None:
+    header = ["scenario"]
+    for label in labels:
+        header += [f"{label} p50 ms", "p95 ms", "queries"]
+    body = []
+    for name, results in rows:
+        line = [name]
+        for result in results:
+            line += result.cells() if result else ["—", "—", "—"]
+        body.append(line)
+    widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
+    print(f"\n{title}")
+    print(" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
+    print("-+-".join("-" * w for w in widths))
+    for line in body:
+        cells = [line[0].ljust(widths[0])]
+        cells += [c.rjust(w) for c, w in zip(line[1:], widths[1:], strict=True)]
+        print(" | ".join(cells))
+
+
+def run_group(
+    title: str,
+    datasets: list[Dataset],
+    scenarios: list[Scenario],
+    *,
+    iterations: int,
+    warmup: int,
+) -> dict[str, list[Result | None]]:
+    rows: dict[str, list[Result | None]] = {}
+    for scenario in scenarios:
+        rows[scenario.name] = [
+            measure(
+                scenario.request(ds),
+                iterations=iterations,
+                warmup=warmup,
+                expect_status=scenario.expect_status,
+            )
+            for ds in datasets
+        ]
+    print_table(title, [ds.label for ds in datasets], rows.items())
+    return rows
+
+
+def dataset(
+    label: str, *, people: int, letters: int = 0, dispositions: int = 0
+) -> Dataset:
+    from bench.generate import Shape, tenant_generate
+
+    tenant = tenant_generate(shape=Shape(people, letters, dispositions), log=True)
+    ds = Dataset(label=label, tenant=tenant)
+    ds.clients["admin"] = signed_in_client(f"admin.{tenant.slug}")
+    ds.clients["bupati"] = signed_in_client(f"bupati.{tenant.slug}")
+    return ds
+
+
+def org_scenarios() -> list[Scenario]:
+    from bench.scenarios import org
+
+    return org.SCENARIOS
+
+
+def letter_scenarios() -> list[Scenario]:
+    from bench.scenarios import letters
+
+    return letters.SCENARIOS
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.run")
+    parser.add_argument("--only", default="org")
+    parser.add_argument("--people", type=int, default=5000)
+    parser.add_argument("--small", type=int, default=50)
+    parser.add_argument("--letters", type=int, default=20_000)
+    parser.add_argument("--dispositions", type=int, default=60_000)
+    parser.add_argument("--iterations", type=int, default=100)
+    parser.add_argument("--warmup", type=int, default=10)
+    args = parser.parse_args(argv)
+    groups = {g.strip() for g in args.only.split(",") if g.strip()}
+    unknown = groups - {"org", "letters", "signing"}
+    if unknown:
+        parser.error(f"unknown group(s): {', '.join(sorted(unknown))}")
+
+    from django.conf import settings
+    from django.db import connection
+
+    print(
+        f"Warkat benchmarks on {connection.vendor} "
+        f"({settings.DATABASES['default']['NAME']}); "
+        f"{args.iterations} timed requests per cell after {args.warmup} warm-up"
+    )
+    timing = {"iterations": args.iterations, "warmup": args.warmup}
+    if "org" in groups:
+        small = dataset(f"{args.small} people", people=args.small)
+        large = dataset(f"{args.people} people", people=args.people)
+        run_group("Organisation (issue 2)", [small, large], org_scenarios(), **timing)
+    if "letters" in groups:
+        empty = dataset("empty", people=args.people)
+        loaded = dataset(
+            f"{args.letters} letters",
+            people=args.people,
+            letters=args.letters,
+            dispositions=args.dispositions,
+        )
+        run_group(
+            "Incoming letters and dispositions (issue 3)",
+            [empty, loaded],
+            letter_scenarios(),
+            **timing,
+        )
+    if "signing" in groups:
+        from bench.scenarios import signing
+
+        signing.run()
+
+
+if __name__ == "__main__":
+    import bench
+
+    bench.bootstrap()
+    main()

@@ -1,0 +1,1 @@
+"""Benchmark scenarios, one module per issue's feature area."""

@@ -1,0 +1,28 @@
+"""Organisation scenarios: the tree and people pages and their API equivalents."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from bench.run import Dataset, Scenario
+
+
+def _get(path: str, *, user: str = "admin") -> Callable[[Dataset], Callable[[], Any]]:
+    def prepare(ds: Dataset) -> Callable[[], Any]:
+        client = ds.clients[user]
+        return lambda: client.get(path)
+
+    return prepare
+
+
+def _search(ds: Dataset) -> Callable[[], Any]:
+    client = ds.clients["admin"]
+    return lambda: client.get("/api/v1/people", {"q": "yikwa", "limit": 50})
+
+
+SCENARIOS = [
+    Scenario("API units, first 200", "org", _get("/api/v1/units?limit=200")),
+    Scenario("API people, first page (50)", "org", _get("/api/v1/people?limit=50")),
+    Scenario("API people search 'yikwa'", "org", _search),
+]
