@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from warkat.core.errors import Conflict, DomainError, NotFound, ValidationError
@@ -13,7 +15,7 @@ class StorageUnavailable(DomainError):
     status_code = 503
 
 
-def file_refused(name: str, reason: str) -> ValidationError:
+def file_refused(name: str, reason: Any) -> ValidationError:
     return ValidationError(
         "file.refused",
         _("The file %(name)s was refused: %(reason)s"),

@@ -24,11 +24,20 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 
 from warkat.letters.errors import file_refused, storage_failed
 
 log = logging.getLogger(__name__)
+
+
+def _fill(message: Any, params: dict[str, Any]) -> str:
+    return str(message) % params
+
+
+#: A reason with its own parameters, translated when the error is shown.
+_reason = lazy(_fill, str)
 
 #: Accepted content types and the extension they are stored under.
 ALLOWED_TYPES = {
@@ -72,7 +81,8 @@ def file_check(*, upload: Upload) -> CheckedFile:
         raise file_refused(name, _("the file is empty"))
     if len(data) > limit:
         raise file_refused(
-            name, _("it is larger than %(mb)s MB") % {"mb": limit // (1024 * 1024)}
+            name,
+            _reason(_("it is larger than %(mb)s MB"), {"mb": limit // (1024 * 1024)}),
         )
     try:
         content_type = puremagic.from_string(data, mime=True)
@@ -87,8 +97,10 @@ def file_check(*, upload: Upload) -> CheckedFile:
     if claimed is not None and claimed != extension:
         raise file_refused(
             name,
-            _("its name says %(claimed)s but its content is %(actual)s")
-            % {"claimed": claimed.upper(), "actual": extension.upper()},
+            _reason(
+                _("its name says %(claimed)s but its content is %(actual)s"),
+                {"claimed": claimed.upper(), "actual": extension.upper()},
+            ),
         )
     if not _parses(data, extension):
         raise file_refused(name, _("the file is damaged and cannot be opened"))
@@ -131,6 +143,11 @@ class StoredFiles:
         self.names.append(name)
         return name
 
+    def discard(self) -> None:
+        for name in self.names:
+            _delete_quietly(name)
+        self.names.clear()
+
 
 @contextmanager
 def stored_files_guard() -> Iterator[StoredFiles]:
@@ -139,8 +156,7 @@ def stored_files_guard() -> Iterator[StoredFiles]:
     try:
         yield stored
     except BaseException:
-        for name in stored.names:
-            _delete_quietly(name)
+        stored.discard()
         raise
 
 

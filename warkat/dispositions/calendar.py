@@ -1,0 +1,66 @@
+"""Working days: weekends, national holidays and cuti bersama, and tenant-added dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import holidays
+
+from warkat.dispositions.models import TenantHoliday
+
+
+@lru_cache(maxsize=32)
+def national_holidays(year: int) -> frozenset[dt.date]:
+    """Public holidays plus cuti bersama (the package's "government" category)."""
+    days = holidays.country_holidays(
+        "ID", years=year, categories=("public", "government")
+    )
+    return frozenset(days.keys())
+
+
+def _tenant_holidays(start: dt.date, end: dt.date) -> set[dt.date]:
+    return set(
+        TenantHoliday.objects.filter(date__gte=start, date__lte=end).values_list(
+            "date", flat=True
+        )
+    )
+
+
+def _is_working(day: dt.date, local: set[dt.date]) -> bool:
+    return (
+        day.weekday() < 5
+        and day not in national_holidays(day.year)
+        and day not in local
+    )
+
+
+def add_working_days(*, start: dt.date, days: int) -> dt.date:
+    """The date ``days`` working days after ``start`` (inside a tenant scope)."""
+    # Generous window: holidays never take more than a few days per week.
+    local = _tenant_holidays(start, start + dt.timedelta(days=days * 3 + 30))
+    day = start
+    remaining = days
+    while remaining > 0:
+        day += dt.timedelta(days=1)
+        if _is_working(day, local):
+            remaining -= 1
+    return day
+
+
+def working_days_between(*, start: dt.date, end: dt.date) -> int:
+    """Working days after ``start`` up to and including ``end`` (0 if end ≤ start)."""
+    if end <= start:
+        return 0
+    local = _tenant_holidays(start, end)
+    count = 0
+    day = start
+    while day < end:
+        day += dt.timedelta(days=1)
+        if _is_working(day, local):
+            count += 1
+    return count
+
+
+def is_working_day(day: dt.date) -> bool:
+    return _is_working(day, _tenant_holidays(day, day))

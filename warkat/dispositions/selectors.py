@@ -1,0 +1,143 @@
+"""Reads of dispositions: the tree of a letter with reads, follow-ups and what the
+viewer may do on each node."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from warkat.dispositions.models import (
+    OPEN_STATES,
+    Disposition,
+    DispositionRead,
+    FollowUp,
+    FollowUpFile,
+)
+from warkat.dispositions.services import ALLOWED_TRANSITIONS, RECIPIENT_ACTIONS
+from warkat.letters.models import Letter
+
+
+@dataclass
+class Node:
+    disposition: Disposition
+    children: list[Node] = field(default_factory=list)
+    reads: list[DispositionRead] = field(default_factory=list)
+    follow_ups: list[FollowUp] = field(default_factory=list)
+    actions: list[str] = field(default_factory=list)
+    is_overdue: bool = False
+    depth: int = 0
+
+    @property
+    def pk(self) -> int:
+        return self.disposition.pk
+
+
+def node_actions(d: Disposition, held: dict[int, str]) -> list[str]:
+    """Transitions the viewer may take on ``d``: recipient ones when holding
+    ``to_position``, sender ones when holding ``from_position``."""
+    actions = []
+    state = d.state
+    for action, (sources, _target) in ALLOWED_TRANSITIONS.items():
+        side = d.to_position_id if action in RECIPIENT_ACTIONS else d.from_position_id
+        if side not in held:
+            continue
+        # A recipient's first action reads the disposition on the way.
+        effective = (
+            "read" if (action in RECIPIENT_ACTIONS and state == "sent") else state
+        )
+        if action == "read":
+            if state == "sent":
+                actions.append(action)
+        elif effective in sources:
+            actions.append(action)
+    return actions
+
+
+def disposition_tree(
+    *, letter: Letter, held: dict[int, str], today: dt.date | None = None
+) -> list[Node]:
+    """The whole tree of ``letter`` (roots first, then children in send order), in a
+    fixed number of queries."""
+    today = today or timezone.localdate()
+    rows = list(
+        Disposition.objects.filter(letter=letter)
+        .select_related(
+            "from_position",
+            "from_person",
+            "to_position",
+            "to_position__unit",
+            "read_by",
+            "state_changed_by",
+        )
+        .prefetch_related(
+            Prefetch(
+                "reads",
+                queryset=DispositionRead.objects.select_related("person").order_by(
+                    "read_at"
+                ),
+            ),
+            Prefetch(
+                "follow_ups",
+                queryset=FollowUp.objects.select_related("person", "reply_letter")
+                .prefetch_related(
+                    Prefetch("files", queryset=FollowUpFile.objects.order_by("pk"))
+                )
+                .order_by("created_at"),
+            ),
+        )
+        .order_by("sent_at", "pk")
+    )
+    nodes = {
+        d.pk: Node(
+            disposition=d,
+            reads=list(d.reads.all()),
+            follow_ups=list(d.follow_ups.all()),
+            actions=node_actions(d, held),
+            is_overdue=bool(
+                d.deadline and d.state in OPEN_STATES and d.deadline < today
+            ),
+        )
+        for d in rows
+    }
+    roots: list[Node] = []
+    for d in rows:
+        node = nodes[d.pk]
+        parent = nodes.get(d.parent_id) if d.parent_id else None
+        if parent is None:
+            roots.append(node)
+        else:
+            parent.children.append(node)
+    return roots
+
+
+def flatten(nodes: list[Node], depth: int = 0) -> list[Node]:
+    """Depth-first list with ``depth`` set, for templates that indent."""
+    out: list[Node] = []
+    for n in nodes:
+        n.depth = depth
+        out.append(n)
+        out.extend(flatten(n.children, depth + 1))
+    return out
+
+
+def disposition_for_actor(*, user: Any, disposition_id: int) -> Disposition:
+    """A disposition the user is a party to (sender or recipient position held, or
+    the letter otherwise visible); ``NotFound`` otherwise."""
+    from warkat.dispositions.errors import disposition_not_found
+    from warkat.letters.access import letters_visible
+
+    d = (
+        Disposition.objects.select_related("letter", "from_position", "to_position")
+        .filter(pk=disposition_id)
+        .first()
+    )
+    if (
+        d is None
+        or not letters_visible(user, Letter.objects.filter(pk=d.letter_id)).exists()
+    ):
+        raise disposition_not_found()
+    return d

@@ -1,0 +1,611 @@
+"""Every write to dispositions: one service per state transition.
+
+Lock order: the letter row, then the disposition, then (inside ``audit_record``) the
+tenant's audit chain head. Each service keeps the letter's derived status current in
+the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from warkat.audit.services import audit_record
+from warkat.core.errors import Conflict, ValidationError
+from warkat.dispositions.errors import (
+    deadline_past,
+    not_holder,
+    recipients_not_allowed,
+    wrong_state,
+)
+from warkat.dispositions.models import (
+    FINAL_STATES,
+    Disposition,
+    DispositionRead,
+    FollowUp,
+    FollowUpFile,
+    State,
+)
+from warkat.dispositions.rules import (
+    disposition_settings,
+    instruction_labels,
+    recipients_allowed,
+)
+from warkat.letters.access import held_positions, letters_visible
+from warkat.letters.files import Upload, file_check, stored_files_guard
+from warkat.letters.models import Direction, IncomingStatus, Letter, LetterEvent
+from warkat.org.models import Position
+
+#: action → (states it may start from, state it leads to). ``None`` keeps the state.
+ALLOWED_TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+    "read": (frozenset({State.SENT}), State.READ),
+    "redispose": (
+        frozenset({State.READ, State.FORWARDED, State.RETURNED, State.FOLLOWED_UP}),
+        State.FORWARDED,
+    ),
+    "follow_up": (
+        frozenset({State.READ, State.FORWARDED, State.RETURNED, State.FOLLOWED_UP}),
+        State.FOLLOWED_UP,
+    ),
+    "decline": (frozenset({State.READ, State.RETURNED}), State.DECLINED),
+    "close": (
+        frozenset({State.READ, State.FORWARDED, State.FOLLOWED_UP, State.DECLINED}),
+        State.CLOSED,
+    ),
+    "return": (frozenset({State.FOLLOWED_UP, State.DECLINED}), State.RETURNED),
+    "cancel": (frozenset({State.SENT}), State.CANCELLED),
+}
+
+#: Actions of the recipient (holder of ``to_position``); the rest are the sender's.
+RECIPIENT_ACTIONS = frozenset({"read", "redispose", "follow_up", "decline"})
+
+_ACTION_WORDS = {
+    "read": _("read"),
+    "redispose": _("disposed further"),
+    "follow_up": _("followed up"),
+    "decline": _("declined"),
+    "close": _("closed"),
+    "return": _("sent back"),
+    "cancel": _("cancelled"),
+}
+
+
+def transition_allowed(action: str, state: str) -> bool:
+    return state in ALLOWED_TRANSITIONS[action][0]
+
+
+def _target_state(action: str, state: str) -> str:
+    target = ALLOWED_TRANSITIONS[action][1]
+    # A follow-up already reported is not undone by disposing further.
+    if action == "redispose" and state == State.FOLLOWED_UP:
+        return state
+    return target or state
+
+
+def _require(action: str, disposition: Disposition) -> None:
+    if not transition_allowed(action, disposition.state):
+        raise wrong_state(disposition.get_state_display(), str(_ACTION_WORDS[action]))
+
+
+def _capacity(actor: Any, position_id: int) -> str:
+    capacity = held_positions(actor).get(position_id)
+    if capacity is None:
+        raise not_holder()
+    return capacity
+
+
+def _lock(disposition: Disposition) -> Disposition:
+    """Lock the letter, then the disposition, and return the fresh row."""
+    Letter.objects.select_for_update().filter(pk=disposition.letter_id).first()
+    return (
+        Disposition.objects.select_for_update()
+        .select_related("letter", "from_position", "to_position")
+        .get(pk=disposition.pk)
+    )
+
+
+def letter_status_refresh(*, letter_id: int) -> str:
+    """Derive the incoming letter's status from its disposition tree and store it."""
+    rows = list(
+        Disposition.objects.filter(letter_id=letter_id)
+        .exclude(state=State.CANCELLED)
+        .values_list("parent_id", "state")
+    )
+    roots = [state for parent, state in rows if parent is None]
+    if not roots:
+        status = IncomingStatus.NEW
+    elif all(state in FINAL_STATES for state in roots):
+        status = IncomingStatus.DONE
+    elif any(state == State.FOLLOWED_UP for _parent, state in rows):
+        status = IncomingStatus.FOLLOWED_UP
+    else:
+        status = IncomingStatus.DISPOSED
+    Letter.objects.filter(pk=letter_id).exclude(status=status).update(
+        status=status, updated_at=timezone.now()
+    )
+    return status
+
+
+def _event(
+    *,
+    d: Disposition,
+    kind: str,
+    actor: Any | None,
+    capacity: str = "",
+    position_id: int | None = None,
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> None:
+    LetterEvent.objects.create(
+        tenant_id=d.tenant_id,
+        letter_id=d.letter_id,
+        at=at or timezone.now(),
+        kind=kind,
+        person_id=getattr(actor, "person_id", None) if actor else None,
+        capacity=capacity,
+        position_id=position_id,
+        disposition_id=d.pk,
+        note=note,
+    )
+
+
+def _notify(d: Disposition, kind: str, position_ids: list[int], actor: Any) -> None:
+    from warkat.notify.services import notify_positions
+
+    notify_positions(
+        tenant_id=d.tenant_id,
+        position_ids=position_ids,
+        kind=kind,
+        letter_id=d.letter_id,
+        disposition_id=d.pk,
+        exclude_person_id=getattr(actor, "person_id", None),
+    )
+
+
+def _mark_read(d: Disposition, actor: Any, capacity: str, now: dt.datetime) -> None:
+    DispositionRead.objects.create(
+        tenant_id=d.tenant_id,
+        disposition=d,
+        person_id=actor.person_id,
+        capacity=capacity,
+        read_at=now,
+    )
+    if d.state == State.SENT:
+        d.state = State.READ
+        d.read_at = now
+        d.read_by_id = actor.person_id
+        d.save(update_fields=["state", "read_at", "read_by"])
+        _event(
+            d=d,
+            kind="disposition_read",
+            actor=actor,
+            capacity=capacity,
+            position_id=d.to_position_id,
+            at=now,
+        )
+
+
+@transaction.atomic
+def disposition_read(*, actor: Any, disposition: Disposition) -> Disposition:
+    """Record that a holder of the recipient position opened the disposition.
+
+    Every read is kept (``DispositionRead``); the first moves it from sent to read.
+    """
+    capacity = _capacity(actor, disposition.to_position_id)
+    d = _lock(disposition)
+    first = d.state == State.SENT
+    _mark_read(d, actor, capacity, timezone.now())
+    if first:
+        audit_record(
+            tenant=d.letter.tenant,
+            actor=actor,
+            action="disposition.read",
+            obj=d,
+            capacity=capacity,
+        )
+        letter_status_refresh(letter_id=d.letter_id)
+    return d
+
+
+def _validate_deadline(deadline: dt.date | None) -> None:
+    if deadline is not None and deadline < timezone.localdate():
+        raise deadline_past()
+
+
+def _validate_instructions(instructions: Sequence[str]) -> list[str]:
+    chosen = [i.strip() for i in instructions if i and i.strip()]
+    if not chosen:
+        raise ValidationError(
+            "disposition.instruction_required",
+            _("Choose at least one instruction."),
+            field="instructions",
+        )
+    allowed = set(instruction_labels())
+    unknown = [i for i in chosen if i not in allowed]
+    if unknown:
+        raise ValidationError(
+            "disposition.instruction_unknown",
+            _("Unknown instruction: %(names)s."),
+            field="instructions",
+            params={"names": ", ".join(unknown)},
+        )
+    return list(dict.fromkeys(chosen))
+
+
+@transaction.atomic
+def disposition_create(
+    *,
+    actor: Any,
+    letter: Letter,
+    to_position_ids: Sequence[int],
+    instructions: Sequence[str],
+    note: str = "",
+    deadline: dt.date | None = None,
+    parent: Disposition | None = None,
+) -> list[Disposition]:
+    """Dispose ``letter`` to one or more positions.
+
+    Without ``parent`` the actor must hold the letter's addressed position; with it,
+    the parent's recipient position (a re-disposition, which also moves the parent to
+    "disposed further").
+    """
+    if letter.direction != Direction.INCOMING:
+        raise ValidationError(
+            "disposition.not_incoming", _("Only incoming letters can be disposed.")
+        )
+    if parent is not None and parent.letter_id != letter.pk:
+        raise ValidationError(
+            "disposition.parent_mismatch",
+            _("The disposition belongs to another letter."),
+        )
+    from_position_id = parent.to_position_id if parent else letter.addressed_position_id
+    assert from_position_id is not None
+    capacity = _capacity(actor, from_position_id)
+    ids = list(dict.fromkeys(int(i) for i in to_position_ids))
+    if not ids:
+        raise ValidationError(
+            "disposition.recipient_required",
+            _("Choose at least one position."),
+            field="to_positions",
+        )
+    chosen = _validate_instructions(instructions)
+    _validate_deadline(deadline)
+    Letter.objects.select_for_update().filter(pk=letter.pk).first()
+    if parent is not None:
+        parent = (
+            Disposition.objects.select_for_update()
+            .select_related("to_position")
+            .get(pk=parent.pk)
+        )
+        if parent.state == State.SENT:
+            _mark_read(parent, actor, capacity, timezone.now())
+        _require("redispose", parent)
+    from_position = Position.objects.select_related("unit").get(pk=from_position_id)
+    targets = list(Position.objects.select_related("unit").filter(pk__in=ids))
+    allowed = recipients_allowed(
+        from_position=from_position,
+        targets=targets,
+        allow_same_level=disposition_settings().allow_same_level,
+    )
+    refused = [t.name for t in targets if t.pk not in allowed]
+    missing = set(ids) - {t.pk for t in targets}
+    if refused or missing:
+        raise recipients_not_allowed(
+            ", ".join(refused + [f"#{m}" for m in sorted(missing)])
+        )
+    live = set(
+        Disposition.objects.filter(
+            letter=letter, from_position_id=from_position_id, to_position_id__in=ids
+        )
+        .exclude(state=State.CANCELLED)
+        .values_list("to_position_id", flat=True)
+    )
+    if live:
+        names = ", ".join(t.name for t in targets if t.pk in live)
+        raise Conflict(
+            "disposition.already_sent",
+            _("This letter was already disposed to %(names)s."),
+            params={"names": names},
+        )
+    now = timezone.now()
+    created = [
+        Disposition(
+            tenant_id=letter.tenant_id,
+            letter=letter,
+            parent=parent,
+            from_position_id=from_position_id,
+            from_person_id=actor.person_id,
+            from_capacity=capacity,
+            to_position_id=pk,
+            instructions=chosen,
+            note=note.strip(),
+            deadline=deadline,
+            state=State.SENT,
+            sent_at=now,
+        )
+        for pk in ids
+    ]
+    try:
+        with transaction.atomic():
+            for d in created:
+                d.save()
+    except IntegrityError as exc:
+        raise Conflict(
+            "disposition.already_sent",
+            _("This letter was already disposed to %(names)s."),
+            params={"names": ", ".join(t.name for t in targets)},
+        ) from exc
+    if parent is not None:
+        new_state = _target_state("redispose", parent.state)
+        if new_state != parent.state:
+            parent.state = new_state
+            parent.state_changed_at = now
+            parent.state_changed_by_id = actor.person_id
+            parent.state_changed_capacity = capacity
+            parent.save(
+                update_fields=[
+                    "state",
+                    "state_changed_at",
+                    "state_changed_by",
+                    "state_changed_capacity",
+                ]
+            )
+    names = {t.pk: t.name for t in targets}
+    for d in created:
+        _event(
+            d=d,
+            kind="disposed",
+            actor=actor,
+            capacity=capacity,
+            position_id=d.to_position_id,
+            note=f"{names[d.to_position_id]}: {', '.join(chosen)}",
+            at=now,
+        )
+    letter_status_refresh(letter_id=letter.pk)
+    audit_record(
+        tenant=letter.tenant,
+        actor=actor,
+        action="disposition.create",
+        obj=letter,
+        capacity=capacity,
+        data={
+            "dispositions": [d.pk for d in created],
+            "to_positions": ids,
+            "parent": parent.pk if parent else None,
+            "deadline": deadline,
+        },
+    )
+    from warkat.notify.services import notify_positions
+
+    notify_positions(
+        tenant_id=letter.tenant_id,
+        position_ids=ids,
+        kind="disposition.received",
+        letter_id=letter.pk,
+        exclude_person_id=actor.person_id,
+    )
+    return created
+
+
+def _transition(
+    *,
+    action: str,
+    actor: Any,
+    disposition: Disposition,
+    note: str = "",
+    note_required: bool = False,
+    notify_kind: str,
+) -> Disposition:
+    """The common path of the simple transitions (decline, close, return, cancel)."""
+    recipient_side = action in RECIPIENT_ACTIONS
+    position_id = (
+        disposition.to_position_id if recipient_side else disposition.from_position_id
+    )
+    capacity = _capacity(actor, position_id)
+    if note_required and not note.strip():
+        raise ValidationError(
+            "disposition.note_required",
+            _("Please give a reason or note."),
+            field="note",
+        )
+    d = _lock(disposition)
+    now = timezone.now()
+    if recipient_side and d.state == State.SENT:
+        _mark_read(d, actor, capacity, now)
+    _require(action, d)
+    d.state = _target_state(action, d.state)
+    d.state_note = note.strip()
+    d.state_changed_at = now
+    d.state_changed_by_id = actor.person_id
+    d.state_changed_capacity = capacity
+    d.save(
+        update_fields=[
+            "state",
+            "state_note",
+            "state_changed_at",
+            "state_changed_by",
+            "state_changed_capacity",
+        ]
+    )
+    _event(
+        d=d,
+        kind=d.state,
+        actor=actor,
+        capacity=capacity,
+        position_id=position_id,
+        note=d.state_note,
+        at=now,
+    )
+    letter_status_refresh(letter_id=d.letter_id)
+    audit_record(
+        tenant=d.letter.tenant,
+        actor=actor,
+        action=f"disposition.{action}",
+        obj=d,
+        capacity=capacity,
+        data={"note": d.state_note} if d.state_note else None,
+    )
+    other = d.from_position_id if recipient_side else d.to_position_id
+    _notify(d, notify_kind, [other], actor)
+    return d
+
+
+def disposition_decline(
+    *, actor: Any, disposition: Disposition, reason: str
+) -> Disposition:
+    """The recipient declines (with a reason) before reporting any follow-up."""
+    return _transition(
+        action="decline",
+        actor=actor,
+        disposition=disposition,
+        note=reason,
+        note_required=True,
+        notify_kind="disposition.declined",
+    )
+
+
+def disposition_close(
+    *, actor: Any, disposition: Disposition, note: str = ""
+) -> Disposition:
+    """The sender closes the disposition (satisfied with the follow-up)."""
+    return _transition(
+        action="close",
+        actor=actor,
+        disposition=disposition,
+        note=note,
+        notify_kind="disposition.closed",
+    )
+
+
+def disposition_return(
+    *, actor: Any, disposition: Disposition, note: str
+) -> Disposition:
+    """The sender sends the disposition back for more work (with a note)."""
+    return _transition(
+        action="return",
+        actor=actor,
+        disposition=disposition,
+        note=note,
+        note_required=True,
+        notify_kind="disposition.returned",
+    )
+
+
+def disposition_cancel(
+    *, actor: Any, disposition: Disposition, note: str = ""
+) -> Disposition:
+    """The sender withdraws a disposition nobody has read yet."""
+    return _transition(
+        action="cancel",
+        actor=actor,
+        disposition=disposition,
+        note=note,
+        notify_kind="disposition.cancelled",
+    )
+
+
+def followup_create(
+    *,
+    actor: Any,
+    disposition: Disposition,
+    text: str,
+    files: Sequence[Upload] = (),
+    reply_letter: Letter | None = None,
+) -> FollowUp:
+    """Report a tindak lanjut: text, optional files and a link to a reply letter."""
+    capacity = _capacity(actor, disposition.to_position_id)
+    if not text.strip():
+        raise ValidationError(
+            "followup.text_required",
+            _("Describe the follow-up."),
+            field="text",
+        )
+    if (
+        reply_letter is not None
+        and not letters_visible(
+            actor, Letter.objects.filter(pk=reply_letter.pk)
+        ).exists()
+    ):
+        raise ValidationError(
+            "followup.reply_letter_invalid",
+            _("The reply letter was not found."),
+            field="reply_letter",
+        )
+    checked = [file_check(upload=f) for f in files]
+    with stored_files_guard() as stored:
+        names = [
+            stored.store(tenant_id=disposition.tenant_id, checked=c) for c in checked
+        ]
+        with transaction.atomic():
+            d = _lock(disposition)
+            now = timezone.now()
+            if d.state == State.SENT:
+                _mark_read(d, actor, capacity, now)
+            _require("follow_up", d)
+            follow_up = FollowUp.objects.create(
+                tenant_id=d.tenant_id,
+                disposition=d,
+                person_id=actor.person_id,
+                capacity=capacity,
+                text=text.strip(),
+                reply_letter=reply_letter,
+                created_at=now,
+            )
+            FollowUpFile.objects.bulk_create(
+                [
+                    FollowUpFile(
+                        tenant_id=d.tenant_id,
+                        follow_up=follow_up,
+                        storage_name=name,
+                        original_name=c.name,
+                        content_type=c.content_type,
+                        size=c.size,
+                        sha256=c.sha256,
+                        uploaded_by=actor,
+                    )
+                    for c, name in zip(checked, names, strict=True)
+                ]
+            )
+            d.state = _target_state("follow_up", d.state)
+            d.followed_up_at = d.followed_up_at or now
+            d.state_changed_at = now
+            d.state_changed_by_id = actor.person_id
+            d.state_changed_capacity = capacity
+            d.save(
+                update_fields=[
+                    "state",
+                    "followed_up_at",
+                    "state_changed_at",
+                    "state_changed_by",
+                    "state_changed_capacity",
+                ]
+            )
+            _event(
+                d=d,
+                kind="followed_up",
+                actor=actor,
+                capacity=capacity,
+                position_id=d.to_position_id,
+                note=follow_up.text[:500],
+                at=now,
+            )
+            letter_status_refresh(letter_id=d.letter_id)
+            audit_record(
+                tenant=d.letter.tenant,
+                actor=actor,
+                action="disposition.follow_up",
+                obj=d,
+                capacity=capacity,
+                data={"follow_up": follow_up.pk, "files": len(names)},
+            )
+            _notify(d, "disposition.followed_up", [d.from_position_id], actor)
+    return follow_up
+
+
+# The name the reference uses.
+tindak_lanjut_create = followup_create

@@ -1,0 +1,139 @@
+"""Who may see and act on a letter: the one place secrecy is decided.
+
+A letter is fully visible to the holders (today) of its addressed position and of any
+position in its disposition chain, and to the people who acted in that chain. Biasa
+and Terbatas letters are also visible to the TU of the registering unit and to tenant
+admins, and to a superior an overdue disposition was escalated to. Rahasia and
+Sangat Rahasia letters show TU and admins only their agenda line. Inbox lists, letter
+pages, downloads, exports, the API and notifications all use these functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from warkat.accounts.models import Role, UserRole
+from warkat.dispositions.models import Disposition
+from warkat.letters.models import SECRET_LEVELS, Letter, LetterEvent
+from warkat.org.models import Assignment
+
+
+class Access(enum.IntEnum):
+    NONE = 0
+    AGENDA_LINE = 1
+    FULL = 2
+
+
+def held_positions(user: Any, *, on: dt.date | None = None) -> dict[int, str]:
+    """Position id → capacity (definitif/plt/plh) the user's person holds that day.
+
+    Cached on the user object for the request so every check costs one query.
+    """
+    person_id = getattr(user, "person_id", None)
+    if not person_id:
+        return {}
+    day = on or timezone.localdate()
+    cache = getattr(user, "_warkat_held", None)
+    if cache is not None and cache[0] == day:
+        return cache[1]
+    held: dict[int, str] = {}
+    rows = (
+        Assignment.objects.filter(person_id=person_id, start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .values_list("position_id", "kind")
+    )
+    order = {"definitif": 0, "plt": 1, "plh": 2}
+    for position_id, kind in rows:
+        if position_id not in held or order[kind] < order[held[position_id]]:
+            held[position_id] = kind
+    user._warkat_held = (day, held)
+    return held
+
+
+def tu_unit_ids(user: Any) -> set[int]:
+    cache = getattr(user, "_warkat_tu_units", None)
+    if cache is None:
+        cache = set(
+            UserRole.objects.filter(
+                user_id=user.pk, role=Role.TU, unit__isnull=False
+            ).values_list("unit_id", flat=True)
+        )
+        user._warkat_tu_units = cache
+    return cache
+
+
+def is_tenant_admin(user: Any) -> bool:
+    return bool(user.is_authenticated and user.has_role(Role.TENANT_ADMIN))
+
+
+def chain_q(user: Any) -> Q:
+    """Letters in whose chain the user stands (addressee or disposition party)."""
+    held = list(held_positions(user))
+    person_id = getattr(user, "person_id", None) or 0
+    in_chain = Disposition.objects.filter(letter=OuterRef("pk")).filter(
+        Q(to_position_id__in=held)
+        | Q(from_position_id__in=held)
+        | Q(from_person_id=person_id)
+    )
+    return Q(addressed_position_id__in=held) | Q(Exists(in_chain))
+
+
+def _registry_q(user: Any) -> Q:
+    """Letters whose agenda book the user keeps (TU of the unit, tenant admin)."""
+    if is_tenant_admin(user):
+        return Q(pk__isnull=False)
+    return Q(unit_id__in=tu_unit_ids(user))
+
+
+def letters_visible(user: Any, qs: QuerySet[Letter] | None = None) -> QuerySet[Letter]:
+    """``qs`` (all letters by default) narrowed to those ``user`` may read in full."""
+    qs = qs if qs is not None else Letter.objects.all()
+    held = list(held_positions(user))
+    escalated = LetterEvent.objects.filter(
+        letter=OuterRef("pk"), kind="escalated", position_id__in=held
+    )
+    open_q = ~Q(security__in=SECRET_LEVELS) & (_registry_q(user) | Q(Exists(escalated)))
+    return qs.filter(chain_q(user) | open_q)
+
+
+def letters_listed(user: Any, qs: QuerySet[Letter] | None = None) -> QuerySet[Letter]:
+    """Letters that appear to ``user`` at least as an agenda line."""
+    qs = qs if qs is not None else Letter.objects.all()
+    return qs.filter(chain_q(user) | _registry_q(user))
+
+
+def letter_access(user: Any, letter: Letter) -> Access:
+    if letters_visible(user, Letter.objects.filter(pk=letter.pk)).exists():
+        return Access.FULL
+    if letters_listed(user, Letter.objects.filter(pk=letter.pk)).exists():
+        return Access.AGENDA_LINE
+    return Access.NONE
+
+
+def person_may_see(
+    *, person_id: int, letter: Letter, on: dt.date | None = None
+) -> bool:
+    """Whether a person (not necessarily signed in) is in the letter's chain; used
+    when composing notifications."""
+    day = on or timezone.localdate()
+    held = list(
+        Assignment.objects.filter(person_id=person_id, start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .values_list("position_id", flat=True)
+    )
+    if letter.addressed_position_id in held:
+        return True
+    return (
+        Disposition.objects.filter(letter=letter)
+        .filter(
+            Q(to_position_id__in=held)
+            | Q(from_position_id__in=held)
+            | Q(from_person_id=person_id)
+        )
+        .exists()
+    )

@@ -1,0 +1,241 @@
+"""A person's inbox: letters addressed to the positions they hold today and
+dispositions sent to those positions, with the tracking counters.
+
+Both sources are read newest-first through their own index and merged, so the first
+page costs the same however many letters the tenant holds; the query count does not
+depend on the page size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from warkat.dispositions.models import OPEN_STATES, PENDING_STATES, Disposition, State
+from warkat.letters.access import held_positions
+from warkat.letters.models import Direction, IncomingStatus, Letter
+
+#: The "state" filter values beyond the raw disposition states.
+STATE_FILTERS = ("unread", "pending", "overdue", "done", *State.values)
+
+
+@dataclass
+class InboxFilters:
+    state: str = ""
+    urgency: str = ""
+    security: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sender: str = ""
+    unit_id: int | None = None
+    kind: str = ""  # "", "letters" or "dispositions"
+
+
+@dataclass
+class InboxItem:
+    kind: str  # "letter" or "disposition"
+    letter: Letter
+    disposition: Disposition | None
+    at: dt.datetime
+
+    @property
+    def is_unread(self) -> bool:
+        if self.disposition is not None:
+            return self.disposition.state == State.SENT
+        return self.letter.read_at is None
+
+    @property
+    def is_overdue(self) -> bool:
+        d = self.disposition
+        return bool(
+            d is not None
+            and d.deadline is not None
+            and d.state in OPEN_STATES
+            and d.deadline < timezone.localdate()
+        )
+
+
+@dataclass
+class InboxPage:
+    items: list[InboxItem]
+    counters: dict[str, int]
+    page: int
+    has_next: bool
+    filters: InboxFilters = field(default_factory=InboxFilters)
+
+
+def _letter_filters(f: InboxFilters, prefix: str = "") -> Q:
+    q = Q()
+    if f.urgency:
+        q &= Q(**{f"{prefix}urgency": f.urgency})
+    if f.security:
+        q &= Q(**{f"{prefix}security": f.security})
+    if f.sender:
+        q &= Q(**{f"{prefix}sender_institution__icontains": f.sender}) | Q(
+            **{f"{prefix}sender_name__icontains": f.sender}
+        )
+    if f.unit_id:
+        q &= Q(**{f"{prefix}unit_id": f.unit_id})
+    return q
+
+
+def _bounds(f: InboxFilters) -> tuple[dt.datetime | None, dt.datetime | None]:
+    tz = timezone.get_current_timezone()
+    start = (
+        dt.datetime.combine(f.date_from, dt.time.min, tzinfo=tz)
+        if f.date_from
+        else None
+    )
+    end = (
+        dt.datetime.combine(f.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        if f.date_to
+        else None
+    )
+    return start, end
+
+
+def _letters_source(held: list[int], f: InboxFilters) -> QuerySet[Letter] | None:
+    if f.kind == "dispositions":
+        return None
+    qs = Letter.objects.filter(
+        direction=Direction.INCOMING, addressed_position_id__in=held
+    ).filter(_letter_filters(f))
+    state = f.state
+    if state == "unread":
+        qs = qs.filter(read_at__isnull=True)
+    elif state == "pending":
+        qs = qs.filter(read_at__isnull=False, status=IncomingStatus.NEW)
+    elif state == "done":
+        qs = qs.filter(status=IncomingStatus.DONE)
+    elif state:
+        # Overdue and raw disposition states concern dispositions only.
+        return None
+    start, end = _bounds(f)
+    if start:
+        qs = qs.filter(created_at__gte=start)
+    if end:
+        qs = qs.filter(created_at__lt=end)
+    return qs
+
+
+def _dispositions_source(
+    held: list[int], f: InboxFilters
+) -> QuerySet[Disposition] | None:
+    if f.kind == "letters":
+        return None
+    qs = (
+        Disposition.objects.filter(to_position_id__in=held)
+        .exclude(state=State.CANCELLED)
+        .filter(_letter_filters(f, "letter__"))
+    )
+    state = f.state
+    if state == "unread":
+        qs = qs.filter(state=State.SENT)
+    elif state == "pending":
+        qs = qs.filter(state__in=PENDING_STATES)
+    elif state == "overdue":
+        qs = qs.filter(state__in=OPEN_STATES, deadline__lt=timezone.localdate())
+    elif state == "done":
+        qs = qs.filter(state=State.CLOSED)
+    elif state:
+        qs = qs.filter(state=state)
+    start, end = _bounds(f)
+    if start:
+        qs = qs.filter(sent_at__gte=start)
+    if end:
+        qs = qs.filter(sent_at__lt=end)
+    return qs
+
+
+def inbox_counters(*, user: Any) -> dict[str, int]:
+    """Belum dibaca, belum ditindaklanjuti and lewat batas waktu (two queries)."""
+    held = list(held_positions(user))
+    today = timezone.localdate()
+    letters = Letter.objects.filter(
+        direction=Direction.INCOMING, addressed_position_id__in=held
+    ).aggregate(
+        unread=Count("pk", filter=Q(read_at__isnull=True)),
+        pending=Count("pk", filter=Q(read_at__isnull=False, status=IncomingStatus.NEW)),
+    )
+    disp = Disposition.objects.filter(to_position_id__in=held).aggregate(
+        unread=Count("pk", filter=Q(state=State.SENT)),
+        pending=Count("pk", filter=Q(state__in=PENDING_STATES)),
+        overdue=Count("pk", filter=Q(state__in=OPEN_STATES, deadline__lt=today)),
+    )
+    return {
+        "unread": letters["unread"] + disp["unread"],
+        "pending": letters["pending"] + disp["pending"],
+        "overdue": disp["overdue"],
+    }
+
+
+def inbox_page(
+    *, user: Any, filters: InboxFilters | None = None, page: int = 1, per_page: int = 25
+) -> InboxPage:
+    f = filters or InboxFilters()
+    page = max(page, 1)
+    held = list(held_positions(user))
+    want = page * per_page + 1
+    rows: list[tuple[str, int, dt.datetime]] = []
+    letters_qs = _letters_source(held, f) if held else None
+    if letters_qs is not None:
+        rows += [
+            ("letter", pk, at)
+            for pk, at in letters_qs.order_by("-created_at", "-pk").values_list(
+                "pk", "created_at"
+            )[:want]
+        ]
+    disp_qs = _dispositions_source(held, f) if held else None
+    if disp_qs is not None:
+        rows += [
+            ("disposition", pk, at)
+            for pk, at in disp_qs.order_by("-sent_at", "-pk").values_list(
+                "pk", "sent_at"
+            )[:want]
+        ]
+    rows.sort(key=lambda r: (r[2], r[1]), reverse=True)
+    start = (page - 1) * per_page
+    window = rows[start : start + per_page]
+    has_next = len(rows) > start + per_page
+    letter_ids = [pk for kind, pk, _at in window if kind == "letter"]
+    disp_ids = [pk for kind, pk, _at in window if kind == "disposition"]
+    letters = (
+        Letter.objects.select_related("unit", "addressed_position").in_bulk(letter_ids)
+        if letter_ids
+        else {}
+    )
+    disps = (
+        Disposition.objects.select_related(
+            "letter", "letter__unit", "from_position", "to_position"
+        ).in_bulk(disp_ids)
+        if disp_ids
+        else {}
+    )
+    items: list[InboxItem] = []
+    for kind, pk, at in window:
+        if kind == "letter":
+            items.append(InboxItem("letter", letters[pk], None, at))
+        else:
+            d = disps[pk]
+            items.append(InboxItem("disposition", d.letter, d, at))
+    return InboxPage(
+        items=items,
+        counters=inbox_counters(user=user),
+        page=page,
+        has_next=has_next,
+        filters=f,
+    )
+
+
+__all__ = [
+    "STATE_FILTERS",
+    "InboxFilters",
+    "InboxItem",
+    "InboxPage",
+    "inbox_counters",
+    "inbox_page",
+]

@@ -1,0 +1,488 @@
+"""Every write to letters: registration, agenda numbers, reads, internal delivery."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from warkat.archive.models import ClassificationCode
+from warkat.audit.services import audit_record
+from warkat.core.errors import PermissionDenied, ValidationError
+from warkat.letters.access import held_positions, is_tenant_admin, tu_unit_ids
+from warkat.letters.errors import duplicate_letter
+from warkat.letters.files import (
+    CheckedFile,
+    StoredFiles,
+    Upload,
+    file_check,
+    stored_files_guard,
+)
+from warkat.letters.models import (
+    AgendaCounter,
+    Direction,
+    Letter,
+    LetterEvent,
+    LetterFile,
+    Security,
+    Urgency,
+)
+from warkat.org.models import Position, Unit
+from warkat.tenancy.models import Tenant
+from warkat.tenancy.scope import all_tenants, tenant_scope
+
+
+def agenda_allocate(*, tenant: Tenant, unit: Unit, direction: str, year: int) -> int:
+    """Take the next agenda number of ``unit``'s book for ``year``.
+
+    Must run inside the caller's transaction: the counter row stays locked until it
+    commits, so concurrent registrations queue here and never share a number.
+    """
+    # Create the counter row if missing without failing when another transaction
+    # creates it at the same moment; then lock it.
+    AgendaCounter.objects.bulk_create(
+        [AgendaCounter(tenant=tenant, unit=unit, direction=direction, year=year)],
+        ignore_conflicts=True,
+    )
+    counter = AgendaCounter.objects.select_for_update().get(
+        unit=unit, direction=direction, year=year
+    )
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def letter_duplicates(
+    *, sender_institution: str, number: str, letter_date: dt.date | None
+) -> list[Letter]:
+    """Incoming letters already registered with the same sender, number and date."""
+    if not number or letter_date is None:
+        return []
+    return list(
+        Letter.objects.filter(
+            direction=Direction.INCOMING,
+            number__iexact=number.strip(),
+            letter_date=letter_date,
+            sender_institution__iexact=sender_institution.strip(),
+        ).order_by("pk")[:5]
+    )
+
+
+def _can_register(actor: Any, unit: Unit) -> bool:
+    return is_tenant_admin(actor) or unit.pk in tu_unit_ids(actor)
+
+
+def _check_choice(value: str, choices: Any, field: str) -> None:
+    if value not in choices.values:
+        raise ValidationError(
+            "letter.invalid_choice",
+            _("The value %(value)s is not allowed here."),
+            field=field,
+            params={"value": value},
+        )
+
+
+def _validate_incoming(
+    *,
+    unit: Unit,
+    addressed_position: Position,
+    subject: str,
+    classification: ClassificationCode | None,
+    security: str,
+    urgency: str,
+    number: str,
+    letter_date: dt.date | None,
+    sender_institution: str,
+    received_date: dt.date,
+) -> None:
+    if not subject.strip():
+        raise ValidationError(
+            "letter.subject_required", _("The subject is required."), field="subject"
+        )
+    if not sender_institution.strip():
+        raise ValidationError(
+            "letter.sender_required",
+            _("The sender institution is required."),
+            field="sender_institution",
+        )
+    if not number.strip():
+        raise ValidationError(
+            "letter.number_required",
+            _("The sender's letter number is required."),
+            field="number",
+        )
+    _check_choice(security, Security, "security")
+    _check_choice(urgency, Urgency, "urgency")
+    if classification is None or not classification.has_retention:
+        raise ValidationError(
+            "letter.classification_invalid",
+            _(
+                "Choose a classification code that has a retention period (a leaf code)."
+            ),
+            field="classification",
+        )
+    today = timezone.localdate()
+    if received_date > today:
+        raise ValidationError(
+            "letter.received_in_future",
+            _("The date received cannot be in the future."),
+            field="received_date",
+        )
+    if letter_date is not None and letter_date > received_date:
+        raise ValidationError(
+            "letter.date_after_received",
+            _("The letter date cannot be after the date received."),
+            field="letter_date",
+        )
+    if not addressed_position.is_active:
+        raise ValidationError(
+            "letter.position_inactive",
+            _("The addressed position is no longer active."),
+            field="addressed_position",
+        )
+    if not Unit.objects.filter(
+        pk=addressed_position.unit_id, path__startswith=unit.path
+    ).exists():
+        raise ValidationError(
+            "letter.position_outside_unit",
+            _("The addressed position is not in the receiving unit."),
+            field="addressed_position",
+        )
+
+
+def letter_register(
+    *,
+    actor: Any,
+    unit: Unit,
+    addressed_position: Position,
+    subject: str,
+    classification: ClassificationCode | None,
+    number: str,
+    letter_date: dt.date | None,
+    sender_institution: str,
+    sender_name: str = "",
+    summary: str = "",
+    security: str = Security.BIASA,
+    urgency: str = Urgency.BIASA,
+    received_date: dt.date | None = None,
+    files: Sequence[Upload] = (),
+    confirm_duplicate: bool = False,
+) -> Letter:
+    """Register an incoming letter in ``unit``'s agenda book (TU of the unit or a
+    tenant admin). Files are checked before anything is written; a likely duplicate
+    raises ``Conflict`` unless ``confirm_duplicate``."""
+    if not _can_register(actor, unit):
+        raise PermissionDenied(
+            "letter.register_forbidden",
+            _(
+                "Only the unit's records clerk (TU) or an administrator may register letters here."
+            ),
+        )
+    received = received_date or timezone.localdate()
+    _validate_incoming(
+        unit=unit,
+        addressed_position=addressed_position,
+        subject=subject,
+        classification=classification,
+        security=security,
+        urgency=urgency,
+        number=number,
+        letter_date=letter_date,
+        sender_institution=sender_institution,
+        received_date=received,
+    )
+    checked = [file_check(upload=f) for f in files]
+    if not confirm_duplicate:
+        dupes = letter_duplicates(
+            sender_institution=sender_institution,
+            number=number,
+            letter_date=letter_date,
+        )
+        if dupes:
+            raise duplicate_letter(dupes[0].pk, dupes[0].agenda_label)
+    tenant = unit.tenant
+    with stored_files_guard() as stored:
+        names = [stored.store(tenant_id=tenant.pk, checked=c) for c in checked]
+        with transaction.atomic():
+            letter = _letter_create_incoming(
+                tenant=tenant,
+                unit=unit,
+                addressed_position=addressed_position,
+                subject=subject.strip(),
+                summary=summary.strip(),
+                classification=classification,
+                security=security,
+                urgency=urgency,
+                number=number.strip(),
+                letter_date=letter_date,
+                sender_institution=sender_institution.strip(),
+                sender_name=sender_name.strip(),
+                received_date=received,
+                registered_by=actor,
+            )
+            _attach(letter=letter, checked=checked, names=names, uploaded_by=actor)
+            LetterEvent.objects.create(
+                tenant=tenant,
+                letter=letter,
+                at=timezone.now(),
+                kind="registered",
+                person_id=getattr(actor, "person_id", None),
+                note=letter.agenda_label,
+            )
+            audit_record(
+                tenant=tenant,
+                actor=actor,
+                action="letter.register",
+                obj=letter,
+                data={"agenda": letter.agenda_label, "files": len(names)},
+            )
+            _notify_addressee(letter)
+    return letter
+
+
+def _letter_create_incoming(
+    *, tenant: Tenant, unit: Unit, received_date: dt.date, **fields: Any
+) -> Letter:
+    year = received_date.year
+    number = agenda_allocate(
+        tenant=tenant, unit=unit, direction=Direction.INCOMING, year=year
+    )
+    letter = Letter(
+        tenant=tenant,
+        direction=Direction.INCOMING,
+        unit=unit,
+        received_date=received_date,
+        agenda_year=year,
+        agenda_number=number,
+        status=Letter.IncomingStatus.NEW,
+        **fields,
+    )
+    letter.save()
+    return letter
+
+
+def _attach(
+    *,
+    letter: Letter,
+    checked: Sequence[CheckedFile],
+    names: Sequence[str],
+    uploaded_by: Any,
+) -> None:
+    LetterFile.objects.bulk_create(
+        [
+            LetterFile(
+                tenant_id=letter.tenant_id,
+                letter=letter,
+                kind=LetterFile.Kind.MAIN if i == 0 else LetterFile.Kind.ATTACHMENT,
+                storage_name=name,
+                original_name=c.name,
+                content_type=c.content_type,
+                size=c.size,
+                sha256=c.sha256,
+                uploaded_by=uploaded_by if getattr(uploaded_by, "pk", None) else None,
+            )
+            for i, (c, name) in enumerate(zip(checked, names, strict=True))
+        ]
+    )
+
+
+def _notify_addressee(letter: Letter) -> None:
+    from warkat.notify.services import notify_positions
+
+    notify_positions(
+        tenant_id=letter.tenant_id,
+        position_ids=[letter.addressed_position_id],
+        kind="letter.received",
+        letter_id=letter.pk,
+    )
+
+
+def letter_file_add(*, actor: Any, letter: Letter, upload: Upload) -> LetterFile:
+    """Add a scan or attachment to a registered incoming letter (TU or admin)."""
+    if not _can_register(actor, letter.unit):
+        raise PermissionDenied(
+            "letter.file_forbidden",
+            _("Only the unit's records clerk (TU) or an administrator may add files."),
+        )
+    checked = file_check(upload=upload)
+    with stored_files_guard() as stored:
+        name = stored.store(tenant_id=letter.tenant_id, checked=checked)
+        with transaction.atomic():
+            has_main = LetterFile.objects.filter(letter=letter).exists()
+            _attach_one = LetterFile(
+                tenant_id=letter.tenant_id,
+                letter=letter,
+                kind=LetterFile.Kind.ATTACHMENT if has_main else LetterFile.Kind.MAIN,
+                storage_name=name,
+                original_name=checked.name,
+                content_type=checked.content_type,
+                size=checked.size,
+                sha256=checked.sha256,
+                uploaded_by=actor if getattr(actor, "pk", None) else None,
+            )
+            _attach_one.save()
+            audit_record(
+                tenant=letter.tenant,
+                actor=actor,
+                action="letter.file_add",
+                obj=letter,
+                data={"file": checked.name, "sha256": checked.sha256},
+            )
+    return _attach_one
+
+
+@transaction.atomic
+def letter_read(*, actor: Any, letter: Letter) -> bool:
+    """Record that a holder of the addressed position opened the letter (first read
+    only changes the letter). Returns True when this was the first read."""
+    capacity = held_positions(actor).get(letter.addressed_position_id or 0)
+    if capacity is None or letter.read_at is not None:
+        return False
+    now = timezone.now()
+    updated = Letter.objects.filter(pk=letter.pk, read_at__isnull=True).update(
+        read_at=now
+    )
+    if not updated:
+        return False
+    letter.read_at = now
+    LetterEvent.objects.create(
+        tenant_id=letter.tenant_id,
+        letter=letter,
+        at=now,
+        kind="read",
+        person_id=actor.person_id,
+        capacity=capacity,
+        position_id=letter.addressed_position_id,
+    )
+    return True
+
+
+def receiving_unit(position: Position) -> Unit:
+    """The unit whose agenda book receives letters for ``position``: the nearest OPD
+    (or the Pemda root) at or above the position's unit."""
+    unit = position.unit
+    ids = [int(p) for p in unit.path.strip("/").split("/") if p]
+    chain = {u.pk: u for u in Unit.objects.filter(pk__in=ids)}
+    for pk in reversed(ids):
+        candidate = chain.get(pk)
+        if candidate and (candidate.is_opd or candidate.parent_id is None):
+            return candidate
+    return unit
+
+
+def letter_receive_internal(
+    *,
+    source_letter: Letter,
+    to_position_id: int,
+    sender_institution: str,
+    sender_name: str = "",
+    files: Sequence[Upload] = (),
+) -> Letter:
+    """Deliver a letter sent inside Warkat to a position, possibly in another tenant.
+
+    Registers it in the receiving unit's agenda book like a letter the TU entered,
+    with ``source_letter`` pointing at the sent letter. Idempotent per (source letter,
+    position): a second call returns the letter already delivered.
+    """
+    # Cross-tenant by nature: the recipient position may belong to another Pemda.
+    with all_tenants():
+        position = Position.objects.select_related("unit", "tenant").get(
+            pk=to_position_id
+        )
+        target = position.tenant
+    checked = [file_check(upload=f) for f in files]
+    with tenant_scope(target):
+        existing = Letter.objects.filter(
+            source_letter_id=source_letter.pk, addressed_position=position
+        ).first()
+        if existing is not None:
+            return existing
+        unit = receiving_unit(position)
+        with stored_files_guard() as stored:
+            names = [stored.store(tenant_id=target.pk, checked=c) for c in checked]
+            try:
+                with transaction.atomic():
+                    letter = _deliver(
+                        target=target,
+                        unit=unit,
+                        position=position,
+                        source_letter=source_letter,
+                        sender_institution=sender_institution,
+                        sender_name=sender_name,
+                        checked=checked,
+                        names=names,
+                    )
+            except IntegrityError:
+                # Delivered concurrently by another worker: keep that one.
+                found = Letter.objects.filter(
+                    source_letter_id=source_letter.pk, addressed_position=position
+                ).first()
+                if found is None:
+                    raise
+                stored.discard()
+                return found
+    return letter
+
+
+def _deliver(
+    *,
+    target: Tenant,
+    unit: Unit,
+    position: Position,
+    source_letter: Letter,
+    sender_institution: str,
+    sender_name: str,
+    checked: Sequence[CheckedFile],
+    names: Sequence[str],
+) -> Letter:
+    received = timezone.localdate()
+    letter = _letter_create_incoming(
+        tenant=target,
+        unit=unit,
+        addressed_position=position,
+        subject=source_letter.subject,
+        summary=source_letter.summary,
+        classification=source_letter.classification,
+        security=source_letter.security,
+        urgency=source_letter.urgency,
+        number=source_letter.number,
+        letter_date=source_letter.letter_date or received,
+        sender_institution=sender_institution,
+        sender_name=sender_name,
+        received_date=received,
+        registered_by=None,
+        source_letter=source_letter,
+    )
+    _attach(letter=letter, checked=checked, names=names, uploaded_by=None)
+    LetterEvent.objects.create(
+        tenant=target,
+        letter=letter,
+        at=timezone.now(),
+        kind="delivered",
+        note=letter.agenda_label,
+    )
+    audit_record(
+        tenant=target,
+        actor=None,
+        action="letter.receive_internal",
+        obj=letter,
+        data={"source_letter": source_letter.pk, "agenda": letter.agenda_label},
+    )
+    _notify_addressee(letter)
+    return letter
+
+
+__all__ = [
+    "StoredFiles",
+    "agenda_allocate",
+    "letter_duplicates",
+    "letter_file_add",
+    "letter_read",
+    "letter_receive_internal",
+    "letter_register",
+    "receiving_unit",
+]

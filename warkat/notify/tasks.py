@@ -1,0 +1,33 @@
+"""Background notification delivery (queue "notify")."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+from warkat.tenancy.models import Tenant
+from warkat.tenancy.scope import tenant_scope
+
+
+@task(queue_name="notify")
+def deliver_notifications(
+    *,
+    tenant_id: int,
+    position_ids: list[int],
+    kind: str,
+    letter_id: int,
+    disposition_id: int | None = None,
+    exclude_person_id: int | None = None,
+) -> int:
+    from warkat.notify.services import notifications_deliver
+
+    tenant = Tenant.objects.get(pk=tenant_id)
+    with tenant_scope(tenant):
+        return len(
+            notifications_deliver(
+                position_ids=position_ids,
+                kind=kind,
+                letter_id=letter_id,
+                disposition_id=disposition_id,
+                exclude_person_id=exclude_person_id,
+            )
+        )
