@@ -310,6 +310,24 @@ if _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
 MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": _EMAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = env_str("WARKAT_EMAIL_FROM", "Warkat <noreply@warkat.invalid>")
 
+# --- signing (TTE) ------------------------------------------------------------
+# Key that wraps CA and signer keys at rest (falls back to SECRET_KEY). Keep it stable
+# and backed up apart from the database: losing it makes every stored key unusable.
+WARKAT_CA_KEY = env_str("WARKAT_CA_KEY")
+# External RFC 3161 timestamp authority; empty = the tenant CA's built-in TSA.
+WARKAT_TSA_URL = env_str("WARKAT_TSA_URL")
+WARKAT_TSA_TIMEOUT = env_int("WARKAT_TSA_TIMEOUT", 10)
+WARKAT_SIGNING_CERT_DAYS = env_int("WARKAT_SIGNING_CERT_DAYS", 730)
+WARKAT_SIGNING_PASSPHRASE_MIN = env_int("WARKAT_SIGNING_PASSPHRASE_MIN", 10)
+WARKAT_SIGNING_MAX_TRIES = env_int("WARKAT_SIGNING_MAX_TRIES", 5)
+# BSrE eSign Client API v2 (base URL without /api/v2) and its Basic Auth account.
+WARKAT_BSRE_URL = env_str("WARKAT_BSRE_URL")
+WARKAT_BSRE_USER = env_str("WARKAT_BSRE_USER")
+WARKAT_BSRE_PASSWORD = env_str("WARKAT_BSRE_PASSWORD")
+WARKAT_BSRE_TIMEOUT = env_int("WARKAT_BSRE_TIMEOUT", 60)
+# Public verification: requests per client address per minute.
+WARKAT_VERIFY_RATE = env_int("WARKAT_VERIFY_RATE", 30)
+
 # --- API --------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
