@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django import forms
@@ -44,10 +48,33 @@ class AccountAdapter(DefaultAccountAdapter):
         # After the forced change of a temporary password, go on to the app.
         return reverse("home")
 
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        # A signer sent to set up TOTP right after signing in with the password is
+        # not asked for the password a second time. Changing an existing
+        # authenticator still needs a fresh re-authentication.
+        request = context.request
+        if (
+            app == "allauth.mfa"
+            and request is not None
+            and request.user.is_authenticated
+            and not selectors.user_has_totp(user=request.user)
+            and _signed_in_with_password_recently(request)
+        ):
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
     def clean_password(self, password: str, user: Any = None) -> str:
         if settings.PRODUCTION and password == settings.WARKAT_DEMO_PASSWORD:
             raise forms.ValidationError(errors.password_is_demo().text())
         return super().clean_password(password, user=user)
+
+
+def _signed_in_with_password_recently(request: HttpRequest) -> bool:
+    records = get_authentication_records(request, request.user)  # type: ignore[arg-type]
+    times = [r.get("at", 0) for r in records if r.get("method") == "password"]
+    return bool(times) and (
+        time.time() - max(times) < account_settings.REAUTHENTICATION_TIMEOUT
+    )
 
 
 class MfaAdapter(DefaultMFAAdapter):

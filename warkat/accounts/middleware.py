@@ -8,11 +8,13 @@ import ipaddress
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from warkat.accounts import selectors
 from warkat.accounts.models import ApiToken
@@ -84,7 +86,10 @@ class ApiTokenMiddleware:
     @staticmethod
     def _touch(token: ApiToken) -> None:
         now = timezone.now()
-        if token.last_used_at is None or now - token.last_used_at > _LAST_USED_GRANULARITY:
+        if (
+            token.last_used_at is None
+            or now - token.last_used_at > _LAST_USED_GRANULARITY
+        ):
             ApiToken.objects.with_scopes_disabled().filter(pk=token.pk).update(
                 last_used_at=now
             )
@@ -112,6 +117,7 @@ class AccountGateMiddleware:
         ):
             return self.get_response(request)
         if user.must_change_password:
+            messages.info(request, _("Choose your own password before you continue."))
             return redirect(f"{reverse('account_change_password')}?next={request.path}")
         session = request.session
         if (
@@ -119,6 +125,13 @@ class AccountGateMiddleware:
             and session.get(MFA_CHECKED_KEY) != user.pk
         ):
             if selectors.user_requires_mfa(user=user):
+                messages.warning(
+                    request,
+                    _(
+                        "You sign letters: set up two-factor authentication "
+                        "before you continue."
+                    ),
+                )
                 return redirect("mfa_activate_totp")
             session[MFA_CHECKED_KEY] = user.pk
         return self.get_response(request)

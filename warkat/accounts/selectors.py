@@ -217,3 +217,37 @@ def user_roles(*, user: User) -> list[UserRole]:
 
 def user_is_locked(user: User) -> bool:
     return bool(user.locked_until and user.locked_until > timezone.now())
+
+
+def people_without_user(*, actor: Any, q: str, limit: int = 20) -> list[Any]:
+    """People ``actor`` may create a user for, matching ``q`` (name or NIP)."""
+    from warkat.org.models import Person
+
+    q = q.strip()
+    if not q or actor.tenant_id is None:
+        return []
+    qs = Person.objects.filter(is_active=True, user__isnull=True).filter(
+        Q(full_name__icontains=q) | Q(nip__startswith=q)
+    )
+    paths = admin_unit_paths(actor=actor)
+    if paths is not None:
+        today = timezone.localdate()
+        qs = qs.filter(
+            Exists(
+                Assignment.objects.filter(
+                    _in_subtrees(paths, "position__unit__"),
+                    person_id=OuterRef("pk"),
+                    start_date__lte=today,
+                ).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+            )
+        )
+    return list(qs.order_by("full_name", "pk")[:limit])
+
+
+def units_for_roles(*, actor: Any) -> QuerySet[Unit]:
+    """Units ``actor`` may bind a role to."""
+    qs = Unit.objects.filter(is_active=True)
+    paths = admin_unit_paths(actor=actor)
+    if paths is not None:
+        qs = qs.filter(_in_subtrees(paths))
+    return qs.order_by("path")

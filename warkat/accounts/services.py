@@ -88,6 +88,13 @@ def _username_clean(username: str, person: Person | None) -> str:
     return name
 
 
+def _tenant_of(user: User) -> Tenant:
+    """The tenant of a tenant user; platform accounts are not administered here."""
+    if user.tenant is None:
+        raise errors.user_not_found()
+    return user.tenant
+
+
 def _check_admin(actor: Any, tenant: Tenant) -> None:
     """``actor`` None is the system (demo loader, management commands)."""
     from warkat.accounts.permissions import require_role
@@ -103,7 +110,7 @@ def _check_manages(actor: Any, user: User) -> None:
     """``actor`` may administer ``user`` (same tenant, and in a unit admin's units)."""
     if actor is None:
         return
-    _check_admin(actor, user.tenant)
+    _check_admin(actor, _tenant_of(user))
     if not selectors.users_visible(actor=actor).filter(pk=user.pk).exists():
         raise errors.user_not_found()
     if user.has_role(Role.TENANT_ADMIN) and not actor.has_role(Role.TENANT_ADMIN):
@@ -158,10 +165,13 @@ def user_create(
     _check_admin(actor, tenant)
     if person is not None and person.tenant_id != tenant.pk:
         raise errors.person_other_tenant()
-    if actor is not None and not actor.has_role(Role.TENANT_ADMIN):
+    if (
+        actor is not None
+        and not actor.has_role(Role.TENANT_ADMIN)
+        and (person is None or not _person_in_admin_scope(actor, person))
+    ):
         # A unit admin creates users only for people in their units.
-        if person is None or not _person_in_admin_scope(actor, person):
-            raise errors.person_other_tenant()
+        raise errors.person_other_tenant()
     name = _username_clean(username, person)
     role_specs = _roles_clean(tenant=tenant, actor=actor, roles=roles)
     if User.objects.filter(username__iexact=name).exists():
@@ -220,7 +230,7 @@ def user_set_roles(
     """Replace ``user``'s roles. A unit admin changes only roles they may grant and
     keeps the others as they are."""
     _check_manages(actor, user)
-    wanted = _roles_clean(tenant=user.tenant, actor=actor, roles=roles)
+    wanted = _roles_clean(tenant=_tenant_of(user), actor=actor, roles=roles)
     current = list(UserRole.objects.filter(user=user).select_related("unit"))
     before = _roles_data((r.role, r.unit) for r in current)
     if actor is not None and not actor.has_role(Role.TENANT_ADMIN):
@@ -234,20 +244,22 @@ def user_set_roles(
                 and not selectors.unit_in_admin_scope(actor=actor, unit=r.unit)
             )
         ]
-        wanted = _roles_clean(tenant=user.tenant, actor=None, roles=[*kept, *wanted])
-    if actor is not None and actor.pk == user.pk:
-        if any(r.role == Role.TENANT_ADMIN for r in current) and not any(
-            role == Role.TENANT_ADMIN for role, _ in wanted
-        ):
-            # Keeps at least the acting admin able to administer.
-            raise errors.not_own_account()
+        wanted = _roles_clean(
+            tenant=_tenant_of(user), actor=None, roles=[*kept, *wanted]
+        )
+    drops_own_admin = any(r.role == Role.TENANT_ADMIN for r in current) and not any(
+        role == Role.TENANT_ADMIN for role, _ in wanted
+    )
+    if actor is not None and actor.pk == user.pk and drops_own_admin:
+        # Keeps at least the acting admin able to administer.
+        raise errors.not_own_account()
     UserRole.objects.filter(user=user).delete()
     UserRole.objects.bulk_create(
         [UserRole(tenant=user.tenant, user=user, role=r, unit=u) for r, u in wanted]
     )
-    user._role_cache = None  # type: ignore[attr-defined]
+    user.__dict__.pop("_role_cache", None)
     audit_record(
-        tenant=user.tenant,
+        tenant=_tenant_of(user),
         actor=actor,
         action="user.roles_set",
         obj=user,
@@ -275,11 +287,16 @@ def user_reset_password(*, user: User, actor: Any) -> str:
     user.failed_logins = 0
     user.locked_until = None
     user.save(
-        update_fields=["password", "must_change_password", "failed_logins", "locked_until"]
+        update_fields=[
+            "password",
+            "must_change_password",
+            "failed_logins",
+            "locked_until",
+        ]
     )
     revoked = _revoke_tokens(user)
     audit_record(
-        tenant=user.tenant,
+        tenant=_tenant_of(user),
         actor=actor,
         action="user.password_reset",
         obj=user,
@@ -298,7 +315,7 @@ def user_deactivate(*, user: User, actor: Any) -> User:
     user.save(update_fields=["is_active"])
     revoked = _revoke_tokens(user)
     audit_record(
-        tenant=user.tenant,
+        tenant=_tenant_of(user),
         actor=actor,
         action="user.deactivate",
         obj=user,
@@ -312,7 +329,7 @@ def user_activate(*, user: User, actor: Any) -> User:
     _check_manages(actor, user)
     user.is_active = True
     user.save(update_fields=["is_active"])
-    audit_record(tenant=user.tenant, actor=actor, action="user.activate", obj=user)
+    audit_record(tenant=_tenant_of(user), actor=actor, action="user.activate", obj=user)
     return user
 
 
@@ -322,7 +339,7 @@ def user_unlock(*, user: User, actor: Any) -> User:
     user.failed_logins = 0
     user.locked_until = None
     user.save(update_fields=["failed_logins", "locked_until"])
-    audit_record(tenant=user.tenant, actor=actor, action="user.unlock", obj=user)
+    audit_record(tenant=_tenant_of(user), actor=actor, action="user.unlock", obj=user)
     return user
 
 
@@ -412,7 +429,9 @@ def login_failure_record(*, user: User, login: str) -> dt.datetime | None:
     return until
 
 
-def auth_event_record(*, user: Any, action: str, data: dict[str, Any] | None = None) -> None:
+def auth_event_record(
+    *, user: Any, action: str, data: dict[str, Any] | None = None
+) -> None:
     """An audit event about ``user``'s own session (sign-in, sign-out, MFA)."""
     tenant = getattr(user, "tenant", None)
     if tenant is None:
@@ -442,7 +461,7 @@ def api_token_create(
         expires_at=timezone.now() + dt.timedelta(days=ttl_days),
     )
     audit_record(
-        tenant=user.tenant,
+        tenant=_tenant_of(user),
         actor=user,
         action="token.create",
         obj=token,
@@ -459,6 +478,6 @@ def api_token_revoke(*, token: ApiToken, actor: Any) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit_record(
-            tenant=token.user.tenant, actor=actor, action="token.revoke", obj=token
+            tenant=_tenant_of(token.user), actor=actor, action="token.revoke", obj=token
         )
     return token

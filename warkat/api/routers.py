@@ -7,9 +7,13 @@ from ninja import NinjaAPI
 
 def register_routers(api: NinjaAPI) -> None:
     from warkat.accounts.api import router as accounts_router
+    from warkat.accounts.api import users_router
+    from warkat.audit.api import router as audit_router
     from warkat.org.api import router as org_router
     from warkat.tenancy.api import router as tenancy_router
 
     api.add_router("/auth", accounts_router)
+    api.add_router("/users", users_router)
+    api.add_router("/audit", audit_router)
     api.add_router("/", tenancy_router)
     api.add_router("/", org_router)

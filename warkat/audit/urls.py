@@ -1,2 +1,10 @@
+from django.urls import path
+
+from warkat.audit import views
+
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.event_list, name="event_list"),
+    path("<int:seq>/", views.event_detail, name="event_detail"),
+    path("verifikasi/", views.chain_verify, name="verify"),
+]
