@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "warkat.signing",
     "warkat.notify",
     "warkat.archive",
+    "warkat.drafting",
 ]
 
 MIDDLEWARE = [
