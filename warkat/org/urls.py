@@ -1,2 +1,31 @@
+"""Organisation pages under /organisasi/."""
+
+from django.urls import path
+
+from warkat.org import views
+
 app_name = "org"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.tree, name="tree"),
+    path("unit/baru/", views.unit_create, name="unit_create"),
+    path("unit/<int:pk>/", views.unit_detail, name="unit"),
+    path("unit/<int:pk>/ubah/", views.unit_edit, name="unit_edit"),
+    path("unit/<int:pk>/nonaktifkan/", views.unit_deactivate, name="unit_deactivate"),
+    path("jabatan/baru/", views.position_create, name="position_create"),
+    path("jabatan/<int:pk>/", views.position_detail, name="position"),
+    path("jabatan/<int:pk>/ubah/", views.position_edit, name="position_edit"),
+    path("pegawai/", views.people, name="people"),
+    path("pegawai/baru/", views.person_create, name="person_create"),
+    path("pegawai/<int:pk>/", views.person_detail, name="person"),
+    path("pegawai/<int:pk>/ubah/", views.person_edit, name="person_edit"),
+    path("penugasan/baru/", views.assignment_create, name="assignment_create"),
+    path("penugasan/<int:pk>/akhiri/", views.assignment_end, name="assignment_end"),
+    path("impor/", views.import_index, name="import_index"),
+    path("impor/<str:kind>/", views.import_upload, name="import_upload"),
+    path("impor/<str:kind>/konfirmasi/", views.import_confirm, name="import_confirm"),
+    path(
+        "impor/<str:kind>/templat.<str:fmt>",
+        views.import_template,
+        name="import_template",
+    ),
+]
