@@ -32,7 +32,7 @@ def issue(client: Client, login: str, password: str = PASSWORD, **extra: Any) ->
     )
 
 
-def bearer(token: str) -> dict[str, str]:
+def bearer(token: str) -> dict[str, Any]:
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 

@@ -50,7 +50,7 @@ def test_digit_username_must_be_own_nip(in_tenant: Any, admin: User) -> None:
             tenant=in_tenant, actor=admin, username="123456789012345678", person=person
         )
     user, _ = services.user_create(
-        tenant=in_tenant, actor=admin, username=person.nip, person=person
+        tenant=in_tenant, actor=admin, username=person.nip or "", person=person
     )
     assert user.username == person.nip
 

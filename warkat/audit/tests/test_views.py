@@ -51,7 +51,9 @@ def test_list_filters_and_constant_queries(
 
     response = client.get(url, {"action": "user.", "actor": ""})
     assert [e.action for e in response.context["events"]] == ["user.create"]
-    response = client.get(url, {"object_type": "accounts.user", "object_id": admin.pk})
+    response = client.get(
+        url, {"object_type": "accounts.user", "object_id": str(admin.pk)}
+    )
     assert [e.action for e in response.context["events"]] == [
         "auth.login",
         "user.create",
