@@ -9,7 +9,11 @@ def register_routers(api: NinjaAPI) -> None:
     from warkat.accounts.api import router as accounts_router
     from warkat.accounts.api import users_router
     from warkat.audit.api import router as audit_router
+    from warkat.dispositions.api import router as dispositions_router
+    from warkat.letters.api import router as letters_router
+    from warkat.notify.api import router as notify_router
     from warkat.org.api import router as org_router
+    from warkat.signing.api import router as signing_router
     from warkat.tenancy.api import router as tenancy_router
 
     api.add_router("/auth", accounts_router)
@@ -17,3 +21,7 @@ def register_routers(api: NinjaAPI) -> None:
     api.add_router("/audit", audit_router)
     api.add_router("/", tenancy_router)
     api.add_router("/", org_router)
+    api.add_router("/", letters_router)
+    api.add_router("/", dispositions_router)
+    api.add_router("/", notify_router)
+    api.add_router("/", signing_router)

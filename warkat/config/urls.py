@@ -9,5 +9,9 @@ urlpatterns = [
     path("akun/", include("warkat.accounts.urls")),
     path("organisasi/", include("warkat.org.urls")),
     path("audit/", include("warkat.audit.urls")),
+    path("surat/", include("warkat.letters.urls")),
+    path("disposisi/", include("warkat.dispositions.urls")),
+    path("", include("warkat.notify.urls")),
+    path("", include("warkat.signing.urls")),
     path("", include("warkat.core.urls")),
 ]

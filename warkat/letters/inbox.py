@@ -204,13 +204,19 @@ def inbox_page(
     letter_ids = [pk for kind, pk, _at in window if kind == "letter"]
     disp_ids = [pk for kind, pk, _at in window if kind == "disposition"]
     letters = (
-        Letter.objects.select_related("unit", "addressed_position").in_bulk(letter_ids)
+        Letter.objects.select_related(
+            "unit", "addressed_position", "classification"
+        ).in_bulk(letter_ids)
         if letter_ids
         else {}
     )
     disps = (
         Disposition.objects.select_related(
-            "letter", "letter__unit", "from_position", "to_position"
+            "letter",
+            "letter__unit",
+            "letter__classification",
+            "from_position",
+            "to_position",
         ).in_bulk(disp_ids)
         if disp_ids
         else {}

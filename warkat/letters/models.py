@@ -197,6 +197,15 @@ class Letter(TenantOwned):
         return self.security in SECRET_LEVELS
 
     @property
+    def status_label(self) -> str:
+        if (
+            self.direction == Direction.INCOMING
+            and self.status in IncomingStatus.values
+        ):
+            return str(IncomingStatus(self.status).label)
+        return self.status
+
+    @property
     def agenda_label(self) -> str:
         if self.agenda_number is None:
             return ""

@@ -1,0 +1,299 @@
+"""HTTP API of dispositions: create (and re-dispose), read, follow up, decline,
+close, send back, cancel; candidate positions and the instruction list."""
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+
+from warkat.api.base import ERROR_RESPONSES, ErrorOut
+from warkat.core.errors import ValidationError
+from warkat.dispositions import services
+from warkat.dispositions.calendar import add_working_days
+from warkat.dispositions.models import Disposition, FollowUpFile
+from warkat.dispositions.rules import disposition_candidates, instruction_labels
+from warkat.dispositions.selectors import disposition_for_actor
+from warkat.letters.access import Access
+from warkat.letters.api import file_response
+from warkat.letters.errors import letter_not_found
+from warkat.letters.models import Letter
+from warkat.letters.selectors import letter_for_user
+from warkat.org.api import in_caller_tenant
+
+router = Router(tags=["dispositions"])
+
+
+class DispositionIn(Schema):
+    to_position_ids: list[int]
+    instructions: list[str]
+    note: str = ""
+    # Either a date, or a number of working days from today.
+    deadline: dt.date | None = None
+    deadline_days: int | None = None
+    # Re-disposition: the disposition the caller received.
+    parent_id: int | None = None
+
+
+class DispositionRef(Schema):
+    id: int
+    letter_id: int
+    parent_id: int | None
+    from_position_id: int
+    from_capacity: str
+    to_position_id: int
+    instructions: list[str]
+    note: str
+    deadline: dt.date | None
+    state: str
+    sent_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+class NoteIn(Schema):
+    note: str = ""
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class FollowUpIn(Schema):
+    text: str
+    reply_letter_id: int | None = None
+
+
+class FollowUpRef(Schema):
+    id: int
+    disposition_id: int
+    text: str
+    created_at: dt.datetime
+    files: int
+
+
+class PositionOut(Schema):
+    id: int
+    name: str
+    unit_id: int
+    unit_name: str
+
+
+def _out(d: Disposition) -> DispositionRef:
+    return DispositionRef(
+        id=d.pk,
+        letter_id=d.letter_id,
+        parent_id=d.parent_id,
+        from_position_id=d.from_position_id,
+        from_capacity=d.from_capacity,
+        to_position_id=d.to_position_id,
+        instructions=d.instructions,
+        note=d.note,
+        deadline=d.deadline,
+        state=d.state,
+        sent_at=d.sent_at,
+        read_at=d.read_at,
+    )
+
+
+def _letter_full(user: Any, letter_id: int) -> Letter:
+    letter, access = letter_for_user(user=user, letter_id=letter_id)
+    if access != Access.FULL:
+        raise letter_not_found()
+    return letter
+
+
+def deadline_from(deadline: dt.date | None, days: int | None) -> dt.date | None:
+    if days is None:
+        return deadline
+    if days < 0 or days > 365:
+        from django.utils.translation import gettext_lazy as _
+
+        raise ValidationError(
+            "disposition.deadline_days_invalid",
+            _("The number of working days must be between 0 and 365."),
+            field="deadline_days",
+        )
+    return add_working_days(start=timezone.localdate(), days=days)
+
+
+@router.post(
+    "/letters/{letter_id}/dispositions",
+    response={201: list[DispositionRef], **ERROR_RESPONSES},
+)
+@in_caller_tenant
+def disposition_create_api(
+    request: HttpRequest, letter_id: int, payload: DispositionIn
+) -> Any:
+    """Dispose a letter to one or more positions (or re-dispose one received)."""
+    user = request.auth  # type: ignore[attr-defined]
+    letter = _letter_full(user, letter_id)
+    parent = None
+    if payload.parent_id is not None:
+        parent = disposition_for_actor(user=user, disposition_id=payload.parent_id)
+    created = services.disposition_create(
+        actor=user,
+        letter=letter,
+        parent=parent,
+        to_position_ids=payload.to_position_ids,
+        instructions=payload.instructions,
+        note=payload.note,
+        deadline=deadline_from(payload.deadline, payload.deadline_days),
+    )
+    return 201, [_out(d) for d in created]
+
+
+@router.get(
+    "/letters/{letter_id}/disposition-candidates",
+    response={200: list[PositionOut], **ERROR_RESPONSES},
+)
+@in_caller_tenant
+def candidates_api(
+    request: HttpRequest, letter_id: int, parent_id: int | None = None
+) -> Any:
+    """Positions the caller may dispose this letter to (from the addressed position,
+    or from the disposition ``parent_id`` they received)."""
+    user = request.auth  # type: ignore[attr-defined]
+    letter = _letter_full(user, letter_id)
+    if parent_id is not None:
+        from_position = disposition_for_actor(
+            user=user, disposition_id=parent_id
+        ).to_position
+    else:
+        from_position = letter.addressed_position
+    assert from_position is not None
+    return [
+        PositionOut(id=p.pk, name=p.name, unit_id=p.unit_id, unit_name=p.unit.name)
+        for p in disposition_candidates(from_position=from_position)
+    ]
+
+
+@router.get("/instructions", response={200: list[str], **ERROR_RESPONSES})
+@in_caller_tenant
+def instructions_api(request: HttpRequest) -> Any:
+    return instruction_labels()
+
+
+@router.post(
+    "/dispositions/{disposition_id}/read",
+    response={200: DispositionRef, **ERROR_RESPONSES},
+)
+@in_caller_tenant
+def read_api(request: HttpRequest, disposition_id: int) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    d = disposition_for_actor(user=user, disposition_id=disposition_id)
+    return _out(services.disposition_read(actor=user, disposition=d))
+
+
+@router.post(
+    "/dispositions/{disposition_id}/follow-ups",
+    response={201: FollowUpRef, **ERROR_RESPONSES, 503: ErrorOut},
+)
+@in_caller_tenant
+def follow_up_api(
+    request: HttpRequest,
+    disposition_id: int,
+    data: Form[FollowUpIn],
+    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Any:
+    """Report a tindak lanjut (multipart: ``text``, optional ``reply_letter_id`` and
+    ``files``)."""
+    user = request.auth  # type: ignore[attr-defined]
+    d = disposition_for_actor(user=user, disposition_id=disposition_id)
+    reply = None
+    if data.reply_letter_id is not None:
+        reply = Letter.objects.filter(pk=data.reply_letter_id).first()
+        if reply is None:
+            from django.utils.translation import gettext_lazy as _
+
+            raise ValidationError(
+                "followup.reply_letter_invalid",
+                _("The reply letter was not found."),
+                field="reply_letter",
+            )
+    fu = services.followup_create(
+        actor=user, disposition=d, text=data.text, files=files or [], reply_letter=reply
+    )
+    return 201, FollowUpRef(
+        id=fu.pk,
+        disposition_id=d.pk,
+        text=fu.text,
+        created_at=fu.created_at,
+        files=fu.files.count(),
+    )
+
+
+@router.post(
+    "/dispositions/{disposition_id}/decline",
+    response={200: DispositionRef, **ERROR_RESPONSES},
+)
+@in_caller_tenant
+def decline_api(request: HttpRequest, disposition_id: int, payload: ReasonIn) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    d = disposition_for_actor(user=user, disposition_id=disposition_id)
+    return _out(
+        services.disposition_decline(actor=user, disposition=d, reason=payload.reason)
+    )
+
+
+@router.post(
+    "/dispositions/{disposition_id}/close",
+    response={200: DispositionRef, **ERROR_RESPONSES},
+)
+@in_caller_tenant
+def close_api(request: HttpRequest, disposition_id: int, payload: NoteIn) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    d = disposition_for_actor(user=user, disposition_id=disposition_id)
+    return _out(
+        services.disposition_close(actor=user, disposition=d, note=payload.note)
+    )
+
+
+@router.post(
+    "/dispositions/{disposition_id}/return",
+    response={200: DispositionRef, **ERROR_RESPONSES},
+)
+@in_caller_tenant
+def return_api(request: HttpRequest, disposition_id: int, payload: NoteIn) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    d = disposition_for_actor(user=user, disposition_id=disposition_id)
+    return _out(
+        services.disposition_return(actor=user, disposition=d, note=payload.note)
+    )
+
+
+@router.post(
+    "/dispositions/{disposition_id}/cancel",
+    response={200: DispositionRef, **ERROR_RESPONSES},
+)
+@in_caller_tenant
+def cancel_api(request: HttpRequest, disposition_id: int, payload: NoteIn) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    d = disposition_for_actor(user=user, disposition_id=disposition_id)
+    return _out(
+        services.disposition_cancel(actor=user, disposition=d, note=payload.note)
+    )
+
+
+@router.get(
+    "/follow-up-files/{file_id}",
+    response={200: None, **ERROR_RESPONSES},
+    summary="Download a follow-up's file",
+)
+@in_caller_tenant
+def follow_up_file_api(request: HttpRequest, file_id: int) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    return file_response(follow_up_file_for_user(user=user, file_id=file_id))
+
+
+def follow_up_file_for_user(*, user: Any, file_id: int) -> FollowUpFile:
+    found = (
+        FollowUpFile.objects.select_related("follow_up__disposition")
+        .filter(pk=file_id)
+        .first()
+    )
+    if found is None:
+        raise letter_not_found()
+    _letter_full(user, found.follow_up.disposition.letter_id)
+    return found

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from warkat.dispositions import views
+
+app_name = "dispositions"
+
+urlpatterns = [
+    path("surat/<int:letter_id>/", views.dispose, name="dispose"),
+    path("<int:disposition_id>/tindak-lanjut/", views.follow_up, name="follow_up"),
+    path("<int:disposition_id>/<str:action>/", views.transition, name="transition"),
+    path("berkas/<int:file_id>/", views.follow_up_file, name="file"),
+]

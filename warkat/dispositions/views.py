@@ -1,0 +1,156 @@
+"""Disposition pages: dispose (from the letter page or a received disposition),
+follow up, and the simple transitions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from warkat.core.errors import DomainError, ValidationError
+from warkat.core.http import tenant_view
+from warkat.dispositions import services
+from warkat.dispositions.api import follow_up_file_for_user
+from warkat.dispositions.selectors import disposition_for_actor
+from warkat.letters.access import Access
+from warkat.letters.api import file_response
+from warkat.letters.errors import letter_not_found
+from warkat.letters.selectors import letter_for_user
+from warkat.letters.views import FRAMEABLE, dispose_context
+
+
+def _date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValidationError(
+            "disposition.deadline_invalid",
+            _("The deadline is not a valid date."),
+            field="deadline",
+        ) from exc
+
+
+@tenant_view
+@require_http_methods(["GET", "POST"])
+def dispose(request: HttpRequest, letter_id: int) -> HttpResponse:
+    """Dispose a letter (as its addressee) or re-dispose a received disposition
+    (``?parent=<id>``)."""
+    user = request.user
+    letter, access = letter_for_user(user=user, letter_id=letter_id)
+    if access != Access.FULL:
+        raise letter_not_found()
+    parent_id = request.POST.get("parent") or request.GET.get("parent")
+    parent = (
+        disposition_for_actor(user=user, disposition_id=int(parent_id))
+        if parent_id and parent_id.isdigit()
+        else None
+    )
+    from_position = parent.to_position if parent else letter.addressed_position
+    assert from_position is not None
+    error = None
+    if request.method == "POST":
+        try:
+            services.disposition_create(
+                actor=user,
+                letter=letter,
+                parent=parent,
+                to_position_ids=[
+                    int(p) for p in request.POST.getlist("to_positions") if p.isdigit()
+                ],
+                instructions=request.POST.getlist("instructions"),
+                note=request.POST.get("note", ""),
+                deadline=_date(request.POST.get("deadline")),
+            )
+        except DomainError as exc:
+            error = exc.text()
+        else:
+            messages.success(request, _("Disposition sent."))
+            return redirect("letters:detail", letter_id=letter.pk)
+    context = {
+        "letter": letter,
+        "parent": parent,
+        "error": error,
+        "posted": request.POST,
+        **dispose_context(
+            letter=letter,
+            from_position=from_position,
+            parent_id=parent.pk if parent else None,
+        ),
+    }
+    return render(
+        request, "dispositions/dispose.html", context, status=422 if error else 200
+    )
+
+
+_TRANSITIONS = {
+    "read": lambda user, d, note: services.disposition_read(actor=user, disposition=d),
+    "decline": lambda user, d, note: services.disposition_decline(
+        actor=user, disposition=d, reason=note
+    ),
+    "close": lambda user, d, note: services.disposition_close(
+        actor=user, disposition=d, note=note
+    ),
+    "return": lambda user, d, note: services.disposition_return(
+        actor=user, disposition=d, note=note
+    ),
+    "cancel": lambda user, d, note: services.disposition_cancel(
+        actor=user, disposition=d, note=note
+    ),
+}
+
+
+@tenant_view
+@require_POST
+def transition(request: HttpRequest, disposition_id: int, action: str) -> HttpResponse:
+    user = request.user
+    d = disposition_for_actor(user=user, disposition_id=disposition_id)
+    run = _TRANSITIONS.get(action)
+    if run is None:
+        raise letter_not_found()
+    try:
+        run(user, d, request.POST.get("note", ""))
+    except DomainError as exc:
+        messages.error(request, exc.text())
+    else:
+        messages.success(request, _("Saved."))
+    return redirect(f"{_letter_url(d.letter_id)}#d{d.pk}")
+
+
+def _letter_url(letter_id: int) -> str:
+    from django.urls import reverse
+
+    return reverse("letters:detail", args=[letter_id])
+
+
+@tenant_view
+@require_POST
+def follow_up(request: HttpRequest, disposition_id: int) -> HttpResponse:
+    user = request.user
+    d = disposition_for_actor(user=user, disposition_id=disposition_id)
+    try:
+        services.followup_create(
+            actor=user,
+            disposition=d,
+            text=request.POST.get("text", ""),
+            files=request.FILES.getlist("files"),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.text())
+    else:
+        messages.success(request, _("Follow-up reported."))
+    return redirect(f"{_letter_url(d.letter_id)}#d{d.pk}")
+
+
+@xframe_options_sameorigin
+@FRAMEABLE
+@tenant_view
+@require_GET
+def follow_up_file(request: HttpRequest, file_id: int) -> HttpResponse:
+    return file_response(follow_up_file_for_user(user=request.user, file_id=file_id))

@@ -1,0 +1,533 @@
+# Ninja reads parameter annotations at import time: no postponed annotations here.
+"""HTTP API of incoming letters: registration (multipart), inbox, letter, files,
+exports and the classification picker.
+
+``POST /letters/incoming`` takes multipart form fields plus any number of ``files``
+parts (the first is the letter's scan); more files can be added later with
+``POST /letters/{id}/files``.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.http import FileResponse, HttpRequest, HttpResponse
+from ninja import File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
+
+from warkat.api.base import ERROR_RESPONSES, ErrorOut
+from warkat.archive.models import ClassificationCode
+from warkat.archive.selectors import classification_search
+from warkat.core.errors import ValidationError
+from warkat.letters import exports
+from warkat.letters.access import Access
+from warkat.letters.files import file_open
+from warkat.letters.inbox import InboxFilters, inbox_page
+from warkat.letters.models import Letter
+from warkat.letters.selectors import (
+    agenda_book,
+    letter_file_for_user,
+    letter_for_user,
+    letter_view,
+)
+from warkat.letters.services import letter_file_add, letter_read, letter_register
+from warkat.org.api import in_caller_tenant
+from warkat.org.models import Position, Unit
+
+router = Router(tags=["letters"])
+
+WITH_STORAGE = {**ERROR_RESPONSES, 503: ErrorOut}
+
+
+def _ref(model: Any, pk: int | None, field: str) -> Any:
+    obj = model.objects.filter(pk=pk).first() if pk is not None else None
+    if obj is None:
+        from django.utils.translation import gettext_lazy as _
+
+        raise ValidationError(
+            "request.unknown_reference", _("Unknown reference."), field=field
+        )
+    return obj
+
+
+class LetterIn(Schema):
+    unit_id: int
+    addressed_position_id: int
+    subject: str
+    summary: str = ""
+    classification_code: str
+    security: str = "biasa"
+    urgency: str = "biasa"
+    number: str
+    letter_date: dt.date | None = None
+    sender_institution: str
+    sender_name: str = ""
+    received_date: dt.date | None = None
+    confirm_duplicate: bool = False
+
+
+class FileOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    url: str
+
+
+class LetterOut(Schema):
+    """With ``restricted`` true (a secret letter seen from its agenda book) only the
+    agenda line is filled in."""
+
+    id: int
+    restricted: bool
+    direction: str
+    unit_id: int
+    agenda_number: int | None
+    agenda_year: int | None
+    received_date: dt.date | None
+    number: str
+    letter_date: dt.date | None
+    sender_institution: str
+    sender_name: str
+    security: str
+    urgency: str
+    subject: str | None = None
+    summary: str | None = None
+    classification_code: str | None = None
+    addressed_position_id: int | None = None
+    status: str | None = None
+    read_at: dt.datetime | None = None
+
+
+class ReadOut(Schema):
+    at: dt.datetime
+    person_id: int
+    capacity: str
+
+
+class FollowUpOut(Schema):
+    id: int
+    person_id: int
+    capacity: str
+    text: str
+    reply_letter_id: int | None
+    created_at: dt.datetime
+    files: list[FileOut]
+
+
+class DispositionOut(Schema):
+    id: int
+    parent_id: int | None
+    from_position_id: int
+    from_person_id: int
+    from_capacity: str
+    to_position_id: int
+    to_position_name: str
+    instructions: list[str]
+    note: str
+    deadline: dt.date | None
+    state: str
+    sent_at: dt.datetime
+    read_at: dt.datetime | None
+    overdue: bool
+    actions: list[str]
+    reads: list[ReadOut]
+    follow_ups: list[FollowUpOut]
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    kind: str
+    person_id: int | None
+    capacity: str
+    position_id: int | None
+    disposition_id: int | None
+    note: str
+
+
+class LetterDetailOut(Schema):
+    letter: LetterOut
+    files: list[FileOut]
+    dispositions: list[DispositionOut]
+    events: list[EventOut]
+
+
+def letter_out(letter: Letter, access: Access) -> LetterOut:
+    base = {
+        "id": letter.pk,
+        "restricted": access != Access.FULL,
+        "direction": letter.direction,
+        "unit_id": letter.unit_id,
+        "agenda_number": letter.agenda_number,
+        "agenda_year": letter.agenda_year,
+        "received_date": letter.received_date,
+        "number": letter.number,
+        "letter_date": letter.letter_date,
+        "sender_institution": letter.sender_institution,
+        "sender_name": letter.sender_name,
+        "security": letter.security,
+        "urgency": letter.urgency,
+    }
+    if access == Access.FULL:
+        base.update(
+            subject=letter.subject,
+            summary=letter.summary,
+            classification_code=letter.classification.code
+            if letter.classification
+            else None,
+            addressed_position_id=letter.addressed_position_id,
+            status=letter.status,
+            read_at=letter.read_at,
+        )
+    return LetterOut(**base)
+
+
+def _file_out(letter_id: int, f: Any) -> FileOut:
+    return FileOut(
+        id=f.pk,
+        name=f.original_name,
+        content_type=f.content_type,
+        size=f.size,
+        sha256=f.sha256,
+        url=f"/api/v1/letters/{letter_id}/files/{f.pk}",
+    )
+
+
+def _followup_file_out(f: Any) -> FileOut:
+    return FileOut(
+        id=f.pk,
+        name=f.original_name,
+        content_type=f.content_type,
+        size=f.size,
+        sha256=f.sha256,
+        url=f"/api/v1/follow-up-files/{f.pk}",
+    )
+
+
+def detail_out(user: Any, letter_id: int) -> LetterDetailOut:
+    from warkat.dispositions.selectors import flatten
+
+    view = letter_view(user=user, letter_id=letter_id)
+    nodes = flatten(view.tree)
+    return LetterDetailOut(
+        letter=letter_out(view.letter, view.access),
+        files=[_file_out(view.letter.pk, f) for f in view.files],
+        dispositions=[
+            DispositionOut(
+                id=n.disposition.pk,
+                parent_id=n.disposition.parent_id,
+                from_position_id=n.disposition.from_position_id,
+                from_person_id=n.disposition.from_person_id,
+                from_capacity=n.disposition.from_capacity,
+                to_position_id=n.disposition.to_position_id,
+                to_position_name=n.disposition.to_position.name,
+                instructions=n.disposition.instructions,
+                note=n.disposition.note,
+                deadline=n.disposition.deadline,
+                state=n.disposition.state,
+                sent_at=n.disposition.sent_at,
+                read_at=n.disposition.read_at,
+                overdue=n.is_overdue,
+                actions=n.actions,
+                reads=[
+                    ReadOut(at=r.read_at, person_id=r.person_id, capacity=r.capacity)
+                    for r in n.reads
+                ],
+                follow_ups=[
+                    FollowUpOut(
+                        id=fu.pk,
+                        person_id=fu.person_id,
+                        capacity=fu.capacity,
+                        text=fu.text,
+                        reply_letter_id=fu.reply_letter_id,
+                        created_at=fu.created_at,
+                        files=[_followup_file_out(f) for f in fu.files.all()],
+                    )
+                    for fu in n.follow_ups
+                ],
+            )
+            for n in nodes
+        ],
+        events=[
+            EventOut(
+                at=e.at,
+                kind=e.kind,
+                person_id=e.person_id,
+                capacity=e.capacity,
+                position_id=e.position_id,
+                disposition_id=e.disposition_id,
+                note=e.note,
+            )
+            for e in view.events
+        ],
+    )
+
+
+@router.post(
+    "/letters/incoming",
+    response={201: LetterOut, **WITH_STORAGE},
+    summary="Register an incoming letter (multipart: fields and files)",
+)
+@in_caller_tenant
+def letter_register_api(
+    request: HttpRequest,
+    data: Form[LetterIn],
+    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    code = ClassificationCode.objects.filter(code=data.classification_code).first()
+    letter = letter_register(
+        actor=user,
+        unit=_ref(Unit, data.unit_id, "unit_id"),
+        addressed_position=_ref(
+            Position, data.addressed_position_id, "addressed_position_id"
+        ),
+        subject=data.subject,
+        summary=data.summary,
+        classification=code,
+        security=data.security,
+        urgency=data.urgency,
+        number=data.number,
+        letter_date=data.letter_date,
+        sender_institution=data.sender_institution,
+        sender_name=data.sender_name,
+        received_date=data.received_date,
+        files=files or [],
+        confirm_duplicate=data.confirm_duplicate,
+    )
+    return 201, letter_out(letter, Access.FULL)
+
+
+@router.post(
+    "/letters/{letter_id}/files",
+    response={201: FileOut, **WITH_STORAGE},
+    summary="Add a scan or attachment to an incoming letter",
+)
+@in_caller_tenant
+def letter_file_add_api(
+    request: HttpRequest, letter_id: int, file: File[UploadedFile]
+) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    letter, _access = letter_for_user(user=user, letter_id=letter_id)
+    added = letter_file_add(actor=user, letter=letter, upload=file)
+    return 201, _file_out(letter.pk, added)
+
+
+class InboxItemOut(Schema):
+    kind: str
+    at: dt.datetime
+    letter: LetterOut
+    disposition_id: int | None
+    disposition_state: str | None
+    deadline: dt.date | None
+    instructions: list[str] | None
+    from_position_name: str | None
+    unread: bool
+    overdue: bool
+
+
+class InboxOut(Schema):
+    counters: dict[str, int]
+    page: int
+    has_next: bool
+    items: list[InboxItemOut]
+
+
+class InboxQuery(Schema):
+    state: str = ""
+    urgency: str = ""
+    security: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sender: str = ""
+    unit_id: int | None = None
+    kind: str = ""
+    page: int = 1
+    per_page: int = 25
+
+
+@router.get("/inbox", response={200: InboxOut, **ERROR_RESPONSES})
+@in_caller_tenant
+def inbox_api(request: HttpRequest, q: Query[InboxQuery]) -> Any:
+    """Letters addressed to the positions the caller holds today and dispositions to
+    them, newest first, with the belum dibaca / belum ditindaklanjuti / lewat batas
+    waktu counters. ``state``: unread, pending, overdue, done or a disposition state."""
+    user = request.auth  # type: ignore[attr-defined]
+    filters = InboxFilters(
+        state=q.state,
+        urgency=q.urgency,
+        security=q.security,
+        date_from=q.date_from,
+        date_to=q.date_to,
+        sender=q.sender,
+        unit_id=q.unit_id,
+        kind=q.kind,
+    )
+    page = inbox_page(
+        user=user, filters=filters, page=q.page, per_page=max(1, min(q.per_page, 100))
+    )
+    return InboxOut(
+        counters=page.counters,
+        page=page.page,
+        has_next=page.has_next,
+        items=[
+            InboxItemOut(
+                kind=i.kind,
+                at=i.at,
+                letter=letter_out(i.letter, Access.FULL),
+                disposition_id=i.disposition.pk if i.disposition else None,
+                disposition_state=i.disposition.state if i.disposition else None,
+                deadline=i.disposition.deadline if i.disposition else None,
+                instructions=i.disposition.instructions if i.disposition else None,
+                from_position_name=i.disposition.from_position.name
+                if i.disposition
+                else None,
+                unread=i.is_unread,
+                overdue=i.is_overdue,
+            )
+            for i in page.items
+        ],
+    )
+
+
+@router.get("/letters/{letter_id}", response={200: LetterDetailOut, **ERROR_RESPONSES})
+@in_caller_tenant
+def letter_detail_api(request: HttpRequest, letter_id: int) -> Any:
+    """The letter with its files, whole disposition tree and history. A holder of
+    the addressed position opening it records the first read."""
+    user = request.auth  # type: ignore[attr-defined]
+    letter, access = letter_for_user(user=user, letter_id=letter_id)
+    if access == Access.FULL:
+        letter_read(actor=user, letter=letter)
+    return detail_out(user, letter_id)
+
+
+def file_response(f: Any) -> FileResponse:
+    response = FileResponse(
+        file_open(f.storage_name),
+        content_type=f.content_type,
+        as_attachment=False,
+        filename=f.original_name,
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@router.get(
+    "/letters/{letter_id}/files/{file_id}",
+    response={200: None, **ERROR_RESPONSES},
+    summary="Download a letter's file (inline, with Content-Disposition)",
+)
+@in_caller_tenant
+def letter_file_api(request: HttpRequest, letter_id: int, file_id: int) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    return file_response(
+        letter_file_for_user(user=user, letter_id=letter_id, file_id=file_id)
+    )
+
+
+@router.get(
+    "/letters/{letter_id}/receipt.pdf",
+    response={200: None, **ERROR_RESPONSES},
+    summary="Tanda terima (receipt) as PDF",
+)
+@in_caller_tenant
+def receipt_api(request: HttpRequest, letter_id: int) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    letter, access = letter_for_user(user=user, letter_id=letter_id)
+    pdf = exports.receipt_pdf(letter=letter, access=access)
+    return _download(
+        pdf,
+        "application/pdf",
+        f"tanda-terima-{letter.agenda_number}-{letter.agenda_year}.pdf",
+    )
+
+
+class AgendaQuery(Schema):
+    unit_id: int
+    date_from: dt.date
+    date_to: dt.date
+    format: str = "pdf"
+
+
+@router.get(
+    "/agenda-book",
+    response={200: None, **ERROR_RESPONSES},
+    summary="Buku agenda of a unit for a period (format pdf or xlsx)",
+)
+@in_caller_tenant
+def agenda_book_api(request: HttpRequest, q: Query[AgendaQuery]) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    return agenda_book_download(
+        user=user,
+        unit=_ref(Unit, q.unit_id, "unit_id"),
+        date_from=q.date_from,
+        date_to=q.date_to,
+        fmt=q.format,
+    )
+
+
+def agenda_book_download(
+    *, user: Any, unit: Unit, date_from: dt.date, date_to: dt.date, fmt: str
+) -> HttpResponse:
+    from django.utils.translation import gettext_lazy as _
+
+    if date_to < date_from or (date_to - date_from).days > 366:
+        raise ValidationError(
+            "agenda.period_invalid",
+            _("Choose a period of at most one year, start before end."),
+            field="date_to",
+        )
+    if fmt not in ("pdf", "xlsx"):
+        raise ValidationError(
+            "agenda.format_invalid",
+            _("The format must be pdf or xlsx."),
+            field="format",
+        )
+    rows = agenda_book(user=user, unit=unit, date_from=date_from, date_to=date_to)
+    name = f"buku-agenda-{unit.code}-{date_from:%Y%m%d}-{date_to:%Y%m%d}.{fmt}"
+    if fmt == "xlsx":
+        data = exports.agenda_book_xlsx(
+            unit=unit, date_from=date_from, date_to=date_to, rows=rows
+        )
+        return _download(
+            data,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            name,
+        )
+    data = exports.agenda_book_pdf(
+        unit=unit, date_from=date_from, date_to=date_to, rows=rows
+    )
+    return _download(data, "application/pdf", name)
+
+
+def _download(data: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class CodeOut(Schema):
+    code: str
+    name: str
+    retention_active_years: int | None
+    retention_inactive_years: int | None
+    final_disposition: str
+
+
+@router.get("/classification-codes", response={200: list[CodeOut], **ERROR_RESPONSES})
+@in_caller_tenant
+def classification_codes_api(request: HttpRequest, q: str = "") -> Any:
+    """Leaf classification codes matching a code prefix or words of the name."""
+    return [
+        CodeOut(
+            code=c.code,
+            name=c.name,
+            retention_active_years=c.retention_active_years,
+            retention_inactive_years=c.retention_inactive_years,
+            final_disposition=c.final_disposition,
+        )
+        for c in classification_search(query=q)
+    ]

@@ -1,0 +1,508 @@
+"""Pages and API of letters and dispositions: the happy path, secrecy on every path,
+error statuses and query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from warkat.dispositions.models import Disposition
+from warkat.dispositions.services import disposition_create
+from warkat.letters.models import Letter
+from warkat.letters.samples import sample_pdf
+from warkat.letters.tests.factories import build_org, register
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user: Any) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def api(user: Any) -> Client:
+    c = Client(enforce_csrf_checks=False)
+    c.force_login(user)
+    return c
+
+
+@pytest.fixture
+def secret(o: SimpleNamespace) -> Letter:
+    """A Rahasia letter to the Kepala Dinas, disposed to Kabid Aplikasi."""
+    letter = register(o, subject="Hasil audit investigasi RAHASIA", security="rahasia")
+    disposition_create(
+        actor=o.users.kadis,
+        letter=letter,
+        to_position_ids=[o.pos.kabid_a.pk],
+        instructions=["Pelajari"],
+        deadline=dt.date(2026, 11, 10),
+    )
+    return letter
+
+
+def test_api_register_dispose_redispose_follow_up_close(o: SimpleNamespace) -> None:
+    tu = api(o.users.tu)
+    response = tu.post(
+        "/api/v1/letters/incoming",
+        {
+            "unit_id": o.dinas.pk,
+            "addressed_position_id": o.pos.kadis.pk,
+            "subject": "Permohonan data statistik sektoral",
+            "classification_code": "000.1.1",
+            "security": "biasa",
+            "urgency": "segera",
+            "number": "070/15/BPS",
+            "letter_date": "2026-11-02",
+            "sender_institution": "BPS Kabupaten Keerom",
+            "files": [SimpleUploadedFile("surat.pdf", sample_pdf(["BPS"]))],
+        },
+    )
+    assert response.status_code == 201, response.content
+    letter_id = response.json()["id"]
+    assert response.json()["agenda_number"] == 1
+
+    again = tu.post(
+        "/api/v1/letters/incoming",
+        {
+            "unit_id": o.dinas.pk,
+            "addressed_position_id": o.pos.kadis.pk,
+            "subject": "x",
+            "classification_code": "000.1.1",
+            "number": "070/15/BPS",
+            "letter_date": "2026-11-02",
+            "sender_institution": "BPS Kabupaten Keerom",
+        },
+    )
+    assert again.status_code == 409 and again.json()["code"] == "letter.duplicate"
+
+    kadis = api(o.users.kadis)
+    inbox = kadis.get("/api/v1/inbox").json()
+    assert inbox["counters"]["unread"] == 1
+    detail = kadis.get(f"/api/v1/letters/{letter_id}").json()
+    file_url = detail["files"][0]["url"]
+    assert kadis.get("/api/v1/inbox").json()["counters"]["unread"] == 0
+    download = kadis.get(file_url)
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/pdf"
+    assert 'filename="surat.pdf"' in download["Content-Disposition"]
+
+    created = kadis.post(
+        f"/api/v1/letters/{letter_id}/dispositions",
+        {
+            "to_position_ids": [o.pos.kabid_a.pk, o.pos.kabid_b.pk],
+            "instructions": ["Tindak lanjuti", "Siapkan jawaban"],
+            "deadline_days": 2,
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    first = created.json()[0]
+    assert first["deadline"] == "2026-11-06"
+
+    kabid = api(o.users.kabid_a)
+    assert (
+        kabid.post(f"/api/v1/dispositions/{first['id']}/read").json()["state"] == "read"
+    )
+    child = kabid.post(
+        f"/api/v1/letters/{letter_id}/dispositions",
+        {
+            "to_position_ids": [o.pos.staf_a.pk],
+            "instructions": ["Tindak lanjuti"],
+            "parent_id": first["id"],
+        },
+        content_type="application/json",
+    ).json()[0]
+    staf = api(o.users.staf_a)
+    fu = staf.post(
+        f"/api/v1/dispositions/{child['id']}/follow-ups",
+        {
+            "text": "Data sudah dikirim",
+            "files": [SimpleUploadedFile("data.pdf", sample_pdf(["data"]))],
+        },
+    )
+    assert fu.status_code == 201 and fu.json()["files"] == 1
+    closed = kabid.post(
+        f"/api/v1/dispositions/{child['id']}/close",
+        {"note": "ok"},
+        content_type="application/json",
+    )
+    assert closed.json()["state"] == "closed"
+    tree = kadis.get(f"/api/v1/letters/{letter_id}").json()["dispositions"]
+    assert [d["state"] for d in tree] == ["forwarded", "closed", "sent"]
+    assert tree[1]["follow_ups"][0]["files"][0]["url"].startswith(
+        "/api/v1/follow-up-files/"
+    )
+
+
+def test_api_errors_are_declared_4xx(o: SimpleNamespace) -> None:
+    letter = register(o)
+    kadis = api(o.users.kadis)
+    url = f"/api/v1/letters/{letter.pk}/dispositions"
+    outside = kadis.post(
+        url,
+        {"to_position_ids": [o.pos.kadinkes.pk], "instructions": ["Pelajari"]},
+        content_type="application/json",
+    )
+    assert (
+        outside.status_code == 422
+        and outside.json()["code"] == "disposition.recipient_not_allowed"
+    )
+    assert (
+        outside.json()["message"] != outside.json()["message_en"]
+        or outside.json()["message"]
+    )
+    past = kadis.post(
+        url,
+        {
+            "to_position_ids": [o.pos.kabid_a.pk],
+            "instructions": ["Pelajari"],
+            "deadline": "2026-11-01",
+        },
+        content_type="application/json",
+    )
+    assert (
+        past.status_code == 422 and past.json()["code"] == "disposition.deadline_past"
+    )
+    ok = kadis.post(
+        url,
+        {"to_position_ids": [o.pos.kabid_a.pk], "instructions": ["Pelajari"]},
+        content_type="application/json",
+    )
+    d_id = ok.json()[0]["id"]
+    api(o.users.kabid_a).post(f"/api/v1/dispositions/{d_id}/read")
+    cancel = kadis.post(
+        f"/api/v1/dispositions/{d_id}/cancel", {}, content_type="application/json"
+    )
+    assert (
+        cancel.status_code == 409 and cancel.json()["code"] == "disposition.wrong_state"
+    )
+    assert Disposition.objects.get(pk=d_id).state == "read"
+    bad_file = api(o.users.tu).post(
+        "/api/v1/letters/incoming",
+        {
+            "unit_id": o.dinas.pk, "addressed_position_id": o.pos.kadis.pk, "subject": "x",
+            "classification_code": "000.1.1", "number": "1", "letter_date": "2026-11-02",
+            "sender_institution": "X", "files": [SimpleUploadedFile("virus.pdf", b"MZ" + b"\0" * 100)],
+        },
+    )  # fmt: skip
+    assert bad_file.status_code == 422 and bad_file.json()["code"] == "file.refused"
+    assert api(o.users.staf_a).get("/api/v1/letters/999999").status_code == 404
+    schema = Client().get("/api/v1/openapi.json").json()
+    responses = schema["paths"]["/api/v1/dispositions/{disposition_id}/cancel"]["post"][
+        "responses"
+    ]
+    assert {"403", "404", "409", "422"} <= set(responses)
+
+
+def _paths(o: SimpleNamespace, letter: Letter) -> dict[str, str]:
+    f = letter.files.get()
+    return {
+        "page": reverse("letters:detail", args=[letter.pk]),
+        "file": reverse("letters:file", args=[letter.pk, f.pk]),
+        "api": f"/api/v1/letters/{letter.pk}",
+        "api_file": f"/api/v1/letters/{letter.pk}/files/{f.pk}",
+    }
+
+
+@pytest.mark.parametrize("who", ["outsider", "staf_b", "kadinkes", "sekda"])
+def test_secret_letter_hidden_from_outsiders_on_every_path(
+    o: SimpleNamespace, secret: Letter, who: str
+) -> None:
+    """Same unit (outsider, staf_b), another unit (kadinkes), a superior outside the
+    chain (sekda): nothing of the letter, nowhere."""
+    c = client_for(getattr(o.users, who))
+    for name, path in _paths(o, secret).items():
+        response = c.get(path)
+        assert response.status_code == 404, (name, response.status_code)
+        assert secret.subject.encode() not in response.content
+    inbox = c.get(reverse("letters:inbox"))
+    assert secret.subject.encode() not in inbox.content
+    assert secret.subject not in str(c.get("/api/v1/inbox").json())
+    assert c.get(f"/api/v1/letters/{secret.pk}/receipt.pdf").status_code == 404
+
+
+def test_secret_letter_hidden_from_another_tenant(
+    o: SimpleNamespace, secret: Letter, other_tenant
+) -> None:
+    from warkat.tenancy.scope import tenant_scope
+
+    paths = _paths(o, secret)
+    with tenant_scope(other_tenant):
+        foreign = build_org(other_tenant, prefix="g")
+    for user in (foreign.users.kadis, foreign.users.admin, foreign.users.tu):
+        c = client_for(user)
+        with tenant_scope(other_tenant):
+            for path in paths.values():
+                assert c.get(path).status_code == 404
+            assert secret.subject not in str(c.get("/api/v1/inbox").json())
+
+
+def test_chain_members_see_the_secret_letter(
+    o: SimpleNamespace, secret: Letter
+) -> None:
+    for who in ("kadis", "kabid_a"):
+        c = client_for(getattr(o.users, who))
+        for path in _paths(o, secret).values():
+            assert c.get(path).status_code == 200
+        assert secret.subject in str(c.get("/api/v1/inbox").json())
+
+
+def test_tu_and_admin_see_only_the_agenda_line_of_a_secret_letter(
+    o: SimpleNamespace, secret: Letter
+) -> None:
+    for who in ("tu", "admin"):
+        c = client_for(getattr(o.users, who))
+        data = c.get(f"/api/v1/letters/{secret.pk}").json()
+        assert data["letter"]["restricted"] is True
+        assert (
+            data["letter"]["subject"] is None
+            and data["files"] == []
+            and data["dispositions"] == []
+        )
+        page = c.get(reverse("letters:detail", args=[secret.pk]))
+        assert page.status_code == 200 and secret.subject.encode() not in page.content
+        assert c.get(_paths(o, secret)["file"]).status_code == 404
+        registry = c.get(reverse("letters:registry"))
+        assert secret.subject.encode() not in registry.content
+        xlsx = c.get(
+            reverse("letters:agenda_download"),
+            {
+                "unit": o.dinas.pk,
+                "date_from": "2026-11-01",
+                "date_to": "2026-11-30",
+                "format": "xlsx",
+            },
+        )
+        assert xlsx.status_code == 200
+        from openpyxl import load_workbook
+
+        cells = [
+            str(c.value)
+            for row in load_workbook(io.BytesIO(xlsx.content)).active.iter_rows()
+            for c in row
+        ]
+        assert secret.number in cells and secret.subject not in cells
+
+
+def test_agenda_book_pdf_and_receipt(o: SimpleNamespace, secret: Letter) -> None:
+    plain = register(o, subject="Undangan Musrenbang Distrik")
+    c = client_for(o.users.tu)
+    pdf = c.get(
+        reverse("letters:agenda_download"),
+        {
+            "unit": o.dinas.pk,
+            "date_from": "2026-11-01",
+            "date_to": "2026-11-30",
+            "format": "pdf",
+        },
+    )
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Musrenbang" in text and "investigasi" not in text
+    receipt = c.get(reverse("letters:receipt", args=[plain.pk]))
+    assert receipt.status_code == 200 and receipt.content.startswith(b"%PDF")
+    assert (
+        client_for(o.users.staf_a)
+        .get(
+            reverse("letters:agenda_download"),
+            {
+                "unit": o.dinas.pk,
+                "date_from": "2026-11-01",
+                "date_to": "2026-11-30",
+                "format": "pdf",
+            },
+        )
+        .status_code
+        == 403
+    )
+
+
+def test_secret_notifications_never_carry_the_subject_outside(
+    o: SimpleNamespace, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
+    from warkat.notify.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = register(
+            o, subject="Pemeriksaan khusus RAHASIA", security="sangat_rahasia"
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        disposition_create(
+            actor=o.users.kadis,
+            letter=letter,
+            to_position_ids=[o.pos.kabid_a.pk],
+            instructions=["Pelajari"],
+        )
+    assert mailoutbox, "e-mail sent"
+    for mail in mailoutbox:
+        assert "Pemeriksaan" not in mail.subject and "Pemeriksaan" not in mail.body
+        assert "Sangat Rahasia" in mail.subject
+    inside = Notification.objects.get(person=o.people.kabid_a)
+    assert "Pemeriksaan" in inside.title  # in the app, to a chain member
+
+
+def test_phone_flow_dispose_in_three_screens(o: SimpleNamespace) -> None:
+    """Inbox → letter page (PDF viewer and dispose form) → sent, back on the letter."""
+    letter = register(o, urgency="segera")
+    c = client_for(o.users.kadis)
+    screen1 = c.get(reverse("letters:inbox"))
+    detail_url = reverse("letters:detail", args=[letter.pk])
+    assert detail_url.encode() in screen1.content
+    screen2 = c.get(detail_url)
+    body = screen2.content.decode()
+    assert (
+        "<iframe" in body
+        and reverse("letters:file", args=[letter.pk, letter.files.get().pk]) in body
+    )
+    assert 'name="to_positions"' in body and 'name="deadline"' in body
+    screen3 = c.post(
+        reverse("dispositions:dispose", args=[letter.pk]),
+        {
+            "to_positions": [o.pos.kabid_a.pk, o.pos.kabid_b.pk],
+            "instructions": ["Hadiri/Wakili"],
+            "deadline": "2026-11-06",
+        },
+        follow=True,
+    )
+    assert screen3.redirect_chain[-1][0] == detail_url
+    assert Disposition.objects.filter(letter=letter).count() == 2
+    assert screen2["Content-Security-Policy"]
+    file_response = c.get(
+        reverse("letters:file", args=[letter.pk, letter.files.get().pk])
+    )
+    assert file_response["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in file_response["Content-Security-Policy"]
+
+
+def test_ui_actions_follow_up_and_bad_input(o: SimpleNamespace) -> None:
+    letter = register(o)
+    (d,) = disposition_create(
+        actor=o.users.kadis,
+        letter=letter,
+        to_position_ids=[o.pos.kabid_a.pk],
+        instructions=["Pelajari"],
+    )
+    kabid = client_for(o.users.kabid_a)
+    page = kabid.get(reverse("letters:detail", args=[letter.pk])).content.decode()
+    assert "tindak-lanjut" in page
+    kabid.post(
+        reverse("dispositions:follow_up", args=[d.pk]),
+        {"text": "Sudah", "files": [SimpleUploadedFile("a.png", b"not png")]},
+    )
+    d.refresh_from_db()
+    assert d.state == "sent"  # refused file: nothing changed
+    kabid.post(
+        reverse("dispositions:follow_up", args=[d.pk]), {"text": "Sudah dipelajari"}
+    )
+    d.refresh_from_db()
+    assert d.state == "followed_up"
+    bad = client_for(o.users.kadis).post(
+        reverse("dispositions:dispose", args=[letter.pk]),
+        {
+            "to_positions": [o.pos.kabid_b.pk],
+            "instructions": ["Pelajari"],
+            "deadline": "2026-10-01",
+        },
+    )
+    assert bad.status_code == 422
+    client_for(o.users.kadis).post(
+        reverse("dispositions:transition", args=[d.pk, "close"]), {"note": "ok"}
+    )
+    d.refresh_from_db()
+    assert d.state == "closed"
+
+
+def test_register_page_flow_with_duplicate_confirmation(o: SimpleNamespace) -> None:
+    c = client_for(o.users.tu)
+    assert c.get(reverse("letters:register")).status_code == 200
+    codes = c.get(reverse("letters:codes"), {"classification": "undangan"})
+    assert codes.status_code == 200
+    data = {
+        "unit": o.dinas.pk, "addressed_position": o.pos.kadis.pk, "sender_institution": "Bappeda",
+        "number": "050/1/BAPPEDA", "letter_date": "2026-11-02", "received_date": "2026-11-03",
+        "subject": "Undangan", "classification": "000.1.1 Telekomunikasi", "security": "biasa", "urgency": "biasa",
+    }  # fmt: skip
+    first = c.post(
+        reverse("letters:register"),
+        {**data, "files": [SimpleUploadedFile("s.pdf", sample_pdf(["a"]))]},
+    )
+    assert first.status_code == 302, first.context["form"].errors
+    dup = c.post(
+        reverse("letters:register"),
+        {**data, "files": [SimpleUploadedFile("s.pdf", sample_pdf(["a"]))]},
+    )
+    assert dup.status_code == 200 and b"confirm_duplicate" in dup.content
+    assert Letter.objects.count() == 1
+    confirmed = c.post(
+        reverse("letters:register"),
+        {
+            **data,
+            "confirm_duplicate": "on",
+            "files": [SimpleUploadedFile("s.pdf", sample_pdf(["a"]))],
+        },
+    )
+    assert confirmed.status_code == 302 and Letter.objects.count() == 2
+    assert (
+        client_for(o.users.staf_a).get(reverse("letters:register")).status_code == 403
+    )
+
+
+def _many(o: SimpleNamespace, n: int) -> None:
+    for _i in range(n):
+        letter = register(o, number=f"N/{Letter.objects.count()}", files=[])
+        (d,) = disposition_create(
+            actor=o.users.kadis,
+            letter=letter,
+            to_position_ids=[o.pos.kabid_a.pk],
+            instructions=["Pelajari"],
+            deadline=dt.date(2026, 11, 10),
+        )
+        disposition_create(
+            actor=o.users.kabid_a,
+            letter=letter,
+            parent=d,
+            to_position_ids=[o.pos.staf_a.pk],
+            instructions=["Pelajari"],
+        )
+
+
+def test_inbox_and_letter_page_query_counts_do_not_grow(
+    o: SimpleNamespace, django_assert_max_num_queries
+) -> None:
+    _many(o, 2)
+    c = client_for(o.users.kabid_a)
+    letter = Letter.objects.order_by("pk").first()
+    assert letter is not None
+
+    def count(path: str) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(path).status_code == 200
+        return len(ctx.captured_queries)
+
+    small = (
+        count(reverse("letters:inbox")),
+        count("/api/v1/inbox"),
+        count(reverse("letters:detail", args=[letter.pk])),
+    )
+    _many(o, 6)
+    large = (
+        count(reverse("letters:inbox")),
+        count("/api/v1/inbox"),
+        count(reverse("letters:detail", args=[letter.pk])),
+    )
+    assert small == large
+    with django_assert_max_num_queries(15):
+        c.get("/api/v1/inbox")

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from warkat.letters import views
+
+app_name = "letters"
+
+urlpatterns = [
+    path("masuk/", views.inbox, name="inbox"),
+    path("masuk/catat/", views.register, name="register"),
+    path("masuk/catat/jabatan/", views.positions_for_unit, name="positions"),
+    path("masuk/catat/klasifikasi/", views.classification_picker, name="codes"),
+    path("masuk/agenda/", views.registry, name="registry"),
+    path("masuk/agenda/unduh/", views.agenda_download, name="agenda_download"),
+    path("<int:letter_id>/", views.detail, name="detail"),
+    path("<int:letter_id>/berkas/<int:file_id>/", views.letter_file, name="file"),
+    path("<int:letter_id>/tanda-terima.pdf", views.receipt, name="receipt"),
+]
