@@ -1,0 +1,484 @@
+"""X.509 building blocks of the tenant CA: certificates, CRLs, OCSP and RFC 3161 tokens.
+
+Pure cryptography (no database): the services in ``signing.services`` decide what to
+issue and store the results. Loaded CA key objects are cached per process, keyed by
+the wrapped blob, because loading an RSA key costs more than using it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+from datetime import datetime
+
+from asn1crypto import keys as asn1_keys
+from asn1crypto import tsp
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from cryptography.x509 import ocsp
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+
+from warkat.signing import keystore
+
+ROOT_YEARS = 20
+INTERMEDIATE_YEARS = 10
+TSA_YEARS = 10
+CRL_DAYS = 7
+ROOT_CRL_DAYS = 90
+OCSP_HOURS = 24
+# Backdate notBefore a little so a host whose clock lags still accepts new certs.
+CLOCK_SKEW = dt.timedelta(minutes=5)
+
+REASON_FLAGS = {
+    "unspecified": x509.ReasonFlags.unspecified,
+    "key_compromise": x509.ReasonFlags.key_compromise,
+    "affiliation_changed": x509.ReasonFlags.affiliation_changed,
+    "superseded": x509.ReasonFlags.superseded,
+    "cessation_of_operation": x509.ReasonFlags.cessation_of_operation,
+}
+
+
+@dataclass(frozen=True)
+class PkiUrls:
+    """Where the tenant's CRLs, OCSP responder and CA certificates are published."""
+
+    crl: str
+    root_crl: str
+    ocsp: str
+    ca_issuer: str
+    root_issuer: str
+
+
+@dataclass(frozen=True)
+class SignerSubject:
+    name: str
+    nip: str
+    position: str
+    organisation: str
+
+
+def now() -> datetime:
+    return datetime.now(dt.UTC)
+
+
+def _name(cn: str, organisation: str, **extra: str) -> x509.Name:
+    attrs = [
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64]),
+        x509.NameAttribute(NameOID.COMMON_NAME, cn[:64]),
+    ]
+    if extra.get("title"):
+        attrs.append(x509.NameAttribute(NameOID.TITLE, extra["title"][:64]))
+    if extra.get("serial"):
+        # X.520 serialNumber carries the NIP: how a verifier identifies the ASN.
+        attrs.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, extra["serial"]))
+    return x509.Name(attrs)
+
+
+def _builder(
+    *,
+    subject: x509.Name,
+    issuer: x509.Name,
+    public_key: rsa.RSAPublicKey,
+    issuer_public_key: rsa.RSAPublicKey,
+    not_after: datetime,
+) -> x509.CertificateBuilder:
+    start = now() - CLOCK_SKEW
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(not_after)
+        .add_extension(
+            x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False
+        )
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_public_key),
+            critical=False,
+        )
+    )
+
+
+def _revocation_pointers(
+    builder: x509.CertificateBuilder, *, crl: str, ocsp_url: str | None, issuer: str
+) -> x509.CertificateBuilder:
+    access = [
+        x509.AccessDescription(
+            x509.AuthorityInformationAccessOID.CA_ISSUERS,
+            x509.UniformResourceIdentifier(issuer),
+        )
+    ]
+    if ocsp_url:
+        access.insert(
+            0,
+            x509.AccessDescription(
+                x509.AuthorityInformationAccessOID.OCSP,
+                x509.UniformResourceIdentifier(ocsp_url),
+            ),
+        )
+    return builder.add_extension(
+        x509.CRLDistributionPoints(
+            [
+                x509.DistributionPoint(
+                    full_name=[x509.UniformResourceIdentifier(crl)],
+                    relative_name=None,
+                    reasons=None,
+                    crl_issuer=None,
+                )
+            ]
+        ),
+        critical=False,
+    ).add_extension(x509.AuthorityInformationAccess(access), critical=False)
+
+
+def _key_usage(**flags: bool) -> x509.KeyUsage:
+    names = [
+        "digital_signature",
+        "content_commitment",
+        "key_encipherment",
+        "data_encipherment",
+        "key_agreement",
+        "key_cert_sign",
+        "crl_sign",
+        "encipher_only",
+        "decipher_only",
+    ]
+    return x509.KeyUsage(**{n: flags.get(n, False) for n in names})
+
+
+@dataclass(frozen=True)
+class IssuedCa:
+    root_cert: x509.Certificate
+    root_key: rsa.RSAPrivateKey
+    intermediate_cert: x509.Certificate
+    intermediate_key: rsa.RSAPrivateKey
+    tsa_cert: x509.Certificate
+    tsa_key: rsa.RSAPrivateKey
+
+
+def ca_build(*, organisation: str, urls: PkiUrls) -> IssuedCa:
+    """A root, an issuing CA under it and a TSA certificate from the issuing CA."""
+    root_key = keystore.rsa_generate()
+    root_name = _name(f"{organisation} Root CA", organisation)
+    root_cert = (
+        _builder(
+            subject=root_name,
+            issuer=root_name,
+            public_key=root_key.public_key(),
+            issuer_public_key=root_key.public_key(),
+            not_after=now() + dt.timedelta(days=365 * ROOT_YEARS),
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=1), critical=True)
+        .add_extension(_key_usage(key_cert_sign=True, crl_sign=True), critical=True)
+        .sign(root_key, hashes.SHA256())
+    )
+    int_key = keystore.rsa_generate()
+    int_name = _name(f"{organisation} Signing CA", organisation)
+    int_cert = (
+        _revocation_pointers(
+            _builder(
+                subject=int_name,
+                issuer=root_name,
+                public_key=int_key.public_key(),
+                issuer_public_key=root_key.public_key(),
+                not_after=now() + dt.timedelta(days=365 * INTERMEDIATE_YEARS),
+            ),
+            crl=urls.root_crl,
+            ocsp_url=None,
+            issuer=urls.root_issuer,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            _key_usage(digital_signature=True, key_cert_sign=True, crl_sign=True),
+            critical=True,
+        )
+        .sign(root_key, hashes.SHA256())
+    )
+    tsa_key = keystore.rsa_generate()
+    tsa_cert = (
+        _revocation_pointers(
+            _builder(
+                subject=_name(f"{organisation} Time Stamping", organisation),
+                issuer=int_name,
+                public_key=tsa_key.public_key(),
+                issuer_public_key=int_key.public_key(),
+                not_after=now() + dt.timedelta(days=365 * TSA_YEARS),
+            ),
+            crl=urls.crl,
+            ocsp_url=urls.ocsp,
+            issuer=urls.ca_issuer,
+        )
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), True)
+        .add_extension(
+            _key_usage(digital_signature=True, content_commitment=True), critical=True
+        )
+        .add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True
+        )
+        .sign(int_key, hashes.SHA256())
+    )
+    return IssuedCa(root_cert, root_key, int_cert, int_key, tsa_cert, tsa_key)
+
+
+def signer_cert_build(
+    *,
+    subject: SignerSubject,
+    public_key_der: bytes,
+    issuer_cert: x509.Certificate,
+    issuer_key: rsa.RSAPrivateKey,
+    days: int,
+    urls: PkiUrls,
+) -> x509.Certificate:
+    public_key = serialization.load_der_public_key(bytes(public_key_der))
+    assert isinstance(public_key, rsa.RSAPublicKey)
+    not_after = min(now() + dt.timedelta(days=days), issuer_cert.not_valid_after_utc)
+    return (
+        _revocation_pointers(
+            _builder(
+                subject=_name(
+                    subject.name,
+                    subject.organisation,
+                    title=subject.position,
+                    serial=subject.nip,
+                ),
+                issuer=issuer_cert.subject,
+                public_key=public_key,
+                issuer_public_key=issuer_key.public_key(),  # type: ignore[arg-type]
+                not_after=not_after,
+            ),
+            crl=urls.crl,
+            ocsp_url=urls.ocsp,
+            issuer=urls.ca_issuer,
+        )
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), True)
+        .add_extension(
+            _key_usage(digital_signature=True, content_commitment=True), critical=True
+        )
+        .sign(issuer_key, hashes.SHA256())
+    )
+
+
+@dataclass(frozen=True)
+class Revoked:
+    serial: int
+    revoked_at: datetime
+    reason: str
+
+
+def crl_build(
+    *,
+    issuer_cert: x509.Certificate,
+    issuer_key: rsa.RSAPrivateKey,
+    revoked: list[Revoked],
+    number: int,
+    days: int,
+) -> bytes:
+    issued = now()
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(issuer_cert.subject)
+        .last_update(issued - CLOCK_SKEW)
+        .next_update(issued + dt.timedelta(days=days))
+        .add_extension(x509.CRLNumber(number), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()),
+            critical=False,
+        )
+    )
+    for item in revoked:
+        entry = (
+            x509.RevokedCertificateBuilder()
+            .serial_number(item.serial)
+            .revocation_date(item.revoked_at)
+        )
+        flag = REASON_FLAGS.get(item.reason)
+        if flag is not None and flag is not x509.ReasonFlags.unspecified:
+            entry = entry.add_extension(x509.CRLReason(flag), critical=False)
+        builder = builder.add_revoked_certificate(entry.build())
+    crl = builder.sign(issuer_key, hashes.SHA256())
+    return crl.public_bytes(serialization.Encoding.DER)
+
+
+@dataclass(frozen=True)
+class OcspStatus:
+    """What the responder knows about a serial: ``cert`` is None when unknown."""
+
+    cert: x509.Certificate | None
+    revoked_at: datetime | None = None
+    reason: str = ""
+
+
+def ocsp_respond(
+    *,
+    request_der: bytes,
+    issuer_cert: x509.Certificate,
+    issuer_key: rsa.RSAPrivateKey,
+    lookup: object,
+) -> bytes:
+    """Answer an OCSP request. ``lookup(serial) -> OcspStatus``."""
+    try:
+        request = ocsp.load_der_ocsp_request(request_der)
+    except ValueError:
+        return ocsp.OCSPResponseBuilder.build_unsuccessful(
+            ocsp.OCSPResponseStatus.MALFORMED_REQUEST
+        ).public_bytes(serialization.Encoding.DER)
+    issuer_key_hash = _key_hash(issuer_cert, request.hash_algorithm)
+    if request.issuer_key_hash != issuer_key_hash:
+        return ocsp.OCSPResponseBuilder.build_unsuccessful(
+            ocsp.OCSPResponseStatus.UNAUTHORIZED
+        ).public_bytes(serialization.Encoding.DER)
+    status: OcspStatus = lookup(request.serial_number)  # type: ignore[operator]
+    produced = now()
+    builder = ocsp.OCSPResponseBuilder()
+    next_update = produced + dt.timedelta(hours=OCSP_HOURS)
+    if status.cert is None:
+        builder = builder.add_response_by_hash(
+            issuer_name_hash=request.issuer_name_hash,
+            issuer_key_hash=request.issuer_key_hash,
+            serial_number=request.serial_number,
+            algorithm=request.hash_algorithm,
+            cert_status=ocsp.OCSPCertStatus.UNKNOWN,
+            this_update=produced,
+            next_update=next_update,
+            revocation_time=None,
+            revocation_reason=None,
+        )
+    else:
+        revoked = status.revoked_at is not None
+        builder = builder.add_response(
+            cert=status.cert,
+            issuer=issuer_cert,
+            algorithm=request.hash_algorithm,
+            cert_status=ocsp.OCSPCertStatus.REVOKED
+            if revoked
+            else ocsp.OCSPCertStatus.GOOD,
+            this_update=produced,
+            next_update=next_update,
+            revocation_time=status.revoked_at,
+            revocation_reason=REASON_FLAGS.get(status.reason) if revoked else None,
+        )
+    for ext in request.extensions:
+        if isinstance(ext.value, x509.OCSPNonce):
+            builder = builder.add_extension(ext.value, critical=False)
+    response = builder.responder_id(ocsp.OCSPResponderEncoding.HASH, issuer_cert).sign(
+        issuer_key, hashes.SHA256()
+    )
+    return response.public_bytes(serialization.Encoding.DER)
+
+
+def ocsp_request_build(
+    *, cert: x509.Certificate, issuer_cert: x509.Certificate
+) -> bytes:
+    request = (
+        ocsp.OCSPRequestBuilder()
+        .add_certificate(cert, issuer_cert, hashes.SHA1())
+        .build()
+    )
+    return request.public_bytes(serialization.Encoding.DER)
+
+
+def _key_hash(cert: x509.Certificate, algorithm: hashes.HashAlgorithm) -> bytes:
+    spki = asn1_x509.Certificate.load(
+        cert.public_bytes(serialization.Encoding.DER)
+    ).public_key
+    digest = hashes.Hash(algorithm)
+    digest.update(spki["public_key"].contents[1:])
+    return digest.finalize()
+
+
+# --- keys and certificates as pyHanko wants them ---------------------------------
+
+
+@functools.lru_cache(maxsize=64)
+def cached_ca_key(blob: bytes, label: str) -> rsa.RSAPrivateKey:
+    """A CA or TSA key, unwrapped once per process (not a signer's key: those are
+    unlocked per request with the passphrase)."""
+    return keystore.key_unwrap_plain(blob, label=label)
+
+
+@functools.lru_cache(maxsize=256)
+def cached_cert(der: bytes) -> x509.Certificate:
+    return x509.load_der_x509_certificate(der)
+
+
+def asn1_cert(cert: x509.Certificate) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+
+
+class TenantTimeStamper(DummyTimeStamper):
+    """The built-in RFC 3161 TSA. pyHanko's ``DummyTimeStamper`` builds correct
+    tokens but reloads its key for every token; this one keeps the key object."""
+
+    def __init__(
+        self,
+        *,
+        tsa_cert: x509.Certificate,
+        tsa_key: rsa.RSAPrivateKey,
+        chain: list[x509.Certificate],
+    ) -> None:
+        super().__init__(
+            tsa_cert=asn1_cert(tsa_cert),
+            tsa_key=asn1_keys.PrivateKeyInfo.load(
+                tsa_key.private_bytes(
+                    serialization.Encoding.DER,
+                    serialization.PrivateFormat.PKCS8,
+                    serialization.NoEncryption(),
+                )
+            ),
+            certs_to_embed=[asn1_cert(c) for c in chain],  # type: ignore[arg-type]
+        )
+        self._key = tsa_key
+
+    def _sign_tst_info(self, tst_info_data: bytes, md_algorithm: str, dt: datetime):  # type: ignore[no-untyped-def]
+        # Same attributes as the parent; only the key loading is skipped.
+        from asn1crypto import cms, core
+        from pyhanko.sign import general
+        from pyhanko.sign.general import simple_cms_attribute
+
+        digest = hashes.Hash(get_pyca_cryptography_hash(md_algorithm))
+        digest.update(tst_info_data)
+        signed_attrs = cms.CMSAttributes(
+            [
+                simple_cms_attribute("content_type", "tst_info"),
+                simple_cms_attribute(
+                    "signing_time", cms.Time({"utc_time": core.UTCTime(dt)})
+                ),
+                simple_cms_attribute(
+                    "signing_certificate", general.as_signing_certificate(self.tsa_cert)
+                ),
+                simple_cms_attribute("message_digest", digest.finalize()),
+            ]
+        )
+        signature = self._key.sign(
+            signed_attrs.dump(),
+            PKCS1v15(),
+            get_pyca_cryptography_hash(md_algorithm.upper()),
+        )
+        return signature, signed_attrs
+
+    def respond_der(self, request_der: bytes) -> bytes:
+        """Answer an RFC 3161 request received over HTTP."""
+        try:
+            request = tsp.TimeStampReq.load(request_der)
+            request.native  # noqa: B018 - parse everything now, fail here if malformed
+        except Exception:
+            return tsp.TimeStampResp(
+                {
+                    "status": tsp.PKIStatusInfo(
+                        {
+                            "status": "rejection",
+                            "fail_info": tsp.PKIFailureInfo({"bad_data_format"}),
+                        }
+                    )
+                }
+            ).dump()
+        return self.request_tsa_response(request).dump()

@@ -1,0 +1,1 @@
+"""Signature providers: the tenant CA (keys held by Warkat) and BSrE (remote signing)."""

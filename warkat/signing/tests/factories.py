@@ -1,0 +1,83 @@
+"""Test helpers: signers with a TOTP authenticator, a key and an issued certificate."""
+
+from __future__ import annotations
+
+import base64
+import functools
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+
+from warkat.accounts.models import User
+from warkat.org.models import Person
+from warkat.org.tests import factories as org
+from warkat.signing import services
+from warkat.signing.models import SignerCertificate
+from warkat.signing.render import RenderedPdf, render_for_signing
+from warkat.tenancy.models import Tenant
+
+PASSPHRASE = "kunci-rahasia-123"
+TOTP_SECRET = base64.b32encode(b"warkat-signing-test!").decode()
+
+
+def totp_code(secret: str = TOTP_SECRET, at: float | None = None) -> str:
+    return format_hotp_value(hotp_value(secret, int(at or time.time()) // 30))
+
+
+@dataclass
+class Signer:
+    person: Person
+    user: User
+    certificate: SignerCertificate | None
+    passphrase: str = PASSPHRASE
+
+
+def signer(
+    tenant: Tenant,
+    *,
+    admin: Any = None,
+    totp: bool = True,
+    issue: bool = True,
+    name: str = "Maria Yikwa",
+) -> Signer:
+    """A head of a dinas who holds a certificate of ``tenant``'s CA."""
+    person = org.person(tenant, full_name=name, front_title="dr.", back_title="M.Kes")
+    position = org.position(
+        tenant, name="Kepala Dinas Kesehatan", category="jpt", is_head=True
+    )
+    org.assignment(tenant, person, position)
+    user = org.user(tenant, "pimpinan", person_=person)
+    if totp:
+        TOTP.activate(user, TOTP_SECRET)
+    cert = None
+    if issue:
+        if not services.CertificateAuthority.objects.filter(tenant=tenant).exists():
+            services.ca_create(tenant=tenant, actor=None)
+        cert = services.certificate_request(
+            tenant=tenant, user=user, passphrase=PASSPHRASE
+        )
+        cert = services.certificate_issue(tenant=tenant, actor=admin, certificate=cert)
+    return Signer(person=person, user=user, certificate=cert)
+
+
+LETTER_HTML = """<!doctype html><html><head><style>
+@page { size: A4; margin: 2cm 2cm 2.5cm; @bottom-center { content: "Halaman " counter(page) " dari " counter(pages); font-size: 8pt; } }
+body { font-family: "DejaVu Serif"; font-size: 11pt; }
+#ttd { width: 8cm; height: 3.2cm; margin-left: 8cm; }
+</style></head><body>
+<h1>PEMERINTAH KABUPATEN KEEROM</h1>
+<p>Nomor: 000.1/12/DINKES/2026</p>
+%s
+<div id="ttd"></div>
+</body></html>"""
+
+
+@functools.lru_cache(maxsize=4)
+def letter_pdf(paragraphs: int = 8) -> RenderedPdf:
+    body = "".join(
+        f"<p>Paragraf {n}: dengan hormat, bersama ini kami sampaikan undangan rapat.</p>"
+        for n in range(paragraphs)
+    )
+    return render_for_signing(html=LETTER_HTML % body)

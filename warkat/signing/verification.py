@@ -1,0 +1,224 @@
+"""Public verification of signed documents: by code (the QR) and by upload.
+
+The public has no tenant, so lookups run under ``all_tenants()``: a verification
+code is a random 144-bit token and a SHA-256 names exactly one file, so neither
+lets anyone enumerate another tenant's documents. What is shown is cut down for
+Rahasia and Sangat Rahasia letters (validity, number and signer only).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from warkat.audit.context import client_ip
+from warkat.signing import errors, pki
+from warkat.signing.documents import signed_open
+from warkat.signing.models import CertificateAuthority, Provider, SignedDocument
+from warkat.tenancy.models import Tenant
+from warkat.tenancy.scope import all_tenants
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    """pyHanko's verdict on one embedded signature."""
+
+    field_name: str
+    signer: str
+    intact: bool
+    trusted: bool | None
+    timestamped: bool
+    covers_whole_file: bool
+
+    @property
+    def ok(self) -> bool:
+        return self.intact and self.trusted is not False and self.timestamped
+
+
+@dataclass(frozen=True)
+class Verification:
+    document: SignedDocument
+    tenant: Tenant
+    checks: list[SignatureCheck]
+
+    @property
+    def valid(self) -> bool:
+        return bool(self.checks) and all(c.ok for c in self.checks)
+
+    @property
+    def secret(self) -> bool:
+        return self.document.is_secret
+
+    def public_dict(self) -> dict[str, Any]:
+        """What the page and the API show (less for Rahasia/Sangat Rahasia)."""
+        doc = self.document
+        data: dict[str, Any] = {
+            "valid": self.valid,
+            "letter_number": doc.letter_number,
+            "signer_name": doc.signer_name,
+        }
+        if self.secret:
+            return data
+        local = timezone.localtime(doc.signed_at, timezone=_zone(self.tenant))
+        data.update(
+            {
+                "signer_position": doc.signer_position,
+                "signer_nip": doc.signer_nip,
+                "signed_at": local.isoformat(),
+                "letter_date": doc.letter_date.isoformat() if doc.letter_date else None,
+                "sha256": doc.sha256,
+                "issuer": self.tenant.name,
+                "provider": doc.provider,
+                "level": doc.pades_level,
+            }
+        )
+        return data
+
+
+def _zone(tenant: Tenant) -> Any:
+    import zoneinfo
+
+    return zoneinfo.ZoneInfo(tenant.time_zone)
+
+
+def rate_limit(*, scope: str, ip: str | None = None) -> None:
+    """Allow WARKAT_VERIFY_RATE requests per client address per minute. Counted in
+    the shared Django cache (database or Redis), so every app process sees it."""
+    address = ip or client_ip() or "unknown"
+    window = int(timezone.now().timestamp() // 60)
+    key = f"warkat:verify:{scope}:{address}:{window}"
+    cache.add(key, 0, timeout=90)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=90)
+        count = 1
+    if count > settings.WARKAT_VERIFY_RATE:
+        raise errors.rate_limited()
+
+
+def _roots(document: SignedDocument) -> list[Any]:
+    if document.provider != Provider.TENANT_CA:
+        return []
+    ca = CertificateAuthority.objects.filter(tenant_id=document.tenant_id).first()
+    return [pki.cached_cert(bytes(ca.root_cert_der))] if ca else []
+
+
+def pdf_check(pdf: bytes, *, roots: list[Any]) -> list[SignatureCheck]:
+    """Validate every signature of ``pdf`` with ``roots`` as trust anchors (none:
+    integrity only). Unreadable input gives an empty list."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        signatures = reader.embedded_signatures
+    except Exception:
+        return []
+    checks = []
+    for sig in signatures:
+        context = ValidationContext(
+            trust_roots=[pki.asn1_cert(r) for r in roots],
+            allow_fetching=False,
+            revocation_mode="soft-fail",
+        )
+        try:
+            status = validate_pdf_signature(sig, context, context)
+        except Exception:
+            log.info("signature %s could not be validated", sig.field_name)
+            checks.append(
+                SignatureCheck(sig.field_name, "", False, False, False, False)
+            )
+            continue
+        coverage = getattr(status, "coverage", None)
+        checks.append(
+            SignatureCheck(
+                field_name=sig.field_name,
+                signer=sig.signer_cert.subject.human_friendly,
+                intact=bool(status.intact and status.valid),
+                trusted=bool(status.trusted) if roots else None,
+                timestamped=status.timestamp_validity is not None,
+                covers_whole_file=coverage is not None
+                and coverage.name == "ENTIRE_FILE",
+            )
+        )
+    return checks
+
+
+def verification_by_code(code: str) -> Verification:
+    # Public, signed-out request: the code alone identifies the document across
+    # tenants (see the module docstring).
+    with all_tenants():
+        document = (
+            SignedDocument.objects.select_related("tenant")
+            .filter(verification_code=code)
+            .first()
+        )
+        if document is None:
+            raise errors.verification_not_found()
+        pdf = signed_open(document)
+        roots = _roots(document)
+    checks = pdf_check(pdf, roots=roots)
+    # The stored file must still be the file that was signed.
+    if hashlib.sha256(pdf).hexdigest() != document.sha256:
+        checks = [
+            SignatureCheck(
+                c.field_name, c.signer, False, c.trusted, c.timestamped, False
+            )
+            for c in checks
+        ] or [SignatureCheck("", "", False, False, False, False)]
+    return Verification(document=document, tenant=document.tenant, checks=checks)
+
+
+@dataclass(frozen=True)
+class UploadVerdict:
+    """``matches``: the upload is byte for byte a document signed in Warkat (and,
+    when ``expected`` was given, that one) and its signatures validate."""
+
+    matches: bool
+    verification: Verification | None
+    sha256: str
+
+
+def upload_check(
+    *, pdf: bytes, expected: SignedDocument | None = None
+) -> UploadVerdict:
+    digest = hashlib.sha256(pdf).hexdigest()
+    if expected is not None and expected.sha256 != digest:
+        return UploadVerdict(matches=False, verification=None, sha256=digest)
+    # Public upload: a SHA-256 names one file, whichever tenant signed it.
+    with all_tenants():
+        document = (
+            expected
+            or SignedDocument.objects.select_related("tenant")
+            .filter(sha256=digest)
+            .order_by("pk")
+            .first()
+        )
+        roots = _roots(document) if document is not None else []
+    if document is None:
+        return UploadVerdict(matches=False, verification=None, sha256=digest)
+    checks = pdf_check(pdf, roots=roots)
+    verification = Verification(
+        document=document, tenant=document.tenant, checks=checks
+    )
+    return UploadVerdict(
+        matches=verification.valid, verification=verification, sha256=digest
+    )
+
+
+def signed_at_local(verification: Verification) -> dt.datetime:
+    return timezone.localtime(
+        verification.document.signed_at, timezone=_zone(verification.tenant)
+    )
