@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 export WARKAT_DEMO=1
+mkdir -p var
 $PY manage.py migrate --no-input -v0
 $PY manage.py createcachetable
 $PY manage.py collectstatic --no-input -v0
