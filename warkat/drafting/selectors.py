@@ -1,0 +1,272 @@
+"""Reads of outgoing letters: who may see a draft, the three work lists, a draft's
+page data, version comparison, the number register and the recipient picker.
+
+Visibility: the drafter, holders (today) of any position in the paraf chain or the
+signing position, and people who acted on it see a draft in full. The TU of the
+letter's unit and tenant admins also see Biasa and Terbatas letters; Rahasia and
+Sangat Rahasia letters never show outside their chain — not in lists, pages, PDFs
+or the API.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from warkat.drafting import errors
+from warkat.drafting.models import (
+    Delivery,
+    Draft,
+    DraftState,
+    DraftVersion,
+    NumberEntry,
+    Recipient,
+    ReviewStep,
+    StepKind,
+    StepState,
+)
+from warkat.drafting.sanitize import version_diff
+from warkat.letters.access import held_positions, is_tenant_admin, tu_unit_ids
+from warkat.letters.models import SECRET_LEVELS, LetterEvent, LetterFile
+from warkat.org.models import Position, Unit
+from warkat.tenancy.models import Tenant
+from warkat.tenancy.scope import all_tenants
+
+LIST_SIZE = 50
+
+
+def chain_q(user: Any) -> Q:
+    """Drafts in whose chain the user stands."""
+    held = list(held_positions(user))
+    person_id = getattr(user, "person_id", None) or 0
+    in_steps = ReviewStep.objects.filter(draft=OuterRef("pk")).filter(
+        Q(position_id__in=held) | Q(acted_by_id=person_id)
+    )
+    return Q(drafter_id=person_id) | Q(signer_position_id__in=held) | Q(Exists(in_steps))
+
+
+def registry_q(user: Any) -> Q:
+    if is_tenant_admin(user):
+        return ~Q(letter__security__in=SECRET_LEVELS)
+    return Q(letter__unit_id__in=tu_unit_ids(user)) & ~Q(letter__security__in=SECRET_LEVELS)
+
+
+def drafts_visible(user: Any, qs: QuerySet[Draft] | None = None) -> QuerySet[Draft]:
+    qs = qs if qs is not None else Draft.objects.all()
+    return qs.filter(chain_q(user) | registry_q(user))
+
+
+def draft_for_user(*, user: Any, draft_id: int) -> Draft:
+    """The draft if ``user`` may see it; otherwise not found (no hint it exists)."""
+    draft = (
+        drafts_visible(user, Draft.objects.filter(pk=draft_id))
+        .select_related(
+            "letter", "letter__classification", "letter__unit", "naskah_type",
+            "signer_position", "signer_position__unit", "drafter", "drafter_position",
+            "on_behalf_position", "ub_position", "signed_by",
+        )  # fmt: skip
+        .first()
+    )
+    if draft is None:
+        raise errors.draft_not_found()
+    return draft
+
+
+def _list_base(qs: QuerySet[Draft]) -> QuerySet[Draft]:
+    return qs.select_related("letter", "naskah_type", "signer_position", "drafter").order_by(
+        "-updated_at", "-pk"
+    )
+
+
+def drafts_mine(*, user: Any) -> QuerySet[Draft]:
+    person_id = getattr(user, "person_id", None) or 0
+    return _list_base(Draft.objects.filter(drafter_id=person_id))
+
+
+def drafts_to_review(*, user: Any) -> QuerySet[Draft]:
+    """Drafts in review whose current (first pending) step is a position the user
+    holds today."""
+    held = list(held_positions(user))
+    earlier = ReviewStep.objects.filter(
+        draft=OuterRef("draft"), round=OuterRef("round"), state=StepState.PENDING,
+        order__lt=OuterRef("order"),
+    )  # fmt: skip
+    my_turn = ReviewStep.objects.filter(
+        draft=OuterRef("pk"), position_id__in=held, state=StepState.PENDING,
+        round=OuterRef("round"),
+    ).exclude(kind=StepKind.SIGNER).filter(~Exists(earlier))  # fmt: skip
+    return _list_base(Draft.objects.filter(state=DraftState.IN_REVIEW).filter(Exists(my_turn)))
+
+
+def drafts_to_sign(*, user: Any) -> QuerySet[Draft]:
+    held = list(held_positions(user))
+    return _list_base(
+        Draft.objects.filter(state=DraftState.APPROVED, signer_position_id__in=held)
+    )
+
+
+def drafts_registry(*, user: Any) -> QuerySet[Draft]:
+    """Signed and sent letters of the units whose register the user keeps."""
+    return _list_base(
+        Draft.objects.filter(registry_q(user)).filter(
+            state__in=[DraftState.SIGNED, DraftState.SENT]
+        )
+    )
+
+
+@dataclass
+class DraftPage:
+    draft: Draft
+    steps: list[ReviewStep]
+    history: list[ReviewStep]
+    recipients: list[Recipient]
+    attachments: list[LetterFile]
+    versions: list[DraftVersion]
+    deliveries: dict[int, Delivery]
+    events: list[LetterEvent]
+    current: ReviewStep | None
+    actions: set[str]
+
+
+def draft_page(*, user: Any, draft: Draft) -> DraftPage:
+    steps_all = list(
+        ReviewStep.objects.filter(draft=draft)
+        .select_related("position", "acted_by")
+        .order_by("-round", "order")
+    )
+    steps = [s for s in steps_all if s.round == draft.round]
+    current = next((s for s in steps if s.state == StepState.PENDING), None)
+    return DraftPage(
+        draft=draft,
+        steps=steps,
+        history=[s for s in steps_all if s.round != draft.round],
+        recipients=list(Recipient.objects.filter(draft=draft).order_by("role", "order", "pk")),
+        attachments=list(
+            LetterFile.objects.filter(letter_id=draft.letter_id, kind=LetterFile.Kind.ATTACHMENT)
+            .order_by("pk")
+        ),
+        versions=list(
+            DraftVersion.objects.filter(draft=draft).select_related("author").order_by("-number")
+        ),
+        deliveries={
+            d.recipient_id: d for d in Delivery.objects.filter(draft=draft)
+        },
+        events=list(
+            LetterEvent.objects.filter(letter_id=draft.letter_id)
+            .select_related("person", "position")
+            .order_by("at", "pk")
+        ),
+        current=current,
+        actions=draft_actions(user=user, draft=draft, current=current),
+    )
+
+
+def draft_actions(*, user: Any, draft: Draft, current: ReviewStep | None) -> set[str]:
+    """What the user may do now (for buttons; the services check again)."""
+    held = held_positions(user)
+    actions: set[str] = set()
+    is_drafter = draft.drafter_id == getattr(user, "person_id", None)
+    if draft.state == DraftState.DRAFT and is_drafter:
+        actions |= {"edit", "chain", "submit"}
+    if draft.state == DraftState.IN_REVIEW and current is not None:
+        if current.kind != StepKind.SIGNER and current.position_id in held:
+            actions |= {"approve", "return", "review_edit"}
+    if draft.state == DraftState.APPROVED and draft.signer_position_id in held:
+        actions |= {"sign", "return"}
+    return actions
+
+
+def versions_compare(*, draft: Draft, a: int, b: int) -> dict[str, Any]:
+    rows = {
+        v.number: v
+        for v in DraftVersion.objects.filter(draft=draft, number__in=[a, b])
+    }
+    if a not in rows or b not in rows:
+        raise errors.invalid("version_unknown", _("Unknown version."), "version")
+    old, new = rows[min(a, b)], rows[max(a, b)]
+    labels = {
+        "naskah_type": str(_("Naskah type")),
+        "subject": str(_("Subject (hal)")),
+        "security": str(_("Security level")),
+        "urgency": str(_("Urgency")),
+        "classification": str(_("Classification code")),
+        "signer_position": str(_("Signing position")),
+        "capacity": str(_("Signing capacity")),
+        "about": str(_("About (tentang)")),
+        "place": str(_("Place of signing")),
+        "event": str(_("Event")),
+        "to": str(_("Addressees")),
+        "copies": str(_("Copies (tembusan)")),
+        "attachments": str(_("Attachments")),
+    }
+    fields, table = version_diff(
+        old=old.data, new=new.data, labels=labels,
+        old_name=f"v{old.number}", new_name=f"v{new.number}",
+    )  # fmt: skip
+    return {"old": old, "new": new, "fields": fields, "table": table}
+
+
+def number_register(
+    *, user: Any, unit: Unit, year: int
+) -> QuerySet[NumberEntry]:
+    """The number register of ``unit`` for ``year`` (TU of the unit, admins). Secret
+    letters show their number and type only (the subject is masked by the view)."""
+    if not (is_tenant_admin(user) or unit.pk in tu_unit_ids(user)):
+        raise errors.not_tu()
+    return (
+        NumberEntry.objects.filter(unit=unit, year=year)
+        .select_related("naskah_type", "letter", "taken_by", "voided_by")
+        .order_by("naskah_type_id", "-sequence")
+    )
+
+
+def register_units(*, user: Any) -> QuerySet[Unit]:
+    if is_tenant_admin(user):
+        return Unit.objects.filter(Q(parent__isnull=True) | Q(kind__in=Unit.OPD_KINDS)).order_by("path")
+    return Unit.objects.filter(pk__in=tu_unit_ids(user)).order_by("path")
+
+
+@dataclass(frozen=True)
+class PickerItem:
+    kind: str
+    id: int
+    label: str
+    tenant_id: int
+    tenant_name: str
+
+
+def recipient_search(*, tenant: Tenant, query: str, limit: int = 20) -> list[PickerItem]:
+    """Positions and units matching ``query``: this tenant's first, then other
+    tenants' (public names only: position, unit and Pemda names)."""
+    words = query.split()
+    if not words or len(query) < 2:
+        return []
+    items: list[PickerItem] = []
+    # Cross-tenant on purpose: the picker lists other Pemda's public unit and position
+    # names so that a letter can be addressed to them; nothing else is read.
+    with all_tenants():
+        pos_q = Q(is_active=True)
+        unit_q = Q(is_active=True)
+        for word in words[:5]:
+            pos_q &= Q(name__icontains=word) | Q(unit__name__icontains=word) | Q(tenant__name__icontains=word)
+            unit_q &= Q(name__icontains=word) | Q(tenant__name__icontains=word)
+        positions = (
+            Position.objects.filter(pos_q, tenant__is_active=True)
+            .select_related("tenant", "unit")
+            .order_by("tenant_id", "name", "pk")[: limit * 2]
+        )
+        units = (
+            Unit.objects.filter(unit_q, tenant__is_active=True, positions__is_head=True)
+            .select_related("tenant")
+            .distinct()
+            .order_by("tenant_id", "name", "pk")[:limit]
+        )
+        for p in positions:
+            items.append(PickerItem("position", p.pk, f"{p.name} — {p.unit.name}", p.tenant_id, p.tenant.name))
+        for u in units:
+            items.append(PickerItem("unit", u.pk, u.name, u.tenant_id, u.tenant.name))
+    items.sort(key=lambda i: (i.tenant_id != tenant.pk, i.kind != "position", i.label))
+    return items[:limit]
