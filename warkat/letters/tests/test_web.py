@@ -506,3 +506,17 @@ def test_inbox_and_letter_page_query_counts_do_not_grow(
     assert small == large
     with django_assert_max_num_queries(15):
         c.get("/api/v1/inbox")
+
+
+def test_home_page_shows_inbox_counters(o: SimpleNamespace) -> None:
+    letter = register(o)
+    disposition_create(
+        actor=o.users.kadis,
+        letter=letter,
+        to_position_ids=[o.pos.kabid_a.pk],
+        instructions=["Pelajari"],
+    )
+    page = client_for(o.users.kabid_a).get(reverse("home"))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "home-inbox" in body and "?state=unread" in body

@@ -1,0 +1,42 @@
+"""Enqueue the periodic jobs: once, or in a loop (a small scheduler for installations
+without cron). Jobs: disposition reminders/escalations, orphan file sweep."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from warkat.dispositions.tasks import deadlines_run, orphan_files_run
+
+#: (name, seconds between runs, task)
+JOBS = [
+    ("deadlines", 3600, deadlines_run),
+    ("orphan_files", 6 * 3600, orphan_files_run),
+]
+
+
+class Command(BaseCommand):
+    help = "Enqueue periodic jobs (reminders, escalations, file sweep)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--loop", action="store_true", help="keep running, each job on its interval"
+        )
+        parser.add_argument(
+            "--tick", type=int, default=60, help="seconds between checks in --loop"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        last: dict[str, float] = {}
+        while True:
+            now = time.monotonic()
+            for name, every, job in JOBS:
+                if name not in last or now - last[name] >= every:
+                    result = job.enqueue()
+                    last[name] = now
+                    self.stdout.write(f"{name}: {result.status}")
+            if not options["loop"]:
+                return
+            time.sleep(options["tick"])
