@@ -105,6 +105,7 @@ def letter_sign(*, actor: Any, draft: Draft, passphrase: str, otp: str) -> Draft
     with signed_files_guard(), transaction.atomic():
         locked = _lock(draft)
         letter = Letter.objects.select_for_update().get(pk=locked.letter_id)
+        locked.letter = letter
         transition_check(locked, State.SIGNED, _("signed"))
         assignment = holds_position(person=actor.person, position=locked.signer_position)
         if assignment is None:

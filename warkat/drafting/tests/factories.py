@@ -66,5 +66,9 @@ def signer_ready(o: SimpleNamespace, key: str = "kadis") -> Any:
     return user
 
 
-def otp() -> str:
+def otp(traveller: Any = None) -> str:
+    """A fresh authenticator code. Codes are single-use: pass the frozen-time
+    traveller to move to the next 30-second window first."""
+    if traveller is not None:
+        traveller.shift(31)
     return demo_totp_code()
