@@ -47,7 +47,7 @@ class UploadOut(Schema):
     summary="Verify a signed document by its code (the QR target)",
 )
 def verify_code(request: HttpRequest, code: str) -> Any:
-    verification.rate_limit(scope="api")
+    verification.rate_limit()
     return verification.verification_by_code(code).public_dict()
 
 
@@ -58,7 +58,7 @@ def verify_code(request: HttpRequest, code: str) -> Any:
     summary="Upload a PDF: is it an unaltered document signed in Warkat?",
 )
 def verify_upload(request: HttpRequest, file: File[UploadedFile]) -> Any:
-    verification.rate_limit(scope="api")
+    verification.rate_limit()
     if file.size and file.size > settings.WARKAT_UPLOAD_MAX_BYTES:
         raise errors.pdf_invalid()
     verdict = verification.upload_check(pdf=file.read())

@@ -471,14 +471,13 @@ class TenantTimeStamper(DummyTimeStamper):
             request = tsp.TimeStampReq.load(request_der)
             request.native  # noqa: B018 - parse everything now, fail here if malformed
         except Exception:
-            return tsp.TimeStampResp(
+            status = tsp.PKIStatusInfo(
                 {
-                    "status": tsp.PKIStatusInfo(
-                        {
-                            "status": "rejection",
-                            "fail_info": tsp.PKIFailureInfo({"bad_data_format"}),
-                        }
-                    )
+                    "status": "rejection",
+                    "fail_info": tsp.PKIFailureInfo({"bad_data_format"}),
                 }
             ).dump()
+            # TimeStampResp without a token: asn1crypto insists on the token
+            # field, so the SEQUENCE is written by hand (short form length).
+            return b"\x30" + bytes([len(status)]) + status
         return self.request_tsa_response(request).dump()

@@ -91,12 +91,13 @@ def _zone(tenant: Tenant) -> Any:
     return zoneinfo.ZoneInfo(tenant.time_zone)
 
 
-def rate_limit(*, scope: str, ip: str | None = None) -> None:
+def rate_limit(*, ip: str | None = None) -> None:
     """Allow WARKAT_VERIFY_RATE requests per client address per minute. Counted in
-    the shared Django cache (database or Redis), so every app process sees it."""
+    the shared Django cache (database or Redis), so every app process sees it;
+    pages, uploads and the API share one budget."""
     address = ip or client_ip() or "unknown"
     window = int(timezone.now().timestamp() // 60)
-    key = f"warkat:verify:{scope}:{address}:{window}"
+    key = f"warkat:verify:{address}:{window}"
     cache.add(key, 0, timeout=90)
     try:
         count = cache.incr(key)

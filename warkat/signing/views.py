@@ -51,7 +51,7 @@ def _public_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 def verify_page(request: HttpRequest, code: str) -> HttpResponse:
     """The QR target: status of one signed document; upload to compare a copy."""
     try:
-        verification.rate_limit(scope="page")
+        verification.rate_limit()
         result = verification.verification_by_code(code)
         verdict = None
         if request.method == "POST":
@@ -81,7 +81,7 @@ def verify_upload(request: HttpRequest) -> HttpResponse:
     verdict = None
     try:
         if request.method == "POST":
-            verification.rate_limit(scope="upload")
+            verification.rate_limit()
             data = _upload(request)
             if data is not None:
                 verdict = verification.upload_check(pdf=data)

@@ -1,0 +1,140 @@
+"""The tenant CA's public endpoints: CRL, OCSP, CA certificates and the TSA."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from asn1crypto import tsp
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.x509 import ocsp
+from django.test import Client
+
+from warkat.signing import pki, services
+from warkat.signing.tests import factories
+
+
+def _ocsp(client: Client, tenant: Any, cert_der: bytes) -> ocsp.OCSPResponse:
+    ca = services.ca_for(tenant)
+    request = pki.ocsp_request_build(
+        cert=x509.load_der_x509_certificate(cert_der),
+        issuer_cert=x509.load_der_x509_certificate(bytes(ca.intermediate_cert_der)),
+    )
+    answer = client.post(
+        f"/pki/{tenant.slug}/ocsp", request, content_type="application/ocsp-request"
+    )
+    assert answer.status_code == 200
+    return ocsp.load_der_ocsp_response(answer.content)
+
+
+def test_crl_and_ocsp_reflect_revocation(
+    signer: factories.Signer, client: Client
+) -> None:
+    tenant = signer.person.tenant
+    cert = signer.certificate
+    assert cert is not None
+    crl = x509.load_der_x509_crl(client.get(f"/pki/{tenant.slug}/crl.der").content)
+    assert crl.get_revoked_certificate_by_serial_number(int(cert.serial, 16)) is None
+    assert (
+        _ocsp(client, tenant, bytes(cert.cert_der)).certificate_status
+        == ocsp.OCSPCertStatus.GOOD
+    )
+    services.certificate_revoke(
+        tenant=tenant, actor=None, certificate=cert, reason="key_compromise"
+    )
+    crl = x509.load_der_x509_crl(client.get(f"/pki/{tenant.slug}/crl.der").content)
+    entry = crl.get_revoked_certificate_by_serial_number(int(cert.serial, 16))
+    assert entry is not None
+    assert entry.extensions.get_extension_for_class(x509.CRLReason).value.reason == (
+        x509.ReasonFlags.key_compromise
+    )
+    answer = _ocsp(client, tenant, bytes(cert.cert_der))
+    assert answer.certificate_status == ocsp.OCSPCertStatus.REVOKED
+    root = x509.load_der_x509_certificate(
+        client.get(f"/pki/{tenant.slug}/root.der").content
+    )
+    inter = x509.load_der_x509_certificate(
+        client.get(f"/pki/{tenant.slug}/ca.der").content
+    )
+    inter.verify_directly_issued_by(root)
+    crl.is_signature_valid(inter.public_key())  # type: ignore[arg-type]
+    root_crl = x509.load_der_x509_crl(
+        client.get(f"/pki/{tenant.slug}/root-crl.der").content
+    )
+    assert root_crl.is_signature_valid(root.public_key())  # type: ignore[arg-type]
+
+
+def test_issued_certificate_points_to_the_app(
+    signer: factories.Signer, settings: Any
+) -> None:
+    cert = x509.load_der_x509_certificate(bytes(signer.certificate.cert_der))  # type: ignore[union-attr]
+    tenant = signer.person.tenant
+    cdp = cert.extensions.get_extension_for_class(x509.CRLDistributionPoints).value
+    assert cdp[0].full_name[0].value.endswith(f"/pki/{tenant.slug}/crl.der")
+    aia = cert.extensions.get_extension_for_class(x509.AuthorityInformationAccess).value
+    assert any(
+        a.access_location.value.startswith(settings.PUBLIC_BASE_URL) for a in aia
+    )
+    subject = cert.subject
+    assert (
+        subject.get_attributes_for_oid(x509.NameOID.SERIAL_NUMBER)[0].value
+        == signer.person.nip
+    )
+    assert (
+        subject.get_attributes_for_oid(x509.NameOID.TITLE)[0].value
+        == "Kepala Dinas Kesehatan"
+    )
+
+
+def test_unknown_serial_and_garbage(signer: factories.Signer, client: Client) -> None:
+    tenant = signer.person.tenant
+    other = factories.signer(tenant, name="Orang Lain")
+    services.certificate_revoke(
+        tenant=tenant,
+        actor=None,
+        certificate=other.certificate,
+        reason="unspecified",  # type: ignore[arg-type]
+    )
+    bad = client.post(
+        f"/pki/{tenant.slug}/ocsp", b"garbage", content_type="application/ocsp-request"
+    )
+    assert ocsp.load_der_ocsp_response(bad.content).response_status == (
+        ocsp.OCSPResponseStatus.MALFORMED_REQUEST
+    )
+    assert client.get("/pki/tidak-ada/crl.der").status_code == 404
+
+
+def test_tsa_endpoint_answers_rfc3161(signer: factories.Signer, client: Client) -> None:
+    tenant = signer.person.tenant
+    digest = hashes.Hash(hashes.SHA256())
+    digest.update(b"surat")
+    request = tsp.TimeStampReq(
+        {
+            "version": "v1",
+            "message_imprint": {
+                "hash_algorithm": {"algorithm": "sha256"},
+                "hashed_message": digest.finalize(),
+            },
+            "nonce": int.from_bytes(os.urandom(8), "big"),
+            "cert_req": True,
+        }
+    )
+    answer = client.post(
+        f"/pki/{tenant.slug}/tsa",
+        request.dump(),
+        content_type="application/timestamp-query",
+    )
+    response = tsp.TimeStampResp.load(answer.content)
+    assert response["status"]["status"].native == "granted"
+    info = response["time_stamp_token"]["content"]["encap_content_info"][
+        "content"
+    ].parsed
+    assert info["nonce"].native == request["nonce"].native
+    garbage = client.post(
+        f"/pki/{tenant.slug}/tsa", b"x", content_type="application/timestamp-query"
+    )
+    # A response without a token: the status is the only element of the SEQUENCE.
+    assert garbage.content[0] == 0x30
+    status = tsp.PKIStatusInfo.load(garbage.content[2:])
+    assert status["status"].native == "rejection"
