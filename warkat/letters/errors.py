@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from warkat.core.errors import Conflict, DomainError, NotFound, ValidationError
@@ -15,12 +16,23 @@ class StorageUnavailable(DomainError):
     status_code = 503
 
 
+def _fill(message: Any, params: dict[str, Any]) -> str:
+    return str(message) % params
+
+
+#: A message with translatable parameters, all rendered in the language asked for
+#: when the error is shown (``DomainError.text`` fills plain params afterwards).
+lazy_message = lazy(_fill, str)
+
+
 def file_refused(name: str, reason: Any) -> ValidationError:
     return ValidationError(
         "file.refused",
-        _("The file %(name)s was refused: %(reason)s"),
+        lazy_message(
+            _("The file %(name)s was refused: %(reason)s"),
+            {"name": name, "reason": reason},
+        ),
         field="files",
-        params={"name": name, "reason": reason},
     )
 
 

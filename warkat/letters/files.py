@@ -24,20 +24,14 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
-from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from warkat.letters.errors import file_refused, storage_failed
+from warkat.letters.errors import lazy_message as _reason
 
 log = logging.getLogger(__name__)
 
 
-def _fill(message: Any, params: dict[str, Any]) -> str:
-    return str(message) % params
-
-
-#: A reason with its own parameters, translated when the error is shown.
-_reason = lazy(_fill, str)
 
 #: Accepted content types and the extension they are stored under.
 ALLOWED_TYPES = {
