@@ -98,8 +98,7 @@ def stamp_style() -> QRStampStyle:
     )
 
 
-def next_field_name(pdf: bytes) -> str:
-    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+def next_field_name(reader: PdfFileReader) -> str:
     existing = {name for name, _value, _ref in fields.enumerate_sig_fields(reader)}
     n = 1
     while f"TTE{n}" in existing:
@@ -119,7 +118,8 @@ def sign(
     signer = UnlockedKeySigner(
         key=key, cert=cert, chain=[material.intermediate, material.root]
     )
-    field_name = next_field_name(request.pdf)
+    writer = IncrementalPdfFileWriter(io.BytesIO(request.pdf), strict=False)
+    field_name = next_field_name(writer.prev)
     context = None
     if material.long_term:
         context = ValidationContext(
@@ -151,7 +151,6 @@ def sign(
             box=request.box.box,
         ),
     )
-    writer = IncrementalPdfFileWriter(io.BytesIO(request.pdf), strict=False)
     out = io.BytesIO()
     pdf_signer.sign_pdf(
         writer,
