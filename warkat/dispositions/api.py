@@ -156,12 +156,11 @@ def candidates_api(
     or from the disposition ``parent_id`` they received)."""
     user = request.auth  # type: ignore[attr-defined]
     letter = _letter_full(user, letter_id)
-    if parent_id is not None:
-        from_position = disposition_for_actor(
-            user=user, disposition_id=parent_id
-        ).to_position
-    else:
-        from_position = letter.addressed_position
+    from_position = (
+        disposition_for_actor(user=user, disposition_id=parent_id).to_position
+        if parent_id is not None
+        else letter.addressed_position
+    )
     assert from_position is not None
     return [
         PositionOut(id=p.pk, name=p.name, unit_id=p.unit_id, unit_name=p.unit.name)

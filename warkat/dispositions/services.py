@@ -355,7 +355,7 @@ def disposition_create(
                     "state_changed_capacity",
                 ]
             )
-    names = {t.pk: t.name for t in targets}
+    target_names = {t.pk: t.name for t in targets}
     for d in created:
         _event(
             d=d,
@@ -363,7 +363,7 @@ def disposition_create(
             actor=actor,
             capacity=capacity,
             position_id=d.to_position_id,
-            note=f"{names[d.to_position_id]}: {', '.join(chosen)}",
+            note=f"{target_names[d.to_position_id]}: {', '.join(chosen)}",
             at=now,
         )
     letter_status_refresh(letter_id=letter.pk)

@@ -153,7 +153,7 @@ class LetterDetailOut(Schema):
 
 
 def letter_out(letter: Letter, access: Access) -> LetterOut:
-    base = {
+    base: dict[str, Any] = {
         "id": letter.pk,
         "restricted": access != Access.FULL,
         "direction": letter.direction,

@@ -32,7 +32,6 @@ from warkat.letters.errors import lazy_message as _reason
 log = logging.getLogger(__name__)
 
 
-
 #: Accepted content types and the extension they are stored under.
 ALLOWED_TYPES = {
     "application/pdf": "pdf",

@@ -48,7 +48,7 @@ class RegisterForm(forms.Form):
     classification = forms.CharField(label=_("Classification code"), max_length=200)
     security = forms.ChoiceField(label=_("Security level"), choices=Security.choices)
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
-    files = MultipleFileField(
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("Scan and attachments (PDF, JPG, PNG)"), required=True
     )
     confirm_duplicate = forms.BooleanField(required=False, widget=forms.HiddenInput)

@@ -295,7 +295,7 @@ def _notify_addressee(letter: Letter) -> None:
 
     notify_positions(
         tenant_id=letter.tenant_id,
-        position_ids=[letter.addressed_position_id],
+        position_ids=[letter.addressed_position_id or 0],
         kind="letter.received",
         letter_id=letter.pk,
     )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.csp import CSP
@@ -44,6 +45,10 @@ from warkat.letters.services import letter_read, letter_register
 from warkat.org.models import Position, Unit
 
 
+def _choices(form: Any, name: str) -> forms.ChoiceField:
+    return cast(forms.ChoiceField, form.fields[name])
+
+
 def _unit_choices(user: Any) -> list[tuple[int, str]]:
     return [(u.pk, u.name) for u in registration_units(user=user)]
 
@@ -53,7 +58,7 @@ def _unit_choices(user: Any) -> list[tuple[int, str]]:
 def inbox(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = InboxFilterForm(request.GET or None)
-    form.fields["unit"].choices = [
+    _choices(form, "unit").choices = [
         ("", _("All")),
         *(
             (u.pk, u.name)
@@ -84,7 +89,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "may_register": may_register(user=user),
     }
-    if request.htmx:
+    if request.htmx:  # type: ignore[attr-defined]
         return render(request, "letters/inbox.html#results", context)
     return render(request, "letters/inbox.html", context)
 
@@ -113,7 +118,7 @@ def register(request: HttpRequest) -> HttpResponse:
             "unit": units[0][0] if units else None,
         },
     )
-    form.fields["unit"].choices = units
+    _choices(form, "unit").choices = units
     unit_id = (
         _int(request.POST.get("unit"))
         if request.method == "POST"
@@ -124,7 +129,7 @@ def register(request: HttpRequest) -> HttpResponse:
         if unit_id and unit_id in dict(units)
         else []
     )
-    form.fields["addressed_position"].choices = [
+    _choices(form, "addressed_position").choices = [
         (p.pk, f"{p.name} — {p.unit.name}") for p in positions
     ]
     duplicate = None
@@ -153,8 +158,9 @@ def register(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             if exc.code == "letter.duplicate":
                 duplicate = exc
-                form.data = form.data.copy()
-                form.data["confirm_duplicate"] = "on"
+                data = request.POST.copy()
+                data["confirm_duplicate"] = "on"
+                form.data = data
             form.add_error(exc.field if exc.field in form.fields else None, exc.text())
         else:
             messages.success(
@@ -240,7 +246,7 @@ def dispose_context(
     days = {
         Urgency.AMAT_SEGERA: settings.days_amat_segera,
         Urgency.SEGERA: settings.days_segera,
-    }.get(letter.urgency, settings.days_biasa)
+    }.get(Urgency(letter.urgency), settings.days_biasa)
     today = timezone.localdate()
     return {
         "candidates": list(disposition_candidates(from_position=from_position)),
@@ -262,9 +268,9 @@ FRAMEABLE = csp_override(
 
 @xframe_options_sameorigin
 @FRAMEABLE
-@tenant_view
+@tenant_view  # type: ignore[arg-type]  # a streamed file passes through unchanged
 @require_GET
-def letter_file(request: HttpRequest, letter_id: int, file_id: int) -> HttpResponse:
+def letter_file(request: HttpRequest, letter_id: int, file_id: int) -> HttpResponseBase:
     return file_response(
         letter_file_for_user(user=request.user, letter_id=letter_id, file_id=file_id)
     )
@@ -304,7 +310,7 @@ def registry(request: HttpRequest) -> HttpResponse:
     form = AgendaForm(
         initial={"date_from": today.replace(day=1), "date_to": today, "format": "pdf"}
     )
-    form.fields["unit"].choices = _unit_choices(user)
+    _choices(form, "unit").choices = _unit_choices(user)
     return render(
         request,
         "letters/registry.html",
@@ -316,7 +322,7 @@ def registry(request: HttpRequest) -> HttpResponse:
 @require_GET
 def agenda_download(request: HttpRequest) -> HttpResponse:
     form = AgendaForm(request.GET)
-    form.fields["unit"].choices = _unit_choices(request.user)
+    _choices(form, "unit").choices = _unit_choices(request.user)
     if not form.is_valid():
         raise PermissionDenied(
             "agenda.invalid", _("Choose one of your units and a valid period.")

@@ -39,8 +39,8 @@ def push_send(*, subscription: PushSubscription, payload: dict[str, Any]) -> boo
                 "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},
             },
             data=json.dumps(payload),
-            vapid_private_key=settings.WARKAT_VAPID_PRIVATE_KEY,
-            vapid_claims={"sub": settings.WARKAT_VAPID_SUBJECT},
+            vapid_private_key=getattr(settings, "WARKAT_VAPID_PRIVATE_KEY", ""),
+            vapid_claims={"sub": getattr(settings, "WARKAT_VAPID_SUBJECT", "")},
             timeout=10,
         )
         return True

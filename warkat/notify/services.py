@@ -168,10 +168,10 @@ def _push(*, person: Person, message: Message, url: str) -> None:
 
 @transaction.atomic
 def notification_mark_read(
-    *, person_id: int, notification_id: int | None = None
+    *, person_id: int | None, notification_id: int | None = None
 ) -> int:
     """Mark one (or all) of a person's notifications read; returns how many."""
-    qs = Notification.objects.filter(person_id=person_id, read_at__isnull=True)
+    qs = Notification.objects.filter(person_id=person_id or 0, read_at__isnull=True)
     if notification_id is not None:
         qs = qs.filter(pk=notification_id)
     return qs.update(read_at=timezone.now())

@@ -43,7 +43,9 @@ def notification_open(request: HttpRequest, notification_id: int) -> HttpRespons
 @tenant_view
 @require_POST
 def notification_read_all(request: HttpRequest) -> HttpResponse:
-    services.notification_mark_read(person_id=request.user.person_id)  # type: ignore[union-attr]
+    services.notification_mark_read(
+        person_id=request.user.person_id  # type: ignore[union-attr]
+    )
     return redirect("notify:list")
 
 

@@ -66,7 +66,9 @@ def test_reminder_then_escalation_once_each(
         call_command("run_periodic")
     assert Notification.objects.filter(kind="disposition.reminder").count() == 1
 
-    later = time_machine.travel(dt.datetime(2026, 11, 6, 1, 0, tzinfo=dt.UTC), tick=False)
+    later = time_machine.travel(
+        dt.datetime(2026, 11, 6, 1, 0, tzinfo=dt.UTC), tick=False
+    )
     with later, django_capture_on_commit_callbacks(execute=True):
         call_command("run_periodic")
         call_command("run_periodic")

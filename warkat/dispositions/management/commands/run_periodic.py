@@ -7,11 +7,12 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.tasks import Task
 
 from warkat.dispositions.tasks import deadlines_run, orphan_files_run
 
 #: (name, seconds between runs, task)
-JOBS = [
+JOBS: list[tuple[str, int, Task]] = [
     ("deadlines", 3600, deadlines_run),
     ("orphan_files", 6 * 3600, orphan_files_run),
 ]
