@@ -37,10 +37,16 @@ class DomainError(Exception):
     def text(self, language: str | None = None) -> str:
         """The message in ``language`` (the active one when None)."""
         if language is None:
-            return str(self.message) % self.params if self.params else str(self.message)
+            return self._render()
         with translation.override(language):
-            raw = str(self.message)
-        return raw % self.params if self.params else raw
+            return self._render()
+
+    def _render(self) -> str:
+        # Parameters may be lazy translations too: render them in the same language.
+        raw = str(self.message)
+        if not self.params:
+            return raw
+        return raw % {key: str(value) for key, value in self.params.items()}
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
