@@ -1,0 +1,86 @@
+"""Delivery after signing: inboxes in this and another tenant, e-mail with the PDF."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.core import mail
+
+from warkat.drafting.models import Delivery, Draft
+from warkat.drafting.sending import delivery_retry, letter_sign
+from warkat.drafting.services import RecipientInput
+from warkat.drafting.tests.factories import PASSPHRASE, approved, otp, signer_ready
+from warkat.letters.models import Letter, LetterFile
+from warkat.org.tests import factories as org
+from warkat.tenancy.scope import tenant_scope
+
+pytestmark = pytest.mark.django_db
+
+
+def sign(o: SimpleNamespace, capture: Any, **kw: Any) -> Draft:
+    user = signer_ready(o)
+    d = approved(o, **kw)
+    with capture(execute=True):
+        letter_sign(actor=user, draft=d, passphrase=PASSPHRASE, otp=otp())
+    return Draft.objects.get(pk=d.pk)
+
+
+def test_internal_and_external_delivery(
+    o: SimpleNamespace, other_tenant: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with tenant_scope(other_tenant):
+        gorontalo = org.position(other_tenant, name="Kepala Dinas Kominfo", category="jpt", is_head=True)
+    recipients = [
+        RecipientInput(role="to", kind="position", target_id=o.pos.kadinkes.pk),
+        RecipientInput(role="to", kind="position", target_id=gorontalo.pk),
+        RecipientInput(role="to", kind="external", label="PT Telekomunikasi", email="sekretariat@telkom.invalid"),
+        RecipientInput(role="to", kind="external", label="Yayasan tanpa surel", address="Jayapura"),
+        RecipientInput(role="copy", kind="unit", target_id=o.other.pk),
+    ]
+    d = sign(o, django_capture_on_commit_callbacks, recipients=recipients)
+    assert d.state == "sent"
+    rows = {r.recipient.label: r for r in Delivery.objects.filter(draft=d).select_related("recipient")}
+    assert len(rows) == 4  # the paper-only addressee has none
+    assert {r.status for r in rows.values()} == {"delivered"}, [r.error for r in rows.values()]
+    # Same tenant: registered in Dinas Kesehatan's agenda book, with the signed PDF.
+    # The tembusan to Dinas Kesehatan went to its head, who already has the letter:
+    # delivered once per position.
+    assert rows["Dinas Kesehatan"].delivered_letter_id == rows["Kepala Dinas Kesehatan"].delivered_letter_id
+    kadinkes_copy = Letter.objects.get(source_letter=d.letter, addressed_position=o.pos.kadinkes)
+    assert kadinkes_copy.direction == "incoming" and kadinkes_copy.number == d.letter.number
+    assert kadinkes_copy.agenda_number == 1
+    assert LetterFile.objects.get(letter=kadinkes_copy).content_type == "application/pdf"
+    # Other tenant: in its own scope.
+    with tenant_scope(other_tenant):
+        there = Letter.objects.get(addressed_position=gorontalo)
+        assert there.source_letter_id == d.letter_id and there.sender_institution.endswith("Kabupaten Keerom")
+    assert rows["Kepala Dinas Kominfo Kabupaten Gorontalo"].delivered_letter_id == there.pk
+    # External: one e-mail with the PDF.
+    assert len(mail.outbox) >= 1
+    message = next(m for m in mail.outbox if m.to == ["sekretariat@telkom.invalid"])
+    (name, content, mimetype) = message.attachments[0]
+    assert mimetype == "application/pdf" and content[:5] == b"%PDF-"
+    assert d.letter.number in message.subject
+
+
+def test_secret_letter_is_not_emailed(o: SimpleNamespace, django_capture_on_commit_callbacks: Any) -> None:
+    d = sign(
+        o,
+        django_capture_on_commit_callbacks,
+        security="rahasia",
+        recipients=[RecipientInput(kind="external", label="PT X", email="x@x.invalid")],
+    )
+    row = Delivery.objects.get(draft=d)
+    assert row.status == "failed" and "e-mail" in row.error
+    assert not [m for m in mail.outbox if m.to == ["x@x.invalid"]]
+    # Retrying is for TU or the drafter only, and only for failed deliveries.
+    from warkat.core.errors import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        delivery_retry(actor=o.users.outsider, delivery=row)
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery_retry(actor=o.users.staf_a, delivery=row)
+    row.refresh_from_db()
+    assert row.status == "failed" and row.attempts == 2
