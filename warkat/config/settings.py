@@ -311,6 +311,11 @@ if _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
 MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": _EMAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = env_str("WARKAT_EMAIL_FROM", "Warkat <noreply@warkat.invalid>")
 
+# --- web push (VAPID); push is off unless a key pair is configured ----------
+WARKAT_VAPID_PRIVATE_KEY = env_str("WARKAT_VAPID_PRIVATE_KEY")
+WARKAT_VAPID_PUBLIC_KEY = env_str("WARKAT_VAPID_PUBLIC_KEY")
+WARKAT_VAPID_SUBJECT = env_str("WARKAT_VAPID_SUBJECT", "mailto:admin@warkat.invalid")
+
 # --- signing (TTE) ------------------------------------------------------------
 # Key that wraps CA and signer keys at rest (falls back to SECRET_KEY). Keep it stable
 # and backed up apart from the database: losing it makes every stored key unusable.

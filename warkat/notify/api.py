@@ -81,7 +81,7 @@ def read_all_api(request: HttpRequest) -> Any:
 @router.get("/push/config", response={200: PushConfigOut, **ERROR_RESPONSES})
 @in_caller_tenant
 def push_config_api(request: HttpRequest) -> Any:
-    public = getattr(settings, "WARKAT_VAPID_PUBLIC_KEY", "")
+    public = settings.WARKAT_VAPID_PUBLIC_KEY
     return PushConfigOut(enabled=bool(public), public_key=public)
 
 

@@ -1,4 +1,4 @@
-"""Web Push (VAPID). Sends only when keys are configured and pywebpush is installed.
+"""Web Push (VAPID) through pywebpush. Sends only when a key pair is configured.
 
 ``WARKAT_VAPID_PRIVATE_KEY`` (PEM or base64url) and ``WARKAT_VAPID_SUBJECT``
 (``mailto:`` address) enable it; the public key is served to the browser's service
@@ -21,17 +21,14 @@ log = logging.getLogger(__name__)
 
 
 def push_enabled() -> bool:
-    return bool(getattr(settings, "WARKAT_VAPID_PRIVATE_KEY", ""))
+    return bool(settings.WARKAT_VAPID_PRIVATE_KEY)
 
 
 def push_send(*, subscription: PushSubscription, payload: dict[str, Any]) -> bool:
     if not push_enabled():
         return False
-    try:
-        from pywebpush import WebPushException, webpush
-    except ImportError:
-        log.warning("web push configured but pywebpush is not installed")
-        return False
+    from pywebpush import WebPushException, webpush
+
     try:
         webpush(
             subscription_info={
@@ -39,8 +36,8 @@ def push_send(*, subscription: PushSubscription, payload: dict[str, Any]) -> boo
                 "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},
             },
             data=json.dumps(payload),
-            vapid_private_key=getattr(settings, "WARKAT_VAPID_PRIVATE_KEY", ""),
-            vapid_claims={"sub": getattr(settings, "WARKAT_VAPID_SUBJECT", "")},
+            vapid_private_key=settings.WARKAT_VAPID_PRIVATE_KEY,
+            vapid_claims={"sub": settings.WARKAT_VAPID_SUBJECT},
             timeout=10,
         )
         return True

@@ -20,7 +20,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from warkat.core.errors import ValidationError
 from warkat.letters.models import Letter
 from warkat.notify.models import Notification, PushSubscription
 from warkat.org.models import Assignment, Person
@@ -181,6 +183,14 @@ def notification_mark_read(
 def push_subscribe(
     *, user: Any, endpoint: str, p256dh: str, auth: str
 ) -> PushSubscription:
+    """Keep a browser's push subscription (the endpoint must be an https URL)."""
+    valid = endpoint.startswith("https://") and len(endpoint) <= 1000
+    if not (valid and p256dh and auth):
+        raise ValidationError(
+            "push.subscription_invalid",
+            gettext_lazy("The push subscription is not valid."),
+            field="endpoint",
+        )
     sub, _created = PushSubscription.objects.update_or_create(
         endpoint=endpoint,
         defaults={

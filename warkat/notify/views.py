@@ -23,7 +23,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         {
             "notes": notifications_for(person_id=person_id, limit=50),
             "unread": unread_count(person_id=person_id),
-            "vapid_public_key": getattr(settings, "WARKAT_VAPID_PUBLIC_KEY", ""),
+            "vapid_public_key": settings.WARKAT_VAPID_PUBLIC_KEY,
         },
     )
 
