@@ -30,6 +30,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    # Indonesian first, as the people who use Warkat read it.
+    return {**browser_context_args, "locale": "id-ID", "timezone_id": "Asia/Jayapura"}
+
+
 @pytest.fixture
 def shoot(page: Any) -> Callable[[str], None]:
     """Save a full-page screenshot of the current page at phone and desktop width."""
@@ -48,12 +54,22 @@ def shoot(page: Any) -> Callable[[str], None]:
 
 
 @pytest.fixture
+def demo(transactional_db: Any) -> Any:
+    """Papua hosting Keerom, as ``manage.py demo_load`` makes it."""
+    from tests.e2e.demo import demo_load
+
+    return demo_load()
+
+
+@pytest.fixture
 def sign_in(page: Any, live_server: Any) -> Callable[[str, str], None]:
     def _sign_in(login: str, password: str) -> None:
         page.goto(f"{live_server.url}/akun/login/")
         page.fill("input[name=login]", login)
         page.fill("input[name=password]", password)
-        page.click("button[type=submit]")
+        # Enter submits the sign-in form (the header has other forms' buttons).
+        with page.expect_navigation():
+            page.press("input[name=password]", "Enter")
         page.wait_for_load_state("networkidle")
 
     return _sign_in

@@ -1,0 +1,142 @@
+"""The foundation in the browser: sign-in with username and NIP (with the TOTP step
+for signers), home, organisation tree with search, people and person pages, CSV
+import with its dry run, audit log and user administration — each photographed at
+phone and desktop width."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.demo import DEMO_PASSWORD, DemoData
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def _heading(page: Any) -> str:
+    return page.locator("h1").first.inner_text()
+
+
+def test_admin_walks_the_foundation_pages(
+    page: Any,
+    live_server: Any,
+    demo: DemoData,
+    sign_in: Callable[[str, str], None],
+    shoot: Callable[[str], None],
+    tmp_path: Path,
+) -> None:
+    page.goto(f"{live_server.url}/akun/login/")
+    shoot("login")
+    sign_in("admin.keerom", DEMO_PASSWORD)
+    assert page.url.rstrip("/") == live_server.url, page.locator("main").inner_text()
+    assert "Keerom" in page.content()
+    shoot("home")
+
+    # Organisation tree, then a live (htmx) search that narrows it.
+    page.goto(f"{live_server.url}/organisasi/")
+    assert page.get_by_text("Dinas Komunikasi dan Informatika").first.is_visible()
+    shoot("org-tree")
+    with page.expect_response(re.compile(r"/organisasi/\?q=")):
+        page.fill("#unit-q", "kominfo")
+    page.wait_for_load_state("networkidle")
+    tree = page.locator("#tree").last.inner_text()
+    assert "Komunikasi dan Informatika" in tree and "Dinas Kesehatan" not in tree
+    shoot("org-tree-search")
+
+    # People list, then one person with their assignment history (a Plh included).
+    page.goto(f"{live_server.url}/organisasi/pegawai/")
+    assert "61" in page.locator("main").inner_text()
+    shoot("people")
+    plh = demo.people["sekretaris_kominfo"]
+    page.goto(f"{live_server.url}/organisasi/pegawai/?q={plh.full_name.split()[-1]}")
+    assert plh.full_name in page.locator("main").inner_text()
+    page.goto(
+        f"{live_server.url}/organisasi/pegawai/{demo.people['sekretaris_kominfo'].pk}/"
+    )
+    person_text = page.locator("main").inner_text()
+    assert "Plh." in person_text, person_text
+    shoot("person")
+
+    # Import: upload a CSV, read the dry-run report, confirm, see it applied.
+    csv_file = tmp_path / "pegawai.csv"
+    header = _template_header(page, live_server)
+    csv_file.write_text(_people_csv(header), encoding="utf-8")
+    page.goto(f"{live_server.url}/organisasi/impor/")
+    shoot("import")
+    page.goto(f"{live_server.url}/organisasi/impor/people/")
+    page.set_input_files("input[type=file]", str(csv_file))
+    page.click("form.org-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    report = page.locator("section.report").inner_text()
+    assert "199001152015031004" in report
+    shoot("import-dry-run")
+    # A dry run writes nothing.
+    people = page.request.get(f"{live_server.url}/organisasi/pegawai/?q=Yance")
+    assert "Yance Uji Impor" not in people.text()
+    page.click("section.report form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    page.goto(f"{live_server.url}/organisasi/pegawai/?q=Yance")
+    assert "Yance Uji Impor" in page.locator("main").inner_text()
+
+    # Audit log: the import's events are there.
+    page.goto(f"{live_server.url}/audit/")
+    assert "Yance Uji Impor" in page.locator("main").inner_text()
+    shoot("audit")
+
+    # User administration.
+    page.goto(f"{live_server.url}/akun/pengguna/")
+    shoot("users")
+    page.goto(f"{live_server.url}/akun/pengguna/?q=staf.kominfo")
+    assert "staf.kominfo.keerom" in page.locator("main").inner_text()
+
+
+def _template_header(page: Any, live_server: Any) -> list[str]:
+    response = page.request.get(
+        f"{live_server.url}/organisasi/impor/people/templat.csv"
+    )
+    assert response.ok
+    return response.text().lstrip("\ufeff").splitlines()[0].split(",")
+
+
+def _people_csv(header: list[str]) -> str:
+    """One new PNS, filling the template's columns by name."""
+    values = {
+        "nip": "199001152015031004",
+        "full_name": "Yance Uji Impor",
+        "employee_type": "pns",
+        "rank": "III/a",
+        "sex": "L",
+    }
+    row = [values.get(name, "") for name in header]
+    return ",".join(header) + "\n" + ",".join(row) + "\n"
+
+
+def test_staff_signs_in_with_nip_and_a_signer_with_totp(
+    page: Any,
+    live_server: Any,
+    demo: DemoData,
+    sign_in: Callable[[str, str], None],
+    shoot: Callable[[str], None],
+) -> None:
+    from warkat.accounts.demo import demo_totp_code
+
+    staf = demo.people["staf_kominfo"]
+    sign_in(staf.nip, DEMO_PASSWORD)
+    assert page.url.rstrip("/") == live_server.url, page.url
+    assert staf.full_name.split()[0] in page.content()
+    page.context.clear_cookies()
+
+    # A signer: password, then the authenticator code.
+    sign_in("bupati.keerom", DEMO_PASSWORD)
+    assert "/2fa/" in page.url, page.url
+    shoot("login-totp")
+    page.fill("input[name=code]", demo_totp_code())
+    with page.expect_navigation():
+        page.press("input[name=code]", "Enter")
+    page.wait_for_load_state("networkidle")
+    assert page.url.rstrip("/") == live_server.url, page.url
+    shoot("home-pimpinan")
