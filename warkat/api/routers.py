@@ -10,6 +10,7 @@ def register_routers(api: NinjaAPI) -> None:
     from warkat.accounts.api import users_router
     from warkat.audit.api import router as audit_router
     from warkat.dispositions.api import router as dispositions_router
+    from warkat.drafting.api import router as drafting_router
     from warkat.letters.api import router as letters_router
     from warkat.notify.api import router as notify_router
     from warkat.org.api import router as org_router
@@ -25,3 +26,4 @@ def register_routers(api: NinjaAPI) -> None:
     api.add_router("/", dispositions_router)
     api.add_router("/", notify_router)
     api.add_router("/", signing_router)
+    api.add_router("/", drafting_router)

@@ -313,3 +313,21 @@ def draft_render(
         with file_open(f.storage_name) as fh:
             data.append(fh.read())
     return render_for_signing(html=html, attachments=data, pdf_variant=pdf_variant)
+
+
+def draft_pdf(draft: Draft) -> bytes:
+    """The letter as a reader gets it: the signed PDF once signed, otherwise a
+    preview marked KONSEP with today's holder of the signing position."""
+    if draft.signed_document_id is not None:
+        from warkat.signing.documents import signed_open
+        from warkat.signing.models import SignedDocument
+
+        return signed_open(SignedDocument.objects.get(pk=draft.signed_document_id))
+    rendered = draft_render(
+        draft=draft,
+        signer=signer_for_preview(draft.signer_position),
+        footer="",
+        watermark="KONSEP",
+        pdf_variant=None,
+    )
+    return bytes(rendered.pdf)

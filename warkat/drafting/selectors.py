@@ -59,10 +59,11 @@ def drafts_visible(user: Any, qs: QuerySet[Draft] | None = None) -> QuerySet[Dra
     return qs.filter(chain_q(user) | registry_q(user))
 
 
-def draft_for_user(*, user: Any, draft_id: int) -> Draft:
-    """The draft if ``user`` may see it; otherwise not found (no hint it exists)."""
+def draft_for_user(*, user: Any, letter_id: int) -> Draft:
+    """The outgoing letter's draft (by letter id) if ``user`` may see it; otherwise
+    not found (no hint that it exists)."""
     draft = (
-        drafts_visible(user, Draft.objects.filter(pk=draft_id))
+        drafts_visible(user, Draft.objects.filter(letter_id=letter_id))
         .select_related(
             "letter", "letter__classification", "letter__unit", "naskah_type",
             "signer_position", "signer_position__unit", "drafter", "drafter_position",

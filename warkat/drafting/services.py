@@ -711,3 +711,31 @@ def review_edit(
         draft=draft, actor=actor, fields=fields, as_reviewer=True, files=files,
         remove_file_ids=remove_file_ids, note=note,
     )  # fmt: skip
+
+
+def fields_of(draft: Draft) -> DraftFields:
+    """The draft's current fields, as a starting point for a partial change."""
+    letter = draft.letter
+    return DraftFields(
+        subject=letter.subject,
+        body=draft.body,
+        naskah_type=draft.naskah_type,
+        signer_position=draft.signer_position,
+        capacity=draft.capacity,
+        security=letter.security,
+        urgency=letter.urgency,
+        classification=letter.classification,
+        about=draft.about,
+        place=draft.place,
+        event_day=draft.event_day,
+        event_time=draft.event_time,
+        event_place=draft.event_place,
+        event_agenda=draft.event_agenda,
+        recipients=[
+            RecipientInput(
+                role=r.role, kind=r.kind, target_id=r.target_id, label=r.label,
+                address=r.address, email=r.email,
+            )
+            for r in Recipient.objects.filter(draft=draft).order_by("role", "order", "pk")
+        ],
+    )  # fmt: skip
