@@ -115,7 +115,8 @@ def _certificate(cert_id: int) -> SignerCertificate:
 )
 def certificate_list(request: HttpRequest) -> Any:
     require_role(user=request.user, roles=ADMINS)
-    return list(selectors.certificate_list(tenant=request.user.tenant))  # type: ignore[union-attr]
+    user: Any = request.user
+    return list(selectors.certificate_list(tenant=user.tenant))
 
 
 @router.post(

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -116,7 +117,7 @@ def _ca(slug: str) -> tuple[Tenant, CertificateAuthority]:
         return tenant, ca
 
 
-def _der(data: bytes, content_type: str, max_age: int = 3600) -> HttpResponse:
+def _der(data: Any, content_type: str, max_age: int = 3600) -> HttpResponse:
     response = HttpResponse(bytes(data), content_type=content_type)
     response["Cache-Control"] = f"public, max-age={max_age}"
     return response
@@ -238,9 +239,9 @@ def settings_update(request: HttpRequest) -> HttpResponse:
 
 
 _ACTIONS: dict[str, Any] = {
-    "issue": (services.certificate_issue, "The certificate was issued."),
-    "renew": (services.certificate_renew, "The certificate was renewed."),
-    "unlock": (services.certificate_unlock, "Signing was unlocked."),
+    "issue": (services.certificate_issue, gettext_lazy("The certificate was issued.")),
+    "renew": (services.certificate_renew, gettext_lazy("The certificate was renewed.")),
+    "unlock": (services.certificate_unlock, gettext_lazy("Signing was unlocked.")),
 }
 
 
@@ -267,7 +268,7 @@ def certificate_action(request: HttpRequest, cert_id: int, action: str) -> HttpR
         function(tenant=tenant, actor=request.user, certificate=cert)
     except DomainError as exc:
         return _back(request, exc, "")
-    return _back(request, None, _(message))
+    return _back(request, None, str(message))
 
 
 @tenant_view

@@ -69,7 +69,7 @@ def sign(*, request: SignRequest, account: Any, passphrase: str) -> ProviderResu
     """Send one PDF to BSrE; returns the signed PDF."""
     base, auth = _config()
     x1, y1, x2, y2 = request.box.box
-    body = {
+    body: dict[str, Any] = {
         **_identity(account),
         "passphrase": passphrase,
         "signatureProperties": [

@@ -15,7 +15,7 @@ from warkat.signing import pki, services
 from warkat.signing.tests import factories
 
 
-def _ocsp(client: Client, tenant: Any, cert_der: bytes) -> ocsp.OCSPResponse:
+def _ocsp(client: Client, tenant: Any, cert_der: Any) -> ocsp.OCSPResponse:
     ca = services.ca_for(tenant)
     request = pki.ocsp_request_build(
         cert=x509.load_der_x509_certificate(cert_der),
@@ -37,7 +37,7 @@ def test_crl_and_ocsp_reflect_revocation(
     crl = x509.load_der_x509_crl(client.get(f"/pki/{tenant.slug}/crl.der").content)
     assert crl.get_revoked_certificate_by_serial_number(int(cert.serial, 16)) is None
     assert (
-        _ocsp(client, tenant, bytes(cert.cert_der)).certificate_status
+        _ocsp(client, tenant, bytes(cert.cert_der or b"")).certificate_status
         == ocsp.OCSPCertStatus.GOOD
     )
     services.certificate_revoke(
@@ -49,7 +49,7 @@ def test_crl_and_ocsp_reflect_revocation(
     assert entry.extensions.get_extension_for_class(x509.CRLReason).value.reason == (
         x509.ReasonFlags.key_compromise
     )
-    answer = _ocsp(client, tenant, bytes(cert.cert_der))
+    answer = _ocsp(client, tenant, bytes(cert.cert_der or b""))
     assert answer.certificate_status == ocsp.OCSPCertStatus.REVOKED
     root = x509.load_der_x509_certificate(
         client.get(f"/pki/{tenant.slug}/root.der").content
@@ -68,7 +68,7 @@ def test_crl_and_ocsp_reflect_revocation(
 def test_issued_certificate_points_to_the_app(
     signer: factories.Signer, settings: Any
 ) -> None:
-    cert = x509.load_der_x509_certificate(bytes(signer.certificate.cert_der))  # type: ignore[union-attr]
+    cert = x509.load_der_x509_certificate(bytes(signer.certificate.cert_der or b""))  # type: ignore[union-attr]
     tenant = signer.person.tenant
     cdp = cert.extensions.get_extension_for_class(x509.CRLDistributionPoints).value
     assert cdp[0].full_name[0].value.endswith(f"/pki/{tenant.slug}/crl.der")
@@ -89,12 +89,23 @@ def test_issued_certificate_points_to_the_app(
 
 def test_unknown_serial_and_garbage(signer: factories.Signer, client: Client) -> None:
     tenant = signer.person.tenant
-    other = factories.signer(tenant, name="Orang Lain")
-    services.certificate_revoke(
-        tenant=tenant,
-        actor=None,
-        certificate=other.certificate,
-        reason="unspecified",  # type: ignore[arg-type]
+    ca = services.ca_for(tenant)
+    # A certificate from the right issuer that the CA never recorded: "unknown".
+    from warkat.signing import keystore
+
+    stray = pki.signer_cert_build(
+        subject=pki.SignerSubject("Tidak Terdaftar", "", "", tenant.name),
+        public_key_der=keystore.public_der(keystore.rsa_generate()),
+        issuer_cert=pki.cached_cert(bytes(ca.intermediate_cert_der)),
+        issuer_key=services.ca_key(ca, "intermediate"),
+        days=30,
+        urls=services.pki_urls(tenant),
+    )
+    from cryptography.hazmat.primitives import serialization
+
+    stray_der = stray.public_bytes(serialization.Encoding.DER)
+    assert _ocsp(client, tenant, stray_der).certificate_status == (
+        ocsp.OCSPCertStatus.UNKNOWN
     )
     bad = client.post(
         f"/pki/{tenant.slug}/ocsp", b"garbage", content_type="application/ocsp-request"

@@ -125,7 +125,7 @@ def test_revoked_certificate_is_refused(signer: factories.Signer) -> None:
 
 
 def test_expired_certificate_is_refused(signer: factories.Signer) -> None:
-    assert signer.certificate is not None
+    assert signer.certificate is not None and signer.certificate.not_after
     later = signer.certificate.not_after + dt.timedelta(days=1)
     with time_machine.travel(later, tick=False), pytest.raises(DomainError) as exc:
         _sign(signer, otp=factories.totp_code(at=later.timestamp()))

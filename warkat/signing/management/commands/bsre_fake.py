@@ -29,7 +29,7 @@ class Command(BaseCommand):
             user=options["user"], password=options["password"], port=options["port"]
         )
         for spec in options["signer"]:
-            identity, passphrase, name = (spec.split(":", 2) + ["", ""])[:3]
+            identity, passphrase, name = [*spec.split(":", 2), "", ""][:3]
             fake.register(
                 identity=identity, passphrase=passphrase, name=name or identity
             )
