@@ -22,8 +22,9 @@ def register_routers(api: NinjaAPI) -> None:
     api.add_router("/audit", audit_router)
     api.add_router("/", tenancy_router)
     api.add_router("/", org_router)
+    # Before letters: its /letters/{id} would otherwise catch /letters/outgoing.
+    api.add_router("/", drafting_router)
     api.add_router("/", letters_router)
     api.add_router("/", dispositions_router)
     api.add_router("/", notify_router)
     api.add_router("/", signing_router)
-    api.add_router("/", drafting_router)

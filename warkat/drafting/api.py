@@ -6,6 +6,7 @@ Letters are addressed by their letter id (the same id as ``GET /letters/{id}``):
 ``/letters/{id}/submit|approve|return|sign``, ``/letters/{id}/pdf``. (No postponed
 annotations here: the routes are wrapped, and ninja resolves types at import.)
 """
+
 import datetime as dt
 from typing import Any
 
@@ -16,6 +17,7 @@ from ninja import Query, Router, Schema
 from warkat.api.base import ERROR_RESPONSES, ErrorOut
 from warkat.archive.models import ClassificationCode
 from warkat.drafting import errors, selectors
+from warkat.drafting.catalogue import catalogue_ensure
 from warkat.drafting.models import Draft, NaskahType, NumberEntry
 from warkat.drafting.render import draft_pdf
 from warkat.drafting.sending import letter_sign, number_reserve, number_void
@@ -198,15 +200,22 @@ def draft_out(user: Any, d: Draft) -> DraftOut:
     )  # fmt: skip
 
 
-def _fields(data: DraftIn) -> DraftFields:
+def _fields(user: Any, data: DraftIn) -> DraftFields:
+    catalogue_ensure(tenant=user.tenant)
     naskah = NaskahType.objects.filter(code=data.naskah_type, is_active=True).first()
     if naskah is None:
-        raise errors.invalid("type_invalid", _("Choose an active naskah type."), "naskah_type")
+        raise errors.invalid(
+            "type_invalid", _("Choose an active naskah type."), "naskah_type"
+        )
     code = None
     if data.classification_code:
         code = ClassificationCode.objects.filter(code=data.classification_code).first()
         if code is None:
-            raise errors.invalid("classification_invalid", _("Unknown classification code."), "classification_code")
+            raise errors.invalid(
+                "classification_invalid",
+                _("Unknown classification code."),
+                "classification_code",
+            )
     return DraftFields(
         subject=data.subject, body=data.body, naskah_type=naskah,
         signer_position=_ref(Position, data.signer_position_id, "signer_position_id"),
@@ -267,11 +276,17 @@ def outgoing_create_api(request: HttpRequest, data: DraftIn) -> Any:
         if data.drafter_position_id
         else None
     )
-    d = draft_create(actor=user, fields=_fields(data), drafter_position=drafter_position)
-    return 201, draft_out(user, selectors.draft_for_user(user=user, letter_id=d.letter_id))
+    d = draft_create(
+        actor=user, fields=_fields(user, data), drafter_position=drafter_position
+    )
+    return 201, draft_out(
+        user, selectors.draft_for_user(user=user, letter_id=d.letter_id)
+    )
 
 
-@router.get("/letters/outgoing/{letter_id}", response={200: DraftOut, **ERROR_RESPONSES})
+@router.get(
+    "/letters/outgoing/{letter_id}", response={200: DraftOut, **ERROR_RESPONSES}
+)
 @in_caller_tenant
 def outgoing_get_api(request: HttpRequest, letter_id: int) -> Any:
     user = request.auth  # type: ignore[attr-defined]
@@ -282,7 +297,9 @@ class UpdateIn(DraftIn):
     note: str = ""
 
 
-@router.put("/letters/outgoing/{letter_id}", response={200: DraftOut, **ERROR_RESPONSES})
+@router.put(
+    "/letters/outgoing/{letter_id}", response={200: DraftOut, **ERROR_RESPONSES}
+)
 @in_caller_tenant
 def outgoing_update_api(request: HttpRequest, letter_id: int, data: UpdateIn) -> Any:
     """The drafter while a draft; the reviewer whose turn it is while in review
@@ -290,9 +307,9 @@ def outgoing_update_api(request: HttpRequest, letter_id: int, data: UpdateIn) ->
     user = request.auth  # type: ignore[attr-defined]
     d = selectors.draft_for_user(user=user, letter_id=letter_id)
     if d.state == Draft.State.IN_REVIEW:
-        review_edit(actor=user, draft=d, fields=_fields(data), note=data.note)
+        review_edit(actor=user, draft=d, fields=_fields(user, data), note=data.note)
     else:
-        draft_update(actor=user, draft=d, fields=_fields(data))
+        draft_update(actor=user, draft=d, fields=_fields(user, data))
     return draft_out(user, selectors.draft_for_user(user=user, letter_id=letter_id))
 
 
@@ -305,7 +322,9 @@ class ChainIn(Schema):
     steps: list[ChainStepIn]
 
 
-@router.put("/letters/outgoing/{letter_id}/chain", response={200: DraftOut, **ERROR_RESPONSES})
+@router.put(
+    "/letters/outgoing/{letter_id}/chain", response={200: DraftOut, **ERROR_RESPONSES}
+)
 @in_caller_tenant
 def outgoing_chain_api(request: HttpRequest, letter_id: int, data: ChainIn) -> Any:
     """Replace the paraf chain (reviewers in order); the signer always closes it."""
@@ -325,7 +344,10 @@ class CompareOut(Schema):
     body_diff_html: str
 
 
-@router.get("/letters/outgoing/{letter_id}/compare", response={200: CompareOut, **ERROR_RESPONSES})
+@router.get(
+    "/letters/outgoing/{letter_id}/compare",
+    response={200: CompareOut, **ERROR_RESPONSES},
+)
 @in_caller_tenant
 def outgoing_compare_api(request: HttpRequest, letter_id: int, a: int, b: int) -> Any:
     """Two versions side by side: changed fields and an escaped HTML diff of the body."""
@@ -349,16 +371,24 @@ class SignIn(Schema):
 @in_caller_tenant
 def submit_api(request: HttpRequest, letter_id: int) -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    draft_submit(actor=user, draft=selectors.draft_for_user(user=user, letter_id=letter_id))
+    draft_submit(
+        actor=user, draft=selectors.draft_for_user(user=user, letter_id=letter_id)
+    )
     return draft_out(user, selectors.draft_for_user(user=user, letter_id=letter_id))
 
 
-@router.post("/letters/{letter_id}/approve", response={200: DraftOut, **ERROR_RESPONSES})
+@router.post(
+    "/letters/{letter_id}/approve", response={200: DraftOut, **ERROR_RESPONSES}
+)
 @in_caller_tenant
 def approve_api(request: HttpRequest, letter_id: int, data: NoteIn) -> Any:
     """Paraf by the holder of the current step's position."""
     user = request.auth  # type: ignore[attr-defined]
-    review_approve(actor=user, draft=selectors.draft_for_user(user=user, letter_id=letter_id), note=data.note)
+    review_approve(
+        actor=user,
+        draft=selectors.draft_for_user(user=user, letter_id=letter_id),
+        note=data.note,
+    )
     return draft_out(user, selectors.draft_for_user(user=user, letter_id=letter_id))
 
 
@@ -367,7 +397,11 @@ def approve_api(request: HttpRequest, letter_id: int, data: NoteIn) -> Any:
 def return_api(request: HttpRequest, letter_id: int, data: NoteIn) -> Any:
     """Back to the drafter with notes (a reviewer in review, or the signer)."""
     user = request.auth  # type: ignore[attr-defined]
-    review_return(actor=user, draft=selectors.draft_for_user(user=user, letter_id=letter_id), note=data.note)
+    review_return(
+        actor=user,
+        draft=selectors.draft_for_user(user=user, letter_id=letter_id),
+        note=data.note,
+    )
     return draft_out(user, selectors.draft_for_user(user=user, letter_id=letter_id))
 
 
@@ -410,12 +444,17 @@ class PickerOut(Schema):
     tenant_name: str
 
 
-@router.get("/letters/outgoing-recipients", response={200: list[PickerOut], **ERROR_RESPONSES})
+@router.get(
+    "/letters/outgoing-recipients", response={200: list[PickerOut], **ERROR_RESPONSES}
+)
 @in_caller_tenant
 def recipients_api(request: HttpRequest, q: str = "") -> Any:
     """Positions and units to address, in this Pemda and others (public names only)."""
     user = request.auth  # type: ignore[attr-defined]
-    return [PickerOut(**i.__dict__) for i in selectors.recipient_search(tenant=user.tenant, query=q)]
+    return [
+        PickerOut(**i.__dict__)
+        for i in selectors.recipient_search(tenant=user.tenant, query=q)
+    ]
 
 
 class NumberOut(Schema):
@@ -449,7 +488,10 @@ def numbers_api(request: HttpRequest, unit_id: int, year: int) -> Any:
     secret letters are left out."""
     user = request.auth  # type: ignore[attr-defined]
     unit = _ref(Unit, unit_id, "unit_id")
-    return [number_out(e) for e in selectors.number_register(user=user, unit=unit, year=year)]
+    return [
+        number_out(e)
+        for e in selectors.number_register(user=user, unit=unit, year=year)
+    ]
 
 
 class ReserveIn(Schema):
@@ -463,9 +505,12 @@ class ReserveIn(Schema):
 @in_caller_tenant
 def reserve_api(request: HttpRequest, data: ReserveIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
+    catalogue_ensure(tenant=user.tenant)
     naskah = NaskahType.objects.filter(code=data.naskah_type).first()
     if naskah is None:
-        raise errors.invalid("type_invalid", _("Choose an active naskah type."), "naskah_type")
+        raise errors.invalid(
+            "type_invalid", _("Choose an active naskah type."), "naskah_type"
+        )
     entry = number_reserve(
         actor=user, unit=_ref(Unit, data.unit_id, "unit_id"), naskah_type=naskah,
         subject=data.subject, classification_code=data.classification_code,
@@ -481,7 +526,11 @@ class VoidIn(Schema):
 @in_caller_tenant
 def void_api(request: HttpRequest, entry_id: int, data: VoidIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    entry = NumberEntry.objects.filter(pk=entry_id).select_related("naskah_type", "letter").first()
+    entry = (
+        NumberEntry.objects.filter(pk=entry_id)
+        .select_related("naskah_type", "letter")
+        .first()
+    )
     if entry is None:
         raise errors.invalid("unknown_reference", _("Unknown reference."), "entry_id")
     voided = number_void(actor=user, entry=entry, reason=data.reason)

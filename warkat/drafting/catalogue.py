@@ -33,7 +33,11 @@ class TypeSpec:
 CATALOGUE: tuple[TypeSpec, ...] = (
     TypeSpec("surat-dinas", "Surat Dinas", Family.KORESPONDENSI, Layout.KORESPONDENSI),
     TypeSpec(
-        "nota-dinas", "Nota Dinas", Family.KORESPONDENSI, Layout.NOTA, internal_only=True
+        "nota-dinas",
+        "Nota Dinas",
+        Family.KORESPONDENSI,
+        Layout.NOTA,
+        internal_only=True,
     ),
     TypeSpec("memo", "Memo", Family.KORESPONDENSI, Layout.NOTA, internal_only=True),
     TypeSpec(

@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from warkat.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 
 
-def invalid(code: str, message: Any, field: str | None = None, **params: Any) -> ValidationError:
+def invalid(
+    code: str, message: Any, field: str | None = None, **params: Any
+) -> ValidationError:
     return ValidationError(f"drafting.{code}", message, field=field, params=params)
 
 
@@ -38,7 +40,8 @@ def not_your_turn() -> PermissionDenied:
 
 def not_signer() -> PermissionDenied:
     return forbidden(
-        "not_signer", _("Only a holder of the signing position may sign this letter today.")
+        "not_signer",
+        _("Only a holder of the signing position may sign this letter today."),
     )
 
 
@@ -67,7 +70,9 @@ def template_invalid(reason: str) -> ValidationError:
 def not_tu() -> PermissionDenied:
     return forbidden(
         "not_tu",
-        _("Only the unit's records clerk (TU) or an administrator may manage its numbers."),
+        _(
+            "Only the unit's records clerk (TU) or an administrator may manage its numbers."
+        ),
     )
 
 

@@ -23,7 +23,7 @@ class Family(models.TextChoices):
 
 
 class Layout(models.TextChoices):
-    """Where the letter's parts sit on the page (reference §1.3–1.4)."""
+    """Where the letter's parts sit on the page (reference §1.3 and §1.4)."""
 
     # Date at the right, Nomor/Sifat/Lampiran/Hal lines, Yth. block.
     KORESPONDENSI = "korespondensi", _("Correspondence (Nomor/Sifat/Lampiran/Hal)")
@@ -44,7 +44,9 @@ class NaskahType(TenantOwned):
     family = models.CharField(_("family"), max_length=16, choices=Family.choices)
     layout = models.CharField(_("layout"), max_length=16, choices=Layout.choices)
     # Pasal 44: signers of pengaturan/penetapan naskah are named without gelar.
-    signer_titles = models.BooleanField(_("signer's name with academic titles"), default=True)
+    signer_titles = models.BooleanField(
+        _("signer's name with academic titles"), default=True
+    )
     # Letters of this type carry an event block (surat undangan).
     has_event = models.BooleanField(_("has an event block"), default=False)
     # Internal naskah (nota dinas, memo) go to positions in the tenant only.
@@ -62,12 +64,16 @@ class NaskahType(TenantOwned):
         verbose_name = _("naskah type")
         verbose_name_plural = _("naskah types")
         constraints = [
-            models.UniqueConstraint(fields=["tenant", "code"], name="naskahtype_code_unique"),
-            models.CheckConstraint(
-                condition=models.Q(family__in=Family.values), name="naskahtype_family_valid"
+            models.UniqueConstraint(
+                fields=["tenant", "code"], name="naskahtype_code_unique"
             ),
             models.CheckConstraint(
-                condition=models.Q(layout__in=Layout.values), name="naskahtype_layout_valid"
+                condition=models.Q(family__in=Family.values),
+                name="naskahtype_family_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(layout__in=Layout.values),
+                name="naskahtype_layout_valid",
             ),
         ]
 
@@ -132,7 +138,9 @@ class NumberCounter(TenantOwned):
     ``select_for_update`` inside the signing transaction: no duplicates, no gaps."""
 
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
-    naskah_type = models.ForeignKey(NaskahType, on_delete=models.PROTECT, related_name="+")
+    naskah_type = models.ForeignKey(
+        NaskahType, on_delete=models.PROTECT, related_name="+"
+    )
     year = models.PositiveSmallIntegerField()
     last_number = models.PositiveIntegerField(default=0)
 
@@ -161,7 +169,9 @@ class NumberEntry(TenantOwned):
     Kind = EntryKind
 
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
-    naskah_type = models.ForeignKey(NaskahType, on_delete=models.PROTECT, related_name="+")
+    naskah_type = models.ForeignKey(
+        NaskahType, on_delete=models.PROTECT, related_name="+"
+    )
     year = models.PositiveSmallIntegerField()
     sequence = models.PositiveIntegerField()
     number = models.CharField(_("number"), max_length=120)
@@ -196,7 +206,8 @@ class NumberEntry(TenantOwned):
                 name="numberentry_sequence_unique",
             ),
             models.CheckConstraint(
-                condition=models.Q(kind__in=EntryKind.values), name="numberentry_kind_valid"
+                condition=models.Q(kind__in=EntryKind.values),
+                name="numberentry_kind_valid",
             ),
             models.CheckConstraint(
                 condition=~models.Q(kind="signed") | models.Q(letter__isnull=False),
@@ -209,7 +220,8 @@ class NumberEntry(TenantOwned):
         ]
         indexes = [
             models.Index(
-                fields=["tenant", "unit", "year", "-sequence"], name="numberentry_register"
+                fields=["tenant", "unit", "year", "-sequence"],
+                name="numberentry_register",
             )
         ]
 
@@ -243,7 +255,10 @@ class Draft(TenantOwned):
         "letters.Letter", on_delete=models.PROTECT, related_name="draft"
     )
     naskah_type = models.ForeignKey(
-        NaskahType, verbose_name=_("naskah type"), on_delete=models.PROTECT, related_name="+"
+        NaskahType,
+        verbose_name=_("naskah type"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     state = models.CharField(
         _("state"), max_length=12, choices=DraftState.choices, default=DraftState.DRAFT
@@ -258,7 +273,10 @@ class Draft(TenantOwned):
     event_agenda = models.CharField(_("agenda"), max_length=500, blank=True)
     place = models.CharField(_("place of signing"), max_length=120, blank=True)
     drafter = models.ForeignKey(
-        "org.Person", verbose_name=_("drafter"), on_delete=models.PROTECT, related_name="+"
+        "org.Person",
+        verbose_name=_("drafter"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     drafter_position = models.ForeignKey(
         "org.Position", on_delete=models.PROTECT, related_name="+"
@@ -278,10 +296,18 @@ class Draft(TenantOwned):
     )
     # a.n.: the authority signed for; u.b.: also the official in between.
     on_behalf_position = models.ForeignKey(
-        "org.Position", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "org.Position",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     ub_position = models.ForeignKey(
-        "org.Position", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "org.Position",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     version = models.PositiveIntegerField(default=0)
     # Submission round: each return starts a new round of paraf steps.
@@ -304,7 +330,8 @@ class Draft(TenantOwned):
         verbose_name = _("outgoing letter draft")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(state__in=DraftState.values), name="draft_state_valid"
+                condition=models.Q(state__in=DraftState.values),
+                name="draft_state_valid",
             ),
             models.CheckConstraint(
                 condition=models.Q(capacity__in=SigningCapacity.values),
@@ -316,7 +343,8 @@ class Draft(TenantOwned):
                 name="draft_an_has_authority",
             ),
             models.CheckConstraint(
-                condition=~models.Q(capacity="ub") | models.Q(ub_position__isnull=False),
+                condition=~models.Q(capacity="ub")
+                | models.Q(ub_position__isnull=False),
                 name="draft_ub_has_intermediate",
             ),
             models.CheckConstraint(
@@ -326,8 +354,12 @@ class Draft(TenantOwned):
             ),
         ]
         indexes = [
-            models.Index(fields=["tenant", "drafter", "-updated_at"], name="draft_mine"),
-            models.Index(fields=["tenant", "state", "signer_position"], name="draft_to_sign"),
+            models.Index(
+                fields=["tenant", "drafter", "-updated_at"], name="draft_mine"
+            ),
+            models.Index(
+                fields=["tenant", "state", "signer_position"], name="draft_to_sign"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -348,7 +380,9 @@ class DraftVersion(TenantOwned):
     class Meta:
         verbose_name = _("draft version")
         constraints = [
-            models.UniqueConstraint(fields=["draft", "number"], name="draftversion_unique"),
+            models.UniqueConstraint(
+                fields=["draft", "number"], name="draftversion_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -377,7 +411,9 @@ class Recipient(TenantOwned):
     Role = RecipientRole
     Kind = RecipientKind
 
-    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="recipients")
+    draft = models.ForeignKey(
+        Draft, on_delete=models.CASCADE, related_name="recipients"
+    )
     role = models.CharField(max_length=6, choices=RecipientRole.choices)
     kind = models.CharField(max_length=10, choices=RecipientKind.choices)
     order = models.PositiveSmallIntegerField(default=0)
@@ -391,7 +427,8 @@ class Recipient(TenantOwned):
         verbose_name = _("recipient")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(role__in=RecipientRole.values), name="recipient_role_valid"
+                condition=models.Q(role__in=RecipientRole.values),
+                name="recipient_role_valid",
             ),
             models.CheckConstraint(
                 condition=(
@@ -432,9 +469,13 @@ class ReviewStep(TenantOwned):
     draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="steps")
     round = models.PositiveIntegerField()
     order = models.PositiveSmallIntegerField()
-    position = models.ForeignKey("org.Position", on_delete=models.PROTECT, related_name="+")
+    position = models.ForeignKey(
+        "org.Position", on_delete=models.PROTECT, related_name="+"
+    )
     kind = models.CharField(max_length=14, choices=StepKind.choices)
-    state = models.CharField(max_length=10, choices=StepState.choices, default="pending")
+    state = models.CharField(
+        max_length=10, choices=StepState.choices, default="pending"
+    )
     acted_by = models.ForeignKey(
         "org.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -459,7 +500,9 @@ class ReviewStep(TenantOwned):
             ),
         ]
         indexes = [
-            models.Index(fields=["tenant", "position", "state"], name="reviewstep_todo"),
+            models.Index(
+                fields=["tenant", "position", "state"], name="reviewstep_todo"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -477,7 +520,9 @@ class Delivery(TenantOwned):
 
     Status = DeliveryStatus
 
-    draft = models.ForeignKey(Draft, on_delete=models.PROTECT, related_name="deliveries")
+    draft = models.ForeignKey(
+        Draft, on_delete=models.PROTECT, related_name="deliveries"
+    )
     recipient = models.OneToOneField(
         Recipient, on_delete=models.PROTECT, related_name="delivery"
     )

@@ -31,7 +31,20 @@ PARTS = {
     "kode_keamanan": _("security code (B, T, R, SR)"),
 }
 SECURITY_CODES = {"biasa": "B", "terbatas": "T", "rahasia": "R", "sangat_rahasia": "SR"}
-ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+ROMAN_MONTHS = (
+    "I",
+    "II",
+    "III",
+    "IV",
+    "V",
+    "VI",
+    "VII",
+    "VIII",
+    "IX",
+    "X",
+    "XI",
+    "XII",
+)
 
 _TOKEN = re.compile(r"\{([^{}]*)\}")
 _FIXED_ALLOWED = re.compile(r"^[A-Za-z0-9./\-_ ]*$")
@@ -67,7 +80,9 @@ def pattern_parse(pattern: str) -> list[Part]:
         padding = 0
         if pad:
             if name != "nomor" or not pad.isdigit() or not 1 <= int(pad) <= 8:
-                raise number_format_invalid(_("only {nomor} takes a width of 1 to 8 digits"))
+                raise number_format_invalid(
+                    _("only {nomor} takes a width of 1 to 8 digits")
+                )
             padding = int(pad)
         parts.append(Part(name=name, padding=padding))
         pos = match.end()
@@ -110,7 +125,11 @@ def number_render(parts: list[Part], ctx: NumberContext) -> str:
         if not part.name:
             out.append(part.text)
         elif part.name == "nomor":
-            out.append(str(ctx.sequence).zfill(part.padding) if part.padding else str(ctx.sequence))
+            out.append(
+                str(ctx.sequence).zfill(part.padding)
+                if part.padding
+                else str(ctx.sequence)
+            )
         else:
             out.append(values[part.name])
     # A part left empty (no classification) must not leave a doubled separator.
@@ -121,8 +140,9 @@ def pattern_for(naskah_type: NaskahType) -> str:
     """The type's own format, else the tenant default, else the built-in default."""
     rows = {
         f.naskah_type_id: f.pattern
-        for f in NumberFormat.objects.filter(naskah_type__in=[naskah_type.pk, None])
-        .only("naskah_type_id", "pattern")
+        for f in NumberFormat.objects.filter(
+            naskah_type__in=[naskah_type.pk, None]
+        ).only("naskah_type_id", "pattern")
     }
     if naskah_type.pk in rows:
         return rows[naskah_type.pk]

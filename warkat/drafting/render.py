@@ -21,7 +21,12 @@ from django.utils.safestring import SafeString, mark_safe
 from warkat.drafting.catalogue import LAYOUT_DIR
 from warkat.drafting.errors import template_invalid
 from warkat.drafting.models import Draft, Kop, NaskahType, Recipient
-from warkat.drafting.signature import Authority, SignatureBlock, position_title, signature_block
+from warkat.drafting.signature import (
+    Authority,
+    SignatureBlock,
+    position_title,
+    signature_block,
+)
 from warkat.letters.files import file_open
 from warkat.letters.models import Letter, LetterFile
 from warkat.org.models import Assignment, Position, Unit
@@ -80,15 +85,15 @@ def template_check(source: str) -> None:
 class LayoutContext:
     """Everything a type template may use (all plain values)."""
 
-    kop: SafeString = mark_safe("")
+    kop: str = ""
     letter: dict[str, str] = field(default_factory=dict)
     to: list[dict[str, str]] = field(default_factory=list)
     copies: list[str] = field(default_factory=list)
     place_to: str = ""
     sender: str = ""
-    body: SafeString = mark_safe("")
+    body: str = ""
     event: dict[str, str] = field(default_factory=dict)
-    signature: SafeString = mark_safe("")
+    signature: str = ""
 
 
 def sample_context() -> LayoutContext:
@@ -160,7 +165,9 @@ def _kop_dict(kop: Kop) -> dict[str, str]:
         try:
             with file_open(kop.logo_storage_name) as fh:
                 data = fh.read()
-            logo = f"data:{kop.logo_content_type};base64,{base64.b64encode(data).decode()}"
+            logo = (
+                f"data:{kop.logo_content_type};base64,{base64.b64encode(data).decode()}"
+            )
         except OSError:
             logo = ""
     return {
@@ -173,11 +180,11 @@ def _kop_dict(kop: Kop) -> dict[str, str]:
 
 
 def kop_html(kop: dict[str, str]) -> SafeString:
-    return mark_safe(render_to_string("drafting/pdf/kop.html", {"kop": kop}))  # noqa: S308
+    return mark_safe(render_to_string("drafting/pdf/kop.html", {"kop": kop}))
 
 
 def signature_html(block: SignatureBlock) -> SafeString:
-    return mark_safe(render_to_string("drafting/pdf/signature.html", {"s": block}))  # noqa: S308
+    return mark_safe(render_to_string("drafting/pdf/signature.html", {"s": block}))
 
 
 def attachments_label(count: int) -> str:
@@ -187,7 +194,9 @@ def attachments_label(count: int) -> str:
     return f"{count} ({word}) berkas"
 
 
-def signer_for_preview(position: Position, on: dt.date | None = None) -> Assignment | None:
+def signer_for_preview(
+    position: Position, on: dt.date | None = None
+) -> Assignment | None:
     return position_holders(position=position, on=on).first()
 
 
@@ -228,12 +237,14 @@ def draft_context(
             "urgency": URGENCY_ID.get(letter.urgency, ""),
             "attachments": attachments_label(len(attachments)),
             "title": naskah_type.name.upper(),
-            "classification": letter.classification.code if letter.classification else "",
+            "classification": letter.classification.code
+            if letter.classification
+            else "",
         },
         to=to,
         copies=copies,
         sender=position_title(draft.signer_position, draft.signer_kind or signer_kind),
-        body=mark_safe(draft.body),  # noqa: S308 - sanitised on every save (sanitize.body_clean)
+        body=mark_safe(draft.body),
         event={
             "day": draft.event_day,
             "time": draft.event_time,
@@ -259,16 +270,20 @@ def letter_html(
 ) -> str:
     """The whole HTML document of a letter."""
     try:
-        inner = sandbox().from_string(naskah_type.template_html).render(Context(asdict(ctx)))
+        inner = (
+            sandbox()
+            .from_string(naskah_type.template_html)
+            .render(Context(asdict(ctx)))
+        )
     except TemplateSyntaxError as exc:
         raise template_invalid(str(exc)) from exc
     return render_to_string(
         "drafting/pdf/document.html",
         {
-            "page_css": mark_safe(page_css()),  # noqa: S308 - shipped with the app
+            "page_css": mark_safe(page_css()),
             # Raw text inside <style>: only a closing tag could break out of it.
-            "type_css": mark_safe(naskah_type.template_css.replace("</", "<\\/")),  # noqa: S308
-            "inner": mark_safe(inner),  # noqa: S308 - autoescaped by the sandbox engine
+            "type_css": mark_safe(naskah_type.template_css.replace("</", "<\\/")),
+            "inner": mark_safe(inner),
             "security": SECURITY_ID.get(security, "") if security != "biasa" else "",
             "secret": security in {"rahasia", "sangat_rahasia"},
             "footer": footer,
@@ -278,7 +293,11 @@ def letter_html(
 
 
 def draft_render(
-    *, draft: Draft, signer: Assignment | None, footer: str, watermark: str = "",
+    *,
+    draft: Draft,
+    signer: Assignment | None,
+    footer: str,
+    watermark: str = "",
     pdf_variant: str | None = "pdf/a-3b",
 ) -> Any:
     """The letter as PDF (``signing.render.RenderedPdf``: bytes, pages, the ``#ttd``
@@ -286,12 +305,18 @@ def draft_render(
     from warkat.signing.render import render_for_signing
 
     letter = draft.letter
-    recipients = list(Recipient.objects.filter(draft=draft).order_by("role", "order", "pk"))
+    recipients = list(
+        Recipient.objects.filter(draft=draft).order_by("role", "order", "pk")
+    )
     attachments = list(
-        LetterFile.objects.filter(letter=letter, kind=LetterFile.Kind.ATTACHMENT).order_by("pk")
+        LetterFile.objects.filter(
+            letter=letter, kind=LetterFile.Kind.ATTACHMENT
+        ).order_by("pk")
     )
     authority = Authority(
-        capacity=draft.capacity, on_behalf=draft.on_behalf_position, ub=draft.ub_position
+        capacity=draft.capacity,
+        on_behalf=draft.on_behalf_position,
+        ub=draft.ub_position,
     )
     ctx = draft_context(
         draft=draft,

@@ -65,7 +65,12 @@ def body_text(body_html: str) -> list[str]:
 
 
 def version_diff(
-    *, old: dict[str, Any], new: dict[str, Any], labels: dict[str, str], old_name: str, new_name: str
+    *,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    labels: dict[str, str],
+    old_name: str,
+    new_name: str,
 ) -> tuple[list[tuple[str, str, str]], str]:
     """Changed fields as (label, old, new) and the body's side-by-side HTML diff.
 

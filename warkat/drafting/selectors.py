@@ -45,13 +45,17 @@ def chain_q(user: Any) -> Q:
     in_steps = ReviewStep.objects.filter(draft=OuterRef("pk")).filter(
         Q(position_id__in=held) | Q(acted_by_id=person_id)
     )
-    return Q(drafter_id=person_id) | Q(signer_position_id__in=held) | Q(Exists(in_steps))
+    return (
+        Q(drafter_id=person_id) | Q(signer_position_id__in=held) | Q(Exists(in_steps))
+    )
 
 
 def registry_q(user: Any) -> Q:
     if is_tenant_admin(user):
         return ~Q(letter__security__in=SECRET_LEVELS)
-    return Q(letter__unit_id__in=tu_unit_ids(user)) & ~Q(letter__security__in=SECRET_LEVELS)
+    return Q(letter__unit_id__in=tu_unit_ids(user)) & ~Q(
+        letter__security__in=SECRET_LEVELS
+    )
 
 
 def drafts_visible(user: Any, qs: QuerySet[Draft] | None = None) -> QuerySet[Draft]:
@@ -65,10 +69,18 @@ def draft_for_user(*, user: Any, letter_id: int) -> Draft:
     draft = (
         drafts_visible(user, Draft.objects.filter(letter_id=letter_id))
         .select_related(
-            "letter", "letter__classification", "letter__unit", "naskah_type",
-            "signer_position", "signer_position__unit", "drafter", "drafter_position",
-            "on_behalf_position", "ub_position", "signed_by",
-        )  # fmt: skip
+            "letter",
+            "letter__classification",
+            "letter__unit",
+            "naskah_type",
+            "signer_position",
+            "signer_position__unit",
+            "drafter",
+            "drafter_position",
+            "on_behalf_position",
+            "ub_position",
+            "signed_by",
+        )
         .first()
     )
     if draft is None:
@@ -77,9 +89,9 @@ def draft_for_user(*, user: Any, letter_id: int) -> Draft:
 
 
 def _list_base(qs: QuerySet[Draft]) -> QuerySet[Draft]:
-    return qs.select_related("letter", "naskah_type", "signer_position", "drafter").order_by(
-        "-updated_at", "-pk"
-    )
+    return qs.select_related(
+        "letter", "naskah_type", "signer_position", "drafter"
+    ).order_by("-updated_at", "-pk")
 
 
 def drafts_mine(*, user: Any) -> QuerySet[Draft]:
@@ -99,7 +111,9 @@ def drafts_to_review(*, user: Any) -> QuerySet[Draft]:
         draft=OuterRef("pk"), position_id__in=held, state=StepState.PENDING,
         round=OuterRef("round"),
     ).exclude(kind=StepKind.SIGNER).filter(~Exists(earlier))  # fmt: skip
-    return _list_base(Draft.objects.filter(state=DraftState.IN_REVIEW).filter(Exists(my_turn)))
+    return _list_base(
+        Draft.objects.filter(state=DraftState.IN_REVIEW).filter(Exists(my_turn))
+    )
 
 
 def drafts_to_sign(*, user: Any) -> QuerySet[Draft]:
@@ -144,17 +158,20 @@ def draft_page(*, user: Any, draft: Draft) -> DraftPage:
         draft=draft,
         steps=steps,
         history=[s for s in steps_all if s.round != draft.round],
-        recipients=list(Recipient.objects.filter(draft=draft).order_by("role", "order", "pk")),
+        recipients=list(
+            Recipient.objects.filter(draft=draft).order_by("role", "order", "pk")
+        ),
         attachments=list(
-            LetterFile.objects.filter(letter_id=draft.letter_id, kind=LetterFile.Kind.ATTACHMENT)
-            .order_by("pk")
+            LetterFile.objects.filter(
+                letter_id=draft.letter_id, kind=LetterFile.Kind.ATTACHMENT
+            ).order_by("pk")
         ),
         versions=list(
-            DraftVersion.objects.filter(draft=draft).select_related("author").order_by("-number")
+            DraftVersion.objects.filter(draft=draft)
+            .select_related("author")
+            .order_by("-number")
         ),
-        deliveries={
-            d.recipient_id: d for d in Delivery.objects.filter(draft=draft)
-        },
+        deliveries={d.recipient_id: d for d in Delivery.objects.filter(draft=draft)},
         events=list(
             LetterEvent.objects.filter(letter_id=draft.letter_id)
             .select_related("person", "position")
@@ -172,9 +189,13 @@ def draft_actions(*, user: Any, draft: Draft, current: ReviewStep | None) -> set
     is_drafter = draft.drafter_id == getattr(user, "person_id", None)
     if draft.state == DraftState.DRAFT and is_drafter:
         actions |= {"edit", "chain", "submit"}
-    if draft.state == DraftState.IN_REVIEW and current is not None:
-        if current.kind != StepKind.SIGNER and current.position_id in held:
-            actions |= {"approve", "return", "review_edit"}
+    if (
+        draft.state == DraftState.IN_REVIEW
+        and current is not None
+        and current.kind != StepKind.SIGNER
+        and current.position_id in held
+    ):
+        actions |= {"approve", "return", "review_edit"}
     if draft.state == DraftState.APPROVED and draft.signer_position_id in held:
         actions |= {"sign", "return"}
     return actions
@@ -182,8 +203,7 @@ def draft_actions(*, user: Any, draft: Draft, current: ReviewStep | None) -> set
 
 def versions_compare(*, draft: Draft, a: int, b: int) -> dict[str, Any]:
     rows = {
-        v.number: v
-        for v in DraftVersion.objects.filter(draft=draft, number__in=[a, b])
+        v.number: v for v in DraftVersion.objects.filter(draft=draft, number__in=[a, b])
     }
     if a not in rows or b not in rows:
         raise errors.invalid("version_unknown", _("Unknown version."), "version")
@@ -210,9 +230,7 @@ def versions_compare(*, draft: Draft, a: int, b: int) -> dict[str, Any]:
     return {"old": old, "new": new, "fields": fields, "table": table}
 
 
-def number_register(
-    *, user: Any, unit: Unit, year: int
-) -> QuerySet[NumberEntry]:
+def number_register(*, user: Any, unit: Unit, year: int) -> QuerySet[NumberEntry]:
     """The number register of ``unit`` for ``year`` (TU of the unit, admins). Secret
     letters show their number and type only (the subject is masked by the view)."""
     if not (is_tenant_admin(user) or unit.pk in tu_unit_ids(user)):
@@ -226,7 +244,9 @@ def number_register(
 
 def register_units(*, user: Any) -> QuerySet[Unit]:
     if is_tenant_admin(user):
-        return Unit.objects.filter(Q(parent__isnull=True) | Q(kind__in=Unit.OPD_KINDS)).order_by("path")
+        return Unit.objects.filter(
+            Q(parent__isnull=True) | Q(kind__in=Unit.OPD_KINDS)
+        ).order_by("path")
     return Unit.objects.filter(pk__in=tu_unit_ids(user)).order_by("path")
 
 
@@ -239,7 +259,9 @@ class PickerItem:
     tenant_name: str
 
 
-def recipient_search(*, tenant: Tenant, query: str, limit: int = 20) -> list[PickerItem]:
+def recipient_search(
+    *, tenant: Tenant, query: str, limit: int = 20
+) -> list[PickerItem]:
     """Positions and units matching ``query``: this tenant's first, then other
     tenants' (public names only: position, unit and Pemda names)."""
     words = query.split()
@@ -252,7 +274,11 @@ def recipient_search(*, tenant: Tenant, query: str, limit: int = 20) -> list[Pic
         pos_q = Q(is_active=True)
         unit_q = Q(is_active=True)
         for word in words[:5]:
-            pos_q &= Q(name__icontains=word) | Q(unit__name__icontains=word) | Q(tenant__name__icontains=word)
+            pos_q &= (
+                Q(name__icontains=word)
+                | Q(unit__name__icontains=word)
+                | Q(tenant__name__icontains=word)
+            )
             unit_q &= Q(name__icontains=word) | Q(tenant__name__icontains=word)
         positions = (
             Position.objects.filter(pos_q, tenant__is_active=True)
@@ -266,7 +292,15 @@ def recipient_search(*, tenant: Tenant, query: str, limit: int = 20) -> list[Pic
             .order_by("tenant_id", "name", "pk")[:limit]
         )
         for p in positions:
-            items.append(PickerItem("position", p.pk, f"{p.name} — {p.unit.name}", p.tenant_id, p.tenant.name))
+            items.append(
+                PickerItem(
+                    "position",
+                    p.pk,
+                    f"{p.name} — {p.unit.name}",
+                    p.tenant_id,
+                    p.tenant.name,
+                )
+            )
         for u in units:
             items.append(PickerItem("unit", u.pk, u.name, u.tenant_id, u.tenant.name))
     items.sort(key=lambda i: (i.tenant_id != tenant.pk, i.kind != "position", i.label))

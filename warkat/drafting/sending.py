@@ -35,9 +35,22 @@ from warkat.drafting.models import (
     StepKind,
     StepState,
 )
-from warkat.drafting.numbering import NumberContext, counter_next, number_render, pattern_for, pattern_parse
+from warkat.drafting.numbering import (
+    NumberContext,
+    counter_next,
+    number_render,
+    pattern_for,
+    pattern_parse,
+)
 from warkat.drafting.render import date_id, draft_render
-from warkat.drafting.services import State, _audit, _event, _lock, holder_kind, transition_check
+from warkat.drafting.services import (
+    State,
+    _audit,
+    _event,
+    _lock,
+    holder_kind,
+    transition_check,
+)
 from warkat.drafting.signature import Authority, signature_block
 from warkat.letters.access import is_tenant_admin, tu_unit_ids
 from warkat.letters.models import SECRET_LEVELS, Letter
@@ -75,7 +88,9 @@ def numbering_unit(position: Position) -> Unit:
 def _stamp(draft: Draft, signer_kind: str) -> StampInfo:
     block = signature_block(
         authority=Authority(
-            capacity=draft.capacity, on_behalf=draft.on_behalf_position, ub=draft.ub_position
+            capacity=draft.capacity,
+            on_behalf=draft.on_behalf_position,
+            ub=draft.ub_position,
         ),
         signer_position=draft.signer_position,
         signer_kind=signer_kind,
@@ -107,18 +122,24 @@ def letter_sign(*, actor: Any, draft: Draft, passphrase: str, otp: str) -> Draft
         letter = Letter.objects.select_for_update().get(pk=locked.letter_id)
         locked.letter = letter
         transition_check(locked, State.SIGNED, _("signed"))
-        assignment = holds_position(person=actor.person, position=locked.signer_position)
+        assignment = holds_position(
+            person=actor.person, position=locked.signer_position
+        )
         if assignment is None:
             raise errors.not_signer()
         day = tenant_today(tenant)
         unit = numbering_unit(locked.signer_position)
         parts = pattern_parse(pattern_for(locked.naskah_type))
-        sequence = counter_next(tenant=tenant, unit=unit, naskah_type=locked.naskah_type, year=day.year)
+        sequence = counter_next(
+            tenant=tenant, unit=unit, naskah_type=locked.naskah_type, year=day.year
+        )
         letter.number = number_render(
             parts,
             NumberContext(
                 sequence=sequence,
-                classification=letter.classification.code if letter.classification else "",
+                classification=letter.classification.code
+                if letter.classification
+                else "",
                 unit_code=unit.code,
                 date=day,
                 security=letter.security,
@@ -206,7 +227,9 @@ def _head_position_id(unit_id: int) -> int | None:
 
 def _sender(draft: Draft) -> tuple[str, str]:
     unit = draft.letter.unit
-    institution = f"{unit.name} {draft.tenant.name}" if unit.parent_id else draft.tenant.name
+    institution = (
+        f"{unit.name} {draft.tenant.name}" if unit.parent_id else draft.tenant.name
+    )
     position = draft.signer_position.name
     return institution[:300], position[:200]
 
@@ -214,9 +237,9 @@ def _sender(draft: Draft) -> tuple[str, str]:
 def delivery_run(*, delivery: Delivery) -> Delivery:
     """Deliver one pending recipient copy; records delivered or failed with the
     reason. Internal delivery is idempotent (``letter_receive_internal``)."""
-    draft = Draft.objects.select_related("letter", "signer_position", "tenant", "letter__unit").get(
-        pk=delivery.draft_id
-    )
+    draft = Draft.objects.select_related(
+        "letter", "signer_position", "tenant", "letter__unit"
+    ).get(pk=delivery.draft_id)
     recipient = delivery.recipient
     document = SignedDocument.objects.get(pk=draft.signed_document_id)
     pdf = signed_open(document)
@@ -260,7 +283,11 @@ def delivery_run(*, delivery: Delivery) -> Delivery:
             actor=None,
             action="drafting.delivery",
             obj=draft.letter,
-            data={"recipient": recipient.label, "status": row.status, "error": error[:200]},
+            data={
+                "recipient": recipient.label,
+                "status": row.status,
+                "error": error[:200],
+            },
         )
     return row
 
@@ -282,7 +309,9 @@ def _email(*, draft: Draft, recipient: Recipient, pdf: bytes, filename: str) -> 
     letter = draft.letter
     if letter.security in SECRET_LEVELS:
         # A secret letter never travels as a plain e-mail attachment.
-        raise _undeliverable(_("secret letters are not sent by e-mail; deliver it on paper"))
+        raise _undeliverable(
+            _("secret letters are not sent by e-mail; deliver it on paper")
+        )
     institution, sender_name = _sender(draft)
     body = (
         f"Yth. {recipient.label},\n\n"
@@ -313,7 +342,11 @@ def deliveries_run(*, draft_id: int) -> list[Delivery]:
 def letter_mark_sent(*, draft_id: int) -> bool:
     """signed → sent once no delivery is pending any more (failed ones stay
     visible and can be retried)."""
-    draft = Draft.objects.select_for_update(of=("self",)).select_related("letter").get(pk=draft_id)
+    draft = (
+        Draft.objects.select_for_update(of=("self",))
+        .select_related("letter")
+        .get(pk=draft_id)
+    )
     if draft.state != State.SIGNED:
         return False
     if Delivery.objects.filter(draft=draft, status=Delivery.Status.PENDING).exists():
@@ -335,9 +368,16 @@ def may_manage_register(user: Any, unit: Unit) -> bool:
 @transaction.atomic
 def delivery_retry(*, actor: Any, delivery: Delivery) -> Delivery:
     """TU (or the drafter) sends a failed delivery again."""
-    row = Delivery.objects.select_for_update().select_related("draft", "draft__letter__unit").get(pk=delivery.pk)
+    row = (
+        Delivery.objects.select_for_update()
+        .select_related("draft", "draft__letter__unit")
+        .get(pk=delivery.pk)
+    )
     draft = row.draft
-    if not (may_manage_register(actor, draft.letter.unit) or draft.drafter_id == getattr(actor, "person_id", None)):
+    if not (
+        may_manage_register(actor, draft.letter.unit)
+        or draft.drafter_id == getattr(actor, "person_id", None)
+    ):
         raise errors.not_tu()
     if row.status != Delivery.Status.FAILED:
         raise errors.wrong_state(Delivery.Status(row.status).label, _("sent again"))
@@ -369,13 +409,19 @@ def number_reserve(
     if not may_manage_register(actor, unit):
         raise errors.not_tu()
     if not subject.strip():
-        raise errors.invalid("subject_required", _("The subject (hal) is required."), "subject")
+        raise errors.invalid(
+            "subject_required", _("The subject (hal) is required."), "subject"
+        )
     if naskah_type.tenant_id != unit.tenant_id:
-        raise errors.invalid("type_invalid", _("Choose an active naskah type."), "naskah_type")
+        raise errors.invalid(
+            "type_invalid", _("Choose an active naskah type."), "naskah_type"
+        )
     tenant = unit.tenant
     day = tenant_today(tenant)
     parts = pattern_parse(pattern_for(naskah_type))
-    sequence = counter_next(tenant=tenant, unit=unit, naskah_type=naskah_type, year=day.year)
+    sequence = counter_next(
+        tenant=tenant, unit=unit, naskah_type=naskah_type, year=day.year
+    )
     number = number_render(
         parts,
         NumberContext(sequence=sequence, classification=classification_code.strip(),
@@ -395,13 +441,17 @@ def number_reserve(
 def number_void(*, actor: Any, entry: NumberEntry, reason: str) -> NumberEntry:
     """Void a number (a reserved number not used, or a signed letter withdrawn).
     The entry stays in the register, so the sequence shows no gap."""
-    row = NumberEntry.objects.select_for_update().select_related("unit").get(pk=entry.pk)
+    row = (
+        NumberEntry.objects.select_for_update().select_related("unit").get(pk=entry.pk)
+    )
     if not may_manage_register(actor, row.unit):
         raise errors.not_tu()
     if row.voided_at is not None:
         raise errors.wrong_state(_("void"), _("voided"))
     if not reason.strip():
-        raise errors.invalid("reason_required", _("Give the reason for voiding the number."), "reason")
+        raise errors.invalid(
+            "reason_required", _("Give the reason for voiding the number."), "reason"
+        )
     row.voided_at = timezone.now()
     row.voided_by = actor
     row.void_reason = reason.strip()[:300]

@@ -35,7 +35,14 @@ from warkat.drafting.models import (
 from warkat.drafting.sanitize import body_clean
 from warkat.drafting.signature import capacity_resolve
 from warkat.letters.files import Upload, file_check, stored_files_guard
-from warkat.letters.models import Direction, Letter, LetterEvent, LetterFile, Security, Urgency
+from warkat.letters.models import (
+    Direction,
+    Letter,
+    LetterEvent,
+    LetterFile,
+    Security,
+    Urgency,
+)
 from warkat.letters.services import receiving_unit
 from warkat.org.models import Position, Unit
 from warkat.org.selectors import holds_position
@@ -66,13 +73,19 @@ def transition_check(draft: Draft, to: str, action: Any) -> None:
 
 
 def person_of(actor: Any) -> Any:
-    person = getattr(actor, "person", None) if getattr(actor, "person_id", None) else None
+    person = (
+        getattr(actor, "person", None) if getattr(actor, "person_id", None) else None
+    )
     if person is None:
-        raise errors.forbidden("no_person", _("Only staff with a position can do this."))
+        raise errors.forbidden(
+            "no_person", _("Only staff with a position can do this.")
+        )
     return person
 
 
-def holder_kind(*, actor: Any, position: Position, on: dt.date | None = None) -> str | None:
+def holder_kind(
+    *, actor: Any, position: Position, on: dt.date | None = None
+) -> str | None:
     """The assignment kind (definitif/plt/plh) through which ``actor`` holds
     ``position`` today, or None."""
     if not getattr(actor, "person_id", None):
@@ -90,7 +103,15 @@ def _lock(draft: Draft) -> Draft:
     )
 
 
-def _event(draft: Draft, kind: str, *, actor: Any, capacity: str = "", position: Position | None = None, note: str = "") -> None:  # noqa: E501
+def _event(
+    draft: Draft,
+    kind: str,
+    *,
+    actor: Any,
+    capacity: str = "",
+    position: Position | None = None,
+    note: str = "",
+) -> None:
     LetterEvent.objects.create(
         tenant_id=draft.tenant_id,
         letter_id=draft.letter_id,
@@ -103,7 +124,9 @@ def _event(draft: Draft, kind: str, *, actor: Any, capacity: str = "", position:
     )
 
 
-def _audit(draft: Draft, action: str, *, actor: Any, capacity: str = "", **data: Any) -> None:
+def _audit(
+    draft: Draft, action: str, *, actor: Any, capacity: str = "", **data: Any
+) -> None:
     audit_record(
         tenant=draft.tenant,
         actor=actor,
@@ -134,12 +157,19 @@ def _recipients_build(
     *, tenant: Tenant, items: Sequence[RecipientInput], internal_only: bool
 ) -> list[Recipient]:
     if len(items) > MAX_RECIPIENTS:
-        raise errors.invalid("too_many_recipients", _("Too many recipients."), "recipients")
+        raise errors.invalid(
+            "too_many_recipients", _("Too many recipients."), "recipients"
+        )
     built: list[Recipient] = []
     seen: set[tuple[str, str, int | str]] = set()
     for i, item in enumerate(items):
-        if item.role not in Recipient.Role.values or item.kind not in Recipient.Kind.values:
-            raise errors.invalid("recipient_invalid", _("Unknown recipient role or kind."), "recipients")
+        if (
+            item.role not in Recipient.Role.values
+            or item.kind not in Recipient.Kind.values
+        ):
+            raise errors.invalid(
+                "recipient_invalid", _("Unknown recipient role or kind."), "recipients"
+            )
         row = Recipient(tenant=tenant, role=item.role, kind=item.kind, order=i)
         if item.kind == Recipient.Kind.EXTERNAL:
             if internal_only:
@@ -149,13 +179,18 @@ def _recipients_build(
                     "recipients",
                 )
             if not item.label.strip():
-                raise errors.invalid("recipient_label", _("Name the external addressee."), "recipients")
+                raise errors.invalid(
+                    "recipient_label", _("Name the external addressee."), "recipients"
+                )
             row.label = item.label.strip()[:300]
             row.address = item.address.strip()[:300]
             row.email = item.email.strip()[:254]
             if row.email and ("@" not in row.email or " " in row.email):
                 raise errors.invalid(
-                    "recipient_email", _("%(email)s is not an e-mail address."), "recipients", email=row.email
+                    "recipient_email",
+                    _("%(email)s is not an e-mail address."),
+                    "recipients",
+                    email=row.email,
                 )
             key: tuple[str, str, int | str] = (item.role, "x", row.label.casefold())
         else:
@@ -176,7 +211,10 @@ def _recipients_build(
             key = (item.role, item.kind, item.target_id or 0)
         if key in seen:
             raise errors.invalid(
-                "recipient_duplicate", _("%(label)s is listed twice."), "recipients", label=row.label
+                "recipient_duplicate",
+                _("%(label)s is listed twice."),
+                "recipients",
+                label=row.label,
             )
         seen.add(key)
         built.append(row)
@@ -195,12 +233,24 @@ def _internal_target(item: RecipientInput) -> tuple[int, str, str]:
                 .first()
             )
             if position is None:
-                raise errors.invalid("recipient_unknown", _("Unknown or inactive position."), "recipients")
+                raise errors.invalid(
+                    "recipient_unknown",
+                    _("Unknown or inactive position."),
+                    "recipients",
+                )
             return position.tenant_id, position.name, position.tenant.name
-        unit = Unit.objects.filter(pk=item.target_id, is_active=True).select_related("tenant").first()
+        unit = (
+            Unit.objects.filter(pk=item.target_id, is_active=True)
+            .select_related("tenant")
+            .first()
+        )
         if unit is None:
-            raise errors.invalid("recipient_unknown", _("Unknown or inactive unit."), "recipients")
-        if not Position.objects.filter(unit=unit, is_head=True, is_active=True).exists():
+            raise errors.invalid(
+                "recipient_unknown", _("Unknown or inactive unit."), "recipients"
+            )
+        if not Position.objects.filter(
+            unit=unit, is_head=True, is_active=True
+        ).exists():
             raise errors.invalid(
                 "recipient_unit_headless",
                 _("%(unit)s has no head position to receive the letter."),
@@ -236,27 +286,42 @@ class DraftFields:
 
 def _validate(fields: DraftFields, tenant: Tenant) -> None:
     if not fields.subject.strip():
-        raise errors.invalid("subject_required", _("The subject (hal) is required."), "subject")
+        raise errors.invalid(
+            "subject_required", _("The subject (hal) is required."), "subject"
+        )
     if len(fields.subject) > 500:
         raise errors.invalid("subject_long", _("The subject is too long."), "subject")
     if fields.security not in Security.values:
-        raise errors.invalid("security_invalid", _("Unknown security level."), "security")
+        raise errors.invalid(
+            "security_invalid", _("Unknown security level."), "security"
+        )
     if fields.urgency not in Urgency.values:
         raise errors.invalid("urgency_invalid", _("Unknown urgency."), "urgency")
     if fields.naskah_type.tenant_id != tenant.pk or not fields.naskah_type.is_active:
-        raise errors.invalid("type_invalid", _("Choose an active naskah type."), "naskah_type")
-    if fields.signer_position.tenant_id != tenant.pk or not fields.signer_position.is_active:
-        raise errors.invalid("signer_invalid", _("Choose an active signing position."), "signer_position")
+        raise errors.invalid(
+            "type_invalid", _("Choose an active naskah type."), "naskah_type"
+        )
+    if (
+        fields.signer_position.tenant_id != tenant.pk
+        or not fields.signer_position.is_active
+    ):
+        raise errors.invalid(
+            "signer_invalid", _("Choose an active signing position."), "signer_position"
+        )
     if fields.classification is not None and not fields.classification.has_retention:
         raise errors.invalid(
             "classification_invalid",
-            _("Choose a classification code that has a retention period (a leaf code)."),
+            _(
+                "Choose a classification code that has a retention period (a leaf code)."
+            ),
             "classification",
         )
 
 
 def _apply(draft: Draft, letter: Letter, fields: DraftFields) -> None:
-    authority = capacity_resolve(signer_position=fields.signer_position, capacity=fields.capacity)
+    authority = capacity_resolve(
+        signer_position=fields.signer_position, capacity=fields.capacity
+    )
     letter.subject = fields.subject.strip()
     letter.security = fields.security
     letter.urgency = fields.urgency
@@ -283,7 +348,9 @@ def _recipients_replace(draft: Draft, rows: list[Recipient]) -> None:
 
 
 def _snapshot(draft: Draft, letter: Letter) -> dict[str, Any]:
-    recipients = list(Recipient.objects.filter(draft=draft).order_by("role", "order", "pk"))
+    recipients = list(
+        Recipient.objects.filter(draft=draft).order_by("role", "order", "pk")
+    )
     files = list(
         LetterFile.objects.filter(letter=letter, kind=LetterFile.Kind.ATTACHMENT)
         .order_by("pk")
@@ -294,7 +361,7 @@ def _snapshot(draft: Draft, letter: Letter) -> dict[str, Any]:
         "subject": letter.subject,
         "security": letter.security,
         "urgency": letter.urgency,
-        "classification": letter.classification.code if letter.classification_id else "",
+        "classification": letter.classification.code if letter.classification else "",
         "signer_position": draft.signer_position.name,
         "capacity": draft.capacity,
         "about": draft.about,
@@ -312,7 +379,9 @@ def _snapshot(draft: Draft, letter: Letter) -> dict[str, Any]:
     }
 
 
-def _version_add(draft: Draft, letter: Letter, *, actor: Any, capacity: str, note: str = "") -> DraftVersion:
+def _version_add(
+    draft: Draft, letter: Letter, *, actor: Any, capacity: str, note: str = ""
+) -> DraftVersion:
     draft.version += 1
     draft.save(update_fields=["version", "updated_at"])
     return DraftVersion.objects.create(
@@ -327,7 +396,9 @@ def _version_add(draft: Draft, letter: Letter, *, actor: Any, capacity: str, not
     )
 
 
-def chain_build(*, drafter_position: Position, signer_position: Position) -> list[Position]:
+def chain_build(
+    *, drafter_position: Position, signer_position: Position
+) -> list[Position]:
     """The hierarchical paraf chain: from the drafter's superior up to, not
     including, the signer. If the signer is not above the drafter, the chain stops
     below the first position that is also above the signer (their common superior)."""
@@ -337,7 +408,9 @@ def chain_build(*, drafter_position: Position, signer_position: Position) -> lis
         signer_above.add(cursor.pk)
         cursor = cursor.superior
     chain: list[Position] = []
-    cursor = drafter_position.superior if drafter_position.pk != signer_position.pk else None
+    cursor = (
+        drafter_position.superior if drafter_position.pk != signer_position.pk else None
+    )
     while cursor is not None and len(chain) < MAX_CHAIN:
         if cursor.pk in signer_above:
             break
@@ -378,7 +451,9 @@ def _drafter_position(actor: Any, position: Position | None) -> Position:
 
     held = positions_held(person=person_of(actor)).first()
     if held is None:
-        raise errors.forbidden("no_position", _("You hold no position today, so you cannot draft."))
+        raise errors.forbidden(
+            "no_position", _("You hold no position today, so you cannot draft.")
+        )
     return held.position
 
 
@@ -397,7 +472,9 @@ def draft_create(
     position = _drafter_position(actor, drafter_position)
     _validate(fields, tenant)
     recipients = _recipients_build(
-        tenant=tenant, items=fields.recipients, internal_only=fields.naskah_type.internal_only
+        tenant=tenant,
+        items=fields.recipients,
+        internal_only=fields.naskah_type.internal_only,
     )
     checked = [file_check(upload=f) for f in files[: MAX_ATTACHMENTS + 1]]
     if len(checked) > MAX_ATTACHMENTS:
@@ -431,7 +508,9 @@ def draft_create(
     return draft
 
 
-def _files_attach(letter: Letter, checked: Sequence[Any], names: Sequence[str], actor: Any) -> None:
+def _files_attach(
+    letter: Letter, checked: Sequence[Any], names: Sequence[str], actor: Any
+) -> None:
     LetterFile.objects.bulk_create(
         [
             LetterFile(
@@ -459,7 +538,9 @@ def _save_fields(
     tenant = draft.tenant
     _validate(fields, tenant)
     recipients = _recipients_build(
-        tenant=tenant, items=fields.recipients, internal_only=fields.naskah_type.internal_only
+        tenant=tenant,
+        items=fields.recipients,
+        internal_only=fields.naskah_type.internal_only,
     )
     checked = [file_check(upload=f) for f in files[: MAX_ATTACHMENTS + 1]]
     with stored_files_guard() as stored:
@@ -469,12 +550,16 @@ def _save_fields(
             capacity, position = "", locked.drafter_position
             if as_reviewer:
                 if locked.state != State.IN_REVIEW:
-                    raise errors.wrong_state(State(locked.state).label, _("edited in review"))
+                    raise errors.wrong_state(
+                        State(locked.state).label, _("edited in review")
+                    )
                 step, capacity = _my_step(locked, actor)
                 position = step.position
             else:
                 if locked.state != State.DRAFT:
-                    raise errors.wrong_state(State(locked.state).label, _("edited by the drafter"))
+                    raise errors.wrong_state(
+                        State(locked.state).label, _("edited by the drafter")
+                    )
                 if locked.drafter_id != getattr(actor, "person_id", None):
                     raise errors.not_drafter()
             old_signer = locked.signer_position_id
@@ -484,7 +569,9 @@ def _save_fields(
             if signer_changed and as_reviewer:
                 raise errors.invalid(
                     "signer_locked",
-                    _("The signing position can only be changed while the letter is a draft."),
+                    _(
+                        "The signing position can only be changed while the letter is a draft."
+                    ),
                     "signer_position",
                 )
             letter.save()
@@ -492,12 +579,18 @@ def _save_fields(
             _recipients_replace(locked, recipients)
             if remove_file_ids:
                 LetterFile.objects.filter(
-                    letter=letter, kind=LetterFile.Kind.ATTACHMENT, pk__in=list(remove_file_ids)
+                    letter=letter,
+                    kind=LetterFile.Kind.ATTACHMENT,
+                    pk__in=list(remove_file_ids),
                 ).delete()
             _files_attach(letter, checked, names, actor)
-            count = LetterFile.objects.filter(letter=letter, kind=LetterFile.Kind.ATTACHMENT).count()
+            count = LetterFile.objects.filter(
+                letter=letter, kind=LetterFile.Kind.ATTACHMENT
+            ).count()
             if count > MAX_ATTACHMENTS:
-                raise errors.invalid("too_many_files", _("Too many attachments."), "files")
+                raise errors.invalid(
+                    "too_many_files", _("Too many attachments."), "files"
+                )
             if signer_changed:
                 # The chain ends at the signer: rebuild it for the new one.
                 ReviewStep.objects.filter(draft=locked, round=locked.round).delete()
@@ -507,9 +600,24 @@ def _save_fields(
                         drafter_position=locked.drafter_position, signer_position=locked.signer_position
                     )],
                 )  # fmt: skip
-            version = _version_add(locked, letter, actor=actor, capacity=capacity, note=note)
-            _event(locked, "edited", actor=actor, capacity=capacity, position=position, note=f"v{version.number}")
-            _audit(locked, "review_edit" if as_reviewer else "update", actor=actor, capacity=capacity, version=version.number)
+            version = _version_add(
+                locked, letter, actor=actor, capacity=capacity, note=note
+            )
+            _event(
+                locked,
+                "edited",
+                actor=actor,
+                capacity=capacity,
+                position=position,
+                note=f"v{version.number}",
+            )
+            _audit(
+                locked,
+                "review_edit" if as_reviewer else "update",
+                actor=actor,
+                capacity=capacity,
+                version=version.number,
+            )
     draft.__dict__.update(locked.__dict__)
     return version
 
@@ -543,12 +651,16 @@ class StepInput:
 
 
 @transaction.atomic
-def chain_set(*, actor: Any, draft: Draft, steps: Sequence[StepInput]) -> list[ReviewStep]:
+def chain_set(
+    *, actor: Any, draft: Draft, steps: Sequence[StepInput]
+) -> list[ReviewStep]:
     """The drafter adjusts the paraf chain before submitting: order, removals,
     coordination reviewers. The signer always closes the chain."""
     locked = _lock(draft)
     if locked.state != State.DRAFT:
-        raise errors.wrong_state(State(locked.state).label, _("given a new paraf chain"))
+        raise errors.wrong_state(
+            State(locked.state).label, _("given a new paraf chain")
+        )
     if locked.drafter_id != getattr(actor, "person_id", None):
         raise errors.not_drafter()
     if len(steps) > MAX_CHAIN:
@@ -559,22 +671,37 @@ def chain_set(*, actor: Any, draft: Draft, steps: Sequence[StepInput]) -> list[R
         if step.kind not in {StepKind.HIERARCHY, StepKind.COORDINATION}:
             raise errors.invalid("step_kind", _("Unknown paraf kind."), "steps")
         if pos.tenant_id != locked.tenant_id or not pos.is_active:
-            raise errors.invalid("step_position", _("Choose active positions of this Pemda."), "steps")
+            raise errors.invalid(
+                "step_position", _("Choose active positions of this Pemda."), "steps"
+            )
         if pos.pk in seen:
-            raise errors.invalid("step_duplicate", _("%(position)s is in the chain twice."), "steps", position=pos.name)
+            raise errors.invalid(
+                "step_duplicate",
+                _("%(position)s is in the chain twice."),
+                "steps",
+                position=pos.name,
+            )
         if pos.pk == locked.signer_position_id:
-            raise errors.invalid("step_signer", _("The signer signs at the end; do not add them as a reviewer."), "steps")
+            raise errors.invalid(
+                "step_signer",
+                _("The signer signs at the end; do not add them as a reviewer."),
+                "steps",
+            )
         seen.add(pos.pk)
     ReviewStep.objects.filter(draft=locked, round=locked.round).delete()
     _steps_create(locked, [(s.position, s.kind) for s in steps])
     _audit(locked, "chain_set", actor=actor, steps=[s.position.pk for s in steps])
-    return list(ReviewStep.objects.filter(draft=locked, round=locked.round).order_by("order"))
+    return list(
+        ReviewStep.objects.filter(draft=locked, round=locked.round).order_by("order")
+    )
 
 
 def current_step(draft: Draft) -> ReviewStep | None:
     """The first pending step of the current round (the signer's last)."""
     return (
-        ReviewStep.objects.filter(draft=draft, round=draft.round, state=StepState.PENDING)
+        ReviewStep.objects.filter(
+            draft=draft, round=draft.round, state=StepState.PENDING
+        )
         .select_related("position")
         .order_by("order")
         .first()
@@ -595,12 +722,20 @@ def _advance(draft: Draft, actor: Any) -> None:
 
 def _incomplete(draft: Draft) -> None:
     if not draft.body.strip():
-        raise errors.invalid("body_required", _("Write the body of the letter first."), "body")
+        raise errors.invalid(
+            "body_required", _("Write the body of the letter first."), "body"
+        )
     has_to = Recipient.objects.filter(draft=draft, role=Recipient.Role.TO).exists()
     if not has_to and draft.naskah_type.layout != "judul":
-        raise errors.invalid("recipients_required", _("Add at least one addressee."), "recipients")
+        raise errors.invalid(
+            "recipients_required", _("Add at least one addressee."), "recipients"
+        )
     if draft.letter.classification_id is None:
-        raise errors.invalid("classification_required", _("Choose a classification code."), "classification")
+        raise errors.invalid(
+            "classification_required",
+            _("Choose a classification code."),
+            "classification",
+        )
 
 
 @transaction.atomic
@@ -616,7 +751,13 @@ def draft_submit(*, actor: Any, draft: Draft) -> Draft:
     locked.submitted_at = timezone.now()
     locked.save(update_fields=["state", "submitted_at", "updated_at"])
     Letter.objects.filter(pk=locked.letter_id).update(status=State.IN_REVIEW)
-    _event(locked, "submitted", actor=actor, position=locked.drafter_position, note=f"v{locked.version}")
+    _event(
+        locked,
+        "submitted",
+        actor=actor,
+        position=locked.drafter_position,
+        note=f"v{locked.version}",
+    )
     _advance(locked, actor)
     _audit(locked, "submit", actor=actor, version=locked.version)
     draft.__dict__.update(locked.__dict__)
@@ -647,9 +788,23 @@ def review_approve(*, actor: Any, draft: Draft, note: str = "") -> ReviewStep:
     step.note = note.strip()[:2000]
     step.version = locked.version
     step.save()
-    _event(locked, "paraf", actor=actor, capacity=kind, position=step.position, note=step.note)
+    _event(
+        locked,
+        "paraf",
+        actor=actor,
+        capacity=kind,
+        position=step.position,
+        note=step.note,
+    )
     _advance(locked, actor)
-    _audit(locked, "approve", actor=actor, capacity=kind, step=step.pk, version=locked.version)
+    _audit(
+        locked,
+        "approve",
+        actor=actor,
+        capacity=kind,
+        step=step.pk,
+        version=locked.version,
+    )
     draft.__dict__.update(locked.__dict__)
     return step
 
@@ -688,7 +843,14 @@ def review_return(*, actor: Any, draft: Draft, note: str) -> Draft:
     locked.save(update_fields=["round", "state", "approved_at", "updated_at"])
     _steps_create(locked, [(s.position, s.kind) for s in previous])
     Letter.objects.filter(pk=locked.letter_id).update(status=State.DRAFT)
-    _event(locked, "returned", actor=actor, capacity=kind, position=step.position, note=step.note)
+    _event(
+        locked,
+        "returned",
+        actor=actor,
+        capacity=kind,
+        position=step.position,
+        note=step.note,
+    )
     _audit(locked, "return", actor=actor, capacity=kind, step=step.pk)
     draft.__dict__.update(locked.__dict__)
     return locked

@@ -21,7 +21,11 @@ from warkat.tenancy.models import Tenant
 
 
 def _require_admin(actor: Any) -> None:
-    if not (actor is not None and actor.is_authenticated and actor.has_role(Role.TENANT_ADMIN)):
+    if not (
+        actor is not None
+        and actor.is_authenticated
+        and actor.has_role(Role.TENANT_ADMIN)
+    ):
         raise errors.not_admin()
 
 
@@ -61,7 +65,9 @@ def naskah_type_save(
 
         slug = slugify(code or name)[:40]
         if not slug or NaskahType.objects.filter(code=slug).exists():
-            raise errors.invalid("type_code", _("Choose another code; this one is taken."), "code")
+            raise errors.invalid(
+                "type_code", _("Choose another code; this one is taken."), "code"
+            )
         row.code = slug
     row.name = name.strip()[:120]
     row.family = family
@@ -97,12 +103,18 @@ def kop_save(
     """Set a unit's letterhead; the logo must be a real PNG or JPG."""
     _require_admin(actor)
     if not government_line.strip() or not name.strip():
-        raise errors.invalid("kop_required", _("The government line and the name are required."), "name")
+        raise errors.invalid(
+            "kop_required", _("The government line and the name are required."), "name"
+        )
     checked = file_check(upload=logo) if logo is not None else None
     if checked is not None and checked.content_type not in {"image/png", "image/jpeg"}:
-        raise errors.invalid("kop_logo", _("The logo must be a PNG or JPG image."), "logo")
+        raise errors.invalid(
+            "kop_logo", _("The logo must be a PNG or JPG image."), "logo"
+        )
     with stored_files_guard() as stored:
-        logo_name = stored.store(tenant_id=unit.tenant_id, checked=checked) if checked else ""
+        logo_name = (
+            stored.store(tenant_id=unit.tenant_id, checked=checked) if checked else ""
+        )
         with transaction.atomic():
             kop = Kop.objects.select_for_update().filter(unit=unit).first() or Kop(
                 tenant_id=unit.tenant_id, unit=unit
@@ -134,7 +146,9 @@ def number_format_save(
     """Set the number format of a type (None: the tenant default). An empty pattern
     removes the type's own format, so the default applies again."""
     _require_admin(actor)
-    existing = NumberFormat.objects.select_for_update().filter(naskah_type=naskah_type).first()
+    existing = (
+        NumberFormat.objects.select_for_update().filter(naskah_type=naskah_type).first()
+    )
     if not pattern.strip():
         if existing is not None and naskah_type is not None:
             existing.delete()

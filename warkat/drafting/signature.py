@@ -124,7 +124,10 @@ def signature_block(
     block.lines.append(f"{signer},")
     if person is not None:
         line = signer_name(
-            person=person, position=signer_position, kind=signer_kind, naskah_type=naskah_type
+            person=person,
+            position=signer_position,
+            kind=signer_kind,
+            naskah_type=naskah_type,
         )
         block.name, block.rank, block.nip = line.name, line.rank, line.nip
     return block

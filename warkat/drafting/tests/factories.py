@@ -10,7 +10,13 @@ from allauth.mfa.totp.internal.auth import TOTP
 from warkat.accounts.demo import DEMO_TOTP_SECRET, demo_totp_code
 from warkat.drafting.catalogue import catalogue_ensure
 from warkat.drafting.models import Draft, NaskahType
-from warkat.drafting.services import DraftFields, RecipientInput, draft_create, draft_submit, review_approve
+from warkat.drafting.services import (
+    DraftFields,
+    RecipientInput,
+    draft_create,
+    draft_submit,
+    review_approve,
+)
 from warkat.letters.tests.factories import leaf_code
 
 PASSPHRASE = "rahasia-sekali-123"
@@ -55,7 +61,11 @@ def approved(o: SimpleNamespace, **kw: Any) -> Draft:
 def signer_ready(o: SimpleNamespace, key: str = "kadis") -> Any:
     """Give the tenant a CA (once) and ``key``'s user a certificate and TOTP."""
     from warkat.signing.models import CertificateAuthority
-    from warkat.signing.services import ca_create, certificate_issue, certificate_request
+    from warkat.signing.services import (
+        ca_create,
+        certificate_issue,
+        certificate_request,
+    )
 
     if not CertificateAuthority.objects.filter(tenant=o.tenant).exists():
         ca_create(tenant=o.tenant, actor=None)

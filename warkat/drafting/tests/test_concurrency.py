@@ -46,10 +46,15 @@ def test_threads_never_share_or_skip_a_number(o: SimpleNamespace) -> None:
         try:
             with tenant_scope(o.tenant):
                 barrier.wait()
-                for j in range(5):
+                for _j in range(5):
                     try:
                         with transaction.atomic():
-                            n = counter_next(tenant=o.tenant, unit=o.dinas, naskah_type=surat, year=2026)
+                            n = counter_next(
+                                tenant=o.tenant,
+                                unit=o.dinas,
+                                naskah_type=surat,
+                                year=2026,
+                            )
                             if random.random() < 0.3:
                                 # A signing that fails after taking its number.
                                 raise Rollback
@@ -78,7 +83,9 @@ def test_threads_never_share_or_skip_a_number(o: SimpleNamespace) -> None:
     assert NumberCounter.objects.get(naskah_type=surat).last_number == len(taken)
 
 
-def _sign_then_die(tenant_id: int, draft_id: int, user_id: int, code: str, passphrase: str) -> None:
+def _sign_then_die(
+    tenant_id: int, draft_id: int, user_id: int, code: str, passphrase: str
+) -> None:
     """Child process: sign for real, then get SIGKILLed before the commit."""
     import warkat.drafting.sending as sending
     from warkat.accounts.models import User
@@ -120,7 +127,10 @@ def test_worker_killed_mid_signing_leaves_nothing_half_done(
         assert d.state == "approved" and d.signed_document_id is None
         assert Letter.objects.get(pk=d.letter_id).number == ""
         assert not NumberEntry.objects.exists()
-        assert list(NumberCounter.objects.values_list("last_number", flat=True)) in ([], [0])
+        assert list(NumberCounter.objects.values_list("last_number", flat=True)) in (
+            [],
+            [0],
+        )
         assert not SignedDocument.objects.exists()
         # The signed file written before the kill is left as an orphan that no row
         # points at (signing.documents.signed_orphans_sweep removes such files).

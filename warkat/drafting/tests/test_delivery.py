@@ -31,41 +31,72 @@ def test_internal_and_external_delivery(
     o: SimpleNamespace, other_tenant: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     with tenant_scope(other_tenant):
-        gorontalo = org.position(other_tenant, name="Kepala Dinas Kominfo", category="jpt", is_head=True)
+        gorontalo = org.position(
+            other_tenant, name="Kepala Dinas Kominfo", category="jpt", is_head=True
+        )
     recipients = [
         RecipientInput(role="to", kind="position", target_id=o.pos.kadinkes.pk),
         RecipientInput(role="to", kind="position", target_id=gorontalo.pk),
-        RecipientInput(role="to", kind="external", label="PT Telekomunikasi", email="sekretariat@telkom.invalid"),
-        RecipientInput(role="to", kind="external", label="Yayasan tanpa surel", address="Jayapura"),
+        RecipientInput(
+            role="to",
+            kind="external",
+            label="PT Telekomunikasi",
+            email="sekretariat@telkom.invalid",
+        ),
+        RecipientInput(
+            role="to", kind="external", label="Yayasan tanpa surel", address="Jayapura"
+        ),
         RecipientInput(role="copy", kind="unit", target_id=o.other.pk),
     ]
     d = sign(o, django_capture_on_commit_callbacks, recipients=recipients)
     assert d.state == "sent"
-    rows = {r.recipient.label: r for r in Delivery.objects.filter(draft=d).select_related("recipient")}
+    rows = {
+        r.recipient.label: r
+        for r in Delivery.objects.filter(draft=d).select_related("recipient")
+    }
     assert len(rows) == 4  # the paper-only addressee has none
-    assert {r.status for r in rows.values()} == {"delivered"}, [r.error for r in rows.values()]
+    assert {r.status for r in rows.values()} == {"delivered"}, [
+        r.error for r in rows.values()
+    ]
     # Same tenant: registered in Dinas Kesehatan's agenda book, with the signed PDF.
     # The tembusan to Dinas Kesehatan went to its head, who already has the letter:
     # delivered once per position.
-    assert rows["Dinas Kesehatan"].delivered_letter_id == rows["Kepala Dinas Kesehatan"].delivered_letter_id
-    kadinkes_copy = Letter.objects.get(source_letter=d.letter, addressed_position=o.pos.kadinkes)
-    assert kadinkes_copy.direction == "incoming" and kadinkes_copy.number == d.letter.number
+    assert (
+        rows["Dinas Kesehatan"].delivered_letter_id
+        == rows["Kepala Dinas Kesehatan"].delivered_letter_id
+    )
+    kadinkes_copy = Letter.objects.get(
+        source_letter=d.letter, addressed_position=o.pos.kadinkes
+    )
+    assert (
+        kadinkes_copy.direction == "incoming"
+        and kadinkes_copy.number == d.letter.number
+    )
     assert kadinkes_copy.agenda_number == 1
-    assert LetterFile.objects.get(letter=kadinkes_copy).content_type == "application/pdf"
+    assert (
+        LetterFile.objects.get(letter=kadinkes_copy).content_type == "application/pdf"
+    )
     # Other tenant: in its own scope.
     with tenant_scope(other_tenant):
         there = Letter.objects.get(addressed_position=gorontalo)
-        assert there.source_letter_id == d.letter_id and there.sender_institution.endswith("Kabupaten Keerom")
-    assert rows["Kepala Dinas Kominfo Kabupaten Gorontalo"].delivered_letter_id == there.pk
+        assert (
+            there.source_letter_id == d.letter_id
+            and there.sender_institution.endswith("Kabupaten Keerom")
+        )
+    assert (
+        rows["Kepala Dinas Kominfo Kabupaten Gorontalo"].delivered_letter_id == there.pk
+    )
     # External: one e-mail with the PDF.
     assert len(mail.outbox) >= 1
     message = next(m for m in mail.outbox if m.to == ["sekretariat@telkom.invalid"])
-    (name, content, mimetype) = message.attachments[0]
+    (_name, content, mimetype) = message.attachments[0]
     assert mimetype == "application/pdf" and content[:5] == b"%PDF-"
     assert d.letter.number in message.subject
 
 
-def test_secret_letter_is_not_emailed(o: SimpleNamespace, django_capture_on_commit_callbacks: Any) -> None:
+def test_secret_letter_is_not_emailed(
+    o: SimpleNamespace, django_capture_on_commit_callbacks: Any
+) -> None:
     d = sign(
         o,
         django_capture_on_commit_callbacks,

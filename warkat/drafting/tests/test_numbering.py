@@ -7,7 +7,12 @@ import datetime as dt
 import pytest
 
 from warkat.core.errors import ValidationError
-from warkat.drafting.numbering import NumberContext, number_render, pattern_parse, roman_month
+from warkat.drafting.numbering import (
+    NumberContext,
+    number_render,
+    pattern_parse,
+    roman_month,
+)
 
 
 def ctx(**kw: object) -> NumberContext:
@@ -31,9 +36,15 @@ def test_roman_months(month: int, roman: str) -> None:
 @pytest.mark.parametrize(
     ("pattern", "expected"),
     [
-        ("{klasifikasi}/{nomor}/{unit}/{bulan_romawi}/{tahun}", "000.1.1/7/DISKOMINFO/XI/2026"),
+        (
+            "{klasifikasi}/{nomor}/{unit}/{bulan_romawi}/{tahun}",
+            "000.1.1/7/DISKOMINFO/XI/2026",
+        ),
         ("{klasifikasi}/{nomor:4}/{unit}/{tahun}", "000.1.1/0007/DISKOMINFO/2026"),
-        ("{kode_keamanan}-{nomor:3}/{unit}/{bulan}/{tahun}", "B-007/DISKOMINFO/11/2026"),
+        (
+            "{kode_keamanan}-{nomor:3}/{unit}/{bulan}/{tahun}",
+            "B-007/DISKOMINFO/11/2026",
+        ),
         ("{klasifikasi}/{nomor}/OR", "000.1.1/7/OR"),
         ("NOMOR {nomor} TAHUN {tahun}", "NOMOR 7 TAHUN 2026"),
     ],

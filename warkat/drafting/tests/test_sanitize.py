@@ -23,7 +23,18 @@ from warkat.drafting.sanitize import body_clean, body_text, version_diff
 )
 def test_nothing_active_survives(raw: str) -> None:
     clean = body_clean(raw).lower()
-    for needle in ("script", "onerror", "onclick", "javascript:", "style", "iframe", "<img", "<a ", "<form", "<svg"):
+    for needle in (
+        "script",
+        "onerror",
+        "onclick",
+        "javascript:",
+        "style",
+        "iframe",
+        "<img",
+        "<a ",
+        "<form",
+        "<svg",
+    ):
         assert needle not in clean
 
 
@@ -42,7 +53,10 @@ def test_body_text_lines() -> None:
 def test_diff_escapes_both_sides() -> None:
     fields, table = version_diff(
         old={"subject": "A", "body": "<p>satu</p>"},
-        new={"subject": "B", "body": "<p>dua &lt;script&gt;alert(1)&lt;/script&gt;</p>"},
+        new={
+            "subject": "B",
+            "body": "<p>dua &lt;script&gt;alert(1)&lt;/script&gt;</p>",
+        },
         labels={"subject": "Hal"},
         old_name="v1",
         new_name="v2",

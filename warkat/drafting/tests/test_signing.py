@@ -9,7 +9,13 @@ from typing import Any
 import pytest
 
 from warkat.core.errors import Conflict, DomainError, PermissionDenied
-from warkat.drafting.models import Delivery, Draft, NumberCounter, NumberEntry, ReviewStep
+from warkat.drafting.models import (
+    Delivery,
+    Draft,
+    NumberCounter,
+    NumberEntry,
+    ReviewStep,
+)
 from warkat.drafting.sending import letter_sign, number_reserve, number_void
 from warkat.drafting.tests.factories import PASSPHRASE, approved, otp, signer_ready
 from warkat.letters.models import Letter
@@ -23,7 +29,9 @@ def counters() -> list[tuple[int, int]]:
 
 def unsigned(d: Draft) -> None:
     d = Draft.objects.get(pk=d.pk)
-    assert d.state == "approved" and d.signed_document_id is None and d.signed_at is None
+    assert (
+        d.state == "approved" and d.signed_document_id is None and d.signed_at is None
+    )
     letter = Letter.objects.get(pk=d.letter_id)
     assert letter.number == "" and letter.status == "approved"
     assert not NumberEntry.objects.filter(letter=letter).exists()
@@ -67,7 +75,9 @@ def test_second_letter_takes_next_number(o: SimpleNamespace, frozen: Any) -> Non
     assert sorted(NumberEntry.objects.values_list("sequence", flat=True)) == [1, 2]
 
 
-def test_unreachable_tsa_fails_closed(o: SimpleNamespace, settings: Any, frozen: Any) -> None:
+def test_unreachable_tsa_fails_closed(
+    o: SimpleNamespace, settings: Any, frozen: Any
+) -> None:
     user = signer_ready(o)
     d = approved(o)
     settings.WARKAT_TSA_URL = "http://127.0.0.1:9/tsa"
@@ -90,11 +100,18 @@ def test_wrong_passphrase_or_code_or_signer(o: SimpleNamespace, frozen: Any) -> 
     with pytest.raises(DomainError):
         letter_sign(actor=user, draft=d, passphrase=PASSPHRASE, otp="000000")
     with pytest.raises(PermissionDenied):
-        letter_sign(actor=o.users.kabid_a, draft=d, passphrase=PASSPHRASE, otp=otp(frozen))
+        letter_sign(
+            actor=o.users.kabid_a, draft=d, passphrase=PASSPHRASE, otp=otp(frozen)
+        )
     unsigned(d)
     from warkat.signing.models import SignerCertificate
 
-    assert SignerCertificate.objects.get(person=o.people.kadis, status="active").failed_attempts == 1
+    assert (
+        SignerCertificate.objects.get(
+            person=o.people.kadis, status="active"
+        ).failed_attempts
+        == 1
+    )
 
 
 def test_sign_in_wrong_state(o: SimpleNamespace) -> None:
@@ -113,11 +130,23 @@ def test_reserve_and_void_share_the_sequence(o: SimpleNamespace, frozen: Any) ->
     user = signer_ready(o)
     surat = naskah(o.tenant)
     with pytest.raises(PermissionDenied):
-        number_reserve(actor=o.users.staf_a, unit=o.dinas, naskah_type=surat, subject="Surat kertas")
+        number_reserve(
+            actor=o.users.staf_a,
+            unit=o.dinas,
+            naskah_type=surat,
+            subject="Surat kertas",
+        )
     reserved = number_reserve(
-        actor=o.users.tu, unit=o.dinas, naskah_type=surat, subject="Surat kertas", classification_code="000.1.1"
+        actor=o.users.tu,
+        unit=o.dinas,
+        naskah_type=surat,
+        subject="Surat kertas",
+        classification_code="000.1.1",
     )
-    assert reserved.number == f"000.1.1/1/{o.dinas.code}/XI/2026" and reserved.kind == "reserved"
+    assert (
+        reserved.number == f"000.1.1/1/{o.dinas.code}/XI/2026"
+        and reserved.kind == "reserved"
+    )
     d = approved(o)
     letter_sign(actor=user, draft=d, passphrase=PASSPHRASE, otp=otp())
     assert Letter.objects.get(pk=d.letter_id).number.startswith("000.1.1/2/")
@@ -133,4 +162,9 @@ def test_reserve_and_void_share_the_sequence(o: SimpleNamespace, frozen: Any) ->
         number_void(actor=o.users.tu, entry=reserved, reason="lagi")
     from warkat.audit.models import AuditEvent
 
-    assert AuditEvent.objects.filter(action__in=["drafting.number_reserve", "drafting.number_void"]).count() == 2
+    assert (
+        AuditEvent.objects.filter(
+            action__in=["drafting.number_reserve", "drafting.number_void"]
+        ).count()
+        == 2
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -48,22 +49,45 @@ def test_create_keeps_version_and_sanitises(o: SimpleNamespace) -> None:
     assert d.state == "draft" and d.version == 1
     assert d.body == "<p>Isi</p>"
     letter = d.letter
-    assert letter.direction == "outgoing" and letter.unit == o.dinas and letter.status == "draft"
+    assert (
+        letter.direction == "outgoing"
+        and letter.unit == o.dinas
+        and letter.status == "draft"
+    )
     assert letter.number == ""
     v = DraftVersion.objects.get(draft=d)
     assert v.data["subject"] == "Permohonan data statistik sektoral"
-    assert v.data["to"] == ["Kepala Dinas Kesehatan"] and v.data["copies"] == ["Sekretaris Daerah"]
+    assert v.data["to"] == ["Kepala Dinas Kesehatan"] and v.data["copies"] == [
+        "Sekretaris Daerah"
+    ]
     assert AuditEvent.objects.filter(action="drafting.create").count() == 1
     assert LetterEvent.objects.filter(letter=letter, kind="drafted").count() == 1
 
 
 def test_every_save_is_a_version_and_versions_compare(o: SimpleNamespace) -> None:
     d = draft(o)
-    draft_update(actor=o.users.staf_a, draft=d, fields=fields(o, subject="Hal baru", body="<p>Bersama ini kami mohon data.</p><p>Terima kasih.</p>"))
-    draft_update(actor=o.users.staf_a, draft=d, fields=fields(o, subject="Hal baru", body="<p>Isi ketiga &lt;b&gt;</p>"))
-    assert list(DraftVersion.objects.filter(draft=d).order_by("number").values_list("number", flat=True)) == [1, 2, 3]
+    draft_update(
+        actor=o.users.staf_a,
+        draft=d,
+        fields=fields(
+            o,
+            subject="Hal baru",
+            body="<p>Bersama ini kami mohon data.</p><p>Terima kasih.</p>",
+        ),
+    )
+    draft_update(
+        actor=o.users.staf_a,
+        draft=d,
+        fields=fields(o, subject="Hal baru", body="<p>Isi ketiga &lt;b&gt;</p>"),
+    )
+    assert list(
+        DraftVersion.objects.filter(draft=d)
+        .order_by("number")
+        .values_list("number", flat=True)
+    ) == [1, 2, 3]
     cmp = versions_compare(draft=d, a=1, b=2)
-    assert ("Subject (hal)", "Permohonan data statistik sektoral", "Hal baru") in cmp["fields"]
+    changed = [(old, new) for _label, old, new in cmp["fields"]]
+    assert changed == [("Permohonan data statistik sektoral", "Hal baru")]
     assert "Terima&nbsp;kasih." in cmp["table"]
     cmp13 = versions_compare(draft=d, a=3, b=1)
     assert cmp13["old"].number == 1 and "&lt;b&gt;" in cmp13["table"]
@@ -72,15 +96,25 @@ def test_every_save_is_a_version_and_versions_compare(o: SimpleNamespace) -> Non
 
 
 def test_chain_from_drafter_up_to_signer(o: SimpleNamespace) -> None:
-    assert chain_build(drafter_position=o.pos.staf_a, signer_position=o.pos.kadis) == [o.pos.kabid_a]
-    assert chain_build(drafter_position=o.pos.staf_a, signer_position=o.pos.sekda) == [o.pos.kabid_a, o.pos.kadis]
+    assert chain_build(drafter_position=o.pos.staf_a, signer_position=o.pos.kadis) == [
+        o.pos.kabid_a
+    ]
+    assert chain_build(drafter_position=o.pos.staf_a, signer_position=o.pos.sekda) == [
+        o.pos.kabid_a,
+        o.pos.kadis,
+    ]
     # The Sekretaris Dinas is beside the drafter's line: the chain stops below
     # their common superior (the Kepala Dinas).
-    assert chain_build(drafter_position=o.pos.staf_a, signer_position=o.pos.sekdis) == [o.pos.kabid_a]
+    assert chain_build(drafter_position=o.pos.staf_a, signer_position=o.pos.sekdis) == [
+        o.pos.kabid_a
+    ]
     assert chain_build(drafter_position=o.pos.kadis, signer_position=o.pos.kadis) == []
     d = draft(o)
     steps = list(ReviewStep.objects.filter(draft=d).order_by("order"))
-    assert [(s.position, s.kind) for s in steps] == [(o.pos.kabid_a, "hierarchy"), (o.pos.kadis, "signer")]
+    assert [(s.position, s.kind) for s in steps] == [
+        (o.pos.kabid_a, "hierarchy"),
+        (o.pos.kadis, "signer"),
+    ]
 
 
 def test_drafter_adjusts_chain(o: SimpleNamespace) -> None:
@@ -88,7 +122,11 @@ def test_drafter_adjusts_chain(o: SimpleNamespace) -> None:
     steps = chain_set(
         actor=o.users.staf_a,
         draft=d,
-        steps=[StepInput(o.pos.kabid_a), StepInput(o.pos.kabid_b, "coordination"), StepInput(o.pos.sekdis)],
+        steps=[
+            StepInput(o.pos.kabid_a),
+            StepInput(o.pos.kabid_b, "coordination"),
+            StepInput(o.pos.sekdis),
+        ],
     )
     assert [(s.position, s.kind) for s in steps] == [
         (o.pos.kabid_a, "hierarchy"), (o.pos.kabid_b, "coordination"),
@@ -115,7 +153,11 @@ def test_full_review_path(o: SimpleNamespace) -> None:
     assert list(drafts_to_review(user=o.users.kabid_a)) == [d]
     assert list(drafts_to_review(user=o.users.kadis)) == []
     step = review_approve(actor=o.users.kabid_a, draft=d, note="OK")
-    assert step.state == "approved" and step.acted_capacity == "definitif" and step.acted_by == o.people.kabid_a
+    assert (
+        step.state == "approved"
+        and step.acted_capacity == "definitif"
+        and step.acted_by == o.people.kabid_a
+    )
     d.refresh_from_db()
     assert d.state == "approved" and d.letter.status == "approved"
     assert list(drafts_to_sign(user=o.users.kadis)) == [d]
@@ -135,7 +177,9 @@ def test_return_by_reviewer_and_new_round(o: SimpleNamespace) -> None:
     assert list(ReviewStep.objects.filter(draft=d, round=2).order_by("order").values_list("position", "state")) == [
         (o.pos.kabid_a.pk, "pending"), (o.pos.kadis.pk, "pending"),
     ]  # fmt: skip
-    draft_update(actor=o.users.staf_a, draft=d, fields=fields(o, body="<p>Sudah diperbaiki</p>"))
+    draft_update(
+        actor=o.users.staf_a, draft=d, fields=fields(o, body="<p>Sudah diperbaiki</p>")
+    )
     draft_submit(actor=o.users.staf_a, draft=d)
     review_approve(actor=o.users.kabid_a, draft=d)
     d.refresh_from_db()
@@ -155,8 +199,17 @@ def test_signer_may_return(o: SimpleNamespace) -> None:
 def test_reviewer_edits_make_a_version(o: SimpleNamespace) -> None:
     d = draft(o)
     draft_submit(actor=o.users.staf_a, draft=d)
-    v = review_edit(actor=o.users.kabid_a, draft=d, fields=fields(o, body="<p>Diperbaiki kabid</p>"), note="redaksi")
-    assert v.number == 2 and v.author == o.people.kabid_a and v.author_capacity == "definitif"
+    v = review_edit(
+        actor=o.users.kabid_a,
+        draft=d,
+        fields=fields(o, body="<p>Diperbaiki kabid</p>"),
+        note="redaksi",
+    )
+    assert (
+        v.number == 2
+        and v.author == o.people.kabid_a
+        and v.author_capacity == "definitif"
+    )
     d.refresh_from_db()
     assert d.state == "in_review" and d.body == "<p>Diperbaiki kabid</p>"
     # Not their turn, or changing the signer in review: refused, nothing changes.
@@ -164,7 +217,11 @@ def test_reviewer_edits_make_a_version(o: SimpleNamespace) -> None:
     with pytest.raises(PermissionDenied):
         review_edit(actor=o.users.kabid_b, draft=d, fields=fields(o))
     with pytest.raises(ValidationError):
-        review_edit(actor=o.users.kabid_a, draft=d, fields=fields(o, signer_position=o.pos.sekda))
+        review_edit(
+            actor=o.users.kabid_a,
+            draft=d,
+            fields=fields(o, signer_position=o.pos.sekda),
+        )
     with pytest.raises(Conflict):
         draft_update(actor=o.users.staf_a, draft=d, fields=fields(o))
     assert snapshot(d) == before
@@ -216,7 +273,14 @@ def test_plt_reviewer_is_recorded(o: SimpleNamespace) -> None:
     d = draft(o)
     draft_submit(actor=o.users.staf_a, draft=d)
     plt = org.person(o.tenant, full_name="Pelaksana Tugas")
-    org.assignment(o.tenant, plt, o.pos.kabid_a, kind="plh", start_date=dt.date(2026, 11, 1), end_date=dt.date(2026, 11, 30))
+    org.assignment(
+        o.tenant,
+        plt,
+        o.pos.kabid_a,
+        kind="plh",
+        start_date=dt.date(2026, 11, 1),
+        end_date=dt.date(2026, 11, 30),
+    )
     user = org.user(o.tenant, person_=plt)
     step = review_approve(actor=user, draft=d)
     assert step.acted_capacity == "plh" and step.acted_by == plt
@@ -226,9 +290,18 @@ def test_recipients_validation(o: SimpleNamespace, other_tenant: object) -> None
     with pytest.raises(ValidationError):
         draft(o, recipients=[RecipientInput(kind="external", label="  ")])
     with pytest.raises(ValidationError):
-        draft(o, recipients=[RecipientInput(kind="external", label="PT X", email="bukan-email")])
+        draft(
+            o,
+            recipients=[
+                RecipientInput(kind="external", label="PT X", email="bukan-email")
+            ],
+        )
     with pytest.raises(ValidationError):
-        draft(o, recipients=[RecipientInput(kind="position", target_id=o.pos.kadinkes.pk)] * 2)
+        draft(
+            o,
+            recipients=[RecipientInput(kind="position", target_id=o.pos.kadinkes.pk)]
+            * 2,
+        )
     with pytest.raises(ValidationError):
         draft(o, recipients=[RecipientInput(kind="position", target_id=999999)])
     from warkat.drafting.tests.factories import naskah
@@ -238,17 +311,24 @@ def test_recipients_validation(o: SimpleNamespace, other_tenant: object) -> None
               recipients=[RecipientInput(kind="external", label="PT X", email="x@y.invalid")])  # fmt: skip
 
 
-def test_cross_tenant_recipient(o: SimpleNamespace, other_tenant: object) -> None:
+def test_cross_tenant_recipient(o: SimpleNamespace, other_tenant: Any) -> None:
     from warkat.org.models import Position
     from warkat.tenancy.scope import tenant_scope
 
-    with tenant_scope(other_tenant):  # type: ignore[arg-type]
-        target = org.position(other_tenant, name="Kepala Dinas Kominfo Gorontalo", category="jpt", is_head=True)  # type: ignore[arg-type]
+    with tenant_scope(other_tenant):
+        target = org.position(
+            other_tenant,
+            name="Kepala Dinas Kominfo Gorontalo",
+            category="jpt",
+            is_head=True,
+        )  # type: ignore[arg-type]
     d = draft(o, recipients=[RecipientInput(kind="position", target_id=target.pk)])
     r = Recipient.objects.get(draft=d)
     assert r.target_tenant_id == other_tenant.pk  # type: ignore[attr-defined]
     assert r.label.startswith("Kepala Dinas Kominfo Gorontalo")
-    assert Position.objects.filter(pk=target.pk).count() == 0  # still invisible in this scope
+    assert (
+        Position.objects.filter(pk=target.pk).count() == 0
+    )  # still invisible in this scope
 
 
 def test_transition_table_is_closed() -> None:
