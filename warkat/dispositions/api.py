@@ -150,10 +150,11 @@ def disposition_create_api(
 )
 @in_caller_tenant
 def candidates_api(
-    request: HttpRequest, letter_id: int, parent_id: int | None = None
+    request: HttpRequest, letter_id: int, parent_id: int | None = None, q: str = ""
 ) -> Any:
-    """Positions the caller may dispose this letter to (from the addressed position,
-    or from the disposition ``parent_id`` they received)."""
+    """Positions to dispose this letter to (from the addressed position, or from the
+    disposition ``parent_id`` the caller received): the usual short list, or with
+    ``q`` up to 30 allowed positions whose name matches."""
     user = request.auth  # type: ignore[attr-defined]
     letter = _letter_full(user, letter_id)
     from_position = (
@@ -164,7 +165,7 @@ def candidates_api(
     assert from_position is not None
     return [
         PositionOut(id=p.pk, name=p.name, unit_id=p.unit_id, unit_name=p.unit.name)
-        for p in disposition_candidates(from_position=from_position)
+        for p in disposition_candidates(from_position=from_position, query=q.strip())
     ]
 
 

@@ -125,8 +125,10 @@ class Disposition(TenantOwned):
                 fields=["tenant", "to_position", "-sent_at", "-id"],
                 name="disposition_inbox",
             ),
+            # Inbox counters by state and deadline, answered from the index alone.
             models.Index(
-                fields=["tenant", "to_position", "state"], name="disposition_counts"
+                fields=["tenant", "to_position", "state", "deadline"],
+                name="disposition_counters",
             ),
             models.Index(fields=["letter", "sent_at"], name="disposition_letter"),
             models.Index(

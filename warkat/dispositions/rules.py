@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from warkat.dispositions.models import DispositionSettings, Instruction
 from warkat.org.models import Position
@@ -89,37 +89,47 @@ def recipients_allowed(
     return ok
 
 
-def disposition_candidates(*, from_position: Position) -> QuerySet[Position]:
-    """Positions ``from_position`` may dispose to, for the form's picker."""
+def disposition_candidates(
+    *, from_position: Position, query: str = "", limit: int = 30
+) -> QuerySet[Position]:
+    """Positions to offer in the dispose form.
+
+    Without ``query``: the direct reports, the heads of the units right below (for a
+    head of unit) and, where allowed, same-level positions — the usual addressees,
+    a short list even for a Bupati. With ``query``: up to ``limit`` positions anywhere
+    in the allowed set whose name matches.
+    """
     settings = disposition_settings()
-    ids: set[int] = set()
+    below = Q(superior_id=from_position.pk)
     if from_position.is_head:
-        ids.update(
-            Position.objects.filter(
-                unit__path__startswith=from_position.unit.path, is_active=True
-            ).values_list("pk", flat=True)
-        )
+        below |= Q(unit__parent_id=from_position.unit_id, is_head=True)
+        if query:
+            below |= Q(unit__path__startswith=from_position.unit.path)
+    if settings.allow_same_level and from_position.superior_id:
+        below |= Q(superior_id=from_position.superior_id)
+    qs = Position.objects.filter(below, is_active=True).exclude(pk=from_position.pk)
+    if query:
+        ids = set(qs.filter(name__icontains=query).values_list("pk", flat=True)[:limit])
+        if len(ids) < limit and not from_position.is_head:
+            ids |= _subordinates_matching(from_position, query, limit - len(ids))
+        qs = Position.objects.filter(pk__in=ids)
+    return qs.select_related("unit").order_by("unit__path", "-is_head", "name")
+
+
+def _subordinates_matching(from_position: Position, query: str, limit: int) -> set[int]:
+    """Positions below through the superior chain whose name matches (BFS)."""
+    found: set[int] = set()
     frontier = {from_position.pk}
     for _depth in range(_MAX_DEPTH):
-        below = set(
+        rows = list(
             Position.objects.filter(
                 superior_id__in=frontier, is_active=True
-            ).values_list("pk", flat=True)
+            ).values_list("pk", "name")
         )
-        below -= ids
-        if not below:
+        if not rows:
             break
-        ids |= below
-        frontier = below
-    if settings.allow_same_level and from_position.superior_id:
-        ids.update(
-            Position.objects.filter(
-                superior_id=from_position.superior_id, is_active=True
-            ).values_list("pk", flat=True)
-        )
-    ids.discard(from_position.pk)
-    return (
-        Position.objects.filter(pk__in=ids)
-        .select_related("unit")
-        .order_by("unit__path", "-is_head", "name")
-    )
+        found |= {pk for pk, name in rows if query.lower() in name.lower()}
+        if len(found) >= limit:
+            break
+        frontier = {pk for pk, _name in rows}
+    return set(list(found)[:limit])

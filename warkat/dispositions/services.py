@@ -40,6 +40,7 @@ from warkat.letters.access import held_positions, letters_visible
 from warkat.letters.files import Upload, file_check, stored_files_guard
 from warkat.letters.models import Direction, IncomingStatus, Letter, LetterEvent
 from warkat.org.models import Position
+from warkat.tenancy.scope import current_tenant
 
 #: action → (states it may start from, state it leads to). ``None`` keeps the state.
 ALLOWED_TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
@@ -107,6 +108,12 @@ def _lock(disposition: Disposition) -> Disposition:
         .select_related("letter", "from_position", "to_position")
         .get(pk=disposition.pk)
     )
+
+
+def _tenant(obj: Any) -> Any:
+    """The object's tenant without a query when it is the active scope's."""
+    active = current_tenant()
+    return active if active is not None and active.pk == obj.tenant_id else obj.tenant
 
 
 def letter_status_refresh(*, letter_id: int) -> str:
@@ -202,7 +209,7 @@ def disposition_read(*, actor: Any, disposition: Disposition) -> Disposition:
     _mark_read(d, actor, capacity, timezone.now())
     if first:
         audit_record(
-            tenant=d.letter.tenant,
+            tenant=_tenant(d),
             actor=actor,
             action="disposition.read",
             obj=d,
@@ -285,8 +292,9 @@ def disposition_create(
         if parent.state == State.SENT:
             _mark_read(parent, actor, capacity, timezone.now())
         _require("redispose", parent)
-    from_position = Position.objects.select_related("unit").get(pk=from_position_id)
-    targets = list(Position.objects.select_related("unit").filter(pk__in=ids))
+    fetched = Position.objects.select_related("unit").in_bulk([*ids, from_position_id])
+    from_position = fetched[from_position_id]
+    targets = [fetched[pk] for pk in ids if pk in fetched]
     allowed = recipients_allowed(
         from_position=from_position,
         targets=targets,
@@ -368,7 +376,7 @@ def disposition_create(
         )
     letter_status_refresh(letter_id=letter.pk)
     audit_record(
-        tenant=letter.tenant,
+        tenant=_tenant(letter),
         actor=actor,
         action="disposition.create",
         obj=letter,
@@ -443,7 +451,7 @@ def _transition(
     )
     letter_status_refresh(letter_id=d.letter_id)
     audit_record(
-        tenant=d.letter.tenant,
+        tenant=_tenant(d),
         actor=actor,
         action=f"disposition.{action}",
         obj=d,
@@ -596,7 +604,7 @@ def followup_create(
             )
             letter_status_refresh(letter_id=d.letter_id)
             audit_record(
-                tenant=d.letter.tenant,
+                tenant=_tenant(d),
                 actor=actor,
                 action="disposition.follow_up",
                 obj=d,

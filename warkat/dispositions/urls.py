@@ -6,6 +6,7 @@ app_name = "dispositions"
 
 urlpatterns = [
     path("surat/<int:letter_id>/", views.dispose, name="dispose"),
+    path("surat/<int:letter_id>/jabatan/", views.candidates, name="candidates"),
     path("<int:disposition_id>/tindak-lanjut/", views.follow_up, name="follow_up"),
     path("<int:disposition_id>/<str:action>/", views.transition, name="transition"),
     path("berkas/<int:file_id>/", views.follow_up_file, name="file"),

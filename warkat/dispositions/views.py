@@ -89,6 +89,31 @@ def dispose(request: HttpRequest, letter_id: int) -> HttpResponse:
     )
 
 
+@tenant_view
+@require_GET
+def candidates(request: HttpRequest, letter_id: int) -> HttpResponse:
+    """htmx: more positions (by name) the user may dispose this letter to."""
+    from warkat.dispositions.rules import disposition_candidates
+
+    user = request.user
+    letter, access = letter_for_user(user=user, letter_id=letter_id)
+    if access != Access.FULL:
+        raise letter_not_found()
+    parent_id = request.GET.get("parent", "")
+    from_position = (
+        disposition_for_actor(user=user, disposition_id=int(parent_id)).to_position
+        if parent_id.isdigit()
+        else letter.addressed_position
+    )
+    query = request.GET.get("q", "").strip()
+    found = (
+        disposition_candidates(from_position=from_position, query=query)
+        if from_position is not None and len(query) >= 2
+        else []
+    )
+    return render(request, "dispositions/dispose_form.html#more", {"found": found})
+
+
 _TRANSITIONS = {
     "read": lambda user, d, note: services.disposition_read(actor=user, disposition=d),
     "decline": lambda user, d, note: services.disposition_decline(

@@ -155,12 +155,16 @@ def inbox_counters(*, user: Any) -> dict[str, int]:
     """Belum dibaca, belum ditindaklanjuti and lewat batas waktu (two queries)."""
     held = list(held_positions(user))
     today = timezone.localdate()
-    letters = Letter.objects.filter(
+    mine = Letter.objects.filter(
         direction=Direction.INCOMING, addressed_position_id__in=held
-    ).aggregate(
-        unread=Count("pk", filter=Q(read_at__isnull=True)),
-        pending=Count("pk", filter=Q(read_at__isnull=False, status=IncomingStatus.NEW)),
     )
+    # Two counts, each answered by its own small partial index.
+    letters = {
+        "unread": mine.filter(read_at__isnull=True).count(),
+        "pending": mine.filter(
+            status=IncomingStatus.NEW, read_at__isnull=False
+        ).count(),
+    }
     disp = Disposition.objects.filter(to_position_id__in=held).aggregate(
         unread=Count("pk", filter=Q(state=State.SENT)),
         pending=Count("pk", filter=Q(state__in=PENDING_STATES)),

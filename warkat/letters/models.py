@@ -187,6 +187,18 @@ class Letter(TenantOwned):
             models.Index(
                 fields=["tenant", "number", "letter_date"], name="letter_duplicate"
             ),
+            # Inbox counters: few letters are unread or not yet disposed, so these
+            # stay small however many letters a position received.
+            models.Index(
+                fields=["tenant", "addressed_position"],
+                condition=models.Q(read_at__isnull=True),
+                name="letter_unread",
+            ),
+            models.Index(
+                fields=["tenant", "addressed_position"],
+                condition=models.Q(status="new"),
+                name="letter_not_disposed",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -273,6 +285,23 @@ class LetterFile(StoredFile):
         indexes = [models.Index(fields=["letter"], name="letterfile_letter")]
 
 
+#: Labels of the history entries (``LetterEvent.kind``).
+EVENT_LABELS = {
+    "registered": _("Registered"),
+    "delivered": _("Delivered inside Warkat"),
+    "read": _("Opened by the addressee"),
+    "disposed": _("Disposed"),
+    "disposition_read": _("Disposition read"),
+    "followed_up": _("Follow-up reported"),
+    "declined": _("Disposition declined"),
+    "closed": _("Disposition closed"),
+    "returned": _("Disposition sent back"),
+    "cancelled": _("Disposition cancelled"),
+    "reminded": _("Deadline reminder sent"),
+    "escalated": _("Overdue: escalated to the superior"),
+}
+
+
 class LetterEvent(TenantOwned):
     """The letter's history as shown on its page: registration, reads,
     dispositions and their transitions, reminders, escalations."""
@@ -301,3 +330,7 @@ class LetterEvent(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.letter_id} {self.kind}"
+
+    @property
+    def kind_label(self) -> str:
+        return str(EVENT_LABELS.get(self.kind, self.kind))

@@ -245,3 +245,20 @@ def test_notifications_queued_after_commit_only(
     note = Notification.objects.get(person=o.people.kabid_a)
     assert letter.subject in note.title
     assert any(letter.subject in m.subject for m in mailoutbox)
+
+
+def test_candidates_short_list_and_search(o: SimpleNamespace) -> None:
+    from warkat.dispositions.rules import disposition_candidates
+
+    short = {p.name for p in disposition_candidates(from_position=o.pos.kadis)}
+    assert short == {"Sekretaris Dinas Kominfo", "Kabid Aplikasi", "Kabid Statistik"}
+    found = {
+        p.name
+        for p in disposition_candidates(from_position=o.pos.kadis, query="statist")
+    }
+    assert found == {"Kabid Statistik", "Statistisi"}
+    # Not a head: only down its own superior chain.
+    assert {p.name for p in disposition_candidates(from_position=o.pos.sekdis, query="a")} == {
+        "Pengadministrasi Umum", "Analis Kebijakan",
+    }  # fmt: skip
+    assert not disposition_candidates(from_position=o.pos.kabid_a, query="statist")
