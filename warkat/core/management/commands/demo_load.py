@@ -52,21 +52,38 @@ class Command(BaseCommand):
     @transaction.atomic
     def _load_kabupaten(self, *, host: Tenant) -> Tenant:
         from warkat.accounts.demo import demo_accounts_load
+        from warkat.letters.demo import demo_letters_load
         from warkat.org.demo import demo_org_load
-
-        try:
-            from warkat.letters.demo import demo_letters_load
-        except ImportError:  # TEMPORARY until the letters demo lands; then required.
-            demo_letters_load = None
         from warkat.tenancy.services import tenant_create
 
         keerom = tenant_create(region_code=KABUPATEN_CODE, actor=None, host=host)
         with tenant_scope(keerom):
             org = demo_org_load(tenant=keerom)
             demo_accounts_load(tenant=keerom, people=org["people"])
-            if demo_letters_load is not None:
-                demo_letters_load(tenant=keerom, people=org["people"])
+            demo_letters_load(tenant=keerom, people=letter_actors(org["people"]))
         return keerom
+
+
+#: Who plays which part in the demo letters (``letters.demo``): the Setda's TU
+#: registers letters addressed to the Sekda, who disposes them to the two Asisten;
+#: the Kepala Bagian Pemerintahan works below Asisten I.
+LETTER_ACTORS = {
+    "tu": "tu_setda",
+    "pimpinan": "sekda",
+    "bawahan_1": "asisten1",
+    "bawahan_2": "asisten3",
+    "staf": "kabag_pem",
+}
+
+
+def letter_actors(people: dict[str, Any]) -> dict[str, Any]:
+    """The users of the demo people who play the letters' parts."""
+    from warkat.accounts.models import User
+
+    return {
+        part: User.objects.get(person=people[key])
+        for part, key in LETTER_ACTORS.items()
+    }
 
 
 #: The accounts the README lists, in this order; the other demo users sign in with
