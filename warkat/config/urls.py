@@ -11,6 +11,7 @@ urlpatterns = [
     path("audit/", include("warkat.audit.urls")),
     path("surat/", include("warkat.letters.urls")),
     path("disposisi/", include("warkat.dispositions.urls")),
+    path("naskah/", include("warkat.drafting.urls")),
     path("", include("warkat.notify.urls")),
     path("", include("warkat.signing.urls")),
     path("", include("warkat.core.urls")),

@@ -145,6 +145,10 @@ class DraftPage:
     current: ReviewStep | None
     actions: set[str]
 
+    @property
+    def recipient_rows(self) -> list[tuple[Recipient, Delivery | None]]:
+        return [(r, self.deliveries.get(r.pk)) for r in self.recipients]
+
 
 def draft_page(*, user: Any, draft: Draft) -> DraftPage:
     steps_all = list(
