@@ -144,26 +144,28 @@ def pattern_for(naskah_type: NaskahType) -> str:
             naskah_type__in=[naskah_type.pk, None]
         ).only("naskah_type_id", "pattern")
     }
-    if naskah_type.pk in rows:
-        return rows[naskah_type.pk]
-    if naskah_type.code == "surat-perintah" or naskah_type.layout == "judul":
-        # Title-layout naskah use their own register style unless configured.
-        return rows.get(None, DEFAULT_PATTERN)
-    return rows.get(None, DEFAULT_PATTERN)
+    return rows.get(naskah_type.pk) or rows.get(None) or DEFAULT_PATTERN
 
 
 def counter_next(*, tenant: Any, unit: Unit, naskah_type: NaskahType, year: int) -> int:
     """Take the next sequence. Must run inside the caller's transaction: the counter
     row stays locked until it commits or rolls back."""
-    # Create the row if missing without failing when another transaction creates it
-    # at the same moment; then lock it.
-    NumberCounter.objects.bulk_create(
-        [NumberCounter(tenant=tenant, unit=unit, naskah_type=naskah_type, year=year)],
-        ignore_conflicts=True,
-    )
-    counter = NumberCounter.objects.select_for_update().get(
+    counters = NumberCounter.objects.select_for_update().filter(
         unit=unit, naskah_type=naskah_type, year=year
     )
+    counter = counters.first()
+    if counter is None:
+        # First number of the year: create the row without failing when another
+        # transaction creates it at the same moment, then lock it.
+        NumberCounter.objects.bulk_create(
+            [
+                NumberCounter(
+                    tenant=tenant, unit=unit, naskah_type=naskah_type, year=year
+                )
+            ],
+            ignore_conflicts=True,
+        )
+        counter = counters.get()
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return counter.last_number

@@ -140,3 +140,12 @@ def test_worker_killed_mid_signing_leaves_nothing_half_done(
         assert NumberEntry.objects.get().sequence == 1
         assert Letter.objects.get(pk=d.letter_id).number.startswith("000.1.1/1/")
         assert NaskahType.objects.filter(code="surat-dinas").exists()
+
+
+def test_numbering_bench_runs(o: SimpleNamespace) -> None:
+    from bench.bench_numbering import run_once, table
+
+    run = run_once(signers=8, each=4, hold_ms=0, fail=0.25)
+    assert run.duplicates == 0 and run.gaps == 0 and run.counter == run.committed
+    assert run.committed + run.rolled_back == 32
+    assert "numbers/s" in table([run])
