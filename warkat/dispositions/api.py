@@ -12,6 +12,7 @@ from ninja.files import UploadedFile
 from warkat.api.base import ERROR_RESPONSES, ErrorOut
 from warkat.core.errors import ValidationError
 from warkat.dispositions import services
+from warkat.dispositions import settings_services as admin
 from warkat.dispositions.calendar import add_working_days
 from warkat.dispositions.models import Disposition, FollowUpFile
 from warkat.dispositions.rules import disposition_candidates, instruction_labels
@@ -297,3 +298,98 @@ def follow_up_file_for_user(*, user: Any, file_id: int) -> FollowUpFile:
         raise letter_not_found()
     _letter_full(user, found.follow_up.disposition.letter_id)
     return found
+
+
+# --- tenant administration ----------------------------------------------------
+
+
+class SettingsIO(Schema):
+    allow_same_level: bool
+    remind_days_before: int
+    days_amat_segera: int
+    days_segera: int
+    days_biasa: int
+
+
+class LabelsIn(Schema):
+    labels: list[str]
+
+
+class HolidayIn(Schema):
+    date: dt.date
+    name: str
+
+
+class HolidayOut(Schema):
+    id: int
+    date: dt.date
+    name: str
+
+
+def _settings_out(row: Any) -> SettingsIO:
+    return SettingsIO(
+        allow_same_level=row.allow_same_level,
+        remind_days_before=row.remind_days_before,
+        days_amat_segera=row.days_amat_segera,
+        days_segera=row.days_segera,
+        days_biasa=row.days_biasa,
+    )
+
+
+@router.get("/disposition-settings", response={200: SettingsIO, **ERROR_RESPONSES})
+@in_caller_tenant
+def settings_get_api(request: HttpRequest) -> Any:
+    from warkat.dispositions.rules import disposition_settings
+
+    return _settings_out(disposition_settings())
+
+
+@router.put("/disposition-settings", response={200: SettingsIO, **ERROR_RESPONSES})
+@in_caller_tenant
+def settings_put_api(request: HttpRequest, payload: SettingsIO) -> Any:
+    """Tenant admin: same-level coordination, reminder lead time and the default
+    deadline (working days) per urgency."""
+    user = request.auth  # type: ignore[attr-defined]
+    row = admin.disposition_settings_update(
+        actor=user, tenant=user.tenant, **payload.dict()
+    )
+    return _settings_out(row)
+
+
+@router.put("/instructions", response={200: list[str], **ERROR_RESPONSES})
+@in_caller_tenant
+def instructions_put_api(request: HttpRequest, payload: LabelsIn) -> Any:
+    """Tenant admin: replace the instruction list (in display order)."""
+    user = request.auth  # type: ignore[attr-defined]
+    return admin.instructions_set(actor=user, tenant=user.tenant, labels=payload.labels)
+
+
+@router.get("/holidays", response={200: list[HolidayOut], **ERROR_RESPONSES})
+@in_caller_tenant
+def holidays_api(request: HttpRequest) -> Any:
+    """The tenant's own non-working days (national holidays and cuti bersama are
+    built in)."""
+    from warkat.dispositions.models import TenantHoliday
+
+    return [
+        HolidayOut(id=h.pk, date=h.date, name=h.name)
+        for h in TenantHoliday.objects.order_by("date")
+    ]
+
+
+@router.post("/holidays", response={201: HolidayOut, **ERROR_RESPONSES})
+@in_caller_tenant
+def holiday_add_api(request: HttpRequest, payload: HolidayIn) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    h = admin.holiday_add(
+        actor=user, tenant=user.tenant, date=payload.date, name=payload.name
+    )
+    return 201, HolidayOut(id=h.pk, date=h.date, name=h.name)
+
+
+@router.delete("/holidays/{holiday_id}", response={204: None, **ERROR_RESPONSES})
+@in_caller_tenant
+def holiday_remove_api(request: HttpRequest, holiday_id: int) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    admin.holiday_remove(actor=user, tenant=user.tenant, holiday_id=holiday_id)
+    return 204, None
