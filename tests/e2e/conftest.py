@@ -37,18 +37,20 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 
 
 @pytest.fixture
-def shoot(page: Any) -> Callable[[str], None]:
-    """Save a full-page screenshot of the current page at phone and desktop width."""
+def shoot(page: Any) -> Callable[..., None]:
+    """Save a full-page screenshot of the current page (or of ``target``, another
+    signed-in page) at phone and desktop width."""
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
 
-    def _shoot(name: str) -> None:
+    def _shoot(name: str, target: Any = None) -> None:
+        page_ = target or page
         for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
-            page.set_viewport_size(size)
-            page.wait_for_load_state("networkidle")
-            page.screenshot(
+            page_.set_viewport_size(size)
+            page_.wait_for_load_state("networkidle")
+            page_.screenshot(
                 path=str(SCREENSHOT_DIR / f"{name}-{label}.png"), full_page=True
             )
-        page.set_viewport_size(PHONE)
+        page_.set_viewport_size(PHONE)
 
     return _shoot
 
