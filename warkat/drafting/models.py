@@ -242,7 +242,7 @@ class SigningCapacity(models.TextChoices):
 
     OWN = "", _("In own right")
     AN = "an", _("a.n. (on behalf of)")
-    UB = "ub", _("a.n. … u.b. (for the one on behalf)")
+    UB = "ub", _("a.n. + u.b. (for the one on behalf)")
 
 
 class Draft(TenantOwned):

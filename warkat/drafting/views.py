@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.csp import CSP
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -74,10 +75,10 @@ FRAMEABLE = csp_override(
     {"default-src": [CSP.NONE], "frame-ancestors": [CSP.SELF], "img-src": [CSP.SELF]}
 )
 BOX_LABELS = {
-    "mine": "My drafts",
-    "review": "To review",
-    "sign": "To sign",
-    "registry": "Signed",
+    "mine": gettext_lazy("My drafts"),
+    "review": gettext_lazy("To review"),
+    "sign": gettext_lazy("To sign"),
+    "registry": gettext_lazy("Signed letters"),
 }
 
 
@@ -104,7 +105,7 @@ def drafts_list(request: HttpRequest) -> HttpResponse:
     rows, has_next = drafts_box(request.user, box, page)
     context = {
         "box": box,
-        "boxes": [(k, _(v)) for k, v in BOX_LABELS.items()],
+        "boxes": list(BOX_LABELS.items()),
         "rows": rows,
         "page": page,
         "has_next": has_next,
