@@ -3,6 +3,7 @@ field: Kabupaten Keerom (the caller) and Kabupaten Gorontalo (the other Pemda)."
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +60,7 @@ def _load(tenant: Tenant, *, demo_accounts: bool) -> None:
     """
     from warkat.accounts.demo import demo_accounts_load
     from warkat.core.management.commands.demo_load import letter_actors
+    from warkat.drafting.demo import demo_drafting_load
     from warkat.letters.demo import demo_letters_load
     from warkat.org.demo import demo_org_load
 
@@ -69,17 +71,19 @@ def _load(tenant: Tenant, *, demo_accounts: bool) -> None:
         else:
             _users(tenant, people)
         demo_letters_load(tenant=tenant, people=letter_actors(people))
+        demo_drafting_load(tenant=tenant, people=people)
         _beyond_the_demo(tenant)
 
 
 def _beyond_the_demo(tenant: Tenant) -> None:
     """Objects the demo does not make but some routes serve: a follow-up with a
-    file, and a signer's certificate request."""
+    file, a signer's certificate request, a local holiday, a reserved number."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from warkat.accounts.models import User
     from warkat.dispositions.models import Disposition
     from warkat.dispositions.services import followup_create
+    from warkat.dispositions.settings_services import holiday_add
     from warkat.drafting.catalogue import catalogue_ensure
     from warkat.drafting.models import NaskahType
     from warkat.drafting.sending import number_reserve
@@ -108,6 +112,10 @@ def _beyond_the_demo(tenant: Tenant) -> None:
     )
     signer = User.objects.filter(tenant=tenant, username__startswith="sekda.").get()
     certificate_request(tenant=tenant, user=signer, passphrase="Isolasi-Uji-2026-kunci")
+    admin = User.objects.filter(tenant=tenant, username__startswith="admin.").get()
+    holiday_add(
+        actor=admin, tenant=tenant, date=dt.date(2026, 12, 1), name="Hari Jadi Daerah"
+    )
     tu = User.objects.filter(tenant=tenant, username__startswith="tu.setda.").get()
     catalogue_ensure(tenant=tenant)
     number_reserve(

@@ -52,6 +52,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def _load_kabupaten(self, *, host: Tenant) -> Tenant:
         from warkat.accounts.demo import demo_accounts_load
+        from warkat.drafting.demo import demo_drafting_load
         from warkat.letters.demo import demo_letters_load
         from warkat.org.demo import demo_org_load
         from warkat.tenancy.services import tenant_create
@@ -61,6 +62,7 @@ class Command(BaseCommand):
             org = demo_org_load(tenant=keerom)
             demo_accounts_load(tenant=keerom, people=org["people"])
             demo_letters_load(tenant=keerom, people=letter_actors(org["people"]))
+            demo_drafting_load(tenant=keerom, people=org["people"])
         return keerom
 
 
