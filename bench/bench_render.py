@@ -4,7 +4,8 @@
 
 Renders through ``signing.render.render_for_signing`` (the restricted fetcher,
 page numbers from CSS, the signature box lookup) after one warm-up render, and
-prints ms per page against the 200 ms budget.
+prints the median and p95 per document and the median ms per page against the
+200 ms budget.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ PARAGRAPH = (
 
 
 def measure(runs: int = 15) -> tuple[int, float, float]:
-    """(pages, median ms per document, min ms per document)."""
+    """(pages, median ms per document, p95 ms per document)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "warkat.config.settings")
     import django
 
@@ -62,20 +63,24 @@ def measure(runs: int = 15) -> tuple[int, float, float]:
         start = time.perf_counter()
         render_for_signing(html=html)
         times.append((time.perf_counter() - start) * 1000)
-    return first.pages, statistics.median(times), min(times)
+    times.sort()
+    p95 = times[min(len(times) - 1, max(0, round(0.95 * len(times)) - 1))]
+    return first.pages, statistics.median(times), p95
 
 
 def main(argv: list[str] | None = None) -> tuple[int, float, float]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args(argv)
-    pages, median, fastest = measure(args.runs)
+    if args.runs < 15:
+        parser.error("use at least 15 runs")
+    pages, median, p95 = measure(args.runs)
     per_page = median / pages
     print(f"Rendering a surat dinas to PDF/A-3b, {args.runs} runs")
-    print(f"{'pages':>5} {'median ms':>10} {'min ms':>8} {'ms/page':>8} {'budget':>7}")
+    print(f"{'pages':>5} {'median ms':>10} {'p95 ms':>8} {'ms/page':>8} {'budget':>7}")
     verdict = "ok" if per_page <= BUDGET_MS_PER_PAGE else "OVER"
-    print(f"{pages:>5} {median:>10.1f} {fastest:>8.1f} {per_page:>8.1f} {verdict:>7}")
-    return pages, median, fastest
+    print(f"{pages:>5} {median:>10.1f} {p95:>8.1f} {per_page:>8.1f} {verdict:>7}")
+    return pages, median, p95
 
 
 if __name__ == "__main__":

@@ -178,7 +178,11 @@ class FakeBsre:
             timestamper=self.timestamper,
             stamp_style=style,
             new_field_spec=field_spec,
-        ).sign_pdf(writer, output=out, bytes_reserved=16384)
+        ).sign_pdf(
+            writer,
+            output=out,
+            bytes_reserved=signer.bytes_reserved(self.timestamper),
+        )
         return out.getvalue()
 
     def verify_pdf(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import io
 import logging
 import secrets
 import uuid
@@ -52,7 +51,12 @@ from warkat.signing.models import (
     SignerCertificate,
 )
 from warkat.signing.providers import bsre, tenant_ca
-from warkat.signing.providers.base import DEFAULT_BOX, SignRequest, StampInfo
+from warkat.signing.providers.base import (
+    DEFAULT_BOX,
+    SignRequest,
+    StampInfo,
+    pdf_open,
+)
 from warkat.signing.render import SignatureBox
 from warkat.tenancy.models import Tenant
 
@@ -303,18 +307,6 @@ def _store(*, tenant_id: int, data: bytes) -> str:
     return stored
 
 
-def _pdf_check(pdf: bytes) -> None:
-    from pypdf import PdfReader
-
-    try:
-        reader = PdfReader(io.BytesIO(pdf), strict=False)
-        ok = not reader.is_encrypted and len(reader.pages) > 0
-    except Exception:
-        ok = False
-    if not ok:
-        raise errors.pdf_invalid()
-
-
 def _tenant_material(ca: CertificateAuthority) -> tenant_ca.CaMaterial:
     root = pki.cached_cert(bytes(ca.root_cert_der))
     intermediate = pki.cached_cert(bytes(ca.intermediate_cert_der))
@@ -365,12 +357,14 @@ def tenant_timestamper(tenant: Tenant) -> pki.TenantTimeStamper:
 
 
 def _ocsp_for(ca: CertificateAuthority, cert: Any) -> bytes:
+    """The responder's answer for a certificate the caller has just found active
+    in the database (no second lookup)."""
     intermediate = pki.cached_cert(bytes(ca.intermediate_cert_der))
     return pki.ocsp_respond(
         request_der=pki.ocsp_request_build(cert=cert, issuer_cert=intermediate),
         issuer_cert=intermediate,
         issuer_key=services.ca_key(ca, "intermediate"),
-        lookup=services.ocsp_lookup(ca),
+        lookup=lambda _serial: pki.OcspStatus(cert=cert),
     )
 
 
@@ -416,11 +410,12 @@ def document_sign(
     that does not answer raises ``ServiceUnavailable``. Run it inside the caller's
     transaction (and ``signed_files_guard``) to make the whole step atomic.
     """
-    _pdf_check(pdf_bytes)
+    reader = pdf_open(pdf_bytes)
     code = verification_code or verification_code_new()
     url = verification_url(code)
     request = SignRequest(
         pdf=pdf_bytes,
+        reader=reader,
         box=field_box or DEFAULT_BOX,
         stamp=stamp,
         verification_url=url,

@@ -12,7 +12,6 @@ import functools
 from dataclasses import dataclass
 from datetime import datetime
 
-from asn1crypto import keys as asn1_keys
 from asn1crypto import tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -414,9 +413,20 @@ def asn1_cert(cert: x509.Certificate) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
 
 
+#: The built-in TSA's policy (RFC 3161 ``TSTInfo.policy``): an OID of the UUID arc
+#: 2.25 (ITU-T X.667), which needs no registration. pyHanko's test timestamper
+#: would otherwise claim a commercial TSA's policy.
+TSA_POLICY_OID = "2.25.305889576339414846113303105436265951381"
+#: Bytes of a token beyond its certificates, names and signature (see
+#: ``TenantTimeStamper.token_size_bound``), with room to spare.
+TOKEN_OVERHEAD = 1024
+
+
 class TenantTimeStamper(DummyTimeStamper):
-    """The built-in RFC 3161 TSA. pyHanko's ``DummyTimeStamper`` builds correct
-    tokens but reloads its key for every token; this one keeps the key object."""
+    """The built-in RFC 3161 TSA, called in-process when signing (no HTTP) and
+    served over HTTP for others. pyHanko's ``DummyTimeStamper`` builds correct
+    tokens but reloads its key and re-encodes the same certificates for every
+    token; this one keeps the key object and the DER of every constant part."""
 
     def __init__(
         self,
@@ -425,30 +435,70 @@ class TenantTimeStamper(DummyTimeStamper):
         tsa_key: rsa.RSAPrivateKey,
         chain: list[x509.Certificate],
     ) -> None:
-        super().__init__(
-            tsa_cert=asn1_cert(tsa_cert),
-            tsa_key=asn1_keys.PrivateKeyInfo.load(
-                tsa_key.private_bytes(
-                    serialization.Encoding.DER,
-                    serialization.PrivateFormat.PKCS8,
-                    serialization.NoEncryption(),
-                )
-            ),
-            certs_to_embed=[asn1_cert(c) for c in chain],  # type: ignore[arg-type]
-        )
-        self._key = tsa_key
+        from asn1crypto import cms
         from pyhanko.sign import general
         from pyhanko.sign.general import simple_cms_attribute
 
-        # Constant per TSA certificate: hashing and encoding it once saves a few
-        # milliseconds on every token.
-        self._signing_cert_attr = simple_cms_attribute(
-            "signing_certificate", general.as_signing_certificate(self.tsa_cert)
+        super().__init__(
+            tsa_cert=asn1_cert(tsa_cert),
+            # Signing goes through ``self._key``: the parent never sees the key.
+            tsa_key=None,  # type: ignore[arg-type]
+            certs_to_embed=[asn1_cert(c) for c in chain],  # type: ignore[arg-type]
         )
-        self._signing_cert_attr.dump()
+        self._key = tsa_key
+        # asn1crypto re-serialises a parsed value each time it is put into a new
+        # structure (milliseconds for a certificate or a name); loading these
+        # constant parts from DER per token keeps them as opaque bytes.
+        self._signing_cert_attr_der = simple_cms_attribute(
+            "signing_certificate", general.as_signing_certificate(self.tsa_cert)
+        ).dump()
+        self._sid_der = cms.SignerIdentifier(
+            {
+                "issuer_and_serial_number": cms.IssuerAndSerialNumber(
+                    {
+                        "issuer": self.tsa_cert.issuer,
+                        "serial_number": self.tsa_cert.serial_number,
+                    }
+                )
+            }
+        ).dump()
+        self._certificates_der = cms.CertificateSet(
+            [self.tsa_cert, *self.certs_to_embed]
+        ).dump()
+        self._tsa_name_der = asn1_x509.GeneralName(
+            name="directory_name", value=self.tsa_cert.subject
+        ).dump()
+
+    def token_size_bound(self) -> int:
+        """An upper bound of a token's DER size, to reserve room in a PDF."""
+        return (
+            len(self._certificates_der)
+            + len(self._sid_der)
+            + len(self._signing_cert_attr_der)
+            + len(self._tsa_name_der)
+            + self._key.key_size // 8
+            # TSTInfo (policy, imprint up to SHA-512, serial, time, nonce), the
+            # other signed attributes and the ASN.1 headers: about 450 bytes.
+            + TOKEN_OVERHEAD
+        )
+
+    def _build_tst_info(self, message_imprint, dt, req):  # type: ignore[no-untyped-def]
+        from pyhanko.sign.timestamps.common_utils import get_nonce
+
+        args = {
+            "version": "v1",
+            "policy": tsp.ObjectIdentifier(TSA_POLICY_OID),
+            "message_imprint": message_imprint,
+            "serial_number": get_nonce(),
+            "gen_time": dt,
+            "tsa": asn1_x509.GeneralName.load(self._tsa_name_der),
+        }
+        if req["nonce"].native is not None:
+            args["nonce"] = req["nonce"]
+        return tsp.TSTInfo(args)
 
     def _sign_tst_info(self, tst_info_data: bytes, md_algorithm: str, dt: datetime):  # type: ignore[no-untyped-def]
-        # Same attributes as the parent; only the key loading is skipped.
+        # Same attributes as the parent, signed with the key object.
         from asn1crypto import cms, core
         from pyhanko.sign.general import simple_cms_attribute
 
@@ -460,7 +510,7 @@ class TenantTimeStamper(DummyTimeStamper):
                 simple_cms_attribute(
                     "signing_time", cms.Time({"utc_time": core.UTCTime(dt)})
                 ),
-                self._signing_cert_attr,
+                cms.CMSAttribute.load(self._signing_cert_attr_der),
                 simple_cms_attribute("message_digest", digest.finalize()),
             ]
         )
@@ -470,6 +520,38 @@ class TenantTimeStamper(DummyTimeStamper):
             get_pyca_cryptography_hash(md_algorithm.upper()),
         )
         return signature, signed_attrs
+
+    def _build_signed_data(  # type: ignore[no-untyped-def]
+        self, tst_info_data, md_algorithm, signature, signed_attrs
+    ):
+        from asn1crypto import algos, cms
+
+        digest_algorithm = algos.DigestAlgorithm({"algorithm": md_algorithm})
+        return {
+            "version": "v3",
+            "digest_algorithms": cms.DigestAlgorithms((digest_algorithm,)),
+            "encap_content_info": cms.EncapsulatedContentInfo(
+                {
+                    "content_type": cms.ContentType("tst_info"),
+                    "content": cms.ParsableOctetString(tst_info_data),
+                }
+            ),
+            "certificates": cms.CertificateSet.load(self._certificates_der),
+            "signer_infos": [
+                cms.SignerInfo(
+                    {
+                        "version": "v1",
+                        "sid": cms.SignerIdentifier.load(self._sid_der),
+                        "digest_algorithm": digest_algorithm,
+                        "signature_algorithm": algos.SignedDigestAlgorithm(
+                            {"algorithm": "rsassa_pkcs1v15"}
+                        ),
+                        "signed_attrs": signed_attrs,
+                        "signature": signature,
+                    }
+                )
+            ],
+        }
 
     def respond_der(self, request_der: bytes) -> bytes:
         """Answer an RFC 3161 request received over HTTP."""

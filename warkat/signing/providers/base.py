@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import io
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from pyhanko.pdf_utils.reader import PdfFileReader
+
+from warkat.signing import errors
 from warkat.signing.render import SignatureBox
 
 FONT_FILE = Path(__file__).resolve().parent.parent / "fonts" / "DejaVuSans-Latin.ttf"
@@ -35,9 +38,25 @@ class StampInfo:
         return out
 
 
+def pdf_open(pdf: bytes) -> PdfFileReader:
+    """Parse the document to sign, once: the check here and the signature (an
+    incremental update over this reader) share the parse. Refuses encrypted,
+    empty or unreadable PDFs."""
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        ok = not reader.encrypted and int(reader.root["/Pages"]["/Count"]) > 0
+    except Exception:
+        ok = False
+    if not ok:
+        raise errors.pdf_invalid()
+    return reader
+
+
 @dataclass(frozen=True)
 class SignRequest:
     pdf: bytes
+    #: ``pdf_open(pdf)``.
+    reader: PdfFileReader = field(repr=False, compare=False)
     box: SignatureBox
     stamp: StampInfo
     verification_url: str

@@ -118,25 +118,23 @@ def sign(*, request: SignRequest, account: Any, passphrase: str) -> ProviderResu
     except (ValueError, KeyError, IndexError, TypeError):
         log.error("BSrE answered without a signed file")
         raise errors.bsre_refused("invalid response") from None
-    serial = _check_signed(request.pdf, signed)
+    serial = _check_signed(request, signed)
     return ProviderResult(
         signed_pdf=signed, pades_level="B-T", certificate_serial=serial
     )
 
 
-def _check_signed(original: bytes, signed: bytes) -> str:
+def _check_signed(request: SignRequest, signed: bytes) -> str:
     """The answer must be our document with one more signature; returns the new
     signature's certificate serial."""
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     try:
-        before = len(
-            PdfFileReader(io.BytesIO(original), strict=False).embedded_signatures
-        )
+        before = len(request.reader.embedded_signatures)
         sigs = PdfFileReader(io.BytesIO(signed), strict=False).embedded_signatures
     except Exception:
         sigs, before = [], 0
-    if len(sigs) <= before or not signed.startswith(original[:1024]):
+    if len(sigs) <= before or not signed.startswith(request.pdf[:1024]):
         log.error("BSrE returned a PDF that is not our document signed")
         raise errors.bsre_refused("invalid signed document")
     return format(sigs[-1].signer_cert.serial_number, "x")

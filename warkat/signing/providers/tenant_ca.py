@@ -1,11 +1,14 @@
 """Signing with a key held by Warkat (the tenant CA): PAdES B-T, or B-LT when the
 timestamp comes from the tenant's own TSA and its CRLs/OCSP answers are embedded.
 
-Fast path (see bench/bench_signing.py): the key is unlocked once per request and the
-key object is used directly (pyHanko's ``SimpleSigner`` re-parses the key for every
-raw signature, ~40 ms for RSA under OpenSSL 3); ``bytes_reserved`` is passed so
-pyHanko does not sign a dry run to size the signature; the TSA key is loaded once
-per process; the stamp font is parsed once per process.
+Fast path (measured by bench/bench_signing.py): the key is unlocked once per request
+and the key object is used directly (pyHanko's ``SimpleSigner`` re-parses the key
+for every raw signature, ~40 ms for RSA under OpenSSL 3); the ``/Contents``
+placeholder is sized from the real certificate and token sizes, so pyHanko does not
+sign a dry run; the certificate-dependent parts of the CMS are encoded once per
+process; the built-in TSA is called in-process with its key loaded once; the
+stamp font is parsed and compressed once per process (``signing.stampfont``); the
+PDF is parsed once for the check and the signature (``base.pdf_open``).
 """
 
 from __future__ import annotations
@@ -13,17 +16,19 @@ from __future__ import annotations
 import functools
 import io
 from dataclasses import dataclass, field
+from typing import Any
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import ocsp as asn1_ocsp
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
-from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
+from pyhanko.sign.attributes import SigningCertificateV2Provider
 from pyhanko.sign.timestamps.api import TimeStamper
 from pyhanko.stamp import QRStampStyle
 from pyhanko_certvalidator import ValidationContext
@@ -32,10 +37,16 @@ from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from warkat.signing import pki
 from warkat.signing.providers.base import FONT_FILE, ProviderResult, SignRequest
+from warkat.signing.stampfont import EmbeddedFontFactory
 
-#: Room for the CMS: signature, three certificates and a timestamp token with its
-#: own chain. B-LT revocation data goes to the DSS, not here.
-BYTES_RESERVED = 16384
+#: Bytes of the CMS beyond its certificates, signer id, signing-certificate
+#: attribute, signature and timestamp token: algorithm identifiers, the other
+#: signed attributes (content type, digest, algorithm protection) and ASN.1
+#: headers, about 400 bytes; with room to spare.
+CMS_OVERHEAD = 1024
+#: Room for a token of a TSA reached by URL, whose size is not known in advance
+#: (typical tokens with their chain are 3-7 KB).
+EXTERNAL_TOKEN_RESERVE = 12 * 1024
 
 
 @dataclass
@@ -54,8 +65,54 @@ class CaMaterial:
         return bool(self.crls or self.ocsps)
 
 
+@dataclass(frozen=True)
+class _CmsParts:
+    """DER of the parts of a signer's CMS that only depend on its certificates.
+
+    asn1crypto re-serialises a parsed value every time it is placed into a new
+    structure (several milliseconds for three certificates and their names);
+    loading these from DER for each signature keeps them as opaque bytes."""
+
+    sid: bytes
+    certificates: bytes
+    signing_certificate_v2: bytes
+
+
+@functools.lru_cache(maxsize=256)
+def _cms_parts(cert_der: bytes, chain_der: tuple[bytes, ...]) -> _CmsParts:
+    from asn1crypto import cms
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.sign.general import as_signing_certificate_v2
+
+    cert = asn1_x509.Certificate.load(cert_der)
+    chain = [asn1_x509.Certificate.load(der) for der in chain_der]
+    return _CmsParts(
+        sid=cms.SignerIdentifier(
+            {
+                "issuer_and_serial_number": cms.IssuerAndSerialNumber(
+                    {"issuer": cert.issuer, "serial_number": cert.serial_number}
+                )
+            }
+        ).dump(),
+        # pyHanko's default (``embed_roots=True``): signer, issuing CA and root.
+        certificates=cms.CertificateSet([cert, *chain]).dump(),
+        signing_certificate_v2=as_signing_certificate_v2(cert).dump(),
+    )
+
+
+class _SigningCertificateV2(SigningCertificateV2Provider):
+    def __init__(self, der: bytes) -> None:
+        self._der = der
+
+    async def build_attr_value(self, dry_run: bool = False) -> Any:
+        from asn1crypto import tsp
+
+        return tsp.SigningCertificateV2.load(self._der)
+
+
 class UnlockedKeySigner(signers.Signer):
-    """A pyHanko signer around an already-loaded key object."""
+    """A pyHanko signer around an already-loaded key object, with the
+    certificate-dependent parts of the CMS encoded once per process."""
 
     def __init__(
         self,
@@ -65,6 +122,9 @@ class UnlockedKeySigner(signers.Signer):
         chain: list[x509.Certificate],
     ) -> None:
         self._key = key
+        cert_der = cert.public_bytes(serialization.Encoding.DER)
+        chain_der = tuple(c.public_bytes(serialization.Encoding.DER) for c in chain)
+        self._parts = _cms_parts(cert_der, chain_der)
         super().__init__(
             signing_cert=pki.asn1_cert(cert),
             cert_registry=SimpleCertificateStore.from_certs(
@@ -83,16 +143,96 @@ class UnlockedKeySigner(signers.Signer):
         self._key.public_key().verify(signature, data, PKCS1v15(), digest)
         return signature
 
+    def bytes_reserved(self, timestamper: TimeStamper | None) -> int:
+        """The ``/Contents`` placeholder (hex digits) for this signer's CMS with a
+        token from ``timestamper``: computed from the real sizes, so pyHanko
+        need not sign a dry run, and never too small for long names."""
+        if timestamper is None:
+            token = 0
+        elif isinstance(timestamper, pki.TenantTimeStamper):
+            token = timestamper.token_size_bound()
+        else:
+            token = EXTERNAL_TOKEN_RESERVE
+        size = (
+            len(self._parts.certificates)
+            + len(self._parts.sid)
+            + len(self._parts.signing_certificate_v2)
+            + self._key.key_size // 8
+            + token
+            + CMS_OVERHEAD
+        )
+        return 2 * size
 
-@functools.lru_cache(maxsize=1)
-def _font() -> GlyphAccumulatorFactory:
-    return GlyphAccumulatorFactory(str(FONT_FILE))
+    def _signed_attr_providers(self, *args: Any, **kwargs: Any) -> Any:
+        for provider in super()._signed_attr_providers(*args, **kwargs):
+            if isinstance(provider, SigningCertificateV2Provider):
+                yield _SigningCertificateV2(self._parts.signing_certificate_v2)
+            else:
+                yield provider
+
+    def signer_info(
+        self, digest_algorithm: str, signed_attrs: Any, signature: bytes
+    ) -> Any:
+        from asn1crypto import algos, cms
+
+        return cms.SignerInfo(
+            {
+                "version": "v1",
+                "sid": cms.SignerIdentifier.load(self._parts.sid),
+                "digest_algorithm": algos.DigestAlgorithm(
+                    {"algorithm": digest_algorithm}
+                ),
+                "signature_algorithm": self.get_signature_mechanism_for_digest(
+                    digest_algorithm
+                ),
+                "signed_attrs": signed_attrs,
+                "signature": signature,
+            }
+        )
+
+    def _package_signature(
+        self,
+        *,
+        digest_algorithm: str,
+        cms_version: Any,
+        signed_attrs: Any,
+        signature: bytes,
+        unsigned_attrs: Any,
+        encap_content_info: Any,
+    ) -> Any:
+        # pyHanko's own assembly, with the certificate set loaded from DER.
+        from asn1crypto import cms
+
+        sig_info = self.signer_info(digest_algorithm, signed_attrs, signature)
+        if unsigned_attrs is not None:
+            sig_info["unsigned_attrs"] = unsigned_attrs
+        return cms.ContentInfo(
+            {
+                "content_type": cms.ContentType("signed_data"),
+                "content": cms.SignedData(
+                    {
+                        "version": cms_version,
+                        "digest_algorithms": cms.DigestAlgorithms(
+                            (sig_info["digest_algorithm"],)
+                        ),
+                        "encap_content_info": encap_content_info
+                        or {"content_type": "data"},
+                        "certificates": cms.CertificateSet.load(
+                            self._parts.certificates
+                        ),
+                        "signer_infos": [sig_info],
+                    }
+                ),
+            }
+        )
 
 
 def stamp_style() -> QRStampStyle:
     return QRStampStyle(
         stamp_text="%(text)s",
-        text_box_style=TextBoxStyle(font=_font(), font_size=7, leading=9),
+        text_box_style=TextBoxStyle(
+            font=EmbeddedFontFactory(str(FONT_FILE)), font_size=7, leading=9
+        ),
         border_width=0,
         innsep=2,
     )
@@ -118,7 +258,7 @@ def sign(
     signer = UnlockedKeySigner(
         key=key, cert=cert, chain=[material.intermediate, material.root]
     )
-    writer = IncrementalPdfFileWriter(io.BytesIO(request.pdf), strict=False)
+    writer = IncrementalPdfFileWriter.from_reader(request.reader)
     field_name = next_field_name(writer.prev)
     context = None
     if material.long_term:
@@ -155,7 +295,7 @@ def sign(
     pdf_signer.sign_pdf(
         writer,
         output=out,
-        bytes_reserved=BYTES_RESERVED,
+        bytes_reserved=signer.bytes_reserved(material.timestamper),
         appearance_text_params={
             "url": request.verification_url,
             "text": "\n".join(request.stamp.lines()),
