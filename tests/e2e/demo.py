@@ -3,10 +3,12 @@ loaders as ``manage.py demo_load``."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import connections
 
 from warkat.tenancy.models import Tenant
 
@@ -22,7 +24,35 @@ class DemoData:
 
 
 def demo_load() -> DemoData:
+    """Load the demo in a worker thread: Playwright's event loop runs in this one,
+    and signing the demo letters (pyHanko) starts an event loop of its own."""
+    outcome: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            outcome["data"] = _demo_load()
+        except BaseException as exc:  # re-raised in the test's thread
+            outcome["error"] = exc
+        finally:
+            connections.close_all()
+
+    worker = threading.Thread(target=work, name="demo-load")
+    worker.start()
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["data"]
+
+
+def _demo_load() -> DemoData:
     from django.core.management import call_command
+
+    from warkat.archive.loader import load_codes, read_rows
+    from warkat.archive.models import ClassificationCode
+
+    if not ClassificationCode.objects.exists():
+        # An earlier transactional test flushed the rows the data migration loaded.
+        load_codes(ClassificationCode, read_rows())
 
     call_command("demo_load", verbosity=0, stdout=_Null())
     from warkat.org.demo import demo_org_load
