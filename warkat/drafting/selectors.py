@@ -3,9 +3,9 @@ page data, version comparison, the number register and the recipient picker.
 
 Visibility: the drafter, holders (today) of any position in the paraf chain or the
 signing position, and people who acted on it see a draft in full. The TU of the
-letter's unit and tenant admins also see Biasa and Terbatas letters; Rahasia and
-Sangat Rahasia letters never show outside their chain — not in lists, pages, PDFs
-or the API.
+letter's unit and tenant admins also see signed Biasa and Terbatas letters; Rahasia
+and Sangat Rahasia letters never show outside their chain — not in lists, pages,
+PDFs or the API.
 """
 
 from __future__ import annotations
@@ -51,11 +51,14 @@ def chain_q(user: Any) -> Q:
 
 
 def registry_q(user: Any) -> Q:
-    if is_tenant_admin(user):
-        return ~Q(letter__security__in=SECRET_LEVELS)
-    return Q(letter__unit_id__in=tu_unit_ids(user)) & ~Q(
+    """Signed letters the user keeps the register of (TU of the unit, admins);
+    drafts stay with their chain until signed, secret letters always do."""
+    signed = Q(state__in=[DraftState.SIGNED, DraftState.SENT]) & ~Q(
         letter__security__in=SECRET_LEVELS
     )
+    if is_tenant_admin(user):
+        return signed
+    return signed & Q(letter__unit_id__in=tu_unit_ids(user))
 
 
 def drafts_visible(user: Any, qs: QuerySet[Draft] | None = None) -> QuerySet[Draft]:
@@ -125,11 +128,7 @@ def drafts_to_sign(*, user: Any) -> QuerySet[Draft]:
 
 def drafts_registry(*, user: Any) -> QuerySet[Draft]:
     """Signed and sent letters of the units whose register the user keeps."""
-    return _list_base(
-        Draft.objects.filter(registry_q(user)).filter(
-            state__in=[DraftState.SIGNED, DraftState.SENT]
-        )
-    )
+    return _list_base(Draft.objects.filter(registry_q(user)))
 
 
 @dataclass

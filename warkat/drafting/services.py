@@ -194,7 +194,7 @@ def _recipients_build(
                 )
             key: tuple[str, str, int | str] = (item.role, "x", row.label.casefold())
         else:
-            target_tenant, name, tenant_name = _internal_target(item)
+            target_tenant, name, tenant_name = internal_target(item)
             label = item.label.strip() or (
                 name if target_tenant == tenant.pk else f"{name} {tenant_name}"
             )
@@ -221,7 +221,7 @@ def _recipients_build(
     return built
 
 
-def _internal_target(item: RecipientInput) -> tuple[int, str, str]:
+def internal_target(item: RecipientInput) -> tuple[int, str, str]:
     """(tenant id, name, tenant name) of a position or unit, in any tenant."""
     # Cross-tenant on purpose: a letter may go to a position or unit of another Pemda;
     # only the public name and the tenant are read.

@@ -59,6 +59,7 @@ from warkat.drafting.services import (
     draft_create,
     draft_submit,
     draft_update,
+    internal_target,
     review_approve,
     review_edit,
     review_return,
@@ -207,10 +208,13 @@ def _initial(draft: Draft) -> dict[str, Any]:
 def _picked_for(draft: Draft | None, request: HttpRequest) -> list[dict[str, str]]:
     """The internal recipients to show as chips: from the draft, or re-posted."""
     if request.method == "POST":
-        return [
-            {"value": v, "role": v.split(":")[0], "label": v}
-            for v in request.POST.getlist("rcpt")
-        ]
+        rows = []
+        for value in request.POST.getlist("rcpt"):
+            for item in picked([value]):
+                rows.append(
+                    {"value": value, "role": item.role, "label": _internal_label(item)}
+                )
+        return rows
     if draft is None:
         return []
     return [
@@ -219,6 +223,15 @@ def _picked_for(draft: Draft | None, request: HttpRequest) -> list[dict[str, str
         .exclude(kind="external")
         .order_by("role", "order", "pk")
     ]
+
+
+def _internal_label(item: Any) -> str:
+    """The name of a picked position or unit, shown again after a refused save."""
+    try:
+        _tenant_id, name, tenant_name = internal_target(item)
+    except DomainError:
+        return "?"
+    return f"{name} ({tenant_name})"
 
 
 @tenant_view

@@ -159,7 +159,8 @@ def test_secret_letters_stay_in_their_chain(o: SimpleNamespace) -> None:
     for c in (tu, admin):
         assert c.get(f"{API}/letters/outgoing/{secret.letter_id}").status_code == 404
         assert c.get(f"{API}/letters/{secret.letter_id}/pdf").status_code == 404
-        assert c.get(f"{API}/letters/outgoing/{plain.letter_id}").status_code == 200
+        # Unsigned drafts stay with their chain, secret or not.
+        assert c.get(f"{API}/letters/outgoing/{plain.letter_id}").status_code == 404
     assert staf.get(f"{API}/letters/outgoing/{secret.letter_id}").status_code == 200
     kabid = client_for(o.users.kabid_a)  # in the paraf chain
     assert kabid.get(f"{API}/letters/outgoing/{secret.letter_id}").status_code == 200
@@ -178,6 +179,10 @@ def test_secret_letters_not_in_registry_lists(o: SimpleNamespace, frozen: Any) -
     tu = client_for(o.users.tu)
     items = tu.get(f"{API}/letters/outgoing?box=registry").json()["items"]
     assert [i["subject"] for i in items] == ["Surat biasa"]
+    assert tu.get(f"{API}/letters/outgoing/{p.letter_id}").status_code == 200
+    assert tu.get(f"{API}/letters/{p.letter_id}/pdf").status_code == 200
+    assert tu.get(f"{API}/letters/outgoing/{s.letter_id}").status_code == 404
+    assert tu.get(f"{API}/letters/{s.letter_id}/pdf").status_code == 404
     register = tu.get(f"{API}/numbers?unit_id={o.dinas.pk}&year=2026").json()
     assert sorted(e["sequence"] for e in register) == [1, 2]
     assert {e["subject"] for e in register} == {"", "Surat biasa"}

@@ -81,7 +81,10 @@ def test_new_draft_page_and_post(o: SimpleNamespace) -> None:
 def test_new_draft_bad_input_shows_message(o: SimpleNamespace) -> None:
     c = client_for(o.users.staf_a)
     r = c.post(reverse("drafting:new"), form(o, classification="999.9"))
-    assert r.status_code == 200 and "msg error" in r.content.decode()
+    html = r.content.decode()
+    assert r.status_code == 200 and "msg error" in html
+    # The picked recipients come back as named chips.
+    assert "Kepala Dinas Kesehatan (Kabupaten Keerom)" in html
     assert not Draft.objects.exists()
 
 
