@@ -1,5 +1,6 @@
 """Enqueue the periodic jobs: once, or in a loop (a small scheduler for installations
-without cron). Jobs: disposition reminders/escalations, orphan file sweep."""
+without cron). Jobs: disposition reminders/escalations, orphan file sweeps (letter
+files, signed PDFs)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.tasks import Task
 
 from warkat.dispositions.tasks import deadlines_run, orphan_files_run
+from warkat.signing.tasks import signed_orphans_run
 
 #: (name, seconds between runs, task)
 JOBS: list[tuple[str, int, Task]] = [
     ("deadlines", 3600, deadlines_run),
     ("orphan_files", 6 * 3600, orphan_files_run),
+    ("signed_orphans", 6 * 3600, signed_orphans_run),
 ]
 
 
