@@ -3,6 +3,7 @@ default UI language)."""
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -22,9 +23,8 @@ def _strings() -> set[tuple[str, str]]:
             continue
         for match in PY_PATTERN.finditer(path.read_text(encoding="utf-8")):
             text = match.group(1) or match.group(2)
-            found.add(
-                (str(path.relative_to(ROOT)), text.encode().decode("unicode_escape"))
-            )
+            # The source literal's escapes (\n, \") are the msgid's characters.
+            found.add((str(path.relative_to(ROOT)), ast.literal_eval(f'"{text}"')))
     for path in ROOT.rglob("*.html"):
         for match in TEMPLATE_PATTERN.finditer(path.read_text(encoding="utf-8")):
             found.add((str(path.relative_to(ROOT)), match.group(1)))
