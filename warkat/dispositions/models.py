@@ -125,10 +125,11 @@ class Disposition(TenantOwned):
                 fields=["tenant", "to_position", "-sent_at", "-id"],
                 name="disposition_inbox",
             ),
-            # Inbox counters by state and deadline, answered from the index alone.
+            # Inbox counters: only open dispositions, answered from the index alone.
             models.Index(
                 fields=["tenant", "to_position", "state", "deadline"],
-                name="disposition_counters",
+                condition=models.Q(state__in=["sent", "read", "forwarded", "returned"]),
+                name="disposition_open",
             ),
             models.Index(fields=["letter", "sent_at"], name="disposition_letter"),
             models.Index(

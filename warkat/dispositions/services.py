@@ -340,8 +340,7 @@ def disposition_create(
     ]
     try:
         with transaction.atomic():
-            for d in created:
-                d.save()
+            created = Disposition.objects.bulk_create(created)
     except IntegrityError as exc:
         raise Conflict(
             "disposition.already_sent",
@@ -364,16 +363,22 @@ def disposition_create(
                 ]
             )
     target_names = {t.pk: t.name for t in targets}
-    for d in created:
-        _event(
-            d=d,
-            kind="disposed",
-            actor=actor,
-            capacity=capacity,
-            position_id=d.to_position_id,
-            note=f"{target_names[d.to_position_id]}: {', '.join(chosen)}",
-            at=now,
-        )
+    LetterEvent.objects.bulk_create(
+        [
+            LetterEvent(
+                tenant_id=d.tenant_id,
+                letter_id=d.letter_id,
+                at=now,
+                kind="disposed",
+                person_id=actor.person_id,
+                capacity=capacity,
+                position_id=d.to_position_id,
+                disposition_id=d.pk,
+                note=f"{target_names[d.to_position_id]}: {', '.join(chosen)}",
+            )
+            for d in created
+        ]
+    )
     letter_status_refresh(letter_id=letter.pk)
     audit_record(
         tenant=_tenant(letter),

@@ -165,7 +165,9 @@ def inbox_counters(*, user: Any) -> dict[str, int]:
             status=IncomingStatus.NEW, read_at__isnull=False
         ).count(),
     }
-    disp = Disposition.objects.filter(to_position_id__in=held).aggregate(
+    disp = Disposition.objects.filter(
+        to_position_id__in=held, state__in=OPEN_STATES
+    ).aggregate(
         unread=Count("pk", filter=Q(state=State.SENT)),
         pending=Count("pk", filter=Q(state__in=PENDING_STATES)),
         overdue=Count("pk", filter=Q(state__in=OPEN_STATES, deadline__lt=today)),
