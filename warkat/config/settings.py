@@ -331,6 +331,9 @@ WARKAT_BSRE_URL = env_str("WARKAT_BSRE_URL")
 WARKAT_BSRE_USER = env_str("WARKAT_BSRE_USER")
 WARKAT_BSRE_PASSWORD = env_str("WARKAT_BSRE_PASSWORD")
 WARKAT_BSRE_TIMEOUT = env_int("WARKAT_BSRE_TIMEOUT", 60)
+# PEM bundle with the BSrE root certificate(s): the trust anchors for verifying
+# BSrE-signed documents. Empty = BSrE signatures are checked for integrity only.
+WARKAT_BSRE_TRUST_ROOTS = env_str("WARKAT_BSRE_TRUST_ROOTS")
 # Public verification: requests per client address per minute.
 WARKAT_VERIFY_RATE = env_int("WARKAT_VERIFY_RATE", 30)
 

@@ -14,8 +14,6 @@ is created per engine.
 
 from __future__ import annotations
 
-import functools
-import os
 import zlib
 from dataclasses import dataclass
 from io import BytesIO
@@ -31,6 +29,8 @@ from pyhanko.pdf_utils.font.opentype import (
     _read_ps_name,
 )
 from pyhanko.pdf_utils.generic import pdf_name, pdf_string
+
+from warkat.signing.filecache import by_file
 
 __all__ = ["EmbeddedFontFactory", "FontProgram", "font_program"]
 
@@ -51,14 +51,7 @@ class FontProgram:
     font_file_length: int
 
 
-def font_program(path: str | os.PathLike[str]) -> FontProgram:
-    """The parsed font at ``path``; re-read when the file changes."""
-    stat = os.stat(path)
-    return _font_program(os.fspath(path), stat.st_mtime_ns, stat.st_size)
-
-
-@functools.lru_cache(maxsize=4)
-def _font_program(path: str, _mtime_ns: int, _size: int) -> FontProgram:
+def _font_program(path: str) -> FontProgram:
     with open(path, "rb") as handle:
         raw = handle.read()
     tt = ttLib.TTFont(BytesIO(raw))
@@ -91,6 +84,10 @@ def _font_program(path: str, _mtime_ns: int, _size: int) -> FontProgram:
         font_file=zlib.compress(raw, 9),
         font_file_length=len(raw),
     )
+
+
+#: The parsed font at a path, once per process (re-read when the file changes).
+font_program = by_file(_font_program)
 
 
 def _pdf_value(value: Any) -> generic.PdfObject:

@@ -15,6 +15,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from cryptography import x509
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
@@ -22,6 +23,7 @@ from django.utils import timezone
 from warkat.audit.context import client_ip
 from warkat.signing import errors, pki
 from warkat.signing.documents import signed_open
+from warkat.signing.filecache import by_file
 from warkat.signing.models import CertificateAuthority, Provider, SignedDocument
 from warkat.tenancy.models import Tenant
 from warkat.tenancy.scope import all_tenants
@@ -108,16 +110,50 @@ def rate_limit(*, ip: str | None = None) -> None:
         raise errors.rate_limited()
 
 
-def _roots(document: SignedDocument) -> list[Any]:
-    if document.provider != Provider.TENANT_CA:
+def _pem_bundle(path: str) -> list[x509.Certificate]:
+    with open(path, "rb") as handle:
+        certs = x509.load_pem_x509_certificates(handle.read())
+    if not all(_is_ca(c) for c in certs):
+        raise ValueError("a trust root is not a CA certificate")
+    return certs
+
+
+def _is_ca(cert: x509.Certificate) -> bool:
+    try:
+        return cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    except x509.ExtensionNotFound:
+        return False
+
+
+#: The certificates of a PEM bundle, parsed once per process.
+pem_bundle = by_file(_pem_bundle)
+
+
+def bsre_trust_roots() -> list[x509.Certificate] | None:
+    """The installation's BSrE trust anchors (``WARKAT_BSRE_TRUST_ROOTS``), or
+    None when none are configured. A bundle that is set but cannot be read gives
+    an empty list: nothing is trusted rather than everything (fail closed)."""
+    path = settings.WARKAT_BSRE_TRUST_ROOTS
+    if not path:
+        return None
+    try:
+        return pem_bundle(path)
+    except (OSError, ValueError) as exc:
+        log.error("WARKAT_BSRE_TRUST_ROOTS cannot be used: %s", exc)
         return []
+
+
+def _roots(document: SignedDocument) -> list[x509.Certificate] | None:
+    if document.provider == Provider.BSRE:
+        return bsre_trust_roots()
     ca = CertificateAuthority.objects.filter(tenant_id=document.tenant_id).first()
     return [pki.cached_cert(bytes(ca.root_cert_der))] if ca else []
 
 
-def pdf_check(pdf: bytes, *, roots: list[Any]) -> list[SignatureCheck]:
-    """Validate every signature of ``pdf`` with ``roots`` as trust anchors (none:
-    integrity only). Unreadable input gives an empty list."""
+def pdf_check(pdf: bytes, *, roots: list[Any] | None) -> list[SignatureCheck]:
+    """Validate every signature of ``pdf`` with ``roots`` as trust anchors; with
+    ``None``, integrity only (``trusted`` is None), while an empty list trusts
+    nothing. Unreadable input gives an empty list."""
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
@@ -130,7 +166,7 @@ def pdf_check(pdf: bytes, *, roots: list[Any]) -> list[SignatureCheck]:
     checks = []
     for sig in signatures:
         context = ValidationContext(
-            trust_roots=[pki.asn1_cert(r) for r in roots],
+            trust_roots=[pki.asn1_cert(r) for r in roots or ()],
             allow_fetching=False,
             revocation_mode="soft-fail",
         )
@@ -148,7 +184,7 @@ def pdf_check(pdf: bytes, *, roots: list[Any]) -> list[SignatureCheck]:
                 field_name=sig.field_name,
                 signer=sig.signer_cert.subject.human_friendly,
                 intact=bool(status.intact and status.valid),
-                trusted=bool(status.trusted) if roots else None,
+                trusted=bool(status.trusted) if roots is not None else None,
                 timestamped=status.timestamp_validity is not None,
                 covers_whole_file=coverage is not None
                 and coverage.name == "ENTIRE_FILE",
@@ -207,7 +243,7 @@ def upload_check(
             .order_by("pk")
             .first()
         )
-        roots = _roots(document) if document is not None else []
+        roots = _roots(document) if document is not None else None
     if document is None:
         return UploadVerdict(matches=False, verification=None, sha256=digest)
     checks = pdf_check(pdf, roots=roots)

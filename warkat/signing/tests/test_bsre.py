@@ -13,7 +13,7 @@ import time_machine
 
 from warkat.audit.models import AuditEvent
 from warkat.core.errors import DomainError
-from warkat.signing import documents, services
+from warkat.signing import documents, pki, services
 from warkat.signing.bsre_fake import FakeBsre
 from warkat.signing.errors import ServiceUnavailable
 from warkat.signing.models import SignedDocument
@@ -138,3 +138,73 @@ def test_bsre_verify_endpoint(bsre_signer: factories.Signer) -> None:
     result = _sign(bsre_signer, BSRE_PASSPHRASE, minutes=4)
     report = bsre.verify(result.signed_pdf)
     assert report["conclusion"] == "VALID" and report["signatureCount"] == 1
+
+
+def _pem(path: Path, *certs: Any) -> str:
+    from cryptography.hazmat.primitives import serialization
+
+    path.write_bytes(
+        b"".join(c.public_bytes(serialization.Encoding.PEM) for c in certs)
+    )
+    return str(path)
+
+
+def test_bsre_documents_are_trusted_through_the_configured_roots(
+    bsre_signer: factories.Signer,
+    bsre_server: FakeBsre,
+    settings: Any,
+    tmp_path: Path,
+    client: Any,
+) -> None:
+    from warkat.signing import verification
+
+    other = pki.ca_build(
+        organisation="Lain", urls=pki.PkiUrls(*(f"http://x/{n}" for n in range(5)))
+    )
+    settings.WARKAT_BSRE_TRUST_ROOTS = _pem(
+        tmp_path / "bsre.pem", other.root_cert, bsre_server.ca.root_cert
+    )
+    result = _sign(bsre_signer, BSRE_PASSPHRASE, minutes=5)
+    checked = verification.verification_by_code(result.document.verification_code)
+    assert checked.valid and [c.trusted for c in checked.checks] == [True]
+    verdict = verification.upload_check(pdf=result.signed_pdf)
+    assert verdict.matches
+    page = client.get(f"/verifikasi/{result.document.verification_code}")
+    assert "tte-good" in page.content.decode()
+    # Another CA's root alone does not vouch for the BSrE test CA.
+    settings.WARKAT_BSRE_TRUST_ROOTS = _pem(tmp_path / "other.pem", other.root_cert)
+    checked = verification.verification_by_code(result.document.verification_code)
+    assert not checked.valid and [c.trusted for c in checked.checks] == [False]
+    assert not verification.upload_check(pdf=result.signed_pdf).matches
+    page = client.get(f"/verifikasi/{result.document.verification_code}")
+    assert "tte-bad" in page.content.decode()
+
+
+def test_bsre_without_roots_is_integrity_only_and_a_broken_bundle_trusts_nothing(
+    bsre_signer: factories.Signer, settings: Any, tmp_path: Path, caplog: Any
+) -> None:
+    from django.core import checks
+
+    from warkat.signing import verification
+
+    result = _sign(bsre_signer, BSRE_PASSPHRASE, minutes=6)
+    code = result.document.verification_code
+    settings.WARKAT_BSRE_TRUST_ROOTS = ""
+    checked = verification.verification_by_code(code)
+    assert checked.valid and [c.trusted for c in checked.checks] == [None]
+    assert not [m for m in checks.run_checks() if m.id == "warkat.E101"]
+    leaf = factories.signer(bsre_signer.person.tenant, name="Yosef Tafor")
+    assert leaf.certificate is not None and leaf.certificate.cert_der is not None
+    leaf_cert = pki.cached_cert(bytes(leaf.certificate.cert_der))
+    for broken in (
+        str(tmp_path / "missing.pem"),
+        _pem(tmp_path / "empty.pem"),
+        _pem(tmp_path / "leaf.pem", leaf_cert),
+    ):
+        settings.WARKAT_BSRE_TRUST_ROOTS = broken
+        checked = verification.verification_by_code(code)
+        assert not checked.valid, broken
+        assert "WARKAT_BSRE_TRUST_ROOTS cannot be used" in caplog.text
+        assert [m.id for m in checks.run_checks() if m.id == "warkat.E101"] == [
+            "warkat.E101"
+        ]
