@@ -48,6 +48,22 @@ def add_working_days(*, start: dt.date, days: int) -> dt.date:
     return day
 
 
+def add_working_days_many(*, start: dt.date, days: list[int]) -> dict[int, dt.date]:
+    """``add_working_days`` for several counts at once (one holiday query)."""
+    longest = max(days, default=0)
+    local = _tenant_holidays(start, start + dt.timedelta(days=longest * 3 + 30))
+    wanted = set(days)
+    found: dict[int, dt.date] = {0: start} if 0 in wanted else {}
+    day, count = start, 0
+    while count < longest:
+        day += dt.timedelta(days=1)
+        if _is_working(day, local):
+            count += 1
+            if count in wanted:
+                found[count] = day
+    return found
+
+
 def working_days_between(*, start: dt.date, end: dt.date) -> int:
     """Working days after ``start`` up to and including ``end`` (0 if end ≤ start)."""
     if end <= start:

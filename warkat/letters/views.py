@@ -19,7 +19,7 @@ from warkat.archive.models import ClassificationCode
 from warkat.archive.selectors import classification_search
 from warkat.core.errors import DomainError, PermissionDenied
 from warkat.core.http import tenant_view
-from warkat.dispositions.calendar import add_working_days
+from warkat.dispositions.calendar import add_working_days_many
 from warkat.dispositions.rules import (
     disposition_candidates,
     disposition_settings,
@@ -248,15 +248,15 @@ def dispose_context(
         Urgency.SEGERA: settings.days_segera,
     }.get(Urgency(letter.urgency), settings.days_biasa)
     today = timezone.localdate()
+    quick = (1, 2, 3, 5, 10)
+    dates = add_working_days_many(start=today, days=[*quick, days])
     return {
         "candidates": list(disposition_candidates(from_position=from_position)),
         "instructions": instruction_labels(),
-        "default_deadline": add_working_days(start=today, days=days),
+        "default_deadline": dates[days],
         "today": today,
         "parent_id": parent_id,
-        "quick_days": [
-            (n, add_working_days(start=today, days=n)) for n in (1, 2, 3, 5, 10)
-        ],
+        "quick_days": [(n, dates[n]) for n in quick],
     }
 
 

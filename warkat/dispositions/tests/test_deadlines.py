@@ -81,3 +81,11 @@ def test_reminder_then_escalation_once_each(
         ).count()
         == 1
     )
+
+
+def test_many_counts_at_once_match_one_by_one(in_tenant) -> None:
+    from warkat.dispositions.calendar import add_working_days_many
+
+    start = dt.date(2026, 12, 22)
+    many = add_working_days_many(start=start, days=[0, 1, 2, 5, 10])
+    assert many == {n: add_working_days(start=start, days=n) for n in (0, 1, 2, 5, 10)}

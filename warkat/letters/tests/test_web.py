@@ -520,3 +520,26 @@ def test_home_page_shows_inbox_counters(o: SimpleNamespace) -> None:
     assert page.status_code == 200
     body = page.content.decode()
     assert "home-inbox" in body and "?state=unread" in body
+
+
+def test_follow_up_files_of_a_secret_letter_stay_in_the_chain(
+    o: SimpleNamespace, secret: Letter
+) -> None:
+    from warkat.dispositions.models import FollowUpFile
+    from warkat.dispositions.services import followup_create
+
+    d = Disposition.objects.get(letter=secret)
+    followup_create(
+        actor=o.users.kabid_a, disposition=d, text="Laporan",
+        files=[SimpleUploadedFile("laporan.pdf", sample_pdf(["laporan"]))],
+    )  # fmt: skip
+    f = FollowUpFile.objects.get()
+    paths = [
+        reverse("dispositions:file", args=[f.pk]),
+        f"/api/v1/follow-up-files/{f.pk}",
+    ]
+    for who in ("outsider", "staf_b", "kadinkes", "tu", "admin"):
+        c = client_for(getattr(o.users, who))
+        assert all(c.get(p).status_code == 404 for p in paths), who
+    c = client_for(o.users.kadis)
+    assert all(c.get(p).status_code == 200 for p in paths)
