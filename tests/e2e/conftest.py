@@ -24,10 +24,19 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 860}
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark browser tests, and run every test that drives a browser (here or in an
+    app's tests) after all the others: Playwright's sync API keeps an event loop
+    running in the main thread until the session ends, and code that starts its own
+    (pyHanko's signing calls ``asyncio.run``) cannot run in a later test."""
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+    browser = [i for i in items if "page" in getattr(i, "fixturenames", ())]
+    if browser:
+        others = [i for i in items if "page" not in getattr(i, "fixturenames", ())]
+        items[:] = others + browser
 
 
 @pytest.fixture(scope="session")

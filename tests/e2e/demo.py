@@ -4,6 +4,7 @@ loaders as ``manage.py demo_load``."""
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,17 @@ class DemoData:
     units: dict[str, Any]
     positions: dict[str, Any]
     people: dict[str, Any]
+
+
+def totp_code() -> str:
+    """The demo signers' authenticator code, never one about to expire (the server
+    checks it a moment later)."""
+    from warkat.accounts.demo import demo_totp_code
+
+    left = 30 - time.time() % 30
+    if left < 3:
+        time.sleep(left + 0.1)
+    return demo_totp_code()
 
 
 def demo_load() -> DemoData:

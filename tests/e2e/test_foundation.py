@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.demo import DEMO_PASSWORD, DemoData
+from tests.e2e.demo import DEMO_PASSWORD, DemoData, totp_code
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -122,8 +122,6 @@ def test_staff_signs_in_with_nip_and_a_signer_with_totp(
     sign_in: Callable[[str, str], None],
     shoot: Callable[[str], None],
 ) -> None:
-    from warkat.accounts.demo import demo_totp_code
-
     staf = demo.people["staf_kominfo"]
     sign_in(staf.nip, DEMO_PASSWORD)
     assert page.url.rstrip("/") == live_server.url, page.url
@@ -134,7 +132,7 @@ def test_staff_signs_in_with_nip_and_a_signer_with_totp(
     sign_in("bupati.keerom", DEMO_PASSWORD)
     assert "/2fa/" in page.url, page.url
     shoot("login-totp")
-    page.fill("input[name=code]", demo_totp_code())
+    page.fill("input[name=code]", totp_code())
     with page.expect_navigation():
         page.press("input[name=code]", "Enter")
     page.wait_for_load_state("networkidle")

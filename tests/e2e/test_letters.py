@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.demo import DEMO_PASSWORD, DemoData
+from tests.e2e.demo import DEMO_PASSWORD, DemoData, totp_code
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -26,8 +26,6 @@ def _username(person: Any) -> str:
 
 def _enter(page: Any, live_server: Any, person: Any) -> None:
     """Sign in as ``person``'s user, through the TOTP step if they are a signer."""
-    from warkat.accounts.demo import demo_totp_code
-
     page.context.clear_cookies()
     page.goto(f"{live_server.url}/akun/login/")
     page.fill("input[name=login]", _username(person))
@@ -35,7 +33,7 @@ def _enter(page: Any, live_server: Any, person: Any) -> None:
     with page.expect_navigation():
         page.press("input[name=password]", "Enter")
     if "/2fa/" in page.url:
-        page.fill("input[name=code]", demo_totp_code())
+        page.fill("input[name=code]", totp_code())
         with page.expect_navigation():
             page.press("input[name=code]", "Enter")
     page.wait_for_load_state("networkidle")
