@@ -18,12 +18,11 @@ from warkat.api.base import ERROR_RESPONSES, ErrorOut
 from warkat.archive.models import ClassificationCode
 from warkat.drafting import errors, selectors
 from warkat.drafting.catalogue import catalogue_ensure
+from warkat.drafting.fields import DraftFields, RecipientInput
 from warkat.drafting.models import Draft, NaskahType, NumberEntry
 from warkat.drafting.render import draft_pdf
 from warkat.drafting.sending import letter_sign, number_reserve, number_void
 from warkat.drafting.services import (
-    DraftFields,
-    RecipientInput,
     StepInput,
     chain_set,
     draft_create,

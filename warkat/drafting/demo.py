@@ -20,10 +20,9 @@ from warkat.accounts.demo import demo_totp_code
 from warkat.accounts.models import User
 from warkat.archive.models import ClassificationCode
 from warkat.drafting.catalogue import catalogue_ensure
+from warkat.drafting.fields import DraftFields, RecipientInput
 from warkat.drafting.models import Draft, NaskahType
 from warkat.drafting.services import (
-    DraftFields,
-    RecipientInput,
     draft_create,
     draft_submit,
     review_approve,

@@ -8,8 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from warkat.drafting.fields import RecipientInput
 from warkat.drafting.models import Family, Layout, SigningCapacity
-from warkat.drafting.services import RecipientInput
 from warkat.letters.models import Security, Urgency
 
 

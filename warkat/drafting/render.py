@@ -306,7 +306,7 @@ def draft_render(
 
     letter = draft.letter
     recipients = list(
-        Recipient.objects.filter(draft=draft).order_by("role", "order", "pk")
+        Recipient.objects.filter(draft=draft).order_by("-role", "order", "pk")
     )
     attachments = list(
         LetterFile.objects.filter(

@@ -162,7 +162,7 @@ def draft_page(*, user: Any, draft: Draft) -> DraftPage:
         steps=steps,
         history=[s for s in steps_all if s.round != draft.round],
         recipients=list(
-            Recipient.objects.filter(draft=draft).order_by("role", "order", "pk")
+            Recipient.objects.filter(draft=draft).order_by("-role", "order", "pk")
         ),
         attachments=list(
             LetterFile.objects.filter(

@@ -209,7 +209,7 @@ def deliveries_create(*, draft: Draft) -> list[Delivery]:
     position or unit (an inbox) or an e-mail address. Paper-only addressees get none."""
     rows = [
         Delivery(tenant_id=draft.tenant_id, draft=draft, recipient=r)
-        for r in Recipient.objects.filter(draft=draft).order_by("role", "order", "pk")
+        for r in Recipient.objects.filter(draft=draft).order_by("-role", "order", "pk")
         if r.kind != Recipient.Kind.EXTERNAL or r.email
     ]
     return Delivery.objects.bulk_create(rows)

@@ -18,36 +18,36 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from warkat.archive.models import ClassificationCode
 from warkat.audit.services import audit_record
 from warkat.drafting import errors
 from warkat.drafting.catalogue import catalogue_ensure
+from warkat.drafting.fields import (
+    DraftFields,
+    fields_apply,
+    fields_validate,
+    recipients_build,
+    recipients_replace,
+    snapshot,
+)
 from warkat.drafting.models import (
     Draft,
     DraftState,
     DraftVersion,
-    NaskahType,
     Recipient,
     ReviewStep,
     StepKind,
     StepState,
 )
-from warkat.drafting.sanitize import body_clean
-from warkat.drafting.signature import capacity_resolve
 from warkat.letters.files import Upload, file_check, stored_files_guard
 from warkat.letters.models import (
     Direction,
     Letter,
     LetterEvent,
     LetterFile,
-    Security,
-    Urgency,
 )
 from warkat.letters.services import receiving_unit
-from warkat.org.models import Position, Unit
+from warkat.org.models import Position
 from warkat.org.selectors import holds_position
-from warkat.tenancy.models import Tenant
-from warkat.tenancy.scope import all_tenants
 
 State = DraftState
 
@@ -60,7 +60,6 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     State.SENT: frozenset(),
 }
 MAX_CHAIN = 12
-MAX_RECIPIENTS = 200
 MAX_ATTACHMENTS = 20
 
 
@@ -137,248 +136,6 @@ def _audit(
     )
 
 
-# --- recipients --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RecipientInput:
-    """An addressee or tembusan as entered: a position or unit (possibly of another
-    tenant) by id, or an external addressee by name."""
-
-    role: str = Recipient.Role.TO
-    kind: str = Recipient.Kind.POSITION
-    target_id: int | None = None
-    label: str = ""
-    address: str = ""
-    email: str = ""
-
-
-def _recipients_build(
-    *, tenant: Tenant, items: Sequence[RecipientInput], internal_only: bool
-) -> list[Recipient]:
-    if len(items) > MAX_RECIPIENTS:
-        raise errors.invalid(
-            "too_many_recipients", _("Too many recipients."), "recipients"
-        )
-    built: list[Recipient] = []
-    seen: set[tuple[str, str, int | str]] = set()
-    for i, item in enumerate(items):
-        if (
-            item.role not in Recipient.Role.values
-            or item.kind not in Recipient.Kind.values
-        ):
-            raise errors.invalid(
-                "recipient_invalid", _("Unknown recipient role or kind."), "recipients"
-            )
-        row = Recipient(tenant=tenant, role=item.role, kind=item.kind, order=i)
-        if item.kind == Recipient.Kind.EXTERNAL:
-            if internal_only:
-                raise errors.invalid(
-                    "recipient_internal_only",
-                    _("This naskah type goes to positions inside the Pemda only."),
-                    "recipients",
-                )
-            if not item.label.strip():
-                raise errors.invalid(
-                    "recipient_label", _("Name the external addressee."), "recipients"
-                )
-            row.label = item.label.strip()[:300]
-            row.address = item.address.strip()[:300]
-            row.email = item.email.strip()[:254]
-            if row.email and ("@" not in row.email or " " in row.email):
-                raise errors.invalid(
-                    "recipient_email",
-                    _("%(email)s is not an e-mail address."),
-                    "recipients",
-                    email=row.email,
-                )
-            key: tuple[str, str, int | str] = (item.role, "x", row.label.casefold())
-        else:
-            target_tenant, name, tenant_name = internal_target(item)
-            label = item.label.strip() or (
-                name if target_tenant == tenant.pk else f"{name} {tenant_name}"
-            )
-            if internal_only and target_tenant != tenant.pk:
-                raise errors.invalid(
-                    "recipient_internal_only",
-                    _("This naskah type goes to positions inside the Pemda only."),
-                    "recipients",
-                )
-            row.target_id = item.target_id
-            row.target_tenant_id = target_tenant
-            row.label = label[:300]
-            row.address = item.address.strip()[:300]
-            key = (item.role, item.kind, item.target_id or 0)
-        if key in seen:
-            raise errors.invalid(
-                "recipient_duplicate",
-                _("%(label)s is listed twice."),
-                "recipients",
-                label=row.label,
-            )
-        seen.add(key)
-        built.append(row)
-    return built
-
-
-def internal_target(item: RecipientInput) -> tuple[int, str, str]:
-    """(tenant id, name, tenant name) of a position or unit, in any tenant."""
-    # Cross-tenant on purpose: a letter may go to a position or unit of another Pemda;
-    # only the public name and the tenant are read.
-    with all_tenants():
-        if item.kind == Recipient.Kind.POSITION:
-            position = (
-                Position.objects.filter(pk=item.target_id, is_active=True)
-                .select_related("tenant")
-                .first()
-            )
-            if position is None:
-                raise errors.invalid(
-                    "recipient_unknown",
-                    _("Unknown or inactive position."),
-                    "recipients",
-                )
-            return position.tenant_id, position.name, position.tenant.name
-        unit = (
-            Unit.objects.filter(pk=item.target_id, is_active=True)
-            .select_related("tenant")
-            .first()
-        )
-        if unit is None:
-            raise errors.invalid(
-                "recipient_unknown", _("Unknown or inactive unit."), "recipients"
-            )
-        if not Position.objects.filter(
-            unit=unit, is_head=True, is_active=True
-        ).exists():
-            raise errors.invalid(
-                "recipient_unit_headless",
-                _("%(unit)s has no head position to receive the letter."),
-                "recipients",
-                unit=unit.name,
-            )
-        return unit.tenant_id, unit.name, unit.tenant.name
-
-
-# --- drafts ---------------------------------------------------------------------------
-
-
-@dataclass
-class DraftFields:
-    """What the drafter (or an editing reviewer) fills in."""
-
-    subject: str
-    body: str
-    naskah_type: NaskahType
-    signer_position: Position
-    capacity: str = ""
-    security: str = Security.BIASA
-    urgency: str = Urgency.BIASA
-    classification: ClassificationCode | None = None
-    about: str = ""
-    place: str = ""
-    event_day: str = ""
-    event_time: str = ""
-    event_place: str = ""
-    event_agenda: str = ""
-    recipients: Sequence[RecipientInput] = ()
-
-
-def _validate(fields: DraftFields, tenant: Tenant) -> None:
-    if not fields.subject.strip():
-        raise errors.invalid(
-            "subject_required", _("The subject (hal) is required."), "subject"
-        )
-    if len(fields.subject) > 500:
-        raise errors.invalid("subject_long", _("The subject is too long."), "subject")
-    if fields.security not in Security.values:
-        raise errors.invalid(
-            "security_invalid", _("Unknown security level."), "security"
-        )
-    if fields.urgency not in Urgency.values:
-        raise errors.invalid("urgency_invalid", _("Unknown urgency."), "urgency")
-    if fields.naskah_type.tenant_id != tenant.pk or not fields.naskah_type.is_active:
-        raise errors.invalid(
-            "type_invalid", _("Choose an active naskah type."), "naskah_type"
-        )
-    if (
-        fields.signer_position.tenant_id != tenant.pk
-        or not fields.signer_position.is_active
-    ):
-        raise errors.invalid(
-            "signer_invalid", _("Choose an active signing position."), "signer_position"
-        )
-    if fields.classification is not None and not fields.classification.has_retention:
-        raise errors.invalid(
-            "classification_invalid",
-            _(
-                "Choose a classification code that has a retention period (a leaf code)."
-            ),
-            "classification",
-        )
-
-
-def _apply(draft: Draft, letter: Letter, fields: DraftFields) -> None:
-    authority = capacity_resolve(
-        signer_position=fields.signer_position, capacity=fields.capacity
-    )
-    letter.subject = fields.subject.strip()
-    letter.security = fields.security
-    letter.urgency = fields.urgency
-    letter.classification = fields.classification
-    draft.naskah_type = fields.naskah_type
-    draft.body = body_clean(fields.body)
-    draft.signer_position = fields.signer_position
-    draft.capacity = authority.capacity
-    draft.on_behalf_position = authority.on_behalf
-    draft.ub_position = authority.ub
-    draft.about = fields.about.strip()[:500]
-    draft.place = fields.place.strip()[:120]
-    draft.event_day = fields.event_day.strip()[:120]
-    draft.event_time = fields.event_time.strip()[:120]
-    draft.event_place = fields.event_place.strip()[:300]
-    draft.event_agenda = fields.event_agenda.strip()[:500]
-
-
-def _recipients_replace(draft: Draft, rows: list[Recipient]) -> None:
-    Recipient.objects.filter(draft=draft).delete()
-    for row in rows:
-        row.draft = draft
-    Recipient.objects.bulk_create(rows)
-
-
-def _snapshot(draft: Draft, letter: Letter) -> dict[str, Any]:
-    recipients = list(
-        Recipient.objects.filter(draft=draft).order_by("role", "order", "pk")
-    )
-    files = list(
-        LetterFile.objects.filter(letter=letter, kind=LetterFile.Kind.ATTACHMENT)
-        .order_by("pk")
-        .values_list("original_name", flat=True)
-    )
-    return {
-        "naskah_type": draft.naskah_type.name,
-        "subject": letter.subject,
-        "security": letter.security,
-        "urgency": letter.urgency,
-        "classification": letter.classification.code if letter.classification else "",
-        "signer_position": draft.signer_position.name,
-        "capacity": draft.capacity,
-        "about": draft.about,
-        "place": draft.place,
-        "event": {
-            "day": draft.event_day,
-            "time": draft.event_time,
-            "place": draft.event_place,
-            "agenda": draft.event_agenda,
-        },
-        "to": [r.label for r in recipients if r.role == Recipient.Role.TO],
-        "copies": [r.label for r in recipients if r.role == Recipient.Role.COPY],
-        "attachments": files,
-        "body": draft.body,
-    }
-
-
 def _version_add(
     draft: Draft, letter: Letter, *, actor: Any, capacity: str, note: str = ""
 ) -> DraftVersion:
@@ -388,7 +145,7 @@ def _version_add(
         tenant_id=draft.tenant_id,
         draft=draft,
         number=draft.version,
-        data=_snapshot(draft, letter),
+        data=snapshot(draft, letter),
         author_id=actor.person_id,
         author_capacity=capacity,
         note=note[:300],
@@ -470,8 +227,8 @@ def draft_create(
     tenant = person.tenant
     catalogue_ensure(tenant=tenant)
     position = _drafter_position(actor, drafter_position)
-    _validate(fields, tenant)
-    recipients = _recipients_build(
+    fields_validate(fields, tenant)
+    recipients = recipients_build(
         tenant=tenant,
         items=fields.recipients,
         internal_only=fields.naskah_type.internal_only,
@@ -490,11 +247,11 @@ def draft_create(
                 registered_by=actor,
             )
             draft = Draft(tenant=tenant, drafter=person, drafter_position=position)
-            _apply(draft, letter, fields)
+            fields_apply(draft, letter, fields)
             letter.save()
             draft.letter = letter
             draft.save()
-            _recipients_replace(draft, recipients)
+            recipients_replace(draft, recipients)
             _files_attach(letter, checked, names, actor)
             _steps_create(
                 draft,
@@ -536,8 +293,8 @@ def _save_fields(
     """Save an edit as a new version: by the drafter while a draft, or by the
     reviewer whose turn it is while in review. Checked after the row is locked."""
     tenant = draft.tenant
-    _validate(fields, tenant)
-    recipients = _recipients_build(
+    fields_validate(fields, tenant)
+    recipients = recipients_build(
         tenant=tenant,
         items=fields.recipients,
         internal_only=fields.naskah_type.internal_only,
@@ -564,7 +321,7 @@ def _save_fields(
                     raise errors.not_drafter()
             old_signer = locked.signer_position_id
             letter = Letter.objects.select_for_update().get(pk=locked.letter_id)
-            _apply(locked, letter, fields)
+            fields_apply(locked, letter, fields)
             signer_changed = locked.signer_position_id != old_signer
             if signer_changed and as_reviewer:
                 raise errors.invalid(
@@ -576,7 +333,7 @@ def _save_fields(
                 )
             letter.save()
             locked.save()
-            _recipients_replace(locked, recipients)
+            recipients_replace(locked, recipients)
             if remove_file_ids:
                 LetterFile.objects.filter(
                     letter=letter,
@@ -872,32 +629,4 @@ def review_edit(
     return _save_fields(
         draft=draft, actor=actor, fields=fields, as_reviewer=True, files=files,
         remove_file_ids=remove_file_ids, note=note,
-    )  # fmt: skip
-
-
-def fields_of(draft: Draft) -> DraftFields:
-    """The draft's current fields, as a starting point for a partial change."""
-    letter = draft.letter
-    return DraftFields(
-        subject=letter.subject,
-        body=draft.body,
-        naskah_type=draft.naskah_type,
-        signer_position=draft.signer_position,
-        capacity=draft.capacity,
-        security=letter.security,
-        urgency=letter.urgency,
-        classification=letter.classification,
-        about=draft.about,
-        place=draft.place,
-        event_day=draft.event_day,
-        event_time=draft.event_time,
-        event_place=draft.event_place,
-        event_agenda=draft.event_agenda,
-        recipients=[
-            RecipientInput(
-                role=r.role, kind=r.kind, target_id=r.target_id, label=r.label,
-                address=r.address, email=r.email,
-            )
-            for r in Recipient.objects.filter(draft=draft).order_by("role", "order", "pk")
-        ],
     )  # fmt: skip

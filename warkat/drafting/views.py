@@ -25,6 +25,7 @@ from warkat.core.http import tenant_view
 from warkat.drafting import errors, selectors
 from warkat.drafting.api import drafts_box, pdf_response
 from warkat.drafting.catalogue import catalogue_ensure
+from warkat.drafting.fields import DraftFields, internal_target
 from warkat.drafting.forms import (
     DefaultFormatForm,
     DraftForm,
@@ -53,13 +54,11 @@ from warkat.drafting.sending import (
     tenant_today,
 )
 from warkat.drafting.services import (
-    DraftFields,
     StepInput,
     chain_set,
     draft_create,
     draft_submit,
     draft_update,
-    internal_target,
     review_approve,
     review_edit,
     review_return,
@@ -175,7 +174,7 @@ def _fields_from(request: HttpRequest, form: DraftForm) -> DraftFields:
 def _initial(draft: Draft) -> dict[str, Any]:
     letter = draft.letter
     recipients = list(
-        Recipient.objects.filter(draft=draft).order_by("role", "order", "pk")
+        Recipient.objects.filter(draft=draft).order_by("-role", "order", "pk")
     )
 
     def lines(role: str) -> str:
@@ -221,7 +220,7 @@ def _picked_for(draft: Draft | None, request: HttpRequest) -> list[dict[str, str
         {"value": f"{r.role}:{r.kind}:{r.target_id}", "role": r.role, "label": r.label}
         for r in Recipient.objects.filter(draft=draft)
         .exclude(kind="external")
-        .order_by("role", "order", "pk")
+        .order_by("-role", "order", "pk")
     ]
 
 
@@ -239,7 +238,7 @@ def _internal_label(item: Any) -> str:
 def draft_new(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     held = list(positions_held(person=user.person)) if user.person_id else []  # type: ignore[union-attr]
-    form = DraftForm(request.POST or None, initial={"place": ""})
+    form = DraftForm(request.POST or None, initial={"naskah_type": "surat-dinas"})
     _editor_choices(request, form)
     if not request.POST and held:
         form.initial["signer_position"] = str(

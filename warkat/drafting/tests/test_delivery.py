@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from django.core import mail
 
+from warkat.drafting.fields import RecipientInput
 from warkat.drafting.models import Delivery, Draft
 from warkat.drafting.sending import delivery_retry, letter_sign
-from warkat.drafting.services import RecipientInput
 from warkat.drafting.tests.factories import PASSPHRASE, approved, otp, signer_ready
 from warkat.letters.models import Letter, LetterFile
 from warkat.org.tests import factories as org

@@ -9,6 +9,7 @@ import pytest
 
 from warkat.audit.models import AuditEvent
 from warkat.core.errors import Conflict, PermissionDenied, ValidationError
+from warkat.drafting.fields import RecipientInput
 from warkat.drafting.models import Draft, DraftVersion, Recipient, ReviewStep
 from warkat.drafting.selectors import (
     drafts_mine,
@@ -18,7 +19,6 @@ from warkat.drafting.selectors import (
 )
 from warkat.drafting.services import (
     ALLOWED_TRANSITIONS,
-    RecipientInput,
     StepInput,
     chain_build,
     chain_set,
