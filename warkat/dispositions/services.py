@@ -125,7 +125,8 @@ def letter_status_refresh(*, letter_id: int) -> str:
     )
     roots = [state for parent, state in rows if parent is None]
     if not roots:
-        status = IncomingStatus.NEW
+        settled = Letter.objects.filter(pk=letter_id, done_at__isnull=False).exists()
+        status = IncomingStatus.DONE if settled else IncomingStatus.NEW
     elif all(state in FINAL_STATES for state in roots):
         status = IncomingStatus.DONE
     elif any(state == State.FOLLOWED_UP for _parent, state in rows):

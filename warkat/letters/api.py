@@ -20,6 +20,7 @@ from warkat.archive.selectors import classification_search
 from warkat.core.errors import ValidationError
 from warkat.letters import exports
 from warkat.letters.access import Access
+from warkat.letters.errors import letter_not_found
 from warkat.letters.files import file_open
 from warkat.letters.inbox import InboxFilters, inbox_page
 from warkat.letters.models import Letter
@@ -29,7 +30,12 @@ from warkat.letters.selectors import (
     letter_for_user,
     letter_view,
 )
-from warkat.letters.services import letter_file_add, letter_read, letter_register
+from warkat.letters.services import (
+    letter_file_add,
+    letter_mark_done,
+    letter_read,
+    letter_register,
+)
 from warkat.org.api import in_caller_tenant
 from warkat.org.models import Position, Unit
 
@@ -311,6 +317,26 @@ def letter_file_add_api(
     letter, _access = letter_for_user(user=user, letter_id=letter_id)
     added = letter_file_add(actor=user, letter=letter, upload=file)
     return 201, _file_out(letter.pk, added)
+
+
+class NoteIn(Schema):
+    note: str = ""
+
+
+@router.post(
+    "/letters/{letter_id}/done",
+    response={200: LetterOut, **ERROR_RESPONSES},
+    summary="Settle a letter without disposing it (addressee only)",
+)
+@in_caller_tenant
+def letter_done_api(request: HttpRequest, letter_id: int, payload: NoteIn) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    letter, access = letter_for_user(user=user, letter_id=letter_id)
+    if access != Access.FULL:
+        raise letter_not_found()
+    return letter_out(
+        letter_mark_done(actor=user, letter=letter, note=payload.note), access
+    )
 
 
 class InboxItemOut(Schema):

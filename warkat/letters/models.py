@@ -111,6 +111,8 @@ class Letter(TenantOwned):
     status = models.CharField(_("status"), max_length=20, default=IncomingStatus.NEW)
     # When a holder of the addressed position first opened it.
     read_at = models.DateTimeField(null=True, blank=True)
+    # Settled by the addressee without a disposition ("for information", filed).
+    done_at = models.DateTimeField(null=True, blank=True)
     # The letter as sent inside Warkat (possibly in another tenant) that this copy
     # was delivered from.
     source_letter = models.ForeignKey(
@@ -301,6 +303,7 @@ EVENT_LABELS = {
     "cancelled": _("Disposition cancelled"),
     "reminded": _("Deadline reminder sent"),
     "escalated": _("Overdue: escalated to the superior"),
+    "done": _("Settled without a disposition"),
 }
 
 

@@ -361,6 +361,50 @@ def letter_read(*, actor: Any, letter: Letter) -> bool:
     return True
 
 
+@transaction.atomic
+def letter_mark_done(*, actor: Any, letter: Letter, note: str = "") -> Letter:
+    """The addressee settles a letter without disposing it (read for information,
+    filed). Only while it has no live disposition; disposing it later reopens it."""
+    from warkat.core.errors import Conflict
+
+    capacity = held_positions(actor).get(letter.addressed_position_id or 0)
+    if capacity is None:
+        raise PermissionDenied(
+            "letter.not_addressee",
+            _("Only a holder of the addressed position may settle this letter."),
+        )
+    locked = Letter.objects.select_for_update().get(pk=letter.pk)
+    if locked.status != Letter.IncomingStatus.NEW:
+        raise Conflict(
+            "letter.not_settleable",
+            _("This letter has dispositions; close them instead."),
+        )
+    now = timezone.now()
+    locked.done_at = now
+    locked.read_at = locked.read_at or now
+    locked.status = Letter.IncomingStatus.DONE
+    locked.save(update_fields=["done_at", "read_at", "status", "updated_at"])
+    LetterEvent.objects.create(
+        tenant_id=locked.tenant_id,
+        letter=locked,
+        at=now,
+        kind="done",
+        person_id=actor.person_id,
+        capacity=capacity,
+        position_id=locked.addressed_position_id,
+        note=note.strip(),
+    )
+    audit_record(
+        tenant=locked.tenant,
+        actor=actor,
+        action="letter.done",
+        obj=locked,
+        capacity=capacity,
+        data={"note": note.strip()} if note.strip() else None,
+    )
+    return locked
+
+
 def receiving_unit(position: Position) -> Unit:
     """The unit whose agenda book receives letters for ``position``: the nearest OPD
     (or the Pemda root) at or above the position's unit."""

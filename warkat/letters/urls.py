@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:letter_id>/", views.detail, name="detail"),
     path("<int:letter_id>/berkas/<int:file_id>/", views.letter_file, name="file"),
     path("<int:letter_id>/tanda-terima.pdf", views.receipt, name="receipt"),
+    path("<int:letter_id>/selesai/", views.done, name="done"),
 ]

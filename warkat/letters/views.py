@@ -13,7 +13,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from warkat.archive.models import ClassificationCode
 from warkat.archive.selectors import classification_search
@@ -29,6 +29,7 @@ from warkat.dispositions.selectors import flatten
 from warkat.letters import exports
 from warkat.letters.access import Access, letters_visible
 from warkat.letters.api import agenda_book_download, file_response
+from warkat.letters.errors import letter_not_found
 from warkat.letters.forms import AgendaForm, InboxFilterForm, RegisterForm
 from warkat.letters.inbox import InboxFilters, inbox_page
 from warkat.letters.models import Letter, Urgency
@@ -41,7 +42,7 @@ from warkat.letters.selectors import (
     may_register,
     registration_units,
 )
-from warkat.letters.services import letter_read, letter_register
+from warkat.letters.services import letter_mark_done, letter_read, letter_register
 from warkat.org.models import Position, Unit
 
 
@@ -264,6 +265,24 @@ def dispose_context(
 FRAMEABLE = csp_override(
     {"default-src": [CSP.NONE], "frame-ancestors": [CSP.SELF], "img-src": [CSP.SELF]}
 )
+
+
+@tenant_view
+@require_POST
+def done(request: HttpRequest, letter_id: int) -> HttpResponse:
+    """The addressee settles the letter without a disposition."""
+    letter, access = letter_for_user(user=request.user, letter_id=letter_id)
+    if access != Access.FULL:
+        raise letter_not_found()
+    try:
+        letter_mark_done(
+            actor=request.user, letter=letter, note=request.POST.get("note", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.text())
+    else:
+        messages.success(request, _("Letter settled."))
+    return redirect("letters:detail", letter_id=letter.pk)
 
 
 @xframe_options_sameorigin

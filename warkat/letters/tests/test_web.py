@@ -543,3 +543,38 @@ def test_follow_up_files_of_a_secret_letter_stay_in_the_chain(
         assert all(c.get(p).status_code == 404 for p in paths), who
     c = client_for(o.users.kadis)
     assert all(c.get(p).status_code == 200 for p in paths)
+
+
+def test_addressee_settles_a_letter_without_disposition(o: SimpleNamespace) -> None:
+    letter = register(o)
+    assert (
+        api(o.users.kabid_a)
+        .post(f"/api/v1/letters/{letter.pk}/done", {}, content_type="application/json")
+        .status_code
+        == 404
+    )
+    c = client_for(o.users.kadis)
+    page = c.get(reverse("letters:detail", args=[letter.pk])).content.decode()
+    assert reverse("letters:done", args=[letter.pk]) in page
+    c.post(reverse("letters:done", args=[letter.pk]), {"note": "Untuk diketahui"})
+    letter.refresh_from_db()
+    assert letter.status == "done" and letter.done_at is not None
+    assert (
+        api(o.users.kadis)
+        .get("/api/v1/inbox", {"state": "done"})
+        .json()["items"][0]["letter"]["id"]
+        == letter.pk
+    )
+    again = api(o.users.kadis).post(
+        f"/api/v1/letters/{letter.pk}/done", {}, content_type="application/json"
+    )
+    assert again.status_code == 409
+    # Disposing it later reopens the work.
+    disposition_create(
+        actor=o.users.kadis,
+        letter=letter,
+        to_position_ids=[o.pos.kabid_a.pk],
+        instructions=["Pelajari"],
+    )
+    letter.refresh_from_db()
+    assert letter.status == "disposed"
