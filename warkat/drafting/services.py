@@ -47,7 +47,7 @@ from warkat.letters.models import (
 )
 from warkat.letters.services import receiving_unit
 from warkat.org.models import Position
-from warkat.org.selectors import holds_position
+from warkat.org.selectors import holds_position, position_holders
 
 State = DraftState
 
@@ -486,6 +486,15 @@ def _incomplete(draft: Draft) -> None:
     if not has_to and draft.naskah_type.layout != "judul":
         raise errors.invalid(
             "recipients_required", _("Add at least one addressee."), "recipients"
+        )
+    if not position_holders(position=draft.signer_position).exists():
+        raise errors.invalid(
+            "signer_vacant",
+            _(
+                "Nobody holds %(position)s today (definitif, Plt. or Plh.), so it cannot be signed."
+            ),
+            "signer_position",
+            position=draft.signer_position.name,
         )
     if draft.letter.classification_id is None:
         raise errors.invalid(

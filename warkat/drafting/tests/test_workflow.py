@@ -336,3 +336,18 @@ def test_transition_table_is_closed() -> None:
     for targets in ALLOWED_TRANSITIONS.values():
         assert targets <= states
     assert ALLOWED_TRANSITIONS["sent"] == frozenset()
+
+
+def test_submit_needs_a_holder_of_the_signing_position(o: SimpleNamespace) -> None:
+    vacant = org.position(
+        o.tenant,
+        o.bid_a,
+        name="Kepala Seksi Kosong",
+        category="pengawas",
+        superior=o.pos.kabid_a,
+    )
+    d = draft(o, signer_position=vacant)
+    with pytest.raises(ValidationError) as exc:
+        draft_submit(actor=o.users.staf_a, draft=d)
+    assert exc.value.code == "drafting.signer_vacant"
+    assert Draft.objects.get(pk=d.pk).state == "draft"
