@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from warkat.core.errors import ValidationError
+from warkat.core.errors import PermissionDenied, ValidationError
 from warkat.drafting.models import NaskahType
 from warkat.drafting.render import draft_pdf, kop_for, template_check
 from warkat.drafting.signature import (
@@ -162,3 +162,29 @@ def test_plh_signer_shown_in_preview(o: SimpleNamespace) -> None:
     d = draft(o, signer_position=vacant, naskah_type=naskah(o.tenant, "nota-dinas"))
     text = PdfReader(io.BytesIO(draft_pdf(d))).pages[0].extract_text()
     assert "PLH. KEPALA SEKSI DATA" in text and "Yohana Wonda" in text
+
+
+def test_kop_with_logo_is_used(o: SimpleNamespace) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+    from pypdf import PdfReader
+
+    from warkat.drafting.setup_services import kop_save
+
+    buf = io.BytesIO()
+    Image.new("RGB", (60, 60), "navy").save(buf, "PNG")
+    logo = SimpleUploadedFile("logo.png", buf.getvalue(), "image/png")
+    with pytest.raises(PermissionDenied):  # only the tenant admin may
+        kop_save(actor=o.users.staf_a, unit=o.dinas, government_line="X", name="Y")
+    kop_save(
+        actor=o.users.admin, unit=o.dinas, government_line="Pemerintah Kabupaten Keerom",
+        name="Dinas Kominfo", address="Jl. Raya Arso No. 1", phone="0967-123", logo=logo,
+    )  # fmt: skip
+    kop = kop_for(position=o.pos.staf_a, authority=Authority("", None, None))
+    assert kop["name"] == "DINAS KOMINFO" and kop["logo"].startswith(
+        "data:image/png;base64,"
+    )
+    assert "Telepon 0967-123" in kop["contact"]
+    reader = PdfReader(io.BytesIO(draft_pdf(draft(o))))
+    assert "DINAS KOMINFO" in reader.pages[0].extract_text()
+    assert any(reader.pages[0].images)
