@@ -139,6 +139,36 @@ def _revocation_pointers(
     ).add_extension(x509.AuthorityInformationAccess(access), critical=False)
 
 
+def _end_entity(
+    *,
+    subject: x509.Name,
+    issuer: x509.Name,
+    public_key: rsa.RSAPublicKey,
+    issuer_key: rsa.RSAPrivateKey,
+    not_after: datetime,
+    urls: PkiUrls,
+) -> x509.CertificateBuilder:
+    """A signing (non-CA) certificate of the issuing CA: signers and the TSA."""
+    return (
+        _revocation_pointers(
+            _builder(
+                subject=subject,
+                issuer=issuer,
+                public_key=public_key,
+                issuer_public_key=issuer_key.public_key(),
+                not_after=not_after,
+            ),
+            crl=urls.crl,
+            ocsp_url=urls.ocsp,
+            issuer=urls.ca_issuer,
+        )
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), True)
+        .add_extension(
+            _key_usage(digital_signature=True, content_commitment=True), critical=True
+        )
+    )
+
+
 def _key_usage(**flags: bool) -> x509.KeyUsage:
     names = [
         "digital_signature",
@@ -204,21 +234,13 @@ def ca_build(*, organisation: str, urls: PkiUrls) -> IssuedCa:
     )
     tsa_key = keystore.rsa_generate()
     tsa_cert = (
-        _revocation_pointers(
-            _builder(
-                subject=_name(f"{organisation} Time Stamping", organisation),
-                issuer=int_name,
-                public_key=tsa_key.public_key(),
-                issuer_public_key=int_key.public_key(),
-                not_after=now() + dt.timedelta(days=365 * TSA_YEARS),
-            ),
-            crl=urls.crl,
-            ocsp_url=urls.ocsp,
-            issuer=urls.ca_issuer,
-        )
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), True)
-        .add_extension(
-            _key_usage(digital_signature=True, content_commitment=True), critical=True
+        _end_entity(
+            subject=_name(f"{organisation} Time Stamping", organisation),
+            issuer=int_name,
+            public_key=tsa_key.public_key(),
+            issuer_key=int_key,
+            not_after=now() + dt.timedelta(days=365 * TSA_YEARS),
+            urls=urls,
         )
         .add_extension(
             x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True
@@ -240,30 +262,19 @@ def signer_cert_build(
     public_key = serialization.load_der_public_key(bytes(public_key_der))
     assert isinstance(public_key, rsa.RSAPublicKey)
     not_after = min(now() + dt.timedelta(days=days), issuer_cert.not_valid_after_utc)
-    return (
-        _revocation_pointers(
-            _builder(
-                subject=_name(
-                    subject.name,
-                    subject.organisation,
-                    title=subject.position,
-                    serial=subject.nip,
-                ),
-                issuer=issuer_cert.subject,
-                public_key=public_key,
-                issuer_public_key=issuer_key.public_key(),  # type: ignore[arg-type]
-                not_after=not_after,
-            ),
-            crl=urls.crl,
-            ocsp_url=urls.ocsp,
-            issuer=urls.ca_issuer,
-        )
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), True)
-        .add_extension(
-            _key_usage(digital_signature=True, content_commitment=True), critical=True
-        )
-        .sign(issuer_key, hashes.SHA256())
-    )
+    return _end_entity(
+        subject=_name(
+            subject.name,
+            subject.organisation,
+            title=subject.position,
+            serial=subject.nip,
+        ),
+        issuer=issuer_cert.subject,
+        public_key=public_key,
+        issuer_key=issuer_key,
+        not_after=not_after,
+        urls=urls,
+    ).sign(issuer_key, hashes.SHA256())
 
 
 @dataclass(frozen=True)

@@ -283,6 +283,25 @@ def _revoke(cert: SignerCertificate, *, actor: Any, reason: str) -> None:
     cert.save(update_fields=["status", "revoked_at", "revocation_reason", "revoked_by"])
 
 
+def _issue_superseding(
+    *,
+    tenant: Tenant,
+    actor: Any,
+    cert: SignerCertificate,
+    person: Person,
+    previous: SignerCertificate | None,
+) -> None:
+    """Issue and save ``cert``; the person's ``previous`` certificate (locked by
+    the caller) is revoked as superseded and the CRLs re-published."""
+    if previous is not None:
+        _revoke(previous, actor=actor, reason="superseded")
+        cert.renewed_from = previous
+    _issue(tenant=tenant, actor=actor, cert=cert, person=person)
+    cert.save()
+    if previous is not None:
+        ca_crl_refresh(ca=ca_for(tenant), force=True)
+
+
 def _locked_cert(certificate: SignerCertificate) -> SignerCertificate:
     return SignerCertificate.objects.select_for_update().get(pk=certificate.pk)
 
@@ -303,13 +322,9 @@ def certificate_issue(
         .filter(person=person, status=Status.ACTIVE)
         .first()
     )
-    if previous is not None:
-        _revoke(previous, actor=actor, reason="superseded")
-        cert.renewed_from = previous
-    _issue(tenant=tenant, actor=actor, cert=cert, person=person)
-    cert.save()
-    if previous is not None:
-        ca_crl_refresh(ca=ca_for(tenant), force=True)
+    _issue_superseding(
+        tenant=tenant, actor=actor, cert=cert, person=person, previous=previous
+    )
     audit_record(
         tenant=tenant,
         actor=actor,
@@ -330,19 +345,17 @@ def certificate_renew(
     if old.status not in {Status.ACTIVE, Status.EXPIRED}:
         raise errors.state_wrong(old.get_status_display())
     person = Person.objects.get(pk=old.person_id)
-    _revoke(old, actor=actor, reason="superseded")
     new = SignerCertificate(
         tenant=tenant,
         person=person,
         encrypted_key=bytes(old.encrypted_key),
         public_key_der=bytes(old.public_key_der),
         subject_name=old.subject_name,
-        renewed_from=old,
         requested_by=actor if getattr(actor, "pk", None) else None,
     )
-    _issue(tenant=tenant, actor=actor, cert=new, person=person)
-    new.save()
-    ca_crl_refresh(ca=ca_for(tenant), force=True)
+    _issue_superseding(
+        tenant=tenant, actor=actor, cert=new, person=person, previous=old
+    )
     audit_record(
         tenant=tenant,
         actor=actor,
@@ -363,14 +376,10 @@ def certificate_revoke(
         raise errors.reason_invalid()
     if cert.status == Status.REVOKED:
         raise errors.state_wrong(cert.get_status_display())
-    if cert.status == Status.REQUESTED:
-        # A key that was never certified: withdrawn, nothing to publish.
-        cert.status = Status.REVOKED
-        cert.revoked_at = timezone.now()
-        cert.revocation_reason = reason
-        cert.save(update_fields=["status", "revoked_at", "revocation_reason"])
-    else:
-        _revoke(cert, actor=actor, reason=reason)
+    # A key that was never certified is withdrawn: nothing to publish in the CRL.
+    published = cert.status != Status.REQUESTED
+    _revoke(cert, actor=actor, reason=reason)
+    if published:
         ca_crl_refresh(ca=ca_for(tenant), force=True)
     audit_record(
         tenant=tenant,

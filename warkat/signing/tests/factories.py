@@ -13,7 +13,7 @@ from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from warkat.accounts.models import User
 from warkat.org.models import Person
 from warkat.org.tests import factories as org
-from warkat.signing import services
+from warkat.signing import documents, services
 from warkat.signing.models import SignerCertificate
 from warkat.signing.render import RenderedPdf, render_for_signing
 from warkat.tenancy.models import Tenant
@@ -81,3 +81,37 @@ def letter_pdf(paragraphs: int = 8) -> RenderedPdf:
         for n in range(paragraphs)
     )
     return render_for_signing(html=LETTER_HTML % body)
+
+
+STAMP = documents.StampInfo(
+    position="Kepala Dinas Kesehatan",
+    name="dr. Maria Yikwa, M.Kes",
+    nip="198005172005031001",
+)
+
+
+def sign(
+    s: Signer,
+    *,
+    passphrase: str | None = None,
+    otp: str | None = None,
+    stamp: documents.StampInfo = STAMP,
+    **document: Any,
+) -> documents.SignatureResult:
+    """Unlock ``s`` (its passphrase and current TOTP code unless given) and sign
+    the test letter at its ``#ttd`` box; ``document`` goes to ``document_sign``."""
+    rendered = letter_pdf()
+    credential = documents.signer_unlock(
+        tenant=s.person.tenant,
+        signer_person=s.person,
+        signer_user=s.user,
+        passphrase=s.passphrase if passphrase is None else passphrase,
+        otp=otp or totp_code(),
+    )
+    return documents.document_sign(
+        credential=credential,
+        pdf_bytes=rendered.pdf,
+        field_box=rendered.signature_box,
+        stamp=stamp,
+        **document,
+    )

@@ -39,18 +39,9 @@ def bsre_signer(in_tenant: Any, bsre_server: FakeBsre) -> factories.Signer:
 def _sign(s: factories.Signer, passphrase: str, minutes: int = 0) -> Any:
     moment = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=minutes)
     with time_machine.travel(moment, tick=True):
-        credential = documents.signer_unlock(
-            tenant=s.person.tenant,
-            signer_person=s.person,
-            signer_user=s.user,
+        return factories.sign(
+            s,
             passphrase=passphrase,
-            otp=factories.totp_code(),
-        )
-        rendered = factories.letter_pdf()
-        return documents.document_sign(
-            credential=credential,
-            pdf_bytes=rendered.pdf,
-            field_box=rendered.signature_box,
             stamp=documents.StampInfo(position="Kepala Dinas", name="dr. Maria Yikwa"),
         )
 

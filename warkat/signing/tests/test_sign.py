@@ -44,18 +44,8 @@ def _sign(signer: factories.Signer, **kw: Any) -> documents.SignatureResult:
 
 
 def _sign_now(signer: factories.Signer, **kw: Any) -> documents.SignatureResult:
-    rendered = factories.letter_pdf()
-    credential = documents.signer_unlock(
-        tenant=signer.person.tenant,
-        signer_person=signer.person,
-        signer_user=signer.user,
-        passphrase=kw.pop("passphrase", signer.passphrase),
-        otp=kw.pop("otp", None) or factories.totp_code(),
-    )
-    return documents.document_sign(
-        credential=credential,
-        pdf_bytes=rendered.pdf,
-        field_box=rendered.signature_box,
+    return factories.sign(
+        signer,
         stamp=STAMP,
         letter_number="000.1/12/DINKES/2026",
         letter_date=dt.date(2026, 3, 2),

@@ -10,9 +10,7 @@ from typing import Any
 import time_machine
 from django.core.management import call_command
 
-from warkat.signing import documents
 from warkat.signing.tests import factories
-from warkat.signing.tests.test_sign import STAMP
 
 
 def test_run_periodic_sweeps_orphaned_signed_pdfs(
@@ -20,17 +18,7 @@ def test_run_periodic_sweeps_orphaned_signed_pdfs(
     signed_storage: Path,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    rendered = factories.letter_pdf()
-    credential = documents.signer_unlock(
-        tenant=signer.person.tenant,
-        signer_person=signer.person,
-        signer_user=signer.user,
-        passphrase=signer.passphrase,
-        otp=factories.totp_code(),
-    )
-    kept = documents.document_sign(
-        credential=credential, pdf_bytes=rendered.pdf, stamp=STAMP
-    ).document.storage_name
+    kept = factories.sign(signer).document.storage_name
     folder = signed_storage / Path(kept).parent
     (folder / "killed-mid-signing.pdf").write_bytes(b"%PDF-1.7 half")
     # A signing transaction may still be open: a fresh orphan is left alone.

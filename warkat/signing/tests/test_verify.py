@@ -10,32 +10,14 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from warkat.signing import documents
 from warkat.signing.tests import factories
-
-STAMP = documents.StampInfo(
-    position="Kepala Dinas Kesehatan",
-    name="dr. Maria Yikwa, M.Kes",
-    nip="198005172005031001",
-)
 
 
 def _signed(signer: factories.Signer, security: str = "biasa", minutes: int = 0) -> Any:
     moment = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=minutes)
     with time_machine.travel(moment, tick=True):
-        credential = documents.signer_unlock(
-            tenant=signer.person.tenant,
-            signer_person=signer.person,
-            signer_user=signer.user,
-            passphrase=signer.passphrase,
-            otp=factories.totp_code(),
-        )
-        rendered = factories.letter_pdf()
-        return documents.document_sign(
-            credential=credential,
-            pdf_bytes=rendered.pdf,
-            field_box=rendered.signature_box,
-            stamp=STAMP,
+        return factories.sign(
+            signer,
             security=security,
             letter_number="005/77/DINKES/2026",
             letter_date=dt.date(2026, 3, 2),
