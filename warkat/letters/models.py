@@ -198,8 +198,7 @@ class Letter(TenantOwned):
                 name="letter_unread",
             ),
             models.Index(
-                fields=["tenant", "addressed_position"],
-                include=["read_at"],
+                fields=["tenant", "addressed_position", "read_at"],
                 condition=models.Q(status="new", direction="incoming"),
                 name="letter_not_disposed",
             ),
