@@ -320,8 +320,14 @@ class Draft(TenantOwned):
         "org.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     signer_kind = models.CharField(max_length=10, blank=True)
-    # The signing.SignedDocument holding the signed PDF (stored once, immutable).
-    signed_document_id = models.BigIntegerField(null=True, blank=True, unique=True)
+    # The signed PDF (stored once, immutable).
+    signed_document = models.OneToOneField(
+        "signing.SignedDocument",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="draft",
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
