@@ -13,6 +13,7 @@ the target for large sizes.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import csv
 import time
 from dataclasses import dataclass
@@ -100,7 +101,7 @@ def tenant_generate(
 
 def _bench_users(tenant: Tenant) -> None:
     """A tenant admin and the Bupati's account, used by the runner's requests."""
-    from warkat.accounts.services import user_create
+    from warkat.accounts.services import password_generate, user_create
     from warkat.org.models import Assignment
     from warkat.tenancy.scope import tenant_scope
 
@@ -109,6 +110,8 @@ def _bench_users(tenant: Tenant) -> None:
             tenant=tenant,
             actor=None,
             username=f"admin.{tenant.slug}",
+            # Set, not generated: a generated one must be changed before use.
+            password=password_generate(),
             roles=[("tenant_admin", None)],
         )
         bupati = (
@@ -122,6 +125,7 @@ def _bench_users(tenant: Tenant) -> None:
                 actor=None,
                 username=f"bupati.{tenant.slug}",
                 person=bupati.person,
+                password=password_generate(),
                 roles=[("pimpinan", None)],
             )
 
@@ -136,6 +140,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.dispositions and not args.letters:
         parser.error("--dispositions needs --letters")
+    if args.letters and importlib.util.find_spec("bench.letterdata") is None:
+        parser.error("generating letters is not available yet (bench/letterdata.py)")
     shape = Shape(args.people, args.letters, args.dispositions)
     for index in range(1, args.tenants + 1):
         tenant_generate(shape=shape, index=index, seed=args.seed, log=True)

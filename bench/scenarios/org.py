@@ -22,6 +22,10 @@ def _search(ds: Dataset) -> Callable[[], Any]:
 
 
 SCENARIOS = [
+    Scenario("organisation tree page", "org", _get("/organisasi/")),
+    Scenario("organisation tree search 'bidang'", "org", _get("/organisasi/?q=bidang")),
+    Scenario("people list page", "org", _get("/organisasi/pegawai/")),
+    Scenario("people search 'yikwa'", "org", _get("/organisasi/pegawai/?q=yikwa")),
     Scenario("API units, first 200", "org", _get("/api/v1/units?limit=200")),
     Scenario("API people, first page (50)", "org", _get("/api/v1/people?limit=50")),
     Scenario("API people search 'yikwa'", "org", _search),
