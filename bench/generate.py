@@ -13,8 +13,8 @@ the target for large sizes.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import csv
+import importlib.util
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
