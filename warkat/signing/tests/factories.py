@@ -96,11 +96,13 @@ def sign(
     passphrase: str | None = None,
     otp: str | None = None,
     stamp: documents.StampInfo = STAMP,
+    rendered: RenderedPdf | None = None,
     **document: Any,
 ) -> documents.SignatureResult:
     """Unlock ``s`` (its passphrase and current TOTP code unless given) and sign
-    the test letter at its ``#ttd`` box; ``document`` goes to ``document_sign``."""
-    rendered = letter_pdf()
+    ``rendered`` (the test letter) at its ``#ttd`` box; ``document`` goes to
+    ``document_sign``."""
+    rendered = rendered or letter_pdf()
     credential = documents.signer_unlock(
         tenant=s.person.tenant,
         signer_person=s.person,
