@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import importlib.util
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -140,8 +139,6 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.dispositions and not args.letters:
         parser.error("--dispositions needs --letters")
-    if args.letters and importlib.util.find_spec("bench.letterdata") is None:
-        parser.error("generating letters is not available yet (bench/letterdata.py)")
     shape = Shape(args.people, args.letters, args.dispositions)
     for index in range(1, args.tenants + 1):
         tenant_generate(shape=shape, index=index, seed=args.seed, log=True)

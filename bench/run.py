@@ -1,7 +1,7 @@
 """Benchmark runner: server time (p50/p95) and queries per request, side by side for a
 small and a large dataset, printed as a table.
 
-    python -m bench.run [--only org,signing] [--people 5000] [--iterations 100]
+    python -m bench.run [--only org,letters,signing] [--people 5000] [--iterations 100]
 
 Requests go through Django's test ``Client`` in this process (the whole middleware
 stack, templates and database; no network, no WSGI server), after a warm-up, with
@@ -167,14 +167,16 @@ def org_scenarios() -> list[Scenario]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.run")
-    parser.add_argument("--only", default="org,signing")
+    parser.add_argument("--only", default="org,letters,signing")
     parser.add_argument("--people", type=int, default=5000)
     parser.add_argument("--small", type=int, default=50)
+    parser.add_argument("--letters", type=int, default=20_000)
+    parser.add_argument("--dispositions", type=int, default=60_000)
     parser.add_argument("--iterations", type=int, default=100)
     parser.add_argument("--warmup", type=int, default=10)
     args = parser.parse_args(argv)
     groups = {g.strip() for g in args.only.split(",") if g.strip()}
-    unknown = groups - {"org", "signing"}
+    unknown = groups - {"org", "letters", "signing"}
     if unknown:
         parser.error(f"unknown group(s): {', '.join(sorted(unknown))}")
 
@@ -191,6 +193,22 @@ def main(argv: list[str] | None = None) -> None:
         small = dataset(f"{args.small} people", people=args.small)
         large = dataset(f"{args.people} people", people=args.people)
         run_group("Organisation (issue 2)", [small, large], org_scenarios(), **timing)
+    if "letters" in groups:
+        from bench.scenarios import letters
+
+        empty = dataset("empty", people=args.people)
+        loaded = dataset(
+            f"{args.letters} letters",
+            people=args.people,
+            letters=args.letters,
+            dispositions=args.dispositions,
+        )
+        run_group(
+            "Incoming letters and dispositions (issue 3)",
+            [empty, loaded],
+            letters.SCENARIOS,
+            **timing,
+        )
     if "signing" in groups:
         from bench.scenarios import signing
 

@@ -52,3 +52,24 @@ def test_runner_measures_requests(small: Any, capsys: Any) -> None:
         assert result is not None
         assert result.p50_ms > 0 and result.queries[0] > 0
     assert "smoke" in capsys.readouterr().out
+
+
+def test_generated_letters_keep_the_services_invariants(db: Any) -> None:
+    from bench.letterdata import TREE_SUBJECT
+    from warkat.dispositions.models import Disposition
+    from warkat.letters.models import AgendaCounter, Letter
+
+    tenant = tenant_generate(shape=Shape(people=120, letters=12, dispositions=30))
+    with tenant_scope(tenant):
+        letters = list(Letter.objects.all())
+        assert len(letters) == 13
+        for year in {letter.agenda_year for letter in letters}:
+            numbers = sorted(x.agenda_number for x in letters if x.agenda_year == year)
+            assert numbers == list(range(1, len(numbers) + 1))  # no gaps, no repeats
+            counter = AgendaCounter.objects.get(unit=letters[0].unit, year=year)
+            assert counter.last_number == numbers[-1]
+        assert Disposition.objects.filter(letter__subject=TREE_SUBJECT).count() == 30
+        # A chain stops early where a position has nobody below it.
+        assert 12 + 30 <= Disposition.objects.count() <= 30 + 30
+        for d in Disposition.objects.select_related("parent"):
+            assert d.parent is None or d.parent.to_position_id == d.from_position_id
