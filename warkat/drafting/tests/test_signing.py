@@ -168,3 +168,26 @@ def test_reserve_and_void_share_the_sequence(o: SimpleNamespace, frozen: Any) ->
         ).count()
         == 2
     )
+
+
+def test_unreachable_bsre_fails_closed(o: SimpleNamespace, settings: Any) -> None:
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from warkat.accounts.demo import DEMO_TOTP_SECRET
+    from warkat.signing.services import bsre_account_set, signing_settings_update
+
+    signing_settings_update(tenant=o.tenant, actor=o.users.admin, provider="bsre")
+    bsre_account_set(
+        tenant=o.tenant,
+        actor=o.users.admin,
+        person=o.people.kadis,
+        nik="9111010101800001",
+    )
+    TOTP.activate(o.users.kadis, DEMO_TOTP_SECRET)
+    settings.WARKAT_BSRE_URL = "http://127.0.0.1:9"
+    d = approved(o)
+    with pytest.raises(DomainError) as exc:
+        letter_sign(actor=o.users.kadis, draft=d, passphrase=PASSPHRASE, otp=otp())
+    assert exc.value.status_code == 503
+    unsigned(d)
+    assert counters() == []
