@@ -11,6 +11,7 @@ import pytest
 from django.apps import apps
 from django.db import models
 
+from warkat.audit.services import audit_record
 from warkat.tenancy.models import Tenant, TenantOwned
 from warkat.tenancy.scope import all_tenants, tenant_scope
 
@@ -35,8 +36,6 @@ MARKED_FIELDS = frozenset(
         "description",
         "address",
         "original_name",
-        "object_repr",
-        "actor_name",
         "state_note",
         "first_name",
     }
@@ -155,7 +154,13 @@ def _mark(tenant: Tenant, marker: str) -> None:
     row of ``tenant``, so a leak names the kind of object that leaked."""
     from warkat.accounts.models import User
 
-    targets = [m for m in apps.get_models() if issubclass(m, TenantOwned)] + [User]
+    # Audit events are append-only (a trigger refuses updates on PostgreSQL): the
+    # tenant gets a new, marked event instead.
+    targets = [
+        m
+        for m in apps.get_models()
+        if issubclass(m, TenantOwned) and m._meta.app_label != "audit"
+    ] + [User]
     with all_tenants():
         for model in targets:
             text_fields = [
@@ -177,6 +182,13 @@ def _mark(tenant: Tenant, marker: str) -> None:
                     setattr(row, f.attname, f"{value[: limit - len(tag) - 1]} {tag}")
             if rows:
                 manager.bulk_update(rows, [f.name for f in text_fields])
+    with tenant_scope(tenant):
+        audit_record(
+            tenant=tenant,
+            actor=None,
+            action="isolation.marked",
+            data={"note": f"{marker}_auditevent"},
+        )
 
 
 def _values(tenant: Tenant) -> dict[str, Any]:
