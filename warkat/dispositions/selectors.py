@@ -20,6 +20,26 @@ from warkat.dispositions.models import (
 from warkat.dispositions.services import ALLOWED_TRANSITIONS, RECIPIENT_ACTIONS
 from warkat.letters.models import Letter
 
+_DISPOSITION_FIELDS = (
+    "tenant_id",
+    "letter_id",
+    "parent_id",
+    "from_position_id",
+    "from_person_id",
+    "from_capacity",
+    "to_position_id",
+    "instructions",
+    "note",
+    "deadline",
+    "state",
+    "sent_at",
+    "read_at",
+    "read_by_id",
+    "followed_up_at",
+    "state_note",
+    "state_changed_at",
+)
+
 
 @dataclass
 class Node:
@@ -70,15 +90,31 @@ def disposition_tree(
             "from_person",
             "to_position",
             "to_position__unit",
-            "read_by",
-            "state_changed_by",
+        )
+        # Only what the tree shows: wide joined rows are the page's main cost.
+        .only(
+            *_DISPOSITION_FIELDS,
+            "from_position__name",
+            "from_person__full_name",
+            "from_person__front_title",
+            "from_person__back_title",
+            "to_position__name",
+            "to_position__unit__name",
         )
         .prefetch_related(
             Prefetch(
                 "reads",
-                queryset=DispositionRead.objects.select_related("person").order_by(
-                    "read_at"
-                ),
+                queryset=DispositionRead.objects.select_related("person")
+                .only(
+                    "disposition_id",
+                    "person_id",
+                    "capacity",
+                    "read_at",
+                    "person__full_name",
+                    "person__front_title",
+                    "person__back_title",
+                )
+                .order_by("read_at"),
             ),
             Prefetch(
                 "follow_ups",

@@ -210,10 +210,12 @@ def _followup_file_out(f: Any) -> FileOut:
     )
 
 
-def detail_out(user: Any, letter_id: int) -> LetterDetailOut:
+def detail_out(
+    user: Any, letter_id: int, found: tuple[Letter, Access] | None = None
+) -> LetterDetailOut:
     from warkat.dispositions.selectors import flatten
 
-    view = letter_view(user=user, letter_id=letter_id)
+    view = letter_view(user=user, letter_id=letter_id, found=found)
     nodes = flatten(view.tree)
     return LetterDetailOut(
         letter=letter_out(view.letter, view.access),
@@ -425,7 +427,7 @@ def letter_detail_api(request: HttpRequest, letter_id: int) -> Any:
     letter, access = letter_for_user(user=user, letter_id=letter_id)
     if access == Access.FULL:
         letter_read(actor=user, letter=letter)
-    return detail_out(user, letter_id)
+    return detail_out(user, letter_id, found=(letter, access))
 
 
 def file_response(f: Any) -> FileResponse:

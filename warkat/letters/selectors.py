@@ -62,11 +62,14 @@ def letter_for_user(*, user: Any, letter_id: int) -> tuple[Letter, Access]:
     return letter, access
 
 
-def letter_view(*, user: Any, letter_id: int) -> LetterView:
-    """Everything the letter page shows, in a constant number of queries."""
+def letter_view(
+    *, user: Any, letter_id: int, found: tuple[Letter, Access] | None = None
+) -> LetterView:
+    """Everything the letter page shows, in a constant number of queries.
+    ``found`` is ``letter_for_user``'s answer when the caller already has it."""
     from warkat.dispositions.selectors import disposition_tree
 
-    letter, access = letter_for_user(user=user, letter_id=letter_id)
+    letter, access = found or letter_for_user(user=user, letter_id=letter_id)
     held = held_positions(user)
     view = LetterView(letter=letter, access=access, held=held)
     if access == Access.FULL:

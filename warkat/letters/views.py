@@ -217,7 +217,7 @@ def detail(request: HttpRequest, letter_id: int) -> HttpResponse:
     letter, access = letter_for_user(user=user, letter_id=letter_id)
     if access == Access.FULL:
         letter_read(actor=user, letter=letter)
-    view = letter_view(user=user, letter_id=letter_id)
+    view = letter_view(user=user, letter_id=letter_id, found=(letter, access))
     context: dict[str, Any] = {
         "view": view,
         "letter": view.letter,
