@@ -122,12 +122,13 @@ def letter_sign(*, actor: Any, draft: Draft, passphrase: str, otp: str) -> Draft
         letter = Letter.objects.select_for_update().get(pk=locked.letter_id)
         locked.letter = letter
         transition_check(locked, State.SIGNED, _("signed"))
+        day = tenant_today(tenant)
+        # Who may sign is decided on the letter's own date, in the Pemda's time zone.
         assignment = holds_position(
-            person=actor.person, position=locked.signer_position
+            person=actor.person, position=locked.signer_position, on=day
         )
         if assignment is None:
             raise errors.not_signer()
-        day = tenant_today(tenant)
         unit = numbering_unit(locked.signer_position)
         parts = pattern_parse(pattern_for(locked.naskah_type))
         sequence = counter_next(
