@@ -35,6 +35,7 @@ from warkat.drafting.models import (
     StepKind,
     StepState,
 )
+from warkat.drafting.notices import draft_notify
 from warkat.drafting.numbering import (
     NumberContext,
     counter_next,
@@ -190,6 +191,7 @@ def letter_sign(*, actor: Any, draft: Draft, passphrase: str, otp: str) -> Draft
         _audit(locked, "sign", actor=actor, capacity=assignment.kind, number=letter.number,
                sequence=sequence, document=result.document.pk)  # fmt: skip
         deliveries_create(draft=locked)
+        draft_notify(draft=locked, event="signed")
         tenant_id, draft_id = tenant.pk, locked.pk
         transaction.on_commit(lambda: _enqueue_delivery(tenant_id, draft_id))
     draft.__dict__.update(locked.__dict__)

@@ -38,6 +38,7 @@ from warkat.drafting.models import (
     StepKind,
     StepState,
 )
+from warkat.drafting.notices import draft_notify, turn_event
 from warkat.letters.files import Upload, file_check, stored_files_guard
 from warkat.letters.models import (
     Direction,
@@ -526,6 +527,7 @@ def draft_submit(*, actor: Any, draft: Draft) -> Draft:
     )
     _advance(locked, actor)
     _audit(locked, "submit", actor=actor, version=locked.version)
+    draft_notify(draft=locked, event=turn_event(locked))
     draft.__dict__.update(locked.__dict__)
     return locked
 
@@ -571,6 +573,7 @@ def review_approve(*, actor: Any, draft: Draft, note: str = "") -> ReviewStep:
         step=step.pk,
         version=locked.version,
     )
+    draft_notify(draft=locked, event=turn_event(locked))
     draft.__dict__.update(locked.__dict__)
     return step
 
@@ -618,6 +621,7 @@ def review_return(*, actor: Any, draft: Draft, note: str) -> Draft:
         note=step.note,
     )
     _audit(locked, "return", actor=actor, capacity=kind, step=step.pk)
+    draft_notify(draft=locked, event="returned")
     draft.__dict__.update(locked.__dict__)
     return locked
 

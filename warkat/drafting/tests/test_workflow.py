@@ -351,3 +351,28 @@ def test_submit_needs_a_holder_of_the_signing_position(o: SimpleNamespace) -> No
         draft_submit(actor=o.users.staf_a, draft=d)
     assert exc.value.code == "drafting.signer_vacant"
     assert Draft.objects.get(pk=d.pk).state == "draft"
+
+
+def test_notices_follow_the_turn(
+    o: SimpleNamespace, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.urls import reverse
+
+    from warkat.notify.models import Notification
+
+    d = draft(o, security="rahasia")
+    with django_capture_on_commit_callbacks(execute=True):
+        draft_submit(actor=o.users.staf_a, draft=d)
+    note = Notification.objects.get(kind="drafting.review")
+    assert note.person == o.people.kabid_a
+    assert note.url == reverse("drafting:detail", args=[d.letter_id])
+    with django_capture_on_commit_callbacks(execute=True):
+        review_approve(actor=o.users.kabid_a, draft=d)
+    assert Notification.objects.get(kind="drafting.sign").person == o.people.kadis
+    with django_capture_on_commit_callbacks(execute=True):
+        review_return(actor=o.users.kadis, draft=d, note="Perbaiki")
+    assert Notification.objects.get(kind="drafting.returned").person == o.people.staf_a
+    # Only people in the chain were told.
+    assert set(Notification.objects.values_list("person", flat=True)) == {
+        o.people.kabid_a.pk, o.people.kadis.pk, o.people.staf_a.pk,
+    }  # fmt: skip
