@@ -194,7 +194,7 @@ def main(argv: list[str] | None = None) -> None:
         large = dataset(f"{args.people} people", people=args.people)
         run_group("Organisation (issue 2)", [small, large], org_scenarios(), **timing)
     if "letters" in groups:
-        from bench.scenarios import letters
+        from bench import letters
 
         empty = dataset("empty", people=args.people)
         loaded = dataset(
