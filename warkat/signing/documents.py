@@ -340,7 +340,8 @@ def _timestamper(ca: CertificateAuthority) -> pki.TenantTimeStamper:
     )
 
 
-@functools.lru_cache(maxsize=32)
+# One entry per tenant CA (a province may host dozens of kabupaten/kota).
+@functools.lru_cache(maxsize=128)
 def _cached_timestamper(
     tsa_der: bytes, tsa_key: bytes, label: str, intermediate_der: bytes, root_der: bytes
 ) -> pki.TenantTimeStamper:

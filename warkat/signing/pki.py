@@ -408,7 +408,8 @@ def _key_hash(cert: x509.Certificate, algorithm: hashes.HashAlgorithm) -> bytes:
 # --- keys and certificates as pyHanko wants them ---------------------------------
 
 
-@functools.lru_cache(maxsize=64)
+# Three keys per tenant CA (root, issuing CA, TSA).
+@functools.lru_cache(maxsize=256)
 def cached_ca_key(blob: bytes, label: str) -> rsa.RSAPrivateKey:
     """A CA or TSA key, unwrapped once per process (not a signer's key: those are
     unlocked per request with the passphrase)."""

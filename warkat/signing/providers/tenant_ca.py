@@ -78,7 +78,8 @@ class _CmsParts:
     signing_certificate_v2: bytes
 
 
-@functools.lru_cache(maxsize=256)
+# One entry per signer certificate in use (about 4 KB each).
+@functools.lru_cache(maxsize=1024)
 def _cms_parts(cert_der: bytes, chain_der: tuple[bytes, ...]) -> _CmsParts:
     from asn1crypto import cms
     from asn1crypto import x509 as asn1_x509
@@ -101,6 +102,8 @@ def _cms_parts(cert_der: bytes, chain_der: tuple[bytes, ...]) -> _CmsParts:
 
 
 class _SigningCertificateV2(SigningCertificateV2Provider):
+    """pyHanko's signing-certificate-v2 attribute, from the cached DER."""
+
     def __init__(self, der: bytes) -> None:
         self._der = der
 
@@ -200,7 +203,8 @@ class UnlockedKeySigner(signers.Signer):
         unsigned_attrs: Any,
         encap_content_info: Any,
     ) -> Any:
-        # pyHanko's own assembly, with the certificate set loaded from DER.
+        # pyHanko's own assembly (this signer has no attribute certificates),
+        # with the certificate set loaded from DER.
         from asn1crypto import cms
 
         sig_info = self.signer_info(digest_algorithm, signed_attrs, signature)
