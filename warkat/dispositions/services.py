@@ -406,6 +406,7 @@ def disposition_create(
     return created
 
 
+@transaction.atomic
 def _transition(
     *,
     action: str,
