@@ -196,7 +196,7 @@ def test_only_tu_of_the_unit_or_admin_registers(o: SimpleNamespace) -> None:
     not settings.IS_POSTGRES,
     reason="SQLite serialises writers itself; row locks are tested on PostgreSQL",
 )
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_registrations_never_share_an_agenda_number(
     o: SimpleNamespace,
 ) -> None:
