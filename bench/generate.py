@@ -88,7 +88,9 @@ def tenant_generate(
             letters=shape.letters,
             dispositions=shape.dispositions,
             seed=seed,
+            log=log,
         )
+        _refresh_statistics()
         if log:
             print(
                 f"{slug}: {made.letters} letters, {made.dispositions} dispositions "
@@ -96,6 +98,14 @@ def tenant_generate(
                 flush=True,
             )
     return tenant
+
+
+def _refresh_statistics() -> None:
+    from bench.bulk import refresh_statistics
+    from warkat.dispositions.models import Disposition
+    from warkat.letters.models import Letter
+
+    refresh_statistics(Letter, Disposition)
 
 
 def _bench_users(tenant: Tenant) -> None:

@@ -93,7 +93,7 @@ def _chain(org: _Org, rng: random.Random, hops: int) -> list[int]:
 
 @transaction.atomic
 def letters_generate(
-    *, tenant: Tenant, letters: int, dispositions: int, seed: int = 0
+    *, tenant: Tenant, letters: int, dispositions: int, seed: int = 0, log: bool = False
 ) -> LettersSummary:
     """``letters`` incoming letters with up to ``dispositions`` dispositions in all
     (chains of about dispositions/letters hops; a chain stops early where a position
@@ -142,6 +142,9 @@ def letters_generate(
                 agenda_year=year,
                 agenda_number=counters[year],
                 status="disposed" if hops else "new",
+                # The Bupati opens a letter before disposing it (the letter page
+                # records the first read), so only undisposed letters are unread.
+                read_at=_at(received, 8, 30) if hops else None,
                 registered_by_id=registrar,
                 created_at=_at(received, 8),
                 updated_at=_at(received, 8),
@@ -155,6 +158,10 @@ def letters_generate(
                 totals[0] += insert_objects(Letter, batch)
                 totals[1] += insert_objects(Disposition, hops_batch)
                 batch, hops_batch = [], []
+                if log:
+                    print(
+                        f"  {totals[0]} letters, {totals[1]} dispositions", flush=True
+                    )
         for year, last in counters.items():
             if last:
                 AgendaCounter.objects.update_or_create(
@@ -186,8 +193,8 @@ def _day(rng: random.Random, year: int, today: dt.date) -> dt.date:
     )
 
 
-def _at(day: dt.date, hour: int) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=dt.UTC)
+def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=dt.UTC)
 
 
 def _dispositions(
@@ -259,6 +266,7 @@ def tree_letter(*, tenant: Tenant) -> Letter:
             agenda_year=today.year,
             agenda_number=counter.last_number,
             status="disposed",
+            read_at=timezone.now(),
         )
         insert_objects(Letter, [letter])
         ids = iter(range(next_id(Disposition), 10**12))
