@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema
 
 from warkat.accounts import errors, selectors, services
 from warkat.accounts.models import Role, User, UserRole
-from warkat.accounts.permissions import require_role
+from warkat.accounts.permissions import USER_ADMINS, require_role
 from warkat.api.base import ERROR_RESPONSES
 from warkat.core.errors import DomainError, NotFound, PermissionDenied
 from warkat.org.models import Person, Unit
@@ -23,7 +23,7 @@ from warkat.tenancy.scope import tenant_scope
 router = Router(tags=["auth"])
 users_router = Router(tags=["users"])
 
-ADMINS = frozenset({Role.TENANT_ADMIN, Role.UNIT_ADMIN})
+ADMINS = USER_ADMINS
 
 
 # --- schemas --------------------------------------------------------------------------

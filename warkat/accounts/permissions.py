@@ -9,7 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from warkat.accounts.models import Role
 from warkat.core.errors import PermissionDenied
 
-__all__ = ["Role", "has_role", "require_role"]
+__all__ = ["AUDITORS", "USER_ADMINS", "Role", "has_role", "require_role"]
+
+# Who may manage user accounts, and who may read the audit log.
+USER_ADMINS = frozenset({Role.TENANT_ADMIN, Role.UNIT_ADMIN})
+AUDITORS = frozenset({Role.TENANT_ADMIN})
 
 
 def has_role(*, user: Any, roles: set[str] | frozenset[str]) -> bool:

@@ -12,12 +12,12 @@ from django.views.decorators.http import require_POST
 from warkat.accounts import selectors, services
 from warkat.accounts.forms import RolesForm, UserCreateForm
 from warkat.accounts.models import Role
-from warkat.accounts.permissions import require_role
+from warkat.accounts.permissions import USER_ADMINS, require_role
 from warkat.core.errors import DomainError, NotFound
 from warkat.core.http import tenant_view
 from warkat.org.models import Person
 
-ADMINS = frozenset({Role.TENANT_ADMIN, Role.UNIT_ADMIN})
+ADMINS = USER_ADMINS
 PAGE_SIZE = 50
 
 

@@ -10,13 +10,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from warkat.accounts.models import Role
-from warkat.accounts.permissions import require_role
+from warkat.accounts.permissions import AUDITORS, require_role
 from warkat.audit.selectors import EventFilter, audit_event_get, audit_page
 from warkat.audit.verify import audit_chain_verify
 from warkat.core.http import tenant_view
-
-AUDITORS = frozenset({Role.TENANT_ADMIN})
 
 
 class EventFilterForm(forms.Form):

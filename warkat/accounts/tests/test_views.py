@@ -185,6 +185,38 @@ def test_home_links_for_admin(client: Client, admin: User) -> None:
     assert reverse("audit:event_list") in body
 
 
+def _nav(body: str) -> str:
+    return body.split('<nav class="mainnav">', 1)[1].split("</nav>", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("roles", "users_link", "audit_link"),
+    [
+        (("tenant_admin",), True, True),
+        ("unit_admin", True, False),
+        (("staf",), False, False),
+    ],
+)
+def test_nav_admin_links_follow_roles(
+    client: Client, tenant: Any, roles: Any, users_link: bool, audit_link: bool
+) -> None:
+    if roles == "unit_admin":
+        with tenant_scope(tenant):
+            unit = f.unit(tenant, name="Dinas Uji")
+        roles = (("unit_admin", unit),)
+    client.force_login(make_user(tenant, "nav.user", *roles))
+    nav = _nav(client.get(reverse("org:tree")).content.decode())
+    assert (f'href="{reverse("accounts-user-list")}"' in nav) is users_link
+    assert (f'href="{reverse("audit:event_list")}"' in nav) is audit_link
+
+
+def test_nav_signs_out_once(client: Client, admin: User) -> None:
+    client.force_login(admin)
+    nav = _nav(client.get("/").content.decode())
+    assert nav.count(reverse("account_logout")) == 1
+    assert nav.count(">Keluar<") == 1  # the sign-out button; outgoing is "Surat keluar"
+
+
 # --- production check ---------------------------------------------------------------------
 
 
