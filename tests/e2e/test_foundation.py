@@ -39,6 +39,17 @@ def test_admin_walks_the_foundation_pages(
     # Organisation tree, then a live (htmx) search that narrows it.
     page.goto(f"{live_server.url}/organisasi/")
     assert page.get_by_text("Dinas Komunikasi dan Informatika").first.is_visible()
+    # Deeper levels are not on the page until their unit is expanded (htmx).
+    assert "Bidang Informasi dan Komunikasi Publik" not in page.content()
+    summary = page.locator(
+        "summary", has=page.locator(".code", has_text=re.compile(r"^DISKOMINFO$"))
+    )
+    kominfo = summary.locator("xpath=..")
+    with page.expect_response(re.compile(r"/organisasi/unit/\d+/anak/")):
+        summary.locator(".muted").click()
+    bidang = kominfo.get_by_text("Bidang Informasi dan Komunikasi Publik")
+    bidang.wait_for()
+    assert bidang.is_visible()
     shoot("org-tree")
     with page.expect_response(re.compile(r"/organisasi/\?q=")):
         page.fill("#unit-q", "kominfo")

@@ -6,7 +6,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from warkat.org.models import Assignment, Person, Position, Unit
@@ -89,6 +98,31 @@ class TreeNode:
     children: list[TreeNode] = field(default_factory=list)
     match: bool = False
 
+    @property
+    def child_count(self) -> int:
+        """Active children in the database, loaded here or not (annotated)."""
+        return getattr(self.unit, "child_count", len(self.children))
+
+    @property
+    def lazy(self) -> bool:
+        """Has children that are not loaded yet: the page fetches them on expand."""
+        return self.child_count > 0 and not self.children
+
+
+# Levels the tree page shows at first (the root and its OPD and districts); deeper
+# levels are loaded a unit at a time, so the page costs the same at 50 or 5,000 units.
+TREE_FIRST_DEPTH = 1
+
+
+def _with_child_count(units: QuerySet[Unit]) -> QuerySet[Unit]:
+    return units.annotate(
+        child_count=Count("children", filter=Q(children__is_active=True))
+    )
+
+
+def _sibling_key(unit: Unit) -> tuple[int, str]:
+    return (_KIND_RANK.get(unit.kind, 99), unit.name.casefold())
+
 
 def _build_tree(units: list[Unit], matches: set[int] | None = None) -> list[TreeNode]:
     nodes = {u.pk: TreeNode(u, match=bool(matches and u.pk in matches)) for u in units}
@@ -97,23 +131,26 @@ def _build_tree(units: list[Unit], matches: set[int] | None = None) -> list[Tree
         parent = nodes.get(node.unit.parent_id) if node.unit.parent_id else None
         (parent.children if parent else roots).append(node)
 
-    def key(n: TreeNode) -> tuple[int, str]:
-        return (_KIND_RANK.get(n.unit.kind, 99), n.unit.name.casefold())
-
     stack = [roots]
     while stack:
         level = stack.pop()
-        level.sort(key=key)
+        level.sort(key=lambda n: _sibling_key(n.unit))
         stack.extend(n.children for n in level if n.children)
     return roots
 
 
-def unit_tree(*, include_inactive: bool = False) -> list[TreeNode]:
-    """The whole organisation tree of the current tenant, in one query."""
-    units = Unit.objects.all()
-    if not include_inactive:
-        units = units.filter(is_active=True)
-    return _build_tree(list(units.order_by("path")))
+def unit_tree(*, max_depth: int = TREE_FIRST_DEPTH) -> list[TreeNode]:
+    """The top of the current tenant's organisation tree, down to ``max_depth``, each
+    unit with its number of active children (one query)."""
+    units = Unit.objects.filter(is_active=True, depth__lte=max_depth)
+    return _build_tree(list(_with_child_count(units)))
+
+
+def unit_child_nodes(*, unit: Unit) -> list[TreeNode]:
+    """The active children of ``unit`` in sibling order, each with its own number of
+    active children, for expanding one tree node (one query)."""
+    children = _with_child_count(Unit.objects.filter(parent=unit, is_active=True))
+    return [TreeNode(u) for u in sorted(children, key=_sibling_key)]
 
 
 def _path_ids(path: str) -> list[int]:
@@ -121,19 +158,26 @@ def _path_ids(path: str) -> list[int]:
 
 
 def unit_search(*, q: str, limit: int = 50) -> tuple[list[TreeNode], int]:
-    """Units whose name or code contains ``q``, shown inside their ancestors.
+    """Units whose name or code contains ``q``, shown inside their ancestors, each
+    with its number of active children so a match can be expanded further.
 
     Returns the pruned tree and the number of matches (two queries).
     """
     term = q.strip()
     found = list(
-        Unit.objects.filter(
-            Q(name__icontains=term) | Q(code__icontains=term), is_active=True
+        _with_child_count(
+            Unit.objects.filter(
+                Q(name__icontains=term) | Q(code__icontains=term), is_active=True
+            )
         ).order_by("depth", "name")[:limit]
     )
     matches = {u.pk for u in found}
     ancestor_ids = {i for u in found for i in _path_ids(u.path)} - matches
-    ancestors = list(Unit.objects.filter(pk__in=ancestor_ids)) if ancestor_ids else []
+    ancestors = (
+        list(_with_child_count(Unit.objects.filter(pk__in=ancestor_ids)))
+        if ancestor_ids
+        else []
+    )
     return _build_tree(found + ancestors, matches), len(found)
 
 
@@ -144,9 +188,7 @@ def unit_ancestors(*, unit: Unit) -> list[Unit]:
 
 
 def unit_children(*, unit: Unit) -> list[Unit]:
-    children = list(Unit.objects.filter(parent=unit, is_active=True))
-    children.sort(key=lambda u: (_KIND_RANK.get(u.kind, 99), u.name.casefold()))
-    return children
+    return sorted(Unit.objects.filter(parent=unit, is_active=True), key=_sibling_key)
 
 
 def unit_subtree(*, unit: Unit) -> QuerySet[Unit]:

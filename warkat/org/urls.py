@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.tree, name="tree"),
     path("unit/baru/", views.unit_create, name="unit_create"),
     path("unit/<int:pk>/", views.unit_detail, name="unit"),
+    path("unit/<int:pk>/anak/", views.unit_children, name="unit_children"),
     path("unit/<int:pk>/ubah/", views.unit_edit, name="unit_edit"),
     path("unit/<int:pk>/nonaktifkan/", views.unit_deactivate, name="unit_deactivate"),
     path("jabatan/baru/", views.position_create, name="position_create"),

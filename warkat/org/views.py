@@ -60,6 +60,16 @@ def tree(request: HttpRequest) -> HttpResponse:
 
 
 @tenant_view
+def unit_children(request: HttpRequest, pk: int) -> HttpResponse:
+    """One tree node's children, fetched when the node is expanded (htmx)."""
+    unit = _get(Unit, pk, "unit")
+    if not request.htmx:  # type: ignore[attr-defined]
+        return redirect("org:unit", pk=unit.pk)
+    nodes = selectors.unit_child_nodes(unit=unit)
+    return render(request, "org/_children.html", {"nodes": nodes})
+
+
+@tenant_view
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _get(Unit, pk, "unit")
     return _page(

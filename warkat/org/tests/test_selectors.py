@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from warkat.org import selectors, services
+from warkat.org.models import Unit
 from warkat.org.tests import factories as f
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_tenant")]
@@ -22,18 +23,51 @@ def _grow(tenant, n: int) -> None:
         )
 
 
-def test_tree_is_one_query_and_ordered(in_tenant, django_assert_num_queries) -> None:
-    _grow(in_tenant, 3)
+@pytest.mark.parametrize("size", [3, 30])
+def test_tree_top_is_one_query_and_ordered(
+    in_tenant, size, django_assert_num_queries
+) -> None:
+    _grow(in_tenant, size)
     with django_assert_num_queries(1):
         roots = selectors.unit_tree()
     root = roots[0]
     assert root.unit.parent_id is None and len(roots) == 1
+    assert root.child_count == len(root.children) and not root.lazy
     kinds = [n.unit.kind for n in root.children]
     assert kinds.index("dinas") < kinds.index("kecamatan")
     distrik = [n for n in root.children if n.unit.kind == "kecamatan"]
     assert [d.unit.name for d in distrik] == sorted(
         (d.unit.name for d in distrik), key=str.casefold
     )
+    # Only the first levels are loaded; deeper units wait behind their counts.
+    assert all(not n.children for n in root.children)
+    grown = next(n for n in root.children if n.child_count == size)
+    assert grown.lazy
+    assert any(d.child_count and d.lazy for d in distrik)  # kampung below
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_children_are_one_query_with_their_counts(
+    in_tenant, size, django_assert_num_queries
+) -> None:
+    dinas = f.unit(in_tenant)
+    bidang = [f.unit(in_tenant, dinas, kind="bidang") for _ in range(size)]
+    f.unit(in_tenant, bidang[0], kind="seksi")
+    f.unit(in_tenant, bidang[0], kind="seksi")
+    hidden = f.unit(in_tenant, bidang[1], kind="seksi")
+    Unit.objects.filter(pk=hidden.pk).update(is_active=False)
+    with django_assert_num_queries(1):
+        nodes = selectors.unit_child_nodes(unit=dinas)
+    assert [n.unit.name for n in nodes] == sorted(
+        (u.name for u in bidang), key=str.casefold
+    )
+    counts = {n.unit.pk: n.child_count for n in nodes}
+    assert counts[bidang[0].pk] == 2 and counts[bidang[1].pk] == 0  # inactive: hidden
+    with django_assert_num_queries(1):
+        assert [n.unit.kind for n in selectors.unit_child_nodes(unit=bidang[0])] == [
+            "seksi",
+            "seksi",
+        ]
 
 
 def test_search_returns_matches_inside_their_ancestors(
@@ -45,6 +79,16 @@ def test_search_returns_matches_inside_their_ancestors(
     assert count > 1 and nodes[0].unit == root and not nodes[0].match
     distrik = nodes[0].children[0]
     assert distrik.unit.kind == "kecamatan" and all(c.match for c in distrik.children)
+    # A distrik's count is all its kampung, not only the ones shown.
+    assert distrik.child_count >= len(distrik.children) and not distrik.lazy
+
+
+def test_search_match_with_children_expands_lazily(in_tenant) -> None:
+    dinas = f.unit(in_tenant, name="Dinas Pencarian Uji")
+    f.unit(in_tenant, dinas, kind="bidang", name="Bidang Satu")
+    (root,), count = selectors.unit_search(q="Pencarian")
+    (match,) = root.children
+    assert count == 1 and match.match and match.child_count == 1 and match.lazy
 
 
 @pytest.mark.parametrize("size", [3, 30])

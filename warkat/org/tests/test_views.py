@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from warkat.org.models import Assignment, Unit
 from warkat.org.tests import factories as f
@@ -55,6 +57,62 @@ def test_everyone_reads_tree_people_and_details(staff_client: Client, org) -> No
     assert "Kepala Dinas Kominfo" in body and org["kadis"].nip in body
     body = staff_client.get("/organisasi/pegawai/", {"q": "yakobus"}).content.decode()
     assert "Yakobus Kimber" in body
+
+
+def test_tree_loads_deeper_levels_on_expand(staff_client: Client, org) -> None:
+    body = staff_client.get("/organisasi/").content.decode()
+    children_url = f"/organisasi/unit/{org['dinas'].pk}/anak/"
+    # The OPD is shown closed with its count; its bidang waits for the expand.
+    assert "Dinas Komunikasi dan Informatika" in body and "Bidang TIK" not in body
+    assert f'hx-get="{children_url}"' in body and 'hx-trigger="toggle once"' in body
+    r = staff_client.get(children_url, HTTP_HX_REQUEST="true")
+    assert r.status_code == 200
+    part = r.content.decode()
+    assert "Bidang TIK" in part and "<html" not in part and "<li" in part
+    # Without htmx the unit page lists the children.
+    r = staff_client.get(children_url)
+    assert (
+        r.status_code == 302 and r["Location"] == f"/organisasi/unit/{org['dinas'].pk}/"
+    )
+
+
+def _app_queries(client: Client, url: str, **headers: str) -> tuple[int, str]:
+    """Queries a request makes, less PostgreSQL's per-request RLS tenant settings."""
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.get(url, **headers)  # type: ignore[arg-type]
+    assert r.status_code == 200
+    n = sum("set_config" not in q["sql"] for q in ctx.captured_queries)
+    return n, r.content.decode()
+
+
+def test_tree_and_children_have_constant_queries(staff_client: Client, tenant) -> None:
+    with tenant_scope(tenant):
+        dinas = f.unit(tenant)
+    children = f"/organisasi/unit/{dinas.pk}/anak/"
+    staff_client.get("/organisasi/")  # session and user as on any later request
+    counts = []
+    for size in (2, 20):
+        with tenant_scope(tenant):
+            while Unit.objects.filter(parent=dinas).count() < size:
+                bidang = f.unit(tenant, dinas, kind="bidang")
+                f.unit(tenant, bidang, kind="seksi")
+        tree, _ = _app_queries(staff_client, "/organisasi/")
+        kids, body = _app_queries(staff_client, children, HTTP_HX_REQUEST="true")
+        assert body.count('class="tree-node"') == size
+        counts.append((tree, kids))
+    # tree: session, user, tenant, the tree, the user's roles (admin actions, nav);
+    # children: session, user, tenant, the unit, its children.
+    assert counts == [(5, 5), (5, 5)]
+
+
+def test_children_of_another_tenants_unit_are_not_found(
+    staff_client: Client, other_tenant
+) -> None:
+    with tenant_scope(other_tenant):
+        unit = f.unit(other_tenant, name="Dinas Rahasia Gorontalo")
+        f.unit(other_tenant, unit, kind="bidang", name="Bidang Rahasia")
+    r = staff_client.get(f"/organisasi/unit/{unit.pk}/anak/", HTTP_HX_REQUEST="true")
+    assert r.status_code == 404 and "Bidang Rahasia" not in r.content.decode()
 
 
 def test_staff_cannot_open_or_post_forms(staff_client: Client, org) -> None:
