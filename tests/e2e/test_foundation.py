@@ -54,7 +54,8 @@ def test_admin_walks_the_foundation_pages(
     with page.expect_response(re.compile(r"/organisasi/\?q=")):
         page.fill("#unit-q", "kominfo")
     page.wait_for_load_state("networkidle")
-    tree = page.locator("#tree").last.inner_text()
+    assert page.locator("#tree").count() == 1  # the search replaces the tree
+    tree = page.locator("#tree").inner_text()
     assert "Komunikasi dan Informatika" in tree and "Dinas Kesehatan" not in tree
     shoot("org-tree-search")
 

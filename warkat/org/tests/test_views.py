@@ -49,6 +49,10 @@ def test_everyone_reads_tree_people_and_details(staff_client: Client, org) -> No
 
     r = staff_client.get("/organisasi/", {"q": "TIK"}, HTTP_HX_REQUEST="true")
     assert "Bidang TIK" in r.content.decode() and "<html" not in r.content.decode()
+    # The search box swaps the whole #tree element for the partial's own.
+    assert r.content.decode().count('id="tree"') == 1
+    page = staff_client.get("/organisasi/").content.decode()
+    assert 'hx-target="#tree" hx-swap="outerHTML"' in page
 
     body = staff_client.get(f"/organisasi/unit/{org['dinas'].pk}/").content.decode()
     assert "Kepala Dinas Kominfo" in body and "Yakobus Kimber" in body
