@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.conftest import PHONE
 from tests.e2e.demo import DEMO_PASSWORD, DemoData, totp_code
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -19,6 +20,23 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 def _heading(page: Any) -> str:
     return page.locator("h1").first.inner_text()
+
+
+# Elements that end past the right edge, innermost first: named in the failure message.
+_OVERFLOWING = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+  .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 0.5))
+  .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')
+    + ' ' + Math.round(e.getBoundingClientRect().right) + 'px')"""
+
+
+def assert_fits_phone(page: Any) -> None:
+    """The page scrolls only vertically at phone width (tables scroll inside their
+    own wrapper or stack their cells)."""
+    page.set_viewport_size(PHONE)
+    page.wait_for_load_state("networkidle")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], (page.url, width, page.evaluate(_OVERFLOWING))
 
 
 def test_admin_walks_the_foundation_pages(
@@ -35,6 +53,7 @@ def test_admin_walks_the_foundation_pages(
     assert page.url.rstrip("/") == live_server.url, page.locator("main").inner_text()
     assert "Keerom" in page.content()
     shoot("home")
+    assert_fits_phone(page)
 
     # Organisation tree, then a live (htmx) search that narrows it.
     page.goto(f"{live_server.url}/organisasi/")
@@ -51,6 +70,7 @@ def test_admin_walks_the_foundation_pages(
     bidang.wait_for()
     assert bidang.is_visible()
     shoot("org-tree")
+    assert_fits_phone(page)
     with page.expect_response(re.compile(r"/organisasi/\?q=")):
         page.fill("#unit-q", "kominfo")
     page.wait_for_load_state("networkidle")
@@ -58,11 +78,17 @@ def test_admin_walks_the_foundation_pages(
     tree = page.locator("#tree").inner_text()
     assert "Komunikasi dan Informatika" in tree and "Dinas Kesehatan" not in tree
     shoot("org-tree-search")
+    kominfo_url = page.get_by_role("link", name="Dinas Komunikasi dan Informatika")
+    kominfo_url.first.click()
+    page.wait_for_load_state("networkidle")
+    assert "Bidang Informasi dan Komunikasi Publik" in page.locator("main").inner_text()
+    assert_fits_phone(page)
 
     # People list, then one person with their assignment history (a Plh included).
     page.goto(f"{live_server.url}/organisasi/pegawai/")
     assert "61" in page.locator("main").inner_text()
     shoot("people")
+    assert_fits_phone(page)
     plh = demo.people["sekretaris_kominfo"]
     page.goto(f"{live_server.url}/organisasi/pegawai/?q={plh.full_name.split()[-1]}")
     assert plh.full_name in page.locator("main").inner_text()
@@ -72,6 +98,7 @@ def test_admin_walks_the_foundation_pages(
     person_text = page.locator("main").inner_text()
     assert "Plh." in person_text, person_text
     shoot("person")
+    assert_fits_phone(page)
 
     # Import: upload a CSV, read the dry-run report, confirm, see it applied.
     csv_file = tmp_path / "pegawai.csv"
@@ -79,6 +106,7 @@ def test_admin_walks_the_foundation_pages(
     csv_file.write_text(_people_csv(header), encoding="utf-8")
     page.goto(f"{live_server.url}/organisasi/impor/")
     shoot("import")
+    assert_fits_phone(page)
     page.goto(f"{live_server.url}/organisasi/impor/people/")
     page.set_input_files("input[type=file]", str(csv_file))
     page.click("form.org-form button[type=submit]")
@@ -98,10 +126,12 @@ def test_admin_walks_the_foundation_pages(
     page.goto(f"{live_server.url}/audit/")
     assert "Yance Uji Impor" in page.locator("main").inner_text()
     shoot("audit")
+    assert_fits_phone(page)
 
     # User administration.
     page.goto(f"{live_server.url}/akun/pengguna/")
     shoot("users")
+    assert_fits_phone(page)
     page.goto(f"{live_server.url}/akun/pengguna/?q=staf.kominfo")
     assert "staf.kominfo.keerom" in page.locator("main").inner_text()
 
