@@ -12,6 +12,7 @@ afterwards. ``signing`` runs the signing and rendering benchmarks' own ``main()`
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from collections.abc import Callable, Iterable
@@ -189,7 +190,8 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"Warkat benchmarks on {connection.vendor} "
         f"({settings.DATABASES['default']['NAME']}); "
-        f"{args.iterations} timed requests per cell after {args.warmup} warm-up"
+        f"{args.iterations} timed requests per cell after {args.warmup} warm-up; "
+        f"{_load()}"
     )
     timing = {"iterations": args.iterations, "warmup": args.warmup}
     if "org" in groups:
@@ -223,6 +225,16 @@ def main(argv: list[str] | None = None) -> None:
         from bench.scenarios import signing
 
         signing.run()
+    print(f"\nDone; {_load()}")
+
+
+def _load() -> str:
+    """The machine's load, printed with the figures: other work on the same cores
+    shows up in p95 long before it shows in p50."""
+    one, five, _fifteen = os.getloadavg()
+    return (
+        f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} CPUs"
+    )
 
 
 if __name__ == "__main__":
