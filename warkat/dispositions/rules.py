@@ -90,7 +90,11 @@ def recipients_allowed(
 
 
 def disposition_candidates(
-    *, from_position: Position, query: str = "", limit: int = 30
+    *,
+    from_position: Position,
+    query: str = "",
+    limit: int = 30,
+    settings: DispositionSettings | None = None,
 ) -> QuerySet[Position]:
     """Positions to offer in the dispose form.
 
@@ -99,7 +103,8 @@ def disposition_candidates(
     a short list even for a Bupati. With ``query``: up to ``limit`` positions anywhere
     in the allowed set whose name matches.
     """
-    settings = disposition_settings()
+    # A caller that already read the settings passes them (one query less a page).
+    settings = settings or disposition_settings()
     below = Q(superior_id=from_position.pk)
     if from_position.is_head:
         below |= Q(unit__parent_id=from_position.unit_id, is_head=True)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Case, CharField, Exists, F, OuterRef, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -116,27 +117,31 @@ def _tenant(obj: Any) -> Any:
     return active if active is not None and active.pk == obj.tenant_id else obj.tenant
 
 
-def letter_status_refresh(*, letter_id: int) -> str:
+def letter_status_refresh(*, letter_id: int) -> None:
     """Derive the incoming letter's status from its disposition tree and store it."""
-    rows = list(
-        Disposition.objects.filter(letter_id=letter_id)
-        .exclude(state=State.CANCELLED)
-        .values_list("parent_id", "state")
+    # One UPDATE that derives the status in the database: the tree is never read
+    # into Python, whatever its size.
+    live = Disposition.objects.filter(letter_id=OuterRef("pk")).exclude(
+        state=State.CANCELLED
     )
-    roots = [state for parent, state in rows if parent is None]
-    if not roots:
-        settled = Letter.objects.filter(pk=letter_id, done_at__isnull=False).exists()
-        status = IncomingStatus.DONE if settled else IncomingStatus.NEW
-    elif all(state in FINAL_STATES for state in roots):
-        status = IncomingStatus.DONE
-    elif any(state == State.FOLLOWED_UP for _parent, state in rows):
-        status = IncomingStatus.FOLLOWED_UP
-    else:
-        status = IncomingStatus.DISPOSED
-    Letter.objects.filter(pk=letter_id).exclude(status=status).update(
-        status=status, updated_at=timezone.now()
+    roots = live.filter(parent__isnull=True)
+    status = Case(
+        When(~Exists(roots), done_at__isnull=False, then=Value(IncomingStatus.DONE)),
+        When(~Exists(roots), then=Value(IncomingStatus.NEW)),
+        When(
+            ~Exists(roots.exclude(state__in=FINAL_STATES)),
+            then=Value(IncomingStatus.DONE),
+        ),
+        When(
+            Exists(live.filter(state=State.FOLLOWED_UP)),
+            then=Value(IncomingStatus.FOLLOWED_UP),
+        ),
+        default=Value(IncomingStatus.DISPOSED),
+        output_field=CharField(),
     )
-    return status
+    Letter.objects.filter(pk=letter_id).alias(derived=status).exclude(
+        status=F("derived")
+    ).update(status=F("derived"), updated_at=timezone.now())
 
 
 def _event(
@@ -339,9 +344,11 @@ def disposition_create(
         )
         for pk in ids
     ]
+    # No savepoint: the letter lock above serialises disposals of this letter, so
+    # the check above is exact; a violation of the constraint anyway aborts the
+    # whole service (the Conflict leaves the atomic block, which rolls back).
     try:
-        with transaction.atomic():
-            created = Disposition.objects.bulk_create(created)
+        created = Disposition.objects.bulk_create(created)
     except IntegrityError as exc:
         raise Conflict(
             "disposition.already_sent",

@@ -14,7 +14,14 @@ import datetime as dt
 import enum
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 from django.utils import timezone
 
 from warkat.accounts.models import Role, UserRole
@@ -107,9 +114,19 @@ def letters_listed(user: Any, qs: QuerySet[Letter] | None = None) -> QuerySet[Le
     return qs.filter(chain_q(user) | _registry_q(user))
 
 
+def in_chain_annotation(user: Any) -> ExpressionWrapper:
+    """``chain_q`` as a boolean column, so the letter and the common access answer
+    come in one query (``letter_access`` reads it as ``user_in_chain``)."""
+    return ExpressionWrapper(chain_q(user), output_field=BooleanField())
+
+
 def letter_access(user: Any, letter: Letter) -> Access:
-    # The common case first: a party to the letter, decided without reading roles.
-    if Letter.objects.filter(chain_q(user), pk=letter.pk).exists():
+    # The common case first: a party to the letter, decided without reading roles
+    # (and without a query when the letter was fetched with ``in_chain_annotation``).
+    in_chain = getattr(letter, "user_in_chain", None)
+    if in_chain is None:
+        in_chain = Letter.objects.filter(chain_q(user), pk=letter.pk).exists()
+    if in_chain:
         return Access.FULL
     if letters_visible(user, Letter.objects.filter(pk=letter.pk)).exists():
         return Access.FULL

@@ -13,6 +13,7 @@ from warkat.accounts.models import Role
 from warkat.letters.access import (
     Access,
     held_positions,
+    in_chain_annotation,
     is_tenant_admin,
     letter_access,
     letters_visible,
@@ -51,6 +52,7 @@ def letter_for_user(*, user: Any, letter_id: int) -> tuple[Letter, Access]:
         Letter.objects.select_related(
             "unit", "addressed_position", "classification", "registered_by"
         )
+        .annotate(user_in_chain=in_chain_annotation(user))
         .filter(pk=letter_id)
         .first()
     )

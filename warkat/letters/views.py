@@ -252,7 +252,9 @@ def dispose_context(
     quick = (1, 2, 3, 5, 10)
     dates = add_working_days_many(start=today, days=[*quick, days])
     return {
-        "candidates": list(disposition_candidates(from_position=from_position)),
+        "candidates": list(
+            disposition_candidates(from_position=from_position, settings=settings)
+        ),
         "instructions": instruction_labels(),
         "default_deadline": dates[days],
         "today": today,
