@@ -103,7 +103,12 @@ def _capacity(actor: Any, position_id: int) -> str:
 
 def _lock(disposition: Disposition) -> Disposition:
     """Lock the letter, then the disposition, and return the fresh row."""
-    Letter.objects.select_for_update().filter(pk=disposition.letter_id).first()
+    # Only the lock matters here: no columns are read.
+    list(
+        Letter.objects.select_for_update()
+        .filter(pk=disposition.letter_id)
+        .values_list("pk", flat=True)
+    )
     return (
         Disposition.objects.select_for_update()
         .select_related("letter", "from_position", "to_position")
@@ -288,7 +293,11 @@ def disposition_create(
         )
     chosen = _validate_instructions(instructions)
     _validate_deadline(deadline)
-    Letter.objects.select_for_update().filter(pk=letter.pk).first()
+    list(
+        Letter.objects.select_for_update()
+        .filter(pk=letter.pk)
+        .values_list("pk", flat=True)
+    )
     if parent is not None:
         parent = (
             Disposition.objects.select_for_update()

@@ -335,13 +335,19 @@ def letter_file_add(*, actor: Any, letter: Letter, upload: Upload) -> LetterFile
     return _attach_one
 
 
-@transaction.atomic
 def letter_read(*, actor: Any, letter: Letter) -> bool:
     """Record that a holder of the addressed position opened the letter (first read
     only changes the letter). Returns True when this was the first read."""
     capacity = held_positions(actor).get(letter.addressed_position_id or 0)
+    # Decided before any transaction: every later opening of the letter page costs
+    # no BEGIN/COMMIT.
     if capacity is None or letter.read_at is not None:
         return False
+    return _letter_first_read(actor=actor, letter=letter, capacity=capacity)
+
+
+@transaction.atomic
+def _letter_first_read(*, actor: Any, letter: Letter, capacity: str) -> bool:
     now = timezone.now()
     updated = Letter.objects.filter(pk=letter.pk, read_at__isnull=True).update(
         read_at=now

@@ -578,3 +578,32 @@ def test_addressee_settles_a_letter_without_disposition(o: SimpleNamespace) -> N
     )
     letter.refresh_from_db()
     assert letter.status == "disposed"
+
+
+def test_disposition_create_queries_do_not_grow_with_recipients_or_history(
+    o: SimpleNamespace,
+) -> None:
+    """One recipient or three, on a letter with no disposition or a busy one: the
+    same number of queries (holders, events and notifications are batched)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    kadis = api(o.users.kadis)
+
+    def count(letter: Letter, to: list[int]) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            response = kadis.post(
+                f"/api/v1/letters/{letter.pk}/dispositions",
+                {"to_position_ids": to, "instructions": ["Pelajari"]},
+                content_type="application/json",
+            )
+        assert response.status_code == 201, response.content
+        assert len(response.json()) == len(to)
+        return len(ctx.captured_queries)
+
+    one = count(register(o), [o.pos.kabid_a.pk])
+    three = count(register(o), [o.pos.kabid_a.pk, o.pos.kabid_b.pk, o.pos.sekdis.pk])
+    busy = register(o)
+    count(busy, [o.pos.kabid_a.pk, o.pos.kabid_b.pk])
+    again = count(busy, [o.pos.sekdis.pk])
+    assert one == three == again
