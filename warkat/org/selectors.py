@@ -10,12 +10,15 @@ from django.db.models import (
     Case,
     Count,
     IntegerField,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from warkat.org.models import Assignment, Person, Position, Unit
@@ -115,8 +118,17 @@ TREE_FIRST_DEPTH = 1
 
 
 def _with_child_count(units: QuerySet[Unit]) -> QuerySet[Unit]:
+    # A correlated count per shown row (parent_id index), not a join with GROUP BY:
+    # the database counts only for the rows a LIMIT keeps.
+    children = (
+        Unit.objects.filter(parent=OuterRef("pk"), is_active=True)
+        .order_by()
+        .values("parent")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return units.annotate(
-        child_count=Count("children", filter=Q(children__is_active=True))
+        child_count=Coalesce(Subquery(children, output_field=IntegerField()), 0)
     )
 
 
