@@ -122,6 +122,12 @@ def _tenant(obj: Any) -> Any:
     return active if active is not None and active.pk == obj.tenant_id else obj.tenant
 
 
+def _value(status: str) -> Value:
+    # A plain str with its field given: resolving a choices member's type on every
+    # compile is slow (it dominated this function's time).
+    return Value(str(status), output_field=CharField())
+
+
 def letter_status_refresh(*, letter_id: int) -> None:
     """Derive the incoming letter's status from its disposition tree and store it."""
     # One UPDATE that derives the status in the database: the tree is never read
@@ -131,17 +137,17 @@ def letter_status_refresh(*, letter_id: int) -> None:
     )
     roots = live.filter(parent__isnull=True)
     status = Case(
-        When(~Exists(roots), done_at__isnull=False, then=Value(IncomingStatus.DONE)),
-        When(~Exists(roots), then=Value(IncomingStatus.NEW)),
+        When(~Exists(roots), done_at__isnull=False, then=_value(IncomingStatus.DONE)),
+        When(~Exists(roots), then=_value(IncomingStatus.NEW)),
         When(
             ~Exists(roots.exclude(state__in=FINAL_STATES)),
-            then=Value(IncomingStatus.DONE),
+            then=_value(IncomingStatus.DONE),
         ),
         When(
             Exists(live.filter(state=State.FOLLOWED_UP)),
-            then=Value(IncomingStatus.FOLLOWED_UP),
+            then=_value(IncomingStatus.FOLLOWED_UP),
         ),
-        default=Value(IncomingStatus.DISPOSED),
+        default=_value(IncomingStatus.DISPOSED),
         output_field=CharField(),
     )
     Letter.objects.filter(pk=letter_id).alias(derived=status).exclude(
@@ -307,7 +313,16 @@ def disposition_create(
         if parent.state == State.SENT:
             _mark_read(parent, actor, capacity, timezone.now())
         _require("redispose", parent)
-    fetched = Position.objects.select_related("unit").in_bulk([*ids, from_position_id])
+    # Whether each position already has a live disposition of this letter from
+    # ``from_position`` comes with the positions (one query, read under the lock).
+    already = Disposition.objects.filter(
+        letter=letter, from_position_id=from_position_id, to_position_id=OuterRef("pk")
+    ).exclude(state=State.CANCELLED)
+    fetched = (
+        Position.objects.select_related("unit")
+        .annotate(already_sent=Exists(already))
+        .in_bulk([*ids, from_position_id])
+    )
     from_position = fetched[from_position_id]
     targets = [fetched[pk] for pk in ids if pk in fetched]
     allowed = recipients_allowed(
@@ -321,13 +336,7 @@ def disposition_create(
         raise recipients_not_allowed(
             ", ".join(refused + [f"#{m}" for m in sorted(missing)])
         )
-    live = set(
-        Disposition.objects.filter(
-            letter=letter, from_position_id=from_position_id, to_position_id__in=ids
-        )
-        .exclude(state=State.CANCELLED)
-        .values_list("to_position_id", flat=True)
-    )
+    live = {t.pk for t in targets if t.already_sent}  # type: ignore[attr-defined]
     if live:
         names = ", ".join(t.name for t in targets if t.pk in live)
         raise Conflict(

@@ -262,3 +262,20 @@ def test_candidates_short_list_and_search(o: SimpleNamespace) -> None:
         "Pengadministrasi Umum", "Analis Kebijakan",
     }  # fmt: skip
     assert not disposition_candidates(from_position=o.pos.kabid_a, query="statist")
+
+
+def test_disposing_again_names_only_the_live_recipients_and_changes_nothing(
+    o: SimpleNamespace,
+) -> None:
+    letter = register(o)
+    dispose(o, letter, [o.pos.kabid_a])
+    before = Disposition.objects.count()
+    with pytest.raises(Conflict) as exc:
+        dispose(o, letter, [o.pos.sekdis, o.pos.kabid_a])
+    assert exc.value.code == "disposition.already_sent"
+    names = exc.value.as_dict()["message_en"]
+    assert o.pos.kabid_a.name in names and o.pos.sekdis.name not in names
+    assert Disposition.objects.count() == before
+    # The check is per sender: the recipient still disposes further.
+    (parent,) = Disposition.objects.filter(letter=letter)
+    dispose(o, letter, [o.pos.staf_a], actor=o.users.kabid_a, parent=parent)
