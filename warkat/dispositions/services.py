@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, CharField, Exists, F, OuterRef, Value, When
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -122,37 +122,29 @@ def _tenant(obj: Any) -> Any:
     return active if active is not None and active.pk == obj.tenant_id else obj.tenant
 
 
-def _value(status: str) -> Value:
-    # A plain str with its field given: resolving a choices member's type on every
-    # compile is slow (it dominated this function's time).
-    return Value(str(status), output_field=CharField())
-
-
-def letter_status_refresh(*, letter_id: int) -> None:
+def letter_status_refresh(*, letter_id: int) -> str:
     """Derive the incoming letter's status from its disposition tree and store it."""
-    # One UPDATE that derives the status in the database: the tree is never read
-    # into Python, whatever its size.
-    live = Disposition.objects.filter(letter_id=OuterRef("pk")).exclude(
-        state=State.CANCELLED
+    # Read into Python on purpose: a single UPDATE deriving it with CASE and EXISTS
+    # subqueries measured about four times slower (planning and compiling it).
+    rows = list(
+        Disposition.objects.filter(letter_id=letter_id)
+        .exclude(state=State.CANCELLED)
+        .values_list("parent_id", "state")
     )
-    roots = live.filter(parent__isnull=True)
-    status = Case(
-        When(~Exists(roots), done_at__isnull=False, then=_value(IncomingStatus.DONE)),
-        When(~Exists(roots), then=_value(IncomingStatus.NEW)),
-        When(
-            ~Exists(roots.exclude(state__in=FINAL_STATES)),
-            then=_value(IncomingStatus.DONE),
-        ),
-        When(
-            Exists(live.filter(state=State.FOLLOWED_UP)),
-            then=_value(IncomingStatus.FOLLOWED_UP),
-        ),
-        default=_value(IncomingStatus.DISPOSED),
-        output_field=CharField(),
+    roots = [state for parent, state in rows if parent is None]
+    if not roots:
+        settled = Letter.objects.filter(pk=letter_id, done_at__isnull=False).exists()
+        status = IncomingStatus.DONE if settled else IncomingStatus.NEW
+    elif all(state in FINAL_STATES for state in roots):
+        status = IncomingStatus.DONE
+    elif any(state == State.FOLLOWED_UP for _parent, state in rows):
+        status = IncomingStatus.FOLLOWED_UP
+    else:
+        status = IncomingStatus.DISPOSED
+    Letter.objects.filter(pk=letter_id).exclude(status=status).update(
+        status=status, updated_at=timezone.now()
     )
-    Letter.objects.filter(pk=letter_id).alias(derived=status).exclude(
-        status=F("derived")
-    ).update(status=F("derived"), updated_at=timezone.now())
+    return status
 
 
 def _event(
