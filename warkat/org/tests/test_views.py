@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from warkat.org.models import Assignment, Unit
 from warkat.org.tests import factories as f
@@ -65,7 +66,7 @@ def test_everyone_reads_tree_people_and_details(staff_client: Client, org) -> No
 
 def test_tree_loads_deeper_levels_on_expand(staff_client: Client, org) -> None:
     body = staff_client.get("/organisasi/").content.decode()
-    children_url = f"/organisasi/unit/{org['dinas'].pk}/anak/"
+    children_url = reverse("org:unit_children", args=[org["dinas"].pk])
     # The OPD is shown closed with its count; its bidang waits for the expand.
     assert "Dinas Komunikasi dan Informatika" in body and "Bidang TIK" not in body
     assert f'hx-get="{children_url}"' in body and 'hx-trigger="toggle once"' in body
