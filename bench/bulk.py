@@ -55,7 +55,8 @@ def insert_objects(model: type[Model], objects: Iterable[Model]) -> int:
     ]
     now = timezone.now()
     table = connection.ops.quote_name(meta.db_table)
-    names = ", ".join(connection.ops.quote_name(f.column) for f in cols)
+    # Concrete fields always have a column; the type says Optional for the others.
+    names = ", ".join(connection.ops.quote_name(str(f.column)) for f in cols)
 
     def prepared(obj: Model) -> list[Any]:
         for f in stamped:
