@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse
-from ninja import File, Form, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from warkat.api.base import ERROR_RESPONSES, ErrorOut
@@ -22,7 +22,7 @@ from warkat.letters import exports
 from warkat.letters.access import Access
 from warkat.letters.errors import letter_not_found
 from warkat.letters.files import file_open
-from warkat.letters.inbox import InboxFilters, inbox_page
+from warkat.letters.inbox import COUNTER_CAP, InboxFilters, inbox_page
 from warkat.letters.models import Letter
 from warkat.letters.selectors import (
     agenda_book,
@@ -355,7 +355,11 @@ class InboxItemOut(Schema):
 
 
 class InboxOut(Schema):
-    counters: dict[str, int]
+    counters: dict[str, int] = Field(
+        description="unread, pending, overdue; exact up to counter_cap, "
+        "counter_cap + 1 means more than counter_cap"
+    )
+    counter_cap: int
     page: int
     has_next: bool
     items: list[InboxItemOut]
@@ -396,6 +400,7 @@ def inbox_api(request: HttpRequest, q: Query[InboxQuery]) -> Any:
     )
     return InboxOut(
         counters=page.counters,
+        counter_cap=COUNTER_CAP,
         page=page.page,
         has_next=page.has_next,
         items=[

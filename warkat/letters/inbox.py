@@ -12,7 +12,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connections
+from django.db.models import Q, QuerySet, Value
 from django.utils import timezone
 
 from warkat.dispositions.models import OPEN_STATES, PENDING_STATES, Disposition, State
@@ -21,6 +22,11 @@ from warkat.letters.models import Direction, IncomingStatus, Letter
 
 #: The "state" filter values beyond the raw disposition states.
 STATE_FILTERS = ("unread", "pending", "overdue", "done", *State.values)
+
+#: Counters stop counting past this many: a badge reads "999+" and the API reports
+#: ``COUNTER_CAP + 1``. Counting every row of a position holding a million open
+#: dispositions would cost the whole inbox request; nobody acts on the exact figure.
+COUNTER_CAP = 999
 
 
 @dataclass
@@ -66,6 +72,10 @@ class InboxPage:
     page: int
     has_next: bool
     filters: InboxFilters = field(default_factory=InboxFilters)
+
+    @property
+    def counter_labels(self) -> dict[str, str]:
+        return {k: counter_label(v) for k, v in self.counters.items()}
 
 
 def _letter_filters(f: InboxFilters, prefix: str = "") -> Q:
@@ -151,32 +161,65 @@ def _dispositions_source(
     return qs
 
 
+def _capped_counts(parts: dict[str, QuerySet[Any]]) -> dict[str, int]:
+    """Count each queryset up to ``COUNTER_CAP + 1`` rows, all in one statement.
+
+    Each part reads ``SELECT 1 … LIMIT n`` so PostgreSQL answers it from the partial
+    counter indexes alone and stops after ``n`` entries however many rows match.
+    """
+    selects: list[str] = []
+    params: list[Any] = []
+    db = "default"
+    for qs in parts.values():
+        db = qs.db
+        capped = qs.order_by().annotate(one=Value(1)).values("one")[: COUNTER_CAP + 1]
+        sql, p = capped.query.sql_with_params()
+        selects.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped)")
+        params.extend(p)
+    with connections[db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(selects), params)
+        row = cursor.fetchone()
+    return dict(zip(parts, row, strict=True))
+
+
 def inbox_counters(*, user: Any) -> dict[str, int]:
-    """Belum dibaca, belum ditindaklanjuti and lewat batas waktu (two queries)."""
+    """Belum dibaca, belum ditindaklanjuti and lewat batas waktu, in one query.
+
+    Each figure is exact up to ``COUNTER_CAP``; above it the value is
+    ``COUNTER_CAP + 1`` (shown as "999+", see ``counter_label``).
+    """
     held = list(held_positions(user))
-    today = timezone.localdate()
+    if not held:
+        return {"unread": 0, "pending": 0, "overdue": 0}
     mine = Letter.objects.filter(
         direction=Direction.INCOMING, addressed_position_id__in=held
     )
-    # Two counts, each answered by its own small partial index.
-    letters = {
-        "unread": mine.filter(read_at__isnull=True).count(),
-        "pending": mine.filter(
-            status=IncomingStatus.NEW, read_at__isnull=False
-        ).count(),
-    }
-    disp = Disposition.objects.filter(
-        to_position_id__in=held, state__in=OPEN_STATES
-    ).aggregate(
-        unread=Count("pk", filter=Q(state=State.SENT)),
-        pending=Count("pk", filter=Q(state__in=PENDING_STATES)),
-        overdue=Count("pk", filter=Q(state__in=OPEN_STATES, deadline__lt=today)),
+    disp = Disposition.objects.filter(to_position_id__in=held)
+    n = _capped_counts(
+        {
+            # Each part is answered by its own small partial index.
+            "letters_unread": mine.filter(read_at__isnull=True),
+            "letters_pending": mine.filter(
+                status=IncomingStatus.NEW, read_at__isnull=False
+            ),
+            "unread": disp.filter(state=State.SENT),
+            "pending": disp.filter(state__in=PENDING_STATES),
+            "overdue": disp.filter(
+                state__in=OPEN_STATES, deadline__lt=timezone.localdate()
+            ),
+        }
     )
+    cap = COUNTER_CAP + 1
     return {
-        "unread": letters["unread"] + disp["unread"],
-        "pending": letters["pending"] + disp["pending"],
-        "overdue": disp["overdue"],
+        "unread": min(n["letters_unread"] + n["unread"], cap),
+        "pending": min(n["letters_pending"] + n["pending"], cap),
+        "overdue": n["overdue"],
     }
+
+
+def counter_label(value: int) -> str:
+    """A counter as a badge shows it: "999+" once it passed the cap."""
+    return f"{COUNTER_CAP}+" if value > COUNTER_CAP else str(value)
 
 
 def inbox_page(
@@ -244,10 +287,12 @@ def inbox_page(
 
 
 __all__ = [
+    "COUNTER_CAP",
     "STATE_FILTERS",
     "InboxFilters",
     "InboxItem",
     "InboxPage",
+    "counter_label",
     "inbox_counters",
     "inbox_page",
 ]

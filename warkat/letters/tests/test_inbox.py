@@ -83,3 +83,23 @@ def test_paging(o: SimpleNamespace, frozen) -> None:
     ] and first.has_next
     assert [i.letter.subject for i in second.items] == ["Surat 2", "Surat 1"]
     assert [i.letter.subject for i in third.items] == ["Surat 0"] and not third.has_next
+
+
+def test_counters_stop_at_the_cap(o: SimpleNamespace, frozen, monkeypatch) -> None:
+    from warkat.letters import inbox
+
+    monkeypatch.setattr(inbox, "COUNTER_CAP", 2)
+    for i in range(2):
+        register(o, subject=f"Surat {i}", number=f"C/{i}", files=[])
+    kadis = o.users.kadis
+    assert inbox_counters(user=kadis)["unread"] == 2
+    assert inbox.counter_label(2) == "2"
+    register(o, subject="Surat 2", number="C/2", files=[])
+    register(o, subject="Surat 3", number="C/3", files=[])
+    # Four unread letters: counted to cap + 1 and shown as "2+".
+    assert inbox_counters(user=kadis) == {"unread": 3, "pending": 0, "overdue": 0}
+    assert inbox_page(user=kadis).counter_labels == {
+        "unread": "2+",
+        "pending": "0",
+        "overdue": "0",
+    }

@@ -86,6 +86,7 @@ def test_api_register_dispose_redispose_follow_up_close(o: SimpleNamespace) -> N
     kadis = api(o.users.kadis)
     inbox = kadis.get("/api/v1/inbox").json()
     assert inbox["counters"]["unread"] == 1
+    assert inbox["counter_cap"] == 999
     detail = kadis.get(f"/api/v1/letters/{letter_id}").json()
     file_url = detail["files"][0]["url"]
     assert kadis.get("/api/v1/inbox").json()["counters"]["unread"] == 0
