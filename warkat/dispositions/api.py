@@ -14,8 +14,13 @@ from warkat.core.errors import ValidationError
 from warkat.dispositions import services
 from warkat.dispositions import settings_services as admin
 from warkat.dispositions.calendar import add_working_days
+from warkat.dispositions.errors import reply_letter_not_found
 from warkat.dispositions.models import Disposition, FollowUpFile
-from warkat.dispositions.rules import disposition_candidates, instruction_labels
+from warkat.dispositions.rules import (
+    disposition_candidates,
+    instruction_labels,
+    reply_letter_find,
+)
 from warkat.dispositions.selectors import disposition_for_actor
 from warkat.letters.access import Access
 from warkat.letters.api import file_response
@@ -204,15 +209,9 @@ def follow_up_api(
     d = disposition_for_actor(user=user, disposition_id=disposition_id)
     reply = None
     if data.reply_letter_id is not None:
-        reply = Letter.objects.filter(pk=data.reply_letter_id).first()
+        reply = reply_letter_find(user=user, letter_id=data.reply_letter_id)
         if reply is None:
-            from django.utils.translation import gettext_lazy as _
-
-            raise ValidationError(
-                "followup.reply_letter_invalid",
-                _("The reply letter was not found."),
-                field="reply_letter",
-            )
+            raise reply_letter_not_found()
     fu = services.followup_create(
         actor=user, disposition=d, text=data.text, files=files or [], reply_letter=reply
     )

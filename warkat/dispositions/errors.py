@@ -41,3 +41,11 @@ def deadline_past() -> ValidationError:
         _("The deadline cannot be in the past."),
         field="deadline",
     )
+
+
+def reply_letter_not_found() -> ValidationError:
+    return ValidationError(
+        "followup.reply_letter_invalid",
+        _("The reply letter was not found."),
+        field="reply_letter",
+    )

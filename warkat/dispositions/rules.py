@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from warkat.dispositions.models import DispositionSettings, Instruction
+from warkat.letters.models import Letter
 from warkat.org.models import Position
 
 #: The default instruction list (reference §3.1), seeded per tenant.
@@ -138,3 +140,31 @@ def _subordinates_matching(from_position: Position, query: str, limit: int) -> s
             break
         frontier = {pk for pk, _name in rows}
     return set(list(found)[:limit])
+
+
+def reply_letter_find(
+    *, user: Any, letter_id: int | None = None, number: str = ""
+) -> Letter | None:
+    """The letter ``user`` may cite as the reply in a follow-up, by id (API) or by
+    its number (form): one they may read in full, or an outgoing letter whose draft
+    they may see (its drafter, paraf chain and signer). ``None`` when there is none.
+    """
+    from warkat.drafting.models import Draft
+    from warkat.drafting.selectors import drafts_visible
+    from warkat.letters.access import letters_visible
+
+    number = number.strip()
+    if letter_id is not None:
+        qs = Letter.objects.filter(pk=letter_id)
+    elif number:
+        qs = Letter.objects.filter(number=number)
+    else:
+        return None
+    own_draft = drafts_visible(user, Draft.objects.filter(letter=OuterRef("pk")))
+    return (
+        qs.filter(
+            Q(pk__in=letters_visible(user, qs).values("pk")) | Q(Exists(own_draft))
+        )
+        .order_by("-pk")
+        .first()
+    )

@@ -4,6 +4,7 @@ viewer may do on each node."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +39,11 @@ _DISPOSITION_FIELDS = (
     "followed_up_at",
     "state_note",
     "state_changed_at",
+)
+_PERSON_FIELDS = (
+    "person__full_name",
+    "person__front_title",
+    "person__back_title",
 )
 
 
@@ -77,11 +83,22 @@ def node_actions(d: Disposition, held: dict[int, str]) -> list[str]:
     return actions
 
 
+def _by_disposition(rows: Any) -> dict[int, list[Any]]:
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        grouped[row.disposition_id].append(row)
+    return grouped
+
+
 def disposition_tree(
     *, letter: Letter, held: dict[int, str], today: dt.date | None = None
 ) -> list[Node]:
     """The whole tree of ``letter`` (roots first, then children in send order), in a
-    fixed number of queries."""
+    fixed number of queries.
+
+    Reads and follow-ups are fetched by letter and grouped here rather than through
+    ``prefetch_related``, whose per-instance managers cost more than the rows.
+    """
     today = today or timezone.localdate()
     rows = list(
         Disposition.objects.filter(letter=letter)
@@ -101,37 +118,43 @@ def disposition_tree(
             "to_position__name",
             "to_position__unit__name",
         )
+        .order_by("sent_at", "pk")
+    )
+    if not rows:
+        return []
+    reads = _by_disposition(
+        DispositionRead.objects.filter(disposition__letter=letter)
+        .select_related("person")
+        .only("disposition_id", "capacity", "read_at", *_PERSON_FIELDS)
+        .order_by("read_at", "pk")
+    )
+    follow_ups = _by_disposition(
+        FollowUp.objects.filter(disposition__letter=letter)
+        .select_related("person", "reply_letter")
+        .only(
+            "disposition_id",
+            "capacity",
+            "text",
+            "created_at",
+            "reply_letter__number",
+            "reply_letter__direction",
+            *_PERSON_FIELDS,
+        )
         .prefetch_related(
             Prefetch(
-                "reads",
-                queryset=DispositionRead.objects.select_related("person")
-                .only(
-                    "disposition_id",
-                    "person_id",
-                    "capacity",
-                    "read_at",
-                    "person__full_name",
-                    "person__front_title",
-                    "person__back_title",
-                )
-                .order_by("read_at"),
-            ),
-            Prefetch(
-                "follow_ups",
-                queryset=FollowUp.objects.select_related("person", "reply_letter")
-                .prefetch_related(
-                    Prefetch("files", queryset=FollowUpFile.objects.order_by("pk"))
-                )
-                .order_by("created_at"),
-            ),
+                "files",
+                queryset=FollowUpFile.objects.only(
+                    "follow_up_id", "original_name", "content_type", "size", "sha256"
+                ).order_by("pk"),
+            )
         )
-        .order_by("sent_at", "pk")
+        .order_by("created_at", "pk")
     )
     nodes = {
         d.pk: Node(
             disposition=d,
-            reads=list(d.reads.all()),
-            follow_ups=list(d.follow_ups.all()),
+            reads=reads.get(d.pk, []),
+            follow_ups=follow_ups.get(d.pk, []),
             actions=node_actions(d, held),
             is_overdue=bool(
                 d.deadline and d.state in OPEN_STATES and d.deadline < today

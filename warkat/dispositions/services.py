@@ -22,6 +22,7 @@ from warkat.dispositions.errors import (
     deadline_past,
     not_holder,
     recipients_not_allowed,
+    reply_letter_not_found,
     wrong_state,
 )
 from warkat.dispositions.models import (
@@ -36,8 +37,9 @@ from warkat.dispositions.rules import (
     disposition_settings,
     instruction_labels,
     recipients_allowed,
+    reply_letter_find,
 )
-from warkat.letters.access import held_positions, letters_visible
+from warkat.letters.access import held_positions
 from warkat.letters.files import Upload, file_check, stored_files_guard
 from warkat.letters.models import Direction, IncomingStatus, Letter, LetterEvent
 from warkat.org.models import Position
@@ -559,15 +561,9 @@ def followup_create(
         )
     if (
         reply_letter is not None
-        and not letters_visible(
-            actor, Letter.objects.filter(pk=reply_letter.pk)
-        ).exists()
+        and reply_letter_find(user=actor, letter_id=reply_letter.pk) is None
     ):
-        raise ValidationError(
-            "followup.reply_letter_invalid",
-            _("The reply letter was not found."),
-            field="reply_letter",
-        )
+        raise reply_letter_not_found()
     checked = [file_check(upload=f) for f in files]
     with stored_files_guard() as stored:
         names = [

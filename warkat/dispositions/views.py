@@ -16,6 +16,8 @@ from warkat.core.errors import DomainError, ValidationError
 from warkat.core.http import tenant_view
 from warkat.dispositions import services
 from warkat.dispositions.api import follow_up_file_for_user
+from warkat.dispositions.errors import reply_letter_not_found
+from warkat.dispositions.rules import reply_letter_find
 from warkat.dispositions.selectors import disposition_for_actor
 from warkat.letters.access import Access
 from warkat.letters.api import file_response
@@ -159,12 +161,17 @@ def _letter_url(letter_id: int) -> str:
 def follow_up(request: HttpRequest, disposition_id: int) -> HttpResponse:
     user = request.user
     d = disposition_for_actor(user=user, disposition_id=disposition_id)
+    number = request.POST.get("reply_number", "").strip()
     try:
+        reply = reply_letter_find(user=user, number=number) if number else None
+        if number and reply is None:
+            raise reply_letter_not_found()
         services.followup_create(
             actor=user,
             disposition=d,
             text=request.POST.get("text", ""),
             files=request.FILES.getlist("files"),
+            reply_letter=reply,
         )
     except DomainError as exc:
         messages.error(request, exc.text())

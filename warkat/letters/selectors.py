@@ -79,6 +79,17 @@ def letter_view(
         view.events = list(
             LetterEvent.objects.filter(letter=letter)
             .select_related("person", "position")
+            .only(
+                "at",
+                "kind",
+                "capacity",
+                "disposition_id",
+                "note",
+                "person__full_name",
+                "person__front_title",
+                "person__back_title",
+                "position__name",
+            )
             .order_by("at", "pk")
         )
         view.tree = disposition_tree(letter=letter, held=held)
