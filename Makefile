@@ -12,7 +12,7 @@ test: setup
 lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	.venv/bin/mypy warkat
+	.venv/bin/mypy warkat bench
 
 bench: setup
 	.venv/bin/python -m bench.run $(BENCH_ARGS)

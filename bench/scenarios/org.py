@@ -36,7 +36,7 @@ def _expand_largest(ds: Dataset) -> Callable[[], Any]:
 
 def _search(ds: Dataset) -> Callable[[], Any]:
     client = ds.clients["admin"]
-    return lambda: client.get("/api/v1/people", {"q": "yikwa", "limit": 50})
+    return lambda: client.get("/api/v1/people?q=yikwa&limit=50")
 
 
 SCENARIOS = [
