@@ -6,6 +6,7 @@ import datetime as dt
 from functools import lru_cache
 
 import holidays
+from django.utils.translation import get_language
 
 from warkat.dispositions.models import TenantHoliday
 
@@ -80,3 +81,13 @@ def working_days_between(*, start: dt.date, end: dt.date) -> int:
 
 def is_working_day(day: dt.date) -> bool:
     return _is_working(day, _tenant_holidays(day, day))
+
+
+def national_holidays_named(year: int) -> list[tuple[dt.date, str]]:
+    """The year's national holidays and cuti bersama with their names (in the
+    active language), by date."""
+    language = "en_US" if (get_language() or "id").startswith("en") else "id"
+    days = holidays.country_holidays(
+        "ID", years=year, categories=("public", "government"), language=language
+    )
+    return sorted(days.items())

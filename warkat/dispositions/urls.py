@@ -1,10 +1,11 @@
 from django.urls import path
 
-from warkat.dispositions import views
+from warkat.dispositions import settings_views, views
 
 app_name = "dispositions"
 
 urlpatterns = [
+    path("pengaturan/", settings_views.settings_page, name="settings"),
     path("surat/<int:letter_id>/", views.dispose, name="dispose"),
     path("surat/<int:letter_id>/jabatan/", views.candidates, name="candidates"),
     path("<int:disposition_id>/tindak-lanjut/", views.follow_up, name="follow_up"),

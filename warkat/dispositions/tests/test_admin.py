@@ -87,3 +87,83 @@ def test_only_tenant_admin_configures(o: SimpleNamespace) -> None:
         == 403
     )
     assert instruction_labels()[0] == "Tindak lanjuti"
+
+
+def test_settings_page_edits_rules_instructions_and_holidays(
+    o: SimpleNamespace,
+) -> None:
+    from warkat.audit.models import AuditEvent
+    from warkat.dispositions.models import TenantHoliday
+    from warkat.dispositions.rules import disposition_settings
+
+    admin = _client(o.users.admin)
+    url = "/disposisi/pengaturan/"
+    page = admin.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Pengaturan disposisi" in html and "Tindak lanjuti" in html
+    assert "Tahun Baru Masehi" in html  # the built-in national days are listed
+
+    r = admin.post(
+        url,
+        {
+            "action": "settings",
+            "allow_same_level": "on",
+            "remind_days_before": "2",
+            "days_amat_segera": "1",
+            "days_segera": "3",
+            "days_biasa": "7",
+        },
+    )
+    assert r.status_code == 302
+    row = disposition_settings()
+    assert (row.allow_same_level, row.days_biasa) == (True, 7)
+
+    # Amat Segera > Segera: refused with the reason, nothing saved.
+    r = admin.post(
+        url,
+        {
+            "action": "settings",
+            "remind_days_before": "2",
+            "days_amat_segera": "5",
+            "days_segera": "3",
+            "days_biasa": "7",
+        },
+    )
+    assert r.status_code == 422
+    assert "Amat Segera ≤ Segera ≤ Biasa" in r.content.decode()
+    assert disposition_settings().days_amat_segera == 1
+    assert admin.post(url, {"action": "settings", "days_biasa": "x"}).status_code == 422
+
+    r = admin.post(
+        url, {"action": "instructions", "labels": "Hadiri\r\n\r\nPelajari\r\nHadiri"}
+    )
+    assert r.status_code == 302
+    assert instruction_labels() == ["Hadiri", "Pelajari"]
+
+    r = admin.post(
+        url, {"action": "holiday_add", "date": "2026-11-09", "name": "HUT Keerom"}
+    )
+    assert r.status_code == 302
+    holiday = TenantHoliday.objects.get()
+    again = admin.post(
+        url, {"action": "holiday_add", "date": "2026-11-09", "name": "lagi"}
+    )
+    assert again.status_code == 409
+    assert "Tanggal itu sudah menjadi hari libur." in again.content.decode()
+    assert "HUT Keerom" in admin.get(url).content.decode()
+    r = admin.post(url, {"action": "holiday_remove", "id": str(holiday.pk)})
+    assert r.status_code == 302 and not TenantHoliday.objects.exists()
+    assert admin.post(url, {"action": "holiday_remove", "id": "x"}).status_code == 404
+    assert AuditEvent.objects.filter(action="holiday.remove").count() == 1
+
+
+def test_settings_page_is_for_the_tenant_admin_only(o: SimpleNamespace) -> None:
+    for key in ("kadis", "tu", "staf_a"):
+        client = _client(getattr(o.users, key))
+        assert client.get("/disposisi/pengaturan/").status_code == 403
+        r = client.post(
+            "/disposisi/pengaturan/", {"action": "instructions", "labels": "X"}
+        )
+        assert r.status_code == 403
+    assert instruction_labels()[0] == "Tindak lanjuti"

@@ -1,0 +1,130 @@
+"""The tenant administrator's disposition settings page: same-level coordination,
+reminder lead time and default deadlines, the instruction list, and the tenant's own
+non-working days (national holidays and cuti bersama are built in and listed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from warkat.accounts.permissions import require_role
+from warkat.core.errors import DomainError
+from warkat.core.http import tenant_view
+from warkat.dispositions import settings_services as admin
+from warkat.dispositions.calendar import national_holidays_named
+from warkat.dispositions.models import TenantHoliday
+from warkat.dispositions.rules import disposition_settings, instruction_labels
+
+
+def _days(label: Any) -> forms.IntegerField:
+    return forms.IntegerField(label=label, min_value=0, max_value=60)
+
+
+class SettingsForm(forms.Form):
+    allow_same_level = forms.BooleanField(
+        label=gettext_lazy("Allow dispositions to positions at the same level"),
+        required=False,
+    )
+    remind_days_before = _days(gettext_lazy("Remind this many working days before"))
+    days_amat_segera = _days(gettext_lazy("Default deadline, Amat Segera (days)"))
+    days_segera = _days(gettext_lazy("Default deadline, Segera (days)"))
+    days_biasa = _days(gettext_lazy("Default deadline, Biasa (days)"))
+
+
+class InstructionsForm(forms.Form):
+    labels = forms.CharField(
+        label=gettext_lazy("Instructions, one per line, in display order"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+    )
+
+
+class HolidayForm(forms.Form):
+    date = forms.DateField(
+        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+
+
+def _settings_initial() -> dict[str, Any]:
+    row = disposition_settings()
+    return {name: getattr(row, name) for name in SettingsForm.base_fields}
+
+
+@tenant_view
+@require_http_methods(["GET", "POST"])
+def settings_page(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    require_role(user=user, roles=admin.ADMIN)
+    tenant = request.tenant  # type: ignore[attr-defined]
+    action = request.POST.get("action") if request.method == "POST" else None
+    data = request.POST if action else None
+    settings_form = SettingsForm(
+        data if action == "settings" else None, initial=_settings_initial()
+    )
+    labels_form = InstructionsForm(
+        data if action == "instructions" else None,
+        initial={"labels": "\n".join(instruction_labels())},
+    )
+    holiday_form = HolidayForm(data if action == "holiday_add" else None)
+    try:
+        if action == "settings" and settings_form.is_valid():
+            admin.disposition_settings_update(
+                actor=user, tenant=tenant, **settings_form.cleaned_data
+            )
+            messages.success(request, _("Disposition settings saved."))
+            return redirect("dispositions:settings")
+        if action == "instructions" and labels_form.is_valid():
+            admin.instructions_set(
+                actor=user,
+                tenant=tenant,
+                labels=labels_form.cleaned_data["labels"].splitlines(),
+            )
+            messages.success(request, _("Instruction list saved."))
+            return redirect("dispositions:settings")
+        if action == "holiday_add" and holiday_form.is_valid():
+            admin.holiday_add(actor=user, tenant=tenant, **holiday_form.cleaned_data)
+            messages.success(request, _("Holiday added."))
+            return redirect("dispositions:settings")
+        if action == "holiday_remove":
+            admin.holiday_remove(
+                actor=user, tenant=tenant, holiday_id=_int(request.POST.get("id"))
+            )
+            messages.success(request, _("Holiday removed."))
+            return redirect("dispositions:settings")
+        # A form that did not validate shows its field errors.
+        status = 422 if action else 200
+    except DomainError as exc:
+        messages.error(request, exc.text())
+        status = exc.status_code
+    year = timezone.localdate().year
+    return render(
+        request,
+        "dispositions/settings.html",
+        {
+            "settings_form": settings_form,
+            "labels_form": labels_form,
+            "holiday_form": holiday_form,
+            "holidays": TenantHoliday.objects.filter(
+                date__gte=dt.date(year, 1, 1)
+            ).order_by("date"),
+            "national": national_holidays_named(year),
+            "year": year,
+        },
+        status=status,
+    )
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        return 0
