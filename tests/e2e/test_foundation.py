@@ -135,6 +135,17 @@ def test_admin_walks_the_foundation_pages(
     page.goto(f"{live_server.url}/akun/pengguna/?q=staf.kominfo")
     assert "staf.kominfo.keerom" in page.locator("main").inner_text()
 
+    # Disposition settings: a local non-working day, from the home page's link.
+    page.goto(live_server.url)
+    page.get_by_role("link", name="Pengaturan disposisi").click()
+    page.fill("input[name=date]", "2026-12-01")
+    page.fill("input[name=name]", "HUT Kabupaten Keerom")
+    page.get_by_role("button", name="Tambah").click()
+    page.wait_for_load_state("networkidle")
+    assert "HUT Kabupaten Keerom" in page.locator("main").inner_text()
+    shoot("disposition-settings")
+    assert_fits_phone(page)
+
 
 def _template_header(page: Any, live_server: Any) -> list[str]:
     response = page.request.get(
