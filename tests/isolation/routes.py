@@ -73,6 +73,7 @@ APP_PARAMS: dict[tuple[str, str], Param] = {
     ("org", "kind"): Param(literal="people"),
     ("org", "fmt"): Param(literal="csv"),
     ("dispositions", "action"): Param(literal="cancel"),
+    ("letters", "fmt"): Param(literal="pdf"),
     ("dispositions", "file_id"): Param("dispositions.FollowUpFile"),
     ("signing", "cert_id"): Param("signing.SignerCertificate"),
     ("signing", "action"): Param(literal="revoke"),

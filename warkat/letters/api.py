@@ -461,19 +461,43 @@ def letter_file_api(request: HttpRequest, letter_id: int, file_id: int) -> Any:
 
 
 @router.get(
-    "/letters/{letter_id}/receipt.pdf",
+    "/letters/{letter_id}/receipt.{fmt}",
     response={200: None, **ERROR_RESPONSES},
-    summary="Tanda terima (receipt) as PDF",
+    summary="Tanda terima (receipt) as PDF or XLSX",
 )
 @in_caller_tenant
-def receipt_api(request: HttpRequest, letter_id: int) -> Any:
-    user = request.auth  # type: ignore[attr-defined]
+def receipt_api(request: HttpRequest, letter_id: int, fmt: str) -> Any:
+    """``fmt``: pdf or xlsx. A Rahasia letter's receipt leaves out the subject for
+    those who see only its agenda line."""
+    return receipt_download(
+        user=request.auth,  # type: ignore[attr-defined]
+        letter_id=letter_id,
+        fmt=fmt,
+    )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def receipt_download(*, user: Any, letter_id: int, fmt: str) -> HttpResponse:
     letter, access = letter_for_user(user=user, letter_id=letter_id)
-    pdf = exports.receipt_pdf(letter=letter, access=access)
-    return _download(
-        pdf,
-        "application/pdf",
-        f"tanda-terima-{letter.agenda_number}-{letter.agenda_year}.pdf",
+    name = f"tanda-terima-{letter.agenda_number}-{letter.agenda_year}.{fmt}"
+    if fmt == "xlsx":
+        return _download(exports.receipt_xlsx(letter=letter, access=access), XLSX, name)
+    if fmt == "pdf":
+        return _download(
+            exports.receipt_pdf(letter=letter, access=access), "application/pdf", name
+        )
+    raise _format_invalid()
+
+
+def _format_invalid() -> ValidationError:
+    from django.utils.translation import gettext_lazy as _
+
+    return ValidationError(
+        "export.format_invalid",
+        _("The format must be pdf or xlsx."),
+        field="format",
     )
 
 
@@ -513,22 +537,14 @@ def agenda_book_download(
             field="date_to",
         )
     if fmt not in ("pdf", "xlsx"):
-        raise ValidationError(
-            "agenda.format_invalid",
-            _("The format must be pdf or xlsx."),
-            field="format",
-        )
+        raise _format_invalid()
     rows = agenda_book(user=user, unit=unit, date_from=date_from, date_to=date_to)
     name = f"buku-agenda-{unit.code}-{date_from:%Y%m%d}-{date_to:%Y%m%d}.{fmt}"
     if fmt == "xlsx":
         data = exports.agenda_book_xlsx(
             unit=unit, date_from=date_from, date_to=date_to, rows=rows
         )
-        return _download(
-            data,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            name,
-        )
+        return _download(data, XLSX, name)
     data = exports.agenda_book_pdf(
         unit=unit, date_from=date_from, date_to=date_to, rows=rows
     )

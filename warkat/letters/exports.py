@@ -21,16 +21,61 @@ from warkat.letters.selectors import AgendaRow
 from warkat.org.models import Unit
 
 
+def _receipt_rows(letter: Letter, access: Access) -> list[tuple[str, Any]]:
+    """The receipt's fields; the subject only for those who may read the letter."""
+    sender = letter.sender_institution
+    if letter.sender_name:
+        sender = f"{sender} — {letter.sender_name}"
+    rows: list[tuple[str, Any]] = [
+        (_("Agenda no."), letter.agenda_label),
+        (_("Received"), letter.received_date),
+        (_("Sender"), sender),
+        (_("Letter number"), letter.number),
+        (_("Letter date"), letter.letter_date),
+        (_("Security"), letter.get_security_display()),
+        (_("Urgency"), letter.get_urgency_display()),
+    ]
+    if access == Access.FULL:
+        rows.append((_("Subject"), letter.subject))
+    return rows
+
+
 def receipt_pdf(*, letter: Letter, access: Access) -> bytes:
     html = render_to_string(
         "letters/pdf/receipt.html",
         {
             "letter": letter,
-            "full": access == Access.FULL,
+            "rows": _receipt_rows(letter, access),
             "printed_at": timezone.localtime(),
         },
     )
     return render_pdf(html)
+
+
+def receipt_xlsx(*, letter: Letter, access: Access) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Tanda Terima"
+    sheet.append([_("Receipt of letter (tanda terima)"), letter.unit.name])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append([])
+    for label, value in _receipt_rows(letter, access):
+        sheet.append([label, value])
+    sheet.append([])
+    sheet.append([_("Printed"), timezone.localtime().replace(tzinfo=None)])
+    sheet.column_dimensions["A"].width = 22
+    sheet.column_dimensions["B"].width = 60
+    return _xlsx_bytes(book)
+
+
+def _xlsx_bytes(book: Any) -> bytes:
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def _row_values(row: AgendaRow) -> list[Any]:
@@ -106,6 +151,4 @@ def agenda_book_xlsx(
         "ABCDEFGHIJK", (10, 12, 30, 24, 12, 50, 14, 16, 14, 30, 16), strict=True
     ):
         sheet.column_dimensions[column].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return _xlsx_bytes(book)

@@ -13,6 +13,6 @@ urlpatterns = [
     path("masuk/agenda/unduh/", views.agenda_download, name="agenda_download"),
     path("<int:letter_id>/", views.detail, name="detail"),
     path("<int:letter_id>/berkas/<int:file_id>/", views.letter_file, name="file"),
-    path("<int:letter_id>/tanda-terima.pdf", views.receipt, name="receipt"),
+    path("<int:letter_id>/tanda-terima.<str:fmt>", views.receipt, name="receipt"),
     path("<int:letter_id>/selesai/", views.done, name="done"),
 ]

@@ -26,9 +26,8 @@ from warkat.dispositions.rules import (
     instruction_labels,
 )
 from warkat.dispositions.selectors import flatten
-from warkat.letters import exports
 from warkat.letters.access import Access, letters_visible
-from warkat.letters.api import agenda_book_download, file_response
+from warkat.letters.api import agenda_book_download, file_response, receipt_download
 from warkat.letters.errors import letter_not_found
 from warkat.letters.forms import AgendaForm, InboxFilterForm, RegisterForm
 from warkat.letters.inbox import InboxFilters, inbox_page
@@ -299,15 +298,8 @@ def letter_file(request: HttpRequest, letter_id: int, file_id: int) -> HttpRespo
 
 @tenant_view
 @require_GET
-def receipt(request: HttpRequest, letter_id: int) -> HttpResponse:
-    letter, access = letter_for_user(user=request.user, letter_id=letter_id)
-    pdf = exports.receipt_pdf(letter=letter, access=access)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="tanda-terima-{letter.agenda_number}-{letter.agenda_year}.pdf"'
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+def receipt(request: HttpRequest, letter_id: int, fmt: str) -> HttpResponse:
+    return receipt_download(user=request.user, letter_id=letter_id, fmt=fmt)
 
 
 @tenant_view

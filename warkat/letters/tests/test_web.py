@@ -203,6 +203,19 @@ def test_api_errors_are_declared_4xx(o: SimpleNamespace) -> None:
     assert {"403", "404", "409", "422"} <= set(responses)
 
 
+def _xlsx_cells(content: bytes) -> set[str]:
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(content)).active
+    return {str(c.value) for row in sheet.iter_rows() for c in row if c.value}
+
+
+def _pdf_text(content: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
+
+
 def _paths(o: SimpleNamespace, letter: Letter) -> dict[str, str]:
     f = letter.files.get()
     return {
@@ -210,6 +223,10 @@ def _paths(o: SimpleNamespace, letter: Letter) -> dict[str, str]:
         "file": reverse("letters:file", args=[letter.pk, f.pk]),
         "api": f"/api/v1/letters/{letter.pk}",
         "api_file": f"/api/v1/letters/{letter.pk}/files/{f.pk}",
+        "receipt_pdf": reverse("letters:receipt", args=[letter.pk, "pdf"]),
+        "receipt_xlsx": reverse("letters:receipt", args=[letter.pk, "xlsx"]),
+        "api_receipt_pdf": f"/api/v1/letters/{letter.pk}/receipt.pdf",
+        "api_receipt_xlsx": f"/api/v1/letters/{letter.pk}/receipt.xlsx",
     }
 
 
@@ -227,7 +244,6 @@ def test_secret_letter_hidden_from_outsiders_on_every_path(
     inbox = c.get(reverse("letters:inbox"))
     assert secret.subject.encode() not in inbox.content
     assert secret.subject not in str(c.get("/api/v1/inbox").json())
-    assert c.get(f"/api/v1/letters/{secret.pk}/receipt.pdf").status_code == 404
 
 
 def test_secret_letter_hidden_from_another_tenant(
@@ -291,6 +307,13 @@ def test_tu_and_admin_see_only_the_agenda_line_of_a_secret_letter(
             for c in row
         ]
         assert secret.number in cells and secret.subject not in cells
+        # The receipt, both formats: the agenda line without the subject.
+        receipt = c.get(reverse("letters:receipt", args=[secret.pk, "xlsx"]))
+        assert _xlsx_cells(receipt.content).issuperset({secret.number, "Rahasia"})
+        assert secret.subject not in _xlsx_cells(receipt.content)
+        receipt = c.get(f"/api/v1/letters/{secret.pk}/receipt.pdf")
+        assert secret.number in _pdf_text(receipt.content)
+        assert "investigasi" not in _pdf_text(receipt.content)
 
 
 def test_agenda_book_pdf_and_receipt(o: SimpleNamespace, secret: Letter) -> None:
@@ -310,8 +333,17 @@ def test_agenda_book_pdf_and_receipt(o: SimpleNamespace, secret: Letter) -> None
 
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Musrenbang" in text and "investigasi" not in text
-    receipt = c.get(reverse("letters:receipt", args=[plain.pk]))
+    receipt = c.get(reverse("letters:receipt", args=[plain.pk, "pdf"]))
     assert receipt.status_code == 200 and receipt.content.startswith(b"%PDF")
+    assert "Undangan Musrenbang Distrik" in _pdf_text(receipt.content)
+    receipt = c.get(f"/api/v1/letters/{plain.pk}/receipt.xlsx")
+    assert receipt.status_code == 200
+    assert "attachment" in receipt["Content-Disposition"]
+    cells = _xlsx_cells(receipt.content)
+    assert {"Undangan Musrenbang Distrik", plain.number, plain.agenda_label} <= cells
+    bad = c.get(f"/api/v1/letters/{plain.pk}/receipt.docx")
+    assert bad.status_code == 422 and bad.json()["code"] == "export.format_invalid"
+    assert c.get(reverse("letters:receipt", args=[plain.pk, "doc"])).status_code == 422
     assert (
         client_for(o.users.staf_a)
         .get(
