@@ -72,6 +72,7 @@ def tenant_generate(
         tenant = tenant_create(region_code=_free_region(), actor=None, slug=slug)
         org = org_generate(tenant=tenant, people=shape.people, seed=seed)
         _bench_users(tenant)
+    _refresh_statistics(org=True)
     if log:
         print(
             f"{slug}: {tenant.name} ({tenant.region_code}) — {org.units} units, "
@@ -100,12 +101,16 @@ def tenant_generate(
     return tenant
 
 
-def _refresh_statistics() -> None:
+def _refresh_statistics(*, org: bool = False) -> None:
     from bench.bulk import refresh_statistics
     from warkat.dispositions.models import Disposition
     from warkat.letters.models import Letter
+    from warkat.org.models import Assignment, Person, Position, Unit
 
-    refresh_statistics(Letter, Disposition)
+    if org:
+        refresh_statistics(Unit, Position, Person, Assignment)
+    else:
+        refresh_statistics(Letter, Disposition)
 
 
 def _bench_users(tenant: Tenant) -> None:

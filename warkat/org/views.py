@@ -30,7 +30,10 @@ from warkat.org.permissions import (
 
 
 def _get(model: Any, pk: int, what: str, **related: Any) -> Any:
-    obj = model.objects.filter(pk=pk).select_related(*related.get("r", ())).first()
+    qs = model.objects.filter(pk=pk)
+    if related.get("r"):
+        qs = qs.select_related(*related["r"])
+    obj = qs.first()
     if obj is None:
         raise errors.not_found(what)
     return obj

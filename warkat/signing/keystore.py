@@ -1,49 +1,15 @@
-"""Encryption at rest for private keys, and unlocking a signer's key.
+"""Private keys at rest, and unlocking a signer's key.
 
-The installation key comes from ``WARKAT_CA_KEY`` (any long random string; keep it
-stable and backed up separately from the database) or, when unset, from
-``SECRET_KEY``. Rotating it without re-wrapping makes every stored CA and signer
-key unusable, which is why production should set ``WARKAT_CA_KEY`` explicitly
-instead of tying the keys to ``SECRET_KEY``.
-
-Keys are wrapped with AES-256-GCM; the label (e.g. ``ca-root:12``) is bound as
-associated data so a wrapped key cannot be swapped into another row.
+CA and TSA keys are wrapped with the installation key (``warkat.core.secrets``);
+signer keys are additionally encrypted under the signer's passphrase.
 """
 
 from __future__ import annotations
 
-import os
-
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from django.conf import settings
 
-_VERSION = b"\x01"
-
-
-def _installation_key() -> bytes:
-    secret = getattr(settings, "WARKAT_CA_KEY", "") or settings.SECRET_KEY
-    return HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=b"warkat-keystore-v1"
-    ).derive(secret.encode())
-
-
-def wrap(data: bytes, *, label: str) -> bytes:
-    nonce = os.urandom(12)
-    return (
-        _VERSION
-        + nonce
-        + AESGCM(_installation_key()).encrypt(nonce, data, label.encode())
-    )
-
-
-def unwrap(blob: bytes, *, label: str) -> bytes:
-    blob = bytes(blob)
-    if blob[:1] != _VERSION:
-        raise ValueError("unknown key wrapping version")
-    return AESGCM(_installation_key()).decrypt(blob[1:13], blob[13:], label.encode())
+from warkat.core.secrets import unwrap, wrap
 
 
 def rsa_generate() -> rsa.RSAPrivateKey:
