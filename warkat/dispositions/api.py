@@ -392,3 +392,20 @@ def holiday_remove_api(request: HttpRequest, holiday_id: int) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     admin.holiday_remove(actor=user, tenant=user.tenant, holiday_id=holiday_id)
     return 204, None
+
+
+@router.get(
+    "/letters/{letter_id}/disposition-sheet.pdf",
+    response={200: None, **ERROR_RESPONSES},
+    summary="Lembar disposisi (disposition sheet) as PDF",
+)
+@in_caller_tenant
+def disposition_sheet_api(request: HttpRequest, letter_id: int) -> Any:
+    """The letter's particulars and its whole disposition chain, for print. Only
+    for those who may read the letter in full."""
+    from warkat.dispositions.sheet import sheet_download
+
+    return sheet_download(
+        user=request.auth,  # type: ignore[attr-defined]
+        letter_id=letter_id,
+    )

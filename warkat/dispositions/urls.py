@@ -8,6 +8,7 @@ urlpatterns = [
     path("pengaturan/", settings_views.settings_page, name="settings"),
     path("surat/<int:letter_id>/", views.dispose, name="dispose"),
     path("surat/<int:letter_id>/jabatan/", views.candidates, name="candidates"),
+    path("surat/<int:letter_id>/lembar.pdf", views.sheet, name="sheet"),
     path("<int:disposition_id>/tindak-lanjut/", views.follow_up, name="follow_up"),
     path("<int:disposition_id>/<str:action>/", views.transition, name="transition"),
     path("berkas/<int:file_id>/", views.follow_up_file, name="file"),

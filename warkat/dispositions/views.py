@@ -186,3 +186,12 @@ def follow_up(request: HttpRequest, disposition_id: int) -> HttpResponse:
 @require_GET
 def follow_up_file(request: HttpRequest, file_id: int) -> HttpResponseBase:
     return file_response(follow_up_file_for_user(user=request.user, file_id=file_id))
+
+
+@tenant_view
+@require_GET
+def sheet(request: HttpRequest, letter_id: int) -> HttpResponse:
+    """The lembar disposisi of a letter as PDF (full readers only)."""
+    from warkat.dispositions.sheet import sheet_download
+
+    return sheet_download(user=request.user, letter_id=letter_id)
