@@ -363,6 +363,45 @@ def instructions_put_api(request: HttpRequest, payload: LabelsIn) -> Any:
     return admin.instructions_set(actor=user, tenant=user.tenant, labels=payload.labels)
 
 
+class BehaviourIO(Schema):
+    closes_on_read: list[str]
+    requires_report: list[str]
+
+
+def _behaviour_out(rules: Any) -> BehaviourIO:
+    active = [r for r in rules if r.active]
+    return BehaviourIO(
+        closes_on_read=[r.label for r in active if r.closes_on_read],
+        requires_report=[r.label for r in active if r.requires_report],
+    )
+
+
+@router.get("/instructions/behaviour", response={200: BehaviourIO, **ERROR_RESPONSES})
+@in_caller_tenant
+def instruction_behaviour_api(request: HttpRequest) -> Any:
+    """Which instructions settle a disposition when read ("Untuk diketahui": no
+    deadline) and which need a follow-up report before closing ("Laporkan
+    hasilnya")."""
+    from warkat.dispositions.rules import instruction_rules
+
+    return _behaviour_out(instruction_rules())
+
+
+@router.put("/instructions/behaviour", response={200: BehaviourIO, **ERROR_RESPONSES})
+@in_caller_tenant
+def instruction_behaviour_put_api(request: HttpRequest, payload: BehaviourIO) -> Any:
+    """Tenant admin: set the behaviour of the instructions (labels of the list)."""
+    user = request.auth  # type: ignore[attr-defined]
+    return _behaviour_out(
+        admin.instruction_behaviour_set(
+            actor=user,
+            tenant=user.tenant,
+            closes_on_read=payload.closes_on_read,
+            requires_report=payload.requires_report,
+        )
+    )
+
+
 @router.get("/holidays", response={200: list[HolidayOut], **ERROR_RESPONSES})
 @in_caller_tenant
 def holidays_api(request: HttpRequest) -> Any:

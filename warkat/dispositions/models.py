@@ -89,6 +89,9 @@ class Disposition(TenantOwned):
     )
     state_changed_capacity = models.CharField(max_length=10, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # From the instructions chosen, fixed when sent (the tenant's list may change).
+    for_information = models.BooleanField(default=False)
+    report_required = models.BooleanField(default=False)
     escalated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -203,6 +206,11 @@ class Instruction(TenantOwned):
     label = models.CharField(_("instruction"), max_length=100)
     sort_order = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    # "Untuk diketahui": a disposition with only such instructions is settled when
+    # read (no deadline, no reminders).
+    closes_on_read = models.BooleanField(_("closes when read"), default=False)
+    # "Laporkan hasilnya": the disposer cannot close it before a follow-up report.
+    requires_report = models.BooleanField(_("requires a report"), default=False)
 
     class Meta:
         verbose_name = _("instruction")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -35,16 +36,52 @@ def disposition_settings() -> DispositionSettings:
     return found if found is not None else DispositionSettings()
 
 
-def instruction_labels() -> list[str]:
-    """Active instruction labels of the current tenant, in order."""
+#: Defaults of the instruction behaviour (reference §3.1, §3.3).
+DEFAULT_CLOSES_ON_READ = frozenset({"Untuk diketahui"})
+DEFAULT_REQUIRES_REPORT = frozenset({"Laporkan hasilnya"})
+
+
+@dataclass(frozen=True)
+class InstructionRule:
+    label: str
+    active: bool
+    closes_on_read: bool
+    requires_report: bool
+
+
+def instruction_rules() -> list[InstructionRule]:
+    """The current tenant's instructions with their behaviour, in order (inactive
+    ones too, for dispositions that still carry them); the defaults when the tenant
+    has not saved a list. One query."""
     rows = list(
         Instruction.objects.order_by("sort_order", "pk").values_list(
-            "label", "is_active"
+            "label", "is_active", "closes_on_read", "requires_report"
         )
     )
     if not rows:
-        return list(DEFAULT_INSTRUCTIONS)
-    return [label for label, active in rows if active]
+        return [
+            InstructionRule(
+                label,
+                True,
+                label in DEFAULT_CLOSES_ON_READ,
+                label in DEFAULT_REQUIRES_REPORT,
+            )
+            for label in DEFAULT_INSTRUCTIONS
+        ]
+    return [InstructionRule(*row) for row in rows]
+
+
+def instruction_labels() -> list[str]:
+    """Active instruction labels of the current tenant, in order."""
+    return [rule.label for rule in instruction_rules() if rule.active]
+
+
+def default_deadline_days(urgency: str, settings: DispositionSettings) -> int:
+    """Working days a disposition of a letter of this urgency gets by default."""
+    return {
+        "amat_segera": settings.days_amat_segera,
+        "segera": settings.days_segera,
+    }.get(urgency, settings.days_biasa)
 
 
 def recipients_allowed(

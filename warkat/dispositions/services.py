@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from warkat.audit.services import audit_record
 from warkat.core.errors import Conflict, ValidationError
+from warkat.dispositions.calendar import add_working_days
 from warkat.dispositions.errors import (
     deadline_past,
     not_holder,
@@ -34,8 +36,9 @@ from warkat.dispositions.models import (
     State,
 )
 from warkat.dispositions.rules import (
+    default_deadline_days,
     disposition_settings,
-    instruction_labels,
+    instruction_rules,
     recipients_allowed,
     reply_letter_find,
 )
@@ -149,6 +152,56 @@ def letter_status_refresh(*, letter_id: int) -> str:
     return status
 
 
+_STATE_FIELDS = [
+    "state",
+    "state_note",
+    "state_changed_at",
+    "state_changed_by",
+    "state_changed_capacity",
+]
+_CLOSED_ON_READ = _("For information: settled when read.")
+_CLOSED_WITH_PARENT = _("Settled together with the disposition above it.")
+
+
+def _subtree(d: Disposition) -> list[Disposition]:
+    """The dispositions below ``d`` (locked; the letter lock is already held)."""
+    rows = list(
+        Disposition.objects.select_for_update()
+        .filter(letter_id=d.letter_id)
+        .exclude(pk=d.pk)
+        .order_by("pk")
+    )
+    below: list[Disposition] = []
+    parents = {d.pk}
+    # Children were always created after their parent, so one pass in id order.
+    for row in rows:
+        if row.parent_id in parents:
+            below.append(row)
+            parents.add(row.pk)
+    return below
+
+
+def _reported(d: Disposition) -> bool:
+    """A follow-up was reported on ``d`` or anywhere below it."""
+    ids = [d.pk, *(row.pk for row in _subtree(d))]
+    return FollowUp.objects.filter(disposition_id__in=ids).exists()
+
+
+def _close_below(d: Disposition, *, actor: Any, capacity: str, at: dt.datetime) -> None:
+    """Closing a disposition settles what is still open below it: no reminders or
+    escalations for work the disposer has accepted. Unread ones are withdrawn."""
+    for row in _subtree(d):
+        if row.state not in FINAL_STATES and row.state != State.DECLINED:
+            _settle(
+                row,
+                actor=actor,
+                capacity=capacity,
+                note=str(_CLOSED_WITH_PARENT),
+                at=at,
+                state=State.CANCELLED if row.state == State.SENT else State.CLOSED,
+            )
+
+
 def _event(
     *,
     d: Disposition,
@@ -217,8 +270,13 @@ def disposition_read(*, actor: Any, disposition: Disposition) -> Disposition:
     capacity = _capacity(actor, disposition.to_position_id)
     d = _lock(disposition)
     first = d.state == State.SENT
-    _mark_read(d, actor, capacity, timezone.now())
+    now = timezone.now()
+    _mark_read(d, actor, capacity, now)
     if first:
+        if d.for_information:
+            _settle(
+                d, actor=actor, capacity=capacity, note=str(_CLOSED_ON_READ), at=now
+            )
         audit_record(
             tenant=_tenant(d),
             actor=actor,
@@ -230,12 +288,59 @@ def disposition_read(*, actor: Any, disposition: Disposition) -> Disposition:
     return d
 
 
+def dispositions_read_on_open(*, actor: Any, letter: Letter) -> list[Disposition]:
+    """The actor opened ``letter``: record a read of every live disposition of it
+    addressed to a position they hold (the first read of each moves it to read)."""
+    held = list(held_positions(actor))
+    if not held:
+        return []
+    mine = Disposition.objects.filter(
+        letter_id=letter.pk, to_position_id__in=held
+    ).exclude(state=State.CANCELLED)
+    return [disposition_read(actor=actor, disposition=d) for d in mine]
+
+
+def _settle(
+    d: Disposition,
+    *,
+    actor: Any,
+    capacity: str,
+    note: str,
+    at: dt.datetime,
+    state: str = State.CLOSED,
+) -> None:
+    """Close (or withdraw) ``d`` in place with its history event; the caller holds
+    its lock."""
+    d.state = state
+    d.state_note = note
+    d.state_changed_at = at
+    d.state_changed_by_id = actor.person_id if actor else None
+    d.state_changed_capacity = capacity
+    d.save(update_fields=_STATE_FIELDS)
+    _event(
+        d=d,
+        kind=state,
+        actor=actor,
+        capacity=capacity,
+        position_id=d.to_position_id,
+        note=note,
+        at=at,
+    )
+
+
 def _validate_deadline(deadline: dt.date | None) -> None:
     if deadline is not None and deadline < timezone.localdate():
         raise deadline_past()
 
 
-def _validate_instructions(instructions: Sequence[str]) -> list[str]:
+@dataclass(frozen=True)
+class _Chosen:
+    labels: list[str]
+    for_information: bool
+    report_required: bool
+
+
+def _validate_instructions(instructions: Sequence[str]) -> _Chosen:
     chosen = [i.strip() for i in instructions if i and i.strip()]
     if not chosen:
         raise ValidationError(
@@ -243,8 +348,8 @@ def _validate_instructions(instructions: Sequence[str]) -> list[str]:
             _("Choose at least one instruction."),
             field="instructions",
         )
-    allowed = set(instruction_labels())
-    unknown = [i for i in chosen if i not in allowed]
+    rules = {rule.label: rule for rule in instruction_rules() if rule.active}
+    unknown = [i for i in chosen if i not in rules]
     if unknown:
         raise ValidationError(
             "disposition.instruction_unknown",
@@ -252,7 +357,12 @@ def _validate_instructions(instructions: Sequence[str]) -> list[str]:
             field="instructions",
             params={"names": ", ".join(unknown)},
         )
-    return list(dict.fromkeys(chosen))
+    labels = list(dict.fromkeys(chosen))
+    return _Chosen(
+        labels=labels,
+        for_information=all(rules[label].closes_on_read for label in labels),
+        report_required=any(rules[label].requires_report for label in labels),
+    )
 
 
 @transaction.atomic
@@ -293,6 +403,15 @@ def disposition_create(
         )
     chosen = _validate_instructions(instructions)
     _validate_deadline(deadline)
+    settings = disposition_settings()
+    if chosen.for_information:
+        # "Untuk diketahui" is settled by reading it: nothing to be late with.
+        deadline = None
+    elif deadline is None:
+        deadline = add_working_days(
+            start=timezone.localdate(),
+            days=default_deadline_days(letter.urgency, settings),
+        )
     list(
         Letter.objects.select_for_update()
         .filter(pk=letter.pk)
@@ -322,7 +441,7 @@ def disposition_create(
     allowed = recipients_allowed(
         from_position=from_position,
         targets=targets,
-        allow_same_level=disposition_settings().allow_same_level,
+        allow_same_level=settings.allow_same_level,
     )
     refused = [t.name for t in targets if t.pk not in allowed]
     missing = set(ids) - {t.pk for t in targets}
@@ -348,11 +467,13 @@ def disposition_create(
             from_person_id=actor.person_id,
             from_capacity=capacity,
             to_position_id=pk,
-            instructions=chosen,
+            instructions=chosen.labels,
             note=note.strip(),
             deadline=deadline,
             state=State.SENT,
             sent_at=now,
+            for_information=chosen.for_information,
+            report_required=chosen.report_required,
         )
         for pk in ids
     ]
@@ -394,7 +515,7 @@ def disposition_create(
                 capacity=capacity,
                 position_id=d.to_position_id,
                 disposition_id=d.pk,
-                note=f"{target_names[d.to_position_id]}: {', '.join(chosen)}",
+                note=f"{target_names[d.to_position_id]}: {', '.join(chosen.labels)}",
             )
             for d in created
         ]
@@ -452,20 +573,22 @@ def _transition(
     if recipient_side and d.state == State.SENT:
         _mark_read(d, actor, capacity, now)
     _require(action, d)
+    if action == "close" and d.report_required and not _reported(d):
+        raise Conflict(
+            "disposition.report_required",
+            _(
+                "The instruction asks for a report: it can be closed once a "
+                "follow-up has been reported."
+            ),
+        )
     d.state = _target_state(action, d.state)
     d.state_note = note.strip()
     d.state_changed_at = now
     d.state_changed_by_id = actor.person_id
     d.state_changed_capacity = capacity
-    d.save(
-        update_fields=[
-            "state",
-            "state_note",
-            "state_changed_at",
-            "state_changed_by",
-            "state_changed_capacity",
-        ]
-    )
+    d.save(update_fields=_STATE_FIELDS)
+    if action == "close":
+        _close_below(d, actor=actor, capacity=capacity, at=now)
     _event(
         d=d,
         kind=d.state,
@@ -504,14 +627,17 @@ def disposition_decline(
 
 
 def disposition_close(
-    *, actor: Any, disposition: Disposition, note: str = ""
+    *, actor: Any, disposition: Disposition, note: str
 ) -> Disposition:
-    """The sender closes the disposition (satisfied with the follow-up)."""
+    """The sender closes the disposition (satisfied with the follow-up), with a
+    closing note; whatever is still open below it is closed with it. An instruction
+    that asks for a report needs a follow-up first."""
     return _transition(
         action="close",
         actor=actor,
         disposition=disposition,
         note=note,
+        note_required=True,
         notify_kind="disposition.closed",
     )
 

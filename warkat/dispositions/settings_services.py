@@ -15,7 +15,13 @@ from warkat.accounts.permissions import require_role
 from warkat.audit.services import audit_record
 from warkat.core.errors import Conflict, NotFound, ValidationError
 from warkat.dispositions.models import DispositionSettings, Instruction, TenantHoliday
-from warkat.dispositions.rules import instruction_labels
+from warkat.dispositions.rules import (
+    DEFAULT_CLOSES_ON_READ,
+    DEFAULT_REQUIRES_REPORT,
+    InstructionRule,
+    instruction_labels,
+    instruction_rules,
+)
 from warkat.tenancy.models import Tenant
 
 ADMIN = frozenset({Role.TENANT_ADMIN})
@@ -36,7 +42,12 @@ def instructions_set(*, actor: Any, tenant: Tenant, labels: Sequence[str]) -> li
     clean = list(dict.fromkeys(clean))
     existing = {i.label: i for i in Instruction.objects.select_for_update()}
     for order, label in enumerate(clean):
-        row = existing.pop(label, None) or Instruction(tenant=tenant, label=label)
+        row = existing.pop(label, None) or Instruction(
+            tenant=tenant,
+            label=label,
+            closes_on_read=label in DEFAULT_CLOSES_ON_READ,
+            requires_report=label in DEFAULT_REQUIRES_REPORT,
+        )
         row.sort_order = order
         row.is_active = True
         row.save()
@@ -47,6 +58,51 @@ def instructions_set(*, actor: Any, tenant: Tenant, labels: Sequence[str]) -> li
         tenant=tenant, actor=actor, action="instruction.set", data={"labels": clean}
     )
     return instruction_labels()
+
+
+@transaction.atomic
+def instruction_behaviour_set(
+    *,
+    actor: Any,
+    tenant: Tenant,
+    closes_on_read: Sequence[str],
+    requires_report: Sequence[str],
+) -> list[InstructionRule]:
+    """Which instructions settle a disposition when it is read ("Untuk diketahui")
+    and which need a follow-up report before it can be closed ("Laporkan hasilnya").
+    Applies to dispositions sent from now on."""
+    require_role(user=actor, roles=ADMIN)
+    ordered = instruction_labels()
+    labels = set(ordered)
+    closes, reports = set(closes_on_read), set(requires_report)
+    unknown = sorted((closes | reports) - labels)
+    if unknown:
+        raise ValidationError(
+            "instruction.unknown",
+            _("Unknown instruction: %(names)s."),
+            field="labels",
+            params={"names": ", ".join(unknown)},
+        )
+    if closes & reports:
+        raise ValidationError(
+            "instruction.behaviour_conflict",
+            _("An instruction cannot both close when read and require a report."),
+            field="labels",
+        )
+    if not Instruction.objects.exists():
+        # Still on the defaults: store them first so there are rows to mark.
+        instructions_set(actor=actor, tenant=tenant, labels=ordered)
+    for row in Instruction.objects.select_for_update():
+        row.closes_on_read = row.label in closes
+        row.requires_report = row.label in reports
+        row.save(update_fields=["closes_on_read", "requires_report"])
+    audit_record(
+        tenant=tenant,
+        actor=actor,
+        action="instruction.behaviour_set",
+        data={"closes_on_read": sorted(closes), "requires_report": sorted(reports)},
+    )
+    return instruction_rules()
 
 
 @transaction.atomic

@@ -22,7 +22,11 @@ from warkat.core.http import tenant_view
 from warkat.dispositions import settings_services as admin
 from warkat.dispositions.calendar import national_holidays_named
 from warkat.dispositions.models import TenantHoliday
-from warkat.dispositions.rules import disposition_settings, instruction_labels
+from warkat.dispositions.rules import (
+    disposition_settings,
+    instruction_labels,
+    instruction_rules,
+)
 
 
 def _days(label: Any) -> forms.IntegerField:
@@ -45,6 +49,26 @@ class InstructionsForm(forms.Form):
         label=gettext_lazy("Instructions, one per line, in display order"),
         widget=forms.Textarea(attrs={"rows": 12}),
     )
+
+
+class BehaviourForm(forms.Form):
+    closes_on_read = forms.MultipleChoiceField(
+        label=gettext_lazy("Settled when read (for information)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    requires_report = forms.MultipleChoiceField(
+        label=gettext_lazy("Needs a follow-up report before closing"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, labels: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("closes_on_read", "requires_report"):
+            field = self.fields[name]
+            assert isinstance(field, forms.MultipleChoiceField)
+            field.choices = [(label, label) for label in labels]
 
 
 class HolidayForm(forms.Form):
@@ -74,6 +98,15 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         data if action == "instructions" else None,
         initial={"labels": "\n".join(instruction_labels())},
     )
+    rules = [rule for rule in instruction_rules() if rule.active]
+    behaviour_form = BehaviourForm(
+        data if action == "behaviour" else None,
+        labels=[rule.label for rule in rules],
+        initial={
+            "closes_on_read": [r.label for r in rules if r.closes_on_read],
+            "requires_report": [r.label for r in rules if r.requires_report],
+        },
+    )
     holiday_form = HolidayForm(data if action == "holiday_add" else None)
     try:
         if action == "settings" and settings_form.is_valid():
@@ -89,6 +122,12 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                 labels=labels_form.cleaned_data["labels"].splitlines(),
             )
             messages.success(request, _("Instruction list saved."))
+            return redirect("dispositions:settings")
+        if action == "behaviour" and behaviour_form.is_valid():
+            admin.instruction_behaviour_set(
+                actor=user, tenant=tenant, **behaviour_form.cleaned_data
+            )
+            messages.success(request, _("Instruction behaviour saved."))
             return redirect("dispositions:settings")
         if action == "holiday_add" and holiday_form.is_valid():
             admin.holiday_add(actor=user, tenant=tenant, **holiday_form.cleaned_data)
@@ -112,6 +151,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         {
             "settings_form": settings_form,
             "labels_form": labels_form,
+            "behaviour_form": behaviour_form,
             "holiday_form": holiday_form,
             "holidays": TenantHoliday.objects.filter(
                 date__gte=dt.date(year, 1, 1)

@@ -82,10 +82,15 @@ def chain_q(user: Any) -> Q:
     """Letters in whose chain the user stands (addressee or disposition party)."""
     held = list(held_positions(user))
     person_id = getattr(user, "person_id", None) or 0
-    in_chain = Disposition.objects.filter(letter=OuterRef("pk")).filter(
-        Q(to_position_id__in=held)
-        | Q(from_position_id__in=held)
-        | Q(from_person_id=person_id)
+    # A withdrawn (cancelled) disposition gives its recipient nothing.
+    in_chain = (
+        Disposition.objects.filter(letter=OuterRef("pk"))
+        .filter(
+            Q(to_position_id__in=held)
+            | Q(from_position_id__in=held)
+            | Q(from_person_id=person_id)
+        )
+        .exclude(state="cancelled")
     )
     return Q(addressed_position_id__in=held) | Q(Exists(in_chain))
 
@@ -155,5 +160,6 @@ def person_may_see(
             | Q(from_position_id__in=held)
             | Q(from_person_id=person_id)
         )
+        .exclude(state="cancelled")
         .exists()
     )

@@ -21,17 +21,19 @@ from warkat.core.errors import DomainError, PermissionDenied
 from warkat.core.http import tenant_view
 from warkat.dispositions.calendar import add_working_days_many
 from warkat.dispositions.rules import (
+    default_deadline_days,
     disposition_candidates,
     disposition_settings,
     instruction_labels,
 )
 from warkat.dispositions.selectors import flatten
+from warkat.dispositions.services import dispositions_read_on_open
 from warkat.letters.access import Access, letters_visible
 from warkat.letters.api import agenda_book_download, file_response, receipt_download
 from warkat.letters.errors import letter_not_found
 from warkat.letters.forms import AgendaForm, InboxFilterForm, RegisterForm
 from warkat.letters.inbox import InboxFilters, inbox_page
-from warkat.letters.models import Letter, Urgency
+from warkat.letters.models import Letter
 from warkat.letters.selectors import (
     addressable_positions,
     letter_file_for_user,
@@ -216,6 +218,8 @@ def detail(request: HttpRequest, letter_id: int) -> HttpResponse:
     letter, access = letter_for_user(user=user, letter_id=letter_id)
     if access == Access.FULL:
         letter_read(actor=user, letter=letter)
+        # Opening the page reads the dispositions addressed to the user's positions.
+        dispositions_read_on_open(actor=user, letter=letter)
     view = letter_view(user=user, letter_id=letter_id, found=(letter, access))
     context: dict[str, Any] = {
         "view": view,
@@ -243,10 +247,7 @@ def dispose_context(
 ) -> dict[str, Any]:
     """Choices and defaults of the dispose form (deadline from the urgency SLA)."""
     settings = disposition_settings()
-    days = {
-        Urgency.AMAT_SEGERA: settings.days_amat_segera,
-        Urgency.SEGERA: settings.days_segera,
-    }.get(Urgency(letter.urgency), settings.days_biasa)
+    days = default_deadline_days(letter.urgency, settings)
     today = timezone.localdate()
     quick = (1, 2, 3, 5, 10)
     dates = add_working_days_many(start=today, days=[*quick, days])

@@ -82,11 +82,11 @@ def test_full_chain_register_dispose_redispose_follow_up_close(
     assert letter.status == "followed_up"
 
     disposition_close(actor=o.users.kabid_a, disposition=child, note="Baik")
-    disposition_close(actor=o.users.kadis, disposition=a)
+    disposition_close(actor=o.users.kadis, disposition=a, note="Selesai")
     disposition_decline(
         actor=o.users.kabid_b, disposition=b, reason="Bukan bidang kami"
     )
-    disposition_close(actor=o.users.kadis, disposition=b)
+    disposition_close(actor=o.users.kadis, disposition=b, note="Selesai")
     letter.refresh_from_db()
     assert letter.status == "done"
     kinds = list(
@@ -168,7 +168,7 @@ def test_only_holders_act(o: SimpleNamespace) -> None:
     with pytest.raises(PermissionDenied):
         disposition_read(actor=o.users.kabid_b, disposition=a)
     with pytest.raises(PermissionDenied):
-        disposition_close(actor=o.users.kabid_a, disposition=a)
+        disposition_close(actor=o.users.kabid_a, disposition=a, note="Selesai")
     with pytest.raises(PermissionDenied):
         followup_create(actor=o.users.kadis, disposition=a, text="x")
     assert snapshot() == before
@@ -192,7 +192,7 @@ def test_wrong_state_is_a_conflict_and_changes_nothing(o: SimpleNamespace) -> No
     followup_create(actor=o.users.kabid_a, disposition=a, text="Selesai")
     with pytest.raises(Conflict):
         disposition_decline(actor=o.users.kabid_a, disposition=a, reason="terlambat")
-    disposition_close(actor=o.users.kadis, disposition=a)
+    disposition_close(actor=o.users.kadis, disposition=a, note="Selesai")
     with pytest.raises(Conflict):
         followup_create(actor=o.users.kabid_a, disposition=a, text="lagi")
 

@@ -428,12 +428,24 @@ def test_ui_actions_follow_up_and_bad_input(o: SimpleNamespace) -> None:
     kabid = client_for(o.users.kabid_a)
     page = kabid.get(reverse("letters:detail", args=[letter.pk])).content.decode()
     assert "tindak-lanjut" in page
+    # Opening the page read the disposition (once per visit, every visit kept).
+    d.refresh_from_db()
+    assert d.state == "read" and d.read_by_id == o.people.kabid_a.pk
+    kabid.get(reverse("letters:detail", args=[letter.pk]))
+    assert d.reads.count() == 2
+    # The sender can no longer withdraw it.
+    cancel = client_for(o.users.kadis).post(
+        reverse("dispositions:transition", args=[d.pk, "cancel"])
+    )
+    assert cancel.status_code in (302, 409)
+    d.refresh_from_db()
+    assert d.state == "read"
     kabid.post(
         reverse("dispositions:follow_up", args=[d.pk]),
         {"text": "Sudah", "files": [SimpleUploadedFile("a.png", b"not png")]},
     )
     d.refresh_from_db()
-    assert d.state == "sent"  # refused file: nothing changed
+    assert d.state == "read" and not d.follow_ups.exists()  # refused file
     kabid.post(
         reverse("dispositions:follow_up", args=[d.pk]), {"text": "Sudah dipelajari"}
     )
