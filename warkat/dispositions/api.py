@@ -62,6 +62,11 @@ class NoteIn(Schema):
     note: str = ""
 
 
+class ReturnIn(Schema):
+    note: str
+    deadline: dt.date | None = None
+
+
 class ReasonIn(Schema):
     reason: str
 
@@ -255,11 +260,15 @@ def close_api(request: HttpRequest, disposition_id: int, payload: NoteIn) -> Any
     response={200: DispositionRef, **ERROR_RESPONSES},
 )
 @in_caller_tenant
-def return_api(request: HttpRequest, disposition_id: int, payload: NoteIn) -> Any:
+def return_api(request: HttpRequest, disposition_id: int, payload: ReturnIn) -> Any:
+    """Send back for more work with a note (required) and optionally a new
+    deadline; reminders and escalation start over."""
     user = request.auth  # type: ignore[attr-defined]
     d = disposition_for_actor(user=user, disposition_id=disposition_id)
     return _out(
-        services.disposition_return(actor=user, disposition=d, note=payload.note)
+        services.disposition_return(
+            actor=user, disposition=d, note=payload.note, deadline=payload.deadline
+        )
     )
 
 

@@ -1,27 +1,35 @@
 """Deadline follow-through: remind holders before a disposition is due and escalate
-overdue ones to the superior of the recipient position. Both are written to the
-letter's history and notified; each disposition is reminded and escalated once."""
+overdue ones to the superior of the recipient position; remind the addressee of a
+letter nobody has disposed (or settled) within its urgency's working days. All are
+written to the letter's history and notified; each disposition is reminded and
+escalated once per round (sending it back starts a new one), each letter once."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from warkat.audit.services import audit_record
 from warkat.dispositions.calendar import working_days_between
 from warkat.dispositions.models import OPEN_STATES, Disposition
-from warkat.dispositions.rules import disposition_settings
-from warkat.letters.models import LetterEvent
+from warkat.dispositions.rules import default_deadline_days, disposition_settings
+from warkat.letters.models import Direction, IncomingStatus, Letter, LetterEvent
 from warkat.tenancy.models import Tenant
+
+#: Undisposed letters received longer ago than this are not reminded any more.
+UNDISPOSED_WINDOW_DAYS = 60
 
 
 @dataclass
 class DeadlineRun:
     reminded: int = 0
     escalated: int = 0
+    letters_reminded: int = 0
 
 
 def deadlines_process(*, tenant: Tenant, today: dt.date | None = None) -> DeadlineRun:
@@ -48,7 +56,69 @@ def deadlines_process(*, tenant: Tenant, today: dt.date | None = None) -> Deadli
     ).values_list("pk", flat=True)
     for pk in overdue:
         run.escalated += _escalate(tenant, pk)
+    run.letters_reminded = _remind_undisposed(tenant, today, settings)
     return run
+
+
+def _remind_undisposed(tenant: Tenant, today: dt.date, settings: Any) -> int:
+    """Letters still waiting for their addressee past the urgency's working days."""
+    reminded = LetterEvent.objects.filter(
+        letter=OuterRef("pk"), kind="reminded", disposition_id__isnull=True
+    )
+    # Calendar days bound the work: letters older than the window are stale (not
+    # reminded at all), letters older than the longest SLA's calendar span are due
+    # whatever the holidays; working days decide in between.
+    longest = max(settings.days_amat_segera, settings.days_segera, settings.days_biasa)
+    surely_due = today - dt.timedelta(days=longest * 3 + 10)
+    waiting = (
+        Letter.objects.filter(
+            direction=Direction.INCOMING,
+            status=IncomingStatus.NEW,
+            addressed_position__isnull=False,
+            received_date__lt=today,
+            received_date__gte=today - dt.timedelta(days=UNDISPOSED_WINDOW_DAYS),
+        )
+        .exclude(Exists(reminded))
+        .values_list("pk", "received_date", "urgency")
+    )
+    count = 0
+    for pk, received, urgency in waiting:
+        days = default_deadline_days(urgency, settings)
+        if (
+            received > surely_due
+            and working_days_between(start=received, end=today) < days
+        ):
+            continue
+        count += _remind_letter(tenant, pk)
+    return count
+
+
+@transaction.atomic
+def _remind_letter(tenant: Tenant, pk: int) -> int:
+    from warkat.notify.services import notify_positions
+
+    letter = Letter.objects.select_for_update().get(pk=pk)
+    if LetterEvent.objects.filter(
+        letter=letter, kind="reminded", disposition_id__isnull=True
+    ).exists():
+        return 0
+    now = timezone.now()
+    LetterEvent.objects.create(
+        tenant=tenant,
+        letter=letter,
+        at=now,
+        kind="reminded",
+        position_id=letter.addressed_position_id,
+        note=f"{letter.received_date:%Y-%m-%d}",
+    )
+    assert letter.addressed_position_id is not None
+    notify_positions(
+        tenant_id=tenant.pk,
+        position_ids=[letter.addressed_position_id],
+        kind="letter.reminder",
+        letter_id=letter.pk,
+    )
+    return 1
 
 
 @transaction.atomic

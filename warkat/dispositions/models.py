@@ -134,6 +134,17 @@ class Disposition(TenantOwned):
                 condition=models.Q(state__in=["sent", "read", "forwarded", "returned"]),
                 name="disposition_open",
             ),
+            # The dispositions a position sent, newest first, and those waiting for
+            # the sender's decision (reported or declined).
+            models.Index(
+                fields=["tenant", "from_position", "-sent_at", "-id"],
+                name="disposition_sent",
+            ),
+            models.Index(
+                fields=["tenant", "from_position"],
+                condition=models.Q(state__in=["followed_up", "declined"]),
+                name="disposition_awaiting",
+            ),
             models.Index(fields=["letter", "sent_at"], name="disposition_letter"),
             models.Index(
                 fields=["tenant", "state", "deadline"], name="disposition_deadline"

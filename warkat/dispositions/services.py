@@ -555,6 +555,7 @@ def _transition(
     note: str = "",
     note_required: bool = False,
     notify_kind: str,
+    deadline: dt.date | None = None,
 ) -> Disposition:
     """The common path of the simple transitions (decline, close, return, cancel)."""
     recipient_side = action in RECIPIENT_ACTIONS
@@ -586,7 +587,14 @@ def _transition(
     d.state_changed_at = now
     d.state_changed_by_id = actor.person_id
     d.state_changed_capacity = capacity
-    d.save(update_fields=_STATE_FIELDS)
+    fields = list(_STATE_FIELDS)
+    if action == "return":
+        # More work means a new round of reminders (and a new deadline if given).
+        d.deadline = deadline or d.deadline
+        d.reminded_at = None
+        d.escalated_at = None
+        fields += ["deadline", "reminded_at", "escalated_at"]
+    d.save(update_fields=fields)
     if action == "close":
         _close_below(d, actor=actor, capacity=capacity, at=now)
     _event(
@@ -643,9 +651,15 @@ def disposition_close(
 
 
 def disposition_return(
-    *, actor: Any, disposition: Disposition, note: str
+    *,
+    actor: Any,
+    disposition: Disposition,
+    note: str,
+    deadline: dt.date | None = None,
 ) -> Disposition:
-    """The sender sends the disposition back for more work (with a note)."""
+    """The sender sends the disposition back for more work (with a note), with a
+    new deadline if given; reminders and escalation start over."""
+    _validate_deadline(deadline)
     return _transition(
         action="return",
         actor=actor,
@@ -653,6 +667,7 @@ def disposition_return(
         note=note,
         note_required=True,
         notify_kind="disposition.returned",
+        deadline=deadline,
     )
 
 

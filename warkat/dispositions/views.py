@@ -4,6 +4,8 @@ follow up, and the simple transitions."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -116,18 +118,20 @@ def candidates(request: HttpRequest, letter_id: int) -> HttpResponse:
     return render(request, "dispositions/dispose_form.html#more", {"found": found})
 
 
-_TRANSITIONS = {
-    "read": lambda user, d, note: services.disposition_read(actor=user, disposition=d),
-    "decline": lambda user, d, note: services.disposition_decline(
+_TRANSITIONS: dict[str, Callable[[Any, Any, str, dt.date | None], Any]] = {
+    "read": lambda user, d, note, deadline: services.disposition_read(
+        actor=user, disposition=d
+    ),
+    "decline": lambda user, d, note, deadline: services.disposition_decline(
         actor=user, disposition=d, reason=note
     ),
-    "close": lambda user, d, note: services.disposition_close(
+    "close": lambda user, d, note, deadline: services.disposition_close(
         actor=user, disposition=d, note=note
     ),
-    "return": lambda user, d, note: services.disposition_return(
-        actor=user, disposition=d, note=note
+    "return": lambda user, d, note, deadline: services.disposition_return(
+        actor=user, disposition=d, note=note, deadline=deadline
     ),
-    "cancel": lambda user, d, note: services.disposition_cancel(
+    "cancel": lambda user, d, note, deadline: services.disposition_cancel(
         actor=user, disposition=d, note=note
     ),
 }
@@ -142,7 +146,12 @@ def transition(request: HttpRequest, disposition_id: int, action: str) -> HttpRe
     if run is None:
         raise letter_not_found()
     try:
-        run(user, d, request.POST.get("note", ""))
+        run(
+            user,
+            d,
+            request.POST.get("note", ""),
+            _date(request.POST.get("deadline")) if action == "return" else None,
+        )
     except DomainError as exc:
         messages.error(request, exc.text())
     else:

@@ -350,6 +350,7 @@ class InboxItemOut(Schema):
     deadline: dt.date | None
     instructions: list[str] | None
     from_position_name: str | None
+    to_position_name: str | None
     unread: bool
     overdue: bool
 
@@ -383,7 +384,10 @@ class InboxQuery(Schema):
 def inbox_api(request: HttpRequest, q: Query[InboxQuery]) -> Any:
     """Letters addressed to the positions the caller holds today and dispositions to
     them, newest first, with the belum dibaca / belum ditindaklanjuti / lewat batas
-    waktu counters. ``state``: unread, pending, overdue, done or a disposition state."""
+    waktu counters (and ``awaiting``: dispositions the caller sent that were reported
+    or declined and wait for their decision). ``kind``: letters, dispositions, or
+    sent (dispositions the caller sent). ``state``: unread, pending, overdue, done,
+    awaiting or a disposition state."""
     user = request.auth  # type: ignore[attr-defined]
     filters = InboxFilters(
         state=q.state,
@@ -415,6 +419,9 @@ def inbox_api(request: HttpRequest, q: Query[InboxQuery]) -> Any:
                 from_position_name=i.disposition.from_position.name
                 if i.disposition
                 else None,
+                to_position_name=i.disposition.to_position.name
+                if i.disposition
+                else None,
                 unread=i.is_unread,
                 overdue=i.is_overdue,
             )
@@ -426,12 +433,16 @@ def inbox_api(request: HttpRequest, q: Query[InboxQuery]) -> Any:
 @router.get("/letters/{letter_id}", response={200: LetterDetailOut, **ERROR_RESPONSES})
 @in_caller_tenant
 def letter_detail_api(request: HttpRequest, letter_id: int) -> Any:
-    """The letter with its files, whole disposition tree and history. A holder of
-    the addressed position opening it records the first read."""
+    """The letter with its files, whole disposition tree and history. Opening it
+    is a read: by a holder of the addressed position (the first one is kept) and of
+    every disposition of it addressed to the caller's positions."""
+    from warkat.dispositions.services import dispositions_read_on_open
+
     user = request.auth  # type: ignore[attr-defined]
     letter, access = letter_for_user(user=user, letter_id=letter_id)
     if access == Access.FULL:
         letter_read(actor=user, letter=letter)
+        dispositions_read_on_open(actor=user, letter=letter)
     return detail_out(user, letter_id, found=(letter, access))
 
 

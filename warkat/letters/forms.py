@@ -64,6 +64,7 @@ class InboxFilterForm(forms.Form):
             ("pending", _("Not followed up")),
             ("overdue", _("Overdue")),
             ("done", _("Done")),
+            ("awaiting", _("Awaiting my decision")),
         ],
     )
     kind = forms.ChoiceField(
@@ -73,6 +74,7 @@ class InboxFilterForm(forms.Form):
             ("", _("All")),
             ("letters", _("Letters")),
             ("dispositions", _("Dispositions")),
+            ("sent", _("Dispositions I sent")),
         ],
     )
     urgency = forms.ChoiceField(

@@ -21,7 +21,9 @@ from warkat.letters.access import held_positions
 from warkat.letters.models import Direction, IncomingStatus, Letter
 
 #: The "state" filter values beyond the raw disposition states.
-STATE_FILTERS = ("unread", "pending", "overdue", "done", *State.values)
+STATE_FILTERS = ("unread", "pending", "overdue", "done", "awaiting", *State.values)
+#: Dispositions a disposer has to decide on: reported (close or send back) or declined.
+AWAITING_STATES = (State.FOLLOWED_UP, State.DECLINED)
 
 #: Counters stop counting past this many: a badge reads "999+" and the API reports
 #: ``COUNTER_CAP + 1``. Counting every row of a position holding a million open
@@ -38,18 +40,20 @@ class InboxFilters:
     date_to: dt.date | None = None
     sender: str = ""
     unit_id: int | None = None
-    kind: str = ""  # "", "letters" or "dispositions"
+    kind: str = ""  # "", "letters", "dispositions" or "sent" (dispositions I sent)
 
 
 @dataclass
 class InboxItem:
-    kind: str  # "letter" or "disposition"
+    kind: str  # "letter", "disposition" (to me) or "sent" (from me)
     letter: Letter
     disposition: Disposition | None
     at: dt.datetime
 
     @property
     def is_unread(self) -> bool:
+        if self.kind == "sent":
+            return False
         if self.disposition is not None:
             return self.disposition.state == State.SENT
         return self.letter.read_at is None
@@ -109,7 +113,7 @@ def _bounds(f: InboxFilters) -> tuple[dt.datetime | None, dt.datetime | None]:
 
 
 def _letters_source(held: list[int], f: InboxFilters) -> QuerySet[Letter] | None:
-    if f.kind == "dispositions":
+    if f.kind in ("dispositions", "sent"):
         return None
     qs = Letter.objects.filter(
         direction=Direction.INCOMING, addressed_position_id__in=held
@@ -137,8 +141,9 @@ def _dispositions_source(
 ) -> QuerySet[Disposition] | None:
     if f.kind == "letters":
         return None
+    side = "from_position_id__in" if f.kind == "sent" else "to_position_id__in"
     qs = (
-        Disposition.objects.filter(to_position_id__in=held)
+        Disposition.objects.filter(**{side: held})
         .exclude(state=State.CANCELLED)
         .filter(_letter_filters(f, "letter__"))
     )
@@ -151,6 +156,8 @@ def _dispositions_source(
         qs = qs.filter(state__in=OPEN_STATES, deadline__lt=timezone.localdate())
     elif state == "done":
         qs = qs.filter(state=State.CLOSED)
+    elif state == "awaiting":
+        qs = qs.filter(state__in=AWAITING_STATES)
     elif state:
         qs = qs.filter(state=state)
     start, end = _bounds(f)
@@ -183,14 +190,15 @@ def _capped_counts(parts: dict[str, QuerySet[Any]]) -> dict[str, int]:
 
 
 def inbox_counters(*, user: Any) -> dict[str, int]:
-    """Belum dibaca, belum ditindaklanjuti and lewat batas waktu, in one query.
+    """Belum dibaca, belum ditindaklanjuti, lewat batas waktu, and the dispositions
+    the user sent that wait for their decision (reported or declined), in one query.
 
     Each figure is exact up to ``COUNTER_CAP``; above it the value is
     ``COUNTER_CAP + 1`` (shown as "999+", see ``counter_label``).
     """
     held = list(held_positions(user))
     if not held:
-        return {"unread": 0, "pending": 0, "overdue": 0}
+        return {"unread": 0, "pending": 0, "overdue": 0, "awaiting": 0}
     mine = Letter.objects.filter(
         direction=Direction.INCOMING, addressed_position_id__in=held
     )
@@ -207,6 +215,9 @@ def inbox_counters(*, user: Any) -> dict[str, int]:
             "overdue": disp.filter(
                 state__in=OPEN_STATES, deadline__lt=timezone.localdate()
             ),
+            "awaiting": Disposition.objects.filter(
+                from_position_id__in=held, state__in=AWAITING_STATES
+            ),
         }
     )
     cap = COUNTER_CAP + 1
@@ -214,6 +225,7 @@ def inbox_counters(*, user: Any) -> dict[str, int]:
         "unread": min(n["letters_unread"] + n["unread"], cap),
         "pending": min(n["letters_pending"] + n["pending"], cap),
         "overdue": n["overdue"],
+        "awaiting": n["awaiting"],
     }
 
 
@@ -276,7 +288,8 @@ def inbox_page(
             items.append(InboxItem("letter", letters[pk], None, at))
         else:
             d = disps[pk]
-            items.append(InboxItem("disposition", d.letter, d, at))
+            kind = "sent" if f.kind == "sent" else "disposition"
+            items.append(InboxItem(kind, d.letter, d, at))
     return InboxPage(
         items=items,
         counters=inbox_counters(user=user),

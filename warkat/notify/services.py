@@ -86,6 +86,7 @@ def compose(*, kind: str, letter: Letter, may_see: bool) -> Message:
         "disposition.returned": _("Disposition sent back: %(subject)s"),
         "disposition.cancelled": _("Disposition cancelled: %(subject)s"),
         "disposition.reminder": _("Deadline approaching: %(subject)s"),
+        "letter.reminder": _("Not yet disposed: %(subject)s"),
         "disposition.escalated": _("Overdue disposition below you: %(subject)s"),
     }
     title = titles.get(kind, _("Update: %(subject)s")) % {

@@ -22,6 +22,7 @@ from warkat.dispositions.services import (
     followup_create,
 )
 from warkat.dispositions.settings_services import instruction_behaviour_set
+from warkat.letters.access import Access, letter_access
 from warkat.letters.models import LetterEvent
 from warkat.letters.tests.factories import register
 
@@ -149,7 +150,8 @@ def test_withdrawn_disposition_gives_no_access_to_a_secret_letter(
     (d,) = _dispose(o, letter, [o.pos.kabid_b], ["Pelajari"])
     kabid_b = _client(o.users.kabid_b)
     api = f"/api/v1/letters/{letter.pk}"
-    assert kabid_b.get(api).status_code == 200
+    # (Opening it would read it, and a read disposition can no longer be withdrawn.)
+    assert letter_access(o.users.kabid_b, letter) == Access.FULL
     disposition_cancel(actor=o.users.kadis, disposition=d)
     assert kabid_b.get(api).status_code == 404
     page = kabid_b.get(reverse("letters:detail", args=[letter.pk]))

@@ -89,3 +89,70 @@ def test_many_counts_at_once_match_one_by_one(in_tenant) -> None:
     start = dt.date(2026, 12, 22)
     many = add_working_days_many(start=start, days=[0, 1, 2, 5, 10])
     assert many == {n: add_working_days(start=start, days=n) for n in (0, 1, 2, 5, 10)}
+
+
+def test_sending_back_starts_a_new_round(
+    o: SimpleNamespace, frozen, django_capture_on_commit_callbacks
+) -> None:
+    from warkat.core.errors import ValidationError
+    from warkat.dispositions.services import disposition_return
+
+    letter = register(o)
+    (a,) = disposition_create(
+        actor=o.users.kadis, letter=letter, to_position_ids=[o.pos.kabid_a.pk],
+        instructions=["Tindak lanjuti"], deadline=dt.date(2026, 11, 5),
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("run_periodic")
+    followup_create(actor=o.users.kabid_a, disposition=a, text="Draf")
+    with pytest.raises(ValidationError):
+        disposition_return(
+            actor=o.users.kadis,
+            disposition=a,
+            note="Kurang",
+            deadline=dt.date(2026, 11, 1),
+        )
+    disposition_return(
+        actor=o.users.kadis, disposition=a, note="Lengkapi datanya",
+        deadline=dt.date(2026, 11, 10),
+    )  # fmt: skip
+    a.refresh_from_db()
+    assert (a.state, a.deadline, a.reminded_at, a.escalated_at) == (
+        "returned", dt.date(2026, 11, 10), None, None,
+    )  # fmt: skip
+    later = time_machine.travel(
+        dt.datetime(2026, 11, 9, 1, 0, tzinfo=dt.UTC), tick=False
+    )
+    with later, django_capture_on_commit_callbacks(execute=True):
+        call_command("run_periodic")
+    assert LetterEvent.objects.filter(letter=letter, kind="reminded").count() == 2
+
+
+def test_a_letter_nobody_disposed_is_reminded_once(
+    o: SimpleNamespace, frozen, django_capture_on_commit_callbacks
+) -> None:
+    # Received Tuesday 3 November; Amat Segera allows one working day, Biasa five.
+    urgent = register(o, subject="Undangan mendadak", urgency="amat_segera")
+    normal = register(o, subject="Surat biasa", number="B/2")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("run_periodic")
+        call_command("run_periodic")
+    reminded = LetterEvent.objects.filter(kind="reminded", disposition_id__isnull=True)
+    assert list(reminded.values_list("letter_id", flat=True)) == [urgent.pk]
+    assert (
+        Notification.objects.filter(
+            person=o.people.kadis, kind="letter.reminder"
+        ).count()
+        == 1
+    )
+    # A week later the Biasa one is due too; a disposed letter never is.
+    disposition_create(
+        actor=o.users.kadis, letter=register(o, number="B/3"),
+        to_position_ids=[o.pos.kabid_a.pk], instructions=["Pelajari"],
+    )  # fmt: skip
+    later = time_machine.travel(
+        dt.datetime(2026, 11, 11, 1, 0, tzinfo=dt.UTC), tick=False
+    )
+    with later, django_capture_on_commit_callbacks(execute=True):
+        call_command("run_periodic")
+    assert set(reminded.values_list("letter_id", flat=True)) == {urgent.pk, normal.pk}

@@ -35,9 +35,19 @@ def test_filters_and_counters(o: SimpleNamespace, frozen) -> None:
     assert _subjects(o, kadis, urgency="segera") == ["B segera"]
     assert _subjects(o, kadis, security="terbatas") == ["C terbatas"]
     assert _subjects(o, kadis, sender="bps") == ["B segera"]
-    assert inbox_counters(user=kadis) == {"unread": 3, "pending": 0, "overdue": 0}
+    assert inbox_counters(user=kadis) == {
+        "unread": 3,
+        "pending": 0,
+        "overdue": 0,
+        "awaiting": 0,
+    }
     letter_read(actor=kadis, letter=a)
-    assert inbox_counters(user=kadis) == {"unread": 2, "pending": 1, "overdue": 0}
+    assert inbox_counters(user=kadis) == {
+        "unread": 2,
+        "pending": 1,
+        "overdue": 0,
+        "awaiting": 0,
+    }
     assert _subjects(o, kadis, state="pending") == ["A biasa"]
 
     frozen.shift(dt.timedelta(minutes=1))
@@ -53,10 +63,15 @@ def test_filters_and_counters(o: SimpleNamespace, frozen) -> None:
     assert [(i.kind, i.letter.subject) for i in page.items] == [
         ("disposition", "B segera")
     ]
-    assert page.counters == {"unread": 1, "pending": 0, "overdue": 0}
+    assert page.counters == {"unread": 1, "pending": 0, "overdue": 0, "awaiting": 0}
     assert _subjects(o, kabid, kind="letters") == []
     disposition_read(actor=kabid, disposition=d)
-    assert inbox_counters(user=kabid) == {"unread": 0, "pending": 1, "overdue": 0}
+    assert inbox_counters(user=kabid) == {
+        "unread": 0,
+        "pending": 1,
+        "overdue": 0,
+        "awaiting": 0,
+    }
     frozen.shift(dt.timedelta(days=2))
     assert inbox_counters(user=kabid)["overdue"] == 1
     assert _subjects(o, kabid, state="overdue") == ["B segera"]
@@ -97,9 +112,73 @@ def test_counters_stop_at_the_cap(o: SimpleNamespace, frozen, monkeypatch) -> No
     register(o, subject="Surat 2", number="C/2", files=[])
     register(o, subject="Surat 3", number="C/3", files=[])
     # Four unread letters: counted to cap + 1 and shown as "2+".
-    assert inbox_counters(user=kadis) == {"unread": 3, "pending": 0, "overdue": 0}
+    assert inbox_counters(user=kadis) == {
+        "unread": 3,
+        "pending": 0,
+        "overdue": 0,
+        "awaiting": 0,
+    }
     assert inbox_page(user=kadis).counter_labels == {
         "unread": "2+",
         "pending": "0",
         "overdue": "0",
+        "awaiting": "0",
     }
+
+
+def test_dispositions_i_sent_and_those_awaiting_my_decision(
+    o: SimpleNamespace, frozen
+) -> None:
+    from warkat.dispositions.services import disposition_decline, followup_create
+
+    letter = register(o, subject="Permintaan data")
+    a, b = disposition_create(
+        actor=o.users.kadis,
+        letter=letter,
+        to_position_ids=[o.pos.kabid_a.pk, o.pos.kabid_b.pk],
+        instructions=["Pelajari"],
+    )
+    kadis = o.users.kadis
+    sent = inbox_page(user=kadis, filters=InboxFilters(kind="sent"))
+    assert sorted(
+        (i.kind, i.disposition.to_position_id) for i in sent.items if i.disposition
+    ) == [
+        ("sent", o.pos.kabid_a.pk),
+        ("sent", o.pos.kabid_b.pk),
+    ]
+    assert not any(i.is_unread for i in sent.items)
+    assert inbox_counters(user=kadis)["awaiting"] == 0
+    followup_create(actor=o.users.kabid_a, disposition=a, text="Data terlampir")
+    disposition_read(actor=o.users.kabid_b, disposition=b)
+    disposition_decline(actor=o.users.kabid_b, disposition=b, reason="Bukan bidang")
+    assert inbox_counters(user=kadis)["awaiting"] == 2
+    awaiting = inbox_page(
+        user=kadis, filters=InboxFilters(kind="sent", state="awaiting")
+    )
+    assert {i.disposition.pk for i in awaiting.items if i.disposition} == {a.pk, b.pk}
+    # Nobody else sees them as sent, and the recipients' own view is unchanged.
+    assert (
+        inbox_page(user=o.users.kabid_a, filters=InboxFilters(kind="sent")).items == []
+    )
+    assert inbox_counters(user=o.users.kabid_a)["awaiting"] == 0
+
+
+def test_sent_view_in_the_page_and_api(o: SimpleNamespace, frozen) -> None:
+    from django.test import Client
+
+    letter = register(o, subject="Undangan rapat koordinasi")
+    disposition_create(
+        actor=o.users.kadis,
+        letter=letter,
+        to_position_ids=[o.pos.kabid_a.pk],
+        instructions=["Hadiri/Wakili"],
+    )
+    c = Client()
+    c.force_login(o.users.kadis)
+    page = c.get("/surat/masuk/?kind=sent").content.decode()
+    assert "Undangan rapat koordinasi" in page and "Kepada" in page
+    data = c.get("/api/v1/inbox?kind=sent").json()
+    (item,) = data["items"]
+    assert item["kind"] == "sent"
+    assert item["to_position_name"] == o.pos.kabid_a.name
+    assert data["counters"]["awaiting"] == 0
