@@ -74,6 +74,7 @@ APP_PARAMS: dict[tuple[str, str], Param] = {
     ("org", "fmt"): Param(literal="csv"),
     ("dispositions", "action"): Param(literal="cancel"),
     ("letters", "fmt"): Param(literal="pdf"),
+    ("letters", "number"): Param(literal="1"),  # a page of a letter's PDF
     ("dispositions", "file_id"): Param("dispositions.FollowUpFile"),
     ("signing", "cert_id"): Param("signing.SignerCertificate"),
     ("signing", "action"): Param(literal="revoke"),

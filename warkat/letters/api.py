@@ -24,6 +24,7 @@ from warkat.letters.errors import letter_not_found
 from warkat.letters.files import file_open
 from warkat.letters.inbox import COUNTER_CAP, InboxFilters, inbox_page
 from warkat.letters.models import Letter
+from warkat.letters.pages import letter_file_page_for_user, page_response
 from warkat.letters.selectors import (
     agenda_book,
     letter_file_for_user,
@@ -78,6 +79,8 @@ class FileOut(Schema):
     size: int
     sha256: str
     url: str
+    #: Page pictures of a PDF (``GET …/pages/{n}``), once drawn; else empty.
+    pages: list[str] = []
 
 
 class LetterOut(Schema):
@@ -196,6 +199,11 @@ def _file_out(letter_id: int, f: Any) -> FileOut:
         size=f.size,
         sha256=f.sha256,
         url=f"/api/v1/letters/{letter_id}/files/{f.pk}",
+        # Only when ``letter_view`` prefetched them: no query per file.
+        pages=[
+            f"/api/v1/letters/{letter_id}/files/{f.pk}/pages/{p.number}"
+            for p in getattr(f, "_prefetched_objects_cache", {}).get("pages", ())
+        ],
     )
 
 
@@ -468,6 +476,27 @@ def letter_file_api(request: HttpRequest, letter_id: int, file_id: int) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     return file_response(
         letter_file_for_user(user=user, letter_id=letter_id, file_id=file_id)
+    )
+
+
+@router.get(
+    "/letters/{letter_id}/files/{file_id}/pages/{number}",
+    response={200: None, **ERROR_RESPONSES},
+    summary="One page of a letter's PDF as a JPEG picture (once drawn)",
+)
+@in_caller_tenant
+def letter_file_page_api(
+    request: HttpRequest, letter_id: int, file_id: int, number: int
+) -> Any:
+    """Pages are drawn in the background after upload; 404 until then, and for
+    whoever may not read the file itself."""
+    return page_response(
+        letter_file_page_for_user(
+            user=request.auth,  # type: ignore[attr-defined]
+            letter_id=letter_id,
+            file_id=file_id,
+            number=number,
+        )
     )
 
 

@@ -338,3 +338,28 @@ class LetterEvent(TenantOwned):
     @property
     def kind_label(self) -> str:
         return str(EVENT_LABELS.get(self.kind, self.kind))
+
+
+class LetterFilePage(TenantOwned):
+    """One page of a PDF letter file rendered as an image (``warkat.letters.pages``),
+    so phones that cannot show a PDF inside a page read the letter as pictures."""
+
+    #: Pages drawn of one file at most; the original PDF has the rest.
+    MAX_PAGES = 30
+
+    file = models.ForeignKey(LetterFile, on_delete=models.CASCADE, related_name="pages")
+    number = models.PositiveSmallIntegerField()
+    storage_name = models.CharField(max_length=300, unique=True)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("letter file page")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["file", "number"], name="letterfilepage_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_id} p.{self.number}"

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from warkat.accounts.models import Role
 from warkat.letters.access import (
@@ -20,7 +20,13 @@ from warkat.letters.access import (
     tu_unit_ids,
 )
 from warkat.letters.errors import letter_not_found
-from warkat.letters.models import Direction, Letter, LetterEvent, LetterFile
+from warkat.letters.models import (
+    Direction,
+    Letter,
+    LetterEvent,
+    LetterFile,
+    LetterFilePage,
+)
 from warkat.org.models import Position, Unit
 
 
@@ -75,7 +81,14 @@ def letter_view(
     held = held_positions(user)
     view = LetterView(letter=letter, access=access, held=held)
     if access == Access.FULL:
-        view.files = list(LetterFile.objects.filter(letter=letter).order_by("pk"))
+        # One query for the page pictures of all files (``pages``), however many.
+        view.files = list(
+            LetterFile.objects.filter(letter=letter)
+            .prefetch_related(
+                Prefetch("pages", queryset=LetterFilePage.objects.order_by("number"))
+            )
+            .order_by("pk")
+        )
         view.events = list(
             LetterEvent.objects.filter(letter=letter)
             .select_related("person", "position")

@@ -31,6 +31,7 @@ from warkat.letters.models import (
     Security,
     Urgency,
 )
+from warkat.letters.pages import pages_schedule
 from warkat.org.models import Position, Unit
 from warkat.tenancy.models import Tenant
 from warkat.tenancy.scope import all_tenants, tenant_scope
@@ -288,6 +289,7 @@ def _attach(
             for i, (c, name) in enumerate(zip(checked, names, strict=True))
         ]
     )
+    pages_schedule(letter=letter, content_types=[c.content_type for c in checked])
 
 
 def _notify_addressee(letter: Letter) -> None:
@@ -325,6 +327,7 @@ def letter_file_add(*, actor: Any, letter: Letter, upload: Upload) -> LetterFile
                 uploaded_by=actor if getattr(actor, "pk", None) else None,
             )
             _attach_one.save()
+            pages_schedule(letter=letter, content_types=[checked.content_type])
             audit_record(
                 tenant=letter.tenant,
                 actor=actor,

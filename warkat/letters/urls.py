@@ -1,6 +1,6 @@
 from django.urls import path
 
-from warkat.letters import views
+from warkat.letters import page_views, views
 
 app_name = "letters"
 
@@ -13,6 +13,11 @@ urlpatterns = [
     path("masuk/agenda/unduh/", views.agenda_download, name="agenda_download"),
     path("<int:letter_id>/", views.detail, name="detail"),
     path("<int:letter_id>/berkas/<int:file_id>/", views.letter_file, name="file"),
+    path(
+        "<int:letter_id>/berkas/<int:file_id>/halaman/<int:number>.jpg",
+        page_views.file_page,
+        name="file_page",
+    ),
     path("<int:letter_id>/tanda-terima.<str:fmt>", views.receipt, name="receipt"),
     path("<int:letter_id>/selesai/", views.done, name="done"),
 ]

@@ -17,6 +17,7 @@ from warkat.dispositions.models import Disposition
 from warkat.dispositions.services import disposition_create
 from warkat.letters.models import Letter
 from warkat.letters.samples import sample_pdf
+from warkat.letters.tasks import letter_pages_render
 from warkat.letters.tests.factories import build_org, register
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +46,8 @@ def secret(o: SimpleNamespace) -> Letter:
         instructions=["Pelajari"],
         deadline=dt.date(2026, 11, 10),
     )
+    # Its page pictures, as the "render" task draws them after commit.
+    letter_pages_render.call(tenant_id=letter.tenant_id, letter_id=letter.pk)
     return letter
 
 
@@ -223,6 +226,8 @@ def _paths(o: SimpleNamespace, letter: Letter) -> dict[str, str]:
         "file": reverse("letters:file", args=[letter.pk, f.pk]),
         "api": f"/api/v1/letters/{letter.pk}",
         "api_file": f"/api/v1/letters/{letter.pk}/files/{f.pk}",
+        "file_page": reverse("letters:file_page", args=[letter.pk, f.pk, 1]),
+        "api_file_page": f"/api/v1/letters/{letter.pk}/files/{f.pk}/pages/1",
         "receipt_pdf": reverse("letters:receipt", args=[letter.pk, "pdf"]),
         "receipt_xlsx": reverse("letters:receipt", args=[letter.pk, "xlsx"]),
         "api_receipt_pdf": f"/api/v1/letters/{letter.pk}/receipt.pdf",
