@@ -138,8 +138,14 @@ def letter_status_refresh(*, letter_id: int) -> str:
     )
     roots = [state for parent, state in rows if parent is None]
     if not roots:
-        settled = Letter.objects.filter(pk=letter_id, done_at__isnull=False).exists()
-        status = IncomingStatus.DONE if settled else IncomingStatus.NEW
+        done_at, current = (
+            Letter.objects.filter(pk=letter_id).values_list("done_at", "status").get()
+        )
+        # Sent back to the TU: it stays there until the TU sends it again.
+        if current == IncomingStatus.RETURNED:
+            status = IncomingStatus.RETURNED
+        else:
+            status = IncomingStatus.DONE if done_at else IncomingStatus.NEW
     elif all(state in FINAL_STATES for state in roots):
         status = IncomingStatus.DONE
     elif any(state == State.FOLLOWED_UP for _parent, state in rows):
@@ -412,11 +418,19 @@ def disposition_create(
             start=timezone.localdate(),
             days=default_deadline_days(letter.urgency, settings),
         )
-    list(
+    locked_status = list(
         Letter.objects.select_for_update()
         .filter(pk=letter.pk)
-        .values_list("pk", flat=True)
+        .values_list("status", flat=True)
     )
+    if IncomingStatus.RETURNED in locked_status:
+        raise Conflict(
+            "disposition.letter_returned",
+            _(
+                "This letter was sent back to the records clerk (TU); it can be "
+                "disposed once the TU sends it again."
+            ),
+        )
     if parent is not None:
         parent = (
             Disposition.objects.select_for_update()

@@ -36,6 +36,8 @@ from warkat.letters.services import (
     letter_mark_done,
     letter_read,
     letter_register,
+    letter_return,
+    letter_update,
 )
 from warkat.org.api import in_caller_tenant
 from warkat.org.models import Position, Unit
@@ -346,6 +348,94 @@ def letter_done_api(request: HttpRequest, letter_id: int, payload: NoteIn) -> An
         raise letter_not_found()
     return letter_out(
         letter_mark_done(actor=user, letter=letter, note=payload.note), access
+    )
+
+
+class LetterPatchIn(Schema):
+    """Only the fields given change; the agenda number stays. Changing
+    ``addressed_position_id`` re-routes the letter."""
+
+    addressed_position_id: int | None = None
+    subject: str | None = None
+    summary: str | None = None
+    classification_code: str | None = None
+    security: str | None = None
+    urgency: str | None = None
+    number: str | None = None
+    letter_date: dt.date | None = None
+    sender_institution: str | None = None
+    sender_name: str | None = None
+    received_date: dt.date | None = None
+    confirm_duplicate: bool = False
+
+
+@router.patch(
+    "/letters/{letter_id}",
+    response={200: LetterOut, **ERROR_RESPONSES},
+    summary="Correct an incoming letter's registration (TU of its unit or admin)",
+)
+@in_caller_tenant
+def letter_update_api(
+    request: HttpRequest, letter_id: int, payload: LetterPatchIn
+) -> Any:
+    """Only while the letter has no live disposition (409 afterwards). A letter
+    returned by its addressee is sent again (status back to "new"). A likely
+    duplicate answers 409 ``letter.duplicate`` unless ``confirm_duplicate``."""
+    user = request.auth  # type: ignore[attr-defined]
+    letter, _access = letter_for_user(user=user, letter_id=letter_id)
+    code = None
+    if payload.classification_code is not None:
+        code = _ref(
+            ClassificationCode,
+            ClassificationCode.objects.filter(code=payload.classification_code)
+            .values_list("pk", flat=True)
+            .first(),
+            "classification_code",
+        )
+    position = (
+        _ref(Position, payload.addressed_position_id, "addressed_position_id")
+        if payload.addressed_position_id is not None
+        else None
+    )
+    letter_update(
+        actor=user,
+        letter=letter,
+        addressed_position=position,
+        subject=payload.subject,
+        summary=payload.summary,
+        classification=code,
+        security=payload.security,
+        urgency=payload.urgency,
+        number=payload.number,
+        letter_date=payload.letter_date,
+        sender_institution=payload.sender_institution,
+        sender_name=payload.sender_name,
+        received_date=payload.received_date,
+        confirm_duplicate=payload.confirm_duplicate,
+    )
+    # The caller's access after the change (a letter made secret shows its line).
+    return letter_out(*letter_for_user(user=user, letter_id=letter_id))
+
+
+class ReturnIn(Schema):
+    reason: str = ""
+
+
+@router.post(
+    "/letters/{letter_id}/return-to-tu",
+    response={200: LetterOut, **ERROR_RESPONSES},
+    summary="Send a letter not yet disposed back to the records clerk (addressee)",
+)
+@in_caller_tenant
+def letter_return_api(request: HttpRequest, letter_id: int, payload: ReturnIn) -> Any:
+    """With a required ``reason``. The TU of the letter's unit is notified and sees
+    it as returned until they correct it (``PATCH /letters/{letter_id}``)."""
+    user = request.auth  # type: ignore[attr-defined]
+    letter, access = letter_for_user(user=user, letter_id=letter_id)
+    if access != Access.FULL:
+        raise letter_not_found()
+    return letter_out(
+        letter_return(actor=user, letter=letter, reason=payload.reason), access
     )
 
 

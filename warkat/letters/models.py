@@ -47,6 +47,8 @@ class IncomingStatus(models.TextChoices):
     DISPOSED = "disposed", _("Disposed")
     FOLLOWED_UP = "followed_up", _("Followed up")
     DONE = "done", _("Done")
+    # Sent back to the records clerk (TU) by the addressee before any disposition.
+    RETURNED = "returned", _("Returned to the records clerk (TU)")
 
 
 class Letter(TenantOwned):
@@ -303,6 +305,9 @@ EVENT_LABELS = {
     "reminded": _("Deadline reminder sent"),
     "escalated": _("Overdue: escalated to the superior"),
     "done": _("Settled without a disposition"),
+    "sent_to_tu": _("Returned to the records clerk (TU)"),
+    "corrected": _("Registration data corrected"),
+    "resent": _("Sent again to the addressee"),
 }
 
 

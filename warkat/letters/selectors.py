@@ -48,7 +48,12 @@ class LetterView:
 
     @property
     def may_dispose(self) -> bool:
-        return self.full and self.letter.addressed_position_id in self.held
+        # A letter sent back to the TU waits there until it is sent again.
+        return (
+            self.full
+            and self.letter.addressed_position_id in self.held
+            and self.letter.status != "returned"
+        )
 
 
 def letter_for_user(*, user: Any, letter_id: int) -> tuple[Letter, Access]:
@@ -192,6 +197,14 @@ def letters_registered(*, user: Any, query: str = "") -> QuerySet[Letter]:
             | Q(number__icontains=query)
             | Q(agenda_number=int(query) if query.isdigit() else -1)
         )
-    return qs.select_related("unit", "addressed_position").order_by(
-        "-created_at", "-pk"
+    from django.db.models import OuterRef, Subquery
+
+    # Why the addressee sent it back (shown while it is returned).
+    reason = LetterEvent.objects.filter(
+        letter=OuterRef("pk"), kind="sent_to_tu"
+    ).order_by("-at", "-pk")
+    return (
+        qs.select_related("unit", "addressed_position")
+        .annotate(return_reason=Subquery(reason.values("note")[:1]))
+        .order_by("-created_at", "-pk")
     )

@@ -23,6 +23,7 @@ from warkat.letters.files import (
     stored_files_guard,
 )
 from warkat.letters.models import (
+    SECRET_LEVELS,
     AgendaCounter,
     Direction,
     Letter,
@@ -99,26 +100,37 @@ def _validate_incoming(
     letter_date: dt.date | None,
     sender_institution: str,
     received_date: dt.date,
+    only: frozenset[str] | None = None,
 ) -> None:
-    if not subject.strip():
+    """Check an incoming letter's registration fields (``only``: just those fields,
+    for a correction that leaves the others as registered)."""
+
+    def want(*names: str) -> bool:
+        return only is None or any(n in only for n in names)
+
+    if want("subject") and not subject.strip():
         raise ValidationError(
             "letter.subject_required", _("The subject is required."), field="subject"
         )
-    if not sender_institution.strip():
+    if want("sender_institution") and not sender_institution.strip():
         raise ValidationError(
             "letter.sender_required",
             _("The sender institution is required."),
             field="sender_institution",
         )
-    if not number.strip():
+    if want("number") and not number.strip():
         raise ValidationError(
             "letter.number_required",
             _("The sender's letter number is required."),
             field="number",
         )
-    _check_choice(security, Security, "security")
-    _check_choice(urgency, Urgency, "urgency")
-    if classification is None or not classification.has_retention:
+    if want("security"):
+        _check_choice(security, Security, "security")
+    if want("urgency"):
+        _check_choice(urgency, Urgency, "urgency")
+    if want("classification") and (
+        classification is None or not classification.has_retention
+    ):
         raise ValidationError(
             "letter.classification_invalid",
             _(
@@ -127,18 +139,24 @@ def _validate_incoming(
             field="classification",
         )
     today = timezone.localdate()
-    if received_date > today:
+    if want("received_date") and received_date > today:
         raise ValidationError(
             "letter.received_in_future",
             _("The date received cannot be in the future."),
             field="received_date",
         )
-    if letter_date is not None and letter_date > received_date:
+    if (
+        want("letter_date", "received_date")
+        and letter_date is not None
+        and letter_date > received_date
+    ):
         raise ValidationError(
             "letter.date_after_received",
             _("The letter date cannot be after the date received."),
             field="letter_date",
         )
+    if not want("addressed_position"):
+        return
     if not addressed_position.is_active:
         raise ValidationError(
             "letter.position_inactive",
@@ -292,13 +310,13 @@ def _attach(
     pages_schedule(letter=letter, content_types=[c.content_type for c in checked])
 
 
-def _notify_addressee(letter: Letter) -> None:
+def _notify_addressee(letter: Letter, *, kind: str = "letter.received") -> None:
     from warkat.notify.services import notify_positions
 
     notify_positions(
         tenant_id=letter.tenant_id,
         position_ids=[letter.addressed_position_id or 0],
-        kind="letter.received",
+        kind=kind,
         letter_id=letter.pk,
     )
 
@@ -412,6 +430,353 @@ def letter_mark_done(*, actor: Any, letter: Letter, note: str = "") -> Letter:
         data={"note": note.strip()} if note.strip() else None,
     )
     return locked
+
+
+#: The registration fields the TU may correct, in form order.
+CORRECTABLE_FIELDS = (
+    "sender_institution",
+    "sender_name",
+    "number",
+    "letter_date",
+    "received_date",
+    "subject",
+    "summary",
+    "classification",
+    "security",
+    "urgency",
+    "addressed_position",
+)
+#: Fields whose values a secret letter's audit trail keeps only as digests.
+_CONTENT_FIELDS = frozenset({"subject", "summary"})
+_DUPLICATE_FIELDS = frozenset({"sender_institution", "number", "letter_date"})
+
+
+def _not_correctable() -> Any:
+    from warkat.core.errors import Conflict
+
+    return Conflict(
+        "letter.not_correctable",
+        _(
+            "This letter has already been disposed or settled; its registration can "
+            "no longer be corrected."
+        ),
+    )
+
+
+def letter_correctable(*, actor: Any, letter: Letter) -> None:
+    """Raise unless ``actor`` may correct ``letter`` now: the TU of its unit or a
+    tenant admin, an incoming letter not yet disposed or settled (status "new", or
+    "returned" to the TU by its addressee)."""
+    if letter.direction != Direction.INCOMING:
+        raise ValidationError(
+            "letter.not_incoming", _("Only incoming letters can be corrected.")
+        )
+    if not (is_tenant_admin(actor) or letter.unit_id in tu_unit_ids(actor)):
+        raise PermissionDenied(
+            "letter.correct_forbidden",
+            _(
+                "Only the unit's records clerk (TU) or an administrator may correct "
+                "this letter."
+            ),
+        )
+    if letter.status not in (
+        Letter.IncomingStatus.NEW,
+        Letter.IncomingStatus.RETURNED,
+    ):
+        raise _not_correctable()
+
+
+def _audit_value(value: Any) -> Any:
+    if isinstance(value, ClassificationCode):
+        return value.code
+    if isinstance(value, Position):
+        return {"id": value.pk, "name": value.name}
+    return value
+
+
+def _digest(value: Any) -> str:
+    import hashlib
+
+    return hashlib.sha256(str(value or "").encode()).hexdigest()
+
+
+def _field_labels(names: Sequence[str]) -> str:
+    """The changed fields' names (never their values) for the letter's history."""
+    from django.utils import translation
+
+    with translation.override("id"):
+        return ", ".join(
+            str(getattr(Letter._meta.get_field(n), "verbose_name", n)) for n in names
+        )
+
+
+def letter_update(
+    *,
+    actor: Any,
+    letter: Letter,
+    sender_institution: str | None = None,
+    sender_name: str | None = None,
+    number: str | None = None,
+    letter_date: dt.date | None = None,
+    received_date: dt.date | None = None,
+    subject: str | None = None,
+    summary: str | None = None,
+    classification: ClassificationCode | None = None,
+    security: str | None = None,
+    urgency: str | None = None,
+    addressed_position: Position | None = None,
+    confirm_duplicate: bool = False,
+) -> Letter:
+    """The TU of the letter's unit (or a tenant admin) corrects the registration of
+    an incoming letter that is not yet disposed; ``None`` leaves a field as it is.
+
+    The agenda number stays. Changing the addressed position re-routes the letter
+    (the new addressee is notified; the old one no longer sees it unless otherwise
+    in its chain). A letter returned by its addressee is sent again (status "new",
+    unread) even when nothing changed. A likely duplicate raises ``Conflict`` unless
+    ``confirm_duplicate``, as at registration.
+    """
+    letter_correctable(actor=actor, letter=letter)
+    given: dict[str, Any] = {
+        name: value
+        for name, value in {
+            "sender_institution": sender_institution,
+            "sender_name": sender_name,
+            "number": number,
+            "letter_date": letter_date,
+            "received_date": received_date,
+            "subject": subject,
+            "summary": summary,
+            "classification": classification,
+            "security": security,
+            "urgency": urgency,
+            "addressed_position": addressed_position,
+        }.items()
+        if value is not None
+    }
+    given = {k: v.strip() if isinstance(v, str) else v for k, v in given.items()}
+    with transaction.atomic():
+        locked = Letter.objects.select_for_update().get(pk=letter.pk)
+        letter_correctable(actor=actor, letter=locked)
+        before = {name: getattr(locked, name) for name in CORRECTABLE_FIELDS}
+        after = {**before, **given}
+        changed = [
+            name
+            for name in CORRECTABLE_FIELDS
+            if name in given and _audit_value(given[name]) != _audit_value(before[name])
+        ]
+        resend = locked.status == Letter.IncomingStatus.RETURNED
+        if not changed and not resend:
+            return locked
+        _validate_incoming(
+            unit=locked.unit,
+            addressed_position=after["addressed_position"],
+            subject=after["subject"],
+            classification=after["classification"],
+            security=after["security"],
+            urgency=after["urgency"],
+            number=after["number"],
+            letter_date=after["letter_date"],
+            sender_institution=after["sender_institution"],
+            received_date=after["received_date"],
+            only=frozenset(changed),
+        )
+        if "received_date" in changed and after["received_date"].year != (
+            locked.agenda_year
+        ):
+            raise ValidationError(
+                "letter.received_year_fixed",
+                _(
+                    "The date received must stay in the agenda year %(year)s: the "
+                    "agenda number is kept."
+                ),
+                field="received_date",
+                params={"year": locked.agenda_year},
+            )
+        if _DUPLICATE_FIELDS & set(changed) and not confirm_duplicate:
+            dupes = [
+                d
+                for d in letter_duplicates(
+                    sender_institution=after["sender_institution"],
+                    number=after["number"],
+                    letter_date=after["letter_date"],
+                )
+                if d.pk != locked.pk
+            ]
+            if dupes:
+                raise duplicate_letter(dupes[0].pk, dupes[0].agenda_label)
+        secret = locked.is_secret or after["security"] in SECRET_LEVELS
+        for name in changed:
+            setattr(locked, name, after[name])
+        rerouted = "addressed_position" in changed
+        fields = [*changed, "updated_at"]
+        if rerouted or resend:
+            # The (new) addressee has not seen this version yet.
+            locked.read_at = None
+            fields.append("read_at")
+        if resend:
+            locked.status = Letter.IncomingStatus.NEW
+            fields.append("status")
+        locked.save(update_fields=fields)
+        now = timezone.now()
+        person_id = getattr(actor, "person_id", None)
+        events = []
+        if changed:
+            events.append(
+                LetterEvent(
+                    tenant_id=locked.tenant_id,
+                    letter=locked,
+                    at=now,
+                    kind="corrected",
+                    person_id=person_id,
+                    position_id=locked.addressed_position_id if rerouted else None,
+                    note=_field_labels(changed),
+                )
+            )
+        if resend:
+            events.append(
+                LetterEvent(
+                    tenant_id=locked.tenant_id,
+                    letter=locked,
+                    at=now,
+                    kind="resent",
+                    person_id=person_id,
+                    position_id=locked.addressed_position_id,
+                )
+            )
+        LetterEvent.objects.bulk_create(events)
+        diff: dict[str, Any] = {}
+        for name in changed:
+            if secret and name in _CONTENT_FIELDS:
+                diff[name] = {
+                    "before_sha256": _digest(before[name]),
+                    "after_sha256": _digest(after[name]),
+                }
+            else:
+                diff[name] = {
+                    "before": _audit_value(before[name]),
+                    "after": _audit_value(after[name]),
+                }
+        audit_record(
+            tenant=locked.tenant,
+            actor=actor,
+            action="letter.correct",
+            obj=locked,
+            data={"changed": diff, "resent": resend},
+        )
+        if rerouted:
+            _notify_addressee(locked)
+        elif resend:
+            _notify_addressee(locked, kind="letter.corrected")
+    return locked
+
+
+def letter_return(*, actor: Any, letter: Letter, reason: str) -> Letter:
+    """The addressee sends a letter not yet disposed back to the records clerk (TU)
+    of its unit, with a reason (wrong addressee, wrong data). The TU sees it flagged
+    in the registry and corrects it with ``letter_update``, which sends it again."""
+    from warkat.core.errors import Conflict
+
+    if letter.direction != Direction.INCOMING:
+        raise ValidationError(
+            "letter.not_incoming", _("Only incoming letters can be corrected.")
+        )
+    held = held_positions(actor)
+    if letter.addressed_position_id not in held:
+        raise PermissionDenied(
+            "letter.return_forbidden",
+            _(
+                "Only a holder of the addressed position may send this letter back "
+                "to the records clerk (TU)."
+            ),
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            "letter.return_reason_required",
+            _("Give the reason for sending the letter back."),
+            field="reason",
+        )
+    if len(reason) > 2000:
+        raise ValidationError(
+            "letter.return_reason_long",
+            _("The reason may be at most 2000 characters."),
+            field="reason",
+        )
+    with transaction.atomic():
+        locked = Letter.objects.select_for_update().get(pk=letter.pk)
+        capacity = held.get(locked.addressed_position_id or 0)
+        if capacity is None:
+            # Re-routed meanwhile.
+            raise PermissionDenied(
+                "letter.return_forbidden",
+                _(
+                    "Only a holder of the addressed position may send this letter "
+                    "back to the records clerk (TU)."
+                ),
+            )
+        if locked.status == Letter.IncomingStatus.RETURNED:
+            raise Conflict(
+                "letter.already_returned",
+                _("This letter is already with the records clerk (TU)."),
+            )
+        if locked.status != Letter.IncomingStatus.NEW:
+            raise Conflict(
+                "letter.not_returnable",
+                _(
+                    "This letter has already been disposed or settled; it can no "
+                    "longer be sent back to the records clerk (TU)."
+                ),
+            )
+        now = timezone.now()
+        locked.status = Letter.IncomingStatus.RETURNED
+        # Read by whoever returns it: it is not waiting in their inbox any more.
+        locked.read_at = locked.read_at or now
+        locked.save(update_fields=["status", "read_at", "updated_at"])
+        LetterEvent.objects.create(
+            tenant_id=locked.tenant_id,
+            letter=locked,
+            at=now,
+            kind="sent_to_tu",
+            person_id=actor.person_id,
+            capacity=capacity,
+            position_id=locked.addressed_position_id,
+            note=reason,
+        )
+        audit_record(
+            tenant=locked.tenant,
+            actor=actor,
+            action="letter.return",
+            obj=locked,
+            capacity=capacity,
+            data={"reason": reason},
+        )
+        _notify_registry(locked, kind="letter.returned")
+    return locked
+
+
+def _notify_registry(letter: Letter, *, kind: str) -> None:
+    """Notify the records clerks (TU) of the letter's unit and whoever registered
+    it. They are not in its chain, so a secret letter's notice names no subject."""
+    from django.db.models import Q
+
+    from warkat.accounts.models import Role, User
+    from warkat.notify.services import notify_positions
+
+    people = set(
+        User.objects.filter(
+            Q(roles__role=Role.TU, roles__unit_id=letter.unit_id)
+            | Q(pk=letter.registered_by_id or 0),
+            person__isnull=False,
+        ).values_list("person_id", flat=True)
+    )
+    notify_positions(
+        tenant_id=letter.tenant_id,
+        position_ids=[],
+        person_ids=sorted(people),
+        kind=kind,
+        letter_id=letter.pk,
+    )
 
 
 def receiving_unit(position: Position) -> Unit:
@@ -532,10 +897,13 @@ def _deliver(
 __all__ = [
     "StoredFiles",
     "agenda_allocate",
+    "letter_correctable",
     "letter_duplicates",
     "letter_file_add",
     "letter_read",
     "letter_receive_internal",
     "letter_register",
+    "letter_return",
+    "letter_update",
     "receiving_unit",
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from warkat.letters import page_views, views
+from warkat.letters import correct_views, page_views, views
 
 app_name = "letters"
 
@@ -20,4 +20,6 @@ urlpatterns = [
     ),
     path("<int:letter_id>/tanda-terima.<str:fmt>", views.receipt, name="receipt"),
     path("<int:letter_id>/selesai/", views.done, name="done"),
+    path("<int:letter_id>/koreksi/", correct_views.correct, name="correct"),
+    path("<int:letter_id>/kembalikan/", correct_views.return_to_tu, name="return"),
 ]

@@ -30,6 +30,7 @@ from warkat.dispositions.selectors import flatten
 from warkat.dispositions.services import dispositions_read_on_open
 from warkat.letters.access import Access, letters_visible
 from warkat.letters.api import agenda_book_download, file_response, receipt_download
+from warkat.letters.correct_views import correction_context
 from warkat.letters.errors import letter_not_found
 from warkat.letters.forms import AgendaForm, InboxFilterForm, RegisterForm
 from warkat.letters.inbox import InboxFilters, inbox_page
@@ -239,6 +240,7 @@ def detail(request: HttpRequest, letter_id: int) -> HttpResponse:
             context["dispose"] = dispose_context(
                 letter=view.letter, from_position=view.letter.addressed_position
             )
+    context.update(correction_context(user=user, view=view))
     return render(request, "letters/detail.html", context)
 
 

@@ -38,13 +38,16 @@ def notify_positions(
     letter_id: int,
     disposition_id: int | None = None,
     exclude_person_id: int | None = None,
+    person_ids: list[int] | None = None,
 ) -> None:
-    """Queue notifications to the holders of ``position_ids`` once the current
-    transaction commits (nothing is sent for a rolled-back change)."""
+    """Queue notifications to the holders of ``position_ids`` (and to the people
+    ``person_ids``) once the current transaction commits (nothing is sent for a
+    rolled-back change)."""
     from warkat.notify.tasks import deliver_notifications
 
     ids = sorted({p for p in position_ids if p})
-    if not ids:
+    people = sorted({p for p in person_ids or () if p})
+    if not ids and not people:
         return
     transaction.on_commit(
         lambda: deliver_notifications.enqueue(
@@ -54,6 +57,7 @@ def notify_positions(
             letter_id=letter_id,
             disposition_id=disposition_id,
             exclude_person_id=exclude_person_id,
+            person_ids=people,
         )
     )
 
@@ -79,6 +83,8 @@ def compose(*, kind: str, letter: Letter, may_see: bool) -> Message:
         )
     titles = {
         "letter.received": _("New letter: %(subject)s"),
+        "letter.returned": _("Letter returned to the records clerk: %(subject)s"),
+        "letter.corrected": _("Letter corrected and sent again: %(subject)s"),
         "disposition.received": _("New disposition: %(subject)s"),
         "disposition.declined": _("Disposition declined: %(subject)s"),
         "disposition.followed_up": _("Follow-up reported: %(subject)s"),
@@ -107,19 +113,21 @@ def notifications_deliver(
     letter_id: int,
     disposition_id: int | None = None,
     exclude_person_id: int | None = None,
+    person_ids: list[int] | None = None,
 ) -> list[Notification]:
     """Write the notifications (inside the tenant's scope) and send e-mail and push."""
     from warkat.letters.access import person_may_see
 
     letter = Letter.objects.get(pk=letter_id)
     day = timezone.localdate()
-    person_ids = set(
+    recipients = set(
         Assignment.objects.filter(position_id__in=position_ids, start_date__lte=day)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
         .values_list("person_id", flat=True)
     )
-    person_ids.discard(exclude_person_id)
-    people = Person.objects.filter(pk__in=person_ids, is_active=True).order_by("pk")
+    recipients.update(person_ids or ())
+    recipients.discard(exclude_person_id)
+    people = Person.objects.filter(pk__in=recipients, is_active=True).order_by("pk")
     url = reverse("letters:detail", args=[letter.pk])
     created: list[Notification] = []
     for person in people:

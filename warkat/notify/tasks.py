@@ -17,6 +17,7 @@ def deliver_notifications(
     letter_id: int,
     disposition_id: int | None = None,
     exclude_person_id: int | None = None,
+    person_ids: list[int] | None = None,
 ) -> int:
     from warkat.notify.services import notifications_deliver
 
@@ -29,5 +30,6 @@ def deliver_notifications(
                 letter_id=letter_id,
                 disposition_id=disposition_id,
                 exclude_person_id=exclude_person_id,
+                person_ids=person_ids,
             )
         )
