@@ -45,6 +45,15 @@ def event_hash(*, prev_hash: str, event: AuditEvent) -> str:
 
 
 @transaction.atomic
+def _object_repr(obj: Any) -> str:
+    """How the log names the object: its ``audit_repr`` when it has one (a secret
+    letter is named by its agenda line, never its subject), else ``str``."""
+    if obj is None:
+        return ""
+    label = getattr(obj, "audit_repr", None)
+    return str(label if label is not None else obj)[:300]
+
+
 def audit_record(
     *,
     tenant: Tenant,
@@ -80,7 +89,7 @@ def audit_record(
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
-        object_repr=str(obj)[:300] if obj is not None else "",
+        object_repr=_object_repr(obj),
         data=json.loads(json.dumps(data or {}, default=str)),
         client_ip=client_ip(),
         prev_hash=head.last_hash,

@@ -201,6 +201,11 @@ class FollowUp(TenantOwned):
     def __str__(self) -> str:
         return f"{self.disposition_id}: {self.text[:40]}"
 
+    @property
+    def audit_repr(self) -> str:
+        # The report's text stays in the letter's chain, out of the audit log.
+        return f"follow-up {self.pk} of disposition {self.disposition_id}"
+
 
 class FollowUpFile(StoredFile):
     follow_up = models.ForeignKey(

@@ -210,6 +210,15 @@ class Letter(TenantOwned):
         return self.subject
 
     @property
+    def audit_repr(self) -> str:
+        """The audit log's name for the letter: a Rahasia or Sangat Rahasia letter
+        by its level and agenda line or number only (auditors are not its readers)."""
+        if self.is_secret:
+            ref = self.agenda_label or self.number or f"#{self.pk}"
+            return f"[{self.security}] {self.direction} {ref}"
+        return self.subject
+
+    @property
     def is_secret(self) -> bool:
         return self.security in SECRET_LEVELS
 
