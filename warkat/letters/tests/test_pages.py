@@ -265,3 +265,18 @@ def test_letter_page_queries_do_not_grow_with_pages(
         five = register(o, files=[upload(5)])
     assert LetterFilePage.objects.filter(file__letter=five).count() == 5
     assert count(one) == count(five)
+
+
+def test_backfill_queues_letters_without_pictures(
+    o: SimpleNamespace, media: Path
+) -> None:
+    from django.core.management import call_command
+
+    letter = register(o, files=[upload(2)])  # no commit: nothing drawn yet
+    out = io.StringIO()
+    call_command("letter_pages_backfill", tenant=o.tenant.slug, stdout=out)
+    assert f"{o.tenant.slug}: 1 letters queued" in out.getvalue()
+    assert LetterFilePage.objects.filter(file__letter=letter).count() == 2
+    out = io.StringIO()
+    call_command("letter_pages_backfill", stdout=out)
+    assert f"{o.tenant.slug}: 0 letters queued" in out.getvalue()
