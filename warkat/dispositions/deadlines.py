@@ -74,6 +74,7 @@ def _remind_undisposed(tenant: Tenant, today: dt.date, settings: Any) -> int:
         Letter.objects.filter(
             direction=Direction.INCOMING,
             status=IncomingStatus.NEW,
+            is_copy=False,
             addressed_position__isnull=False,
             received_date__lt=today,
             received_date__gte=today - dt.timedelta(days=UNDISPOSED_WINDOW_DAYS),

@@ -392,6 +392,11 @@ def disposition_create(
         raise ValidationError(
             "disposition.not_incoming", _("Only incoming letters can be disposed.")
         )
+    if letter.is_copy:
+        raise ValidationError(
+            "disposition.copy",
+            _("A copy (tembusan) is for information; it is not disposed."),
+        )
     if parent is not None and parent.letter_id != letter.pk:
         raise ValidationError(
             "disposition.parent_mismatch",

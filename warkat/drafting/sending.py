@@ -267,6 +267,7 @@ def delivery_run(*, delivery: Delivery) -> Delivery:
                 sender_institution=institution,
                 sender_name=sender_name,
                 files=[ContentFile(pdf, name=filename)],
+                is_copy=recipient.role == Recipient.Role.COPY,
             )
             delivered_id = copy.pk
     except Exception as exc:

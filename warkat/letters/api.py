@@ -102,6 +102,7 @@ class LetterOut(Schema):
     sender_name: str
     security: str
     urgency: str
+    is_copy: bool = Field(False, description="received as tembusan (for information)")
     subject: str | None = None
     summary: str | None = None
     classification_code: str | None = None
@@ -178,6 +179,7 @@ def letter_out(letter: Letter, access: Access) -> LetterOut:
         "sender_name": letter.sender_name,
         "security": letter.security,
         "urgency": letter.urgency,
+        "is_copy": letter.is_copy,
     }
     if access == Access.FULL:
         base.update(

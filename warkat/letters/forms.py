@@ -74,6 +74,7 @@ class InboxFilterForm(forms.Form):
             ("", _("All")),
             ("letters", _("Letters")),
             ("dispositions", _("Dispositions")),
+            ("copies", _("Copies (tembusan)")),
             ("sent", _("Dispositions I sent")),
         ],
     )

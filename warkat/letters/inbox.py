@@ -40,7 +40,8 @@ class InboxFilters:
     date_to: dt.date | None = None
     sender: str = ""
     unit_id: int | None = None
-    kind: str = ""  # "", "letters", "dispositions" or "sent" (dispositions I sent)
+    # "", "letters", "copies" (tembusan), "dispositions" or "sent" (dispositions I sent)
+    kind: str = ""
 
 
 @dataclass
@@ -118,9 +119,12 @@ def _letters_source(held: list[int], f: InboxFilters) -> QuerySet[Letter] | None
     qs = Letter.objects.filter(
         direction=Direction.INCOMING, addressed_position_id__in=held
     ).filter(_letter_filters(f))
+    if f.kind == "copies":
+        qs = qs.filter(is_copy=True)
     state = f.state
     if state == "unread":
-        qs = qs.filter(read_at__isnull=True)
+        # As the counters: unread letters to act on, or unread copies.
+        qs = qs.filter(read_at__isnull=True, is_copy=f.kind == "copies")
     elif state == "pending":
         qs = qs.filter(read_at__isnull=False, status=IncomingStatus.NEW)
     elif state == "done":
@@ -139,7 +143,7 @@ def _letters_source(held: list[int], f: InboxFilters) -> QuerySet[Letter] | None
 def _dispositions_source(
     held: list[int], f: InboxFilters
 ) -> QuerySet[Disposition] | None:
-    if f.kind == "letters":
+    if f.kind in ("letters", "copies"):
         return None
     side = "from_position_id__in" if f.kind == "sent" else "to_position_id__in"
     qs = (
@@ -191,14 +195,15 @@ def _capped_counts(parts: dict[str, QuerySet[Any]]) -> dict[str, int]:
 
 def inbox_counters(*, user: Any) -> dict[str, int]:
     """Belum dibaca, belum ditindaklanjuti, lewat batas waktu, and the dispositions
-    the user sent that wait for their decision (reported or declined), in one query.
+    the user sent that wait for their decision (reported or declined), and unread
+    tembusan (copies, apart from letters to act on), in one query.
 
     Each figure is exact up to ``COUNTER_CAP``; above it the value is
     ``COUNTER_CAP + 1`` (shown as "999+", see ``counter_label``).
     """
     held = list(held_positions(user))
     if not held:
-        return {"unread": 0, "pending": 0, "overdue": 0, "awaiting": 0}
+        return {"unread": 0, "pending": 0, "overdue": 0, "awaiting": 0, "copies": 0}
     mine = Letter.objects.filter(
         direction=Direction.INCOMING, addressed_position_id__in=held
     )
@@ -206,7 +211,8 @@ def inbox_counters(*, user: Any) -> dict[str, int]:
     n = _capped_counts(
         {
             # Each part is answered by its own small partial index.
-            "letters_unread": mine.filter(read_at__isnull=True),
+            "letters_unread": mine.filter(read_at__isnull=True, is_copy=False),
+            "copies": mine.filter(read_at__isnull=True, is_copy=True),
             "letters_pending": mine.filter(
                 status=IncomingStatus.NEW, read_at__isnull=False
             ),
@@ -226,6 +232,7 @@ def inbox_counters(*, user: Any) -> dict[str, int]:
         "pending": min(n["letters_pending"] + n["pending"], cap),
         "overdue": n["overdue"],
         "awaiting": n["awaiting"],
+        "copies": n["copies"],
     }
 
 

@@ -115,6 +115,9 @@ class Letter(TenantOwned):
     read_at = models.DateTimeField(null=True, blank=True)
     # Settled by the addressee without a disposition ("for information", filed).
     done_at = models.DateTimeField(null=True, blank=True)
+    # Received as tembusan: read-only distribution, not disposed (reference §3.2);
+    # settled when its addressee reads it, counted apart in the inbox.
+    is_copy = models.BooleanField(_("copy (tembusan)"), default=False)
     # The letter as sent inside Warkat (possibly in another tenant) that this copy
     # was delivered from.
     source_letter = models.ForeignKey(
@@ -195,7 +198,7 @@ class Letter(TenantOwned):
             # stay small however many letters a position received.
             # (Index-only scans: every column the counters test is in the index.)
             models.Index(
-                fields=["tenant", "addressed_position"],
+                fields=["tenant", "addressed_position", "is_copy"],
                 condition=models.Q(read_at__isnull=True, direction="incoming"),
                 name="letter_unread",
             ),
@@ -224,6 +227,8 @@ class Letter(TenantOwned):
 
     @property
     def status_label(self) -> str:
+        if self.is_copy:
+            return str(_("Copy (tembusan)"))
         if (
             self.direction == Direction.INCOMING
             and self.status in IncomingStatus.values

@@ -48,11 +48,13 @@ class LetterView:
 
     @property
     def may_dispose(self) -> bool:
-        # A letter sent back to the TU waits there until it is sent again.
+        # A letter sent back to the TU waits there until it is sent again; a
+        # tembusan is for information only.
         return (
             self.full
             and self.letter.addressed_position_id in self.held
             and self.letter.status != "returned"
+            and not self.letter.is_copy
         )
 
 

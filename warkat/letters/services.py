@@ -26,6 +26,7 @@ from warkat.letters.models import (
     SECRET_LEVELS,
     AgendaCounter,
     Direction,
+    IncomingStatus,
     Letter,
     LetterEvent,
     LetterFile,
@@ -385,6 +386,12 @@ def _letter_first_read(*, actor: Any, letter: Letter, capacity: str) -> bool:
         capacity=capacity,
         position_id=letter.addressed_position_id,
     )
+    if letter.is_copy:
+        # A tembusan asks nothing more of its addressee than reading it.
+        Letter.objects.filter(pk=letter.pk).update(
+            status=IncomingStatus.DONE, done_at=now
+        )
+        letter.status, letter.done_at = IncomingStatus.DONE, now
     return True
 
 
@@ -799,8 +806,10 @@ def letter_receive_internal(
     sender_institution: str,
     sender_name: str = "",
     files: Sequence[Upload] = (),
+    is_copy: bool = False,
 ) -> Letter:
-    """Deliver a letter sent inside Warkat to a position, possibly in another tenant.
+    """Deliver a letter sent inside Warkat to a position, possibly in another tenant
+    (``is_copy``: as tembusan, for information only).
 
     Registers it in the receiving unit's agenda book like a letter the TU entered,
     with ``source_letter`` pointing at the sent letter. Idempotent per (source letter,
@@ -833,6 +842,7 @@ def letter_receive_internal(
                         sender_name=sender_name,
                         checked=checked,
                         names=names,
+                        is_copy=is_copy,
                     )
             except IntegrityError:
                 # Delivered concurrently by another worker: keep that one.
@@ -856,6 +866,7 @@ def _deliver(
     sender_name: str,
     checked: Sequence[CheckedFile],
     names: Sequence[str],
+    is_copy: bool = False,
 ) -> Letter:
     received = timezone.localdate()
     letter = _letter_create_incoming(
@@ -874,6 +885,7 @@ def _deliver(
         received_date=received,
         registered_by=None,
         source_letter=source_letter,
+        is_copy=is_copy,
     )
     _attach(letter=letter, checked=checked, names=names, uploaded_by=None)
     LetterEvent.objects.create(

@@ -115,3 +115,49 @@ def test_secret_letter_is_not_emailed(
         delivery_retry(actor=o.users.staf_a, delivery=row)
     row.refresh_from_db()
     assert row.status == "failed" and row.attempts == 2
+
+
+def test_tembusan_arrives_as_a_copy_for_information(
+    o: SimpleNamespace, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from warkat.core.errors import ValidationError
+    from warkat.dispositions.services import disposition_create
+    from warkat.letters.inbox import InboxFilters, inbox_counters, inbox_page
+
+    d = sign(
+        o,
+        django_capture_on_commit_callbacks,
+        recipients=[
+            RecipientInput(role="to", kind="position", target_id=o.pos.kadinkes.pk),
+            RecipientInput(role="copy", kind="position", target_id=o.pos.sekda.pk),
+        ],
+    )
+    to = Letter.objects.get(source_letter=d.letter, addressed_position=o.pos.kadinkes)
+    copy = Letter.objects.get(source_letter=d.letter, addressed_position=o.pos.sekda)
+    assert (to.is_copy, copy.is_copy) == (False, True)
+    sekda = o.users.sekda
+    counters = inbox_counters(user=sekda)
+    assert (counters["copies"], counters["unread"]) == (1, 0)
+    copies = inbox_page(user=sekda, filters=InboxFilters(kind="copies"))
+    assert [i.letter.pk for i in copies.items] == [copy.pk]
+    # Not disposed: no form on the page, refused by the service.
+    c = Client()
+    c.force_login(sekda)
+    page = c.get(reverse("letters:detail", args=[copy.pk])).content.decode()
+    assert "Tembusan" in page and 'id="dispose"' not in page
+    with pytest.raises(ValidationError) as err:
+        disposition_create(
+            actor=sekda,
+            letter=copy,
+            to_position_ids=[o.pos.kadis.pk],
+            instructions=["Pelajari"],
+        )
+    assert err.value.code == "disposition.copy"
+    # Reading it settled it: nothing left to count or remind.
+    copy.refresh_from_db()
+    assert copy.status == "done" and copy.read_at is not None
+    assert inbox_counters(user=sekda)["copies"] == 0
+    assert c.get(f"/api/v1/letters/{copy.pk}").json()["letter"]["is_copy"] is True

@@ -40,6 +40,7 @@ def test_filters_and_counters(o: SimpleNamespace, frozen) -> None:
         "pending": 0,
         "overdue": 0,
         "awaiting": 0,
+        "copies": 0,
     }
     letter_read(actor=kadis, letter=a)
     assert inbox_counters(user=kadis) == {
@@ -47,6 +48,7 @@ def test_filters_and_counters(o: SimpleNamespace, frozen) -> None:
         "pending": 1,
         "overdue": 0,
         "awaiting": 0,
+        "copies": 0,
     }
     assert _subjects(o, kadis, state="pending") == ["A biasa"]
 
@@ -63,7 +65,14 @@ def test_filters_and_counters(o: SimpleNamespace, frozen) -> None:
     assert [(i.kind, i.letter.subject) for i in page.items] == [
         ("disposition", "B segera")
     ]
-    assert page.counters == {"unread": 1, "pending": 0, "overdue": 0, "awaiting": 0}
+    assert page.counters == {
+        "unread": 1,
+        "pending": 0,
+        "overdue": 0,
+        "awaiting": 0,
+        "copies": 0,
+        "copies": 0,
+    }
     assert _subjects(o, kabid, kind="letters") == []
     disposition_read(actor=kabid, disposition=d)
     assert inbox_counters(user=kabid) == {
@@ -71,6 +80,7 @@ def test_filters_and_counters(o: SimpleNamespace, frozen) -> None:
         "pending": 1,
         "overdue": 0,
         "awaiting": 0,
+        "copies": 0,
     }
     frozen.shift(dt.timedelta(days=2))
     assert inbox_counters(user=kabid)["overdue"] == 1
@@ -117,12 +127,14 @@ def test_counters_stop_at_the_cap(o: SimpleNamespace, frozen, monkeypatch) -> No
         "pending": 0,
         "overdue": 0,
         "awaiting": 0,
+        "copies": 0,
     }
     assert inbox_page(user=kadis).counter_labels == {
         "unread": "2+",
         "pending": "0",
         "overdue": "0",
         "awaiting": "0",
+        "copies": "0",
     }
 
 
