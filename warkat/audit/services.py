@@ -44,7 +44,6 @@ def event_hash(*, prev_hash: str, event: AuditEvent) -> str:
     return hashlib.sha256((prev_hash + canonical_payload(event)).encode()).hexdigest()
 
 
-@transaction.atomic
 def _object_repr(obj: Any) -> str:
     """How the log names the object: its ``audit_repr`` when it has one (a secret
     letter is named by its agenda line, never its subject), else ``str``."""
@@ -54,6 +53,8 @@ def _object_repr(obj: Any) -> str:
     return str(label if label is not None else obj)[:300]
 
 
+# No savepoint when nested: an event that cannot be written fails the whole service.
+@transaction.atomic(savepoint=False)
 def audit_record(
     *,
     tenant: Tenant,

@@ -119,3 +119,15 @@ def test_postgres_refuses_to_change_events(chain: Tenant, change: str) -> None:
         else:
             events.delete()
     assert audit_chain_verify(tenant=chain).ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_recording_outside_a_transaction_is_its_own(in_tenant: Tenant) -> None:
+    """``audit_record`` opens its own transaction when the caller has none (the
+    chain head is locked), and adds no savepoint when it has one."""
+    assert not connection.in_atomic_block
+    first = audit_record(tenant=in_tenant, actor=None, action="test.alone")
+    with transaction.atomic():
+        second = audit_record(tenant=in_tenant, actor=None, action="test.nested")
+    assert second.seq == first.seq + 1 and second.prev_hash == first.hash
+    assert audit_chain_verify(tenant=in_tenant).ok
