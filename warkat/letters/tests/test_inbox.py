@@ -71,7 +71,6 @@ def test_filters_and_counters(o: SimpleNamespace, frozen) -> None:
         "overdue": 0,
         "awaiting": 0,
         "copies": 0,
-        "copies": 0,
     }
     assert _subjects(o, kabid, kind="letters") == []
     disposition_read(actor=kabid, disposition=d)
