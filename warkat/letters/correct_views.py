@@ -3,6 +3,7 @@ admin) and sending it back to the TU (its addressee, before any disposition)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django import forms
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from warkat.archive.models import ClassificationCode
-from warkat.core.errors import Conflict, DomainError, ValidationError
+from warkat.core.errors import DomainError, ValidationError
 from warkat.core.http import tenant_view
 from warkat.letters.access import Access, is_tenant_admin, tu_unit_ids
 from warkat.letters.errors import letter_not_found
@@ -185,19 +186,38 @@ def _changes(d: dict[str, Any], full: bool) -> dict[str, Any]:
     return changes
 
 
-@tenant_view
-@require_POST
-def return_to_tu(request: HttpRequest, letter_id: int) -> HttpResponse:
-    """The addressee sends the letter back to the TU with a reason."""
+def addressee_action(
+    request: HttpRequest,
+    letter_id: int,
+    *,
+    run: Callable[[Any, Letter, str], Any],
+    field: str,
+    success: str,
+) -> HttpResponse:
+    """A form on the letter page: the letter read in full (else 404), the service
+    run with the posted ``field``, its outcome shown as a message."""
     letter, access = letter_for_user(user=request.user, letter_id=letter_id)
     if access != Access.FULL:
         raise letter_not_found()
     try:
-        letter_return(
-            actor=request.user, letter=letter, reason=request.POST.get("reason", "")
-        )
-    except (ValidationError, Conflict) as exc:
+        run(request.user, letter, request.POST.get(field, ""))
+    except DomainError as exc:
         messages.error(request, exc.text())
     else:
-        messages.success(request, _("Letter returned to the records clerk (TU)."))
+        messages.success(request, success)
     return redirect("letters:detail", letter_id=letter.pk)
+
+
+@tenant_view
+@require_POST
+def return_to_tu(request: HttpRequest, letter_id: int) -> HttpResponse:
+    """The addressee sends the letter back to the TU with a reason."""
+    return addressee_action(
+        request,
+        letter_id,
+        run=lambda user, letter, reason: letter_return(
+            actor=user, letter=letter, reason=reason
+        ),
+        field="reason",
+        success=_("Letter returned to the records clerk (TU)."),
+    )

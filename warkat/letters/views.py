@@ -30,8 +30,7 @@ from warkat.dispositions.selectors import flatten
 from warkat.dispositions.services import dispositions_read_on_open
 from warkat.letters.access import Access, letters_visible
 from warkat.letters.api import agenda_book_download, file_response, receipt_download
-from warkat.letters.correct_views import correction_context
-from warkat.letters.errors import letter_not_found
+from warkat.letters.correct_views import addressee_action, correction_context
 from warkat.letters.forms import AgendaForm, InboxFilterForm, RegisterForm
 from warkat.letters.inbox import InboxFilters, inbox_page
 from warkat.letters.models import Letter
@@ -275,18 +274,15 @@ FRAMEABLE = csp_override(
 @require_POST
 def done(request: HttpRequest, letter_id: int) -> HttpResponse:
     """The addressee settles the letter without a disposition."""
-    letter, access = letter_for_user(user=request.user, letter_id=letter_id)
-    if access != Access.FULL:
-        raise letter_not_found()
-    try:
-        letter_mark_done(
-            actor=request.user, letter=letter, note=request.POST.get("note", "")
-        )
-    except DomainError as exc:
-        messages.error(request, exc.text())
-    else:
-        messages.success(request, _("Letter settled."))
-    return redirect("letters:detail", letter_id=letter.pk)
+    return addressee_action(
+        request,
+        letter_id,
+        run=lambda user, letter, note: letter_mark_done(
+            actor=user, letter=letter, note=note
+        ),
+        field="note",
+        success=_("Letter settled."),
+    )
 
 
 @xframe_options_sameorigin
