@@ -121,7 +121,7 @@ def test_postgres_refuses_to_change_events(chain: Tenant, change: str) -> None:
     assert audit_chain_verify(tenant=chain).ok
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_recording_outside_a_transaction_is_its_own(in_tenant: Tenant) -> None:
     """``audit_record`` opens its own transaction when the caller has none (the
     chain head is locked), and adds no savepoint when it has one."""
