@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(chromium gettext poppler-utils fonts-dejavu-core fonts-liberation2
+APT_PACKAGES=(chromium gettext poppler-utils util-linux fonts-dejavu-core fonts-liberation2
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 shared-mime-info)
 
 missing=()

@@ -37,6 +37,8 @@ WIDTH = 1100
 DPI = 110
 #: Seconds ``pdftoppm`` may take for one file.
 TIMEOUT = 120
+#: Address-space cap of one ``pdftoppm`` run, in bytes.
+MEMORY_LIMIT = 1024 * 1024 * 1024
 #: A page picture never changes under its address; kept a day in the reader's own
 #: browser only (``private``), since readers on 3G come back to the same letter.
 PAGE_CACHE = "private, max-age=86400"
@@ -111,6 +113,10 @@ def _draw(file: LetterFile, tmp: Path) -> list[tuple[int, Path, int, int]]:
             shutil.copyfileobj(src, out)
         subprocess.run(
             [
+                # A hostile PDF may ask for unbounded memory: cap the drawer's
+                # address space (util-linux's prlimit, beside poppler on Debian).
+                "prlimit",
+                f"--as={MEMORY_LIMIT}",
                 "pdftoppm",
                 "-q",
                 "-f",

@@ -221,6 +221,20 @@ def test_a_timeout_is_logged_and_records_nothing(
     assert not LetterFilePage.objects.exists()
 
 
+def test_the_drawer_runs_under_a_memory_cap(
+    o: SimpleNamespace, monkeypatch: Any, caplog: Any
+) -> None:
+    """A PDF that needs more memory than the cap is not drawn (here a cap far too
+    small for pdftoppm even to start); the letter keeps its frame."""
+    letter = register(o, files=[upload(1)])
+    monkeypatch.setattr("warkat.letters.pages.MEMORY_LIMIT", 8 * 1024 * 1024)
+    with caplog.at_level(logging.WARNING, logger="warkat.letters.pages"):
+        assert letter_pages_make(letter_id=letter.pk) == 0
+    assert not LetterFilePage.objects.exists()
+    monkeypatch.undo()
+    assert letter_pages_make(letter_id=letter.pk) == 1
+
+
 def test_adding_a_pdf_later_draws_it(
     o: SimpleNamespace, django_capture_on_commit_callbacks: Any
 ) -> None:
