@@ -673,6 +673,16 @@ def letter_update(
         )
         if rerouted:
             _notify_addressee(locked)
+            former = before["addressed_position"]
+            if former is not None:
+                from warkat.notify.services import REROUTED, notify_positions
+
+                notify_positions(
+                    tenant_id=locked.tenant_id,
+                    position_ids=[getattr(former, "pk", former)],
+                    kind=REROUTED,
+                    letter_id=locked.pk,
+                )
         elif resend:
             _notify_addressee(locked, kind="letter.corrected")
     return locked

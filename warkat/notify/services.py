@@ -68,6 +68,10 @@ class Message:
     body: str
 
 
+#: The notice to the former addressee of a letter the TU re-routed.
+REROUTED = "letter.rerouted"
+
+
 def _level_label(letter: Letter) -> str:
     return str(Letter.Security(letter.security).label)
 
@@ -76,6 +80,13 @@ def compose(*, kind: str, letter: Letter, may_see: bool) -> Message:
     """The text of a notification. ``may_see`` False (or a secret letter outside the
     app) gives the generic wording that names no subject and no sender."""
     if letter.is_secret and not may_see:
+        if kind == REROUTED:
+            return Message(
+                title=_("A %(level)s letter went to another addressee")
+                % {"level": _level_label(letter)},
+                body=_("Agenda %(agenda)s no longer waits for you.")
+                % {"agenda": letter.agenda_label},
+            )
         return Message(
             title=_("A %(level)s letter awaits you") % {"level": _level_label(letter)},
             body=_("Open Warkat to see it (agenda %(agenda)s).")
@@ -85,6 +96,7 @@ def compose(*, kind: str, letter: Letter, may_see: bool) -> Message:
         "letter.received": _("New letter: %(subject)s"),
         "letter.returned": _("Letter returned to the records clerk: %(subject)s"),
         "letter.corrected": _("Letter corrected and sent again: %(subject)s"),
+        REROUTED: _("Letter went to another addressee: %(subject)s"),
         "disposition.received": _("New disposition: %(subject)s"),
         "disposition.declined": _("Disposition declined: %(subject)s"),
         "disposition.followed_up": _("Follow-up reported: %(subject)s"),
@@ -128,7 +140,12 @@ def notifications_deliver(
     recipients.update(person_ids or ())
     recipients.discard(exclude_person_id)
     people = Person.objects.filter(pk__in=recipients, is_active=True).order_by("pk")
-    url = reverse("letters:detail", args=[letter.pk])
+    # The old addressee of a re-routed letter may no longer open it: their inbox.
+    url = (
+        reverse("letters:inbox")
+        if kind == REROUTED
+        else reverse("letters:detail", args=[letter.pk])
+    )
     created: list[Notification] = []
     for person in people:
         may_see = person_may_see(person_id=person.pk, letter=letter, on=day)

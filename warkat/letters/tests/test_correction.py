@@ -133,6 +133,11 @@ def test_reroute_notifies_the_new_addressee_and_shuts_out_the_old_one(
     assert letter.addressed_position_id == o.pos.sekdis.pk and letter.read_at is None
     note = Notification.objects.get(person=o.people.sekdis)
     assert note.kind == "letter.received" and "investigasi" in note.title
+    # The former addressee is told it went elsewhere, without the secret subject,
+    # and pointed at their inbox (the letter itself is closed to them now).
+    gone = Notification.objects.get(person=o.people.kadis, kind="letter.rerouted")
+    assert "investigasi" not in gone.title + gone.body
+    assert "dialihkan" in gone.title and gone.url == reverse("letters:inbox")
     for mail in mailoutbox:
         assert "investigasi" not in mail.subject + mail.body
     for path in (
