@@ -22,11 +22,9 @@ from warkat.dispositions.rules import (
     reply_letter_find,
 )
 from warkat.dispositions.selectors import disposition_for_actor
-from warkat.letters.access import Access
 from warkat.letters.api import file_response
 from warkat.letters.errors import letter_not_found
-from warkat.letters.models import Letter
-from warkat.letters.selectors import letter_for_user
+from warkat.letters.selectors import letter_full_for_user
 from warkat.org.api import in_caller_tenant
 
 router = Router(tags=["dispositions"])
@@ -108,13 +106,6 @@ def _out(d: Disposition) -> DispositionRef:
     )
 
 
-def _letter_full(user: Any, letter_id: int) -> Letter:
-    letter, access = letter_for_user(user=user, letter_id=letter_id)
-    if access != Access.FULL:
-        raise letter_not_found()
-    return letter
-
-
 def deadline_from(deadline: dt.date | None, days: int | None) -> dt.date | None:
     if days is None:
         return deadline
@@ -139,7 +130,7 @@ def disposition_create_api(
 ) -> Any:
     """Dispose a letter to one or more positions (or re-dispose one received)."""
     user = request.auth  # type: ignore[attr-defined]
-    letter = _letter_full(user, letter_id)
+    letter = letter_full_for_user(user=user, letter_id=letter_id)
     parent = None
     if payload.parent_id is not None:
         parent = disposition_for_actor(user=user, disposition_id=payload.parent_id)
@@ -167,7 +158,7 @@ def candidates_api(
     disposition ``parent_id`` the caller received): the usual short list, or with
     ``q`` up to 30 allowed positions whose name matches."""
     user = request.auth  # type: ignore[attr-defined]
-    letter = _letter_full(user, letter_id)
+    letter = letter_full_for_user(user=user, letter_id=letter_id)
     from_position = (
         disposition_for_actor(user=user, disposition_id=parent_id).to_position
         if parent_id is not None
@@ -304,7 +295,7 @@ def follow_up_file_for_user(*, user: Any, file_id: int) -> FollowUpFile:
     )
     if found is None:
         raise letter_not_found()
-    _letter_full(user, found.follow_up.disposition.letter_id)
+    letter_full_for_user(user=user, letter_id=found.follow_up.disposition.letter_id)
     return found
 
 

@@ -19,10 +19,9 @@ from django.utils.translation import gettext as _
 from warkat.core.pdf import render_pdf
 from warkat.dispositions.models import Capacity, Disposition
 from warkat.dispositions.selectors import Node, disposition_tree, flatten
-from warkat.letters.access import Access, held_positions
-from warkat.letters.errors import letter_not_found
+from warkat.letters.access import held_positions
 from warkat.letters.models import Letter
-from warkat.letters.selectors import letter_for_user
+from warkat.letters.selectors import letter_full_for_user
 
 _PERSON_FIELDS = ("full_name", "front_title", "back_title")
 
@@ -109,9 +108,7 @@ def _printed_by(user: Any) -> str:
 
 def disposition_sheet_pdf(*, user: Any, letter_id: int) -> tuple[bytes, str]:
     """The lembar disposisi of ``letter_id`` as PDF bytes and a file name."""
-    letter, access = letter_for_user(user=user, letter_id=letter_id)
-    if access != Access.FULL:
-        raise letter_not_found()
+    letter = letter_full_for_user(user=user, letter_id=letter_id)
     tree = disposition_tree(letter=letter, held=held_positions(user))
     html = render_to_string(
         "dispositions/pdf/sheet.html",

@@ -21,10 +21,9 @@ from warkat.dispositions.api import follow_up_file_for_user
 from warkat.dispositions.errors import reply_letter_not_found
 from warkat.dispositions.rules import reply_letter_find
 from warkat.dispositions.selectors import disposition_for_actor
-from warkat.letters.access import Access
 from warkat.letters.api import file_response
 from warkat.letters.errors import letter_not_found
-from warkat.letters.selectors import letter_for_user
+from warkat.letters.selectors import letter_full_for_user
 from warkat.letters.views import FRAMEABLE, dispose_context
 
 
@@ -47,9 +46,7 @@ def dispose(request: HttpRequest, letter_id: int) -> HttpResponse:
     """Dispose a letter (as its addressee) or re-dispose a received disposition
     (``?parent=<id>``)."""
     user = request.user
-    letter, access = letter_for_user(user=user, letter_id=letter_id)
-    if access != Access.FULL:
-        raise letter_not_found()
+    letter = letter_full_for_user(user=user, letter_id=letter_id)
     parent_id = request.POST.get("parent") or request.GET.get("parent")
     parent = (
         disposition_for_actor(user=user, disposition_id=int(parent_id))
@@ -100,9 +97,7 @@ def candidates(request: HttpRequest, letter_id: int) -> HttpResponse:
     from warkat.dispositions.rules import disposition_candidates
 
     user = request.user
-    letter, access = letter_for_user(user=user, letter_id=letter_id)
-    if access != Access.FULL:
-        raise letter_not_found()
+    letter = letter_full_for_user(user=user, letter_id=letter_id)
     parent_id = request.GET.get("parent", "")
     from_position = (
         disposition_for_actor(user=user, disposition_id=int(parent_id)).to_position

@@ -20,7 +20,6 @@ from warkat.archive.selectors import classification_search
 from warkat.core.errors import ValidationError
 from warkat.letters import exports
 from warkat.letters.access import Access
-from warkat.letters.errors import letter_not_found
 from warkat.letters.files import file_open
 from warkat.letters.inbox import COUNTER_CAP, InboxFilters, inbox_page
 from warkat.letters.models import Letter
@@ -29,6 +28,7 @@ from warkat.letters.selectors import (
     agenda_book,
     letter_file_for_user,
     letter_for_user,
+    letter_full_for_user,
     letter_view,
 )
 from warkat.letters.services import (
@@ -345,11 +345,9 @@ class NoteIn(Schema):
 @in_caller_tenant
 def letter_done_api(request: HttpRequest, letter_id: int, payload: NoteIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    letter, access = letter_for_user(user=user, letter_id=letter_id)
-    if access != Access.FULL:
-        raise letter_not_found()
+    letter = letter_full_for_user(user=user, letter_id=letter_id)
     return letter_out(
-        letter_mark_done(actor=user, letter=letter, note=payload.note), access
+        letter_mark_done(actor=user, letter=letter, note=payload.note), Access.FULL
     )
 
 
@@ -433,11 +431,9 @@ def letter_return_api(request: HttpRequest, letter_id: int, payload: ReturnIn) -
     """With a required ``reason``. The TU of the letter's unit is notified and sees
     it as returned until they correct it (``PATCH /letters/{letter_id}``)."""
     user = request.auth  # type: ignore[attr-defined]
-    letter, access = letter_for_user(user=user, letter_id=letter_id)
-    if access != Access.FULL:
-        raise letter_not_found()
+    letter = letter_full_for_user(user=user, letter_id=letter_id)
     return letter_out(
-        letter_return(actor=user, letter=letter, reason=payload.reason), access
+        letter_return(actor=user, letter=letter, reason=payload.reason), Access.FULL
     )
 
 

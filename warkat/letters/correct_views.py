@@ -17,10 +17,14 @@ from warkat.archive.models import ClassificationCode
 from warkat.core.errors import DomainError, ValidationError
 from warkat.core.http import tenant_view
 from warkat.letters.access import Access, is_tenant_admin, tu_unit_ids
-from warkat.letters.errors import letter_not_found
 from warkat.letters.forms import RegisterForm
 from warkat.letters.models import Direction, Letter, LetterEvent
-from warkat.letters.selectors import LetterView, addressable_positions, letter_for_user
+from warkat.letters.selectors import (
+    LetterView,
+    addressable_positions,
+    letter_for_user,
+    letter_full_for_user,
+)
 from warkat.letters.services import letter_correctable, letter_return, letter_update
 from warkat.org.models import Position
 
@@ -196,9 +200,7 @@ def addressee_action(
 ) -> HttpResponse:
     """A form on the letter page: the letter read in full (else 404), the service
     run with the posted ``field``, its outcome shown as a message."""
-    letter, access = letter_for_user(user=request.user, letter_id=letter_id)
-    if access != Access.FULL:
-        raise letter_not_found()
+    letter = letter_full_for_user(user=request.user, letter_id=letter_id)
     try:
         run(request.user, letter, request.POST.get(field, ""))
     except DomainError as exc:

@@ -77,6 +77,15 @@ def letter_for_user(*, user: Any, letter_id: int) -> tuple[Letter, Access]:
     return letter, access
 
 
+def letter_full_for_user(*, user: Any, letter_id: int) -> Letter:
+    """The letter when ``user`` may read it in full; ``NotFound`` otherwise (an
+    agenda-line reader learns nothing more than an outsider)."""
+    letter, access = letter_for_user(user=user, letter_id=letter_id)
+    if access != Access.FULL:
+        raise letter_not_found()
+    return letter
+
+
 def letter_view(
     *, user: Any, letter_id: int, found: tuple[Letter, Access] | None = None
 ) -> LetterView:
