@@ -357,6 +357,28 @@ def letter_file_add(*, actor: Any, letter: Letter, upload: Upload) -> LetterFile
     return _attach_one
 
 
+def _addressee_event(
+    letter: Letter,
+    *,
+    kind: str,
+    actor: Any,
+    capacity: str,
+    at: dt.datetime,
+    note: str = "",
+) -> None:
+    """A history entry of something the addressee did, in the capacity they hold."""
+    LetterEvent.objects.create(
+        tenant_id=letter.tenant_id,
+        letter=letter,
+        at=at,
+        kind=kind,
+        person_id=actor.person_id,
+        capacity=capacity,
+        position_id=letter.addressed_position_id,
+        note=note,
+    )
+
+
 def letter_read(*, actor: Any, letter: Letter) -> bool:
     """Record that a holder of the addressed position opened the letter (first read
     only changes the letter). Returns True when this was the first read."""
@@ -377,15 +399,7 @@ def _letter_first_read(*, actor: Any, letter: Letter, capacity: str) -> bool:
     if not updated:
         return False
     letter.read_at = now
-    LetterEvent.objects.create(
-        tenant_id=letter.tenant_id,
-        letter=letter,
-        at=now,
-        kind="read",
-        person_id=actor.person_id,
-        capacity=capacity,
-        position_id=letter.addressed_position_id,
-    )
+    _addressee_event(letter, kind="read", actor=actor, capacity=capacity, at=now)
     if letter.is_copy:
         # A tembusan asks nothing more of its addressee than reading it.
         Letter.objects.filter(pk=letter.pk).update(
@@ -418,15 +432,8 @@ def letter_mark_done(*, actor: Any, letter: Letter, note: str = "") -> Letter:
     locked.read_at = locked.read_at or now
     locked.status = Letter.IncomingStatus.DONE
     locked.save(update_fields=["done_at", "read_at", "status", "updated_at"])
-    LetterEvent.objects.create(
-        tenant_id=locked.tenant_id,
-        letter=locked,
-        at=now,
-        kind="done",
-        person_id=actor.person_id,
-        capacity=capacity,
-        position_id=locked.addressed_position_id,
-        note=note.strip(),
+    _addressee_event(
+        locked, kind="done", actor=actor, capacity=capacity, at=now, note=note.strip()
     )
     audit_record(
         tenant=locked.tenant,
@@ -688,6 +695,16 @@ def letter_update(
     return locked
 
 
+def _return_forbidden() -> PermissionDenied:
+    return PermissionDenied(
+        "letter.return_forbidden",
+        _(
+            "Only a holder of the addressed position may send this letter back "
+            "to the records clerk (TU)."
+        ),
+    )
+
+
 def letter_return(*, actor: Any, letter: Letter, reason: str) -> Letter:
     """The addressee sends a letter not yet disposed back to the records clerk (TU)
     of its unit, with a reason (wrong addressee, wrong data). The TU sees it flagged
@@ -700,13 +717,7 @@ def letter_return(*, actor: Any, letter: Letter, reason: str) -> Letter:
         )
     held = held_positions(actor)
     if letter.addressed_position_id not in held:
-        raise PermissionDenied(
-            "letter.return_forbidden",
-            _(
-                "Only a holder of the addressed position may send this letter back "
-                "to the records clerk (TU)."
-            ),
-        )
+        raise _return_forbidden()
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(
@@ -724,14 +735,7 @@ def letter_return(*, actor: Any, letter: Letter, reason: str) -> Letter:
         locked = Letter.objects.select_for_update().get(pk=letter.pk)
         capacity = held.get(locked.addressed_position_id or 0)
         if capacity is None:
-            # Re-routed meanwhile.
-            raise PermissionDenied(
-                "letter.return_forbidden",
-                _(
-                    "Only a holder of the addressed position may send this letter "
-                    "back to the records clerk (TU)."
-                ),
-            )
+            raise _return_forbidden()  # re-routed meanwhile
         if locked.status == Letter.IncomingStatus.RETURNED:
             raise Conflict(
                 "letter.already_returned",
@@ -750,14 +754,12 @@ def letter_return(*, actor: Any, letter: Letter, reason: str) -> Letter:
         # Read by whoever returns it: it is not waiting in their inbox any more.
         locked.read_at = locked.read_at or now
         locked.save(update_fields=["status", "read_at", "updated_at"])
-        LetterEvent.objects.create(
-            tenant_id=locked.tenant_id,
-            letter=locked,
-            at=now,
+        _addressee_event(
+            locked,
             kind="sent_to_tu",
-            person_id=actor.person_id,
+            actor=actor,
             capacity=capacity,
-            position_id=locked.addressed_position_id,
+            at=now,
             note=reason,
         )
         audit_record(
