@@ -208,7 +208,7 @@ def classification_picker(request: HttpRequest) -> HttpResponse:
     codes = classification_search(
         query=request.GET.get("classification", "") or request.GET.get("q", "")
     )
-    return render(request, "letters/register.html#code_options", {"codes": codes})
+    return render(request, "letters/_letter_fields.html#code_options", {"codes": codes})
 
 
 @tenant_view
