@@ -20,7 +20,8 @@ def national_holidays(year: int) -> frozenset[dt.date]:
     return frozenset(days.keys())
 
 
-def _tenant_holidays(start: dt.date, end: dt.date) -> set[dt.date]:
+def tenant_holidays(start: dt.date, end: dt.date) -> set[dt.date]:
+    """The tenant's own non-working days in ``[start, end]`` (one query)."""
     return set(
         TenantHoliday.objects.filter(date__gte=start, date__lte=end).values_list(
             "date", flat=True
@@ -39,7 +40,7 @@ def _is_working(day: dt.date, local: set[dt.date]) -> bool:
 def add_working_days(*, start: dt.date, days: int) -> dt.date:
     """The date ``days`` working days after ``start`` (inside a tenant scope)."""
     # Generous window: holidays never take more than a few days per week.
-    local = _tenant_holidays(start, start + dt.timedelta(days=days * 3 + 30))
+    local = tenant_holidays(start, start + dt.timedelta(days=days * 3 + 30))
     day = start
     remaining = days
     while remaining > 0:
@@ -52,7 +53,7 @@ def add_working_days(*, start: dt.date, days: int) -> dt.date:
 def add_working_days_many(*, start: dt.date, days: list[int]) -> dict[int, dt.date]:
     """``add_working_days`` for several counts at once (one holiday query)."""
     longest = max(days, default=0)
-    local = _tenant_holidays(start, start + dt.timedelta(days=longest * 3 + 30))
+    local = tenant_holidays(start, start + dt.timedelta(days=longest * 3 + 30))
     wanted = set(days)
     found: dict[int, dt.date] = {0: start} if 0 in wanted else {}
     day, count = start, 0
@@ -65,11 +66,16 @@ def add_working_days_many(*, start: dt.date, days: list[int]) -> dict[int, dt.da
     return found
 
 
-def working_days_between(*, start: dt.date, end: dt.date) -> int:
-    """Working days after ``start`` up to and including ``end`` (0 if end ≤ start)."""
+def working_days_between(
+    *, start: dt.date, end: dt.date, local: set[dt.date] | None = None
+) -> int:
+    """Working days after ``start`` up to and including ``end`` (0 if end ≤ start).
+    ``local``: the tenant's holidays covering the span, when the caller counts many
+    spans and read them once (``tenant_holidays``)."""
     if end <= start:
         return 0
-    local = _tenant_holidays(start, end)
+    if local is None:
+        local = tenant_holidays(start, end)
     count = 0
     day = start
     while day < end:
@@ -80,7 +86,7 @@ def working_days_between(*, start: dt.date, end: dt.date) -> int:
 
 
 def is_working_day(day: dt.date) -> bool:
-    return _is_working(day, _tenant_holidays(day, day))
+    return _is_working(day, tenant_holidays(day, day))
 
 
 def national_holidays_named(year: int) -> list[tuple[dt.date, str]]:

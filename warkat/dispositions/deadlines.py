@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from warkat.audit.services import audit_record
-from warkat.dispositions.calendar import working_days_between
+from warkat.dispositions.calendar import tenant_holidays, working_days_between
 from warkat.dispositions.models import OPEN_STATES, Disposition
 from warkat.dispositions.rules import default_deadline_days, disposition_settings
 from warkat.letters.models import Direction, IncomingStatus, Letter, LetterEvent
@@ -45,9 +45,10 @@ def deadlines_process(*, tenant: Tenant, today: dt.date | None = None) -> Deadli
         deadline__gte=today,
         deadline__lte=horizon,
     ).values_list("pk", "deadline")
+    local = tenant_holidays(today, horizon)
     for pk, deadline in due_soon:
         if (
-            working_days_between(start=today, end=deadline)
+            working_days_between(start=today, end=deadline, local=local)
             <= settings.remind_days_before
         ):
             run.reminded += _remind(tenant, pk)
@@ -70,6 +71,8 @@ def _remind_undisposed(tenant: Tenant, today: dt.date, settings: Any) -> int:
     # whatever the holidays; working days decide in between.
     longest = max(settings.days_amat_segera, settings.days_segera, settings.days_biasa)
     surely_due = today - dt.timedelta(days=longest * 3 + 10)
+    window_start = today - dt.timedelta(days=UNDISPOSED_WINDOW_DAYS)
+    local = tenant_holidays(window_start, today)
     waiting = (
         Letter.objects.filter(
             direction=Direction.INCOMING,
@@ -77,7 +80,7 @@ def _remind_undisposed(tenant: Tenant, today: dt.date, settings: Any) -> int:
             is_copy=False,
             addressed_position__isnull=False,
             received_date__lt=today,
-            received_date__gte=today - dt.timedelta(days=UNDISPOSED_WINDOW_DAYS),
+            received_date__gte=window_start,
         )
         .exclude(Exists(reminded))
         .values_list("pk", "received_date", "urgency")
@@ -87,7 +90,7 @@ def _remind_undisposed(tenant: Tenant, today: dt.date, settings: Any) -> int:
         days = default_deadline_days(urgency, settings)
         if (
             received > surely_due
-            and working_days_between(start=received, end=today) < days
+            and working_days_between(start=received, end=today, local=local) < days
         ):
             continue
         count += _remind_letter(tenant, pk)

@@ -187,16 +187,18 @@ def _subtree(d: Disposition) -> list[Disposition]:
     return below
 
 
-def _reported(d: Disposition) -> bool:
-    """A follow-up was reported on ``d`` or anywhere below it."""
-    ids = [d.pk, *(row.pk for row in _subtree(d))]
+def _reported(d: Disposition, below: list[Disposition]) -> bool:
+    """A follow-up was reported on ``d`` or anywhere ``below`` it."""
+    ids = [d.pk, *(row.pk for row in below)]
     return FollowUp.objects.filter(disposition_id__in=ids).exists()
 
 
-def _close_below(d: Disposition, *, actor: Any, capacity: str, at: dt.datetime) -> None:
-    """Closing a disposition settles what is still open below it: no reminders or
-    escalations for work the disposer has accepted. Unread ones are withdrawn."""
-    for row in _subtree(d):
+def _close_below(
+    below: list[Disposition], *, actor: Any, capacity: str, at: dt.datetime
+) -> None:
+    """Closing a disposition settles what is still open ``below`` it: no reminders
+    or escalations for work the disposer has accepted. Unread ones are withdrawn."""
+    for row in below:
         if row.state not in FINAL_STATES and row.state != State.DECLINED:
             _settle(
                 row,
@@ -593,7 +595,8 @@ def _transition(
     if recipient_side and d.state == State.SENT:
         _mark_read(d, actor, capacity, now)
     _require(action, d)
-    if action == "close" and d.report_required and not _reported(d):
+    below = _subtree(d) if action == "close" else []
+    if action == "close" and d.report_required and not _reported(d, below):
         raise Conflict(
             "disposition.report_required",
             _(
@@ -614,8 +617,7 @@ def _transition(
         d.escalated_at = None
         fields += ["deadline", "reminded_at", "escalated_at"]
     d.save(update_fields=fields)
-    if action == "close":
-        _close_below(d, actor=actor, capacity=capacity, at=now)
+    _close_below(below, actor=actor, capacity=capacity, at=now)
     _event(
         d=d,
         kind=d.state,
