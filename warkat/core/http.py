@@ -34,3 +34,11 @@ def tenant_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             )
 
     return wrapper
+
+
+def download_response(data: bytes, content_type: str, name: str) -> HttpResponse:
+    """A generated file (PDF, XLSX) as an attachment no shared cache keeps."""
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

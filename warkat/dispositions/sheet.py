@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from warkat.core.http import download_response
 from warkat.core.pdf import render_pdf
 from warkat.dispositions.models import Capacity, Disposition
 from warkat.dispositions.selectors import Node, disposition_tree, flatten
@@ -131,7 +132,4 @@ def disposition_sheet_pdf(*, user: Any, letter_id: int) -> tuple[bytes, str]:
 def sheet_download(*, user: Any, letter_id: int) -> HttpResponse:
     """The sheet as an attachment that no shared cache keeps."""
     data, name = disposition_sheet_pdf(user=user, letter_id=letter_id)
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(data, "application/pdf", name)

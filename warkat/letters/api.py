@@ -18,6 +18,7 @@ from warkat.api.base import ERROR_RESPONSES, ErrorOut
 from warkat.archive.models import ClassificationCode
 from warkat.archive.selectors import classification_search
 from warkat.core.errors import ValidationError
+from warkat.core.http import download_response
 from warkat.letters import exports
 from warkat.letters.access import Access
 from warkat.letters.files import file_open
@@ -611,9 +612,11 @@ def receipt_download(*, user: Any, letter_id: int, fmt: str) -> HttpResponse:
     letter, access = letter_for_user(user=user, letter_id=letter_id)
     name = f"tanda-terima-{letter.agenda_number}-{letter.agenda_year}.{fmt}"
     if fmt == "xlsx":
-        return _download(exports.receipt_xlsx(letter=letter, access=access), XLSX, name)
+        return download_response(
+            exports.receipt_xlsx(letter=letter, access=access), XLSX, name
+        )
     if fmt == "pdf":
-        return _download(
+        return download_response(
             exports.receipt_pdf(letter=letter, access=access), "application/pdf", name
         )
     raise _format_invalid()
@@ -672,18 +675,11 @@ def agenda_book_download(
         data = exports.agenda_book_xlsx(
             unit=unit, date_from=date_from, date_to=date_to, rows=rows
         )
-        return _download(data, XLSX, name)
+        return download_response(data, XLSX, name)
     data = exports.agenda_book_pdf(
         unit=unit, date_from=date_from, date_to=date_to, rows=rows
     )
-    return _download(data, "application/pdf", name)
-
-
-def _download(data: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(data, "application/pdf", name)
 
 
 class CodeOut(Schema):

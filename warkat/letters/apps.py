@@ -7,12 +7,11 @@ from django.utils.translation import gettext_lazy as _
 def _inbox_panel(request: Any) -> dict[str, Any] | None:
     """The inbox counters on the home page (None hides the panel)."""
     from warkat.letters.access import held_positions
-    from warkat.letters.inbox import counter_label, inbox_counters
+    from warkat.letters.inbox import counter_labels, inbox_counters
 
     if not held_positions(request.user):
         return None
-    counters = inbox_counters(user=request.user)
-    return {"counters": {k: counter_label(v) for k, v in counters.items()}}
+    return {"counters": counter_labels(inbox_counters(user=request.user))}
 
 
 class LettersConfig(AppConfig):

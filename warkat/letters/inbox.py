@@ -80,7 +80,7 @@ class InboxPage:
 
     @property
     def counter_labels(self) -> dict[str, str]:
-        return {k: counter_label(v) for k, v in self.counters.items()}
+        return counter_labels(self.counters)
 
 
 def _letter_filters(f: InboxFilters, prefix: str = "") -> Q:
@@ -241,6 +241,10 @@ def counter_label(value: int) -> str:
     return f"{COUNTER_CAP}+" if value > COUNTER_CAP else str(value)
 
 
+def counter_labels(counters: dict[str, int]) -> dict[str, str]:
+    return {k: counter_label(v) for k, v in counters.items()}
+
+
 def inbox_page(
     *, user: Any, filters: InboxFilters | None = None, page: int = 1, per_page: int = 25
 ) -> InboxPage:
@@ -313,6 +317,7 @@ __all__ = [
     "InboxItem",
     "InboxPage",
     "counter_label",
+    "counter_labels",
     "inbox_counters",
     "inbox_page",
 ]
