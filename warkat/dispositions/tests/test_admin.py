@@ -5,23 +5,17 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from django.test import Client
 
 from warkat.dispositions.rules import instruction_labels
+from warkat.letters.tests.factories import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def test_admin_configures_instructions_holidays_and_settings(
     o: SimpleNamespace,
 ) -> None:
-    admin = _client(o.users.admin)
+    admin = client_for(o.users.admin)
     assert "Tindak lanjuti" in admin.get("/api/v1/instructions").json()
     put = admin.put(
         "/api/v1/instructions",
@@ -71,7 +65,7 @@ def test_admin_configures_instructions_holidays_and_settings(
 
 
 def test_only_tenant_admin_configures(o: SimpleNamespace) -> None:
-    kadis = _client(o.users.kadis)
+    kadis = client_for(o.users.kadis)
     assert (
         kadis.put(
             "/api/v1/instructions", {"labels": ["X"]}, content_type="application/json"
@@ -96,7 +90,7 @@ def test_settings_page_edits_rules_instructions_and_holidays(
     from warkat.dispositions.models import TenantHoliday
     from warkat.dispositions.rules import disposition_settings
 
-    admin = _client(o.users.admin)
+    admin = client_for(o.users.admin)
     url = "/disposisi/pengaturan/"
     page = admin.get(url)
     assert page.status_code == 200
@@ -160,7 +154,7 @@ def test_settings_page_edits_rules_instructions_and_holidays(
 
 def test_settings_page_is_for_the_tenant_admin_only(o: SimpleNamespace) -> None:
     for key in ("kadis", "tu", "staf_a"):
-        client = _client(getattr(o.users, key))
+        client = client_for(getattr(o.users, key))
         assert client.get("/disposisi/pengaturan/").status_code == 403
         r = client.post(
             "/disposisi/pengaturan/", {"action": "instructions", "labels": "X"}

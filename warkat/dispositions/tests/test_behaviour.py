@@ -8,7 +8,6 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from warkat.core.errors import Conflict, ValidationError
@@ -24,15 +23,9 @@ from warkat.dispositions.services import (
 from warkat.dispositions.settings_services import instruction_behaviour_set
 from warkat.letters.access import Access, letter_access
 from warkat.letters.models import LetterEvent
-from warkat.letters.tests.factories import register
+from warkat.letters.tests.factories import client_for, register
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def _dispose(o, letter, to, instructions, actor=None, parent=None, **kw):
@@ -59,7 +52,7 @@ def test_for_information_has_no_deadline_and_closes_when_read(
     )
     assert d.for_information and d.deadline is None
     # Opening the letter page is the read.
-    _client(o.users.kabid_a).get(reverse("letters:detail", args=[letter.pk]))
+    client_for(o.users.kabid_a).get(reverse("letters:detail", args=[letter.pk]))
     d.refresh_from_db()
     assert d.state == "closed" and d.read_at is not None
     assert "Untuk diketahui" in d.state_note
@@ -148,7 +141,7 @@ def test_withdrawn_disposition_gives_no_access_to_a_secret_letter(
 ) -> None:
     letter = register(o, subject="Laporan investigasi RAHASIA", security="rahasia")
     (d,) = _dispose(o, letter, [o.pos.kabid_b], ["Pelajari"])
-    kabid_b = _client(o.users.kabid_b)
+    kabid_b = client_for(o.users.kabid_b)
     api = f"/api/v1/letters/{letter.pk}"
     # (Opening it would read it, and a read disposition can no longer be withdrawn.)
     assert letter_access(o.users.kabid_b, letter) == Access.FULL
@@ -159,7 +152,7 @@ def test_withdrawn_disposition_gives_no_access_to_a_secret_letter(
 
 
 def test_admin_sets_the_behaviour(o: SimpleNamespace) -> None:
-    admin = _client(o.users.admin)
+    admin = client_for(o.users.admin)
     url = "/api/v1/instructions/behaviour"
     assert admin.get(url).json() == {
         "closes_on_read": ["Untuk diketahui"],
@@ -183,7 +176,7 @@ def test_admin_sets_the_behaviour(o: SimpleNamespace) -> None:
         == 422
     )
     assert (
-        _client(o.users.kadis)
+        client_for(o.users.kadis)
         .put(url, body, content_type="application/json")
         .status_code
         == 403

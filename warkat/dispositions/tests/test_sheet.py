@@ -9,7 +9,6 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from warkat.dispositions.services import (
@@ -19,15 +18,9 @@ from warkat.dispositions.services import (
 )
 from warkat.dispositions.sheet import disposition_sheet_pdf
 from warkat.letters.models import Letter
-from warkat.letters.tests.factories import build_org, register
+from warkat.letters.tests.factories import build_org, client_for, register
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: Any) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def pdf_text(content: bytes) -> str:

@@ -7,7 +7,6 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from warkat.drafting.models import Draft
 from warkat.drafting.tests.factories import (
@@ -17,17 +16,11 @@ from warkat.drafting.tests.factories import (
     otp,
     signer_ready,
 )
-from warkat.letters.tests.factories import build_org
+from warkat.letters.tests.factories import build_org, client_for
 from warkat.tenancy.scope import tenant_scope
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
-
-
-def client_for(user: Any) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def body(o: SimpleNamespace, **kw: Any) -> dict[str, Any]:

@@ -8,7 +8,6 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from warkat.drafting.models import Draft, Kop, NaskahType, NumberEntry, ReviewStep
@@ -18,15 +17,9 @@ from warkat.drafting.tests.factories import (
     otp,
     signer_ready,
 )
-from warkat.letters.tests.factories import pdf_upload
+from warkat.letters.tests.factories import client_for, pdf_upload
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: Any) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def form(o: SimpleNamespace, **kw: Any) -> dict[str, Any]:

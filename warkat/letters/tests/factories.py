@@ -157,3 +157,12 @@ def register(o: SimpleNamespace, **kw: Any) -> Letter:
     }
     defaults.update(kw)
     return letter_register(**defaults)
+
+
+def client_for(user: Any) -> Any:
+    """A test client signed in as ``user``."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client

@@ -17,16 +17,10 @@ from warkat.dispositions.services import disposition_create
 from warkat.letters.inbox import inbox_counters
 from warkat.letters.models import Letter, LetterEvent
 from warkat.letters.services import letter_return, letter_update
-from warkat.letters.tests.factories import build_org, register
+from warkat.letters.tests.factories import build_org, client_for, register
 from warkat.notify.models import Notification
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: Any) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def dispose(o: SimpleNamespace, letter: Letter) -> None:

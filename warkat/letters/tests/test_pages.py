@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
@@ -23,7 +22,7 @@ from warkat.letters.models import Letter, LetterFilePage
 from warkat.letters.pages import letter_pages_make
 from warkat.letters.samples import sample_pdf
 from warkat.letters.tasks import letter_pages_render
-from warkat.letters.tests.factories import build_org, register
+from warkat.letters.tests.factories import build_org, client_for, register
 
 pytestmark = pytest.mark.django_db
 
@@ -45,12 +44,6 @@ def upload(count: int) -> SimpleUploadedFile:
     return SimpleUploadedFile(
         "surat.pdf", pdf_pages(count), content_type="application/pdf"
     )
-
-
-def client_for(user: Any) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def page_url(letter: Letter, number: int) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,21 +17,13 @@ from warkat.dispositions.services import disposition_create
 from warkat.letters.models import Letter
 from warkat.letters.samples import sample_pdf
 from warkat.letters.tasks import letter_pages_render
-from warkat.letters.tests.factories import build_org, register
+from warkat.letters.tests.factories import build_org, client_for, register
 
 pytestmark = pytest.mark.django_db
 
 
-def client_for(user: Any) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
-
-
-def api(user: Any) -> Client:
-    c = Client(enforce_csrf_checks=False)
-    c.force_login(user)
-    return c
+#: Session clients call the API too (CSRF checks are off in the test client).
+api = client_for
 
 
 @pytest.fixture
