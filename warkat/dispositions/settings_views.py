@@ -5,6 +5,7 @@ non-working days (national holidays and cuti bersama are built in and listed).""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -91,53 +92,60 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     tenant = request.tenant  # type: ignore[attr-defined]
     action = request.POST.get("action") if request.method == "POST" else None
     data = request.POST if action else None
-    settings_form = SettingsForm(
-        data if action == "settings" else None, initial=_settings_initial()
-    )
-    labels_form = InstructionsForm(
-        data if action == "instructions" else None,
-        initial={"labels": "\n".join(instruction_labels())},
-    )
+
+    def bound(name: str) -> Any:
+        return data if action == name else None
+
     rules = [rule for rule in instruction_rules() if rule.active]
-    behaviour_form = BehaviourForm(
-        data if action == "behaviour" else None,
-        labels=[rule.label for rule in rules],
-        initial={
-            "closes_on_read": [r.label for r in rules if r.closes_on_read],
-            "requires_report": [r.label for r in rules if r.requires_report],
-        },
-    )
-    holiday_form = HolidayForm(data if action == "holiday_add" else None)
-    try:
-        if action == "settings" and settings_form.is_valid():
-            admin.disposition_settings_update(
-                actor=user, tenant=tenant, **settings_form.cleaned_data
-            )
-            messages.success(request, _("Disposition settings saved."))
-            return redirect("dispositions:settings")
-        if action == "instructions" and labels_form.is_valid():
-            admin.instructions_set(
-                actor=user,
-                tenant=tenant,
-                labels=labels_form.cleaned_data["labels"].splitlines(),
-            )
-            messages.success(request, _("Instruction list saved."))
-            return redirect("dispositions:settings")
-        if action == "behaviour" and behaviour_form.is_valid():
-            admin.instruction_behaviour_set(
-                actor=user, tenant=tenant, **behaviour_form.cleaned_data
-            )
-            messages.success(request, _("Instruction behaviour saved."))
-            return redirect("dispositions:settings")
-        if action == "holiday_add" and holiday_form.is_valid():
-            admin.holiday_add(actor=user, tenant=tenant, **holiday_form.cleaned_data)
-            messages.success(request, _("Holiday added."))
-            return redirect("dispositions:settings")
-        if action == "holiday_remove":
-            admin.holiday_remove(
+    forms_by_action: dict[str, forms.Form] = {
+        "settings": SettingsForm(bound("settings"), initial=_settings_initial()),
+        "instructions": InstructionsForm(
+            bound("instructions"),
+            initial={"labels": "\n".join(instruction_labels())},
+        ),
+        "behaviour": BehaviourForm(
+            bound("behaviour"),
+            labels=[rule.label for rule in rules],
+            initial={
+                "closes_on_read": [r.label for r in rules if r.closes_on_read],
+                "requires_report": [r.label for r in rules if r.requires_report],
+            },
+        ),
+        "holiday_add": HolidayForm(bound("holiday_add")),
+    }
+    # Each action: the service taking the form's cleaned data, and what to say.
+    actions: dict[str, tuple[Callable[[dict[str, Any]], Any], str]] = {
+        "settings": (
+            lambda d: admin.disposition_settings_update(actor=user, tenant=tenant, **d),
+            _("Disposition settings saved."),
+        ),
+        "instructions": (
+            lambda d: admin.instructions_set(
+                actor=user, tenant=tenant, labels=d["labels"].splitlines()
+            ),
+            _("Instruction list saved."),
+        ),
+        "behaviour": (
+            lambda d: admin.instruction_behaviour_set(actor=user, tenant=tenant, **d),
+            _("Instruction behaviour saved."),
+        ),
+        "holiday_add": (
+            lambda d: admin.holiday_add(actor=user, tenant=tenant, **d),
+            _("Holiday added."),
+        ),
+        "holiday_remove": (
+            lambda d: admin.holiday_remove(
                 actor=user, tenant=tenant, holiday_id=_int(request.POST.get("id"))
-            )
-            messages.success(request, _("Holiday removed."))
+            ),
+            _("Holiday removed."),
+        ),
+    }
+    try:
+        form = forms_by_action.get(action or "")
+        if action in actions and (form is None or form.is_valid()):
+            run, done = actions[action]
+            run(form.cleaned_data if form is not None else {})
+            messages.success(request, done)
             return redirect("dispositions:settings")
         # A form that did not validate shows its field errors.
         status = 422 if action else 200
@@ -149,10 +157,10 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         request,
         "dispositions/settings.html",
         {
-            "settings_form": settings_form,
-            "labels_form": labels_form,
-            "behaviour_form": behaviour_form,
-            "holiday_form": holiday_form,
+            "settings_form": forms_by_action["settings"],
+            "labels_form": forms_by_action["instructions"],
+            "behaviour_form": forms_by_action["behaviour"],
+            "holiday_form": forms_by_action["holiday_add"],
             "holidays": TenantHoliday.objects.filter(
                 date__gte=dt.date(year, 1, 1)
             ).order_by("date"),
