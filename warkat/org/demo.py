@@ -13,8 +13,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from warkat.org import services
 from warkat.org.models import Assignment, Person, Position, Unit
+from warkat.org.services.assignments import assignment_create
+from warkat.org.services.people import person_create
+from warkat.org.services.positions import position_create
+from warkat.org.services.units import unit_create, unit_root
 from warkat.tenancy.models import Tenant
 
 # (key, full name, front title, back title, sex "L"/"P")
@@ -389,7 +392,7 @@ def _nip(index: int, sex: str, rank: str) -> str:
 
 def _unit(tenant: Tenant, code: str, name: str, kind: str, parent: Unit) -> Unit:
     existing = Unit.objects.filter(tenant=tenant, code=code).first()
-    return existing or services.unit_create(
+    return existing or unit_create(
         tenant=tenant, actor=None, parent=parent, kind=kind, name=name, code=code
     )
 
@@ -398,7 +401,7 @@ def _position(
     tenant: Tenant, spec: _Pos, units: dict[str, Unit], positions: dict[str, Position]
 ) -> Position:
     existing = Position.objects.filter(tenant=tenant, code=spec.code).first()
-    return existing or services.position_create(
+    return existing or position_create(
         tenant=tenant,
         actor=None,
         unit=units[spec.unit],
@@ -427,7 +430,7 @@ def _person(
             tenant=tenant, full_name=name, employee_type=employee_type
         ).first()
     )
-    return existing or services.person_create(
+    return existing or person_create(
         tenant=tenant,
         actor=None,
         full_name=name,
@@ -444,7 +447,7 @@ def _appoint(
     tenant: Tenant, person: Person, position: Position, start: dt.date, number: str
 ) -> None:
     if not Assignment.objects.filter(person=person, position=position).exists():
-        services.assignment_create(
+        assignment_create(
             tenant=tenant,
             actor=None,
             person=person,
@@ -463,7 +466,7 @@ def _build(
     political: dict[str, tuple[str, str, str, str]],
     people: list[tuple[str, str, str, str]],
 ) -> dict[str, Any]:
-    units: dict[str, Unit] = {"PEMDA": services.unit_root(tenant=tenant)}
+    units: dict[str, Unit] = {"PEMDA": unit_root(tenant=tenant)}
     for code, name, kind, parent in unit_specs:
         units[code] = _unit(tenant, code, name, kind, units[parent])
     positions: dict[str, Position] = {}
@@ -562,7 +565,7 @@ def _plh_kominfo(tenant: Tenant, result: dict[str, Any]) -> None:
     if Assignment.objects.filter(position=head, kind="plh").exists():
         return
     today = timezone.localdate()
-    services.assignment_create(
+    assignment_create(
         tenant=tenant,
         actor=None,
         person=result["people"]["sekretaris_kominfo"],
