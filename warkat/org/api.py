@@ -298,8 +298,10 @@ def position_update(request: HttpRequest, position_id: int, body: PositionPatch)
         body, {"unit_id": (Unit, "unit"), "superior_id": (Position, "superior")}
     )
     position = position_services.position_update(
-        position=position, actor=request.auth, **fields
-    )  # type: ignore[attr-defined]
+        position=position,
+        actor=request.auth,  # type: ignore[attr-defined]
+        **fields,
+    )
     return _position_out(position)
 
 
