@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from bench.run import Dataset, Scenario
+from bench.scenario import Dataset, Scenario
 
 PREPARED_DISPOSALS = 400
 

@@ -16,35 +16,15 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from bench.scenario import Dataset, Scenario
 
 if TYPE_CHECKING:
     from django.test import Client
-
-    from warkat.tenancy.models import Tenant
-
-
-@dataclass
-class Dataset:
-    """A generated tenant plus signed-in clients for its benchmark users."""
-
-    label: str
-    tenant: Tenant
-    clients: dict[str, Client] = field(default_factory=dict)
-    # Objects a scenario needs (a letter with a big tree, a position to dispose to…),
-    # prepared once per dataset by the scenario's ``prepare``.
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Scenario:
-    name: str
-    group: str
-    # Returns the request to time: a zero-argument callable giving a response.
-    request: Callable[[Dataset], Callable[[], Any]]
-    expect_status: int = 200
 
 
 @dataclass(frozen=True)
@@ -77,7 +57,7 @@ def measure(
             elapsed = time.perf_counter() - started
         _check(response, expect_status)
         times.append(elapsed * 1000)
-        counts.append(len(captured.captured_queries))
+        counts.append(_counted(captured.captured_queries))
     times.sort()
     p95_index = min(len(times) - 1, max(0, round(0.95 * len(times)) - 1))
     return Result(
@@ -85,6 +65,19 @@ def measure(
         p95_ms=times[p95_index],
         queries=(min(counts), max(counts)),
     )
+
+
+def _counted(queries: list[dict[str, Any]]) -> int:
+    """Queries of the request, without the savepoints that the run's rolled-back
+    transaction turns the request's own transactions into."""
+    return sum(
+        1
+        for q in queries
+        if not q["sql"].lstrip().upper().startswith(_SAVEPOINT_STATEMENTS)
+    )
+
+
+_SAVEPOINT_STATEMENTS = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 
 
 def _check(response: Any, expect_status: int) -> None:
@@ -136,17 +129,38 @@ def run_group(
 ) -> dict[str, list[Result | None]]:
     rows: dict[str, list[Result | None]] = {}
     for scenario in scenarios:
-        rows[scenario.name] = [
-            measure(
-                scenario.request(ds),
-                iterations=iterations,
-                warmup=warmup,
-                expect_status=scenario.expect_status,
-            )
-            for ds in datasets
-        ]
+        results: list[Result | None] = []
+        for ds in datasets:
+            with rolled_back(ds):
+                results.append(
+                    measure(
+                        scenario.request(ds),
+                        iterations=iterations,
+                        warmup=warmup,
+                        expect_status=scenario.expect_status,
+                    )
+                )
+        rows[scenario.name] = results
     print_table(title, [ds.label for ds in datasets], rows.items())
     return rows
+
+
+@contextmanager
+def rolled_back(ds: Dataset) -> Iterator[None]:
+    """Run a scenario's preparation and timed requests in one transaction that is
+    rolled back: a benchmark never changes the data it measures, so the "empty"
+    dataset stays empty and a second run measures what the first one did.
+
+    What a scenario prepared lives in that transaction too, so it is forgotten with
+    it (the next scenario prepares its own)."""
+    from django.db import transaction
+
+    try:
+        with transaction.atomic():
+            yield
+            transaction.set_rollback(True)
+    finally:
+        ds.extra.clear()
 
 
 def dataset(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bench.run import Dataset, Scenario
+from bench.scenario import Dataset, Scenario
 
 
 def _get(path: str, *, user: str = "admin") -> Callable[[Dataset], Callable[[], Any]]:

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from bench.generate import Shape, tenant_generate
-from bench.run import Dataset, run_group, signed_in_client
+from bench.run import run_group, signed_in_client
+from bench.scenario import Dataset
 from warkat.org.models import Assignment, Person, Position, Unit
 from warkat.org.nip import nip_parse
 from warkat.tenancy.scope import tenant_scope
@@ -73,3 +74,33 @@ def test_generated_letters_keep_the_services_invariants(db: Any) -> None:
         assert 12 + 30 <= Disposition.objects.count() <= 30 + 30
         for d in Disposition.objects.select_related("parent"):
             assert d.parent is None or d.parent.to_position_id == d.from_position_id
+
+
+def test_runner_leaves_the_measured_data_as_it_found_it(
+    db: Any, monkeypatch: Any, capsys: Any
+) -> None:
+    """Scenarios that write (registering letters to dispose, a 30-node tree) run in a
+    transaction that is rolled back: a second run measures the same data."""
+    from bench import letters
+    from warkat.dispositions.models import Disposition
+    from warkat.letters.models import Letter
+
+    monkeypatch.setattr(letters, "PREPARED_DISPOSALS", 4)
+    tenant = tenant_generate(shape=Shape(people=120))
+    ds = Dataset("tiny", tenant)
+    ds.clients["admin"] = signed_in_client(f"admin.{tenant.slug}")
+    ds.clients["bupati"] = signed_in_client(f"bupati.{tenant.slug}")
+    writing = [
+        s
+        for s in letters.SCENARIOS
+        if s.name.startswith(("API disposition", "API letter"))
+    ]
+    assert len(writing) == 2
+    with tenant_scope(tenant):
+        before = (Letter.objects.count(), Disposition.objects.count())
+    for _ in range(2):
+        rows = run_group("smoke", [ds], writing, iterations=2, warmup=1)
+        assert all(result is not None for (result,) in rows.values())
+        with tenant_scope(tenant):
+            assert (Letter.objects.count(), Disposition.objects.count()) == before
+        assert ds.extra == {}

@@ -27,7 +27,7 @@ class DemoData:
 def totp_code() -> str:
     """The demo signers' authenticator code, never one about to expire (the server
     checks it a moment later)."""
-    from warkat.accounts.demo import demo_totp_code
+    from warkat.demo.accounts import demo_totp_code
 
     left = 30 - time.time() % 30
     if left < 3:
@@ -67,7 +67,7 @@ def _demo_load() -> DemoData:
         load_codes(ClassificationCode, read_rows())
 
     call_command("demo_load", verbosity=0, stdout=_Null())
-    from warkat.org.demo import demo_org_load
+    from warkat.demo.organisation import demo_org_load
     from warkat.tenancy.scope import tenant_scope
 
     keerom = Tenant.objects.get(region_code="91.11")

@@ -76,7 +76,7 @@ def _session_for(page: Any, live_server: Any, person: Any) -> None:
 def _demo_codes(tenant: Any) -> tuple[str, ...]:
     """The codes the demo's own signature may have spent (the Plh. signed a demo
     letter moments before the test): the one of its signing time and just before."""
-    from warkat.accounts.demo import demo_totp_code
+    from warkat.demo.accounts import demo_totp_code
     from warkat.signing.models import SignedDocument
     from warkat.tenancy.scope import tenant_scope
 
@@ -260,6 +260,6 @@ def test_draft_review_sign_verify(
 
 
 def _passphrase() -> str:
-    from warkat.drafting.demo import DEMO_PASSPHRASE
+    from warkat.demo.drafting import DEMO_PASSPHRASE
 
     return DEMO_PASSPHRASE

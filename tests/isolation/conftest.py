@@ -57,11 +57,11 @@ def _load(tenant: Tenant, *, demo_accounts: bool) -> None:
     Demo usernames are Keerom's (NIPs among them, which the other tenant's demo
     people share), so the other tenant gets its own accounts for the same people.
     """
-    from warkat.accounts.demo import demo_accounts_load
-    from warkat.core.management.commands.demo_load import letter_actors
-    from warkat.drafting.demo import demo_drafting_load
-    from warkat.letters.demo import demo_letters_load
-    from warkat.org.demo import demo_org_load
+    from warkat.demo.accounts import demo_accounts_load
+    from warkat.demo.drafting import demo_drafting_load
+    from warkat.demo.letters import demo_letters_load
+    from warkat.demo.management.commands.demo_load import letter_actors
+    from warkat.demo.organisation import demo_org_load
 
     with tenant_scope(tenant):
         people = demo_org_load(tenant=tenant)["people"]

@@ -13,8 +13,12 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from warkat.api.base import ERROR_RESPONSES
-from warkat.org import errors, selectors, services
+from warkat.org import errors, selectors
 from warkat.org.models import Assignment, Person, Position, Unit
+from warkat.org.services import assignments as assignment_services
+from warkat.org.services import people as person_services
+from warkat.org.services import positions as position_services
+from warkat.org.services import units as unit_services
 from warkat.tenancy.scope import tenant_scope
 
 router = Router(tags=["organisation"])
@@ -156,7 +160,7 @@ def unit_detail(request: HttpRequest, unit_id: int) -> Any:
 def unit_create(request: HttpRequest, body: UnitIn) -> Any:
     data = body.model_dump()
     parent = _ref(Unit, data.pop("parent_id"), "parent")
-    unit = services.unit_create(
+    unit = unit_services.unit_create(
         tenant=request.auth.tenant,  # type: ignore[attr-defined]
         actor=request.auth,  # type: ignore[attr-defined]
         parent=parent,
@@ -170,7 +174,7 @@ def unit_create(request: HttpRequest, body: UnitIn) -> Any:
 def unit_update(request: HttpRequest, unit_id: int, body: UnitPatch) -> Any:
     unit = _get(Unit, unit_id, "unit")
     fields = _patch_fields(body, {"parent_id": (Unit, "parent")})
-    return services.unit_update(unit=unit, actor=request.auth, **fields)  # type: ignore[attr-defined]
+    return unit_services.unit_update(unit=unit, actor=request.auth, **fields)  # type: ignore[attr-defined]
 
 
 # --- positions --------------------------------------------------------------------
@@ -274,7 +278,7 @@ def position_create(request: HttpRequest, body: PositionIn) -> Any:
     unit = _ref(Unit, data.pop("unit_id"), "unit")
     if unit is None:
         raise errors.required("unit")
-    position = services.position_create(
+    position = position_services.position_create(
         tenant=request.auth.tenant,  # type: ignore[attr-defined]
         actor=request.auth,  # type: ignore[attr-defined]
         unit=unit,
@@ -293,7 +297,11 @@ def position_update(request: HttpRequest, position_id: int, body: PositionPatch)
     fields = _patch_fields(
         body, {"unit_id": (Unit, "unit"), "superior_id": (Position, "superior")}
     )
-    position = services.position_update(position=position, actor=request.auth, **fields)  # type: ignore[attr-defined]
+    position = position_services.position_update(
+        position=position,
+        actor=request.auth,  # type: ignore[attr-defined]
+        **fields,
+    )
     return _position_out(position)
 
 
@@ -398,7 +406,7 @@ def person_detail(request: HttpRequest, person_id: int) -> Any:
 @router.post("/people", response={201: PersonOut, **ERROR_RESPONSES})
 @in_caller_tenant
 def person_create(request: HttpRequest, body: PersonIn) -> Any:
-    person = services.person_create(
+    person = person_services.person_create(
         tenant=request.auth.tenant,  # type: ignore[attr-defined]
         actor=request.auth,  # type: ignore[attr-defined]
         **body.model_dump(),
@@ -411,7 +419,7 @@ def person_create(request: HttpRequest, body: PersonIn) -> Any:
 def person_update(request: HttpRequest, person_id: int, body: PersonPatch) -> Any:
     person = _get(Person, person_id, "person")
     fields = body.model_dump(exclude_unset=True)
-    person = services.person_update(person=person, actor=request.auth, **fields)  # type: ignore[attr-defined]
+    person = person_services.person_update(person=person, actor=request.auth, **fields)  # type: ignore[attr-defined]
     return _person_out(person)
 
 
@@ -483,7 +491,7 @@ def assignment_create(request: HttpRequest, body: AssignmentIn) -> Any:
     person = _ref(Person, data.pop("person_id"), "person")
     position = _ref(Position, data.pop("position_id"), "position")
     assert person is not None and position is not None
-    assignment = services.assignment_create(
+    assignment = assignment_services.assignment_create(
         tenant=request.auth.tenant,  # type: ignore[attr-defined]
         actor=request.auth,  # type: ignore[attr-defined]
         person=person,
@@ -502,7 +510,7 @@ def assignment_end(
     request: HttpRequest, assignment_id: int, body: AssignmentEndIn
 ) -> Any:
     assignment = _get(Assignment, assignment_id, "assignment")
-    return services.assignment_end(
+    return assignment_services.assignment_end(
         assignment=assignment,
         actor=request.auth,  # type: ignore[attr-defined]
         end_date=body.end_date,

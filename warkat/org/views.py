@@ -18,7 +18,9 @@ from django.views.decorators.http import require_POST
 
 from warkat.core.errors import DomainError
 from warkat.core.http import tenant_view
-from warkat.org import errors, forms, imports, selectors, services
+from warkat.org import errors, forms, selectors
+from warkat.org.imports.applying import import_file
+from warkat.org.imports.columns import COLUMNS, KINDS, template_csv, template_xlsx
 from warkat.org.models import Assignment, Person, Position, Unit
 from warkat.org.nip import rank_label
 from warkat.org.permissions import (
@@ -27,6 +29,10 @@ from warkat.org.permissions import (
     require_manage_unit,
     require_org_admin,
 )
+from warkat.org.services import assignments as assignment_services
+from warkat.org.services import people as person_services
+from warkat.org.services import positions as position_services
+from warkat.org.services import units as unit_services
 
 
 def _get(model: Any, pk: int, what: str, **related: Any) -> Any:
@@ -125,7 +131,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
     form = forms.UnitForm(request.POST or None, initial=initial, user=request.user)
 
     def save(data: dict[str, Any]) -> str:
-        unit = services.unit_create(
+        unit = unit_services.unit_create(
             tenant=request.tenant,  # type: ignore[attr-defined]
             actor=request.user,
             **data,
@@ -149,7 +155,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
     def save(data: dict[str, Any]) -> str:
-        services.unit_update(unit=unit, actor=request.user, **data)
+        unit_services.unit_update(unit=unit, actor=request.user, **data)
         return reverse("org:unit", args=[unit.pk])
 
     return _form_page(
@@ -165,7 +171,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def unit_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _get(Unit, pk, "unit")
-    services.unit_deactivate(unit=unit, actor=request.user)
+    unit_services.unit_deactivate(unit=unit, actor=request.user)
     messages.success(request, _("Unit deactivated."))
     return redirect("org:unit", pk=unit.parent_id)
 
@@ -199,7 +205,7 @@ def position_create(request: HttpRequest) -> HttpResponse:
     form = forms.PositionForm(request.POST or None, initial=initial, user=request.user)
 
     def save(data: dict[str, Any]) -> str:
-        position = services.position_create(
+        position = position_services.position_create(
             tenant=request.tenant,  # type: ignore[attr-defined]
             actor=request.user,
             **data,
@@ -221,7 +227,7 @@ def position_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.PositionForm(request.POST or None, initial=initial, user=request.user)
 
     def save(data: dict[str, Any]) -> str:
-        services.position_update(position=position, actor=request.user, **data)
+        position_services.position_update(position=position, actor=request.user, **data)
         return reverse("org:position", args=[position.pk])
 
     return _form_page(
@@ -279,7 +285,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
     form = forms.PersonForm(request.POST or None)
 
     def save(data: dict[str, Any]) -> str:
-        person = services.person_create(
+        person = person_services.person_create(
             tenant=request.tenant,  # type: ignore[attr-defined]
             actor=request.user,
             **data,
@@ -299,7 +305,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     def save(data: dict[str, Any]) -> str:
         if data.get("nip"):
             data["sex"] = ""
-        services.person_update(person=person, actor=request.user, **data)
+        person_services.person_update(person=person, actor=request.user, **data)
         return reverse("org:person", args=[person.pk])
 
     return _form_page(
@@ -331,7 +337,7 @@ def assignment_create(request: HttpRequest) -> HttpResponse:
     )
 
     def save(data: dict[str, Any]) -> str:
-        assignment = services.assignment_create(
+        assignment = assignment_services.assignment_create(
             tenant=request.tenant,  # type: ignore[attr-defined]
             actor=request.user,
             **data,
@@ -350,7 +356,9 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.AssignmentEndForm(request.POST or None)
 
     def save(data: dict[str, Any]) -> str:
-        services.assignment_end(assignment=assignment, actor=request.user, **data)
+        assignment_services.assignment_end(
+            assignment=assignment, actor=request.user, **data
+        )
         return reverse("org:position", args=[assignment.position_id])
 
     title = _("End assignment: %(person)s as %(position)s") % {
@@ -384,7 +392,7 @@ def _require_import(request: HttpRequest, kind: str) -> None:
     from warkat.accounts.permissions import require_role
 
     require_role(user=request.user, roles={"tenant_admin"})
-    if kind not in imports.KINDS:
+    if kind not in KINDS:
         raise errors.not_found("unit")
 
 
@@ -392,20 +400,19 @@ def _require_import(request: HttpRequest, kind: str) -> None:
 def import_index(request: HttpRequest) -> HttpResponse:
     require_org_admin(user=request.user, tenant=request.tenant)  # type: ignore[attr-defined]
     kinds = [
-        {"kind": k, "title": _KIND_TITLES[k], "columns": imports.COLUMNS[k]}
-        for k in imports.KINDS
+        {"kind": k, "title": _KIND_TITLES[k], "columns": COLUMNS[k]} for k in KINDS
     ]
     return _page(request, "org/import_index.html", {"kinds": kinds})
 
 
 @tenant_view
 def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
-    if kind not in imports.KINDS or fmt not in ("csv", "xlsx"):
+    if kind not in KINDS or fmt not in ("csv", "xlsx"):
         raise errors.not_found("unit")
     if fmt == "csv":
-        body, ctype = imports.template_csv(kind), "text/csv; charset=utf-8"
+        body, ctype = template_csv(kind), "text/csv; charset=utf-8"
     else:
-        body = imports.template_xlsx(kind)
+        body = template_xlsx(kind)
         ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response = HttpResponse(body, content_type=ctype)
     response["Content-Disposition"] = f'attachment; filename="warkat-{kind}.{fmt}"'
@@ -422,7 +429,7 @@ def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
         upload = form.cleaned_data["file"]
         data = upload.read(settings.WARKAT_IMPORT_MAX_BYTES + 1)
         try:
-            report = imports.import_file(
+            report = import_file(
                 tenant=request.tenant,  # type: ignore[attr-defined]
                 actor=request.user,
                 kind=kind,
@@ -454,7 +461,7 @@ def import_confirm(request: HttpRequest, kind: str) -> HttpResponse:
     with default_storage.open(name) as handle:
         data = handle.read()
     try:
-        report = imports.import_file(
+        report = import_file(
             tenant=request.tenant,  # type: ignore[attr-defined]
             actor=request.user,
             kind=kind,

@@ -59,7 +59,7 @@ def tenant_create(
         district_word="Distrik" if papua else "Kecamatan",
         village_word="Kampung" if papua else "Desa",
     )
-    from warkat.org.services import unit_tree_from_regions
+    from warkat.org.services.units import unit_tree_from_regions
 
     with tenant_scope(tenant):
         units = unit_tree_from_regions(tenant=tenant, include_subregions=build_regions)

@@ -13,9 +13,9 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from warkat.accounts.demo import DEMO_TOTP_SECRET, demo_totp_code
 from warkat.accounts.models import User
 from warkat.accounts.tests.conftest import PASSWORD
+from warkat.demo.accounts import DEMO_TOTP_SECRET, demo_totp_code
 from warkat.org.tests import factories as f
 from warkat.tenancy.scope import tenant_scope
 

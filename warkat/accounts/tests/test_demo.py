@@ -9,9 +9,9 @@ from allauth.mfa.models import Authenticator
 from django.test import Client
 from django.urls import reverse
 
-from warkat.accounts.demo import demo_accounts_load, demo_totp_code
 from warkat.accounts.models import User
-from warkat.org.demo import demo_org_load
+from warkat.demo.accounts import demo_accounts_load, demo_totp_code
+from warkat.demo.organisation import demo_org_load
 from warkat.tenancy.scope import tenant_scope
 
 DEMO_PASSWORD = "Warkat-Demo-2026"

@@ -12,8 +12,8 @@ from cryptography.exceptions import InvalidTag
 from django.apps import apps
 from django.test import override_settings
 
-from warkat.accounts.demo import DEMO_TOTP_SECRET, demo_totp_code
 from warkat.accounts.models import User
+from warkat.demo.accounts import DEMO_TOTP_SECRET, demo_totp_code
 
 pytestmark = pytest.mark.django_db
 migration = importlib.import_module("warkat.accounts.migrations.0003_seal_mfa_secrets")

@@ -7,7 +7,7 @@ from typing import Any
 
 from allauth.mfa.totp.internal.auth import TOTP
 
-from warkat.accounts.demo import DEMO_TOTP_SECRET, demo_totp_code
+from warkat.demo.accounts import DEMO_TOTP_SECRET, demo_totp_code
 from warkat.drafting.catalogue import catalogue_ensure
 from warkat.drafting.fields import DraftFields, RecipientInput
 from warkat.drafting.models import Draft, NaskahType

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from warkat.drafting.demo import demo_drafting_load
+from warkat.demo.drafting import demo_drafting_load
 from warkat.drafting.models import Delivery, Draft
 from warkat.letters.models import Letter
 
@@ -14,8 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_drafting_load(in_tenant: Any, frozen: Any) -> None:
-    from warkat.accounts.demo import demo_accounts_load
-    from warkat.org.demo import demo_org_load
+    from warkat.demo.accounts import demo_accounts_load
+    from warkat.demo.organisation import demo_org_load
 
     org = demo_org_load(tenant=in_tenant)
     demo_accounts_load(tenant=in_tenant, people=org["people"])

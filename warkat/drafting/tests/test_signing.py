@@ -173,7 +173,7 @@ def test_reserve_and_void_share_the_sequence(o: SimpleNamespace, frozen: Any) ->
 def test_unreachable_bsre_fails_closed(o: SimpleNamespace, settings: Any) -> None:
     from allauth.mfa.totp.internal.auth import TOTP
 
-    from warkat.accounts.demo import DEMO_TOTP_SECRET
+    from warkat.demo.accounts import DEMO_TOTP_SECRET
     from warkat.signing.services import bsre_account_set, signing_settings_update
 
     signing_settings_update(tenant=o.tenant, actor=o.users.admin, provider="bsre")

@@ -12,7 +12,7 @@ from warkat.archive.models import ClassificationCode
 from warkat.letters.models import Letter
 from warkat.letters.samples import sample_pdf
 from warkat.letters.services import letter_register
-from warkat.org.services import unit_root
+from warkat.org.services.units import unit_root
 from warkat.org.tests import factories as org
 from warkat.tenancy.models import Tenant
 

@@ -6,8 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from warkat.demo.letters import demo_letters_load
 from warkat.dispositions.models import Disposition
-from warkat.letters.demo import demo_letters_load
 from warkat.letters.models import Letter
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,11 @@ import itertools
 from typing import Any
 
 from warkat.accounts.models import User, UserRole
-from warkat.org import services
 from warkat.org.models import Assignment, Person, Position, Unit
+from warkat.org.services.assignments import assignment_create
+from warkat.org.services.people import person_create
+from warkat.org.services.positions import position_create
+from warkat.org.services.units import unit_create, unit_root
 from warkat.tenancy.models import Tenant
 
 _seq = itertools.count(1)
@@ -37,11 +40,11 @@ def nip_pppk(
 def unit(tenant: Tenant, parent: Unit | None = None, **kw: Any) -> Unit:
     n = next(_seq)
     if parent is None:
-        parent = services.unit_root(tenant=tenant)
+        parent = unit_root(tenant=tenant)
     kw.setdefault("kind", "dinas")
     kw.setdefault("name", f"Dinas Uji {n}")
     kw.setdefault("code", f"U{n}")
-    return services.unit_create(tenant=tenant, actor=None, parent=parent, **kw)
+    return unit_create(tenant=tenant, actor=None, parent=parent, **kw)
 
 
 def position(tenant: Tenant, unit_: Unit | None = None, **kw: Any) -> Position:
@@ -49,9 +52,7 @@ def position(tenant: Tenant, unit_: Unit | None = None, **kw: Any) -> Position:
     kw.setdefault("name", f"Jabatan Uji {n}")
     kw.setdefault("code", f"P{n}")
     kw.setdefault("category", "pelaksana")
-    return services.position_create(
-        tenant=tenant, actor=None, unit=unit_ or unit(tenant), **kw
-    )
+    return position_create(tenant=tenant, actor=None, unit=unit_ or unit(tenant), **kw)
 
 
 def person(tenant: Tenant, **kw: Any) -> Person:
@@ -60,7 +61,7 @@ def person(tenant: Tenant, **kw: Any) -> Person:
     kw.setdefault("employee_type", "pns")
     if kw["employee_type"] == "pns":
         kw.setdefault("nip", nip_pns(serial=n % 999 + 1, tmt=(2000 + n % 20, 1)))
-    return services.person_create(tenant=tenant, actor=None, **kw)
+    return person_create(tenant=tenant, actor=None, **kw)
 
 
 def assignment(
@@ -68,7 +69,7 @@ def assignment(
 ) -> Assignment:
     kw.setdefault("kind", "definitif")
     kw.setdefault("start_date", dt.date(2024, 1, 1))
-    return services.assignment_create(
+    return assignment_create(
         tenant=tenant, actor=None, person=person_, position=position_, **kw
     )
 

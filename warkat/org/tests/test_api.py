@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from warkat.org import services
 from warkat.org.models import Assignment, Person, Unit
+from warkat.org.services.units import unit_root
 from warkat.org.tests import factories as f
 from warkat.tenancy.scope import tenant_scope
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def org(tenant):
     with tenant_scope(tenant):
-        root = services.unit_root(tenant=tenant)
+        root = unit_root(tenant=tenant)
         dinas = f.unit(
             tenant, code="DISKOMINFO", name="Dinas Komunikasi dan Informatika"
         )

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from warkat.org.demo import demo_org_load, demo_province_load
+from warkat.demo.organisation import demo_org_load, demo_province_load
 from warkat.org.models import Assignment, Person, Position, Unit
 from warkat.org.selectors import position_holders
 from warkat.tenancy.scope import tenant_scope

@@ -7,7 +7,8 @@ from openpyxl import Workbook
 
 from warkat.audit.models import AuditEvent
 from warkat.core.errors import PermissionDenied, ValidationError
-from warkat.org.imports import import_file, template_csv, template_xlsx
+from warkat.org.imports.applying import import_file
+from warkat.org.imports.columns import template_csv, template_xlsx
 from warkat.org.models import Assignment, Person, Position, Unit
 from warkat.org.tests import factories as f
 

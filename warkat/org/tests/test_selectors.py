@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
-from warkat.org import selectors, services
+from warkat.org import selectors
 from warkat.org.models import Unit
+from warkat.org.services.units import unit_root
 from warkat.org.tests import factories as f
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_tenant")]
@@ -73,7 +74,7 @@ def test_children_are_one_query_with_their_counts(
 def test_search_returns_matches_inside_their_ancestors(
     in_tenant, django_assert_num_queries
 ) -> None:
-    root = services.unit_root(tenant=in_tenant)
+    root = unit_root(tenant=in_tenant)
     with django_assert_num_queries(2):
         nodes, count = selectors.unit_search(q="Kampung")
     assert count > 1 and nodes[0].unit == root and not nodes[0].match

@@ -8,8 +8,16 @@ from django.db import IntegrityError, transaction
 
 from warkat.audit.models import AuditEvent
 from warkat.core.errors import Conflict, DomainError, PermissionDenied, ValidationError
-from warkat.org import services
 from warkat.org.models import Assignment, Person, Position, Unit
+from warkat.org.services.assignments import assignment_create, assignment_end
+from warkat.org.services.people import person_create, person_update
+from warkat.org.services.positions import position_create, position_update
+from warkat.org.services.units import (
+    unit_create,
+    unit_deactivate,
+    unit_root,
+    unit_update,
+)
 from warkat.org.tests import factories as f
 from warkat.tenancy.scope import tenant_scope
 
@@ -40,7 +48,7 @@ def _refused(exc_type: type[DomainError], call, *args, **kwargs) -> DomainError:
 
 
 def test_unit_create_sets_path_depth_and_audits(in_tenant) -> None:
-    root = services.unit_root(tenant=in_tenant)
+    root = unit_root(tenant=in_tenant)
     dinas = f.unit(in_tenant, code="diskominfo", name="  Dinas  Kominfo ")
     bidang = f.unit(in_tenant, dinas, kind="bidang", code="DISKOMINFO.TIK")
 
@@ -72,10 +80,10 @@ def test_unit_create_bad_input_is_refused_and_writes_nothing(
     in_tenant, kwargs, code
 ) -> None:
     args = {
-        "tenant": in_tenant, "actor": None, "parent": services.unit_root(tenant=in_tenant),
+        "tenant": in_tenant, "actor": None, "parent": unit_root(tenant=in_tenant),
         "kind": "dinas", "name": "Dinas Baru", "code": "BARU", **kwargs,
     }  # fmt: skip
-    assert _refused(DomainError, services.unit_create, **args).code == code
+    assert _refused(DomainError, unit_create, **args).code == code
 
 
 def test_unit_move_rewrites_the_subtree(in_tenant) -> None:
@@ -85,7 +93,7 @@ def test_unit_move_rewrites_the_subtree(in_tenant) -> None:
     target = f.unit(in_tenant)
     inner = f.unit(in_tenant, target, kind="bidang")
 
-    services.unit_update(unit=b, actor=None, parent=inner)
+    unit_update(unit=b, actor=None, parent=inner)
 
     b.refresh_from_db()
     c.refresh_from_db()
@@ -101,32 +109,28 @@ def test_a_unit_cannot_become_its_own_ancestor(in_tenant) -> None:
     c = f.unit(in_tenant, b, kind="seksi")
 
     for target in (a, b, c):
-        err = _refused(
-            ValidationError, services.unit_update, unit=a, actor=None, parent=target
-        )
+        err = _refused(ValidationError, unit_update, unit=a, actor=None, parent=target)
         assert err.code == "org.unit_cycle"
         assert "ancestor" in err.text("en") and "induknya sendiri" in err.text("id")
 
 
 def test_root_is_fixed(in_tenant) -> None:
-    root = services.unit_root(tenant=in_tenant)
+    root = unit_root(tenant=in_tenant)
     a = f.unit(in_tenant)
-    _refused(ValidationError, services.unit_update, unit=root, actor=None, parent=a)
-    _refused(ValidationError, services.unit_update, unit=root, actor=None, kind="dinas")
-    _refused(ValidationError, services.unit_deactivate, unit=root, actor=None)
+    _refused(ValidationError, unit_update, unit=root, actor=None, parent=a)
+    _refused(ValidationError, unit_update, unit=root, actor=None, kind="dinas")
+    _refused(ValidationError, unit_deactivate, unit=root, actor=None)
 
 
 def test_unit_update_unknown_field_and_duplicate_code(in_tenant) -> None:
     a = f.unit(in_tenant)
     b = f.unit(in_tenant)
     assert (
-        _refused(
-            ValidationError, services.unit_update, unit=a, actor=None, tenant=None
-        ).code
+        _refused(ValidationError, unit_update, unit=a, actor=None, tenant=None).code
         == "org.unknown_field"
     )
     assert (
-        _refused(Conflict, services.unit_update, unit=a, actor=None, code=b.code).code
+        _refused(Conflict, unit_update, unit=a, actor=None, code=b.code).code
         == "org.code_duplicate"
     )
 
@@ -134,7 +138,7 @@ def test_unit_update_unknown_field_and_duplicate_code(in_tenant) -> None:
 def test_unit_update_without_change_writes_no_event(in_tenant) -> None:
     a = f.unit(in_tenant)
     before = AuditEvent.objects.count()
-    services.unit_update(unit=a, actor=None, name=a.name, parent=a.parent)
+    unit_update(unit=a, actor=None, name=a.name, parent=a.parent)
     assert AuditEvent.objects.count() == before
 
 
@@ -145,26 +149,26 @@ def test_unit_deactivate_requires_no_children_and_no_holders(in_tenant) -> None:
     asg = f.assignment(in_tenant, f.person(in_tenant), pos)
 
     assert (
-        _refused(Conflict, services.unit_deactivate, unit=a, actor=None).code
+        _refused(Conflict, unit_deactivate, unit=a, actor=None).code
         == "org.unit_has_children"
     )
     assert (
-        _refused(Conflict, services.unit_deactivate, unit=b, actor=None).code
+        _refused(Conflict, unit_deactivate, unit=b, actor=None).code
         == "org.unit_has_holders"
     )
 
-    services.assignment_end(assignment=asg, actor=None, end_date=dt.date(2024, 6, 30))
-    services.unit_deactivate(unit=b, actor=None)
+    assignment_end(assignment=asg, actor=None, end_date=dt.date(2024, 6, 30))
+    unit_deactivate(unit=b, actor=None)
     pos.refresh_from_db()
     assert not pos.is_active
-    services.unit_deactivate(unit=a, actor=None)
+    unit_deactivate(unit=a, actor=None)
 
 
 def test_units_of_another_tenant_cannot_be_used(in_tenant, other_tenant) -> None:
     with tenant_scope(other_tenant):
-        foreign_root = services.unit_root(tenant=other_tenant)
+        foreign_root = unit_root(tenant=other_tenant)
     err = _refused(
-        ValidationError, services.unit_create, tenant=in_tenant, actor=None,
+        ValidationError, unit_create, tenant=in_tenant, actor=None,
         parent=foreign_root, kind="dinas", name="X", code="X",
     )  # fmt: skip
     assert err.code == "org.not_found"
@@ -183,7 +187,7 @@ def test_position_create_and_superior_cycle(in_tenant) -> None:
 
     err = _refused(
         ValidationError,
-        services.position_update,
+        position_update,
         position=head,
         actor=None,
         superior=leaf,
@@ -192,7 +196,7 @@ def test_position_create_and_superior_cycle(in_tenant) -> None:
     assert (
         _refused(
             ValidationError,
-            services.position_update,
+            position_update,
             position=head,
             actor=None,
             superior=head,
@@ -224,16 +228,16 @@ def test_position_bad_input(in_tenant, kwargs, code) -> None:
         "category": "pelaksana",
         **kwargs,
     }
-    assert _refused(DomainError, services.position_create, **args).code == code
+    assert _refused(DomainError, position_create, **args).code == code
 
 
 def test_position_cannot_be_created_in_an_inactive_unit(in_tenant) -> None:
     unit = f.unit(in_tenant)
-    services.unit_deactivate(unit=unit, actor=None)
+    unit_deactivate(unit=unit, actor=None)
     unit.refresh_from_db()
     _refused(
         ValidationError,
-        services.position_create,
+        position_create,
         tenant=in_tenant,
         actor=None,
         unit=unit,
@@ -247,7 +251,7 @@ def test_position_cannot_be_created_in_an_inactive_unit(in_tenant) -> None:
 
 
 def test_person_create_derives_birth_date_and_sex_from_nip(in_tenant) -> None:
-    p = services.person_create(
+    p = person_create(
         tenant=in_tenant, actor=None, full_name="Maria Yikwa", employee_type="pns",
         nip="19800517 200503 2 001", rank="III/c", front_title="dr.", back_title="M.Kes",
     )  # fmt: skip
@@ -259,15 +263,13 @@ def test_person_create_derives_birth_date_and_sex_from_nip(in_tenant) -> None:
 def test_duplicate_nip_is_a_conflict_naming_the_holder(in_tenant) -> None:
     first = f.person(in_tenant, full_name="Yohanes Wonda", nip=f.nip_pns(serial=5))
     err = _refused(
-        Conflict, services.person_create, tenant=in_tenant, actor=None,
+        Conflict, person_create, tenant=in_tenant, actor=None,
         full_name="Lain", employee_type="pns", nip=first.nip,
     )  # fmt: skip
     assert err.code == "org.nip_duplicate" and "Yohanes Wonda" in err.text("en")
     other = f.person(in_tenant)
     assert (
-        _refused(
-            Conflict, services.person_update, person=other, actor=None, nip=first.nip
-        ).code
+        _refused(Conflict, person_update, person=other, actor=None, nip=first.nip).code
         == "org.nip_duplicate"
     )
 
@@ -310,11 +312,11 @@ def test_person_bad_input(in_tenant, kwargs, code) -> None:
         "nip": "196711101992031001",
         **kwargs,
     }
-    assert _refused(DomainError, services.person_create, **args).code == code
+    assert _refused(DomainError, person_create, **args).code == code
 
 
 def test_pppk_and_political_official(in_tenant) -> None:
-    pppk = services.person_create(
+    pppk = person_create(
         tenant=in_tenant,
         actor=None,
         full_name="Ana",
@@ -322,7 +324,7 @@ def test_pppk_and_political_official(in_tenant) -> None:
         nip="199001022021212007",
         rank="IX",
     )
-    bupati = services.person_create(
+    bupati = person_create(
         tenant=in_tenant,
         actor=None,
         full_name="Piter Gusbager",
@@ -336,13 +338,13 @@ def test_person_update_revalidates_nip_on_type_change(in_tenant) -> None:
     p = f.person(in_tenant)
     err = _refused(
         ValidationError,
-        services.person_update,
+        person_update,
         person=p,
         actor=None,
         employee_type="pppk",
     )
     assert err.code == "org.nip_pppk_marker"
-    services.person_update(person=p, actor=None, employee_type="non_asn", nip=None)
+    person_update(person=p, actor=None, employee_type="non_asn", nip=None)
     p.refresh_from_db()
     assert p.nip is None and p.employee_type == "non_asn"
 
@@ -356,7 +358,7 @@ def test_two_definitif_holders_are_refused(in_tenant) -> None:
     f.assignment(in_tenant, holder, pos, start_date=dt.date(2024, 1, 1))
 
     err = _refused(
-        Conflict, services.assignment_create, tenant=in_tenant, actor=None,
+        Conflict, assignment_create, tenant=in_tenant, actor=None,
         person=f.person(in_tenant), position=pos, kind="definitif", start_date=dt.date(2025, 1, 1),
     )  # fmt: skip
     assert err.code == "org.definitif_taken" and "Definitif Satu" in err.text("en")
@@ -372,7 +374,7 @@ def test_closed_periods_may_not_overlap_either(in_tenant) -> None:
         end_date=dt.date(2020, 12, 31),
     )
     _refused(
-        Conflict, services.assignment_create, tenant=in_tenant, actor=None, person=f.person(in_tenant),
+        Conflict, assignment_create, tenant=in_tenant, actor=None, person=f.person(in_tenant),
         position=pos, kind="definitif", start_date=dt.date(2019, 6, 1), end_date=dt.date(2020, 1, 1),
     )  # fmt: skip
     # Adjacent periods are fine.
@@ -396,10 +398,10 @@ def test_plh_alongside_definitif_and_history(in_tenant) -> None:
         action="assignment.create", capacity="Plh."
     ).exists()
 
-    services.assignment_end(assignment=a, actor=None, end_date=dt.date(2024, 12, 31))
+    assignment_end(assignment=a, actor=None, end_date=dt.date(2024, 12, 31))
     err = _refused(
         Conflict,
-        services.assignment_end,
+        assignment_end,
         assignment=a,
         actor=None,
         end_date=dt.date(2025, 1, 1),
@@ -424,7 +426,7 @@ def test_assignment_bad_dates_and_same_person_overlap(in_tenant) -> None:
     assert (
         _refused(
             ValidationError,
-            services.assignment_create,
+            assignment_create,
             **base,
             start_date=dt.date(2024, 2, 1),
             end_date=dt.date(2024, 1, 1),
@@ -433,24 +435,24 @@ def test_assignment_bad_dates_and_same_person_overlap(in_tenant) -> None:
     )
     assert (
         _refused(
-            ValidationError, services.assignment_create, **base, start_date="2024-13-01"
+            ValidationError, assignment_create, **base, start_date="2024-13-01"
         ).code
         == "org.bad_date"
     )
     assert (
         _refused(
             ValidationError,
-            services.assignment_create,
+            assignment_create,
             **{**base, "kind": "acting"},
             start_date=dt.date(2024, 1, 1),
         ).code
         == "org.bad_choice"
     )
-    services.assignment_create(**base, start_date=dt.date(2024, 1, 1))
+    assignment_create(**base, start_date=dt.date(2024, 1, 1))
     assert (
         _refused(
             Conflict,
-            services.assignment_create,
+            assignment_create,
             **{**base, "kind": "plh"},
             start_date=dt.date(2024, 5, 1),
         ).code
@@ -498,7 +500,7 @@ def test_unit_admin_is_limited_to_their_subtree(in_tenant) -> None:
     other = f.unit(in_tenant)
     admin = f.user(in_tenant, "unit_admin", unit_=mine)
 
-    child = services.unit_create(
+    child = unit_create(
         tenant=in_tenant,
         actor=admin,
         parent=mine,
@@ -506,7 +508,7 @@ def test_unit_admin_is_limited_to_their_subtree(in_tenant) -> None:
         name="Bidang A",
         code="MINE.A",
     )
-    services.position_create(
+    position_create(
         tenant=in_tenant,
         actor=admin,
         unit=child,
@@ -516,7 +518,7 @@ def test_unit_admin_is_limited_to_their_subtree(in_tenant) -> None:
     )
     err = _refused(
         PermissionDenied,
-        services.unit_create,
+        unit_create,
         tenant=in_tenant,
         actor=admin,
         parent=other,
@@ -525,15 +527,11 @@ def test_unit_admin_is_limited_to_their_subtree(in_tenant) -> None:
         code="OTHER.B",
     )
     assert err.code == "org.forbidden_unit"
-    _refused(
-        PermissionDenied, services.unit_update, unit=child, actor=admin, parent=other
-    )
-    _refused(
-        PermissionDenied, services.unit_update, unit=mine, actor=admin, parent=other
-    )
+    _refused(PermissionDenied, unit_update, unit=child, actor=admin, parent=other)
+    _refused(PermissionDenied, unit_update, unit=mine, actor=admin, parent=other)
     _refused(
         PermissionDenied,
-        services.position_create,
+        position_create,
         tenant=in_tenant,
         actor=admin,
         unit=other,
@@ -545,11 +543,11 @@ def test_unit_admin_is_limited_to_their_subtree(in_tenant) -> None:
 
 def test_staff_cannot_write(in_tenant) -> None:
     staff = f.user(in_tenant, "staf")
-    root = services.unit_root(tenant=in_tenant)
+    root = unit_root(tenant=in_tenant)
     assert (
         _refused(
             PermissionDenied,
-            services.unit_create,
+            unit_create,
             tenant=in_tenant,
             actor=staff,
             parent=root,
@@ -561,7 +559,7 @@ def test_staff_cannot_write(in_tenant) -> None:
     )
     _refused(
         PermissionDenied,
-        services.person_create,
+        person_create,
         tenant=in_tenant,
         actor=staff,
         full_name="X",
@@ -571,9 +569,9 @@ def test_staff_cannot_write(in_tenant) -> None:
 
 def test_tenant_admin_may_do_everything_and_is_recorded(in_tenant) -> None:
     admin = f.user(in_tenant, "tenant_admin", username="admin.x")
-    root = services.unit_root(tenant=in_tenant)
+    root = unit_root(tenant=in_tenant)
     with time_machine.travel(dt.datetime(2026, 1, 5, 1, tzinfo=dt.UTC)):
-        u = services.unit_create(
+        u = unit_create(
             tenant=in_tenant,
             actor=admin,
             parent=root,

@@ -16,9 +16,9 @@ from typing import Any
 
 from allauth.mfa.models import Authenticator
 
-from warkat.accounts.demo import demo_totp_code
 from warkat.accounts.models import User
 from warkat.archive.models import ClassificationCode
+from warkat.demo.accounts import demo_totp_code
 from warkat.drafting.catalogue import catalogue_ensure
 from warkat.drafting.fields import DraftFields, RecipientInput
 from warkat.drafting.models import Draft, NaskahType

@@ -1,158 +1,27 @@
-"""Bulk import of units, positions and people (with assignments) from CSV or XLSX.
-
-Every row goes through the same services as the UI, inside one transaction with a
-savepoint per row: a dry run, or a file with any bad row, is rolled back whole, and
-the report lists every row with what it did or why it failed. Rows are matched by
-unit/position code and by NIP, so importing the same file again changes nothing.
-"""
+"""Applying rows through the same services as the UI, all or nothing, with a
+report of every row."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from warkat.accounts.models import Role
 from warkat.accounts.permissions import require_role
 from warkat.core.errors import DomainError, ValidationError
-from warkat.org import cleaning, errors, services
+from warkat.org import cleaning, errors
+from warkat.org.imports.reading import NumericCell, Row, import_read
 from warkat.org.models import Assignment, Person, Position, Unit
+from warkat.org.services.assignments import assignment_create, assignment_end
+from warkat.org.services.people import person_create, person_update
+from warkat.org.services.positions import position_create, position_update
+from warkat.org.services.units import unit_create, unit_update
 from warkat.tenancy.models import Tenant
-
-MAX_ROWS = 20_000
-KINDS = ("units", "positions", "people")
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    required: bool
-    help: str | Promise
-    example: str = ""
-
-
-COLUMNS: dict[str, list[Column]] = {
-    "units": [
-        Column(
-            "code",
-            True,
-            _("Unique unit code: capitals, digits, dots."),
-            "DISKOMINFO.TIK",
-        ),
-        Column("name", True, _("Unit name."), "Bidang Teknologi Informasi"),
-        Column(
-            "kind",
-            True,
-            _("Unit kind, e.g. dinas, badan, bidang, subbagian, desa."),
-            "bidang",
-        ),
-        Column(
-            "parent_code",
-            True,
-            _("Code of the parent unit (PEMDA for an OPD); empty only for the root."),
-            "DISKOMINFO",
-        ),
-        Column(
-            "region_code",
-            False,
-            _("Kemendagri region code (districts and villages)."),
-            "",
-        ),
-        Column("address", False, _("Address."), ""),
-        Column("phone", False, _("Phone number."), ""),
-        Column("email", False, _("E-mail address."), ""),
-        Column("website", False, _("Website."), ""),
-    ],
-    "positions": [
-        Column("code", True, _("Unique position code."), "KABID.DISKOMINFO.TIK"),
-        Column("name", True, _("Position name."), "Kepala Bidang Teknologi Informasi"),
-        Column(
-            "unit_code",
-            True,
-            _("Code of the unit the position belongs to."),
-            "DISKOMINFO.TIK",
-        ),
-        Column(
-            "category",
-            True,
-            _("kepala_daerah, jpt, administrator, pengawas, pelaksana or fungsional."),
-            "administrator",
-        ),
-        Column(
-            "eselon",
-            False,
-            _("Echelon, e.g. II.b, III.a, IV.a; empty if none."),
-            "III.b",
-        ),
-        Column(
-            "superior_code",
-            False,
-            _("Code of the superior position."),
-            "KADIS.DISKOMINFO",
-        ),
-        Column("is_head", False, _("1 if this is the head of its unit, else 0."), "1"),
-    ],
-    "people": [
-        Column(
-            "nip",
-            False,
-            _(
-                "18-digit NIP (required for PNS and PPPK); format the column as text in Excel."
-            ),
-            "198005172005032001",
-        ),
-        Column("full_name", True, _("Name without titles."), "Maria Yikwa"),
-        Column("front_title", False, _("Title before the name, e.g. dr., Drs."), "dr."),
-        Column(
-            "back_title", False, _("Titles after the name, e.g. S.Kom., M.T."), "M.Kes"
-        ),
-        Column(
-            "employee_type", True, _("pns, pppk, non_asn or pejabat_politik."), "pns"
-        ),
-        Column(
-            "rank",
-            False,
-            _("Golongan: I/a to IV/e for PNS, I to XVII for PPPK."),
-            "III/c",
-        ),
-        Column("email", False, _("E-mail address."), ""),
-        Column("phone", False, _("Phone number."), ""),
-        Column(
-            "position_code",
-            False,
-            _("Position to assign the person to (optional)."),
-            "KABID.DISKOMINFO.TIK",
-        ),
-        Column(
-            "assignment_kind",
-            False,
-            _("definitif, plt or plh (default definitif)."),
-            "definitif",
-        ),
-        Column(
-            "start_date",
-            False,
-            _("Assignment start date, YYYY-MM-DD (required with a position)."),
-            "2024-01-02",
-        ),
-        Column(
-            "end_date", False, _("Assignment end date, YYYY-MM-DD; empty if open."), ""
-        ),
-        Column(
-            "decree_number", False, _("Decree (SK) number."), "821.2/101/BKPSDM/2024"
-        ),
-        Column("decree_date", False, _("Decree date, YYYY-MM-DD."), "2023-12-27"),
-    ],
-}
 
 
 @dataclass
@@ -184,171 +53,6 @@ class ImportReport:
     @property
     def error_rows(self) -> list[RowResult]:
         return [r for r in self.rows if r.errors]
-
-
-# --- file-level errors --------------------------------------------------------------
-
-
-def _file_error(code: str, message: Any, **params: Any) -> ValidationError:
-    return ValidationError(f"import.{code}", message, field="file", params=params)
-
-
-def _too_large(size: int) -> ValidationError:
-    return _file_error(
-        "too_large",
-        _("The file is %(size)s bytes; the limit is %(limit)s bytes."),
-        size=size,
-        limit=settings.WARKAT_IMPORT_MAX_BYTES,
-    )
-
-
-# --- reading ----------------------------------------------------------------------
-
-Row = tuple[int, dict[str, Any]]
-
-
-def _header(names: Iterable[Any], kind: str) -> list[str]:
-    header = [
-        str(n or "").strip().lower().replace(" ", "_").replace("-", "_") for n in names
-    ]
-    while header and not header[-1]:
-        header.pop()
-    known = {c.name for c in COLUMNS[kind]}
-    unknown = [h or "?" for h in header if h not in known]
-    if unknown:
-        raise _file_error(
-            "unknown_columns",
-            _("Unknown columns: %(columns)s. Expected columns: %(expected)s."),
-            columns=", ".join(unknown),
-            expected=", ".join(c.name for c in COLUMNS[kind]),
-        )
-    duplicated = sorted({h for h in header if header.count(h) > 1})
-    if duplicated:
-        raise _file_error(
-            "duplicate_columns",
-            _("Columns appear twice: %(columns)s."),
-            columns=", ".join(duplicated),
-        )
-    missing = [c.name for c in COLUMNS[kind] if c.required and c.name not in header]
-    if missing:
-        raise _file_error(
-            "missing_columns",
-            _("Required columns are missing: %(columns)s."),
-            columns=", ".join(missing),
-        )
-    return header
-
-
-def _rows(header: list[str], records: Iterable[list[Any]]) -> list[Row]:
-    rows: list[Row] = []
-    for number, record in enumerate(records, start=2):
-        if not any(str(v or "").strip() for v in record):
-            continue
-        if len(rows) >= MAX_ROWS:
-            raise _file_error(
-                "too_many_rows",
-                _("The file has more than %(limit)s rows; split it."),
-                limit=MAX_ROWS,
-            )
-        values = list(record) + [""] * (len(header) - len(record))
-        rows.append((number, dict(zip(header, values, strict=False))))
-    return rows
-
-
-def _read_csv(data: bytes, kind: str) -> list[Row]:
-    if b"\x00" in data[:4096]:
-        raise _not_csv_or_xlsx()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _file_error(
-            "bad_encoding",
-            _(
-                "The file is not UTF-8 text (first bad byte on line %(line)s). Save it "
-                "as “CSV UTF-8”."
-            ),
-            line=data[: exc.start].count(b"\n") + 1,
-        ) from None
-    first = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = _header(next(reader, []), kind)
-        return _rows(header, ([v.strip() for v in rec] for rec in reader))
-    except csv.Error as exc:
-        raise _file_error(
-            "bad_csv", _("The CSV file cannot be read: %(error)s."), error=str(exc)
-        ) from None
-
-
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, int):
-        return NumericCell(str(value))
-    if isinstance(value, float):
-        return NumericCell(str(int(value)) if value.is_integer() else str(value))
-    return str(value).strip()
-
-
-class NumericCell(str):
-    """A value Excel stored as a number: fine for most columns, fatal for a NIP
-    (18 digits do not fit a spreadsheet number and lose their last digits)."""
-
-
-def _read_xlsx(data: bytes, kind: str) -> list[Row]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        raise _file_error(
-            "bad_xlsx", _("The file is not a valid XLSX workbook.")
-        ) from None
-    try:
-        sheet = book.worksheets[0]
-        records = sheet.iter_rows(values_only=True)
-        header = _header(next(records, ()), kind)
-        return _rows(header, ([_cell(v) for v in rec] for rec in records))
-    finally:
-        book.close()
-
-
-def _not_csv_or_xlsx() -> ValidationError:
-    return _file_error(
-        "bad_type", _("Upload a CSV (UTF-8) or XLSX file; this file is neither.")
-    )
-
-
-def import_read(*, kind: str, name: str, data: bytes) -> list[Row]:
-    """Parse an uploaded file into numbered rows, or raise a file-level error."""
-    if kind not in KINDS:
-        raise errors.bad_choice("kind", kind, list(KINDS))
-    if len(data) > settings.WARKAT_IMPORT_MAX_BYTES:
-        raise _too_large(len(data))
-    if not data.strip():
-        raise _file_error("empty", _("The file is empty."))
-    lower = (name or "").lower()
-    is_zip = data[:4] == b"PK\x03\x04"
-    if lower.endswith(".xlsx") or (is_zip and not lower.endswith((".csv", ".txt"))):
-        if not is_zip:
-            raise _file_error("bad_xlsx", _("The file is not a valid XLSX workbook."))
-        rows = _read_xlsx(data, kind)
-    elif lower.endswith((".csv", ".txt")) or not lower or "." not in lower:
-        if is_zip:
-            raise _not_csv_or_xlsx()
-        rows = _read_csv(data, kind)
-    else:
-        raise _not_csv_or_xlsx()
-    if not rows:
-        raise _file_error("no_rows", _("The file has a header but no data rows."))
-    return rows
 
 
 # --- applying rows --------------------------------------------------------------------
@@ -440,13 +144,13 @@ def _unit_row(tenant: Tenant, actor: Any, row: dict[str, Any]) -> str:
         )
 
     def create() -> Unit:
-        return services.unit_create(
+        return unit_create(
             tenant=tenant, actor=actor, code=code, **{"region_code": None, **fields}
         )
 
     def update(**kw: Any) -> Unit:
         assert existing is not None
-        return services.unit_update(unit=existing, actor=actor, **kw)
+        return unit_update(unit=existing, actor=actor, **kw)
 
     return _upsert(existing, create, update, fields)[1]
 
@@ -468,11 +172,11 @@ def _position_row(tenant: Tenant, actor: Any, row: dict[str, Any]) -> str:
         fields["superior"] = _position_by_code(sup, "superior_code") if sup else None
 
     def create() -> Position:
-        return services.position_create(tenant=tenant, actor=actor, code=code, **fields)
+        return position_create(tenant=tenant, actor=actor, code=code, **fields)
 
     def update(**kw: Any) -> Position:
         assert existing is not None
-        return services.position_update(position=existing, actor=actor, **kw)
+        return position_update(position=existing, actor=actor, **kw)
 
     names = ["unit_id" if f == "unit" else f for f in fields]
     names = ["superior_id" if f == "superior" else f for f in names]
@@ -524,11 +228,11 @@ def _person_row(tenant: Tenant, actor: Any, row: dict[str, Any]) -> str:
     fields["nip"] = nip or None
 
     def create() -> Person:
-        return services.person_create(tenant=tenant, actor=actor, **fields)
+        return person_create(tenant=tenant, actor=actor, **fields)
 
     def update(**kw: Any) -> Person:
         assert existing is not None
-        return services.person_update(person=existing, actor=actor, **kw)
+        return person_update(person=existing, actor=actor, **kw)
 
     person, action = _upsert(existing, create, update, fields)
     position_code = str(row.get("position_code", "")).strip()
@@ -557,7 +261,7 @@ def _assignment(
         person=person, position=position, kind=kind, start_date=start_day
     ).first()
     if existing is None:
-        services.assignment_create(
+        assignment_create(
             tenant=tenant,
             actor=actor,
             person=person,
@@ -572,7 +276,7 @@ def _assignment(
     if existing.end_date == end_day:
         return False
     if existing.end_date is None and end_day is not None:
-        services.assignment_end(assignment=existing, actor=actor, end_date=end_day)
+        assignment_end(assignment=existing, actor=actor, end_date=end_day)
         return True
     raise errors.assignment_ended(existing.end_date)
 
@@ -684,33 +388,3 @@ def import_file(
     return import_rows(
         tenant=tenant, actor=actor, kind=kind, rows=rows, dry_run=dry_run
     )
-
-
-# --- templates ----------------------------------------------------------------------
-
-
-def template_csv(kind: str) -> bytes:
-    """A CSV with the header and one example row, for the admin to fill in."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([c.name for c in COLUMNS[kind]])
-    writer.writerow([c.example for c in COLUMNS[kind]])
-    return out.getvalue().encode("utf-8")
-
-
-def template_xlsx(kind: str) -> bytes:
-    """The same as an XLSX workbook, every column formatted as text."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = kind
-    sheet.append([c.name for c in COLUMNS[kind]])
-    sheet.append([c.example for c in COLUMNS[kind]])
-    for column in sheet.iter_cols(min_row=1, max_row=200):
-        for cell in column:
-            cell.number_format = "@"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()

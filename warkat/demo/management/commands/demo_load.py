@@ -41,7 +41,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _load_province(self) -> Tenant:
-        from warkat.org.demo import demo_province_load
+        from warkat.demo.organisation import demo_province_load
         from warkat.tenancy.services import tenant_create
 
         papua = tenant_create(region_code=PROVINCE_CODE, actor=None)
@@ -51,10 +51,10 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _load_kabupaten(self, *, host: Tenant) -> Tenant:
-        from warkat.accounts.demo import demo_accounts_load
-        from warkat.drafting.demo import demo_drafting_load
-        from warkat.letters.demo import demo_letters_load
-        from warkat.org.demo import demo_org_load
+        from warkat.demo.accounts import demo_accounts_load
+        from warkat.demo.drafting import demo_drafting_load
+        from warkat.demo.letters import demo_letters_load
+        from warkat.demo.organisation import demo_org_load
         from warkat.tenancy.services import tenant_create
 
         keerom = tenant_create(region_code=KABUPATEN_CODE, actor=None, host=host)
@@ -66,7 +66,7 @@ class Command(BaseCommand):
         return keerom
 
 
-#: Who plays which part in the demo letters (``letters.demo``): the Setda's TU
+#: Who plays which part in the demo letters (``warkat.demo.letters``): the Setda's TU
 #: registers letters addressed to the Sekda, who disposes them to the two Asisten;
 #: the Kepala Bagian Pemerintahan works below Asisten I.
 LETTER_ACTORS = {
@@ -97,8 +97,8 @@ def login_table(tenant: Tenant) -> str:
     """The demo accounts of ``tenant`` that still have the demo password."""
     from allauth.mfa.models import Authenticator
 
-    from warkat.accounts.demo import DEMO_TOTP_SECRET
     from warkat.accounts.models import User
+    from warkat.demo.accounts import DEMO_TOTP_SECRET
     from warkat.org.selectors import positions_held
 
     order = {f"{stem}.{tenant.slug}": i for i, stem in enumerate(NAMED)}

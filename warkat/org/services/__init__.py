@@ -1,0 +1,2 @@
+"""Every write to the organisation, by topic: ``units``, ``positions``, ``people``
+and ``assignments``."""
