@@ -165,7 +165,7 @@ def _dispose(ds: Dataset) -> Callable[[], Any]:
 def _tree_letter(ds: Dataset) -> Any:
     """A letter of the Bupati disposed to 5 heads, each re-disposing to 5: 30 nodes."""
     from warkat.dispositions.rules import disposition_candidates
-    from warkat.dispositions.services import disposition_create
+    from warkat.dispositions.services.create import disposition_create
     from warkat.org.models import Position
 
     user, bupati = _bupati(ds)

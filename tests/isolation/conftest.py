@@ -81,7 +81,7 @@ def _beyond_the_demo(tenant: Tenant) -> None:
 
     from warkat.accounts.models import User
     from warkat.dispositions.models import Disposition
-    from warkat.dispositions.services import followup_create
+    from warkat.dispositions.services.followup import followup_create
     from warkat.dispositions.settings_services import holiday_add
     from warkat.drafting.catalogue import catalogue_ensure
     from warkat.drafting.models import NaskahType

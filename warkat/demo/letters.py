@@ -22,12 +22,10 @@ from django.utils import timezone
 
 from warkat.archive.models import ClassificationCode
 from warkat.dispositions.models import Disposition
-from warkat.dispositions.services import (
-    disposition_close,
-    disposition_create,
-    disposition_read,
-    followup_create,
-)
+from warkat.dispositions.services.closing import disposition_close
+from warkat.dispositions.services.create import disposition_create
+from warkat.dispositions.services.followup import followup_create
+from warkat.dispositions.services.reading import disposition_read
 from warkat.letters.access import held_positions, tu_unit_ids
 from warkat.letters.models import Letter
 from warkat.letters.samples import sample_pdf
@@ -200,7 +198,7 @@ def _play(
         return
     disposition_read(actor=below[0], disposition=first)
     if plan == "declined":
-        from warkat.dispositions.services import disposition_decline
+        from warkat.dispositions.services.closing import disposition_decline
 
         disposition_decline(
             actor=below[0],

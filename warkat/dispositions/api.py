@@ -11,7 +11,6 @@ from ninja.files import UploadedFile
 
 from warkat.api.base import ERROR_RESPONSES, ErrorOut
 from warkat.core.errors import ValidationError
-from warkat.dispositions import services
 from warkat.dispositions import settings_services as admin
 from warkat.dispositions.calendar import add_working_days
 from warkat.dispositions.errors import reply_letter_not_found
@@ -22,6 +21,15 @@ from warkat.dispositions.rules import (
     reply_letter_find,
 )
 from warkat.dispositions.selectors import disposition_for_actor
+from warkat.dispositions.services.closing import (
+    disposition_cancel,
+    disposition_close,
+    disposition_decline,
+    disposition_return,
+)
+from warkat.dispositions.services.create import disposition_create
+from warkat.dispositions.services.followup import followup_create
+from warkat.dispositions.services.reading import disposition_read
 from warkat.letters.api import file_response
 from warkat.letters.errors import letter_not_found
 from warkat.letters.selectors import letter_full_for_user
@@ -134,7 +142,7 @@ def disposition_create_api(
     parent = None
     if payload.parent_id is not None:
         parent = disposition_for_actor(user=user, disposition_id=payload.parent_id)
-    created = services.disposition_create(
+    created = disposition_create(
         actor=user,
         letter=letter,
         parent=parent,
@@ -185,7 +193,7 @@ def instructions_api(request: HttpRequest) -> Any:
 def read_api(request: HttpRequest, disposition_id: int) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     d = disposition_for_actor(user=user, disposition_id=disposition_id)
-    return _out(services.disposition_read(actor=user, disposition=d))
+    return _out(disposition_read(actor=user, disposition=d))
 
 
 @router.post(
@@ -208,7 +216,7 @@ def follow_up_api(
         reply = reply_letter_find(user=user, letter_id=data.reply_letter_id)
         if reply is None:
             raise reply_letter_not_found()
-    fu = services.followup_create(
+    fu = followup_create(
         actor=user, disposition=d, text=data.text, files=files or [], reply_letter=reply
     )
     return 201, FollowUpRef(
@@ -228,9 +236,7 @@ def follow_up_api(
 def decline_api(request: HttpRequest, disposition_id: int, payload: ReasonIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     d = disposition_for_actor(user=user, disposition_id=disposition_id)
-    return _out(
-        services.disposition_decline(actor=user, disposition=d, reason=payload.reason)
-    )
+    return _out(disposition_decline(actor=user, disposition=d, reason=payload.reason))
 
 
 @router.post(
@@ -241,9 +247,7 @@ def decline_api(request: HttpRequest, disposition_id: int, payload: ReasonIn) ->
 def close_api(request: HttpRequest, disposition_id: int, payload: NoteIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     d = disposition_for_actor(user=user, disposition_id=disposition_id)
-    return _out(
-        services.disposition_close(actor=user, disposition=d, note=payload.note)
-    )
+    return _out(disposition_close(actor=user, disposition=d, note=payload.note))
 
 
 @router.post(
@@ -257,7 +261,7 @@ def return_api(request: HttpRequest, disposition_id: int, payload: ReturnIn) -> 
     user = request.auth  # type: ignore[attr-defined]
     d = disposition_for_actor(user=user, disposition_id=disposition_id)
     return _out(
-        services.disposition_return(
+        disposition_return(
             actor=user, disposition=d, note=payload.note, deadline=payload.deadline
         )
     )
@@ -271,9 +275,7 @@ def return_api(request: HttpRequest, disposition_id: int, payload: ReturnIn) -> 
 def cancel_api(request: HttpRequest, disposition_id: int, payload: NoteIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     d = disposition_for_actor(user=user, disposition_id=disposition_id)
-    return _out(
-        services.disposition_cancel(actor=user, disposition=d, note=payload.note)
-    )
+    return _out(disposition_cancel(actor=user, disposition=d, note=payload.note))
 
 
 @router.get(

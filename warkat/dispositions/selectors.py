@@ -18,7 +18,7 @@ from warkat.dispositions.models import (
     FollowUp,
     FollowUpFile,
 )
-from warkat.dispositions.services import ALLOWED_TRANSITIONS, RECIPIENT_ACTIONS
+from warkat.dispositions.workflow import ALLOWED_TRANSITIONS, RECIPIENT_ACTIONS
 from warkat.letters.models import Letter
 
 _DISPOSITION_FIELDS = (

@@ -16,11 +16,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from warkat.core.errors import DomainError, ValidationError
 from warkat.core.http import tenant_view
-from warkat.dispositions import services
 from warkat.dispositions.api import follow_up_file_for_user
 from warkat.dispositions.errors import reply_letter_not_found
 from warkat.dispositions.rules import reply_letter_find
 from warkat.dispositions.selectors import disposition_for_actor
+from warkat.dispositions.services.closing import (
+    disposition_cancel,
+    disposition_close,
+    disposition_decline,
+    disposition_return,
+)
+from warkat.dispositions.services.create import disposition_create
+from warkat.dispositions.services.followup import followup_create
+from warkat.dispositions.services.reading import disposition_read
 from warkat.letters.api import file_response
 from warkat.letters.errors import letter_not_found
 from warkat.letters.selectors import letter_full_for_user
@@ -58,7 +66,7 @@ def dispose(request: HttpRequest, letter_id: int) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            services.disposition_create(
+            disposition_create(
                 actor=user,
                 letter=letter,
                 parent=parent,
@@ -114,19 +122,17 @@ def candidates(request: HttpRequest, letter_id: int) -> HttpResponse:
 
 
 _TRANSITIONS: dict[str, Callable[[Any, Any, str, dt.date | None], Any]] = {
-    "read": lambda user, d, note, deadline: services.disposition_read(
-        actor=user, disposition=d
-    ),
-    "decline": lambda user, d, note, deadline: services.disposition_decline(
+    "read": lambda user, d, note, deadline: disposition_read(actor=user, disposition=d),
+    "decline": lambda user, d, note, deadline: disposition_decline(
         actor=user, disposition=d, reason=note
     ),
-    "close": lambda user, d, note, deadline: services.disposition_close(
+    "close": lambda user, d, note, deadline: disposition_close(
         actor=user, disposition=d, note=note
     ),
-    "return": lambda user, d, note, deadline: services.disposition_return(
+    "return": lambda user, d, note, deadline: disposition_return(
         actor=user, disposition=d, note=note, deadline=deadline
     ),
-    "cancel": lambda user, d, note, deadline: services.disposition_cancel(
+    "cancel": lambda user, d, note, deadline: disposition_cancel(
         actor=user, disposition=d, note=note
     ),
 }
@@ -170,7 +176,7 @@ def follow_up(request: HttpRequest, disposition_id: int) -> HttpResponse:
         reply = reply_letter_find(user=user, number=number) if number else None
         if number and reply is None:
             raise reply_letter_not_found()
-        services.followup_create(
+        followup_create(
             actor=user,
             disposition=d,
             text=request.POST.get("text", ""),

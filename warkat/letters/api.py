@@ -533,7 +533,7 @@ def letter_detail_api(request: HttpRequest, letter_id: int) -> Any:
     """The letter with its files, whole disposition tree and history. Opening it
     is a read: by a holder of the addressed position (the first one is kept) and of
     every disposition of it addressed to the caller's positions."""
-    from warkat.dispositions.services import dispositions_read_on_open
+    from warkat.dispositions.services.reading import dispositions_read_on_open
 
     user = request.auth  # type: ignore[attr-defined]
     letter, access = letter_for_user(user=user, letter_id=letter_id)

@@ -27,7 +27,7 @@ from warkat.dispositions.rules import (
     instruction_labels,
 )
 from warkat.dispositions.selectors import flatten
-from warkat.dispositions.services import dispositions_read_on_open
+from warkat.dispositions.services.reading import dispositions_read_on_open
 from warkat.letters.access import Access, letters_visible
 from warkat.letters.api import agenda_book_download, file_response, receipt_download
 from warkat.letters.correct_views import addressee_action, correction_context

@@ -12,14 +12,14 @@ from django.urls import reverse
 
 from warkat.core.errors import Conflict, ValidationError
 from warkat.dispositions.models import Disposition
-from warkat.dispositions.services import (
+from warkat.dispositions.services.closing import (
     disposition_cancel,
     disposition_close,
-    disposition_create,
     disposition_decline,
-    disposition_read,
-    followup_create,
 )
+from warkat.dispositions.services.create import disposition_create
+from warkat.dispositions.services.followup import followup_create
+from warkat.dispositions.services.reading import disposition_read
 from warkat.dispositions.settings_services import instruction_behaviour_set
 from warkat.letters.access import Access, letter_access
 from warkat.letters.models import LetterEvent

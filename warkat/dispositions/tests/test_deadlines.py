@@ -15,7 +15,8 @@ from warkat.dispositions.calendar import (
     working_days_between,
 )
 from warkat.dispositions.models import Disposition, TenantHoliday
-from warkat.dispositions.services import disposition_create, followup_create
+from warkat.dispositions.services.create import disposition_create
+from warkat.dispositions.services.followup import followup_create
 from warkat.letters.models import LetterEvent
 from warkat.letters.tests.factories import register
 from warkat.notify.models import Notification
@@ -95,7 +96,7 @@ def test_sending_back_starts_a_new_round(
     o: SimpleNamespace, frozen, django_capture_on_commit_callbacks
 ) -> None:
     from warkat.core.errors import ValidationError
-    from warkat.dispositions.services import disposition_return
+    from warkat.dispositions.services.closing import disposition_return
 
     letter = register(o)
     (a,) = disposition_create(

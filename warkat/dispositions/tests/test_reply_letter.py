@@ -11,7 +11,8 @@ from django.test import Client
 from warkat.core.errors import ValidationError
 from warkat.dispositions.models import FollowUp
 from warkat.dispositions.rules import reply_letter_find
-from warkat.dispositions.services import disposition_create, followup_create
+from warkat.dispositions.services.create import disposition_create
+from warkat.dispositions.services.followup import followup_create
 from warkat.drafting.tests.factories import approved, draft
 from warkat.letters.tests.factories import register
 

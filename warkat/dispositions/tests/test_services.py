@@ -9,16 +9,16 @@ import pytest
 
 from warkat.core.errors import Conflict, PermissionDenied, ValidationError
 from warkat.dispositions.models import Disposition, DispositionRead, DispositionSettings
-from warkat.dispositions.services import (
-    ALLOWED_TRANSITIONS,
+from warkat.dispositions.services.closing import (
     disposition_cancel,
     disposition_close,
-    disposition_create,
     disposition_decline,
-    disposition_read,
     disposition_return,
-    followup_create,
 )
+from warkat.dispositions.services.create import disposition_create
+from warkat.dispositions.services.followup import followup_create
+from warkat.dispositions.services.reading import disposition_read
+from warkat.dispositions.workflow import ALLOWED_TRANSITIONS
 from warkat.letters.models import Letter, LetterEvent
 from warkat.letters.tests.factories import pdf_upload, register
 from warkat.org.tests import factories as org

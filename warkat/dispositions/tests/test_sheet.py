@@ -11,11 +11,9 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from warkat.dispositions.services import (
-    disposition_close,
-    disposition_create,
-    followup_create,
-)
+from warkat.dispositions.services.closing import disposition_close
+from warkat.dispositions.services.create import disposition_create
+from warkat.dispositions.services.followup import followup_create
 from warkat.dispositions.sheet import disposition_sheet_pdf
 from warkat.letters.models import Letter
 from warkat.letters.tests.factories import build_org, client_for, register

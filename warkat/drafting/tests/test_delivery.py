@@ -124,7 +124,7 @@ def test_tembusan_arrives_as_a_copy_for_information(
     from django.urls import reverse
 
     from warkat.core.errors import ValidationError
-    from warkat.dispositions.services import disposition_create
+    from warkat.dispositions.services.create import disposition_create
     from warkat.letters.inbox import InboxFilters, inbox_counters, inbox_page
 
     d = sign(

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from warkat.audit.models import AuditEvent
 from warkat.core.errors import Conflict, PermissionDenied, ValidationError
-from warkat.dispositions.services import disposition_create
+from warkat.dispositions.services.create import disposition_create
 from warkat.letters.inbox import inbox_counters
 from warkat.letters.models import Letter, LetterEvent
 from warkat.letters.services import letter_return, letter_update

@@ -7,7 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from warkat.dispositions.services import disposition_create, disposition_read
+from warkat.dispositions.services.create import disposition_create
+from warkat.dispositions.services.reading import disposition_read
 from warkat.letters.inbox import InboxFilters, inbox_counters, inbox_page
 from warkat.letters.services import letter_read
 from warkat.letters.tests.factories import register
@@ -140,7 +141,8 @@ def test_counters_stop_at_the_cap(o: SimpleNamespace, frozen, monkeypatch) -> No
 def test_dispositions_i_sent_and_those_awaiting_my_decision(
     o: SimpleNamespace, frozen
 ) -> None:
-    from warkat.dispositions.services import disposition_decline, followup_create
+    from warkat.dispositions.services.closing import disposition_decline
+    from warkat.dispositions.services.followup import followup_create
 
     letter = register(o, subject="Permintaan data")
     a, b = disposition_create(

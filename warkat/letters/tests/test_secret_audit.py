@@ -10,7 +10,8 @@ import pytest
 from django.test import Client
 
 from warkat.audit.models import AuditEvent
-from warkat.dispositions.services import disposition_create, followup_create
+from warkat.dispositions.services.create import disposition_create
+from warkat.dispositions.services.followup import followup_create
 from warkat.drafting.tests.factories import approved
 from warkat.letters.tests.factories import register
 

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from warkat.dispositions.models import Disposition
-from warkat.dispositions.services import disposition_create
+from warkat.dispositions.services.create import disposition_create
 from warkat.letters.models import Letter
 from warkat.letters.samples import sample_pdf
 from warkat.letters.tasks import letter_pages_render
@@ -567,7 +567,7 @@ def test_follow_up_files_of_a_secret_letter_stay_in_the_chain(
     o: SimpleNamespace, secret: Letter
 ) -> None:
     from warkat.dispositions.models import FollowUpFile
-    from warkat.dispositions.services import followup_create
+    from warkat.dispositions.services.followup import followup_create
 
     d = Disposition.objects.get(letter=secret)
     followup_create(

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from warkat.dispositions.services import disposition_create
+from warkat.dispositions.services.create import disposition_create
 from warkat.letters.tests.factories import register
 from warkat.notify.models import Notification, PushSubscription
 
