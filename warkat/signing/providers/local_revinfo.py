@@ -24,7 +24,9 @@ from pyhanko_certvalidator.fetchers.api import (
     OCSPFetcher,
 )
 
-_Cert = x509.Certificate | cms.AttributeCertificateV2
+type _Cert = x509.Certificate | cms.AttributeCertificateV2
+#: What the certificate fetcher finds: nothing, the chain is given.
+_NO_CERTS: tuple[x509.Certificate, ...] = ()
 
 
 class _CrlFetcher(CRLFetcher):
@@ -59,13 +61,13 @@ class _NoOcspFetcher(OCSPFetcher):
 
 class _NoCertFetcher(CertificateFetcher):
     async def fetch_cert_issuers(self, cert: _Cert) -> AsyncGenerator[x509.Certificate]:
-        for found in ():
+        for found in _NO_CERTS:
             yield found
 
     async def fetch_crl_issuers(
         self, certificate_list: crl.CertificateList
     ) -> AsyncGenerator[x509.Certificate]:
-        for found in ():
+        for found in _NO_CERTS:
             yield found
 
     def fetched_certs(self) -> Iterable[x509.Certificate]:

@@ -41,7 +41,7 @@ def test_b_lt_embeds_the_tenant_crls_without_a_warning(
 def test_fetchers_answer_from_the_given_crls_only(signer: factories.Signer) -> None:
     """The CRL of the issuing CA answers for the certificates it issued, not for the
     issuing CA itself (the root's CRL does); no OCSP, no extra certificates."""
-    assert signer.certificate is not None
+    assert signer.certificate is not None and signer.certificate.cert_der
     ca = services.ca_for(signer.person.tenant)
     fetchers = local_fetchers([asn1_crl.CertificateList.load(bytes(ca.crl_der))])
     leaf = asn1_x509.Certificate.load(bytes(signer.certificate.cert_der))
