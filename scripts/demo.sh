@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # Migrates the embedded SQLite database, loads the demo, starts a task worker and the
 # periodic scheduler (deadline reminders, escalations, file sweeps) and serves Warkat
-# on http://127.0.0.1:8000.
+# on http://127.0.0.1:$PORT (8000 unless PORT is set: `make demo PORT=8123`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
+PORT=${PORT:-8000}
+[[ "$PORT" =~ ^[0-9]+$ ]] && ((PORT >= 1 && PORT <= 65535)) || {
+  echo "warkat: PORT must be a TCP port number, not '$PORT'" >&2; exit 2; }
 export WARKAT_DEMO=1
+# Links in QR codes, e-mails and verification pages point at the port served, unless
+# the caller chose an address.
+export WARKAT_PUBLIC_BASE_URL=${WARKAT_PUBLIC_BASE_URL:-http://127.0.0.1:$PORT}
 mkdir -p var
 $PY manage.py migrate --no-input -v0
-$PY manage.py createcachetable
+$PY manage.py createcachetable -v0
 $PY manage.py collectstatic --no-input -v0
 $PY manage.py demo_load
 $PY manage.py db_worker --queue-name '*' --interval 2 >var/worker.log 2>&1 &
@@ -16,5 +22,5 @@ WORKER=$!
 $PY manage.py run_periodic --loop >var/periodic.log 2>&1 &
 PERIODIC=$!
 trap 'kill $WORKER $PERIODIC 2>/dev/null || true' EXIT INT TERM
-echo "Warkat: http://127.0.0.1:8000"
-.venv/bin/gunicorn warkat.config.wsgi -b 127.0.0.1:8000 --workers 2 --threads 4 --access-logfile - 
+echo "Warkat: http://127.0.0.1:$PORT"
+.venv/bin/gunicorn warkat.config.wsgi -b "127.0.0.1:$PORT" --workers 2 --threads 4 --access-logfile -

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what Warkat needs on a fresh Debian machine, idempotently and quickly on a
-# second run: Debian packages (browser, fonts, PDF tools, gettext), Python 3.12 via
-# pyenv or PATH, uv, and the locked Python packages in .venv.
+# second run: Debian packages (browser, fonts, PDF tools, gettext, oathtool for the
+# demo's TOTP codes), Python 3.12 via pyenv or PATH, uv, and the locked Python
+# packages in .venv. Quiet unless something fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(chromium gettext poppler-utils util-linux fonts-dejavu-core fonts-liberation2
+APT_PACKAGES=(chromium gettext poppler-utils util-linux oathtool fonts-dejavu-core fonts-liberation2
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 shared-mime-info)
 
 missing=()
@@ -15,8 +16,14 @@ done
 if ((${#missing[@]})); then
   echo "warkat: installing Debian packages: ${missing[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # apt and debconf chatter (e.g. "delaying package configuration") is shown only
+  # when the installation fails.
+  log=$(mktemp)
+  if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install \
+      -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+    cat "$log" >&2; rm -f "$log"; exit 1
+  fi
+  rm -f "$log"
 fi
 
 find_python() {

@@ -33,6 +33,8 @@ DEMO_TOTP_SECRET = "WARKATDEMOTOTPKEEROMPAPUAWARKATX"
 NAMED_ACCOUNTS: dict[str, tuple[str, list[tuple[str, str | None]]]] = {
     "admin": ("admin", [(Role.TENANT_ADMIN, None), (Role.STAF, None)]),
     "bupati": ("bupati", [(Role.PIMPINAN, None)]),
+    # The Wakil Bupati heads no unit but leads with the Bupati: disposes and signs.
+    "wabup": ("wabup", [(Role.PIMPINAN, None)]),
     "sekda": ("sekda", [(Role.PIMPINAN, None)]),
     "tu_setda": ("tu.setda", [(Role.TU, "SETDA"), (Role.STAF, None)]),
     "kadis_kominfo": ("kadis.kominfo", [(Role.PIMPINAN, None)]),

@@ -26,9 +26,10 @@ def test_demo_accounts(client: Client, tenant: Any) -> None:
     assert User.objects.count() == count
     assert sorted(first) == sorted(again)
     names = [u for u, _ in first]
-    assert names[:6] == [
+    assert names[:7] == [
         "admin.keerom",
         "bupati.keerom",
+        "wabup.keerom",
         "sekda.keerom",
         "tu.setda.keerom",
         "kadis.kominfo.keerom",
@@ -44,6 +45,10 @@ def test_demo_accounts(client: Client, tenant: Any) -> None:
     assert tu.has_role("tu")
     bupati = User.objects.get(username="bupati.keerom")
     assert Authenticator.objects.filter(user=bupati, type="totp").exists()
+    # The Wakil Bupati heads no unit but is a pimpinan, and signs: with TOTP.
+    wabup = User.objects.get(username="wabup.keerom")
+    assert wabup.role_set() == {"pimpinan"}
+    assert Authenticator.objects.filter(user=wabup, type="totp").exists()
     staf = User.objects.get(username="staf.kominfo.keerom")
     assert not Authenticator.objects.filter(user=staf).exists()
 

@@ -37,6 +37,7 @@ from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from warkat.signing import pki
 from warkat.signing.providers.base import FONT_FILE, ProviderResult, SignRequest
+from warkat.signing.providers.local_revinfo import local_fetchers
 from warkat.signing.stampfont import EmbeddedFontFactory
 
 #: Bytes of the CMS beyond its certificates, signer id, signing-certificate
@@ -266,12 +267,17 @@ def sign(
     field_name = next_field_name(writer.prev)
     context = None
     if material.long_term:
+        # The CRLs reach the validator through local fetchers: pyHanko collects
+        # what it embeds by fetching (and warns when it may not), and the tenant
+        # CA's own CRLs are all there is to fetch.
         context = ValidationContext(
             trust_roots=[pki.asn1_cert(material.root)],
             other_certs=[pki.asn1_cert(material.intermediate)],
-            crls=[asn1_crl.CertificateList.load(c) for c in material.crls],
             ocsps=[asn1_ocsp.OCSPResponse.load(o) for o in material.ocsps],
-            allow_fetching=False,
+            allow_fetching=True,
+            fetchers=local_fetchers(
+                [asn1_crl.CertificateList.load(c) for c in material.crls]
+            ),
             revocation_mode="hard-fail",
         )
     meta = signers.PdfSignatureMetadata(

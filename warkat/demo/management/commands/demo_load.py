@@ -90,7 +90,15 @@ def letter_actors(people: dict[str, Any]) -> dict[str, Any]:
 
 #: The accounts the README lists, in this order; the other demo users sign in with
 #: their NIP.
-NAMED = ("admin", "bupati", "sekda", "tu.setda", "kadis.kominfo", "staf.kominfo")
+NAMED = (
+    "admin",
+    "bupati",
+    "wabup",
+    "sekda",
+    "tu.setda",
+    "kadis.kominfo",
+    "staf.kominfo",
+)
 
 
 def login_table(tenant: Tenant) -> str:
@@ -154,12 +162,14 @@ def login_table(tenant: Tenant) -> str:
     if by_nip:
         lines.append(
             f"… and {len(by_nip)} more people who sign in with their NIP "
-            f"(e.g. {by_nip[0].username}), same password."
+            f"(e.g. {by_nip[0].username}), same password; README.md lists every "
+            "pimpinan."
         )
     if with_totp:
         lines.append(
             "Accounts marked TOTP (signers) also enter a code from an authenticator "
-            f"app set up with the secret {DEMO_TOTP_SECRET}, or from "
+            f"app set up with the secret {DEMO_TOTP_SECRET}, or, without a phone, "
+            "from `.venv/bin/python manage.py totp <username>` or "
             f"`oathtool --totp -b {DEMO_TOTP_SECRET}`."
         )
     return "\n".join(lines)
