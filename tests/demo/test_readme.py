@@ -18,7 +18,7 @@ from django.core.management import call_command
 from django.utils import translation
 
 from warkat.accounts.models import User
-from warkat.core.management.commands.demo_load import NAMED
+from warkat.demo.management.commands.demo_load import NAMED
 from warkat.org.models import Person, Unit
 from warkat.tenancy.models import Tenant
 from warkat.tenancy.scope import tenant_scope

@@ -1,4 +1,4 @@
-"""Demo user accounts for the demo organisation (``org.demo``), idempotently.
+"""Demo user accounts for the demo organisation (``warkat.demo.organisation``), idempotently.
 
 Every demo account has the password ``settings.WARKAT_DEMO_PASSWORD``, which
 production refuses. Signers (pimpinan and heads of unit) must use two-factor sign-in,
@@ -71,7 +71,7 @@ def demo_accounts_load(
     *, tenant: Tenant, people: dict[str, Any]
 ) -> list[tuple[str, str]]:
     """Create the demo users of ``tenant`` (inside its scope) for ``people``
-    (``{key: Person}`` from ``org.demo.demo_org_load``); returns (username,
+    (``{key: Person}`` from ``warkat.demo.organisation.demo_org_load``); returns (username,
     password) of the named accounts first, then the rest. Existing users are kept."""
     password = settings.WARKAT_DEMO_PASSWORD
     slug = tenant.slug

@@ -1,7 +1,7 @@
 """Demo outgoing letters in every state, made through the real services.
 
 ``demo_drafting_load(tenant=…, people=…)`` takes the demo organisation's people
-(``org.demo.demo_org_load()["people"]``) and, run inside the tenant's scope, leaves:
+(``demo_org_load()["people"]``) and, run inside the tenant's scope, leaves:
 a draft, a letter in review, one returned with notes, one approved and waiting for
 the signature, and — when the tenant can sign (a CA is created if missing, and the
 signing position's holder gets a certificate protected by ``DEMO_PASSPHRASE``) — one

@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 
-from warkat.accounts.demo import DEMO_TOTP_SECRET, demo_totp_code
 from warkat.accounts.models import User
+from warkat.demo.accounts import DEMO_TOTP_SECRET, demo_totp_code
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from warkat.accounts.demo import DEMO_TOTP_SECRET, demo_totp_code
 from warkat.accounts.models import User
+from warkat.demo.accounts import DEMO_TOTP_SECRET, demo_totp_code
 
 
 class Command(BaseCommand):
