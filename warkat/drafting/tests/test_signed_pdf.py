@@ -65,6 +65,7 @@ def test_plh_signer_is_named_plh_in_the_block_and_the_certificate(
 
     cert = doc.certificate
     assert cert is not None and cert.position_title == "Plh. Kepala Dinas Kominfo"
+    assert cert.cert_der is not None
     issued = x509.load_der_x509_certificate(bytes(cert.cert_der))
     titles = issued.subject.get_attributes_for_oid(NameOID.TITLE)
     assert [t.value for t in titles] == ["Plh. Kepala Dinas Kominfo"]
