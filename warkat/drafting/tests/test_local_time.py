@@ -67,11 +67,14 @@ def test_signed_and_delivered_at_0730_wit_carry_the_local_date(
     text = PdfReader(io.BytesIO(signed_open(doc))).pages[0].extract_text()
     assert "4 November 2026" in text and "3 November 2026" not in text
 
-    # The public page: anonymous, so no request activated Keerom's zone.
-    page = Client().get(f"/verifikasi/{doc.verification_code}")
+    # The public page: anonymous, so nothing activates Keerom's zone (the test's own
+    # tenant scope would: the server's UTC is put back for the request).
+    with timezone.override(dt.UTC):
+        page = Client().get(f"/verifikasi/{doc.verification_code}")
     body = page.content.decode()
     assert page.status_code == 200
     assert "4 November 2026 07:30 WIT" in body, body
     assert "22:30" not in body
-    api = Client().get(f"/api/v1/verify/{doc.verification_code}").json()
+    with timezone.override(dt.UTC):
+        api = Client().get(f"/api/v1/verify/{doc.verification_code}").json()
     assert api["signed_at"].startswith("2026-11-04T07:30")
