@@ -35,7 +35,8 @@ class AccountAdapter(DefaultAccountAdapter):
         for user in selectors.login_candidates(login=login):
             if selectors.user_is_locked(user) and user.locked_until:
                 raise forms.ValidationError(
-                    errors.AccountLocked(user.locked_until).text(), code="locked"
+                    errors.AccountLocked(user.locked_until, user.tenant).text(),
+                    code="locked",
                 )
         super().pre_authenticate(request, **credentials)
 

@@ -190,7 +190,7 @@ def _otp_check(user: User, otp: str | None, login: str) -> None:
     if not TOTP(totp).validate_code(otp.strip()):
         until = services.login_failure_record(user=user, login=login)
         if until is not None:
-            raise errors.AccountLocked(until)
+            raise errors.AccountLocked(until, user.tenant)
         raise errors.otp_invalid()
 
 

@@ -14,6 +14,8 @@ from warkat.core.errors import (
     PermissionDenied,
     ValidationError,
 )
+from warkat.tenancy.clock import tenant_localtime
+from warkat.tenancy.models import Tenant
 
 
 class AuthenticationFailed(DomainError):
@@ -23,7 +25,7 @@ class AuthenticationFailed(DomainError):
 class AccountLocked(PermissionDenied):
     """Signing in is refused until ``until``, whatever the password."""
 
-    def __init__(self, until: dt.datetime) -> None:
+    def __init__(self, until: dt.datetime, tenant: Tenant | None = None) -> None:
         self.until = until
         super().__init__(
             "auth.locked",
@@ -31,12 +33,18 @@ class AccountLocked(PermissionDenied):
                 "This account is locked after too many failed sign-ins. "
                 "Try again after %(until)s or ask your administrator to unlock it."
             ),
-            params={
-                "until": formats.date_format(
-                    timezone.localtime(until), "DATETIME_FORMAT"
-                )
-            },
+            params={"until": _until_text(until, tenant)},
         )
+
+
+def _until_text(until: dt.datetime, tenant: Tenant | None) -> str:
+    # Sign-in runs before any tenant is known (no zone activated): say the time on
+    # the user's Pemda clock, with its label, not the server's UTC.
+    if tenant is None:
+        return formats.date_format(timezone.localtime(until), "DATETIME_FORMAT")
+    local = tenant_localtime(tenant, until)
+    text = formats.date_format(local, "DATETIME_FORMAT")
+    return f"{text} {tenant.get_time_zone_display()}"
 
 
 def invalid_credentials() -> AuthenticationFailed:

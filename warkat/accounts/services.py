@@ -387,12 +387,12 @@ def login_verify(*, login: str, password: str) -> User:
                 user.failed_logins, user.locked_until = 0, None
             return user
     if locked is not None:
-        raise errors.AccountLocked(locked.locked_until or now)
+        raise errors.AccountLocked(locked.locked_until or now, locked.tenant)
     lock_error: errors.AccountLocked | None = None
     for user in candidates:
         until = login_failure_record(user=user, login=login)
         if until is not None:
-            lock_error = errors.AccountLocked(until)
+            lock_error = errors.AccountLocked(until, user.tenant)
     if lock_error is not None:
         raise lock_error
     raise errors.invalid_credentials()

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from warkat.audit.models import AuditEvent
 from warkat.core.errors import NotFound
+from warkat.tenancy.clock import tenant_zone
 from warkat.tenancy.models import Tenant
 
 PAGE_SIZE = 50
@@ -29,7 +29,7 @@ class EventFilter:
 
 
 def _day_start(tenant: Tenant, day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=ZoneInfo(tenant.time_zone))
+    return dt.datetime.combine(day, dt.time.min, tzinfo=tenant_zone(tenant))
 
 
 def audit_events(*, tenant: Tenant, flt: EventFilter) -> QuerySet[AuditEvent]:

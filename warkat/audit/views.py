@@ -14,6 +14,7 @@ from warkat.accounts.permissions import AUDITORS, require_role
 from warkat.audit.selectors import EventFilter, audit_event_get, audit_page
 from warkat.audit.verify import audit_chain_verify
 from warkat.core.http import tenant_view
+from warkat.core.widgets import DateInput
 
 
 class EventFilterForm(forms.Form):
@@ -21,12 +22,8 @@ class EventFilterForm(forms.Form):
     action = forms.CharField(label=_("Action"), required=False, max_length=80)
     object_type = forms.CharField(label=_("Object type"), required=False, max_length=80)
     object_id = forms.CharField(label=_("Object ID"), required=False, max_length=64)
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
     before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def event_filter(self) -> EventFilter:

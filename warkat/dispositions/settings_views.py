@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from warkat.accounts.permissions import require_role
 from warkat.core.errors import DomainError
 from warkat.core.http import tenant_view
+from warkat.core.widgets import DateInput
 from warkat.dispositions import settings_services as admin
 from warkat.dispositions.calendar import national_holidays_named
 from warkat.dispositions.models import TenantHoliday
@@ -73,9 +74,7 @@ class BehaviourForm(forms.Form):
 
 
 class HolidayForm(forms.Form):
-    date = forms.DateField(
-        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date = forms.DateField(label=gettext_lazy("Date"), widget=DateInput())
     name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
 
 

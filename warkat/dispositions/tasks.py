@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.tasks import task
-from django.utils import timezone
 
 from warkat.tenancy.models import Tenant
 from warkat.tenancy.scope import tenant_scope
@@ -12,7 +11,7 @@ from warkat.tenancy.scope import tenant_scope
 @task(queue_name="default")
 def deadlines_run(*, tenant_id: int | None = None) -> dict[str, int]:
     """Remind and escalate in every active tenant (or one), each in its own scope
-    and time zone."""
+    (which is on the tenant's time zone)."""
     from warkat.dispositions.deadlines import deadlines_process
 
     totals = {"reminded": 0, "escalated": 0}
@@ -20,7 +19,7 @@ def deadlines_run(*, tenant_id: int | None = None) -> dict[str, int]:
     if tenant_id is not None:
         tenants = tenants.filter(pk=tenant_id)
     for tenant in tenants.order_by("pk"):
-        with tenant_scope(tenant), timezone.override(tenant.time_zone):
+        with tenant_scope(tenant):
             run = deadlines_process(tenant=tenant)
         totals["reminded"] += run.reminded
         totals["escalated"] += run.escalated

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import zoneinfo
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -69,6 +68,7 @@ from warkat.signing.documents import (
     verification_url,
 )
 from warkat.signing.models import SignedDocument
+from warkat.tenancy.clock import tenant_localdate
 from warkat.tenancy.models import Tenant
 from warkat.tenancy.scope import all_tenants
 
@@ -77,7 +77,7 @@ log = logging.getLogger(__name__)
 
 def tenant_today(tenant: Tenant) -> dt.date:
     """Today in the Pemda's own time zone (WIB/WITA/WIT): the letter's date."""
-    return timezone.localdate(timezone=zoneinfo.ZoneInfo(tenant.time_zone))
+    return tenant_localdate(tenant)
 
 
 def numbering_unit(position: Position) -> Unit:

@@ -41,9 +41,6 @@ class CorrectForm(RegisterForm):
         del self.fields["unit"]
         del self.fields["files"]
         self.restricted = restricted
-        for name in ("letter_date", "received_date"):
-            # <input type="date"> only takes ISO dates, whatever the language.
-            self.fields[name].widget.format = "%Y-%m-%d"  # type: ignore[attr-defined]
         if restricted:
             for name in HIDDEN_FIELDS:
                 self.fields[name].required = False

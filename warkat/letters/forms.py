@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from warkat.core.widgets import DateInput
 from warkat.letters.inbox import STATE_FILTERS
 from warkat.letters.models import Security, Urgency
 
@@ -35,12 +36,8 @@ class RegisterForm(forms.Form):
         label=_("Sender name/position"), max_length=200, required=False
     )
     number = forms.CharField(label=_("Letter number"), max_length=120)
-    letter_date = forms.DateField(
-        label=_("Letter date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    received_date = forms.DateField(
-        label=_("Date received"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    letter_date = forms.DateField(label=_("Letter date"), widget=DateInput())
+    received_date = forms.DateField(label=_("Date received"), widget=DateInput())
     subject = forms.CharField(label=_("Subject (hal)"), max_length=500)
     summary = forms.CharField(
         label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -86,12 +83,8 @@ class InboxFilterForm(forms.Form):
         required=False,
         choices=[("", _("All")), *Security.choices],
     )
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
     sender = forms.CharField(label=_("Sender"), required=False, max_length=100)
     unit = forms.TypedChoiceField(
         label=_("Unit"), required=False, coerce=int, empty_value=None
@@ -100,12 +93,8 @@ class InboxFilterForm(forms.Form):
 
 class AgendaForm(forms.Form):
     unit = forms.TypedChoiceField(label=_("Unit"), coerce=int)
-    date_from = forms.DateField(
-        label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("From"), widget=DateInput())
+    date_to = forms.DateField(label=_("To"), widget=DateInput())
     format = forms.ChoiceField(
         label=_("Format"), choices=[("pdf", "PDF"), ("xlsx", "XLSX")]
     )

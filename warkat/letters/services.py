@@ -35,6 +35,7 @@ from warkat.letters.models import (
 )
 from warkat.letters.pages import pages_schedule
 from warkat.org.models import Position, Unit
+from warkat.tenancy.clock import tenant_localdate
 from warkat.tenancy.models import Tenant
 from warkat.tenancy.scope import all_tenants, tenant_scope
 
@@ -880,7 +881,8 @@ def _deliver(
     names: Sequence[str],
     is_copy: bool = False,
 ) -> Letter:
-    received = timezone.localdate()
+    # The receiving Pemda's day: it may sit in another time zone than the sender.
+    received = tenant_localdate(target)
     letter = _letter_create_incoming(
         tenant=target,
         unit=unit,

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from warkat.core.errors import DomainError
+from warkat.core.widgets import DateInput
 from warkat.org.models import Assignment, Person, Position, Unit
 from warkat.org.nip import PNS_RANKS, PPPK_RANKS
 from warkat.org.permissions import EVERYWHERE, admin_paths
@@ -131,13 +132,11 @@ class AssignmentForm(DomainErrorForm):
         queryset=Position.objects.none(), label=_("Position")
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=Assignment.Kind.choices)
-    start_date = forms.DateField(
-        label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
     end_date = forms.DateField(
         label=_("End date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     decree_number = forms.CharField(
         label=_("Decree number"), max_length=120, required=False
@@ -145,7 +144,7 @@ class AssignmentForm(DomainErrorForm):
     decree_date = forms.DateField(
         label=_("Decree date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
     def __init__(self, *args: Any, user: Any, **kw: Any):
@@ -178,9 +177,7 @@ class AssignmentForm(DomainErrorForm):
 
 
 class AssignmentEndForm(DomainErrorForm):
-    end_date = forms.DateField(
-        label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    end_date = forms.DateField(label=_("Last day"), widget=DateInput())
 
 
 class ImportForm(forms.Form):

@@ -238,11 +238,16 @@ def certificate_request(
 
 
 def _position_title(person: Person) -> str:
-    held = positions_held(person=person).first()
-    if held is None:
+    """The title the certificate names: the position the person signs letters as
+    on the day it is issued. A unit head's position (Plt./Plh. included) comes before
+    the person's own non-head one: the Sekretaris who is Plh. Kepala Dinas signs
+    as "Plh. Kepala Dinas", and a certificate naming "Sekretaris" would contradict
+    the signature block of every letter it signs. Otherwise definitif first."""
+    held = list(positions_held(person=person))
+    if not held:
         return ""
-    prefix = held.capacity_prefix
-    return f"{prefix} {held.position.name}".strip()
+    chosen = min(enumerate(held), key=lambda p: (not p[1].position.is_head, p[0]))[1]
+    return f"{chosen.capacity_prefix} {chosen.position.name}".strip()
 
 
 def _issue(

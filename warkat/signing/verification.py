@@ -25,6 +25,7 @@ from warkat.signing import errors, pki
 from warkat.signing.documents import signed_open
 from warkat.signing.filecache import by_file
 from warkat.signing.models import CertificateAuthority, Provider, SignedDocument
+from warkat.tenancy.clock import tenant_localtime
 from warkat.tenancy.models import Tenant
 from warkat.tenancy.scope import all_tenants
 
@@ -71,7 +72,7 @@ class Verification:
         }
         if self.secret:
             return data
-        local = timezone.localtime(doc.signed_at, timezone=_zone(self.tenant))
+        local = tenant_localtime(self.tenant, doc.signed_at)
         data.update(
             {
                 "signer_position": doc.signer_position,
@@ -85,12 +86,6 @@ class Verification:
             }
         )
         return data
-
-
-def _zone(tenant: Tenant) -> Any:
-    import zoneinfo
-
-    return zoneinfo.ZoneInfo(tenant.time_zone)
 
 
 def rate_limit(*, ip: str | None = None) -> None:
@@ -256,6 +251,4 @@ def upload_check(
 
 
 def signed_at_local(verification: Verification) -> dt.datetime:
-    return timezone.localtime(
-        verification.document.signed_at, timezone=_zone(verification.tenant)
-    )
+    return tenant_localtime(verification.tenant, verification.document.signed_at)

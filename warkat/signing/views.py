@@ -23,6 +23,7 @@ from warkat.core.http import tenant_view
 from warkat.org.models import Person
 from warkat.signing import documents, errors, pki, selectors, services, verification
 from warkat.signing.models import CertificateAuthority, Provider, SignerCertificate
+from warkat.tenancy.clock import tenant_time
 from warkat.tenancy.models import Tenant
 from warkat.tenancy.scope import tenant_scope
 
@@ -61,18 +62,21 @@ def verify_page(request: HttpRequest, code: str) -> HttpResponse:
                 verdict = verification.upload_check(pdf=data, expected=result.document)
     except DomainError as exc:
         return _public_error(request, exc)
-    return render(
-        request,
-        "signing/verify.html",
-        {
-            "code": code,
-            "result": result,
-            "info": result.public_dict(),
-            "signed_at": verification.signed_at_local(result),
-            "verdict": verdict,
-            "uploaded": request.method == "POST",
-        },
-    )
+    # The public has no tenant (so no zone from the middleware): show the times on
+    # the clock of the Pemda that signed, as the page labels them (WIB/WITA/WIT).
+    with tenant_time(result.tenant):
+        return render(
+            request,
+            "signing/verify.html",
+            {
+                "code": code,
+                "result": result,
+                "info": result.public_dict(),
+                "signed_at": verification.signed_at_local(result),
+                "verdict": verdict,
+                "uploaded": request.method == "POST",
+            },
+        )
 
 
 @never_cache

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 
 from warkat.tenancy.scope import tenant_scope
 
@@ -23,9 +22,6 @@ class TenantScopeMiddleware:
         if tenant is None:
             # Anonymous or platform-level: tenant-owned queries fail closed.
             return self.get_response(request)
-        timezone.activate(tenant.time_zone)
-        try:
-            with tenant_scope(tenant):
-                return self.get_response(request)
-        finally:
-            timezone.deactivate()
+        # The scope also puts the request on the tenant's clock (WIB/WITA/WIT).
+        with tenant_scope(tenant):
+            return self.get_response(request)

@@ -1,9 +1,11 @@
 """The tenant scope every query runs in.
 
 ``tenant_scope(tenant)`` activates django-scopes (the ORM refuses unscoped queries on
-tenant-owned models) and, on PostgreSQL, sets ``warkat.tenant_id`` for the row-level
-security policies. ``all_tenants()`` is the explicit, rare escape hatch for
-cross-tenant work (delivery between Pemda, sign-in, management commands).
+tenant-owned models), on PostgreSQL sets ``warkat.tenant_id`` for the row-level
+security policies, and makes the tenant's time zone the current one (``clock``), so
+that requests, task workers and PDF rendering inside it all see the Pemda's dates.
+``all_tenants()`` is the explicit, rare escape hatch for cross-tenant work (delivery
+between Pemda, sign-in, management commands).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.conf import settings
 from django.db import connection
 from django_scopes import scope, scopes_disabled
 
+from warkat.tenancy.clock import tenant_time
 from warkat.tenancy.models import Tenant
 
 _current: ContextVar[Tenant | None] = ContextVar("warkat_tenant", default=None)
@@ -47,7 +50,7 @@ def tenant_scope(tenant: Tenant) -> Iterator[Tenant]:
     previous = _db_value()
     _set_db_tenant(str(tenant.pk))
     try:
-        with scope(tenant=tenant.pk):
+        with scope(tenant=tenant.pk), tenant_time(tenant):
             yield tenant
     finally:
         _current.reset(token)

@@ -255,3 +255,19 @@ def test_signer_cannot_remove_their_totp(pimpinan: User, staff: User) -> None:
     assert not MfaAdapter().can_delete_authenticator(signer_totp)
     assert MfaAdapter().can_delete_authenticator(staff_totp)
     assert Authenticator.objects.count() == 2
+
+
+@override_settings(WARKAT_LOCKOUT_FAILURES=2, WARKAT_LOCKOUT_MINUTES=15)
+def test_lock_message_tells_the_time_on_the_tenants_clock(
+    client: Client, tenant: Any, staff: User
+) -> None:
+    # 07:30 WIT is 22:30 UTC the day before; the sign-in page has no tenant yet.
+    early = dt.datetime(2026, 11, 3, 22, 30, tzinfo=dt.UTC)
+    with time_machine.travel(early, tick=False):
+        post_login(client, "staf.keerom", "wrong-password-1")
+        first = post_login(client, "staf.keerom", "wrong-password-1")
+        again = post_login(client, "staf.keerom", "wrong-password-1")
+    for response in (first, again):
+        text = response.content.decode()
+        assert "terkunci" in text
+        assert "4 Nov. 2026, 7.45 WIT" in text, text
