@@ -16,7 +16,10 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from warkat.archive.models import ClassificationCode
-from warkat.archive.selectors import classification_search
+from warkat.archive.selectors import (
+    classification_option_text,
+    classification_search,
+)
 from warkat.core.errors import DomainError, PermissionDenied
 from warkat.core.http import tenant_view
 from warkat.dispositions.calendar import add_working_days_many
@@ -205,10 +208,14 @@ def positions_for_unit(request: HttpRequest) -> HttpResponse:
 @require_GET
 def classification_picker(request: HttpRequest) -> HttpResponse:
     """htmx: leaf classification codes matching the typed text."""
-    codes = classification_search(
-        query=request.GET.get("classification", "") or request.GET.get("q", "")
+    query = request.GET.get("classification", "") or request.GET.get("q", "")
+    options = [
+        classification_option_text(code=c, query=query)
+        for c in classification_search(query=query)
+    ]
+    return render(
+        request, "letters/_letter_fields.html#code_options", {"options": options}
     )
-    return render(request, "letters/_letter_fields.html#code_options", {"codes": codes})
 
 
 @tenant_view

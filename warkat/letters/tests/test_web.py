@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -468,6 +469,8 @@ def test_register_page_flow_with_duplicate_confirmation(o: SimpleNamespace) -> N
     assert c.get(reverse("letters:register")).status_code == 200
     codes = c.get(reverse("letters:codes"), {"classification": "undangan"})
     assert codes.status_code == 200
+    # The invitation code's option shows the words that matched, past the cut name.
+    assert re.search(r'value="500\.10\.9\.8 [^"]*Undangan', codes.content.decode())
     data = {
         "unit": o.dinas.pk, "addressed_position": o.pos.kadis.pk, "sender_institution": "Bappeda",
         "number": "050/1/BAPPEDA", "letter_date": "2026-11-02", "received_date": "2026-11-03",
