@@ -166,7 +166,10 @@ def register(request: HttpRequest) -> HttpResponse:
                 data = request.POST.copy()
                 data["confirm_duplicate"] = "on"
                 form.data = data
-            form.add_error(exc.field if exc.field in form.fields else None, exc.text())
+            else:  # the duplicate has its own warning, with a link to the other letter
+                form.add_error(
+                    exc.field if exc.field in form.fields else None, exc.text()
+                )
         else:
             messages.success(
                 request,
