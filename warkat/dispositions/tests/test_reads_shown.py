@@ -1,0 +1,40 @@
+"""The letter page and the disposition sheet show each reader's first reading and
+how often they opened it, not one line per opening (every opening is still kept)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from types import SimpleNamespace
+
+import pytest
+from django.urls import reverse
+
+from warkat.dispositions.models import DispositionRead
+from warkat.dispositions.services import disposition_create
+from warkat.letters.tests.factories import client_for, register
+
+pytestmark = pytest.mark.django_db
+
+
+def test_repeated_openings_show_the_first_read_and_a_count(o: SimpleNamespace) -> None:
+    letter = register(o)
+    (d,) = disposition_create(
+        actor=o.users.kadis,
+        letter=letter,
+        to_position_ids=[o.pos.kabid_a.pk],
+        instructions=["Tindak lanjuti"],
+        deadline=dt.date(2026, 11, 10),
+    )
+    reader = client_for(o.users.kabid_a)
+    url = reverse("letters:detail", args=[letter.pk])
+    for _ in range(5):
+        assert reader.get(url).status_code == 200
+    assert DispositionRead.objects.filter(disposition=d).count() == 5  # all kept
+
+    page = client_for(o.users.kadis).get(url).content.decode()
+    node = re.search(rf'<li id="d{d.pk}".*?</li>', page, re.S)
+    assert node is not None
+    name = o.users.kabid_a.person.display_name
+    assert node.group(0).count(name) == 1, node.group(0)
+    assert "5×" in node.group(0)
