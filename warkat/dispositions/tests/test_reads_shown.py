@@ -37,4 +37,4 @@ def test_repeated_openings_show_the_first_read_and_a_count(o: SimpleNamespace) -
     assert node is not None
     name = o.users.kabid_a.person.display_name
     assert node.group(0).count(name) == 1, node.group(0)
-    assert "5×" in node.group(0)
+    assert "dibuka 5\u00d7" in node.group(0)  # "opened 5 times"
