@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from warkat.letters.inbox import STATE_FILTERS
 from warkat.letters.models import Security, Urgency
@@ -90,7 +91,9 @@ class InboxFilterForm(forms.Form):
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("date range", "To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     sender = forms.CharField(label=_("Sender"), required=False, max_length=100)
     unit = forms.TypedChoiceField(
@@ -104,7 +107,8 @@ class AgendaForm(forms.Form):
         label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("date range", "To"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     format = forms.ChoiceField(
         label=_("Format"), choices=[("pdf", "PDF"), ("xlsx", "XLSX")]
