@@ -40,9 +40,7 @@ def _open_letter(demo: DemoData) -> Any:
     return letter
 
 
-def test_agenda_book_fits_a_phone(
-    page: Any, live_server: Any, demo: DemoData
-) -> None:
+def test_agenda_book_fits_a_phone(page: Any, live_server: Any, demo: DemoData) -> None:
     page.set_viewport_size(PHONE)
     _enter(page, live_server, demo.people["tu_setda"])
     page.goto(f"{live_server.url}/surat/masuk/agenda/")
