@@ -231,10 +231,13 @@ def detail(request: HttpRequest, letter_id: int) -> HttpResponse:
         # Opening the page reads the dispositions addressed to the user's positions.
         dispositions_read_on_open(actor=user, letter=letter)
     view = letter_view(user=user, letter_id=letter_id, found=(letter, access))
+    nodes = flatten(view.tree)
     context: dict[str, Any] = {
         "view": view,
         "letter": view.letter,
-        "nodes": flatten(view.tree),
+        "nodes": nodes,
+        # The viewer's own disposition in the tree, linked from the top of the page.
+        "my_node": next((n for n in nodes if n.actions), None),
     }
     if view.full:
         main = next(
