@@ -11,14 +11,16 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
-from warkat.dispositions.models import DispositionRead
+from warkat.dispositions.models import Disposition, DispositionRead
 from warkat.dispositions.services import disposition_create
+from warkat.letters.models import Letter
 from warkat.letters.tests.factories import client_for, register
 
 pytestmark = pytest.mark.django_db
 
 
-def test_repeated_openings_show_the_first_read_and_a_count(o: SimpleNamespace) -> None:
+def _disposed(o: SimpleNamespace) -> tuple[Letter, Disposition]:
+    """A letter the Kepala Dinas disposed to the Kabid Aplikasi."""
     letter = register(o)
     (d,) = disposition_create(
         actor=o.users.kadis,
@@ -27,6 +29,11 @@ def test_repeated_openings_show_the_first_read_and_a_count(o: SimpleNamespace) -
         instructions=["Tindak lanjuti"],
         deadline=dt.date(2026, 11, 10),
     )
+    return letter, d
+
+
+def test_repeated_openings_show_the_first_read_and_a_count(o: SimpleNamespace) -> None:
+    letter, d = _disposed(o)
     reader = client_for(o.users.kabid_a)
     url = reverse("letters:detail", args=[letter.pk])
     for _ in range(5):
@@ -46,14 +53,7 @@ def test_the_top_of_the_letter_page_links_to_my_disposition(
 ) -> None:
     """A recipient down the chain reaches their disposition's actions from the top
     of the page, before the letter's pages (screens long on a phone)."""
-    letter = register(o)
-    (d,) = disposition_create(
-        actor=o.users.kadis,
-        letter=letter,
-        to_position_ids=[o.pos.kabid_a.pk],
-        instructions=["Tindak lanjuti"],
-        deadline=dt.date(2026, 11, 10),
-    )
+    letter, d = _disposed(o)
     url = reverse("letters:detail", args=[letter.pk])
     page = client_for(o.users.kabid_a).get(url).content.decode()
     link = page.find(f'href="#d{d.pk}"')
