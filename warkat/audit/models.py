@@ -55,6 +55,25 @@ class AuditEvent(TenantOwned):
     def __str__(self) -> str:
         return f"#{self.seq} {self.action}"
 
+    # Names for people; the stored codes stay as they are (they are hashed).
+    @property
+    def action_label(self) -> str:
+        from warkat.audit.labels import action_label
+
+        return action_label(self.action)
+
+    @property
+    def capacity_label(self) -> str:
+        from warkat.audit.labels import capacity_label
+
+        return capacity_label(self.capacity)
+
+    @property
+    def object_type_label(self) -> str:
+        from warkat.audit.labels import object_type_label
+
+        return object_type_label(self.object_type)
+
 
 class AuditChainHead(TenantOwned):
     """The last sequence number and hash of a tenant's chain; locked to append."""

@@ -48,6 +48,14 @@ _PERSON_FIELDS = (
 
 
 @dataclass
+class Reader:
+    """One person's readings of a disposition: the first, and how many in all."""
+
+    first: DispositionRead
+    times: int = 1
+
+
+@dataclass
 class Node:
     disposition: Disposition
     children: list[Node] = field(default_factory=list)
@@ -60,6 +68,18 @@ class Node:
     @property
     def pk(self) -> int:
         return self.disposition.pk
+
+    @property
+    def readers(self) -> list[Reader]:
+        """Who read it, in order of first reading: a page opened five times is one
+        reading shown with its count (``reads`` keeps every opening)."""
+        by_person: dict[int, Reader] = {}
+        for read in self.reads:  # ordered by read_at
+            if read.person_id in by_person:
+                by_person[read.person_id].times += 1
+            else:
+                by_person[read.person_id] = Reader(first=read)
+        return list(by_person.values())
 
 
 def node_actions(d: Disposition, held: dict[int, str]) -> list[str]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from warkat.drafting.fields import RecipientInput
 from warkat.drafting.models import Family, Layout, SigningCapacity
@@ -31,7 +32,9 @@ class DraftForm(forms.Form):
     event_day = forms.CharField(label=_("Day/date"), max_length=120, required=False)
     event_time = forms.CharField(label=_("Time"), max_length=120, required=False)
     event_place = forms.CharField(label=_("Place"), max_length=300, required=False)
-    event_agenda = forms.CharField(label=_("Agenda"), max_length=500, required=False)
+    event_agenda = forms.CharField(
+        label=pgettext_lazy("invitation", "Agenda"), max_length=500, required=False
+    )
     external_to = forms.CharField(
         label=_("External addressees (one a line: name | e-mail | address)"),
         required=False,

@@ -237,6 +237,20 @@ class DraftState(models.TextChoices):
     SENT = "sent", _("Sent")
 
 
+#: The outgoing letter's history (``LetterEvent.kind`` written by drafting services)
+#: as its page names it; "returned" is a draft sent back for revision here.
+DRAFT_EVENT_LABELS = {
+    "drafted": _("Draft created"),
+    "edited": _("Draft edited"),
+    "submitted": _("Submitted for review"),
+    "paraf": _("Initialled (paraf)"),
+    "approved": _("Approved, awaiting signature"),
+    "returned": _("Returned for revision"),
+    "signed": _("Signed"),
+    "sent": _("Sent"),
+}
+
+
 class SigningCapacity(models.TextChoices):
     """How the signer signs relative to the authority (reference §1.7)."""
 

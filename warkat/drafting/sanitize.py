@@ -72,7 +72,8 @@ def version_diff(
     old_name: str,
     new_name: str,
 ) -> tuple[list[tuple[str, str, str]], str]:
-    """Changed fields as (label, old, new) and the body's side-by-side HTML diff.
+    """Changed fields as (label, old, new) and the body's side-by-side HTML diff,
+    empty when the body did not change.
 
     The diff table is built by ``difflib`` from plain text lines (escaped by
     ``HtmlDiff``), so no markup from either version reaches the page.
@@ -82,9 +83,15 @@ def version_diff(
         before, after = _text(old.get(key)), _text(new.get(key))
         if before != after:
             fields.append((label, before, after))
+    old_lines = body_text(old.get("body", ""))
+    new_lines = body_text(new.get("body", ""))
+    if old_lines == new_lines:
+        # HtmlDiff would say so in English ("No Differences Found", "Empty File");
+        # the page says it in the reader's language instead.
+        return fields, ""
     table = difflib.HtmlDiff(wrapcolumn=60).make_table(
-        body_text(old.get("body", "")),
-        body_text(new.get("body", "")),
+        old_lines,
+        new_lines,
         fromdesc=old_name,
         todesc=new_name,
         context=True,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from warkat.drafting import errors
 from warkat.drafting.models import (
+    DRAFT_EVENT_LABELS,
     Delivery,
     Draft,
     DraftState,
@@ -147,6 +148,15 @@ class DraftPage:
     @property
     def recipient_rows(self) -> list[tuple[Recipient, Delivery | None]]:
         return [(r, self.deliveries.get(r.pk)) for r in self.recipients]
+
+    @property
+    def history_rows(self) -> list[tuple[LetterEvent, str]]:
+        """The history with each event's name as the reader sees it (never the
+        stored code)."""
+        return [
+            (e, str(DRAFT_EVENT_LABELS.get(e.kind) or e.kind_label))
+            for e in self.events
+        ]
 
 
 def draft_page(*, user: Any, draft: Draft) -> DraftPage:

@@ -133,9 +133,13 @@ def correct(request: HttpRequest, letter_id: int) -> HttpResponse:
                 data = request.POST.copy()
                 data["confirm_duplicate"] = "on"
                 form.data = data
-            elif not isinstance(exc, ValidationError):
+            elif isinstance(exc, ValidationError):
+                # The duplicate has its own warning; other errors go to their field.
+                form.add_error(
+                    exc.field if exc.field in form.fields else None, exc.text()
+                )
+            else:
                 raise
-            form.add_error(exc.field if exc.field in form.fields else None, exc.text())
         else:
             messages.success(
                 request,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from warkat.core.widgets import DateInput
 from warkat.letters.inbox import STATE_FILTERS
@@ -84,7 +85,9 @@ class InboxFilterForm(forms.Form):
         choices=[("", _("All")), *Security.choices],
     )
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    date_to = forms.DateField(
+        label=pgettext_lazy("date range", "To"), required=False, widget=DateInput()
+    )
     sender = forms.CharField(label=_("Sender"), required=False, max_length=100)
     unit = forms.TypedChoiceField(
         label=_("Unit"), required=False, coerce=int, empty_value=None
@@ -94,7 +97,9 @@ class InboxFilterForm(forms.Form):
 class AgendaForm(forms.Form):
     unit = forms.TypedChoiceField(label=_("Unit"), coerce=int)
     date_from = forms.DateField(label=_("From"), widget=DateInput())
-    date_to = forms.DateField(label=_("To"), widget=DateInput())
+    date_to = forms.DateField(
+        label=pgettext_lazy("date range", "To"), widget=DateInput()
+    )
     format = forms.ChoiceField(
         label=_("Format"), choices=[("pdf", "PDF"), ("xlsx", "XLSX")]
     )

@@ -218,7 +218,10 @@ class Letter(TenantOwned):
         by its level and agenda line or number only (auditors are not its readers)."""
         if self.is_secret:
             ref = self.agenda_label or self.number or f"#{self.pk}"
-            return f"[{self.security}] {self.direction} {ref}"
+            # Fixed Indonesian words, not a translation: the name is stored (and
+            # hashed) once, whatever language the recording user reads.
+            kind = "surat masuk" if self.direction == "incoming" else "surat keluar"
+            return f"[{self.security}] {kind} {ref}"
         return self.subject
 
     @property

@@ -49,11 +49,12 @@ class LetterView:
     @property
     def may_dispose(self) -> bool:
         # A letter sent back to the TU waits there until it is sent again; a
-        # tembusan is for information only.
+        # settled one is finished (the service refuses both); a tembusan is for
+        # information only.
         return (
             self.full
             and self.letter.addressed_position_id in self.held
-            and self.letter.status != "returned"
+            and self.letter.status not in ("returned", "done")
             and not self.letter.is_copy
         )
 

@@ -413,7 +413,7 @@ def _letter_first_read(*, actor: Any, letter: Letter, capacity: str) -> bool:
 @transaction.atomic
 def letter_mark_done(*, actor: Any, letter: Letter, note: str = "") -> Letter:
     """The addressee settles a letter without disposing it (read for information,
-    filed). Only while it has no live disposition; disposing it later reopens it."""
+    filed). Only while it has no disposition; once settled it is not disposed."""
     from warkat.core.errors import Conflict
 
     capacity = held_positions(actor).get(letter.addressed_position_id or 0)

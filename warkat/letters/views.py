@@ -16,7 +16,10 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from warkat.archive.models import ClassificationCode
-from warkat.archive.selectors import classification_search
+from warkat.archive.selectors import (
+    classification_option_text,
+    classification_search,
+)
 from warkat.core.errors import DomainError, PermissionDenied
 from warkat.core.http import tenant_view
 from warkat.dispositions.calendar import add_working_days_many
@@ -163,7 +166,10 @@ def register(request: HttpRequest) -> HttpResponse:
                 data = request.POST.copy()
                 data["confirm_duplicate"] = "on"
                 form.data = data
-            form.add_error(exc.field if exc.field in form.fields else None, exc.text())
+            else:  # the duplicate has its own warning, with a link to the other letter
+                form.add_error(
+                    exc.field if exc.field in form.fields else None, exc.text()
+                )
         else:
             messages.success(
                 request,
@@ -205,10 +211,14 @@ def positions_for_unit(request: HttpRequest) -> HttpResponse:
 @require_GET
 def classification_picker(request: HttpRequest) -> HttpResponse:
     """htmx: leaf classification codes matching the typed text."""
-    codes = classification_search(
-        query=request.GET.get("classification", "") or request.GET.get("q", "")
+    query = request.GET.get("classification", "") or request.GET.get("q", "")
+    options = [
+        classification_option_text(code=c, query=query)
+        for c in classification_search(query=query)
+    ]
+    return render(
+        request, "letters/_letter_fields.html#code_options", {"options": options}
     )
-    return render(request, "letters/_letter_fields.html#code_options", {"codes": codes})
 
 
 @tenant_view
@@ -221,10 +231,13 @@ def detail(request: HttpRequest, letter_id: int) -> HttpResponse:
         # Opening the page reads the dispositions addressed to the user's positions.
         dispositions_read_on_open(actor=user, letter=letter)
     view = letter_view(user=user, letter_id=letter_id, found=(letter, access))
+    nodes = flatten(view.tree)
     context: dict[str, Any] = {
         "view": view,
         "letter": view.letter,
-        "nodes": flatten(view.tree),
+        "nodes": nodes,
+        # The viewer's own disposition in the tree, linked from the top of the page.
+        "my_node": next((n for n in nodes if n.actions), None),
     }
     if view.full:
         main = next(

@@ -138,6 +138,11 @@ def disposition_create(
                 "disposed once the TU sends it again."
             ),
         )
+    if IncomingStatus.DONE in locked_status:
+        raise Conflict(
+            "disposition.letter_done",
+            _("This letter is settled (done); it is not disposed any further."),
+        )
     if parent is not None:
         parent = (
             Disposition.objects.select_for_update()

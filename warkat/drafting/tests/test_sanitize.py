@@ -65,3 +65,18 @@ def test_diff_escapes_both_sides() -> None:
     assert "<script>" not in table
     assert "&lt;script&gt;" in table
     assert 'class="diff_add"' in table and 'class="diff_sub"' in table
+
+
+def test_diff_of_an_unchanged_body_is_empty_not_difflibs_english() -> None:
+    fields, table = version_diff(
+        old={"subject": "A", "body": "<p>satu</p>"},
+        new={"subject": "B", "body": "<p>satu</p>"},
+        labels={"subject": "Hal"},
+        old_name="v1",
+        new_name="v2",
+    )
+    assert fields == [("Hal", "A", "B")] and table == ""
+    _fields, empty = version_diff(
+        old={"body": ""}, new={"body": ""}, labels={}, old_name="v1", new_name="v2"
+    )
+    assert empty == ""

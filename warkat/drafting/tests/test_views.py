@@ -110,6 +110,20 @@ def test_detail_pages_and_actions(o: SimpleNamespace, frozen: Any) -> None:
         ).status_code
         == 200
     )
+    r = staf.post(
+        reverse("drafting:edit", args=[d.letter_id]),
+        form(o, subject="Undangan rapat (revisi 2)"),
+    )
+    assert r.status_code == 302
+    compared = staf.get(reverse("drafting:compare", args=[d.letter_id]) + "?a=2&b=3")
+    # Only the subject changed: the body's diff says so in Indonesian, not in
+    # difflib's English.
+    assert compared.status_code == 200
+    assert "Isi naskah tidak berubah." in compared.content.decode()
+    assert "No Differences Found" not in compared.content.decode()
+    history = staf.get(reverse("drafting:detail", args=[d.letter_id])).content.decode()
+    assert "Konsep dibuat" in history and "Konsep diubah" in history
+    assert not re.search(r"· (drafted|edited|submitted) ·", history)
     preview = staf.get(reverse("drafting:pdf", args=[d.letter_id]))
     assert preview.status_code == 200 and preview["Content-Type"] == "application/pdf"
     assert (

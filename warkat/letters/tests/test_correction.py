@@ -376,6 +376,7 @@ def test_correction_page_flags_duplicates_and_confirms(o: SimpleNamespace) -> No
     assert first.status_code == 200 and 'name="confirm_duplicate"' in (
         first.content.decode()
     )
+    assert first.content.decode().count("sama sudah dicatat") == 1  # shown once
     assert Letter.objects.get(pk=letter.pk).number == "070/16/BPS"
     again = tu.post(url, {**data, "confirm_duplicate": "on"})
     assert again.status_code == 302

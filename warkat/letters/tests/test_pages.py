@@ -129,6 +129,9 @@ def test_letter_page_falls_back_to_the_frame_before_pages_are_drawn(
     content = client_for(o.users.kadis).get(reverse("letters:detail", args=[letter.pk]))
     assert b"<iframe" in content.content
     assert b"/halaman/" not in content.content
+    # A phone hides the frame (it shows black there): the original opens instead.
+    pdf = reverse("letters:file", args=[letter.pk, letter.files.get().pk])
+    assert f'<p class="original"><a href="{pdf}"'.encode() in content.content
 
 
 def test_page_picture_for_the_addressee_and_the_api(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -12,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from warkat.core.errors import Conflict
 from warkat.dispositions.models import Disposition
 from warkat.dispositions.services.create import disposition_create
 from warkat.letters.models import Letter
@@ -468,6 +470,8 @@ def test_register_page_flow_with_duplicate_confirmation(o: SimpleNamespace) -> N
     assert c.get(reverse("letters:register")).status_code == 200
     codes = c.get(reverse("letters:codes"), {"classification": "undangan"})
     assert codes.status_code == 200
+    # The invitation code's option shows the words that matched, past the cut name.
+    assert re.search(r'value="500\.10\.9\.8 [^"]*Undangan', codes.content.decode())
     data = {
         "unit": o.dinas.pk, "addressed_position": o.pos.kadis.pk, "sender_institution": "Bappeda",
         "number": "050/1/BAPPEDA", "letter_date": "2026-11-02", "received_date": "2026-11-03",
@@ -483,6 +487,8 @@ def test_register_page_flow_with_duplicate_confirmation(o: SimpleNamespace) -> N
         {**data, "files": [SimpleUploadedFile("s.pdf", sample_pdf(["a"]))]},
     )
     assert dup.status_code == 200 and b"confirm_duplicate" in dup.content
+    # The warning is shown once, with its link, not again as a form error.
+    assert dup.content.decode().count("sama sudah dicatat") == 1
     assert Letter.objects.count() == 1
     confirmed = c.post(
         reverse("letters:register"),
@@ -610,15 +616,26 @@ def test_addressee_settles_a_letter_without_disposition(o: SimpleNamespace) -> N
         f"/api/v1/letters/{letter.pk}/done", {}, content_type="application/json"
     )
     assert again.status_code == 409
-    # Disposing it later reopens the work.
-    disposition_create(
-        actor=o.users.kadis,
-        letter=letter,
-        to_position_ids=[o.pos.kabid_a.pk],
-        instructions=["Pelajari"],
+    # A settled letter is not disposed any more: neither offered on its page nor
+    # accepted by the service or the API.
+    page = c.get(reverse("letters:detail", args=[letter.pk])).content.decode()
+    assert 'class="disposeform' not in page and 'id="dispose"' not in page
+    with pytest.raises(Conflict) as refused:
+        disposition_create(
+            actor=o.users.kadis,
+            letter=letter,
+            to_position_ids=[o.pos.kabid_a.pk],
+            instructions=["Pelajari"],
+        )
+    assert refused.value.code == "disposition.letter_done"
+    posted = api(o.users.kadis).post(
+        f"/api/v1/letters/{letter.pk}/dispositions",
+        {"to_position_ids": [o.pos.kabid_a.pk], "instructions": ["Pelajari"]},
+        content_type="application/json",
     )
+    assert posted.status_code == 409, posted.content
     letter.refresh_from_db()
-    assert letter.status == "disposed"
+    assert letter.status == "done" and not letter.dispositions.exists()
 
 
 def test_disposition_create_queries_do_not_grow_with_recipients_or_history(

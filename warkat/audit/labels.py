@@ -1,0 +1,121 @@
+"""What the audit pages call an event, its object and the actor's capacity.
+
+The log stores stable codes (``letter.register``, ``letters.letter``, ``plh``): they
+are part of each event's hash and read by machines. People read these names instead.
+A code recorded before its name was added is shown as it is.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+ACTION_LABELS = {
+    # Sign-in and accounts
+    "auth.login": _("Signed in"),
+    "auth.logout": _("Signed out"),
+    "auth.login_failed": _("Sign-in failed"),
+    "auth.lockout": _("Account locked after failed sign-ins"),
+    "auth.password_change": _("Password changed"),
+    "mfa.authenticator_add": _("Authenticator app set up"),
+    "mfa.authenticator_remove": _("Authenticator app removed"),
+    "mfa.authenticator_reset": _("Authenticator app reset by an administrator"),
+    "mfa.code_rejected": _("Two-factor code rejected"),
+    "user.create": _("User created"),
+    "user.roles_set": _("User roles changed"),
+    "user.activate": _("User activated"),
+    "user.deactivate": _("User deactivated"),
+    "user.unlock": _("User unlocked"),
+    "user.password_reset": _("User password reset"),
+    "token.create": _("API token created"),
+    "token.revoke": _("API token revoked"),
+    "tenant.create": _("Regional government created"),
+    # Organisation
+    "unit.create": _("Unit created"),
+    "unit.move": _("Unit moved"),
+    "unit.deactivate": _("Unit deactivated"),
+    "position.create": _("Position created"),
+    "position.update": _("Position changed"),
+    "person.create": _("Employee added"),
+    "person.update": _("Employee data changed"),
+    "assignment.create": _("Appointed to a position"),
+    "assignment.end": _("Appointment ended"),
+    # Incoming letters
+    "letter.register": _("Letter registered"),
+    "letter.receive_internal": _("Letter received inside Warkat"),
+    "letter.file_add": _("File added to a letter"),
+    "letter.correct": _("Letter registration corrected"),
+    "letter.return": _("Letter returned to the records clerk (TU)"),
+    "letter.done": _("Letter settled without a disposition"),
+    "letter.declassify": _("Letter security level lowered"),
+    # Dispositions
+    "disposition.create": _("Disposition sent"),
+    "disposition.read": _("Disposition read"),
+    "disposition.redispose": _("Disposed further"),
+    "disposition.follow_up": _("Follow-up reported"),
+    "disposition.decline": _("Disposition declined"),
+    "disposition.close": _("Disposition closed"),
+    "disposition.return": _("Disposition sent back"),
+    "disposition.cancel": _("Disposition cancelled"),
+    "disposition.escalate": _("Overdue disposition escalated"),
+    "disposition_settings.update": _("Disposition settings changed"),
+    "instruction.set": _("Disposition instructions changed"),
+    "instruction.behaviour_set": _("Instruction behaviour changed"),
+    "holiday.add": _("Regional holiday added"),
+    "holiday.remove": _("Regional holiday removed"),
+    # Outgoing letters
+    "drafting.create": _("Draft created"),
+    "drafting.update": _("Draft edited"),
+    "drafting.review_edit": _("Draft edited by a reviewer"),
+    "drafting.chain_set": _("Review chain set"),
+    "drafting.submit": _("Draft submitted for review"),
+    "drafting.approve": _("Draft initialled (paraf)"),
+    "drafting.return": _("Draft returned for revision"),
+    "drafting.sign": _("Letter signed"),
+    "drafting.sent": _("Letter sent"),
+    "drafting.delivery": _("Letter delivered"),
+    "drafting.delivery_retry": _("Delivery retried"),
+    "drafting.number_reserve": _("Letter number reserved"),
+    "drafting.number_void": _("Letter number voided"),
+    "drafting.number_format_save": _("Numbering format changed"),
+    "drafting.number_format_reset": _("Numbering format reset"),
+    "drafting.naskah_type_save": _("Naskah type changed"),
+    "drafting.kop_save": _("Letterhead (kop) changed"),
+    # Signing
+    "signing.ca_created": _("Signing certificate authority created"),
+    "signing.key_requested": _("Signing key requested"),
+    "signing.certificate_issued": _("Signing certificate issued"),
+    "signing.certificate_renewed": _("Signing certificate renewed"),
+    "signing.certificate_revoked": _("Signing certificate revoked"),
+    "signing.certificate_locked": _("Signing certificate locked"),
+    "signing.certificate_unlocked": _("Signing certificate unlocked"),
+    "signing.passphrase_wrong": _("Wrong signing passphrase"),
+    "signing.document_signed": _("Document signed electronically"),
+    "signing.settings_updated": _("Signing settings changed"),
+    "signing.bsre_account_set": _("BSrE account set"),
+}
+
+#: Capacities as stored by services (assignment kinds) and as printed (Plt., a.n.).
+CAPACITY_LABELS = {
+    "definitif": _("Definitive"),
+    "plt": "Plt.",
+    "plh": "Plh.",
+}
+
+
+def action_label(code: str) -> str:
+    return str(ACTION_LABELS.get(code, code))
+
+
+def capacity_label(code: str) -> str:
+    return str(CAPACITY_LABELS.get(code, code))
+
+
+def object_type_label(code: str) -> str:
+    """``letters.letter`` → the model's name in the reader's language."""
+    try:
+        model = apps.get_model(code)
+    except (LookupError, ValueError):
+        return code
+    return str(capfirst(model._meta.verbose_name))
