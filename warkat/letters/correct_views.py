@@ -17,6 +17,7 @@ from warkat.archive.models import ClassificationCode
 from warkat.core.errors import DomainError, ValidationError
 from warkat.core.http import tenant_view
 from warkat.letters.access import Access, is_tenant_admin, tu_unit_ids
+from warkat.letters.declassify import letter_declassify, letter_for_declassifier
 from warkat.letters.forms import RegisterForm
 from warkat.letters.models import Direction, Letter, LetterEvent
 from warkat.letters.selectors import (
@@ -136,7 +137,7 @@ def correct(request: HttpRequest, letter_id: int) -> HttpResponse:
                 data = request.POST.copy()
                 data["confirm_duplicate"] = "on"
                 form.data = data
-            elif not isinstance(exc, ValidationError):
+            elif not (isinstance(exc, ValidationError) or exc.field in form.fields):
                 raise
             form.add_error(exc.field if exc.field in form.fields else None, exc.text())
         else:
@@ -223,3 +224,25 @@ def return_to_tu(request: HttpRequest, letter_id: int) -> HttpResponse:
         field="reason",
         success=_("Letter returned to the records clerk (TU)."),
     )
+
+
+@tenant_view
+@require_POST
+def declassify(request: HttpRequest, letter_id: int) -> HttpResponse:
+    """The addressee (of an outgoing letter, its signer) lowers the security level
+    with a reason; back to the letter's page, incoming or outgoing."""
+    letter = letter_for_declassifier(user=request.user, letter_id=letter_id)
+    try:
+        letter_declassify(
+            actor=request.user,
+            letter=letter,
+            security=request.POST.get("security", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.text())
+    else:
+        messages.success(request, _("Security level lowered."))
+    if letter.direction == Direction.OUTGOING:
+        return redirect("drafting:detail", letter_id=letter.pk)
+    return redirect("letters:detail", letter_id=letter.pk)

@@ -24,6 +24,7 @@ from warkat.letters.files import (
 )
 from warkat.letters.models import (
     SECRET_LEVELS,
+    SECURITY_ORDER,
     AgendaCounter,
     Direction,
     IncomingStatus,
@@ -322,21 +323,75 @@ def _notify_addressee(letter: Letter, *, kind: str = "letter.received") -> None:
     )
 
 
-def letter_file_add(*, actor: Any, letter: Letter, upload: Upload) -> LetterFile:
-    """Add a scan or attachment to a registered incoming letter (TU or admin)."""
+def _file_addable(*, actor: Any, letter: Letter) -> None:
+    """Raise unless ``actor`` may add a file to ``letter`` in its current state:
+    the records clerk (TU) of its unit or a tenant admin who may read it, while its
+    registration may still be corrected (not yet disposed or settled). A signed
+    letter (and the copy of one delivered here) keeps the files it was signed with;
+    an outgoing letter's attachments belong to its draft."""
+    from warkat.core.errors import Conflict
+    from warkat.letters.access import Access, letter_access
+
     if not _can_register(actor, letter.unit):
         raise PermissionDenied(
             "letter.file_forbidden",
             _("Only the unit's records clerk (TU) or an administrator may add files."),
         )
+    if letter_access(actor, letter) != Access.FULL:
+        raise PermissionDenied(
+            "letter.file_secret",
+            _(
+                "Only the addressees and the disposition chain of a secret letter "
+                "may add files to it."
+            ),
+        )
+    if letter.is_signed:
+        raise signed_frozen()
+    if letter.direction != Direction.INCOMING or letter.status not in (
+        IncomingStatus.NEW,
+        IncomingStatus.RETURNED,
+    ):
+        raise Conflict(
+            "letter.files_closed",
+            _(
+                "Files can be added only while the letter's registration may be "
+                "corrected (before it is disposed or settled); an outgoing "
+                "letter's attachments are added to its draft."
+            ),
+        )
+
+
+def signed_frozen() -> Any:
+    from warkat.core.errors import Conflict
+
+    return Conflict(
+        "letter.signed_frozen",
+        _(
+            "This letter was signed electronically: its content, number, date, "
+            "sender and files can no longer change. Write a correction letter instead."
+        ),
+    )
+
+
+def letter_file_add(*, actor: Any, letter: Letter, upload: Upload) -> LetterFile:
+    """Add a scan or attachment to an incoming letter not yet disposed (its TU or
+    a tenant admin who may read it; ``_file_addable``)."""
+    _file_addable(actor=actor, letter=letter)
     checked = file_check(upload=upload)
     with stored_files_guard() as stored:
         name = stored.store(tenant_id=letter.tenant_id, checked=checked)
         with transaction.atomic():
-            has_main = LetterFile.objects.filter(letter=letter).exists()
+            # Checked again on the locked row: disposed or re-routed meanwhile.
+            locked = (
+                Letter.objects.select_related("unit")
+                .select_for_update(of=("self",))
+                .get(pk=letter.pk)
+            )
+            _file_addable(actor=actor, letter=locked)
+            has_main = LetterFile.objects.filter(letter=locked).exists()
             _attach_one = LetterFile(
-                tenant_id=letter.tenant_id,
-                letter=letter,
+                tenant_id=locked.tenant_id,
+                letter=locked,
                 kind=LetterFile.Kind.ATTACHMENT if has_main else LetterFile.Kind.MAIN,
                 storage_name=name,
                 original_name=checked.name,
@@ -346,12 +401,12 @@ def letter_file_add(*, actor: Any, letter: Letter, upload: Upload) -> LetterFile
                 uploaded_by=actor if getattr(actor, "pk", None) else None,
             )
             _attach_one.save()
-            pages_schedule(letter=letter, content_types=[checked.content_type])
+            pages_schedule(letter=locked, content_types=[checked.content_type])
             audit_record(
-                tenant=letter.tenant,
+                tenant=locked.tenant,
                 actor=actor,
                 action="letter.file_add",
-                obj=letter,
+                obj=locked,
                 data={"file": checked.name, "sha256": checked.sha256},
             )
     return _attach_one
@@ -500,6 +555,53 @@ def letter_correctable(*, actor: Any, letter: Letter) -> None:
         raise _not_correctable()
 
 
+#: What a letter delivered from a signed one carries from the signed original.
+_SIGNED_FIELDS = frozenset(
+    {"sender_institution", "sender_name", "number", "letter_date", "subject", "summary"}
+)
+
+
+def _correction_guard(
+    *,
+    actor: Any,
+    letter: Letter,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    changed: Sequence[str],
+) -> None:
+    """What no correction may do: rewrite a signed original's content, lower the
+    security level (that is declassification, the addressee's own act), or open
+    a letter to its author (a clerk who sees only a secret letter's agenda line
+    cannot route it to a position they hold)."""
+    from warkat.letters.access import Access, letter_access
+
+    if letter.is_signed and _SIGNED_FIELDS & set(changed):
+        raise signed_frozen()
+    if "security" in changed and SECURITY_ORDER.index(
+        after["security"]
+    ) < SECURITY_ORDER.index(before["security"]):
+        raise ValidationError(
+            "letter.security_lowering",
+            _(
+                "A correction cannot lower the security level. Lowering it is "
+                "declassification: the holder of the addressed position does it "
+                "on the letter page, with a reason."
+            ),
+            field="security",
+        )
+    position = after["addressed_position"]
+    if (
+        "addressed_position" in changed
+        and getattr(position, "pk", position) in held_positions(actor)
+        and letter_access(actor, letter) != Access.FULL
+    ):
+        raise PermissionDenied(
+            "letter.reroute_to_self",
+            _("A letter you may not read cannot be routed to a position you hold."),
+            field="addressed_position",
+        )
+
+
 def _audit_value(value: Any) -> Any:
     if isinstance(value, ClassificationCode):
         return value.code
@@ -594,6 +696,9 @@ def letter_update(
             sender_institution=after["sender_institution"],
             received_date=after["received_date"],
             only=frozenset(changed),
+        )
+        _correction_guard(
+            actor=actor, letter=locked, before=before, after=after, changed=changed
         )
         if "received_date" in changed and after["received_date"].year != (
             locked.agenda_year
@@ -930,4 +1035,5 @@ __all__ = [
     "letter_return",
     "letter_update",
     "receiving_unit",
+    "signed_frozen",
 ]
