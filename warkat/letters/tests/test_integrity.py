@@ -203,3 +203,48 @@ def test_a_keeper_cannot_route_a_letter_they_may_not_read_to_themselves(
     assert moved.status_code == 200, moved.content
     assert moved.json()["restricted"] and SECRET not in moved.content.decode()
     assert moved.json()["subject"] is None and moved.json()["summary"] is None
+
+
+def test_an_unsigned_draft_stays_with_its_chain_on_the_letter_routes(
+    o: SimpleNamespace,
+) -> None:
+    """Outgoing drafts are read on the drafting pages by their chain; the records
+    clerk and the admin keep only signed letters, on every route."""
+    from warkat.drafting.tests.factories import draft
+
+    d = draft(o, subject="Konsep nota dinas internal")
+    letter = Letter.objects.get(pk=d.letter_id)
+    for user in (o.users.admin, o.users.tu):
+        c = client_for(user)
+        for url in (
+            f"/api/v1/letters/{letter.pk}",
+            reverse("letters:detail", args=[letter.pk]),
+        ):
+            assert c.get(url).status_code == 404, (user, url)
+        assert post_file(c, letter).status_code == 404
+
+
+def test_a_secret_letters_delivery_is_retried_by_its_drafter_only(
+    o: SimpleNamespace, django_capture_on_commit_callbacks: Any
+) -> None:
+    from warkat.drafting.fields import RecipientInput
+    from warkat.drafting.models import Delivery
+    from warkat.drafting.sending import delivery_retry, letter_sign
+    from warkat.drafting.tests.factories import PASSPHRASE, approved, otp, signer_ready
+
+    d = approved(
+        o,
+        security="rahasia",
+        recipients=[RecipientInput(kind="external", label="PT X", email="x@x.invalid")],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        letter_sign(actor=signer_ready(o), draft=d, passphrase=PASSPHRASE, otp=otp())
+    row = Delivery.objects.get(draft=d)
+    assert row.status == "failed"
+    # The register keepers do not see a secret letter, so they do not act on it.
+    for user in (o.users.tu, o.users.admin):
+        with pytest.raises(PermissionDenied):
+            delivery_retry(actor=user, delivery=row)
+    assert Delivery.objects.get(pk=row.pk).attempts == 1
+    delivery_retry(actor=o.users.staf_a, delivery=row)
+    assert Delivery.objects.get(pk=row.pk).status == "pending"
