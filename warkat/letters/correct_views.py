@@ -26,7 +26,12 @@ from warkat.letters.selectors import (
     letter_for_user,
     letter_full_for_user,
 )
-from warkat.letters.services import letter_correctable, letter_return, letter_update
+from warkat.letters.services import (
+    SIGNED_FIELDS,
+    letter_correctable,
+    letter_return,
+    letter_update,
+)
 from warkat.org.models import Position
 
 #: Fields a TU who sees only a secret letter's agenda line may set but not read:
@@ -37,11 +42,17 @@ HIDDEN_FIELDS = ("subject", "summary", "classification", "addressed_position")
 class CorrectForm(RegisterForm):
     """The registration form without the unit (the agenda book stays) and files."""
 
-    def __init__(self, *args: Any, restricted: bool, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, restricted: bool, signed: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["unit"]
         del self.fields["files"]
         self.restricted = restricted
+        if signed:
+            # Delivered from a letter signed in Warkat: shown, kept as signed.
+            for name in SIGNED_FIELDS:
+                self.fields[name].disabled = True
         for name in ("letter_date", "received_date"):
             # <input type="date"> only takes ISO dates, whatever the language.
             self.fields[name].widget.format = "%Y-%m-%d"  # type: ignore[attr-defined]
@@ -117,7 +128,10 @@ def correct(request: HttpRequest, letter_id: int) -> HttpResponse:
     letter_correctable(actor=user, letter=letter)
     full = access == Access.FULL
     form = CorrectForm(
-        request.POST or None, restricted=not full, initial=_initial(letter, full)
+        request.POST or None,
+        restricted=not full,
+        signed=letter.is_signed,
+        initial=_initial(letter, full),
     )
     choices: list[tuple[Any, str]] = [
         (p.pk, f"{p.name} — {p.unit.name}")

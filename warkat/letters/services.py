@@ -556,7 +556,7 @@ def letter_correctable(*, actor: Any, letter: Letter) -> None:
 
 
 #: What a letter delivered from a signed one carries from the signed original.
-_SIGNED_FIELDS = frozenset(
+SIGNED_FIELDS = frozenset(
     {"sender_institution", "sender_name", "number", "letter_date", "subject", "summary"}
 )
 
@@ -575,7 +575,7 @@ def _correction_guard(
     cannot route it to a position they hold)."""
     from warkat.letters.access import Access, letter_access
 
-    if letter.is_signed and _SIGNED_FIELDS & set(changed):
+    if letter.is_signed and SIGNED_FIELDS & set(changed):
         raise signed_frozen()
     if "security" in changed and SECURITY_ORDER.index(
         after["security"]
@@ -1024,6 +1024,7 @@ def _deliver(
 
 
 __all__ = [
+    "SIGNED_FIELDS",
     "StoredFiles",
     "agenda_allocate",
     "letter_correctable",

@@ -115,6 +115,34 @@ def test_no_file_is_added_to_a_signed_letter_or_its_delivered_copy(
     assert exc.value.code == "letter.signed_frozen"
     letter_update(actor=o.users.admin, letter=copy, urgency="segera")
     assert Letter.objects.get(pk=copy.pk).urgency == "segera"
+    # The correction form shows the signed fields but does not take them.
+    url = reverse("letters:correct", args=[copy.pk])
+    form = admin.get(url).content.decode()
+    assert 'name="subject"' in form and "disabled" in form
+    posted = admin.post(
+        url,
+        {
+            "addressed_position": copy.addressed_position_id,
+            "sender_institution": "Lain",
+            "sender_name": "Lain",
+            "number": "999/LAIN",
+            "letter_date": "2026-11-01",
+            "received_date": copy.received_date.isoformat(),
+            "subject": "Lain",
+            "summary": "Lain",
+            "classification": copy.classification.code,
+            "security": copy.security,
+            "urgency": "amat_segera",
+        },
+    )
+    assert posted.status_code == 302, posted.content.decode()[:3000]
+    kept = Letter.objects.get(pk=copy.pk)
+    assert kept.urgency == "amat_segera"
+    assert (kept.subject, kept.number, kept.sender_institution) == (
+        signed.subject,
+        signed.number,
+        copy.sender_institution,
+    )
 
 
 # --- correcting a letter one may not read --------------------------------------
