@@ -19,6 +19,7 @@ from warkat.core.http import tenant_view
 from warkat.letters.access import Access, is_tenant_admin, tu_unit_ids
 from warkat.letters.declassify import letter_declassify, letter_for_declassifier
 from warkat.letters.forms import RegisterForm
+from warkat.letters.integrity import SIGNED_FIELDS
 from warkat.letters.models import Direction, Letter, LetterEvent
 from warkat.letters.selectors import (
     LetterView,
@@ -26,12 +27,7 @@ from warkat.letters.selectors import (
     letter_for_user,
     letter_full_for_user,
 )
-from warkat.letters.services import (
-    SIGNED_FIELDS,
-    letter_correctable,
-    letter_return,
-    letter_update,
-)
+from warkat.letters.services import letter_correctable, letter_return, letter_update
 from warkat.org.models import Position
 
 #: Fields a TU who sees only a secret letter's agenda line may set but not read:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from warkat.audit.services import audit_record
 from warkat.core.errors import PermissionDenied, ValidationError
 from warkat.letters.access import held_positions
+from warkat.letters.integrity import reason_clean
 from warkat.letters.models import (
     SECURITY_ORDER,
     Direction,
@@ -25,8 +26,6 @@ from warkat.letters.models import (
     LetterEvent,
     Security,
 )
-
-MAX_REASON = 2000
 
 
 def declassifier_position_id(letter: Letter) -> int | None:
@@ -66,7 +65,7 @@ def _forbidden() -> PermissionDenied:
     )
 
 
-def _check(*, security: str, reason: str, current: str) -> None:
+def _check(*, security: str, current: str) -> None:
     if security not in Security.values:
         raise ValidationError(
             "letter.invalid_choice",
@@ -82,18 +81,6 @@ def _check(*, security: str, reason: str, current: str) -> None:
             _("Choose a security level below the letter's current one."),
             field="security",
         )
-    if not reason:
-        raise ValidationError(
-            "letter.declassify_reason_required",
-            _("Give the reason for lowering the security level."),
-            field="reason",
-        )
-    if len(reason) > MAX_REASON:
-        raise ValidationError(
-            "letter.declassify_reason_long",
-            _("The reason may be at most 2000 characters."),
-            field="reason",
-        )
 
 
 def letter_declassify(
@@ -101,16 +88,20 @@ def letter_declassify(
 ) -> Letter:
     """Lower ``letter``'s security level to ``security`` (holder of the position
     given by ``declassifier_position_id``), with a required reason."""
-    reason = (reason or "").strip()
     if declassify_capacity(user=actor, letter=letter) is None:
         raise _forbidden()
-    _check(security=security, reason=reason, current=letter.security)
+    _check(security=security, current=letter.security)
+    reason = reason_clean(
+        reason,
+        code="letter.declassify_reason",
+        required=_("Give the reason for lowering the security level."),
+    )
     with transaction.atomic():
         locked = Letter.objects.select_for_update(of=("self",)).get(pk=letter.pk)
         capacity = declassify_capacity(user=actor, letter=locked)
         if capacity is None:
             raise _forbidden()  # re-routed meanwhile
-        _check(security=security, reason=reason, current=locked.security)
+        _check(security=security, current=locked.security)
         before = locked.security
         # Named in the log as it was: a secret letter by its level and agenda line.
         audit_record(

@@ -22,9 +22,9 @@ from warkat.letters.files import (
     file_check,
     stored_files_guard,
 )
+from warkat.letters.integrity import correction_guard, file_addable, reason_clean
 from warkat.letters.models import (
     SECRET_LEVELS,
-    SECURITY_ORDER,
     AgendaCounter,
     Direction,
     IncomingStatus,
@@ -323,60 +323,10 @@ def _notify_addressee(letter: Letter, *, kind: str = "letter.received") -> None:
     )
 
 
-def _file_addable(*, actor: Any, letter: Letter) -> None:
-    """Raise unless ``actor`` may add a file to ``letter`` in its current state:
-    the records clerk (TU) of its unit or a tenant admin who may read it, while its
-    registration may still be corrected (not yet disposed or settled). A signed
-    letter (and the copy of one delivered here) keeps the files it was signed with;
-    an outgoing letter's attachments belong to its draft."""
-    from warkat.core.errors import Conflict
-    from warkat.letters.access import Access, letter_access
-
-    if not _can_register(actor, letter.unit):
-        raise PermissionDenied(
-            "letter.file_forbidden",
-            _("Only the unit's records clerk (TU) or an administrator may add files."),
-        )
-    if letter_access(actor, letter) != Access.FULL:
-        raise PermissionDenied(
-            "letter.file_secret",
-            _(
-                "Only the addressees and the disposition chain of a secret letter "
-                "may add files to it."
-            ),
-        )
-    if letter.is_signed:
-        raise signed_frozen()
-    if letter.direction != Direction.INCOMING or letter.status not in (
-        IncomingStatus.NEW,
-        IncomingStatus.RETURNED,
-    ):
-        raise Conflict(
-            "letter.files_closed",
-            _(
-                "Files can be added only while the letter's registration may be "
-                "corrected (before it is disposed or settled); an outgoing "
-                "letter's attachments are added to its draft."
-            ),
-        )
-
-
-def signed_frozen() -> Any:
-    from warkat.core.errors import Conflict
-
-    return Conflict(
-        "letter.signed_frozen",
-        _(
-            "This letter was signed electronically: its content, number, date, "
-            "sender and files can no longer change. Write a correction letter instead."
-        ),
-    )
-
-
 def letter_file_add(*, actor: Any, letter: Letter, upload: Upload) -> LetterFile:
     """Add a scan or attachment to an incoming letter not yet disposed (its TU or
-    a tenant admin who may read it; ``_file_addable``)."""
-    _file_addable(actor=actor, letter=letter)
+    a tenant admin who may read it; ``file_addable``)."""
+    file_addable(actor=actor, letter=letter)
     checked = file_check(upload=upload)
     with stored_files_guard() as stored:
         name = stored.store(tenant_id=letter.tenant_id, checked=checked)
@@ -387,7 +337,7 @@ def letter_file_add(*, actor: Any, letter: Letter, upload: Upload) -> LetterFile
                 .select_for_update(of=("self",))
                 .get(pk=letter.pk)
             )
-            _file_addable(actor=actor, letter=locked)
+            file_addable(actor=actor, letter=locked)
             has_main = LetterFile.objects.filter(letter=locked).exists()
             _attach_one = LetterFile(
                 tenant_id=locked.tenant_id,
@@ -555,53 +505,6 @@ def letter_correctable(*, actor: Any, letter: Letter) -> None:
         raise _not_correctable()
 
 
-#: What a letter delivered from a signed one carries from the signed original.
-SIGNED_FIELDS = frozenset(
-    {"sender_institution", "sender_name", "number", "letter_date", "subject", "summary"}
-)
-
-
-def _correction_guard(
-    *,
-    actor: Any,
-    letter: Letter,
-    before: dict[str, Any],
-    after: dict[str, Any],
-    changed: Sequence[str],
-) -> None:
-    """What no correction may do: rewrite a signed original's content, lower the
-    security level (that is declassification, the addressee's own act), or open
-    a letter to its author (a clerk who sees only a secret letter's agenda line
-    cannot route it to a position they hold)."""
-    from warkat.letters.access import Access, letter_access
-
-    if letter.is_signed and SIGNED_FIELDS & set(changed):
-        raise signed_frozen()
-    if "security" in changed and SECURITY_ORDER.index(
-        after["security"]
-    ) < SECURITY_ORDER.index(before["security"]):
-        raise ValidationError(
-            "letter.security_lowering",
-            _(
-                "A correction cannot lower the security level. Lowering it is "
-                "declassification: the holder of the addressed position does it "
-                "on the letter page, with a reason."
-            ),
-            field="security",
-        )
-    position = after["addressed_position"]
-    if (
-        "addressed_position" in changed
-        and getattr(position, "pk", position) in held_positions(actor)
-        and letter_access(actor, letter) != Access.FULL
-    ):
-        raise PermissionDenied(
-            "letter.reroute_to_self",
-            _("A letter you may not read cannot be routed to a position you hold."),
-            field="addressed_position",
-        )
-
-
 def _audit_value(value: Any) -> Any:
     if isinstance(value, ClassificationCode):
         return value.code
@@ -697,7 +600,7 @@ def letter_update(
             received_date=after["received_date"],
             only=frozenset(changed),
         )
-        _correction_guard(
+        correction_guard(
             actor=actor, letter=locked, before=before, after=after, changed=changed
         )
         if "received_date" in changed and after["received_date"].year != (
@@ -823,19 +726,11 @@ def letter_return(*, actor: Any, letter: Letter, reason: str) -> Letter:
     held = held_positions(actor)
     if letter.addressed_position_id not in held:
         raise _return_forbidden()
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(
-            "letter.return_reason_required",
-            _("Give the reason for sending the letter back."),
-            field="reason",
-        )
-    if len(reason) > 2000:
-        raise ValidationError(
-            "letter.return_reason_long",
-            _("The reason may be at most 2000 characters."),
-            field="reason",
-        )
+    reason = reason_clean(
+        reason,
+        code="letter.return_reason",
+        required=_("Give the reason for sending the letter back."),
+    )
     with transaction.atomic():
         locked = Letter.objects.select_for_update().get(pk=letter.pk)
         capacity = held.get(locked.addressed_position_id or 0)
@@ -1024,7 +919,6 @@ def _deliver(
 
 
 __all__ = [
-    "SIGNED_FIELDS",
     "StoredFiles",
     "agenda_allocate",
     "letter_correctable",
@@ -1036,5 +930,4 @@ __all__ = [
     "letter_return",
     "letter_update",
     "receiving_unit",
-    "signed_frozen",
 ]

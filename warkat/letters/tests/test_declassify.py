@@ -15,19 +15,10 @@ from warkat.audit.models import AuditEvent
 from warkat.core.errors import PermissionDenied, ValidationError
 from warkat.letters.declassify import letter_declassify
 from warkat.letters.models import Letter, LetterEvent
-from warkat.letters.tests.factories import client_for, register
+from warkat.letters.tests.factories import client_for
+from warkat.letters.tests.test_integrity import SECRET, secret_letter
 
 pytestmark = pytest.mark.django_db
-SECRET = "investigasi"
-
-
-def secret_letter(o: SimpleNamespace, level: str = "sangat_rahasia") -> Letter:
-    return register(
-        o,
-        subject=f"Hasil audit {SECRET}",
-        summary=f"Ringkasan {SECRET}",
-        security=level,
-    )
 
 
 def test_the_addressee_declassifies_with_a_reason_and_an_audit_event(
