@@ -378,10 +378,11 @@ def delivery_retry(*, actor: Any, delivery: Delivery) -> Delivery:
         .get(pk=delivery.pk)
     )
     draft = row.draft
-    if not (
-        may_manage_register(actor, draft.letter.unit)
-        or draft.drafter_id == getattr(actor, "person_id", None)
-    ):
+    # A secret letter stays with its chain: its register keepers do not see it.
+    keeper = may_manage_register(actor, draft.letter.unit) and not (
+        draft.letter.is_secret
+    )
+    if not (keeper or draft.drafter_id == getattr(actor, "person_id", None)):
         raise errors.not_tu()
     if row.status != Delivery.Status.FAILED:
         raise errors.wrong_state(Delivery.Status(row.status).label, _("sent again"))

@@ -68,6 +68,7 @@ from warkat.drafting.setup_services import (
     naskah_type_save,
     number_format_save,
 )
+from warkat.letters.declassify import declassify_context
 from warkat.org.models import Position, Unit
 from warkat.org.selectors import positions_held
 
@@ -352,6 +353,7 @@ def draft_detail(request: HttpRequest, letter_id: int) -> HttpResponse:
             "note_form": NoteForm(),
             "compare_a": versions[1].number if len(versions) > 1 else 1,
             "compare_b": versions[0].number if versions else 1,
+            **declassify_context(user=request.user, letter=draft.letter),
         },
     )
 

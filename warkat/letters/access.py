@@ -26,7 +26,13 @@ from django.utils import timezone
 
 from warkat.accounts.models import Role, UserRole
 from warkat.dispositions.models import Disposition
-from warkat.letters.models import SECRET_LEVELS, Letter, LetterEvent
+from warkat.letters.models import (
+    SECRET_LEVELS,
+    SIGNED_STATUSES,
+    Direction,
+    Letter,
+    LetterEvent,
+)
 from warkat.org.models import Assignment
 
 
@@ -96,10 +102,13 @@ def chain_q(user: Any) -> Q:
 
 
 def _registry_q(user: Any) -> Q:
-    """Letters whose agenda book the user keeps (TU of the unit, tenant admin)."""
+    """Letters whose agenda book the user keeps (TU of the unit, tenant admin).
+    An outgoing letter enters the register when it is signed: until then it is a
+    draft, read by its drafting chain only (``warkat.drafting.selectors``)."""
+    kept = Q(direction=Direction.INCOMING) | Q(status__in=SIGNED_STATUSES)
     if is_tenant_admin(user):
-        return Q(pk__isnull=False)
-    return Q(unit_id__in=tu_unit_ids(user))
+        return kept
+    return kept & Q(unit_id__in=tu_unit_ids(user))
 
 
 def letters_visible(user: Any, qs: QuerySet[Letter] | None = None) -> QuerySet[Letter]:

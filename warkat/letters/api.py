@@ -21,6 +21,7 @@ from warkat.core.errors import ValidationError
 from warkat.core.http import download_response
 from warkat.letters import exports
 from warkat.letters.access import Access
+from warkat.letters.declassify import letter_declassify, letter_for_declassifier
 from warkat.letters.files import file_open
 from warkat.letters.inbox import COUNTER_CAP, InboxFilters, inbox_page
 from warkat.letters.models import Letter
@@ -383,7 +384,7 @@ def letter_update_api(
     returned by its addressee is sent again (status back to "new"). A likely
     duplicate answers 409 ``letter.duplicate`` unless ``confirm_duplicate``."""
     user = request.auth  # type: ignore[attr-defined]
-    letter, _access = letter_for_user(user=user, letter_id=letter_id)
+    letter, access = letter_for_user(user=user, letter_id=letter_id)
     code = None
     if payload.classification_code is not None:
         code = _ref(
@@ -414,8 +415,35 @@ def letter_update_api(
         received_date=payload.received_date,
         confirm_duplicate=payload.confirm_duplicate,
     )
-    # The caller's access after the change (a letter made secret shows its line).
-    return letter_out(*letter_for_user(user=user, letter_id=letter_id))
+    # The caller's access after the change (a letter made secret shows its line),
+    # never more than before it: a correction reveals nothing to its author.
+    updated, after = letter_for_user(user=user, letter_id=letter_id)
+    return letter_out(updated, min(access, after))
+
+
+class DeclassifyIn(Schema):
+    security: str = Field(description="the new level, below the current one")
+    reason: str = ""
+
+
+@router.post(
+    "/letters/{letter_id}/declassify",
+    response={200: LetterOut, **ERROR_RESPONSES},
+    summary="Lower a letter's security level (its addressee, or its signer)",
+)
+@in_caller_tenant
+def letter_declassify_api(
+    request: HttpRequest, letter_id: int, payload: DeclassifyIn
+) -> Any:
+    """Declassification, with a required ``reason``: only by the holder of the
+    addressed position (of a signed outgoing letter, the signing position),
+    recorded as its own audit event. A correction (``PATCH``) never lowers a level."""
+    user = request.auth  # type: ignore[attr-defined]
+    letter = letter_for_declassifier(user=user, letter_id=letter_id)
+    done = letter_declassify(
+        actor=user, letter=letter, security=payload.security, reason=payload.reason
+    )
+    return letter_out(done, Access.FULL)
 
 
 class ReturnIn(Schema):

@@ -17,7 +17,9 @@ from warkat.archive.models import ClassificationCode
 from warkat.core.errors import DomainError, ValidationError
 from warkat.core.http import tenant_view
 from warkat.letters.access import Access, is_tenant_admin, tu_unit_ids
+from warkat.letters.declassify import letter_declassify, letter_for_declassifier
 from warkat.letters.forms import RegisterForm
+from warkat.letters.integrity import SIGNED_FIELDS
 from warkat.letters.models import Direction, Letter, LetterEvent
 from warkat.letters.selectors import (
     LetterView,
@@ -36,11 +38,17 @@ HIDDEN_FIELDS = ("subject", "summary", "classification", "addressed_position")
 class CorrectForm(RegisterForm):
     """The registration form without the unit (the agenda book stays) and files."""
 
-    def __init__(self, *args: Any, restricted: bool, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, restricted: bool, signed: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["unit"]
         del self.fields["files"]
         self.restricted = restricted
+        if signed:
+            # Delivered from a letter signed in Warkat: shown, kept as signed.
+            for name in SIGNED_FIELDS:
+                self.fields[name].disabled = True
         if restricted:
             for name in HIDDEN_FIELDS:
                 self.fields[name].required = False
@@ -113,7 +121,10 @@ def correct(request: HttpRequest, letter_id: int) -> HttpResponse:
     letter_correctable(actor=user, letter=letter)
     full = access == Access.FULL
     form = CorrectForm(
-        request.POST or None, restricted=not full, initial=_initial(letter, full)
+        request.POST or None,
+        restricted=not full,
+        signed=letter.is_signed,
+        initial=_initial(letter, full),
     )
     choices: list[tuple[Any, str]] = [
         (p.pk, f"{p.name} — {p.unit.name}")
@@ -133,7 +144,7 @@ def correct(request: HttpRequest, letter_id: int) -> HttpResponse:
                 data = request.POST.copy()
                 data["confirm_duplicate"] = "on"
                 form.data = data
-            elif isinstance(exc, ValidationError):
+            elif isinstance(exc, ValidationError) or exc.field in form.fields:
                 # The duplicate has its own warning; other errors go to their field.
                 form.add_error(
                     exc.field if exc.field in form.fields else None, exc.text()
@@ -224,3 +235,25 @@ def return_to_tu(request: HttpRequest, letter_id: int) -> HttpResponse:
         field="reason",
         success=_("Letter returned to the records clerk (TU)."),
     )
+
+
+@tenant_view
+@require_POST
+def declassify(request: HttpRequest, letter_id: int) -> HttpResponse:
+    """The addressee (of an outgoing letter, its signer) lowers the security level
+    with a reason; back to the letter's page, incoming or outgoing."""
+    letter = letter_for_declassifier(user=request.user, letter_id=letter_id)
+    try:
+        letter_declassify(
+            actor=request.user,
+            letter=letter,
+            security=request.POST.get("security", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.text())
+    else:
+        messages.success(request, _("Security level lowered."))
+    if letter.direction == Direction.OUTGOING:
+        return redirect("drafting:detail", letter_id=letter.pk)
+    return redirect("letters:detail", letter_id=letter.pk)

@@ -30,6 +30,16 @@ class Security(models.TextChoices):
 
 #: Levels whose content only the addressees and the disposition chain may see.
 SECRET_LEVELS = frozenset({Security.RAHASIA, Security.SANGAT_RAHASIA})
+#: Security levels from the most open to the most closed: lowering one is
+#: declassification (``warkat.letters.declassify``), never a correction.
+SECURITY_ORDER = (
+    Security.BIASA,
+    Security.TERBATAS,
+    Security.RAHASIA,
+    Security.SANGAT_RAHASIA,
+)
+#: Outgoing letter statuses (the drafting workflow's) from which it is signed.
+SIGNED_STATUSES = frozenset({"signed", "sent"})
 
 
 class Urgency(models.TextChoices):
@@ -229,6 +239,15 @@ class Letter(TenantOwned):
         return self.security in SECRET_LEVELS
 
     @property
+    def is_signed(self) -> bool:
+        """Signed in Warkat: an outgoing letter once signed, or the copy of one
+        delivered to an inbox. Its content and files are written once; only new,
+        linked records may follow (a correction letter, a note, a declassification)."""
+        if self.direction == Direction.OUTGOING:
+            return self.status in SIGNED_STATUSES
+        return self.source_letter_id is not None
+
+    @property
     def status_label(self) -> str:
         if self.is_copy:
             return str(_("Copy (tembusan)"))
@@ -325,6 +344,7 @@ EVENT_LABELS = {
     "sent_to_tu": _("Returned to the records clerk (TU)"),
     "corrected": _("Registration data corrected"),
     "resent": _("Sent again to the addressee"),
+    "declassified": _("Security level lowered (declassified)"),
 }
 
 

@@ -22,6 +22,7 @@ from warkat.letters.files import (
     file_check,
     stored_files_guard,
 )
+from warkat.letters.integrity import correction_guard, file_addable, reason_clean
 from warkat.letters.models import (
     SECRET_LEVELS,
     AgendaCounter,
@@ -324,20 +325,24 @@ def _notify_addressee(letter: Letter, *, kind: str = "letter.received") -> None:
 
 
 def letter_file_add(*, actor: Any, letter: Letter, upload: Upload) -> LetterFile:
-    """Add a scan or attachment to a registered incoming letter (TU or admin)."""
-    if not _can_register(actor, letter.unit):
-        raise PermissionDenied(
-            "letter.file_forbidden",
-            _("Only the unit's records clerk (TU) or an administrator may add files."),
-        )
+    """Add a scan or attachment to an incoming letter not yet disposed (its TU or
+    a tenant admin who may read it; ``file_addable``)."""
+    file_addable(actor=actor, letter=letter)
     checked = file_check(upload=upload)
     with stored_files_guard() as stored:
         name = stored.store(tenant_id=letter.tenant_id, checked=checked)
         with transaction.atomic():
-            has_main = LetterFile.objects.filter(letter=letter).exists()
+            # Checked again on the locked row: disposed or re-routed meanwhile.
+            locked = (
+                Letter.objects.select_related("unit")
+                .select_for_update(of=("self",))
+                .get(pk=letter.pk)
+            )
+            file_addable(actor=actor, letter=locked)
+            has_main = LetterFile.objects.filter(letter=locked).exists()
             _attach_one = LetterFile(
-                tenant_id=letter.tenant_id,
-                letter=letter,
+                tenant_id=locked.tenant_id,
+                letter=locked,
                 kind=LetterFile.Kind.ATTACHMENT if has_main else LetterFile.Kind.MAIN,
                 storage_name=name,
                 original_name=checked.name,
@@ -347,12 +352,12 @@ def letter_file_add(*, actor: Any, letter: Letter, upload: Upload) -> LetterFile
                 uploaded_by=actor if getattr(actor, "pk", None) else None,
             )
             _attach_one.save()
-            pages_schedule(letter=letter, content_types=[checked.content_type])
+            pages_schedule(letter=locked, content_types=[checked.content_type])
             audit_record(
-                tenant=letter.tenant,
+                tenant=locked.tenant,
                 actor=actor,
                 action="letter.file_add",
-                obj=letter,
+                obj=locked,
                 data={"file": checked.name, "sha256": checked.sha256},
             )
     return _attach_one
@@ -596,6 +601,9 @@ def letter_update(
             received_date=after["received_date"],
             only=frozenset(changed),
         )
+        correction_guard(
+            actor=actor, letter=locked, before=before, after=after, changed=changed
+        )
         if "received_date" in changed and after["received_date"].year != (
             locked.agenda_year
         ):
@@ -719,19 +727,11 @@ def letter_return(*, actor: Any, letter: Letter, reason: str) -> Letter:
     held = held_positions(actor)
     if letter.addressed_position_id not in held:
         raise _return_forbidden()
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(
-            "letter.return_reason_required",
-            _("Give the reason for sending the letter back."),
-            field="reason",
-        )
-    if len(reason) > 2000:
-        raise ValidationError(
-            "letter.return_reason_long",
-            _("The reason may be at most 2000 characters."),
-            field="reason",
-        )
+    reason = reason_clean(
+        reason,
+        code="letter.return_reason",
+        required=_("Give the reason for sending the letter back."),
+    )
     with transaction.atomic():
         locked = Letter.objects.select_for_update().get(pk=letter.pk)
         capacity = held.get(locked.addressed_position_id or 0)

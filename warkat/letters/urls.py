@@ -22,4 +22,5 @@ urlpatterns = [
     path("<int:letter_id>/selesai/", views.done, name="done"),
     path("<int:letter_id>/koreksi/", correct_views.correct, name="correct"),
     path("<int:letter_id>/kembalikan/", correct_views.return_to_tu, name="return"),
+    path("<int:letter_id>/deklasifikasi/", correct_views.declassify, name="declassify"),
 ]

@@ -34,6 +34,7 @@ from warkat.dispositions.services.reading import dispositions_read_on_open
 from warkat.letters.access import Access, letters_visible
 from warkat.letters.api import agenda_book_download, file_response, receipt_download
 from warkat.letters.correct_views import addressee_action, correction_context
+from warkat.letters.declassify import declassify_context
 from warkat.letters.forms import AgendaForm, InboxFilterForm, RegisterForm
 from warkat.letters.inbox import InboxFilters, inbox_page
 from warkat.letters.models import Letter
@@ -253,6 +254,7 @@ def detail(request: HttpRequest, letter_id: int) -> HttpResponse:
                 letter=view.letter, from_position=view.letter.addressed_position
             )
     context.update(correction_context(user=user, view=view))
+    context.update(declassify_context(user=user, letter=view.letter))
     return render(request, "letters/detail.html", context)
 
 
