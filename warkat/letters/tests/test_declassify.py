@@ -36,7 +36,7 @@ def test_the_addressee_declassifies_with_a_reason_and_an_audit_event(
     assert Letter.objects.get(pk=letter.pk).security == "biasa"
     event = AuditEvent.objects.get(action="letter.declassify")
     # Named as it was when declassified: by its level and agenda line only.
-    assert event.object_repr == f"[sangat_rahasia] incoming {agenda}"
+    assert event.object_repr == f"[sangat_rahasia] surat masuk {agenda}"
     assert event.capacity == "definitif"
     assert event.data == {
         "from": "sangat_rahasia",
@@ -154,6 +154,6 @@ def test_the_signer_declassifies_a_signed_outgoing_letter(
     assert done["Location"] == reverse("drafting:detail", args=[letter.pk])
     assert Letter.objects.get(pk=letter.pk).security == "biasa"
     event = AuditEvent.objects.get(action="letter.declassify")
-    assert event.object_repr.startswith("[rahasia] outgoing")
+    assert event.object_repr.startswith("[rahasia] surat keluar")
     assert SECRET not in event.object_repr
     assert admin.get(f"/naskah/{letter.pk}/").status_code == 200
