@@ -18,6 +18,7 @@ from warkat.dispositions.errors import reply_letter_not_found
 from warkat.dispositions.models import Disposition, FollowUpFile
 from warkat.dispositions.rules import (
     disposition_candidates,
+    disposition_origin,
     instruction_labels,
     reply_letter_find,
 )
@@ -159,12 +160,12 @@ def candidates_api(
     ``q`` up to 30 allowed positions whose name matches."""
     user = request.auth  # type: ignore[attr-defined]
     letter = letter_full_for_user(user=user, letter_id=letter_id)
-    from_position = (
-        disposition_for_actor(user=user, disposition_id=parent_id).to_position
+    parent = (
+        disposition_for_actor(user=user, disposition_id=parent_id)
         if parent_id is not None
-        else letter.addressed_position
+        else None
     )
-    assert from_position is not None
+    from_position = disposition_origin(letter=letter, parent=parent)
     return [
         PositionOut(id=p.pk, name=p.name, unit_id=p.unit_id, unit_name=p.unit.name)
         for p in disposition_candidates(from_position=from_position, query=q.strip())

@@ -37,6 +37,7 @@ from warkat.dispositions.models import (
 )
 from warkat.dispositions.rules import (
     default_deadline_days,
+    disposition_origin_check,
     disposition_settings,
     instruction_rules,
     recipients_allowed,
@@ -44,7 +45,7 @@ from warkat.dispositions.rules import (
 )
 from warkat.letters.access import held_positions
 from warkat.letters.files import Upload, file_check, stored_files_guard
-from warkat.letters.models import Direction, IncomingStatus, Letter, LetterEvent
+from warkat.letters.models import IncomingStatus, Letter, LetterEvent
 from warkat.org.models import Position
 from warkat.tenancy.scope import current_tenant
 
@@ -390,22 +391,9 @@ def disposition_create(
     the parent's recipient position (a re-disposition, which also moves the parent to
     "disposed further").
     """
-    if letter.direction != Direction.INCOMING:
-        raise ValidationError(
-            "disposition.not_incoming", _("Only incoming letters can be disposed.")
-        )
-    if letter.is_copy:
-        raise ValidationError(
-            "disposition.copy",
-            _("A copy (tembusan) is for information; it is not disposed."),
-        )
-    if parent is not None and parent.letter_id != letter.pk:
-        raise ValidationError(
-            "disposition.parent_mismatch",
-            _("The disposition belongs to another letter."),
-        )
+    disposition_origin_check(letter=letter, parent=parent)
     from_position_id = parent.to_position_id if parent else letter.addressed_position_id
-    assert from_position_id is not None
+    assert from_position_id is not None  # checked above
     capacity = _capacity(actor, from_position_id)
     ids = list(dict.fromkeys(int(i) for i in to_position_ids))
     if not ids:
