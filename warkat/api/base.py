@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
@@ -14,8 +14,16 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 from ninja.utils import check_csrf
+from pydantic import Field
 
+from warkat.core.converters import MAX_ID
 from warkat.core.errors import DomainError
+
+#: An object id in a path, query or request body. Larger numbers name nothing and
+#: cannot reach the database: they are refused (422) like any other invalid input.
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+#: A page number: bounded so that the offset computed from it stays within 64 bits.
+PageNo = Annotated[int, Field(ge=1, le=10**9)]
 
 
 class ErrorOut(Schema):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
-from warkat.api.base import ERROR_RESPONSES, ErrorOut
+from warkat.api.base import ERROR_RESPONSES, ErrorOut, Id
 from warkat.core.errors import ValidationError
 from warkat.dispositions import services
 from warkat.dispositions import settings_services as admin
@@ -32,14 +32,14 @@ router = Router(tags=["dispositions"])
 
 
 class DispositionIn(Schema):
-    to_position_ids: list[int]
+    to_position_ids: list[Id]
     instructions: list[str]
     note: str = ""
     # Either a date, or a number of working days from today.
     deadline: dt.date | None = None
     deadline_days: int | None = None
     # Re-disposition: the disposition the caller received.
-    parent_id: int | None = None
+    parent_id: Id | None = None
 
 
 class DispositionRef(Schema):
@@ -57,11 +57,11 @@ class DispositionRef(Schema):
     read_at: dt.datetime | None
 
 
-class NoteIn(Schema):
+class DispositionNoteIn(Schema):
     note: str = ""
 
 
-class ReturnIn(Schema):
+class DispositionReturnIn(Schema):
     note: str
     deadline: dt.date | None = None
 
@@ -72,7 +72,7 @@ class ReasonIn(Schema):
 
 class FollowUpIn(Schema):
     text: str
-    reply_letter_id: int | None = None
+    reply_letter_id: Id | None = None
 
 
 class FollowUpRef(Schema):
@@ -83,7 +83,7 @@ class FollowUpRef(Schema):
     files: int
 
 
-class PositionOut(Schema):
+class CandidateOut(Schema):
     id: int
     name: str
     unit_id: int
@@ -127,7 +127,7 @@ def deadline_from(deadline: dt.date | None, days: int | None) -> dt.date | None:
 )
 @in_caller_tenant
 def disposition_create_api(
-    request: HttpRequest, letter_id: int, payload: DispositionIn
+    request: HttpRequest, letter_id: Id, payload: DispositionIn
 ) -> Any:
     """Dispose a letter to one or more positions (or re-dispose one received)."""
     user = request.auth  # type: ignore[attr-defined]
@@ -149,11 +149,11 @@ def disposition_create_api(
 
 @router.get(
     "/letters/{letter_id}/disposition-candidates",
-    response={200: list[PositionOut], **ERROR_RESPONSES},
+    response={200: list[CandidateOut], **ERROR_RESPONSES},
 )
 @in_caller_tenant
 def candidates_api(
-    request: HttpRequest, letter_id: int, parent_id: int | None = None, q: str = ""
+    request: HttpRequest, letter_id: Id, parent_id: Id | None = None, q: str = ""
 ) -> Any:
     """Positions to dispose this letter to (from the addressed position, or from the
     disposition ``parent_id`` the caller received): the usual short list, or with
@@ -167,7 +167,7 @@ def candidates_api(
     )
     from_position = disposition_origin(letter=letter, parent=parent)
     return [
-        PositionOut(id=p.pk, name=p.name, unit_id=p.unit_id, unit_name=p.unit.name)
+        CandidateOut(id=p.pk, name=p.name, unit_id=p.unit_id, unit_name=p.unit.name)
         for p in disposition_candidates(from_position=from_position, query=q.strip())
     ]
 
@@ -183,7 +183,7 @@ def instructions_api(request: HttpRequest) -> Any:
     response={200: DispositionRef, **ERROR_RESPONSES},
 )
 @in_caller_tenant
-def read_api(request: HttpRequest, disposition_id: int) -> Any:
+def read_api(request: HttpRequest, disposition_id: Id) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     d = disposition_for_actor(user=user, disposition_id=disposition_id)
     return _out(services.disposition_read(actor=user, disposition=d))
@@ -196,7 +196,7 @@ def read_api(request: HttpRequest, disposition_id: int) -> Any:
 @in_caller_tenant
 def follow_up_api(
     request: HttpRequest,
-    disposition_id: int,
+    disposition_id: Id,
     data: Form[FollowUpIn],
     files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Any:
@@ -226,7 +226,7 @@ def follow_up_api(
     response={200: DispositionRef, **ERROR_RESPONSES},
 )
 @in_caller_tenant
-def decline_api(request: HttpRequest, disposition_id: int, payload: ReasonIn) -> Any:
+def decline_api(request: HttpRequest, disposition_id: Id, payload: ReasonIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     d = disposition_for_actor(user=user, disposition_id=disposition_id)
     return _out(
@@ -239,7 +239,9 @@ def decline_api(request: HttpRequest, disposition_id: int, payload: ReasonIn) ->
     response={200: DispositionRef, **ERROR_RESPONSES},
 )
 @in_caller_tenant
-def close_api(request: HttpRequest, disposition_id: int, payload: NoteIn) -> Any:
+def close_api(
+    request: HttpRequest, disposition_id: Id, payload: DispositionNoteIn
+) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     d = disposition_for_actor(user=user, disposition_id=disposition_id)
     return _out(
@@ -252,7 +254,9 @@ def close_api(request: HttpRequest, disposition_id: int, payload: NoteIn) -> Any
     response={200: DispositionRef, **ERROR_RESPONSES},
 )
 @in_caller_tenant
-def return_api(request: HttpRequest, disposition_id: int, payload: ReturnIn) -> Any:
+def return_api(
+    request: HttpRequest, disposition_id: Id, payload: DispositionReturnIn
+) -> Any:
     """Send back for more work with a note (required) and optionally a new
     deadline; reminders and escalation start over."""
     user = request.auth  # type: ignore[attr-defined]
@@ -269,7 +273,9 @@ def return_api(request: HttpRequest, disposition_id: int, payload: ReturnIn) -> 
     response={200: DispositionRef, **ERROR_RESPONSES},
 )
 @in_caller_tenant
-def cancel_api(request: HttpRequest, disposition_id: int, payload: NoteIn) -> Any:
+def cancel_api(
+    request: HttpRequest, disposition_id: Id, payload: DispositionNoteIn
+) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     d = disposition_for_actor(user=user, disposition_id=disposition_id)
     return _out(
@@ -283,7 +289,7 @@ def cancel_api(request: HttpRequest, disposition_id: int, payload: NoteIn) -> An
     summary="Download a follow-up's file",
 )
 @in_caller_tenant
-def follow_up_file_api(request: HttpRequest, file_id: int) -> Any:
+def follow_up_file_api(request: HttpRequest, file_id: Id) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     return file_response(follow_up_file_for_user(user=user, file_id=file_id))
 
@@ -428,7 +434,7 @@ def holiday_add_api(request: HttpRequest, payload: HolidayIn) -> Any:
 
 @router.delete("/holidays/{holiday_id}", response={204: None, **ERROR_RESPONSES})
 @in_caller_tenant
-def holiday_remove_api(request: HttpRequest, holiday_id: int) -> Any:
+def holiday_remove_api(request: HttpRequest, holiday_id: Id) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     admin.holiday_remove(actor=user, tenant=user.tenant, holiday_id=holiday_id)
     return 204, None
@@ -440,7 +446,7 @@ def holiday_remove_api(request: HttpRequest, holiday_id: int) -> Any:
     summary="Lembar disposisi (disposition sheet) as PDF",
 )
 @in_caller_tenant
-def disposition_sheet_api(request: HttpRequest, letter_id: int) -> Any:
+def disposition_sheet_api(request: HttpRequest, letter_id: Id) -> Any:
     """The letter's particulars and its whole disposition chain, for print. Only
     for those who may read the letter in full."""
     from warkat.dispositions.sheet import sheet_download
