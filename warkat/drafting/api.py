@@ -10,6 +10,7 @@ annotations here: the routes are wrapped, and ninja resolves types at import.)
 import datetime as dt
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema
@@ -246,13 +247,18 @@ BOXES = {
 }
 
 
+def _page(qs: QuerySet[Any], page: int) -> tuple[list[Any], bool]:
+    """One page of ``qs`` (``selectors.LIST_SIZE`` rows) and whether more follow."""
+    size = selectors.LIST_SIZE
+    start = (max(page, 1) - 1) * size
+    rows = list(qs[start : start + size + 1])
+    return rows[:size], len(rows) > size
+
+
 def drafts_box(user: Any, box: str, page: int) -> tuple[list[Draft], bool]:
     if box not in BOXES:
         raise errors.invalid("box_invalid", _("Unknown list."), "box")
-    size = selectors.LIST_SIZE
-    start = (max(page, 1) - 1) * size
-    rows = list(BOXES[box](user=user)[start : start + size + 1])
-    return rows[:size], len(rows) > size
+    return _page(BOXES[box](user=user), page)
 
 
 @router.get("/letters/outgoing", response={200: DraftListOut, **ERROR_RESPONSES})
@@ -480,17 +486,31 @@ def number_out(e: NumberEntry) -> NumberOut:
     )  # fmt: skip
 
 
-@router.get("/numbers", response={200: list[NumberOut], **ERROR_RESPONSES})
+class NumberQuery(Schema):
+    unit_id: Id
+    year: int
+    page: PageNo = 1
+
+
+class NumberPageOut(Schema):
+    page: int
+    has_next: bool
+    items: list[NumberOut]
+
+
+@router.get("/numbers", response={200: NumberPageOut, **ERROR_RESPONSES})
 @in_caller_tenant
-def numbers_api(request: HttpRequest, unit_id: Id, year: int) -> Any:
-    """A unit's number register for a year (TU of the unit, admins). Subjects of
-    secret letters are left out."""
+def numbers_api(request: HttpRequest, q: Query[NumberQuery]) -> Any:
+    """A unit's number register for a year (TU of the unit, admins), a page at a
+    time like the other lists. Subjects of secret letters are left out."""
     user = request.auth  # type: ignore[attr-defined]
-    unit = _ref(Unit, unit_id, "unit_id")
-    return [
-        number_out(e)
-        for e in selectors.number_register(user=user, unit=unit, year=year)
-    ]
+    unit = _ref(Unit, q.unit_id, "unit_id")
+    rows, has_next = _page(
+        selectors.number_register(user=user, unit=unit, year=q.year), q.page
+    )
+    return NumberPageOut(
+        page=q.page, has_next=has_next, items=[number_out(e) for e in rows]
+    )
 
 
 class ReserveIn(Schema):
