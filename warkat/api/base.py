@@ -6,6 +6,8 @@ import logging
 import uuid
 from typing import Annotated, Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django_scopes.exceptions import ScopeError
@@ -127,6 +129,24 @@ def on_scope_error(request: HttpRequest, exc: ScopeError) -> HttpResponse:
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _error(request, 404, DomainError("not_found", _("Not found.")).as_dict())
+
+
+@api.exception_handler(DjangoPermissionDenied)
+def on_django_permission_denied(
+    request: HttpRequest, exc: DjangoPermissionDenied
+) -> HttpResponse:
+    body = DomainError("forbidden", _("You may not do this.")).as_dict()
+    return _error(request, 403, body)
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_suspicious_operation(
+    request: HttpRequest, exc: SuspiciousOperation
+) -> HttpResponse:
+    # Django's own refusals of a request (a body over the upload limit, too many
+    # fields): the client's fault, as Django answers them outside the API.
+    body = DomainError("request.invalid", _("The request is not valid.")).as_dict()
+    return _error(request, 400, body)
 
 
 @api.exception_handler(Exception)

@@ -74,6 +74,19 @@ def test_docs_page_loads_only_same_origin_assets_that_are_served(
         assert asset.startswith("/static/"), f"{asset} is not served by the app"
         served = client_in.get(asset)
         assert served.status_code == 200, asset
-        b"".join(served.streaming_content) if served.streaming else served.content
+        assert served.getvalue(), asset
     csp = page["Content-Security-Policy"]
     assert "script-src 'self'" in csp
+
+
+def test_a_body_over_the_upload_limit_is_a_json_400(
+    client_in: Client, settings: Any
+) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    response = client_in.post(
+        "/api/v1/push/subscriptions",
+        data={"endpoint": "x" * 500},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "request.invalid"
