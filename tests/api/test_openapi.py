@@ -127,14 +127,30 @@ def _path_value(op: Any, name: str, values: dict[str, Any]) -> Any:
     return value_of(values, param_for(name, op.label, route_name=route), op.label)
 
 
+@pytest.fixture
+def wsgi_app() -> Iterator[Any]:
+    """The project's WSGI application for schemathesis' calls. Like Django's test
+    client, it keeps the database connection open after each request: the test's
+    transaction (and its demo data) lives on it."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
+
+
 def test_every_get_response_matches_its_documented_schema(
-    demo_tenant: dict[str, Any],
+    demo_tenant: dict[str, Any], wsgi_app: Any
 ) -> None:
     from warkat.accounts.models import User
     from warkat.accounts.services import api_token_create
 
-    app = get_wsgi_application()
-    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_app)
     ops = [
         result.ok()
         for result in schema.get_all_operations()
