@@ -20,12 +20,13 @@ from pydantic import Field
 
 from warkat.core.converters import MAX_ID
 from warkat.core.errors import DomainError
+from warkat.core.http import MAX_PAGE
 
 #: An object id in a path, query or request body. Larger numbers name nothing and
 #: cannot reach the database: they are refused (422) like any other invalid input.
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 #: A page number: bounded so that the offset computed from it stays within 64 bits.
-PageNo = Annotated[int, Field(ge=1, le=10**9)]
+PageNo = Annotated[int, Field(ge=1, le=MAX_PAGE)]
 
 
 class ErrorOut(Schema):
