@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema
 from warkat.accounts import errors, selectors, services
 from warkat.accounts.models import Role, User, UserRole
 from warkat.accounts.permissions import USER_ADMINS, require_role
-from warkat.api.base import ERROR_RESPONSES
+from warkat.api.base import ERROR_RESPONSES, Id
 from warkat.core.errors import DomainError, NotFound, PermissionDenied
 from warkat.org.models import Person, Unit
 from warkat.tenancy.scope import tenant_scope
@@ -29,14 +29,14 @@ ADMINS = USER_ADMINS
 # --- schemas --------------------------------------------------------------------------
 
 
-class TenantOut(Schema):
+class UserTenantOut(Schema):
     id: int
     name: str
     slug: str
     time_zone: str
 
 
-class PersonOut(Schema):
+class UserPersonOut(Schema):
     id: int
     name: str
     nip: str | None
@@ -66,12 +66,12 @@ class UserOut(Schema):
     locked_until: dt.datetime | None
     must_change_password: bool
     last_login: dt.datetime | None
-    person: PersonOut | None
+    person: UserPersonOut | None
     roles: list[RoleOut]
 
 
 class MeOut(UserOut):
-    tenant: TenantOut
+    tenant: UserTenantOut
     mfa_enabled: bool
     is_signer: bool
     positions: list[PositionHeldOut]
@@ -94,12 +94,12 @@ class TokenOut(Schema):
 
 class RoleIn(Schema):
     role: str
-    unit_id: int | None = None
+    unit_id: Id | None = None
 
 
 class UserCreateIn(Schema):
     username: str = Field(..., max_length=60)
-    person_id: int | None = None
+    person_id: Id | None = None
     email: str = Field("", max_length=254)
     roles: list[RoleIn] = []
 
@@ -157,7 +157,7 @@ def user_out(user: User, roles: list[UserRole] | None = None) -> UserOut:
         must_change_password=user.must_change_password,
         last_login=user.last_login,
         person=(
-            PersonOut(id=person.pk, name=person.display_name, nip=person.nip)
+            UserPersonOut(id=person.pk, name=person.display_name, nip=person.nip)
             if person
             else None
         ),
@@ -260,7 +260,7 @@ def me(request: HttpRequest) -> Any:
     assert tenant is not None
     return MeOut(
         **base,
-        tenant=TenantOut(
+        tenant=UserTenantOut(
             id=tenant.pk, name=tenant.name, slug=tenant.slug, time_zone=tenant.time_zone
         ),
         mfa_enabled=selectors.user_has_totp(user=user),
@@ -304,8 +304,8 @@ def users_list(request: HttpRequest, filters: Query[UserFilter]) -> Any:
     )
 
 
-@users_router.get("/{int:user_id}", response={200: UserOut, **ERROR_RESPONSES})
-def users_detail(request: HttpRequest, user_id: int) -> Any:
+@users_router.get("/{id:user_id}", response={200: UserOut, **ERROR_RESPONSES})
+def users_detail(request: HttpRequest, user_id: Id) -> Any:
     return user_out(_managed(request, user_id))
 
 
@@ -330,8 +330,8 @@ def users_create(request: HttpRequest, payload: UserCreateIn) -> Any:
     return 201, UserCreatedOut(user=user_out(user), password=password)
 
 
-@users_router.put("/{int:user_id}/roles", response={200: UserOut, **ERROR_RESPONSES})
-def users_set_roles(request: HttpRequest, user_id: int, payload: RolesIn) -> Any:
+@users_router.put("/{id:user_id}/roles", response={200: UserOut, **ERROR_RESPONSES})
+def users_set_roles(request: HttpRequest, user_id: Id, payload: RolesIn) -> Any:
     user = _managed(request, user_id)
     services.user_set_roles(
         user=user, actor=request.user, roles=_role_specs(payload.roles)
@@ -340,24 +340,24 @@ def users_set_roles(request: HttpRequest, user_id: int, payload: RolesIn) -> Any
 
 
 @users_router.post(
-    "/{int:user_id}/reset-password", response={200: PasswordOut, **ERROR_RESPONSES}
+    "/{id:user_id}/reset-password", response={200: PasswordOut, **ERROR_RESPONSES}
 )
-def users_reset_password(request: HttpRequest, user_id: int) -> Any:
+def users_reset_password(request: HttpRequest, user_id: Id) -> Any:
     user = _managed(request, user_id)
     return PasswordOut(
         password=services.user_reset_password(user=user, actor=request.user)
     )
 
 
-@users_router.post("/{int:user_id}/unlock", response={200: UserOut, **ERROR_RESPONSES})
-def users_unlock(request: HttpRequest, user_id: int) -> Any:
+@users_router.post("/{id:user_id}/unlock", response={200: UserOut, **ERROR_RESPONSES})
+def users_unlock(request: HttpRequest, user_id: Id) -> Any:
     user = _managed(request, user_id)
     return user_out(services.user_unlock(user=user, actor=request.user))
 
 
 @users_router.post(
-    "/{int:user_id}/deactivate", response={200: UserOut, **ERROR_RESPONSES}
+    "/{id:user_id}/deactivate", response={200: UserOut, **ERROR_RESPONSES}
 )
-def users_deactivate(request: HttpRequest, user_id: int) -> Any:
+def users_deactivate(request: HttpRequest, user_id: Id) -> Any:
     user = _managed(request, user_id)
     return user_out(services.user_deactivate(user=user, actor=request.user))

@@ -6,19 +6,19 @@ from warkat.accounts import views
 urlpatterns = [
     path("pengguna/", views.user_list, name="accounts-user-list"),
     path("pengguna/baru/", views.user_create, name="accounts-user-create"),
-    path("pengguna/<int:user_id>/", views.user_detail, name="accounts-user-detail"),
+    path("pengguna/<id:user_id>/", views.user_detail, name="accounts-user-detail"),
     path(
-        "pengguna/<int:user_id>/reset-sandi/",
+        "pengguna/<id:user_id>/reset-sandi/",
         views.user_reset_password,
         name="accounts-user-reset",
     ),
     path(
-        "pengguna/<int:user_id>/buka-kunci/",
+        "pengguna/<id:user_id>/buka-kunci/",
         views.user_unlock,
         name="accounts-user-unlock",
     ),
     path(
-        "pengguna/<int:user_id>/status/",
+        "pengguna/<id:user_id>/status/",
         views.user_set_active,
         name="accounts-user-active",
     ),

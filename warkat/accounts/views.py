@@ -14,7 +14,7 @@ from warkat.accounts.forms import RolesForm, UserCreateForm
 from warkat.accounts.models import Role
 from warkat.accounts.permissions import USER_ADMINS, require_role
 from warkat.core.errors import DomainError, NotFound
-from warkat.core.http import tenant_view
+from warkat.core.http import page_number, tenant_view
 from warkat.org.models import Person
 
 ADMINS = USER_ADMINS
@@ -32,10 +32,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")
     role = request.GET.get("role", "")
     locked = {"1": True, "0": False}.get(request.GET.get("locked", ""))
-    try:
-        page = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = page_number(request)
     qs = selectors.user_list(
         actor=request.user,
         q=q,

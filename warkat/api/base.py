@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+import uuid
+from typing import Annotated, Any
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django_scopes.exceptions import ScopeError
 from ninja import NinjaAPI, Schema
@@ -12,8 +16,17 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 from ninja.utils import check_csrf
+from pydantic import Field
 
+from warkat.core.converters import MAX_ID
 from warkat.core.errors import DomainError
+from warkat.core.http import MAX_PAGE
+
+#: An object id in a path, query or request body. Larger numbers name nothing and
+#: cannot reach the database: they are refused (422) like any other invalid input.
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+#: A page number: bounded so that the offset computed from it stays within 64 bits.
+PageNo = Annotated[int, Field(ge=1, le=MAX_PAGE)]
 
 
 class ErrorOut(Schema):
@@ -22,6 +35,8 @@ class ErrorOut(Schema):
     message_en: str
     field: str | None = None
     details: list[dict[str, Any]] | None = None
+    #: On a server error (500): the id under which the error was logged, for support.
+    correlation_id: str | None = None
 
 
 #: Merged into every route's ``response=`` so the OpenAPI document declares them.
@@ -32,7 +47,10 @@ ERROR_RESPONSES: dict[int, Any] = {
     404: ErrorOut,
     409: ErrorOut,
     422: ErrorOut,
+    500: ErrorOut,
 }
+
+logger = logging.getLogger(__name__)
 
 
 class SessionOrToken(HttpBearer):
@@ -106,4 +124,53 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(ScopeError)
 def on_scope_error(request: HttpRequest, exc: ScopeError) -> HttpResponse:
     # A tenant-owned query outside a tenant: fail closed, as not found.
+    return _error(request, 404, DomainError("not_found", _("Not found.")).as_dict())
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, DomainError("not_found", _("Not found.")).as_dict())
+
+
+@api.exception_handler(DjangoPermissionDenied)
+def on_django_permission_denied(
+    request: HttpRequest, exc: DjangoPermissionDenied
+) -> HttpResponse:
+    body = DomainError("forbidden", _("You may not do this.")).as_dict()
+    return _error(request, 403, body)
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_suspicious_operation(
+    request: HttpRequest, exc: SuspiciousOperation
+) -> HttpResponse:
+    # Django's own refusals of a request (a body over the upload limit, too many
+    # fields): the client's fault, as Django answers them outside the API.
+    body = DomainError("request.invalid", _("The request is not valid.")).as_dict()
+    return _error(request, 400, body)
+
+
+@api.exception_handler(Exception)
+def on_unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A safety net, not a way to handle errors: a bug answers with the documented
+    error body and an id that finds its logged trace, never an HTML page."""
+    correlation_id = uuid.uuid4().hex
+    logger.error(
+        "Unexpected API error %s on %s %s",
+        correlation_id,
+        request.method,
+        request.path,
+        exc_info=exc,
+    )
+    body = DomainError(
+        "server.error",
+        _("Something went wrong on the server. Quote %(id)s when reporting it."),
+        params={"id": correlation_id},
+    ).as_dict()
+    body["correlation_id"] = correlation_id
+    return _error(request, 500, body)
+
+
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """Any other path under /api/: the documented error body, not an HTML page."""
     return _error(request, 404, DomainError("not_found", _("Not found.")).as_dict())

@@ -16,7 +16,7 @@ from warkat.audit.selectors import EventFilter, audit_page
 router = Router(tags=["audit"])
 
 
-class EventOut(Schema):
+class AuditEventOut(Schema):
     seq: int
     occurred_at: dt.datetime
     actor_id: int | None
@@ -31,7 +31,7 @@ class EventOut(Schema):
 
 
 class EventPageOut(Schema):
-    items: list[EventOut]
+    items: list[AuditEventOut]
     next_before: int | None = Field(
         None, description="Pass as `before` to get the next (older) page"
     )
@@ -66,5 +66,5 @@ def events_list(request: HttpRequest, filters: Query[EventQuery]) -> Any:
         size=filters.limit,
     )
     return EventPageOut(
-        items=[EventOut.from_orm(e) for e in rows], next_before=next_before
+        items=[AuditEventOut.from_orm(e) for e in rows], next_before=next_before
     )

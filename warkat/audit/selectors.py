@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from warkat.audit.models import AuditEvent
+from warkat.core.days import day_range
 from warkat.core.errors import NotFound
 from warkat.tenancy.clock import tenant_zone
 from warkat.tenancy.models import Tenant
@@ -28,10 +29,6 @@ class EventFilter:
     before: int | None = None
 
 
-def _day_start(tenant: Tenant, day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=tenant_zone(tenant))
-
-
 def audit_events(*, tenant: Tenant, flt: EventFilter) -> QuerySet[AuditEvent]:
     """Events of ``tenant``, newest first. Dates are days in the tenant's zone."""
     qs = AuditEvent.objects.filter(tenant=tenant)
@@ -43,10 +40,10 @@ def audit_events(*, tenant: Tenant, flt: EventFilter) -> QuerySet[AuditEvent]:
         qs = qs.filter(object_type=flt.object_type.strip())
     if flt.object_id.strip():
         qs = qs.filter(object_id=flt.object_id.strip())
-    if flt.date_from:
-        qs = qs.filter(occurred_at__gte=_day_start(tenant, flt.date_from))
-    if flt.date_to:
-        end = _day_start(tenant, flt.date_to + dt.timedelta(days=1))
+    start, end = day_range(flt.date_from, flt.date_to, tenant_zone(tenant))
+    if start:
+        qs = qs.filter(occurred_at__gte=start)
+    if end:
         qs = qs.filter(occurred_at__lt=end)
     if flt.before:
         qs = qs.filter(seq__lt=flt.before)

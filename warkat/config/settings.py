@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_tasks_db",
+    # django-ninja's templates and static files: the API docs page loads Swagger UI
+    # from the app itself (no CDN, which the CSP blocks and many networks lack).
+    "ninja",
     "warkat.core",
     "warkat.tenancy",
     "warkat.org",

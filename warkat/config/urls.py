@@ -1,11 +1,13 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
+from warkat.api.base import api_not_found
 from warkat.api.urls import api
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
+    re_path(r"^api/", api_not_found),
     path("akun/", include("warkat.accounts.urls")),
     path("organisasi/", include("warkat.org.urls")),
     path("audit/", include("warkat.audit.urls")),

@@ -42,3 +42,15 @@ def download_response(data: bytes, content_type: str, name: str) -> HttpResponse
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+#: No list has more pages: larger numbers would overflow the SQL offset.
+MAX_PAGE = 10**9
+
+
+def page_number(request: HttpRequest) -> int:
+    """The ``page`` query parameter, 1 when missing or not a number, within 1..MAX_PAGE."""
+    try:
+        return min(max(1, int(request.GET.get("page", "1"))), MAX_PAGE)
+    except ValueError:
+        return 1

@@ -9,7 +9,7 @@ from django.utils import timezone
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
-from warkat.api.base import ERROR_RESPONSES, ErrorOut
+from warkat.api.base import ERROR_RESPONSES, ErrorOut, Id
 from warkat.core.errors import ValidationError
 from warkat.dispositions import settings_services as admin
 from warkat.dispositions.calendar import add_working_days
@@ -17,6 +17,7 @@ from warkat.dispositions.errors import reply_letter_not_found
 from warkat.dispositions.models import Disposition, FollowUpFile
 from warkat.dispositions.rules import (
     disposition_candidates,
+    disposition_origin,
     instruction_labels,
     reply_letter_find,
 )
@@ -39,14 +40,14 @@ router = Router(tags=["dispositions"])
 
 
 class DispositionIn(Schema):
-    to_position_ids: list[int]
+    to_position_ids: list[Id]
     instructions: list[str]
     note: str = ""
     # Either a date, or a number of working days from today.
     deadline: dt.date | None = None
     deadline_days: int | None = None
     # Re-disposition: the disposition the caller received.
-    parent_id: int | None = None
+    parent_id: Id | None = None
 
 
 class DispositionRef(Schema):
@@ -64,11 +65,11 @@ class DispositionRef(Schema):
     read_at: dt.datetime | None
 
 
-class NoteIn(Schema):
+class DispositionNoteIn(Schema):
     note: str = ""
 
 
-class ReturnIn(Schema):
+class DispositionReturnIn(Schema):
     note: str
     deadline: dt.date | None = None
 
@@ -79,7 +80,7 @@ class ReasonIn(Schema):
 
 class FollowUpIn(Schema):
     text: str
-    reply_letter_id: int | None = None
+    reply_letter_id: Id | None = None
 
 
 class FollowUpRef(Schema):
@@ -90,7 +91,7 @@ class FollowUpRef(Schema):
     files: int
 
 
-class PositionOut(Schema):
+class CandidateOut(Schema):
     id: int
     name: str
     unit_id: int
@@ -134,7 +135,7 @@ def deadline_from(deadline: dt.date | None, days: int | None) -> dt.date | None:
 )
 @in_caller_tenant
 def disposition_create_api(
-    request: HttpRequest, letter_id: int, payload: DispositionIn
+    request: HttpRequest, letter_id: Id, payload: DispositionIn
 ) -> Any:
     """Dispose a letter to one or more positions (or re-dispose one received)."""
     user = request.auth  # type: ignore[attr-defined]
@@ -156,25 +157,25 @@ def disposition_create_api(
 
 @router.get(
     "/letters/{letter_id}/disposition-candidates",
-    response={200: list[PositionOut], **ERROR_RESPONSES},
+    response={200: list[CandidateOut], **ERROR_RESPONSES},
 )
 @in_caller_tenant
 def candidates_api(
-    request: HttpRequest, letter_id: int, parent_id: int | None = None, q: str = ""
+    request: HttpRequest, letter_id: Id, parent_id: Id | None = None, q: str = ""
 ) -> Any:
     """Positions to dispose this letter to (from the addressed position, or from the
     disposition ``parent_id`` the caller received): the usual short list, or with
     ``q`` up to 30 allowed positions whose name matches."""
     user = request.auth  # type: ignore[attr-defined]
     letter = letter_full_for_user(user=user, letter_id=letter_id)
-    from_position = (
-        disposition_for_actor(user=user, disposition_id=parent_id).to_position
+    parent = (
+        disposition_for_actor(user=user, disposition_id=parent_id)
         if parent_id is not None
-        else letter.addressed_position
+        else None
     )
-    assert from_position is not None
+    from_position = disposition_origin(letter=letter, parent=parent)
     return [
-        PositionOut(id=p.pk, name=p.name, unit_id=p.unit_id, unit_name=p.unit.name)
+        CandidateOut(id=p.pk, name=p.name, unit_id=p.unit_id, unit_name=p.unit.name)
         for p in disposition_candidates(from_position=from_position, query=q.strip())
     ]
 
@@ -190,7 +191,7 @@ def instructions_api(request: HttpRequest) -> Any:
     response={200: DispositionRef, **ERROR_RESPONSES},
 )
 @in_caller_tenant
-def read_api(request: HttpRequest, disposition_id: int) -> Any:
+def read_api(request: HttpRequest, disposition_id: Id) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     d = disposition_for_actor(user=user, disposition_id=disposition_id)
     return _out(disposition_read(actor=user, disposition=d))
@@ -203,7 +204,7 @@ def read_api(request: HttpRequest, disposition_id: int) -> Any:
 @in_caller_tenant
 def follow_up_api(
     request: HttpRequest,
-    disposition_id: int,
+    disposition_id: Id,
     data: Form[FollowUpIn],
     files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Any:
@@ -233,7 +234,7 @@ def follow_up_api(
     response={200: DispositionRef, **ERROR_RESPONSES},
 )
 @in_caller_tenant
-def decline_api(request: HttpRequest, disposition_id: int, payload: ReasonIn) -> Any:
+def decline_api(request: HttpRequest, disposition_id: Id, payload: ReasonIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     d = disposition_for_actor(user=user, disposition_id=disposition_id)
     return _out(disposition_decline(actor=user, disposition=d, reason=payload.reason))
@@ -244,7 +245,9 @@ def decline_api(request: HttpRequest, disposition_id: int, payload: ReasonIn) ->
     response={200: DispositionRef, **ERROR_RESPONSES},
 )
 @in_caller_tenant
-def close_api(request: HttpRequest, disposition_id: int, payload: NoteIn) -> Any:
+def close_api(
+    request: HttpRequest, disposition_id: Id, payload: DispositionNoteIn
+) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     d = disposition_for_actor(user=user, disposition_id=disposition_id)
     return _out(disposition_close(actor=user, disposition=d, note=payload.note))
@@ -255,7 +258,9 @@ def close_api(request: HttpRequest, disposition_id: int, payload: NoteIn) -> Any
     response={200: DispositionRef, **ERROR_RESPONSES},
 )
 @in_caller_tenant
-def return_api(request: HttpRequest, disposition_id: int, payload: ReturnIn) -> Any:
+def return_api(
+    request: HttpRequest, disposition_id: Id, payload: DispositionReturnIn
+) -> Any:
     """Send back for more work with a note (required) and optionally a new
     deadline; reminders and escalation start over."""
     user = request.auth  # type: ignore[attr-defined]
@@ -272,7 +277,9 @@ def return_api(request: HttpRequest, disposition_id: int, payload: ReturnIn) -> 
     response={200: DispositionRef, **ERROR_RESPONSES},
 )
 @in_caller_tenant
-def cancel_api(request: HttpRequest, disposition_id: int, payload: NoteIn) -> Any:
+def cancel_api(
+    request: HttpRequest, disposition_id: Id, payload: DispositionNoteIn
+) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     d = disposition_for_actor(user=user, disposition_id=disposition_id)
     return _out(disposition_cancel(actor=user, disposition=d, note=payload.note))
@@ -284,7 +291,7 @@ def cancel_api(request: HttpRequest, disposition_id: int, payload: NoteIn) -> An
     summary="Download a follow-up's file",
 )
 @in_caller_tenant
-def follow_up_file_api(request: HttpRequest, file_id: int) -> Any:
+def follow_up_file_api(request: HttpRequest, file_id: Id) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     return file_response(follow_up_file_for_user(user=user, file_id=file_id))
 
@@ -429,7 +436,7 @@ def holiday_add_api(request: HttpRequest, payload: HolidayIn) -> Any:
 
 @router.delete("/holidays/{holiday_id}", response={204: None, **ERROR_RESPONSES})
 @in_caller_tenant
-def holiday_remove_api(request: HttpRequest, holiday_id: int) -> Any:
+def holiday_remove_api(request: HttpRequest, holiday_id: Id) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     admin.holiday_remove(actor=user, tenant=user.tenant, holiday_id=holiday_id)
     return 204, None
@@ -441,7 +448,7 @@ def holiday_remove_api(request: HttpRequest, holiday_id: int) -> Any:
     summary="Lembar disposisi (disposition sheet) as PDF",
 )
 @in_caller_tenant
-def disposition_sheet_api(request: HttpRequest, letter_id: int) -> Any:
+def disposition_sheet_api(request: HttpRequest, letter_id: Id) -> Any:
     """The letter's particulars and its whole disposition chain, for print. Only
     for those who may read the letter in full."""
     from warkat.dispositions.sheet import sheet_download

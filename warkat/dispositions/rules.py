@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
-from warkat.dispositions.models import DispositionSettings, Instruction
-from warkat.letters.models import Letter
+from warkat.core.errors import ValidationError
+from warkat.dispositions.models import Disposition, DispositionSettings, Instruction
+from warkat.letters.models import Direction, Letter
 from warkat.org.models import Position
 
 #: The default instruction list (reference §3.1), seeded per tenant.
@@ -126,6 +128,34 @@ def recipients_allowed(
         )
         current = {tid: superiors.get(sup) for tid, sup in pending.items()}
     return ok
+
+
+def disposition_origin_check(*, letter: Letter, parent: Disposition | None) -> None:
+    """Refuse (``ValidationError``) to dispose an outgoing letter, a copy (tembusan),
+    or from ``parent`` when it is a disposition of another letter."""
+    if letter.direction != Direction.INCOMING or letter.addressed_position_id is None:
+        raise ValidationError(
+            "disposition.not_incoming", _("Only incoming letters can be disposed.")
+        )
+    if letter.is_copy:
+        raise ValidationError(
+            "disposition.copy",
+            _("A copy (tembusan) is for information; it is not disposed."),
+        )
+    if parent is not None and parent.letter_id != letter.pk:
+        raise ValidationError(
+            "disposition.parent_mismatch",
+            _("The disposition belongs to another letter."),
+        )
+
+
+def disposition_origin(*, letter: Letter, parent: Disposition | None) -> Position:
+    """The position ``letter`` is disposed from: its addressee, or the recipient of
+    ``parent`` for a re-disposition (see ``disposition_origin_check``)."""
+    disposition_origin_check(letter=letter, parent=parent)
+    origin = parent.to_position if parent is not None else letter.addressed_position
+    assert origin is not None  # an incoming letter has an addressee (a DB check)
+    return origin
 
 
 def disposition_candidates(

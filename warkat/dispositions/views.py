@@ -18,7 +18,11 @@ from warkat.core.errors import DomainError, ValidationError
 from warkat.core.http import tenant_view
 from warkat.dispositions.api import follow_up_file_for_user
 from warkat.dispositions.errors import reply_letter_not_found
-from warkat.dispositions.rules import reply_letter_find
+from warkat.dispositions.rules import (
+    disposition_candidates,
+    disposition_origin,
+    reply_letter_find,
+)
 from warkat.dispositions.selectors import disposition_for_actor
 from warkat.dispositions.services.closing import (
     disposition_cancel,
@@ -61,8 +65,7 @@ def dispose(request: HttpRequest, letter_id: int) -> HttpResponse:
         if parent_id and parent_id.isdigit()
         else None
     )
-    from_position = parent.to_position if parent else letter.addressed_position
-    assert from_position is not None
+    from_position = disposition_origin(letter=letter, parent=parent)
     error = None
     if request.method == "POST":
         try:
@@ -102,20 +105,20 @@ def dispose(request: HttpRequest, letter_id: int) -> HttpResponse:
 @require_GET
 def candidates(request: HttpRequest, letter_id: int) -> HttpResponse:
     """htmx: more positions (by name) the user may dispose this letter to."""
-    from warkat.dispositions.rules import disposition_candidates
 
     user = request.user
     letter = letter_full_for_user(user=user, letter_id=letter_id)
     parent_id = request.GET.get("parent", "")
-    from_position = (
-        disposition_for_actor(user=user, disposition_id=int(parent_id)).to_position
+    parent = (
+        disposition_for_actor(user=user, disposition_id=int(parent_id))
         if parent_id.isdigit()
-        else letter.addressed_position
+        else None
     )
+    from_position = disposition_origin(letter=letter, parent=parent)
     query = request.GET.get("q", "").strip()
     found = (
         disposition_candidates(from_position=from_position, query=query)
-        if from_position is not None and len(query) >= 2
+        if len(query) >= 2
         else []
     )
     return render(request, "dispositions/dispose_form.html#more", {"found": found})

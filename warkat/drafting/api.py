@@ -10,11 +10,12 @@ annotations here: the routes are wrapped, and ninja resolves types at import.)
 import datetime as dt
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema
 
-from warkat.api.base import ERROR_RESPONSES, ErrorOut
+from warkat.api.base import ERROR_RESPONSES, ErrorOut, Id, PageNo
 from warkat.archive.models import ClassificationCode
 from warkat.drafting import errors, selectors
 from warkat.drafting.catalogue import catalogue_ensure
@@ -51,7 +52,7 @@ def _ref(model: Any, pk: int | None, field: str) -> Any:
 class RecipientIn(Schema):
     role: str = "to"
     kind: str = "position"
-    target_id: int | None = None
+    target_id: Id | None = None
     label: str = ""
     address: str = ""
     email: str = ""
@@ -61,7 +62,7 @@ class DraftIn(Schema):
     naskah_type: str
     subject: str
     body: str = ""
-    signer_position_id: int
+    signer_position_id: Id
     capacity: str = ""
     security: str = "biasa"
     urgency: str = "biasa"
@@ -73,7 +74,7 @@ class DraftIn(Schema):
     event_place: str = ""
     event_agenda: str = ""
     recipients: list[RecipientIn] = []
-    drafter_position_id: int | None = None
+    drafter_position_id: Id | None = None
 
 
 class RecipientOut(Schema):
@@ -228,7 +229,7 @@ def _fields(user: Any, data: DraftIn) -> DraftFields:
 
 class ListQuery(Schema):
     box: str = "mine"
-    page: int = 1
+    page: PageNo = 1
 
 
 class DraftListOut(Schema):
@@ -246,13 +247,18 @@ BOXES = {
 }
 
 
+def _page(qs: QuerySet[Any], page: int) -> tuple[list[Any], bool]:
+    """One page of ``qs`` (``selectors.LIST_SIZE`` rows) and whether more follow."""
+    size = selectors.LIST_SIZE
+    start = (max(page, 1) - 1) * size
+    rows = list(qs[start : start + size + 1])
+    return rows[:size], len(rows) > size
+
+
 def drafts_box(user: Any, box: str, page: int) -> tuple[list[Draft], bool]:
     if box not in BOXES:
         raise errors.invalid("box_invalid", _("Unknown list."), "box")
-    size = selectors.LIST_SIZE
-    start = (max(page, 1) - 1) * size
-    rows = list(BOXES[box](user=user)[start : start + size + 1])
-    return rows[:size], len(rows) > size
+    return _page(BOXES[box](user=user), page)
 
 
 @router.get("/letters/outgoing", response={200: DraftListOut, **ERROR_RESPONSES})
@@ -287,7 +293,7 @@ def outgoing_create_api(request: HttpRequest, data: DraftIn) -> Any:
     "/letters/outgoing/{letter_id}", response={200: DraftOut, **ERROR_RESPONSES}
 )
 @in_caller_tenant
-def outgoing_get_api(request: HttpRequest, letter_id: int) -> Any:
+def outgoing_get_api(request: HttpRequest, letter_id: Id) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     return draft_out(user, selectors.draft_for_user(user=user, letter_id=letter_id))
 
@@ -300,7 +306,7 @@ class UpdateIn(DraftIn):
     "/letters/outgoing/{letter_id}", response={200: DraftOut, **ERROR_RESPONSES}
 )
 @in_caller_tenant
-def outgoing_update_api(request: HttpRequest, letter_id: int, data: UpdateIn) -> Any:
+def outgoing_update_api(request: HttpRequest, letter_id: Id, data: UpdateIn) -> Any:
     """The drafter while a draft; the reviewer whose turn it is while in review
     (a new version either way)."""
     user = request.auth  # type: ignore[attr-defined]
@@ -313,7 +319,7 @@ def outgoing_update_api(request: HttpRequest, letter_id: int, data: UpdateIn) ->
 
 
 class ChainStepIn(Schema):
-    position_id: int
+    position_id: Id
     kind: str = "hierarchy"
 
 
@@ -325,7 +331,7 @@ class ChainIn(Schema):
     "/letters/outgoing/{letter_id}/chain", response={200: DraftOut, **ERROR_RESPONSES}
 )
 @in_caller_tenant
-def outgoing_chain_api(request: HttpRequest, letter_id: int, data: ChainIn) -> Any:
+def outgoing_chain_api(request: HttpRequest, letter_id: Id, data: ChainIn) -> Any:
     """Replace the paraf chain (reviewers in order); the signer always closes it."""
     user = request.auth  # type: ignore[attr-defined]
     d = selectors.draft_for_user(user=user, letter_id=letter_id)
@@ -348,7 +354,7 @@ class CompareOut(Schema):
     response={200: CompareOut, **ERROR_RESPONSES},
 )
 @in_caller_tenant
-def outgoing_compare_api(request: HttpRequest, letter_id: int, a: int, b: int) -> Any:
+def outgoing_compare_api(request: HttpRequest, letter_id: Id, a: int, b: int) -> Any:
     """Two versions side by side: changed fields and an escaped HTML diff of the body."""
     user = request.auth  # type: ignore[attr-defined]
     d = selectors.draft_for_user(user=user, letter_id=letter_id)
@@ -357,7 +363,7 @@ def outgoing_compare_api(request: HttpRequest, letter_id: int, a: int, b: int) -
                       fields=[list(f) for f in cmp["fields"]], body_diff_html=cmp["table"])  # fmt: skip
 
 
-class NoteIn(Schema):
+class DraftNoteIn(Schema):
     note: str = ""
 
 
@@ -368,7 +374,7 @@ class SignIn(Schema):
 
 @router.post("/letters/{letter_id}/submit", response={200: DraftOut, **ERROR_RESPONSES})
 @in_caller_tenant
-def submit_api(request: HttpRequest, letter_id: int) -> Any:
+def submit_api(request: HttpRequest, letter_id: Id) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     draft_submit(
         actor=user, draft=selectors.draft_for_user(user=user, letter_id=letter_id)
@@ -380,7 +386,7 @@ def submit_api(request: HttpRequest, letter_id: int) -> Any:
     "/letters/{letter_id}/approve", response={200: DraftOut, **ERROR_RESPONSES}
 )
 @in_caller_tenant
-def approve_api(request: HttpRequest, letter_id: int, data: NoteIn) -> Any:
+def approve_api(request: HttpRequest, letter_id: Id, data: DraftNoteIn) -> Any:
     """Paraf by the holder of the current step's position."""
     user = request.auth  # type: ignore[attr-defined]
     review_approve(
@@ -393,7 +399,7 @@ def approve_api(request: HttpRequest, letter_id: int, data: NoteIn) -> Any:
 
 @router.post("/letters/{letter_id}/return", response={200: DraftOut, **ERROR_RESPONSES})
 @in_caller_tenant
-def return_api(request: HttpRequest, letter_id: int, data: NoteIn) -> Any:
+def return_api(request: HttpRequest, letter_id: Id, data: DraftNoteIn) -> Any:
     """Back to the drafter with notes (a reviewer in review, or the signer)."""
     user = request.auth  # type: ignore[attr-defined]
     review_return(
@@ -406,7 +412,7 @@ def return_api(request: HttpRequest, letter_id: int, data: NoteIn) -> Any:
 
 @router.post("/letters/{letter_id}/sign", response={200: DraftOut, **SIGN_RESPONSES})
 @in_caller_tenant
-def sign_api(request: HttpRequest, letter_id: int, data: SignIn) -> Any:
+def sign_api(request: HttpRequest, letter_id: Id, data: SignIn) -> Any:
     """Sign with passphrase and authenticator code. Never retried automatically: a
     503 means nothing was signed and no number was used."""
     user = request.auth  # type: ignore[attr-defined]
@@ -429,7 +435,7 @@ def pdf_response(d: Draft) -> HttpResponse:
 
 @router.get("/letters/{letter_id}/pdf", response={200: None, **ERROR_RESPONSES})
 @in_caller_tenant
-def pdf_api(request: HttpRequest, letter_id: int) -> Any:
+def pdf_api(request: HttpRequest, letter_id: Id) -> Any:
     """The signed PDF, or a KONSEP preview before signing."""
     user = request.auth  # type: ignore[attr-defined]
     return pdf_response(selectors.draft_for_user(user=user, letter_id=letter_id))
@@ -480,21 +486,35 @@ def number_out(e: NumberEntry) -> NumberOut:
     )  # fmt: skip
 
 
-@router.get("/numbers", response={200: list[NumberOut], **ERROR_RESPONSES})
+class NumberQuery(Schema):
+    unit_id: Id
+    year: int
+    page: PageNo = 1
+
+
+class NumberPageOut(Schema):
+    page: int
+    has_next: bool
+    items: list[NumberOut]
+
+
+@router.get("/numbers", response={200: NumberPageOut, **ERROR_RESPONSES})
 @in_caller_tenant
-def numbers_api(request: HttpRequest, unit_id: int, year: int) -> Any:
-    """A unit's number register for a year (TU of the unit, admins). Subjects of
-    secret letters are left out."""
+def numbers_api(request: HttpRequest, q: Query[NumberQuery]) -> Any:
+    """A unit's number register for a year (TU of the unit, admins), a page at a
+    time like the other lists. Subjects of secret letters are left out."""
     user = request.auth  # type: ignore[attr-defined]
-    unit = _ref(Unit, unit_id, "unit_id")
-    return [
-        number_out(e)
-        for e in selectors.number_register(user=user, unit=unit, year=year)
-    ]
+    unit = _ref(Unit, q.unit_id, "unit_id")
+    rows, has_next = _page(
+        selectors.number_register(user=user, unit=unit, year=q.year), q.page
+    )
+    return NumberPageOut(
+        page=q.page, has_next=has_next, items=[number_out(e) for e in rows]
+    )
 
 
 class ReserveIn(Schema):
-    unit_id: int
+    unit_id: Id
     naskah_type: str
     subject: str
     classification_code: str = ""
@@ -523,7 +543,7 @@ class VoidIn(Schema):
 
 @router.post("/numbers/{entry_id}/void", response={200: NumberOut, **ERROR_RESPONSES})
 @in_caller_tenant
-def void_api(request: HttpRequest, entry_id: int, data: VoidIn) -> Any:
+def void_api(request: HttpRequest, entry_id: Id, data: VoidIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     entry = (
         NumberEntry.objects.filter(pk=entry_id)

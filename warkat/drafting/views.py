@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from warkat.accounts.models import Role
 from warkat.archive.models import ClassificationCode
 from warkat.core.errors import DomainError
-from warkat.core.http import tenant_view
+from warkat.core.http import page_number, tenant_view
 from warkat.drafting import errors, selectors
 from warkat.drafting.api import drafts_box, pdf_response
 from warkat.drafting.catalogue import catalogue_ensure
@@ -99,10 +99,7 @@ def _fail(request: HttpRequest, exc: DomainError) -> None:
 def drafts_list(request: HttpRequest) -> HttpResponse:
     box = request.GET.get("box", "mine")
     box = box if box in BOX_LABELS else "mine"
-    try:
-        page = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = page_number(request)
     rows, has_next = drafts_box(request.user, box, page)
     context = {
         "box": box,

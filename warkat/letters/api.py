@@ -14,7 +14,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
-from warkat.api.base import ERROR_RESPONSES, ErrorOut
+from warkat.api.base import ERROR_RESPONSES, ErrorOut, Id, PageNo
 from warkat.archive.models import ClassificationCode
 from warkat.archive.selectors import classification_search
 from warkat.core.errors import ValidationError
@@ -61,8 +61,8 @@ def _ref(model: Any, pk: int | None, field: str) -> Any:
 
 
 class LetterIn(Schema):
-    unit_id: int
-    addressed_position_id: int
+    unit_id: Id
+    addressed_position_id: Id
     subject: str
     summary: str = ""
     classification_code: str
@@ -327,7 +327,7 @@ def letter_register_api(
 )
 @in_caller_tenant
 def letter_file_add_api(
-    request: HttpRequest, letter_id: int, file: File[UploadedFile]
+    request: HttpRequest, letter_id: Id, file: File[UploadedFile]
 ) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     letter, _access = letter_for_user(user=user, letter_id=letter_id)
@@ -345,7 +345,7 @@ class NoteIn(Schema):
     summary="Settle a letter without disposing it (addressee only)",
 )
 @in_caller_tenant
-def letter_done_api(request: HttpRequest, letter_id: int, payload: NoteIn) -> Any:
+def letter_done_api(request: HttpRequest, letter_id: Id, payload: NoteIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     letter = letter_full_for_user(user=user, letter_id=letter_id)
     return letter_out(
@@ -357,7 +357,7 @@ class LetterPatchIn(Schema):
     """Only the fields given change; the agenda number stays. Changing
     ``addressed_position_id`` re-routes the letter."""
 
-    addressed_position_id: int | None = None
+    addressed_position_id: Id | None = None
     subject: str | None = None
     summary: str | None = None
     classification_code: str | None = None
@@ -378,7 +378,7 @@ class LetterPatchIn(Schema):
 )
 @in_caller_tenant
 def letter_update_api(
-    request: HttpRequest, letter_id: int, payload: LetterPatchIn
+    request: HttpRequest, letter_id: Id, payload: LetterPatchIn
 ) -> Any:
     """Only while the letter has no live disposition (409 afterwards). A letter
     returned by its addressee is sent again (status back to "new"). A likely
@@ -456,7 +456,7 @@ class ReturnIn(Schema):
     summary="Send a letter not yet disposed back to the records clerk (addressee)",
 )
 @in_caller_tenant
-def letter_return_api(request: HttpRequest, letter_id: int, payload: ReturnIn) -> Any:
+def letter_return_api(request: HttpRequest, letter_id: Id, payload: ReturnIn) -> Any:
     """With a required ``reason``. The TU of the letter's unit is notified and sees
     it as returned until they correct it (``PATCH /letters/{letter_id}``)."""
     user = request.auth  # type: ignore[attr-defined]
@@ -498,9 +498,9 @@ class InboxQuery(Schema):
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     sender: str = ""
-    unit_id: int | None = None
+    unit_id: Id | None = None
     kind: str = ""
-    page: int = 1
+    page: PageNo = 1
     per_page: int = 25
 
 
@@ -557,7 +557,7 @@ def inbox_api(request: HttpRequest, q: Query[InboxQuery]) -> Any:
 
 @router.get("/letters/{letter_id}", response={200: LetterDetailOut, **ERROR_RESPONSES})
 @in_caller_tenant
-def letter_detail_api(request: HttpRequest, letter_id: int) -> Any:
+def letter_detail_api(request: HttpRequest, letter_id: Id) -> Any:
     """The letter with its files, whole disposition tree and history. Opening it
     is a read: by a holder of the addressed position (the first one is kept) and of
     every disposition of it addressed to the caller's positions."""
@@ -589,7 +589,7 @@ def file_response(f: Any) -> FileResponse:
     summary="Download a letter's file (inline, with Content-Disposition)",
 )
 @in_caller_tenant
-def letter_file_api(request: HttpRequest, letter_id: int, file_id: int) -> Any:
+def letter_file_api(request: HttpRequest, letter_id: Id, file_id: Id) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     return file_response(
         letter_file_for_user(user=user, letter_id=letter_id, file_id=file_id)
@@ -603,7 +603,7 @@ def letter_file_api(request: HttpRequest, letter_id: int, file_id: int) -> Any:
 )
 @in_caller_tenant
 def letter_file_page_api(
-    request: HttpRequest, letter_id: int, file_id: int, number: int
+    request: HttpRequest, letter_id: Id, file_id: Id, number: int
 ) -> Any:
     """Pages are drawn in the background after upload; 404 until then, and for
     whoever may not read the file itself."""
@@ -623,7 +623,7 @@ def letter_file_page_api(
     summary="Tanda terima (receipt) as PDF or XLSX",
 )
 @in_caller_tenant
-def receipt_api(request: HttpRequest, letter_id: int, fmt: str) -> Any:
+def receipt_api(request: HttpRequest, letter_id: Id, fmt: str) -> Any:
     """``fmt``: pdf or xlsx. A Rahasia letter's receipt leaves out the subject for
     those who see only its agenda line."""
     return receipt_download(
@@ -661,7 +661,7 @@ def _format_invalid() -> ValidationError:
 
 
 class AgendaQuery(Schema):
-    unit_id: int
+    unit_id: Id
     date_from: dt.date
     date_to: dt.date
     format: str = "pdf"

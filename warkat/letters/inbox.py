@@ -16,6 +16,7 @@ from django.db import connections
 from django.db.models import Q, QuerySet, Value
 from django.utils import timezone
 
+from warkat.core.days import day_range
 from warkat.dispositions.models import OPEN_STATES, PENDING_STATES, Disposition, State
 from warkat.letters.access import held_positions
 from warkat.letters.models import Direction, IncomingStatus, Letter
@@ -99,18 +100,7 @@ def _letter_filters(f: InboxFilters, prefix: str = "") -> Q:
 
 
 def _bounds(f: InboxFilters) -> tuple[dt.datetime | None, dt.datetime | None]:
-    tz = timezone.get_current_timezone()
-    start = (
-        dt.datetime.combine(f.date_from, dt.time.min, tzinfo=tz)
-        if f.date_from
-        else None
-    )
-    end = (
-        dt.datetime.combine(f.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-        if f.date_to
-        else None
-    )
-    return start, end
+    return day_range(f.date_from, f.date_to, timezone.get_current_timezone())
 
 
 def _letters_source(held: list[int], f: InboxFilters) -> QuerySet[Letter] | None:

@@ -21,7 +21,7 @@ from warkat.archive.selectors import (
     classification_search,
 )
 from warkat.core.errors import DomainError, PermissionDenied
-from warkat.core.http import tenant_view
+from warkat.core.http import page_number, tenant_view
 from warkat.dispositions.calendar import add_working_days_many
 from warkat.dispositions.rules import (
     default_deadline_days,
@@ -82,10 +82,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         unit_id=data.get("unit"),
         kind=data.get("kind") or "",
     )
-    try:
-        page_no = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page_no = 1
+    page_no = page_number(request)
     page = inbox_page(user=user, filters=filters, page=page_no)
     query = request.GET.copy()
     query.pop("page", None)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from warkat.api.base import ERROR_RESPONSES
+from warkat.api.base import ERROR_RESPONSES, Id
 from warkat.notify import services
 from warkat.notify.selectors import notifications_for, unread_count
 from warkat.org.api import in_caller_tenant
@@ -62,7 +62,7 @@ def count_api(request: HttpRequest) -> Any:
     "/notifications/{notification_id}/read", response={200: CountOut, **ERROR_RESPONSES}
 )
 @in_caller_tenant
-def read_api(request: HttpRequest, notification_id: int) -> Any:
+def read_api(request: HttpRequest, notification_id: Id) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     services.notification_mark_read(
         person_id=user.person_id, notification_id=notification_id

@@ -6,9 +6,7 @@ app_name = "notify"
 
 urlpatterns = [
     path("notifikasi/", views.notification_list, name="list"),
-    path(
-        "notifikasi/<int:notification_id>/buka/", views.notification_open, name="open"
-    ),
+    path("notifikasi/<id:notification_id>/buka/", views.notification_open, name="open"),
     path("notifikasi/baca-semua/", views.notification_read_all, name="read_all"),
     path("sw.js", views.service_worker, name="service_worker"),
 ]

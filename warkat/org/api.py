@@ -9,10 +9,10 @@ from typing import Any
 
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from warkat.api.base import ERROR_RESPONSES
+from warkat.api.base import ERROR_RESPONSES, MAX_ID, Id
 from warkat.org import errors, selectors
 from warkat.org.models import Assignment, Person, Position, Unit
 from warkat.org.services import assignments as assignment_services
@@ -60,7 +60,7 @@ def _ref[M: Model](model: type[M], pk: int | None, field: str) -> M | None:
 
 class PageParams(Schema):
     limit: int = 50
-    offset: int = 0
+    offset: int = Field(0, le=MAX_ID)
 
 
 def _page(qs: QuerySet, params: PageParams) -> tuple[int, QuerySet]:
@@ -93,7 +93,7 @@ class UnitList(Schema):
 
 
 class UnitIn(Schema):
-    parent_id: int
+    parent_id: Id
     kind: str
     name: str
     code: str
@@ -105,7 +105,7 @@ class UnitIn(Schema):
 
 
 class UnitPatch(Schema):
-    parent_id: int | None = None
+    parent_id: Id | None = None
     kind: str | None = None
     name: str | None = None
     code: str | None = None
@@ -119,7 +119,7 @@ class UnitPatch(Schema):
 
 class UnitFilters(PageParams):
     q: str = ""
-    parent_id: int | None = None
+    parent_id: Id | None = None
     kind: str = ""
     active: bool | None = True
 
@@ -151,7 +151,7 @@ def unit_list(request: HttpRequest, filters: Query[UnitFilters]) -> Any:
 
 @router.get("/units/{unit_id}", response={200: UnitOut, **ERROR_RESPONSES})
 @in_caller_tenant
-def unit_detail(request: HttpRequest, unit_id: int) -> Any:
+def unit_detail(request: HttpRequest, unit_id: Id) -> Any:
     return _get(Unit, unit_id, "unit")
 
 
@@ -171,7 +171,7 @@ def unit_create(request: HttpRequest, body: UnitIn) -> Any:
 
 @router.patch("/units/{unit_id}", response={200: UnitOut, **ERROR_RESPONSES})
 @in_caller_tenant
-def unit_update(request: HttpRequest, unit_id: int, body: UnitPatch) -> Any:
+def unit_update(request: HttpRequest, unit_id: Id, body: UnitPatch) -> Any:
     unit = _get(Unit, unit_id, "unit")
     fields = _patch_fields(body, {"parent_id": (Unit, "parent")})
     return unit_services.unit_update(unit=unit, actor=request.auth, **fields)  # type: ignore[attr-defined]
@@ -208,28 +208,28 @@ class PositionList(Schema):
 
 
 class PositionIn(Schema):
-    unit_id: int
+    unit_id: Id
     name: str
     code: str
     category: str
     eselon: str = ""
-    superior_id: int | None = None
+    superior_id: Id | None = None
     is_head: bool = False
 
 
 class PositionPatch(Schema):
-    unit_id: int | None = None
+    unit_id: Id | None = None
     name: str | None = None
     code: str | None = None
     category: str | None = None
     eselon: str | None = None
-    superior_id: int | None = None
+    superior_id: Id | None = None
     is_head: bool | None = None
     is_active: bool | None = None
 
 
 class PositionFilters(PageParams):
-    unit_id: int | None = None
+    unit_id: Id | None = None
     q: str = ""
 
 
@@ -267,7 +267,7 @@ def position_list(request: HttpRequest, filters: Query[PositionFilters]) -> Any:
 
 @router.get("/positions/{position_id}", response={200: PositionOut, **ERROR_RESPONSES})
 @in_caller_tenant
-def position_detail(request: HttpRequest, position_id: int) -> Any:
+def position_detail(request: HttpRequest, position_id: Id) -> Any:
     return _position_out(_get(Position, position_id, "position"))
 
 
@@ -292,7 +292,7 @@ def position_create(request: HttpRequest, body: PositionIn) -> Any:
     "/positions/{position_id}", response={200: PositionOut, **ERROR_RESPONSES}
 )
 @in_caller_tenant
-def position_update(request: HttpRequest, position_id: int, body: PositionPatch) -> Any:
+def position_update(request: HttpRequest, position_id: Id, body: PositionPatch) -> Any:
     position = _get(Position, position_id, "position")
     fields = _patch_fields(
         body, {"unit_id": (Unit, "unit"), "superior_id": (Position, "superior")}
@@ -367,7 +367,7 @@ class PersonPatch(Schema):
 
 class PersonFilters(PageParams):
     q: str = ""
-    unit_id: int | None = None
+    unit_id: Id | None = None
 
 
 def _person_out(person: Person) -> dict[str, Any]:
@@ -399,7 +399,7 @@ def person_list(request: HttpRequest, filters: Query[PersonFilters]) -> Any:
 
 @router.get("/people/{person_id}", response={200: PersonOut, **ERROR_RESPONSES})
 @in_caller_tenant
-def person_detail(request: HttpRequest, person_id: int) -> Any:
+def person_detail(request: HttpRequest, person_id: Id) -> Any:
     return _person_out(_get(Person, person_id, "person"))
 
 
@@ -416,7 +416,7 @@ def person_create(request: HttpRequest, body: PersonIn) -> Any:
 
 @router.patch("/people/{person_id}", response={200: PersonOut, **ERROR_RESPONSES})
 @in_caller_tenant
-def person_update(request: HttpRequest, person_id: int, body: PersonPatch) -> Any:
+def person_update(request: HttpRequest, person_id: Id, body: PersonPatch) -> Any:
     person = _get(Person, person_id, "person")
     fields = body.model_dump(exclude_unset=True)
     person = person_services.person_update(person=person, actor=request.auth, **fields)  # type: ignore[attr-defined]
@@ -443,8 +443,8 @@ class AssignmentList(Schema):
 
 
 class AssignmentIn(Schema):
-    person_id: int
-    position_id: int
+    person_id: Id
+    position_id: Id
     kind: str
     start_date: dt.date
     end_date: dt.date | None = None
@@ -457,8 +457,8 @@ class AssignmentEndIn(Schema):
 
 
 class AssignmentFilters(PageParams):
-    person_id: int | None = None
-    position_id: int | None = None
+    person_id: Id | None = None
+    position_id: Id | None = None
     on: dt.date | None = None
 
 
@@ -480,7 +480,7 @@ def assignment_list(request: HttpRequest, filters: Query[AssignmentFilters]) -> 
     "/assignments/{assignment_id}", response={200: AssignmentOut, **ERROR_RESPONSES}
 )
 @in_caller_tenant
-def assignment_detail(request: HttpRequest, assignment_id: int) -> Any:
+def assignment_detail(request: HttpRequest, assignment_id: Id) -> Any:
     return _get(Assignment, assignment_id, "assignment")
 
 
@@ -507,7 +507,7 @@ def assignment_create(request: HttpRequest, body: AssignmentIn) -> Any:
 )
 @in_caller_tenant
 def assignment_end(
-    request: HttpRequest, assignment_id: int, body: AssignmentEndIn
+    request: HttpRequest, assignment_id: Id, body: AssignmentEndIn
 ) -> Any:
     assignment = _get(Assignment, assignment_id, "assignment")
     return assignment_services.assignment_end(

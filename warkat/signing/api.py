@@ -11,7 +11,7 @@ from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 
 from warkat.accounts.permissions import require_role
-from warkat.api.base import ERROR_RESPONSES, ErrorOut
+from warkat.api.base import ERROR_RESPONSES, ErrorOut, Id
 from warkat.signing import errors, selectors, services, verification
 from warkat.signing.models import SignerCertificate
 
@@ -137,7 +137,7 @@ def key_request(request: HttpRequest, payload: KeyRequestIn) -> Any:
     response={200: CertificateOut, **ERROR_RESPONSES},
     summary="Issue the certificate for a key request",
 )
-def certificate_issue(request: HttpRequest, cert_id: int) -> Any:
+def certificate_issue(request: HttpRequest, cert_id: Id) -> Any:
     user: Any = request.user
     return services.certificate_issue(
         tenant=user.tenant, actor=user, certificate=_certificate(cert_id)
@@ -149,7 +149,7 @@ def certificate_issue(request: HttpRequest, cert_id: int) -> Any:
     response={200: CertificateOut, **ERROR_RESPONSES},
     summary="Renew a certificate (same key, new validity)",
 )
-def certificate_renew(request: HttpRequest, cert_id: int) -> Any:
+def certificate_renew(request: HttpRequest, cert_id: Id) -> Any:
     user: Any = request.user
     return services.certificate_renew(
         tenant=user.tenant, actor=user, certificate=_certificate(cert_id)
@@ -161,7 +161,7 @@ def certificate_renew(request: HttpRequest, cert_id: int) -> Any:
     response={200: CertificateOut, **ERROR_RESPONSES},
     summary="Revoke a certificate",
 )
-def certificate_revoke(request: HttpRequest, cert_id: int, payload: RevokeIn) -> Any:
+def certificate_revoke(request: HttpRequest, cert_id: Id, payload: RevokeIn) -> Any:
     user: Any = request.user
     return services.certificate_revoke(
         tenant=user.tenant,

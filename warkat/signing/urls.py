@@ -21,7 +21,7 @@ urlpatterns = [
     path("tte/pengaturan/", views.settings_update, name="settings"),
     path("tte/bsre/", views.bsre_account, name="bsre-account"),
     path(
-        "tte/sertifikat/<int:cert_id>/<str:action>/",
+        "tte/sertifikat/<id:cert_id>/<str:action>/",
         views.certificate_action,
         name="certificate-action",
     ),

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from warkat.api.base import ERROR_RESPONSES
+from warkat.api.base import ERROR_RESPONSES, Id
 from warkat.tenancy import errors
 from warkat.tenancy.models import Tenant
 
@@ -67,7 +67,7 @@ def tenant_list(request: HttpRequest) -> Any:
 
 
 @router.get("/tenants/{tenant_id}", response={200: TenantDetailOut, **ERROR_RESPONSES})
-def tenant_detail(request: HttpRequest, tenant_id: int) -> Any:
+def tenant_detail(request: HttpRequest, tenant_id: Id) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     tenant = _visible(user).filter(pk=tenant_id).first()
     if tenant is None:

@@ -24,6 +24,7 @@ from warkat.dispositions.models import (
 )
 from warkat.dispositions.rules import (
     default_deadline_days,
+    disposition_origin_check,
     disposition_settings,
     instruction_rules,
     recipients_allowed,
@@ -37,7 +38,7 @@ from warkat.dispositions.workflow import (
     target_state,
     tenant_of,
 )
-from warkat.letters.models import Direction, IncomingStatus, Letter, LetterEvent
+from warkat.letters.models import IncomingStatus, Letter, LetterEvent
 from warkat.org.models import Position
 
 
@@ -90,22 +91,9 @@ def disposition_create(
     the parent's recipient position (a re-disposition, which also moves the parent to
     "disposed further").
     """
-    if letter.direction != Direction.INCOMING:
-        raise ValidationError(
-            "disposition.not_incoming", _("Only incoming letters can be disposed.")
-        )
-    if letter.is_copy:
-        raise ValidationError(
-            "disposition.copy",
-            _("A copy (tembusan) is for information; it is not disposed."),
-        )
-    if parent is not None and parent.letter_id != letter.pk:
-        raise ValidationError(
-            "disposition.parent_mismatch",
-            _("The disposition belongs to another letter."),
-        )
+    disposition_origin_check(letter=letter, parent=parent)
     from_position_id = parent.to_position_id if parent else letter.addressed_position_id
-    assert from_position_id is not None
+    assert from_position_id is not None  # checked above
     capacity = acting_capacity(actor, from_position_id)
     ids = list(dict.fromkeys(int(i) for i in to_position_ids))
     if not ids:

@@ -13,6 +13,7 @@ from warkat.drafting.tests.factories import (
     PASSPHRASE,
     approved,
     draft,
+    naskah,
     otp,
     signer_ready,
 )
@@ -176,7 +177,7 @@ def test_secret_letters_not_in_registry_lists(o: SimpleNamespace, frozen: Any) -
     assert tu.get(f"{API}/letters/{p.letter_id}/pdf").status_code == 200
     assert tu.get(f"{API}/letters/outgoing/{s.letter_id}").status_code == 404
     assert tu.get(f"{API}/letters/{s.letter_id}/pdf").status_code == 404
-    register = tu.get(f"{API}/numbers?unit_id={o.dinas.pk}&year=2026").json()
+    register = tu.get(f"{API}/numbers?unit_id={o.dinas.pk}&year=2026").json()["items"]
     assert sorted(e["sequence"] for e in register) == [1, 2]
     assert {e["subject"] for e in register} == {"", "Surat biasa"}
     assert (
@@ -234,3 +235,23 @@ def test_openapi_declares_errors() -> None:
     paths = api.get_openapi_schema()["paths"]
     sign = paths["/api/v1/letters/{letter_id}/sign"]["post"]["responses"]
     assert {403, 404, 409, 422, 503} <= {int(k) for k in sign}
+
+
+def test_number_register_is_paged(o: SimpleNamespace, monkeypatch: Any) -> None:
+    from warkat.drafting import selectors
+    from warkat.drafting.sending import number_reserve
+
+    monkeypatch.setattr(selectors, "LIST_SIZE", 2)
+    for n in range(3):
+        number_reserve(
+            actor=o.users.tu, unit=o.dinas, naskah_type=naskah(o.tenant),
+            subject=f"Nomor cadangan {n}",
+        )  # fmt: skip
+    tu = client_for(o.users.tu)
+    url = f"{API}/numbers?unit_id={o.dinas.pk}&year=2026"
+    first = tu.get(url).json()
+    assert (first["page"], first["has_next"], len(first["items"])) == (1, True, 2)
+    second = tu.get(url + "&page=2").json()
+    assert (second["page"], second["has_next"], len(second["items"])) == (2, False, 1)
+    seen = [e["sequence"] for e in first["items"] + second["items"]]
+    assert sorted(seen) == [1, 2, 3]
