@@ -4,20 +4,29 @@ a clear 4xx error, never a server error."""
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
 from warkat.dispositions.services.create import disposition_create
-from warkat.drafting.tests.factories import draft
+from warkat.letters.models import Letter
 from warkat.letters.tests.factories import client_for, register
 
 pytestmark = pytest.mark.django_db
 
 
-def test_candidates_of_an_outgoing_letter_is_422(o: SimpleNamespace) -> None:
-    """An outgoing letter (which the tenant admin reads in full) has no addressed
-    position to dispose from."""
-    letter = draft(o)
+def test_candidates_of_an_outgoing_letter_is_422(
+    o: SimpleNamespace, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A signed outgoing letter (which the tenant admin reads in full) has no
+    addressed position to dispose from."""
+    from warkat.drafting.sending import letter_sign
+    from warkat.drafting.tests.factories import PASSPHRASE, approved, otp, signer_ready
+
+    d = approved(o)
+    with django_capture_on_commit_callbacks(execute=True):
+        letter_sign(actor=signer_ready(o), draft=d, passphrase=PASSPHRASE, otp=otp())
+    letter = Letter.objects.get(pk=d.letter_id)
     client = client_for(o.users.admin)
     api = client.get(f"/api/v1/letters/{letter.pk}/disposition-candidates")
     assert api.status_code == 422, api.content
