@@ -66,7 +66,7 @@ def deliveries_sweep(*, tenant_id: int, older_than: dt.timedelta = STUCK_AFTER) 
 def numbers_pending_sweep(*, older_than: dt.timedelta = PENDING_AFTER) -> int:
     """Void the numbers left *being signed* longer than ``older_than`` (inside the
     tenant's scope); returns how many."""
-    from warkat.drafting.sending import PENDING_STALE_REASON, pending_void
+    from warkat.drafting.register import PENDING_STALE_REASON, pending_void
 
     cutoff = timezone.now() - older_than
     stale = NumberEntry.objects.filter(

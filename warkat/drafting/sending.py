@@ -1,5 +1,5 @@
-"""Signing an approved letter (number, PDF, TTE), delivering it, and the number
-register's reservations and voids.
+"""Signing an approved letter (number, PDF, TTE) and delivering it. The number
+register's reservations and voids are in ``register``.
 
 Signing follows the two-step contract of ``signing.documents``: the signer is proven
 (TOTP + passphrase) before any transaction, so wrong passphrases are counted even
@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,8 +56,6 @@ from warkat.drafting import errors
 from warkat.drafting.models import (
     Delivery,
     Draft,
-    NaskahType,
-    NumberCounter,
     NumberEntry,
     Recipient,
     ReviewStep,
@@ -73,6 +70,18 @@ from warkat.drafting.numbering import (
     pattern_for,
     pattern_parse,
 )
+from warkat.drafting.register import (
+    PENDING_STALE_REASON,
+    entry_day,
+    number_give_back,
+    pending_void,
+)
+
+# The register's services, long imported from here (now in ``register``).
+from warkat.drafting.register import may_manage_register as may_manage_register
+from warkat.drafting.register import number_reserve as number_reserve
+from warkat.drafting.register import number_void as number_void
+from warkat.drafting.register import tenant_today as tenant_today
 from warkat.drafting.render import date_id, draft_render
 from warkat.drafting.services import (
     State,
@@ -83,7 +92,6 @@ from warkat.drafting.services import (
     transition_check,
 )
 from warkat.drafting.signature import Authority, signature_block
-from warkat.letters.access import is_tenant_admin, tu_unit_ids
 from warkat.letters.models import SECRET_LEVELS, Letter
 from warkat.letters.services import letter_receive_internal, receiving_unit
 from warkat.org.models import Position, Unit
@@ -101,15 +109,9 @@ from warkat.signing.documents import (
     verification_url,
 )
 from warkat.signing.models import SignedDocument
-from warkat.tenancy.models import Tenant
 from warkat.tenancy.scope import all_tenants
 
 log = logging.getLogger(__name__)
-
-
-def tenant_today(tenant: Tenant) -> dt.date:
-    """Today in the Pemda's own time zone (WIB/WITA/WIT): the letter's date."""
-    return timezone.localdate(timezone=zoneinfo.ZoneInfo(tenant.time_zone))
 
 
 def numbering_unit(position: Position) -> Unit:
@@ -157,7 +159,7 @@ def letter_sign(*, actor: Any, draft: Draft, passphrase: str, otp: str) -> Draft
             actor=actor, draft=draft, taken=taken, credential=credential
         )
     except Exception:
-        _number_give_back(draft=draft, entry_id=taken.entry.pk)
+        number_give_back(draft=draft, entry_id=taken.entry.pk)
         raise
     draft.__dict__.update(signed.__dict__)
     return signed
@@ -206,12 +208,6 @@ class Taken:
     version: int
 
 
-def _entry_day(entry: NumberEntry, tenant: Tenant) -> dt.date:
-    return timezone.localtime(
-        entry.taken_at, zoneinfo.ZoneInfo(tenant.time_zone)
-    ).date()
-
-
 @transaction.atomic
 def number_take(*, actor: Any, draft: Draft) -> Taken:
     """Step 1: the only place the number counter is locked. Takes the next number
@@ -236,7 +232,7 @@ def number_take(*, actor: Any, draft: Draft) -> Taken:
         .first()
     )
     if entry is not None:
-        if _entry_day(entry, tenant) == day:
+        if entry_day(entry, tenant) == day:
             return Taken(entry=entry, **taken)
         # Taken on another day: the number carries that day's month and year.
         pending_void(entry=entry, reason=PENDING_STALE_REASON)
@@ -264,58 +260,6 @@ def number_take(*, actor: Any, draft: Draft) -> Taken:
     _audit(locked, "number_take", actor=actor, capacity=assignment.kind,
            number=number, sequence=sequence)  # fmt: skip
     return Taken(entry=entry, **taken)
-
-
-def _number_give_back(*, draft: Draft, entry_id: int) -> bool:
-    """After a signing failed (TSA down, ...): give its number back to the counter
-    if no later number was taken meanwhile, as if it had never been taken; else it
-    stays *being signed* for a retry (or the sweep). Never raises."""
-    try:
-        with transaction.atomic():
-            _lock(draft)  # the order of step 1: draft → letter → counter → entry
-            Letter.objects.select_for_update().filter(pk=draft.letter_id).first()
-            entry = (
-                NumberEntry.objects.filter(
-                    pk=entry_id, kind=NumberEntry.Kind.PENDING, voided_at__isnull=True
-                )
-                .select_related("tenant")
-                .first()
-            )
-            if entry is None:  # signed by a concurrent attempt, or voided
-                return False
-            counter = NumberCounter.objects.select_for_update().get(
-                unit_id=entry.unit_id, naskah_type_id=entry.naskah_type_id,
-                year=entry.year,
-            )  # fmt: skip
-            entry = NumberEntry.objects.select_for_update().get(pk=entry.pk)
-            if counter.last_number != entry.sequence:
-                return False
-            counter.last_number -= 1
-            counter.save(update_fields=["last_number"])
-            audit_record(tenant=entry.tenant, actor=None,
-                         action="drafting.number_give_back", obj=draft.letter,
-                         data={"number": entry.number, "sequence": entry.sequence})  # fmt: skip
-            entry.delete()
-            return True
-    except Exception:
-        log.exception("giving back the number of letter %s failed", draft.letter_id)
-        return False
-
-
-#: Stored in the register (in the Pemda's language) when a signing never finished.
-PENDING_STALE_REASON = "Penandatanganan tidak selesai; nomor tidak dipakai."
-
-
-def pending_void(*, entry: NumberEntry, reason: str) -> None:
-    """Void a number whose signing never finished (inside the caller's transaction,
-    with the entry locked). The entry stays in the register, so there is no gap;
-    it lets go of the letter, which takes a new number when it is signed."""
-    entry.voided_at = timezone.now()
-    entry.void_reason = reason
-    entry.letter = None
-    entry.save(update_fields=["voided_at", "void_reason", "letter"])
-    audit_record(tenant=entry.tenant, actor=None, action="drafting.number_void",
-                 obj=entry, data={"number": entry.number, "reason": reason})  # fmt: skip
 
 
 def _signed_record(
@@ -546,10 +490,6 @@ def letter_mark_sent(*, draft_id: int) -> bool:
     return True
 
 
-def may_manage_register(user: Any, unit: Unit) -> bool:
-    return is_tenant_admin(user) or unit.pk in tu_unit_ids(user)
-
-
 @transaction.atomic
 def delivery_retry(*, actor: Any, delivery: Delivery) -> Delivery:
     """TU (or the drafter) sends a failed delivery again."""
@@ -572,76 +512,4 @@ def delivery_retry(*, actor: Any, delivery: Delivery) -> Delivery:
     audit_record(tenant=draft.tenant, actor=actor, action="drafting.delivery_retry", obj=draft.letter,
                  data={"recipient": row.recipient_id})  # fmt: skip
     _enqueue_delivery(draft.tenant_id, draft.pk)
-    return row
-
-
-# --- number register ---------------------------------------------------------------------
-
-
-@transaction.atomic
-def number_reserve(
-    *,
-    actor: Any,
-    unit: Unit,
-    naskah_type: NaskahType,
-    subject: str,
-    classification_code: str = "",
-    security: str = "biasa",
-) -> NumberEntry:
-    """TU takes the next number for a paper letter (e.g. during an outage). The
-    number is in the same sequence as signed letters, so the register stays gap-free."""
-    if not may_manage_register(actor, unit):
-        raise errors.not_tu()
-    if not subject.strip():
-        raise errors.invalid(
-            "subject_required", _("The subject (hal) is required."), "subject"
-        )
-    if naskah_type.tenant_id != unit.tenant_id:
-        raise errors.invalid(
-            "type_invalid", _("Choose an active naskah type."), "naskah_type"
-        )
-    tenant = unit.tenant
-    day = tenant_today(tenant)
-    parts = pattern_parse(pattern_for(naskah_type))
-    sequence = counter_next(
-        tenant=tenant, unit=unit, naskah_type=naskah_type, year=day.year
-    )
-    number = number_render(
-        parts,
-        NumberContext(sequence=sequence, classification=classification_code.strip(),
-                      unit_code=unit.code, date=day, security=security),
-    )  # fmt: skip
-    entry = NumberEntry.objects.create(
-        tenant=tenant, unit=unit, naskah_type=naskah_type, year=day.year, sequence=sequence,
-        number=number, kind=NumberEntry.Kind.RESERVED, subject=subject.strip()[:500],
-        taken_at=timezone.now(), taken_by=actor,
-    )  # fmt: skip
-    audit_record(tenant=tenant, actor=actor, action="drafting.number_reserve", obj=entry,
-                 data={"number": number, "sequence": sequence, "unit": unit.code})  # fmt: skip
-    return entry
-
-
-@transaction.atomic
-def number_void(*, actor: Any, entry: NumberEntry, reason: str) -> NumberEntry:
-    """Void a number (a reserved number not used, or a signed letter withdrawn).
-    The entry stays in the register, so the sequence shows no gap."""
-    row = (
-        NumberEntry.objects.select_for_update().select_related("unit").get(pk=entry.pk)
-    )
-    if not may_manage_register(actor, row.unit):
-        raise errors.not_tu()
-    if row.voided_at is not None:
-        raise errors.wrong_state(_("void"), _("voided"))
-    if row.kind == NumberEntry.Kind.PENDING:
-        raise errors.number_being_signed()
-    if not reason.strip():
-        raise errors.invalid(
-            "reason_required", _("Give the reason for voiding the number."), "reason"
-        )
-    row.voided_at = timezone.now()
-    row.voided_by = actor
-    row.void_reason = reason.strip()[:300]
-    row.save(update_fields=["voided_at", "voided_by", "void_reason"])
-    audit_record(tenant=row.unit.tenant, actor=actor, action="drafting.number_void", obj=row,
-                 data={"number": row.number, "reason": row.void_reason})  # fmt: skip
     return row
