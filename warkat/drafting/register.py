@@ -91,10 +91,15 @@ def pending_void(*, entry: NumberEntry, reason: str) -> None:
     """Void a number whose signing never finished (inside the caller's transaction,
     with the entry locked). The entry stays in the register, so there is no gap;
     it lets go of the letter, which takes a new number when it is signed."""
+    letter = entry.letter
+    if letter is not None and letter.is_secret:
+        # The register hides a secret letter's subject by looking at the letter,
+        # which the entry no longer points at: do not keep the subject either.
+        entry.subject = ""
     entry.voided_at = timezone.now()
     entry.void_reason = reason
     entry.letter = None
-    entry.save(update_fields=["voided_at", "void_reason", "letter"])
+    entry.save(update_fields=["voided_at", "void_reason", "letter", "subject"])
     audit_record(tenant=entry.tenant, actor=None, action="drafting.number_void",
                  obj=entry, data={"number": entry.number, "reason": reason})  # fmt: skip
 

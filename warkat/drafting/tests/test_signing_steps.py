@@ -100,3 +100,23 @@ def test_a_letter_changed_while_being_signed_is_not_signed(
     # The number was the last one taken: given back.
     assert register_rows() == []
     assert NumberCounter.objects.get().last_number == 0
+
+
+def test_a_voided_number_of_a_secret_letter_keeps_no_subject(
+    o: SimpleNamespace, frozen: Any, monkeypatch: Any
+) -> None:
+    user, d = signer_ready(o), approved(o, security="rahasia")
+
+    def later_number_then_fail(**kw: Any) -> Any:
+        number_reserve(actor=o.users.tu, unit=o.dinas, naskah_type=d.naskah_type,
+                       subject="Surat kertas")  # fmt: skip
+        raise signing_errors.tsa_unavailable()
+
+    monkeypatch.setattr(sending, "signature_make", later_number_then_fail)
+    with pytest.raises(DomainError):
+        letter_sign(actor=user, draft=d, passphrase=PASSPHRASE, otp=otp())
+    assert NumberEntry.objects.get(sequence=1).subject  # hidden through its letter
+    frozen.shift(31 * 60)
+    assert numbers_pending_sweep() == 1
+    voided = NumberEntry.objects.get(sequence=1)
+    assert voided.letter_id is None and voided.subject == ""
