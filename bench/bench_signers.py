@@ -7,8 +7,9 @@ sees: ``--signers`` threads, each with its own database connection, call
 ``drafting.sending.letter_sign`` (number, render, PAdES signature with the tenant's
 own TSA, storage, delivery rows) at the same moment, ``--each`` letters each, all
 letters of one naskah type from one unit, so all of them take numbers from one
-counter. Reported: letters signed per second, p50/p95 seconds per signing, and the
-register check (sequences 1…N, no duplicate, no gap, every letter signed once).
+counter. Reported: letters signed per second, p50/p95 seconds per signing, how long
+each signing kept the counter row locked (from taking the number to the commit),
+and the register check (sequences 1…N, no duplicate, no gap, every letter signed once).
 
 Everything happens in a throw-away database (Django's test-database machinery:
 ``test_<name>``, migrated at the start and dropped at the end), never in the
@@ -39,6 +40,7 @@ class SignRun:
     letters: int
     seconds: float
     latencies_s: list[float]
+    lock_ms: list[float]
     duplicates: int
     gaps: int
     unsigned: int
@@ -53,6 +55,8 @@ class SignRun:
             f"{self.letters / self.seconds:.2f}" if self.seconds else "-",
             f"{statistics.median(lat):.2f}" if lat else "-",
             f"{p95:.2f}",
+            f"{statistics.median(self.lock_ms):.0f}" if self.lock_ms else "-",
+            f"{max(self.lock_ms):.0f}" if self.lock_ms else "-",
             str(self.duplicates),
             str(self.gaps),
             str(self.unsigned),
@@ -61,7 +65,7 @@ class SignRun:
 
 HEADERS = [
     "signers", "letters", "seconds", "letters/s", "p50 s", "p95 s",
-    "duplicates", "gaps", "unsigned",
+    "lock p50 ms", "lock max ms", "duplicates", "gaps", "unsigned",
 ]  # fmt: skip
 
 
@@ -97,13 +101,14 @@ def sign_concurrently(
     ``letter_sign``; then check the register."""
     from unittest import mock
 
-    from django.db import connection
+    from django.db import connection, transaction
 
     from warkat.drafting import sending
     from warkat.drafting.models import Draft, NumberEntry
     from warkat.tenancy.scope import tenant_scope
 
     latencies: list[float] = []
+    held: list[float] = []
     errors: list[BaseException] = []
     lock = threading.Lock()
     barrier = threading.Barrier(signers)
@@ -127,8 +132,20 @@ def sign_concurrently(
             with lock:
                 latencies.extend(times)
 
+    real_next = sending.counter_next
+
+    def timed_next(**kw: Any) -> int:
+        # How long the counter row stays locked: from taking it to the commit.
+        taken = time.perf_counter()
+        number = real_next(**kw)
+        transaction.on_commit(lambda: held.append((time.perf_counter() - taken) * 1000))
+        return number
+
     threads = [threading.Thread(target=sign_share, args=(s,)) for s in shares]
-    with mock.patch.object(sending, "signer_unlock", return_value=credential):
+    with (
+        mock.patch.object(sending, "signer_unlock", return_value=credential),
+        mock.patch.object(sending, "counter_next", timed_next),
+    ):
         started = time.perf_counter()
         for t in threads:
             t.start()
@@ -146,6 +163,7 @@ def sign_concurrently(
     unsigned = Draft.objects.filter(pk__in=ids, signed_document__isnull=True).count()
     return SignRun(
         signers=signers, letters=len(drafts), seconds=seconds, latencies_s=latencies,
+        lock_ms=held,
         duplicates=len(sequences) - len(set(sequences)),
         gaps=len(set(range(min(sequences, default=1), max(sequences, default=0) + 1))
                  - set(sequences)),

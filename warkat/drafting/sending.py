@@ -224,8 +224,11 @@ def number_take(*, actor: Any, draft: Draft) -> Taken:
     )
     if assignment is None:
         raise errors.not_signer()
-    taken = {"day": day, "assignment": assignment, "round": locked.round,
-             "version": locked.version}  # fmt: skip
+
+    def taken(entry: NumberEntry) -> Taken:
+        return Taken(entry=entry, day=day, assignment=assignment,
+                     round=locked.round, version=locked.version)  # fmt: skip
+
     entry = (
         NumberEntry.objects.select_for_update()
         .filter(letter=letter, kind=NumberEntry.Kind.PENDING, voided_at__isnull=True)
@@ -233,7 +236,7 @@ def number_take(*, actor: Any, draft: Draft) -> Taken:
     )
     if entry is not None:
         if entry_day(entry, tenant) == day:
-            return Taken(entry=entry, **taken)
+            return taken(entry)
         # Taken on another day: the number carries that day's month and year.
         pending_void(entry=entry, reason=PENDING_STALE_REASON)
     unit = numbering_unit(locked.signer_position)
@@ -259,7 +262,7 @@ def number_take(*, actor: Any, draft: Draft) -> Taken:
     )  # fmt: skip
     _audit(locked, "number_take", actor=actor, capacity=assignment.kind,
            number=number, sequence=sequence)  # fmt: skip
-    return Taken(entry=entry, **taken)
+    return taken(entry)
 
 
 def _signed_record(
