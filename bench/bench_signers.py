@@ -3,7 +3,7 @@
     DATABASE_URL=postgres://… python -m bench.bench_signers [--signers 8] [--each 4]
 
 ``bench_numbering`` measures the counter lock alone; this one measures what a signer
-sees: ``--signers`` threads, each with its own database connection, call
+sees: ``--signers`` processes, each with its own database connection, call
 ``drafting.sending.letter_sign`` (number, render, PAdES signature with the tenant's
 own TSA, storage, delivery rows) at the same moment, ``--each`` letters each, all
 letters of one naskah type from one unit, so all of them take numbers from one
@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import multiprocessing
 import os
 import statistics
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -97,27 +97,43 @@ def signer(o: Any) -> tuple[Any, Any]:
 def sign_concurrently(
     *, o: Any, user: Any, drafts: list[Any], credential: Any, signers: int
 ) -> SignRun:
-    """``signers`` threads sign ``drafts`` (dealt round-robin) through the real
-    ``letter_sign``; then check the register."""
+    """``signers`` processes (forked, each with its own database connection, as
+    the web server's workers are) sign ``drafts`` (dealt round-robin) through the
+    real ``letter_sign``; then check the register."""
     from unittest import mock
 
-    from django.db import connection, transaction
+    from django.db import connections, transaction
 
     from warkat.drafting import sending
     from warkat.drafting.models import Draft, NumberEntry
     from warkat.tenancy.scope import tenant_scope
 
-    latencies: list[float] = []
-    held: list[float] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-    barrier = threading.Barrier(signers)
+    context = multiprocessing.get_context("fork")
+    results: Any = context.Queue()
+    barrier = context.Barrier(signers)
     shares = [drafts[i::signers] for i in range(signers)]
+    real_next = sending.counter_next
 
     def sign_share(mine: list[Any]) -> None:
         times: list[float] = []
+        held: list[float] = []
+
+        def timed_next(**kw: Any) -> int:
+            # How long the counter row stays locked: from taking it to the commit.
+            taken = time.perf_counter()
+            number = real_next(**kw)
+            transaction.on_commit(
+                lambda: held.append((time.perf_counter() - taken) * 1000)
+            )
+            return number
+
+        error = ""
         try:
-            with tenant_scope(o.tenant):
+            with (
+                mock.patch.object(sending, "signer_unlock", return_value=credential),
+                mock.patch.object(sending, "counter_next", timed_next),
+                tenant_scope(o.tenant),
+            ):
                 barrier.wait()
                 for draft in mine:
                     start = time.perf_counter()
@@ -125,35 +141,33 @@ def sign_concurrently(
                         actor=user, draft=draft, passphrase="-", otp="-"
                     )
                     times.append(time.perf_counter() - start)
-        except BaseException as exc:  # reported after the run
-            errors.append(exc)
-        finally:
-            connection.close()
-            with lock:
-                latencies.extend(times)
+        except BaseException as exc:  # reported by the parent
+            error = repr(exc)
+        results.put((times, held, error))
+        results.close()
+        results.join_thread()  # flushed before the child ends without clean-up
+        connections.close_all()
+        os._exit(0)
 
-    real_next = sending.counter_next
-
-    def timed_next(**kw: Any) -> int:
-        # How long the counter row stays locked: from taking it to the commit.
-        taken = time.perf_counter()
-        number = real_next(**kw)
-        transaction.on_commit(lambda: held.append((time.perf_counter() - taken) * 1000))
-        return number
-
-    threads = [threading.Thread(target=sign_share, args=(s,)) for s in shares]
-    with (
-        mock.patch.object(sending, "signer_unlock", return_value=credential),
-        mock.patch.object(sending, "counter_next", timed_next),
-    ):
-        started = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        seconds = time.perf_counter() - started
+    connections.close_all()  # the children open their own
+    children = [context.Process(target=sign_share, args=(s,)) for s in shares]
+    started = time.perf_counter()
+    for child in children:
+        child.start()
+    latencies: list[float] = []
+    held: list[float] = []
+    errors: list[str] = []
+    for _child in children:
+        times, locks, error = results.get(timeout=3600)
+        latencies.extend(times)
+        held.extend(locks)
+        if error:
+            errors.append(error)
+    seconds = time.perf_counter() - started
+    for child in children:
+        child.join()
     if errors:
-        raise RuntimeError(f"{len(errors)} signer(s) failed: {errors[0]!r}")
+        raise RuntimeError(f"{len(errors)} signer(s) failed: {errors[0]}")
     ids = [d.pk for d in drafts]
     sequences = list(
         NumberEntry.objects.filter(letter__draft__in=ids).values_list(
