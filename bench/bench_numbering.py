@@ -167,8 +167,13 @@ HEADERS = [
 
 
 def table(runs: list[Run]) -> str:
-    rows = [HEADERS, *(r.row() for r in runs)]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADERS))]
+    return rows_table(HEADERS, [r.row() for r in runs])
+
+
+def rows_table(headers: list[str], body: list[list[str]]) -> str:
+    """A plain-text table, right-aligned, with a rule under the headers."""
+    rows = [headers, *body]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(headers))]
     lines = [
         "  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True))
         for row in rows

@@ -70,14 +70,9 @@ HEADERS = [
 
 
 def table(runs: list[SignRun]) -> str:
-    rows = [HEADERS, *(r.row() for r in runs)]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADERS))]
-    lines = [
-        "  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True))
-        for row in rows
-    ]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    from bench.bench_numbering import rows_table
+
+    return rows_table(HEADERS, [r.row() for r in runs])
 
 
 def signer(o: Any) -> tuple[Any, Any]:

@@ -74,14 +74,13 @@ def _delivered(o: SimpleNamespace, d: Draft) -> None:
     assert copies.count() == 2  # the addressee and the tembusan
 
 
-def test_killed_after_commit_the_database_queue_still_delivers(
-    o: SimpleNamespace, frozen: Any, tmp_path: Path, settings: Any
-) -> None:
-    from django_tasks_db.models import DBTaskResult
-
-    settings.TASKS = DATABASE_TASKS
+def _signed_then_killed(
+    o: SimpleNamespace, tmp_path: Path, before: Any = None
+) -> Draft:
+    """An approved letter signed in a child killed right after the commit."""
     user, d = signer_ready(o), approved(o)
-    DBTaskResult.objects.all().delete()  # the paraf notices queued so far
+    if before is not None:
+        before()  # e.g. forget the paraf notices queued so far
     code = otp()
     exit_code = run_killed(
         tmp_path, _die_after_commit, o.tenant.pk, d.pk, user.pk, code
@@ -89,6 +88,16 @@ def test_killed_after_commit_the_database_queue_still_delivers(
     assert exit_code == -signal.SIGKILL
     d.refresh_from_db()
     assert d.state == "signed" and _statuses(d) == {"pending"}
+    return d
+
+
+def test_killed_after_commit_the_database_queue_still_delivers(
+    o: SimpleNamespace, frozen: Any, tmp_path: Path, settings: Any
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = DATABASE_TASKS
+    d = _signed_then_killed(o, tmp_path, before=DBTaskResult.objects.all().delete)
     # The delivery was queued in the signing transaction, so it survived the kill.
     queued = DBTaskResult.objects.filter(task_path=DELIVER, status="READY")
     assert [r.args_kwargs["kwargs"] for r in queued] == [
@@ -109,14 +118,7 @@ def test_killed_after_commit_the_sweep_delivers_with_another_backend(
 ) -> None:
     # The immediate backend is not transactional: delivery is queued on commit, and
     # the kill comes first.
-    user, d = signer_ready(o), approved(o)
-    code = otp()
-    exit_code = run_killed(
-        tmp_path, _die_after_commit, o.tenant.pk, d.pk, user.pk, code
-    )
-    assert exit_code == -signal.SIGKILL
-    d.refresh_from_db()
-    assert d.state == "signed" and _statuses(d) == {"pending"}
+    d = _signed_then_killed(o, tmp_path)
     assert deliveries_sweep(tenant_id=o.tenant.pk) == 0  # too early to call it lost
     frozen.shift(11 * 60)
     from warkat.drafting.tasks import recovery_run

@@ -21,6 +21,18 @@ from warkat.signing import errors as signing_errors
 pytestmark = pytest.mark.django_db
 
 
+def tsa_fails_after_a_later_number(o: SimpleNamespace, d: Draft) -> Any:
+    """A ``signature_make`` during which the TU takes the next number of the same
+    counter, and which then fails as an unreachable TSA does."""
+
+    def sign(**kw: Any) -> Any:
+        number_reserve(actor=o.users.tu, unit=o.dinas, naskah_type=d.naskah_type,
+                       subject="Surat kertas")  # fmt: skip
+        raise signing_errors.tsa_unavailable()
+
+    return sign
+
+
 def register_rows() -> list[tuple[int, str, bool]]:
     rows = NumberEntry.objects.order_by("sequence")
     return [(e.sequence, e.kind, e.voided_at is None) for e in rows]
@@ -32,13 +44,7 @@ def test_a_failed_signing_after_a_later_number_keeps_its_number_for_a_retry(
     user, d = signer_ready(o), approved(o)
     real = sending.signature_make
 
-    def tu_reserves_then_tsa_fails(**kw: Any) -> Any:
-        # While this letter is being signed, the TU takes the next number.
-        number_reserve(actor=o.users.tu, unit=o.dinas, naskah_type=d.naskah_type,
-                       subject="Surat kertas")  # fmt: skip
-        raise signing_errors.tsa_unavailable()
-
-    monkeypatch.setattr(sending, "signature_make", tu_reserves_then_tsa_fails)
+    monkeypatch.setattr(sending, "signature_make", tsa_fails_after_a_later_number(o, d))
     with pytest.raises(DomainError):
         letter_sign(actor=user, draft=d, passphrase=PASSPHRASE, otp=otp())
     # 1 cannot go back without a gap: it stays with the letter, being signed.
@@ -61,12 +67,7 @@ def test_a_number_taken_on_another_day_is_voided_and_a_new_one_taken(
     user, d = signer_ready(o), approved(o)
     real = sending.signature_make
 
-    def later_number_then_fail(**kw: Any) -> Any:
-        number_reserve(actor=o.users.tu, unit=o.dinas, naskah_type=d.naskah_type,
-                       subject="Surat kertas")  # fmt: skip
-        raise signing_errors.tsa_unavailable()
-
-    monkeypatch.setattr(sending, "signature_make", later_number_then_fail)
+    monkeypatch.setattr(sending, "signature_make", tsa_fails_after_a_later_number(o, d))
     with pytest.raises(DomainError):
         letter_sign(actor=user, draft=d, passphrase=PASSPHRASE, otp=otp())
     monkeypatch.setattr(sending, "signature_make", real)
@@ -107,12 +108,7 @@ def test_a_voided_number_of_a_secret_letter_keeps_no_subject(
 ) -> None:
     user, d = signer_ready(o), approved(o, security="rahasia")
 
-    def later_number_then_fail(**kw: Any) -> Any:
-        number_reserve(actor=o.users.tu, unit=o.dinas, naskah_type=d.naskah_type,
-                       subject="Surat kertas")  # fmt: skip
-        raise signing_errors.tsa_unavailable()
-
-    monkeypatch.setattr(sending, "signature_make", later_number_then_fail)
+    monkeypatch.setattr(sending, "signature_make", tsa_fails_after_a_later_number(o, d))
     with pytest.raises(DomainError):
         letter_sign(actor=user, draft=d, passphrase=PASSPHRASE, otp=otp())
     assert NumberEntry.objects.get(sequence=1).subject  # hidden through its letter
