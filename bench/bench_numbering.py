@@ -4,9 +4,9 @@
 
 Each signer is a thread with its own database connection. Every allocation is one
 transaction doing what ``letter_sign`` does around the number: lock the counter row
-(``numbering.counter_next``), optionally hold it for ``--hold-ms`` (the time the real
-signing spends rendering and signing while the row is locked), write the register
-entry, commit. ``--fail`` of the transactions roll back after taking their number, as
+(``numbering.counter_next``), optionally hold it for ``--hold-ms``, write the register
+entry, commit. (Signing no longer holds the lock while rendering and signing, see
+``drafting.sending``; ``bench_signers`` measures signers through the real path.) ``--fail`` of the transactions roll back after taking their number, as
 a failed signing does. Afterwards the register must hold exactly 1…N with no
 duplicate and no gap, and the counter must say N. The bench's own tenant, type and
 rows are removed at the end.
@@ -167,8 +167,13 @@ HEADERS = [
 
 
 def table(runs: list[Run]) -> str:
-    rows = [HEADERS, *(r.row() for r in runs)]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADERS))]
+    return rows_table(HEADERS, [r.row() for r in runs])
+
+
+def rows_table(headers: list[str], body: list[list[str]]) -> str:
+    """A plain-text table, right-aligned, with a rule under the headers."""
+    rows = [headers, *body]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(headers))]
     lines = [
         "  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True))
         for row in rows

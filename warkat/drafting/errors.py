@@ -78,3 +78,23 @@ def not_tu() -> PermissionDenied:
 
 def not_admin() -> PermissionDenied:
     return forbidden("not_admin", _("Only the tenant administrator may change this."))
+
+
+def signing_interrupted() -> Conflict:
+    return Conflict(
+        "drafting.signing_interrupted",
+        _(
+            "The letter changed or its number was released while it was being "
+            "signed; nothing was signed. Sign it again."
+        ),
+    )
+
+
+def number_being_signed() -> Conflict:
+    return Conflict(
+        "drafting.number_being_signed",
+        _(
+            "This number belongs to a letter being signed; it is released by "
+            "itself if the signing does not finish."
+        ),
+    )

@@ -160,11 +160,16 @@ class NumberCounter(TenantOwned):
 class EntryKind(models.TextChoices):
     SIGNED = "signed", _("Signed letter")
     RESERVED = "reserved", _("Reserved for a paper letter")
+    # Taken for a letter whose signing is under way (``sending.letter_sign``):
+    # becomes "signed" when the signed PDF is stored, or is voided by
+    # ``recovery.numbers_pending_sweep`` when the signing never finished.
+    PENDING = "pending", _("Being signed")
 
 
 class NumberEntry(TenantOwned):
-    """One taken sequence in the number register: a signed letter or a reservation,
-    possibly voided later. Every sequence of a counter has exactly one entry."""
+    """One taken sequence in the number register: a signed letter, a letter being
+    signed, or a reservation, possibly voided later. Every sequence of a counter has
+    exactly one entry."""
 
     Kind = EntryKind
 
@@ -216,6 +221,13 @@ class NumberEntry(TenantOwned):
             models.CheckConstraint(
                 condition=models.Q(voided_at__isnull=True) | ~models.Q(void_reason=""),
                 name="numberentry_void_has_reason",
+            ),
+            # A number being signed belongs to its letter until it is voided.
+            models.CheckConstraint(
+                condition=~models.Q(kind="pending")
+                | models.Q(letter__isnull=False)
+                | models.Q(voided_at__isnull=False),
+                name="numberentry_pending_has_letter",
             ),
         ]
         indexes = [

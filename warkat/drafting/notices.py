@@ -1,5 +1,5 @@
 """In-app notices of the drafting workflow: whose paraf or signature a letter waits
-for, and what happened to the drafter's letter. Queued after commit; written into the
+for, and what happened to the drafter's letter. Queued with the transaction; written into the
 notification list (``notify.Notification``), linking to the outgoing letter's page.
 
 Only in-app: the people notified are in the letter's chain, so the subject may be
@@ -8,11 +8,11 @@ shown; nothing leaves the app by e-mail or push for a draft.
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from warkat.core.queue import enqueue_durable
 from warkat.drafting.models import Draft, DraftState
 from warkat.org.selectors import position_holders
 
@@ -25,14 +25,11 @@ TITLES = {
 
 
 def draft_notify(*, draft: Draft, event: str) -> None:
-    """Queue the notice of ``event`` once the current transaction commits."""
+    """Queue the notice of ``event`` with the current transaction (``core.queue``)."""
     from warkat.drafting.tasks import notify_draft
 
-    tenant_id, draft_id = draft.tenant_id, draft.pk
-    transaction.on_commit(
-        lambda: notify_draft.enqueue(
-            tenant_id=tenant_id, draft_id=draft_id, event=event
-        )
+    enqueue_durable(
+        notify_draft, tenant_id=draft.tenant_id, draft_id=draft.pk, event=event
     )
 
 

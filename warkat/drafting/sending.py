@@ -1,19 +1,47 @@
-"""Signing an approved letter (number, PDF, TTE in one transaction), delivering it,
-and the number register's reservations and voids.
+"""Signing an approved letter (number, PDF, TTE) and delivering it. The number
+register's reservations and voids are in ``register``.
 
 Signing follows the two-step contract of ``signing.documents``: the signer is proven
-(TOTP + passphrase) before the transaction, so wrong passphrases are counted even
-though the signing transaction rolls back; then, in one transaction, the rows are
-locked in a fixed order (draft → letter → number counter), the number is taken, the
-PDF rendered and signed, and the signed artefact stored. Any failure (TSA or BSrE
-unreachable, a crash) rolls everything back: the letter stays approved and unsigned
-and the counter gives its number back.
+(TOTP + passphrase) before any transaction, so wrong passphrases are counted even
+when the signing fails. Then three steps, so that the number counter, which every
+signer of a unit's naskah type shares, is locked only for taking a number, never
+while the PDF is rendered and signed (which takes a few hundred milliseconds: with
+the lock held, signers of one counter queued at about 3 per second and a TOTP code
+could expire in the queue):
+
+1. ``number_take`` (short transaction; rows locked in the fixed order draft → letter
+   → counter): takes the next number and records it in the register as *being
+   signed* (``NumberEntry.Kind.PENDING``) for this letter. From this commit on the
+   sequence has no gap: the number is attached to a letter.
+2. no transaction, no lock: render the final PDF with that number and date, sign it
+   (``signature_make``: signature and timestamp). The number is printed in the PDF
+   and the signature covers it, so the number must be known before signing;
+   placing it after signing would break the signature.
+3. ``_signed_record`` (short transaction; draft → letter → register entry): checks
+   the letter is still approved in the same round and version and the number still
+   its own, stores the signed PDF once (``document_store``), marks the entry
+   *signed* and the letter signed, creates the deliveries and queues them with the
+   transaction (``core.queue``).
+
+A failure in step 2 or 3 (TSA or BSrE unreachable) gives the number back to the
+counter when no later number was taken meanwhile, so the register looks as if it
+had never been taken; otherwise the number stays *being signed* for a retry. A
+failure or a crash (kill -9) anywhere leaves no duplicate, no gap and no
+half-signed letter: before step 1 commits nothing happened; between steps 1 and 3
+the letter is still approved and unsigned with its number *being signed*; a file
+written by a step 3 that did not commit is an orphan (``signed_orphans_sweep``). Signing
+again takes up the same number the same day (also what two concurrent signings of
+one letter do: the first to reach step 3 wins, the other gets "already signed"); a
+number left *being signed* longer than ``recovery.PENDING_AFTER`` is voided with its
+reason by the periodic sweep (``recovery.numbers_pending_sweep``), and a retry on
+another day voids it too and takes a new number (the month and year are in it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -23,11 +51,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from warkat.audit.services import audit_record
+from warkat.core.queue import enqueue_durable
 from warkat.drafting import errors
 from warkat.drafting.models import (
     Delivery,
     Draft,
-    NaskahType,
     NumberEntry,
     Recipient,
     ReviewStep,
@@ -42,6 +70,18 @@ from warkat.drafting.numbering import (
     pattern_for,
     pattern_parse,
 )
+from warkat.drafting.register import (
+    PENDING_STALE_REASON,
+    entry_day,
+    number_give_back,
+    pending_void,
+)
+
+# The register's services, long imported from here (now in ``register``).
+from warkat.drafting.register import may_manage_register as may_manage_register
+from warkat.drafting.register import number_reserve as number_reserve
+from warkat.drafting.register import number_void as number_void
+from warkat.drafting.register import tenant_today as tenant_today
 from warkat.drafting.render import date_id, draft_render
 from warkat.drafting.services import (
     State,
@@ -52,15 +92,16 @@ from warkat.drafting.services import (
     transition_check,
 )
 from warkat.drafting.signature import Authority, signature_block
-from warkat.letters.access import is_tenant_admin, tu_unit_ids
 from warkat.letters.models import SECRET_LEVELS, Letter
 from warkat.letters.services import letter_receive_internal, receiving_unit
 from warkat.org.models import Position, Unit
 from warkat.org.selectors import holds_position
 from warkat.signing.documents import (
+    Signature,
     StampInfo,
-    document_sign,
+    document_store,
     footer_text,
+    signature_make,
     signed_files_guard,
     signed_open,
     signer_unlock,
@@ -68,16 +109,9 @@ from warkat.signing.documents import (
     verification_url,
 )
 from warkat.signing.models import SignedDocument
-from warkat.tenancy.clock import tenant_localdate
-from warkat.tenancy.models import Tenant
 from warkat.tenancy.scope import all_tenants
 
 log = logging.getLogger(__name__)
-
-
-def tenant_today(tenant: Tenant) -> dt.date:
-    """Today in the Pemda's own time zone (WIB/WITA/WIT): the letter's date."""
-    return tenant_localdate(tenant)
 
 
 def numbering_unit(position: Position) -> Unit:
@@ -106,102 +140,196 @@ def _stamp(draft: Draft, signer_kind: str) -> StampInfo:
 
 
 def letter_sign(*, actor: Any, draft: Draft, passphrase: str, otp: str) -> Draft:
-    """Sign an approved letter: allocate its number, render the final PDF/A, sign it
-    (PAdES with timestamp) and queue delivery after commit. All or nothing."""
+    """Sign an approved letter: take its number, render the final PDF/A, sign it
+    (PAdES with timestamp), store it and queue delivery, in the three steps of the
+    module docstring. The letter is signed completely or not at all."""
     if draft.state != State.APPROVED:
         raise errors.wrong_state(State(draft.state).label, _("signed"))
     if holder_kind(actor=actor, position=draft.signer_position) is None:
         raise errors.not_signer()
     tenant = draft.tenant
-    # Outside the transaction on purpose (see the module docstring).
+    # Outside any transaction on purpose (see the module docstring).
     credential = signer_unlock(
         tenant=tenant, signer_person=actor.person, signer_user=actor,
         passphrase=passphrase, otp=otp,
     )  # fmt: skip
+    taken = number_take(actor=actor, draft=draft)
+    try:
+        signed = _render_sign_record(
+            actor=actor, draft=draft, taken=taken, credential=credential
+        )
+    except Exception:
+        number_give_back(draft=draft, entry_id=taken.entry.pk)
+        raise
+    draft.__dict__.update(signed.__dict__)
+    return signed
+
+
+def _render_sign_record(
+    *, actor: Any, draft: Draft, taken: Taken, credential: Any
+) -> Draft:
+    """Steps 2 and 3 of ``letter_sign``."""
+    tenant = draft.tenant
+    # Step 2: no transaction, no lock: render with the number, then sign.
+    work = Draft.objects.select_related("letter", "naskah_type", "signer_position").get(
+        pk=draft.pk
+    )
+    work.letter.number = taken.entry.number
+    work.letter.letter_date = taken.day
+    work.signer_kind = taken.assignment.kind
+    work.signed_by = actor.person
+    code = verification_code_new()
+    rendered = draft_render(
+        draft=work,
+        signer=taken.assignment,
+        footer=footer_text(tenant=tenant, verification_url=verification_url(code)),
+    )
+    stamp = _stamp(work, taken.assignment.kind)
+    signature = signature_make(
+        credential=credential, pdf_bytes=rendered.pdf, stamp=stamp,
+        field_box=rendered.signature_box, verification_code=code,
+        reason=f"{work.naskah_type.name}: {work.letter.subject}"[:200],
+        location=work.place,
+    )  # fmt: skip
+    return _signed_record(
+        actor=actor, draft=draft, taken=taken, credential=credential,
+        signature=signature, stamp=stamp,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Taken:
+    """A number taken for a letter by ``number_take``, and what it was taken on."""
+
+    entry: NumberEntry
+    day: dt.date
+    assignment: Any
+    round: int
+    version: int
+
+
+@transaction.atomic
+def number_take(*, actor: Any, draft: Draft) -> Taken:
+    """Step 1: the only place the number counter is locked. Takes the next number
+    for the letter and records it in the register as "being signed", or takes up
+    the one an interrupted or concurrent signing of this letter took today."""
+    tenant = draft.tenant
+    locked = _lock(draft)
+    letter = Letter.objects.select_for_update().get(pk=locked.letter_id)
+    transition_check(locked, State.SIGNED, _("signed"))
+    day = tenant_today(tenant)
+    # Who may sign is decided on the letter's own date, in the Pemda's time zone.
+    assignment = holds_position(
+        person=actor.person, position=locked.signer_position, on=day
+    )
+    if assignment is None:
+        raise errors.not_signer()
+
+    def taken(entry: NumberEntry) -> Taken:
+        return Taken(entry=entry, day=day, assignment=assignment,
+                     round=locked.round, version=locked.version)  # fmt: skip
+
+    entry = (
+        NumberEntry.objects.select_for_update()
+        .filter(letter=letter, kind=NumberEntry.Kind.PENDING, voided_at__isnull=True)
+        .first()
+    )
+    if entry is not None:
+        if entry_day(entry, tenant) == day:
+            return taken(entry)
+        # Taken on another day: the number carries that day's month and year.
+        pending_void(entry=entry, reason=PENDING_STALE_REASON)
+    unit = numbering_unit(locked.signer_position)
+    parts = pattern_parse(pattern_for(locked.naskah_type))
+    sequence = counter_next(
+        tenant=tenant, unit=unit, naskah_type=locked.naskah_type, year=day.year
+    )
+    number = number_render(
+        parts,
+        NumberContext(
+            sequence=sequence,
+            classification=letter.classification.code if letter.classification else "",
+            unit_code=unit.code,
+            date=day,
+            security=letter.security,
+        ),
+    )
+    entry = NumberEntry.objects.create(
+        tenant=tenant, unit=unit, naskah_type=locked.naskah_type, year=day.year,
+        sequence=sequence, number=number, kind=NumberEntry.Kind.PENDING,
+        letter=letter, subject=letter.subject[:500], taken_at=timezone.now(),
+        taken_by=actor,
+    )  # fmt: skip
+    _audit(locked, "number_take", actor=actor, capacity=assignment.kind,
+           number=number, sequence=sequence)  # fmt: skip
+    return taken(entry)
+
+
+def _signed_record(
+    *, actor: Any, draft: Draft, taken: Taken, credential: Any,
+    signature: Signature, stamp: StampInfo,
+) -> Draft:  # fmt: skip
+    """Step 3: store the signed PDF and mark the letter signed, in one short
+    transaction, if nothing changed since step 1 (same round and version, the
+    number still this letter's); otherwise nothing is stored."""
+    tenant = draft.tenant
     with signed_files_guard(), transaction.atomic():
         locked = _lock(draft)
         letter = Letter.objects.select_for_update().get(pk=locked.letter_id)
-        locked.letter = letter
+        entry = (
+            NumberEntry.objects.select_for_update().filter(pk=taken.entry.pk).first()
+        )
         transition_check(locked, State.SIGNED, _("signed"))
-        day = tenant_today(tenant)
-        # Who may sign is decided on the letter's own date, in the Pemda's time zone.
-        assignment = holds_position(
-            person=actor.person, position=locked.signer_position, on=day
-        )
-        if assignment is None:
-            raise errors.not_signer()
-        unit = numbering_unit(locked.signer_position)
-        parts = pattern_parse(pattern_for(locked.naskah_type))
-        sequence = counter_next(
-            tenant=tenant, unit=unit, naskah_type=locked.naskah_type, year=day.year
-        )
-        letter.number = number_render(
-            parts,
-            NumberContext(
-                sequence=sequence,
-                classification=letter.classification.code
-                if letter.classification
-                else "",
-                unit_code=unit.code,
-                date=day,
-                security=letter.security,
-            ),
-        )
-        letter.letter_date = day
-        locked.signer_kind = assignment.kind
-        locked.signed_by = actor.person
-        code = verification_code_new()
-        rendered = draft_render(
-            draft=locked,
-            signer=assignment,
-            footer=footer_text(tenant=tenant, verification_url=verification_url(code)),
-        )
-        result = document_sign(
-            credential=credential,
-            pdf_bytes=rendered.pdf,
-            stamp=_stamp(locked, assignment.kind),
-            field_box=rendered.signature_box,
-            verification_code=code,
-            security=letter.security,
-            letter_number=letter.number,
-            letter_date=day,
-            reason=f"{locked.naskah_type.name}: {letter.subject}"[:200],
-            location=locked.place,
-        )
-        now = timezone.now()
-        NumberEntry.objects.create(
-            tenant=tenant, unit=unit, naskah_type=locked.naskah_type, year=day.year,
-            sequence=sequence, number=letter.number, kind=NumberEntry.Kind.SIGNED,
-            letter=letter, subject=letter.subject[:500], taken_at=now, taken_by=actor,
+        if (
+            entry is None
+            or (locked.round, locked.version) != (taken.round, taken.version)
+            or entry.kind != NumberEntry.Kind.PENDING
+            or entry.voided_at is not None
+            or entry.letter_id != letter.pk
+        ):
+            raise errors.signing_interrupted()
+        letter.number = entry.number
+        letter.letter_date = taken.day
+        result = document_store(
+            credential=credential, signature=signature, stamp=stamp,
+            security=letter.security, letter_number=letter.number,
+            letter_date=taken.day,
         )  # fmt: skip
+        now = timezone.now()
+        entry.kind = NumberEntry.Kind.SIGNED
+        entry.subject = letter.subject[:500]
+        entry.save(update_fields=["kind", "subject"])
         letter.status = State.SIGNED
         letter.save(update_fields=["number", "letter_date", "status", "updated_at"])
+        kind = taken.assignment.kind
         locked.state = State.SIGNED
+        locked.signer_kind = kind
+        locked.signed_by = actor.person
         locked.signed_at = now
         locked.signed_document_id = result.document.pk
         locked.save()
         ReviewStep.objects.filter(
             draft=locked, round=locked.round, kind=StepKind.SIGNER
         ).update(
-            state=StepState.SIGNED, acted_by=actor.person, acted_capacity=assignment.kind,
+            state=StepState.SIGNED, acted_by=actor.person, acted_capacity=kind,
             acted_at=now, version=locked.version,
         )  # fmt: skip
-        _event(locked, "signed", actor=actor, capacity=assignment.kind,
+        _event(locked, "signed", actor=actor, capacity=kind,
                position=locked.signer_position, note=letter.number)  # fmt: skip
-        _audit(locked, "sign", actor=actor, capacity=assignment.kind, number=letter.number,
-               sequence=sequence, document=result.document.pk)  # fmt: skip
+        _audit(locked, "sign", actor=actor, capacity=kind, number=letter.number,
+               sequence=entry.sequence, document=result.document.pk)  # fmt: skip
         deliveries_create(draft=locked)
         draft_notify(draft=locked, event="signed")
-        tenant_id, draft_id = tenant.pk, locked.pk
-        transaction.on_commit(lambda: _enqueue_delivery(tenant_id, draft_id))
-    draft.__dict__.update(locked.__dict__)
+        _enqueue_delivery(tenant.pk, locked.pk)
     return locked
 
 
 def _enqueue_delivery(tenant_id: int, draft_id: int) -> None:
+    """Queue the delivery with the current transaction (``core.queue``); what a
+    crash still loses is re-queued by ``drafting.recovery``."""
     from warkat.drafting.tasks import deliver_letter
 
-    deliver_letter.enqueue(tenant_id=tenant_id, draft_id=draft_id)
+    enqueue_durable(deliver_letter, tenant_id=tenant_id, draft_id=draft_id)
 
 
 # --- delivery -------------------------------------------------------------------------
@@ -365,10 +493,6 @@ def letter_mark_sent(*, draft_id: int) -> bool:
     return True
 
 
-def may_manage_register(user: Any, unit: Unit) -> bool:
-    return is_tenant_admin(user) or unit.pk in tu_unit_ids(user)
-
-
 @transaction.atomic
 def delivery_retry(*, actor: Any, delivery: Delivery) -> Delivery:
     """TU (or the drafter) sends a failed delivery again."""
@@ -391,76 +515,5 @@ def delivery_retry(*, actor: Any, delivery: Delivery) -> Delivery:
     row.save(update_fields=["status", "error", "updated_at"])
     audit_record(tenant=draft.tenant, actor=actor, action="drafting.delivery_retry", obj=draft.letter,
                  data={"recipient": row.recipient_id})  # fmt: skip
-    tenant_id, draft_id = draft.tenant_id, draft.pk
-    transaction.on_commit(lambda: _enqueue_delivery(tenant_id, draft_id))
-    return row
-
-
-# --- number register ---------------------------------------------------------------------
-
-
-@transaction.atomic
-def number_reserve(
-    *,
-    actor: Any,
-    unit: Unit,
-    naskah_type: NaskahType,
-    subject: str,
-    classification_code: str = "",
-    security: str = "biasa",
-) -> NumberEntry:
-    """TU takes the next number for a paper letter (e.g. during an outage). The
-    number is in the same sequence as signed letters, so the register stays gap-free."""
-    if not may_manage_register(actor, unit):
-        raise errors.not_tu()
-    if not subject.strip():
-        raise errors.invalid(
-            "subject_required", _("The subject (hal) is required."), "subject"
-        )
-    if naskah_type.tenant_id != unit.tenant_id:
-        raise errors.invalid(
-            "type_invalid", _("Choose an active naskah type."), "naskah_type"
-        )
-    tenant = unit.tenant
-    day = tenant_today(tenant)
-    parts = pattern_parse(pattern_for(naskah_type))
-    sequence = counter_next(
-        tenant=tenant, unit=unit, naskah_type=naskah_type, year=day.year
-    )
-    number = number_render(
-        parts,
-        NumberContext(sequence=sequence, classification=classification_code.strip(),
-                      unit_code=unit.code, date=day, security=security),
-    )  # fmt: skip
-    entry = NumberEntry.objects.create(
-        tenant=tenant, unit=unit, naskah_type=naskah_type, year=day.year, sequence=sequence,
-        number=number, kind=NumberEntry.Kind.RESERVED, subject=subject.strip()[:500],
-        taken_at=timezone.now(), taken_by=actor,
-    )  # fmt: skip
-    audit_record(tenant=tenant, actor=actor, action="drafting.number_reserve", obj=entry,
-                 data={"number": number, "sequence": sequence, "unit": unit.code})  # fmt: skip
-    return entry
-
-
-@transaction.atomic
-def number_void(*, actor: Any, entry: NumberEntry, reason: str) -> NumberEntry:
-    """Void a number (a reserved number not used, or a signed letter withdrawn).
-    The entry stays in the register, so the sequence shows no gap."""
-    row = (
-        NumberEntry.objects.select_for_update().select_related("unit").get(pk=entry.pk)
-    )
-    if not may_manage_register(actor, row.unit):
-        raise errors.not_tu()
-    if row.voided_at is not None:
-        raise errors.wrong_state(_("void"), _("voided"))
-    if not reason.strip():
-        raise errors.invalid(
-            "reason_required", _("Give the reason for voiding the number."), "reason"
-        )
-    row.voided_at = timezone.now()
-    row.voided_by = actor
-    row.void_reason = reason.strip()[:300]
-    row.save(update_fields=["voided_at", "voided_by", "void_reason"])
-    audit_record(tenant=row.unit.tenant, actor=actor, action="drafting.number_void", obj=row,
-                 data={"number": row.number, "reason": row.void_reason})  # fmt: skip
+    _enqueue_delivery(draft.tenant_id, draft.pk)
     return row

@@ -1,4 +1,5 @@
-"""Background work of outgoing letters (queue "notify"): delivery and notices."""
+"""Background work of outgoing letters: delivery and notices (queue "notify"), and
+the periodic recovery of work a dying process left half-way (queue "default")."""
 
 from __future__ import annotations
 
@@ -27,3 +28,20 @@ def notify_draft(*, tenant_id: int, draft_id: int, event: str) -> int:
     tenant = Tenant.objects.get(pk=tenant_id)
     with tenant_scope(tenant):
         return notices_deliver(draft_id=draft_id, event=event)
+
+
+@task(queue_name="default")
+def recovery_run(*, tenant_id: int | None = None) -> dict[str, int]:
+    """Re-queue lost deliveries and void numbers of signings that never finished
+    (``drafting.recovery``), in every active tenant (or one)."""
+    from warkat.drafting.recovery import deliveries_sweep, numbers_pending_sweep
+
+    totals = {"deliveries": 0, "numbers": 0}
+    tenants = Tenant.objects.filter(is_active=True)
+    if tenant_id is not None:
+        tenants = tenants.filter(pk=tenant_id)
+    for tenant in tenants.order_by("pk"):
+        with tenant_scope(tenant):
+            totals["numbers"] += numbers_pending_sweep()
+            totals["deliveries"] += deliveries_sweep(tenant_id=tenant.pk)
+    return totals

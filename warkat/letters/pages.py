@@ -11,6 +11,7 @@ shows the PDF in a frame, as before. Running the task again is harmless.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import shutil
 import subprocess
@@ -22,7 +23,9 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.http import FileResponse
+from django.utils import timezone
 
+from warkat.core.queue import enqueue_durable, ever_queued
 from warkat.letters.errors import letter_not_found
 from warkat.letters.files import file_open
 from warkat.letters.models import Letter, LetterFile, LetterFilePage
@@ -45,16 +48,52 @@ PAGE_CACHE = "private, max-age=86400"
 
 
 def pages_schedule(*, letter: Letter, content_types: list[str]) -> None:
-    """Queue the page pictures of ``letter``'s PDFs once the current transaction
-    commits (nothing for a rolled-back change or when no PDF was stored)."""
+    """Queue the page pictures of ``letter``'s PDFs with the current transaction
+    (``core.queue``: nothing for a rolled-back change or when no PDF was stored)."""
     if PDF not in content_types:
         return
     from warkat.letters.tasks import letter_pages_render
 
-    tenant_id, letter_id = letter.tenant_id, letter.pk
-    transaction.on_commit(
-        lambda: letter_pages_render.enqueue(tenant_id=tenant_id, letter_id=letter_id)
+    enqueue_durable(
+        letter_pages_render, tenant_id=letter.tenant_id, letter_id=letter.pk
     )
+
+
+#: A PDF still without pictures this long after it was stored had its drawing lost.
+SWEEP_AFTER = dt.timedelta(minutes=10)
+#: Older PDFs are left alone: with a queue outside the database the sweep cannot
+#: tell a lost drawing from one that failed, so each is retried for an hour only.
+SWEEP_HORIZON = dt.timedelta(hours=1)
+
+
+def pages_sweep(*, tenant_id: int) -> int:
+    """Queue the drawing of PDFs stored between ``SWEEP_HORIZON`` and
+    ``SWEEP_AFTER`` ago that have no pictures and whose drawing was never queued
+    (a process died between the commit and a non-transactional enqueue, see
+    ``core.queue``); returns how many letters were queued. Inside the tenant's scope."""
+    from warkat.letters.tasks import letter_pages_render
+
+    now = timezone.now()
+    letter_ids = (
+        LetterFile.objects.filter(
+            content_type=PDF,
+            pages__isnull=True,
+            created_at__lt=now - SWEEP_AFTER,
+            created_at__gte=now - SWEEP_HORIZON,
+        )
+        .order_by("letter_id")
+        .values_list("letter_id", flat=True)
+        .distinct()
+    )
+    count = 0
+    for letter_id in letter_ids:
+        args = {"tenant_id": tenant_id, "letter_id": letter_id}
+        # Queued once (drawn, or drawing failed and logged): not lost, left alone.
+        if ever_queued(letter_pages_render, **args):
+            continue
+        letter_pages_render.enqueue(**args)
+        count += 1
+    return count
 
 
 def letter_pages_make(*, letter_id: int) -> int:

@@ -17,3 +17,16 @@ def letter_pages_render(*, tenant_id: int, letter_id: int) -> int:
     tenant = Tenant.objects.get(pk=tenant_id)
     with tenant_scope(tenant):
         return letter_pages_make(letter_id=letter_id)
+
+
+@task(queue_name="default")
+def pages_sweep_run() -> int:
+    """Queue page pictures whose drawing was lost (``pages.pages_sweep``), tenant
+    by tenant; returns how many letters were queued."""
+    from warkat.letters.pages import pages_sweep
+
+    queued = 0
+    for tenant in Tenant.objects.filter(is_active=True).order_by("pk"):
+        with tenant_scope(tenant):
+            queued += pages_sweep(tenant_id=tenant.pk)
+    return queued

@@ -1,10 +1,11 @@
 """Queueing and composing notifications: in the app, by e-mail and by web push.
 
 Services elsewhere call ``notify_positions`` inside their transaction; the work is
-queued after commit as a task on the "notify" queue, which resolves who holds each
-position that day and writes to each of them. A secret letter's subject goes only
-into in-app notifications of people in its chain; e-mail and push (which leave the
-server) only ever say that a letter of that level is waiting.
+queued with that transaction (``core.queue.enqueue_durable``) as a task on the
+"notify" queue, which resolves who holds each position that day and writes to each
+of them. A secret letter's subject goes only into in-app notifications of people in
+its chain; e-mail and push (which leave the server) only ever say that a letter of
+that level is waiting.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from warkat.core.errors import ValidationError
+from warkat.core.queue import enqueue_durable
 from warkat.letters.models import Letter
 from warkat.notify.models import Notification, PushSubscription
 from warkat.org.models import Assignment, Person
@@ -41,24 +43,23 @@ def notify_positions(
     person_ids: list[int] | None = None,
 ) -> None:
     """Queue notifications to the holders of ``position_ids`` (and to the people
-    ``person_ids``) once the current transaction commits (nothing is sent for a
-    rolled-back change)."""
+    ``person_ids``) as part of the current transaction (``core.queue``: nothing is
+    sent for a rolled-back change, nothing committed is left unsent by a crash)."""
     from warkat.notify.tasks import deliver_notifications
 
     ids = sorted({p for p in position_ids if p})
     people = sorted({p for p in person_ids or () if p})
     if not ids and not people:
         return
-    transaction.on_commit(
-        lambda: deliver_notifications.enqueue(
-            tenant_id=tenant_id,
-            position_ids=ids,
-            kind=kind,
-            letter_id=letter_id,
-            disposition_id=disposition_id,
-            exclude_person_id=exclude_person_id,
-            person_ids=people,
-        )
+    enqueue_durable(
+        deliver_notifications,
+        tenant_id=tenant_id,
+        position_ids=ids,
+        kind=kind,
+        letter_id=letter_id,
+        disposition_id=disposition_id,
+        exclude_person_id=exclude_person_id,
+        person_ids=people,
     )
 
 

@@ -11,6 +11,9 @@ Two steps, so that a letter workflow can sign all-or-nothing:
    ``document_sign(credential=..., pdf_bytes=...)`` — signs (fails closed with
    ``ServiceUnavailable`` before any write when the TSA or BSrE does not answer),
    stores the signed PDF and its ``SignedDocument`` row, records the audit event.
+   A caller that must not hold locks while signing splits it: ``signature_make``
+   (slow, no writes, no transaction needed), then ``document_store`` inside its
+   short transaction (see ``drafting.sending``).
 
 Wrap the caller's transaction in ``signed_files_guard()`` so a signed file written by
 ``document_sign`` is deleted again when anything later in the transaction fails;
@@ -65,11 +68,14 @@ Status = SignerCertificate.Status
 STORAGE_PREFIX = "signed"
 
 __all__ = [
+    "Signature",
     "SignatureResult",
     "SigningCredential",
     "StampInfo",
     "document_sign",
+    "document_store",
     "footer_text",
+    "signature_make",
     "signed_files_guard",
     "signed_orphans_sweep",
     "signer_unlock",
@@ -391,35 +397,39 @@ def _sign_tenant_ca(credential: SigningCredential, request: SignRequest) -> Any:
         raise errors.tsa_unavailable() from None
 
 
-@transaction.atomic
-def document_sign(
+@dataclass(frozen=True)
+class Signature:
+    """A signed PDF made by ``signature_make``, not stored yet."""
+
+    signed_pdf: bytes
+    source_sha256: str
+    verification_code: str
+    certificate_serial: str
+    pades_level: str
+
+
+def signature_make(
     *,
     credential: SigningCredential,
     pdf_bytes: bytes,
     stamp: StampInfo,
     field_box: SignatureBox | None = None,
     verification_code: str | None = None,
-    security: str = "biasa",
-    letter_number: str = "",
-    letter_date: dt.date | None = None,
     reason: str = "",
     location: str = "",
-) -> SignatureResult:
-    """Sign ``pdf_bytes`` for ``credential``'s signer and store the result once.
-
-    Nothing is written before the provider has returned a signed PDF; a TSA or BSrE
-    that does not answer raises ``ServiceUnavailable``. Run it inside the caller's
-    transaction (and ``signed_files_guard``) to make the whole step atomic.
-    """
+) -> Signature:
+    """Sign ``pdf_bytes`` for ``credential``'s signer (the slow part: signature and
+    timestamp) without storing anything and without needing a transaction, so a
+    caller can do it while holding no lock. A TSA or BSrE that does not answer
+    raises ``ServiceUnavailable``."""
     reader = pdf_open(pdf_bytes)
     code = verification_code or verification_code_new()
-    url = verification_url(code)
     request = SignRequest(
         pdf=pdf_bytes,
         reader=reader,
         box=field_box or DEFAULT_BOX,
         stamp=stamp,
-        verification_url=url,
+        verification_url=verification_url(code),
         reason=reason,
         location=location or credential.tenant.name,
     )
@@ -432,19 +442,41 @@ def document_sign(
         )
     else:
         result = _sign_tenant_ca(credential, request)
-    signed = result.signed_pdf
+    return Signature(
+        signed_pdf=result.signed_pdf,
+        source_sha256=hashlib.sha256(pdf_bytes).hexdigest(),
+        verification_code=code,
+        certificate_serial=result.certificate_serial,
+        pades_level=result.pades_level,
+    )
+
+
+@transaction.atomic
+def document_store(
+    *,
+    credential: SigningCredential,
+    signature: Signature,
+    stamp: StampInfo,
+    security: str = "biasa",
+    letter_number: str = "",
+    letter_date: dt.date | None = None,
+) -> SignatureResult:
+    """Store a signature made by ``signature_make`` once: the file, its
+    ``SignedDocument`` row and the audit event. Run it inside the caller's
+    transaction (and ``signed_files_guard``) to make the step atomic."""
+    signed = signature.signed_pdf
     name = _store(tenant_id=credential.tenant.pk, data=signed)
     try:
         document = SignedDocument(
             tenant=credential.tenant,
-            verification_code=code,
+            verification_code=signature.verification_code,
             sha256=hashlib.sha256(signed).hexdigest(),
-            source_sha256=hashlib.sha256(pdf_bytes).hexdigest(),
+            source_sha256=signature.source_sha256,
             storage_name=name,
             size=len(signed),
             provider=credential.provider,
             certificate=credential.certificate,
-            certificate_serial=result.certificate_serial,
+            certificate_serial=signature.certificate_serial,
             signer_person=credential.person,
             signer_user=credential.user,
             signer_name=stamp.name,
@@ -454,7 +486,7 @@ def document_sign(
             security=security,
             letter_number=letter_number,
             letter_date=letter_date,
-            pades_level=result.pades_level,
+            pades_level=signature.pades_level,
         )
         document.save()
         audit_record(
@@ -473,7 +505,42 @@ def document_sign(
     except BaseException:
         _delete_quietly(name)
         raise
-    return SignatureResult(signed_pdf=signed, document=document, verification_url=url)
+    return SignatureResult(
+        signed_pdf=signed,
+        document=document,
+        verification_url=verification_url(signature.verification_code),
+    )
+
+
+@transaction.atomic
+def document_sign(
+    *,
+    credential: SigningCredential,
+    pdf_bytes: bytes,
+    stamp: StampInfo,
+    field_box: SignatureBox | None = None,
+    verification_code: str | None = None,
+    security: str = "biasa",
+    letter_number: str = "",
+    letter_date: dt.date | None = None,
+    reason: str = "",
+    location: str = "",
+) -> SignatureResult:
+    """Sign ``pdf_bytes`` for ``credential``'s signer and store the result once
+    (``signature_make`` then ``document_store``).
+
+    Nothing is written before the provider has returned a signed PDF; a TSA or BSrE
+    that does not answer raises ``ServiceUnavailable``. Run it inside the caller's
+    transaction (and ``signed_files_guard``) to make the whole step atomic.
+    """
+    signature = signature_make(
+        credential=credential, pdf_bytes=pdf_bytes, stamp=stamp, field_box=field_box,
+        verification_code=verification_code, reason=reason, location=location,
+    )  # fmt: skip
+    return document_store(
+        credential=credential, signature=signature, stamp=stamp, security=security,
+        letter_number=letter_number, letter_date=letter_date,
+    )  # fmt: skip
 
 
 def signed_open(document: SignedDocument) -> bytes:

@@ -1,6 +1,7 @@
 """Enqueue the periodic jobs: once, or in a loop (a small scheduler for installations
 without cron). Jobs: disposition reminders/escalations, orphan file sweeps (letter
-files, signed PDFs)."""
+files, signed PDFs), and the recovery of work a dying process left half-way (lost
+deliveries and page pictures, numbers of signings that never finished)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.tasks import Task
 
 from warkat.dispositions.tasks import deadlines_run, orphan_files_run
+from warkat.drafting.tasks import recovery_run
+from warkat.letters.tasks import pages_sweep_run
 from warkat.signing.tasks import signed_orphans_run
 
 #: (name, seconds between runs, task)
@@ -18,11 +21,14 @@ JOBS: list[tuple[str, int, Task]] = [
     ("deadlines", 3600, deadlines_run),
     ("orphan_files", 6 * 3600, orphan_files_run),
     ("signed_orphans", 6 * 3600, signed_orphans_run),
+    # Lost deliveries and page pictures, numbers of signings that never finished.
+    ("recovery", 300, recovery_run),
+    ("page_pictures", 600, pages_sweep_run),
 ]
 
 
 class Command(BaseCommand):
-    help = "Enqueue periodic jobs (reminders, escalations, file sweep)."
+    help = "Enqueue periodic jobs (reminders, escalations, file sweeps, recovery)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
