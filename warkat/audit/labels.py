@@ -78,6 +78,8 @@ ACTION_LABELS = {
     "drafting.delivery_retry": _("Delivery retried"),
     "drafting.number_reserve": _("Letter number reserved"),
     "drafting.number_void": _("Letter number voided"),
+    "drafting.number_take": _("Letter number taken for signing"),
+    "drafting.number_give_back": _("Letter number given back (signing failed)"),
     "drafting.number_format_save": _("Numbering format changed"),
     "drafting.number_format_reset": _("Numbering format reset"),
     "drafting.naskah_type_save": _("Naskah type changed"),
