@@ -219,3 +219,20 @@ def letters_registered(*, user: Any, query: str = "") -> QuerySet[Letter]:
         .annotate(return_reason=Subquery(reason.values("note")[:1]))
         .order_by("-created_at", "-pk")
     )
+
+
+def incoming_registered_between(
+    *, start: dt.datetime, end: dt.datetime
+) -> QuerySet[Letter]:
+    """Incoming letters registered (or delivered) in ``[start, end)``, as rows of
+    (unit id, registered at, delivered from another letter?) for the command
+    centre's daily figures. No subject or other content leaves here."""
+    return (
+        Letter.objects.filter(
+            direction=Letter.Direction.INCOMING,
+            created_at__gte=start,
+            created_at__lt=end,
+        )
+        .order_by()
+        .values_list("unit_id", "created_at", "source_letter_id")
+    )
