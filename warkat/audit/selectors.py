@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
@@ -73,7 +74,7 @@ def audit_event_get(*, tenant: Tenant, seq: int) -> AuditEvent:
 
 def active_people_between(
     *, start: dt.datetime, end: dt.datetime, tz: ZoneInfo
-) -> QuerySet[AuditEvent]:
+) -> QuerySet[AuditEvent, tuple[Any, ...]]:
     """(person id, local day) once per person and day on which they did anything
     recorded (sign-in included) in ``[start, end)``: the "active users" figure."""
     from django.db.models.functions import TruncDate

@@ -9,6 +9,8 @@ yesterday, on demand for any period). Pages read these tables, never the letters
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -47,7 +49,7 @@ PERSON_COUNTERS = (
 )
 
 
-def _counter(label: str) -> models.PositiveIntegerField:
+def _counter(label: Any) -> models.PositiveIntegerField:
     return models.PositiveIntegerField(label, default=0)
 
 

@@ -247,7 +247,9 @@ def dispositions_for_figures(
     )
 
 
-def followups_between(*, start: dt.datetime, end: dt.datetime) -> QuerySet[FollowUp]:
+def followups_between(
+    *, start: dt.datetime, end: dt.datetime
+) -> QuerySet[FollowUp, tuple[Any, ...]]:
     """Follow-up reports written in ``[start, end)`` as (person, written at, the
     disposition's deadline) rows, for the per-person figures."""
     return (
@@ -259,7 +261,7 @@ def followups_between(*, start: dt.datetime, end: dt.datetime) -> QuerySet[Follo
 
 def open_dispositions_of(
     *, position_ids: list[int], overdue_on: dt.date | None = None
-) -> QuerySet[Disposition]:
+) -> QuerySet[Disposition, dict[str, Any]]:
     """Open dispositions addressed to ``position_ids`` (past their deadline on
     ``overdue_on`` when given), newest first: the rows behind a drill-down figure."""
     qs = Disposition.objects.filter(
@@ -270,3 +272,24 @@ def open_dispositions_of(
     return qs.order_by("deadline", "-sent_at").values(
         "id", "letter_id", "to_position_id", "deadline", "sent_at", "state"
     )
+
+
+def open_counts_by_position(
+    *, position_ids: list[int], today: dt.date
+) -> dict[int, tuple[int, int]]:
+    """Position id → (open dispositions, of which past their deadline), answered
+    from the partial index of open dispositions."""
+    from django.db.models import Count
+
+    rows = (
+        Disposition.objects.filter(
+            to_position_id__in=position_ids, state__in=list(OPEN_STATES)
+        )
+        .order_by()
+        .values("to_position_id")
+        .annotate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=Q(deadline__lt=today, for_information=False)),
+        )
+    )
+    return {r["to_position_id"]: (r["open"], r["overdue"]) for r in rows}

@@ -311,7 +311,9 @@ def recipient_search(
     return items[:limit]
 
 
-def drafts_for_figures(*, start: dt.datetime, end: dt.datetime) -> QuerySet[Draft]:
+def drafts_for_figures(
+    *, start: dt.datetime, end: dt.datetime
+) -> QuerySet[Draft, dict[str, Any]]:
     """Drafts created, signed or sent in ``[start, end)`` as value rows (unit, drafter,
     signer, times, signed electronically?) for the command centre's figures."""
     return (
@@ -335,7 +337,7 @@ def drafts_for_figures(*, start: dt.datetime, end: dt.datetime) -> QuerySet[Draf
 
 def review_returns_between(
     *, start: dt.datetime, end: dt.datetime
-) -> QuerySet[ReviewStep]:
+) -> QuerySet[ReviewStep, tuple[Any, ...]]:
     """Paraf steps that returned a draft in ``[start, end)``: (drafting unit, when)."""
     return (
         ReviewStep.objects.filter(
@@ -348,7 +350,7 @@ def review_returns_between(
 
 def paper_numbers_between(
     *, start: dt.datetime, end: dt.datetime
-) -> QuerySet[NumberEntry]:
+) -> QuerySet[NumberEntry, tuple[Any, ...]]:
     """Numbers reserved for letters signed on paper in ``[start, end)`` (whether
     voided later or not: the reservation is the event): (unit, when)."""
     return (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -326,7 +327,7 @@ def position_history(*, position: Position) -> QuerySet[Assignment]:
 # --- for the command centre ---------------------------------------------------------
 
 
-def position_links() -> QuerySet[Position]:
+def position_links() -> QuerySet[Position, tuple[Any, ...]]:
     """Every active position as (id, superior id, unit id, head of unit?): the chain
     of command the command centre derives a leader's subtree from."""
     return (
@@ -336,7 +337,9 @@ def position_links() -> QuerySet[Position]:
     )
 
 
-def assignments_overlapping(*, first: dt.date, last: dt.date) -> QuerySet[Assignment]:
+def assignments_overlapping(
+    *, first: dt.date, last: dt.date
+) -> QuerySet[Assignment, tuple[Any, ...]]:
     """Assignments active on some day of ``[first, last]`` as value rows."""
     return (
         Assignment.objects.filter(start_date__lte=last)

@@ -25,7 +25,7 @@ def signed_documents(*, tenant: Tenant) -> QuerySet[SignedDocument]:
     return SignedDocument.objects.filter(tenant=tenant).order_by("-signed_at", "-pk")
 
 
-def certified_people() -> QuerySet[SignerCertificate]:
+def certified_people() -> QuerySet[SignerCertificate, int]:
     """Ids of the people of the scoped tenant holding an active signing certificate."""
     return (
         SignerCertificate.objects.filter(status=SignerCertificate.Status.ACTIVE)

@@ -1,0 +1,159 @@
+"""Reads of the kept figures: per unit over a period, rolled up a subtree, per day.
+
+Only the dashboard's own tables are read here; a page never touches the letters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from warkat.dashboard import errors
+from warkat.dashboard.models import UNIT_COUNTERS, UnitDay
+from warkat.dashboard.scope import Scope
+
+#: Longest period the pages and the API aggregate in one request.
+MAX_PERIOD_DAYS = 366
+
+
+@dataclass
+class Figures:
+    """Counters summed over units and days, with the minutes behind the medians."""
+
+    counts: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(UNIT_COUNTERS, 0)
+    )
+    read_minutes: list[int] = field(default_factory=list)
+    follow_minutes: list[int] = field(default_factory=list)
+    #: Dispositions overdue at the end of the period's last day.
+    overdue: int = 0
+
+    def add(self, other: Figures) -> None:
+        for key, value in other.counts.items():
+            self.counts[key] += value
+        self.read_minutes.extend(other.read_minutes)
+        self.follow_minutes.extend(other.follow_minutes)
+        self.overdue += other.overdue
+
+    @staticmethod
+    def _median_hours(minutes: list[int]) -> float | None:
+        return round(statistics.median(minutes) / 60, 1) if minutes else None
+
+    @property
+    def read_median_hours(self) -> float | None:
+        return self._median_hours(self.read_minutes)
+
+    @property
+    def follow_median_hours(self) -> float | None:
+        return self._median_hours(self.follow_minutes)
+
+    @property
+    def on_time_share(self) -> float | None:
+        """Share of the dispositions due in the period followed up by the deadline."""
+        due = self.counts["disp_due"]
+        return round(self.counts["disp_due_on_time"] / due, 3) if due else None
+
+    @property
+    def on_time_percent(self) -> int | None:
+        share = self.on_time_share
+        return round(share * 100) if share is not None else None
+
+    @property
+    def tte_percent(self) -> int | None:
+        share = self.tte_share
+        return round(share * 100) if share is not None else None
+
+    @property
+    def tte_share(self) -> float | None:
+        signed = self.counts["signed_tte"] + self.counts["numbered_paper"]
+        return round(self.counts["signed_tte"] / signed, 3) if signed else None
+
+
+def parse_period(
+    first: str | dt.date | None, last: str | dt.date | None, *, today: dt.date
+) -> tuple[dt.date, dt.date]:
+    """The period asked for (default: the last seven days up to today)."""
+    try:
+        end = _date(last) or today
+        start = _date(first) or end - dt.timedelta(days=6)
+    except ValueError as exc:
+        raise errors.bad_period() from exc
+    if start > end:
+        raise errors.bad_period()
+    if (end - start).days + 1 > MAX_PERIOD_DAYS:
+        raise errors.period_too_long(MAX_PERIOD_DAYS)
+    return start, end
+
+
+def _date(value: str | dt.date | None) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)
+
+
+_FIELDS = ("unit_id", "day", *UNIT_COUNTERS, "read_minutes", "follow_minutes")
+
+
+def _rows(unit_ids: Iterable[int], first: dt.date, last: dt.date) -> Iterable[dict]:
+    return (
+        UnitDay.objects.filter(
+            unit_id__in=list(unit_ids), day__gte=first, day__lte=last
+        )
+        .order_by()
+        .values(*_FIELDS)
+        .iterator(chunk_size=2000)
+    )
+
+
+def _figures_of(row: dict, last: dt.date) -> Figures:
+    f = Figures(
+        counts={k: row[k] for k in UNIT_COUNTERS},
+        read_minutes=list(row["read_minutes"]),
+        follow_minutes=list(row["follow_minutes"]),
+    )
+    if row["day"] == last:
+        f.overdue = row["disp_overdue_open"]
+    return f
+
+
+def figures_by_unit(
+    *, unit_ids: Iterable[int], first: dt.date, last: dt.date
+) -> dict[int, Figures]:
+    """Each unit's own figures over ``first``..``last`` (one query)."""
+    out: dict[int, Figures] = defaultdict(Figures)
+    for row in _rows(unit_ids, first, last):
+        out[row["unit_id"]].add(_figures_of(row, last))
+    return out
+
+
+def rolled_up(*, scope: Scope, own: dict[int, Figures]) -> dict[int, Figures]:
+    """Each covered unit's figures including everything below it."""
+    totals: dict[int, Figures] = {pk: Figures() for pk in scope.units}
+    for unit_id, figures in own.items():
+        unit = scope.units.get(unit_id)
+        if unit is None:
+            continue
+        for ancestor in unit.path.split("/"):
+            if ancestor and int(ancestor) in totals:
+                totals[int(ancestor)].add(figures)
+    return totals
+
+
+def daily_series(
+    *, unit_ids: Iterable[int], first: dt.date, last: dt.date
+) -> list[tuple[dt.date, Figures]]:
+    """The figures of ``unit_ids`` together, day by day (days without rows are 0)."""
+    by_day: dict[dt.date, Figures] = defaultdict(Figures)
+    for row in _rows(unit_ids, first, last):
+        day_figures = _figures_of(row, row["day"])
+        by_day[row["day"]].add(day_figures)
+    days = (last - first).days + 1
+    return [
+        (day, by_day.get(day, Figures()))
+        for day in (first + dt.timedelta(days=i) for i in range(days))
+    ]

@@ -1,0 +1,122 @@
+"""Command-centre pages: the leader's overview of their subtree, a unit, a position
+and the letters behind its figure, and the wall display."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from warkat.core.http import tenant_view
+from warkat.dashboard.charts import Bar, bar_chart, line_chart
+from warkat.dashboard.drill import position_letters, unit_positions
+from warkat.dashboard.ranking import Overview, overview
+from warkat.dashboard.rebuild import tenant_today
+from warkat.dashboard.scope import Scope, require_scope, unit_in_scope
+from warkat.dashboard.selectors import daily_series
+
+#: Days of the trend chart.
+TREND_DAYS = 28
+
+
+def _charts(scope: Scope, data: Overview, today: dt.date) -> dict[str, Any]:
+    ids = list(scope.units) if data.node is None else scope.subtree_ids(data.node)
+    series = daily_series(
+        unit_ids=ids, first=today - dt.timedelta(days=TREND_DAYS - 1), last=today
+    )
+    days = [day for day, _f in series]
+    return {
+        "overdue_chart": bar_chart(
+            [
+                Bar(r.unit.name, r.this_week.overdue, r.last_week.overdue)
+                for r in data.by_overdue[:12]
+            ],
+            title=_("Overdue dispositions: this week (grey: last week)"),
+        ),
+        "follow_chart": bar_chart(
+            [
+                Bar(
+                    r.unit.name,
+                    r.this_week.follow_median_hours or 0,
+                    r.last_week.follow_median_hours,
+                )
+                for r in data.by_follow_up[:12]
+            ],
+            title=_("Median hours to follow up: this week (grey: last week)"),
+        ),
+        "trend_chart": line_chart(
+            days,
+            [
+                (_("Received"), [f.counts["disp_received"] for _d, f in series]),
+                (_("Followed up"), [f.counts["disp_followed_up"] for _d, f in series]),
+                (_("Overdue"), [f.counts["disp_overdue_open"] for _d, f in series]),
+            ],
+            title=_("Dispositions per day, last four weeks"),
+        ),
+    }
+
+
+def _page(request: HttpRequest, unit_id: int | None, template: str) -> HttpResponse:
+    user = request.user
+    scope = require_scope(user=user)
+    node = unit_in_scope(scope=scope, unit_id=unit_id) if unit_id is not None else None
+    if node is None and len(scope.roots) == 1:
+        node = scope.roots[0]
+    today = tenant_today(request.tenant)  # type: ignore[attr-defined]
+    data = overview(scope=scope, node=node, today=today)
+    context: dict[str, Any] = {
+        "data": data,
+        "today": today,
+        "ancestors": _ancestors(scope, node),
+        "positions": unit_positions(unit=node, today=today) if node else [],
+        **_charts(scope, data, today),
+    }
+    return render(request, template, context)
+
+
+def _ancestors(scope: Scope, node: Any) -> list[Any]:
+    """The covered units above ``node`` (the breadcrumb of the drill-down)."""
+    if node is None:
+        return []
+    ids = [int(p) for p in node.path.split("/") if p][:-1]
+    return [scope.units[pk] for pk in ids if pk in scope.units]
+
+
+@tenant_view
+@require_GET
+def overview_page(request: HttpRequest) -> HttpResponse:
+    return _page(request, None, "dashboard/overview.html")
+
+
+@tenant_view
+@require_GET
+def unit_page(request: HttpRequest, unit_id: int) -> HttpResponse:
+    return _page(request, unit_id, "dashboard/overview.html")
+
+
+@tenant_view
+@require_GET
+def wall_page(request: HttpRequest) -> HttpResponse:
+    """Full screen for a big display; the page reloads itself (no script)."""
+    return _page(request, None, "dashboard/wall.html")
+
+
+@tenant_view
+@require_GET
+def position_page(request: HttpRequest, position_id: int) -> HttpResponse:
+    user = request.user
+    scope = require_scope(user=user)
+    today = tenant_today(request.tenant)  # type: ignore[attr-defined]
+    data = position_letters(
+        user=user, scope=scope, position_id=position_id, today=today
+    )
+    unit = scope.units[data.position.unit_id]
+    return render(
+        request,
+        "dashboard/position.html",
+        {"data": data, "unit": unit, "ancestors": [*_ancestors(scope, unit), unit]},
+    )
