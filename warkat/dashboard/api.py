@@ -10,7 +10,14 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from warkat.api.base import ERROR_RESPONSES
-from warkat.dashboard.models import UNIT_COUNTERS
+from warkat.dashboard import errors
+from warkat.dashboard.models import UNIT_COUNTERS, AdoptionSnapshot
+from warkat.dashboard.monev import (
+    TenantAdoption,
+    adoption_for_host,
+    adoption_own,
+    may_see_adoption,
+)
 from warkat.dashboard.rebuild import tenant_today
 from warkat.dashboard.scope import require_scope
 from warkat.dashboard.selectors import (
@@ -108,3 +115,74 @@ def units_api(
         for u in sorted(scope.units.values(), key=lambda u: u.path)
     ]
     return UnitsOut(date_from=first, date_to=last, units=units)
+
+
+class AdoptionRowOut(Schema):
+    unit_name: str
+    unit_kind: str
+    accounts: int
+    accounts_active_30d: int
+    letters_in_system: int
+    letters_in_paper: int
+    letters_out: int
+    letters_out_tte: int
+    signers: int
+    signers_certified: int
+    never_logged_in: bool
+
+
+class TenantAdoptionOut(Schema):
+    tenant_id: int
+    tenant_name: str
+    as_of: dt.date | None
+    total: AdoptionRowOut | None
+    units: list[AdoptionRowOut]
+
+
+class AdoptionOut(Schema):
+    own: TenantAdoptionOut
+    hosted: list[TenantAdoptionOut]
+
+
+def _row_out(row: AdoptionSnapshot) -> AdoptionRowOut:
+    return AdoptionRowOut(
+        unit_name=row.unit_name,
+        unit_kind=row.unit_kind,
+        never_logged_in=row.never_logged_in,
+        **{
+            k: getattr(row, k)
+            for k in AdoptionRowOut.model_fields
+            if k not in {"unit_name", "unit_kind", "never_logged_in"}
+        },
+    )
+
+
+def _tenant_out(entry: TenantAdoption) -> TenantAdoptionOut:
+    return TenantAdoptionOut(
+        tenant_id=entry.tenant_id,
+        tenant_name=entry.tenant_name,
+        as_of=entry.total.as_of if entry.total else None,
+        total=_row_out(entry.total) if entry.total else None,
+        units=[_row_out(r) for r in entry.units],
+    )
+
+
+@router.get(
+    "/dashboard/adoption",
+    response={200: AdoptionOut, **ERROR_RESPONSES},
+    summary="Adoption figures of the caller's tenant and of the tenants it hosts",
+)
+@in_caller_tenant
+def adoption_api(request: HttpRequest) -> Any:
+    """Per reporting unit (OPD, distrik, kampung): accounts and their use in the last
+    30 days, letters through the system or from paper, outgoing letters signed with
+    TTE, signers with a certificate, units that never signed in. A province also gets
+    the same aggregates of each tenant it hosts (never their letters or people)."""
+    user = request.auth  # type: ignore[attr-defined]
+    if not may_see_adoption(user=user):
+        raise errors.no_adoption_access()
+    own = adoption_own(tenant=user.tenant)
+    hosted = adoption_for_host(host=user.tenant, actor=user)
+    return AdoptionOut(
+        own=_tenant_out(own), hosted=[_tenant_out(entry) for entry in hosted]
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from warkat.dashboard.adoption import adoption_refresh
 from warkat.dashboard.rebuild import figures_refresh
 from warkat.tenancy.models import Tenant
 from warkat.tenancy.scope import tenant_scope
@@ -17,6 +18,8 @@ def refresh_all(*, tenant_id: int | None = None) -> dict[str, int]:
     for tenant in tenants.order_by("pk"):
         with tenant_scope(tenant), timezone.override(tenant.time_zone):
             result = figures_refresh(tenant=tenant)
+            # After the figures: the adoption snapshot sums their last 30 days.
+            adoption_refresh(tenant=tenant)
         totals["tenants"] += 1
         totals["unit_rows"] += result.unit_rows
         totals["person_rows"] += result.person_rows

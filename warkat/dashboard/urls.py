@@ -9,4 +9,5 @@ urlpatterns = [
     path("unit/<int:unit_id>/", views.unit_page, name="unit"),
     path("jabatan/<int:position_id>/", views.position_page, name="position"),
     path("dinding/", views.wall_page, name="wall"),
+    path("adopsi/", views.adoption_page, name="adoption"),
 ]

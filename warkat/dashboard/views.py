@@ -12,8 +12,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from warkat.core.http import tenant_view
+from warkat.dashboard import errors
 from warkat.dashboard.charts import Bar, bar_chart, line_chart
 from warkat.dashboard.drill import position_letters, unit_positions
+from warkat.dashboard.monev import (
+    TenantAdoption,
+    adoption_for_host,
+    adoption_own,
+    may_see_adoption,
+)
 from warkat.dashboard.ranking import Overview, overview
 from warkat.dashboard.rebuild import tenant_today
 from warkat.dashboard.scope import Scope, require_scope, unit_in_scope
@@ -119,4 +126,30 @@ def position_page(request: HttpRequest, position_id: int) -> HttpResponse:
         request,
         "dashboard/position.html",
         {"data": data, "unit": unit, "ancestors": [*_ancestors(scope, unit), unit]},
+    )
+
+
+def _adoption_chart(entry: TenantAdoption) -> Any:
+    """Active accounts per OPD and distrik (kampung are in the table)."""
+    rows = [u for u in entry.units if u.unit_kind not in {"kelurahan", "desa"}]
+    return bar_chart(
+        [Bar(u.unit_name, u.accounts_active_30d, u.accounts) for u in rows[:20]],
+        title=_("Accounts active in the last 30 days (grey: all accounts)"),
+    )
+
+
+@tenant_view
+@require_GET
+def adoption_page(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not may_see_adoption(user=user):
+        raise errors.no_adoption_access()
+    tenant = request.tenant  # type: ignore[attr-defined]
+    own = adoption_own(tenant=tenant)
+    hosted = adoption_for_host(host=tenant, actor=user)
+    entries = [own, *hosted]
+    return render(
+        request,
+        "dashboard/adoption.html",
+        {"entries": [(e, _adoption_chart(e)) for e in entries], "hosted": hosted},
     )
