@@ -1,8 +1,6 @@
 """HTTP API of the command centre: figures per unit of the caller's subtree and the
 adoption figures (per hosted tenant for a province)."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any
 
@@ -10,8 +8,8 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from warkat.api.base import ERROR_RESPONSES
-from warkat.dashboard import errors
-from warkat.dashboard.models import UNIT_COUNTERS, AdoptionSnapshot
+from warkat.dashboard import errors, kinerja, services
+from warkat.dashboard.models import UNIT_COUNTERS, AdoptionSnapshot, Assessment
 from warkat.dashboard.monev import (
     TenantAdoption,
     adoption_for_host,
@@ -186,3 +184,100 @@ def adoption_api(request: HttpRequest) -> Any:
     return AdoptionOut(
         own=_tenant_out(own), hosted=[_tenant_out(entry) for entry in hosted]
     )
+
+
+class EvidenceOut(Schema):
+    disp_received: int
+    disp_due: int
+    disp_due_on_time: int
+    followups: int
+    followups_on_time: int
+    drafts_written: int
+    letters_signed: int
+    disp_made: int
+
+
+class AssessmentOut(Schema):
+    person_id: int
+    month: str
+    rating: str
+    note: str
+
+
+class KinerjaRowOut(Schema):
+    person_id: int
+    name: str
+    positions: list[str]
+    evidence: EvidenceOut
+    assessment: AssessmentOut | None
+
+
+class KinerjaOut(Schema):
+    month: str
+    own: KinerjaRowOut | None
+    subordinates: list[KinerjaRowOut]
+
+
+class AssessmentIn(Schema):
+    month: str
+    rating: str
+    note: str = ""
+
+
+def _assessment_out(a: Assessment) -> AssessmentOut:
+    return AssessmentOut(
+        person_id=a.person_id, month=f"{a.month:%Y-%m}", rating=a.rating, note=a.note
+    )
+
+
+def _kinerja_row(row: kinerja.KinerjaRow) -> KinerjaRowOut:
+    return KinerjaRowOut(
+        person_id=row.person.pk,
+        name=row.person.display_name,
+        positions=[p.name for p in row.positions],
+        evidence=EvidenceOut(**row.evidence.counts),
+        assessment=_assessment_out(row.assessment) if row.assessment else None,
+    )
+
+
+@router.get(
+    "/dashboard/kinerja",
+    response={200: KinerjaOut, **ERROR_RESPONSES},
+    summary="The month's evidence of the caller and their direct subordinates",
+)
+@in_caller_tenant
+def kinerja_api(
+    request: HttpRequest,
+    month: str | None = Query(None, description="YYYY-MM (default: this month)"),
+) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    first = kinerja.parse_month(month, today=tenant_today(user.tenant))
+    mine = kinerja.own(user=user, month=first)
+    return KinerjaOut(
+        month=f"{first:%Y-%m}",
+        own=_kinerja_row(mine) if mine else None,
+        subordinates=[
+            _kinerja_row(r) for r in kinerja.subordinates(user=user, month=first)
+        ],
+    )
+
+
+@router.put(
+    "/dashboard/kinerja/{person_id}",
+    response={200: AssessmentOut, **ERROR_RESPONSES},
+    summary="Rate a direct subordinate for a month (PermenPANRB 6/2022)",
+)
+@in_caller_tenant
+def assessment_put_api(
+    request: HttpRequest, person_id: int, payload: AssessmentIn
+) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    first = kinerja.parse_month(payload.month or "-", today=tenant_today(user.tenant))
+    assessment = services.assessment_set(
+        actor=user,
+        person_id=person_id,
+        month=first,
+        rating=payload.rating,
+        note=payload.note,
+    )
+    return _assessment_out(assessment)

@@ -10,4 +10,8 @@ urlpatterns = [
     path("jabatan/<int:position_id>/", views.position_page, name="position"),
     path("dinding/", views.wall_page, name="wall"),
     path("adopsi/", views.adoption_page, name="adoption"),
+    path("kinerja/", views.kinerja_page, name="kinerja"),
+    path(
+        "kinerja/unit/<int:unit_id>/unduh/", views.kinerja_export, name="kinerja_export"
+    ),
 ]

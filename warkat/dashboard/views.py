@@ -6,15 +6,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from warkat.core.http import tenant_view
-from warkat.dashboard import errors
+from warkat.core.errors import DomainError
+from warkat.core.http import download_response, tenant_view
+from warkat.dashboard import errors, kinerja, services
 from warkat.dashboard.charts import Bar, bar_chart, line_chart
 from warkat.dashboard.drill import position_letters, unit_positions
+from warkat.dashboard.exports import kinerja_xlsx
+from warkat.dashboard.models import Rating
 from warkat.dashboard.monev import (
     TenantAdoption,
     adoption_for_host,
@@ -23,7 +27,7 @@ from warkat.dashboard.monev import (
 )
 from warkat.dashboard.ranking import Overview, overview
 from warkat.dashboard.rebuild import tenant_today
-from warkat.dashboard.scope import Scope, require_scope, unit_in_scope
+from warkat.dashboard.scope import Scope, leader_scope, require_scope, unit_in_scope
 from warkat.dashboard.selectors import daily_series
 
 #: Days of the trend chart.
@@ -152,4 +156,76 @@ def adoption_page(request: HttpRequest) -> HttpResponse:
         request,
         "dashboard/adoption.html",
         {"entries": [(e, _adoption_chart(e)) for e in entries], "hosted": hosted},
+    )
+
+
+def _export_units(scope: Scope) -> list[Any]:
+    """The units a leader may export: their top units and the ones right below."""
+    units = list(scope.roots)
+    for root in scope.roots:
+        units.extend(scope.children(root))
+    return units
+
+
+@tenant_view
+@require_http_methods(["GET", "POST"])
+def kinerja_page(request: HttpRequest) -> HttpResponse:
+    """The month's evidence of the user and of their direct subordinates; a superior
+    rates each subordinate (POST: person, rating, note)."""
+    user = request.user
+    today = tenant_today(request.tenant)  # type: ignore[attr-defined]
+    month = kinerja.parse_month(
+        request.POST.get("month") or request.GET.get("month"), today=today
+    )
+    error = None
+    if request.method == "POST":
+        try:
+            person_id = int(request.POST.get("person", ""))
+        except ValueError:
+            person_id = 0
+        try:
+            services.assessment_set(
+                actor=user,
+                person_id=person_id,
+                month=month,
+                rating=request.POST.get("rating", ""),
+                note=request.POST.get("note", ""),
+            )
+        except DomainError as exc:
+            if exc.status_code in (403, 404):
+                raise
+            error = exc.text()
+        else:
+            messages.success(request, _("Assessment saved."))
+            return redirect(f"{request.path}?month={month:%Y-%m}")
+    return render(
+        request,
+        "dashboard/kinerja.html",
+        {
+            "month": month,
+            "own": kinerja.own(user=user, month=month),
+            "rows": kinerja.subordinates(user=user, month=month),
+            "ratings": Rating.choices,
+            "error": error,
+            "export_units": _export_units(leader_scope(user=user)),
+        },
+        status=422 if error else 200,
+    )
+
+
+@tenant_view
+@require_GET
+def kinerja_export(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """XLSX of everyone who held a position in a unit (and below) in the month."""
+    user = request.user
+    scope = require_scope(user=user)
+    unit = unit_in_scope(scope=scope, unit_id=unit_id)
+    today = tenant_today(request.tenant)  # type: ignore[attr-defined]
+    month = kinerja.parse_month(request.GET.get("month"), today=today)
+    rows = kinerja.unit_people(unit_ids=scope.subtree_ids(unit), month=month)
+    data = kinerja_xlsx(rows=rows, unit_name=unit.name, month=month)
+    return download_response(
+        data,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"kinerja-{unit.code}-{month:%Y-%m}.xlsx",
     )

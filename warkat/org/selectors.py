@@ -357,3 +357,7 @@ def units_by_id(*, ids: list[int] | set[int]) -> dict[int, Unit]:
 
 def positions_by_id(*, ids: list[int] | set[int]) -> dict[int, Position]:
     return {p.pk: p for p in Position.objects.filter(pk__in=list(ids))}
+
+
+def people_by_id(*, ids: list[int] | set[int]) -> dict[int, Person]:
+    return {p.pk: p for p in Person.objects.filter(pk__in=list(ids))}
