@@ -5,11 +5,19 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
 
 from warkat.api.base import ERROR_RESPONSES
+from warkat.dashboard import datarequests as dr
 from warkat.dashboard import errors, kinerja, services
-from warkat.dashboard.models import UNIT_COUNTERS, AdoptionSnapshot, Assessment
+from warkat.dashboard.models import (
+    UNIT_COUNTERS,
+    AdoptionSnapshot,
+    Assessment,
+    DataRequest,
+    DataRequestTarget,
+)
 from warkat.dashboard.monev import (
     TenantAdoption,
     adoption_for_host,
@@ -281,3 +289,145 @@ def assessment_put_api(
         note=payload.note,
     )
     return _assessment_out(assessment)
+
+
+# --- data requests for the public portal ---------------------------------------------
+
+
+class ColumnIO(Schema):
+    name: str
+    type: str
+
+
+class DataRequestIn(Schema):
+    title: str
+    period: str
+    columns: list[ColumnIO]
+    position_ids: list[int]
+    deadline_days: int
+    description: str = ""
+    unit_of_measure: str = ""
+
+
+class TargetOut(Schema):
+    id: int
+    request_id: int
+    title: str
+    position_id: int
+    state: str
+    deadline: dt.date
+    late: bool
+    rows: int
+    review_note: str
+
+
+class DataRequestOut(Schema):
+    id: int
+    title: str
+    period: str
+    columns: list[ColumnIO]
+    deadline: dt.date
+    targets: list[TargetOut]
+
+
+class DataRequestsOut(Schema):
+    sent: list[DataRequestOut]
+    received: list[TargetOut]
+
+
+class ReviewIn(Schema):
+    accept: bool
+    note: str = ""
+
+
+def _target_out(t: DataRequestTarget, today: dt.date) -> TargetOut:
+    return TargetOut(
+        id=t.pk,
+        request_id=t.request_id,
+        title=t.request.title,
+        position_id=t.position_id,
+        state=t.state,
+        deadline=t.request.deadline,
+        late=dr.is_late(t, today),
+        rows=len(t.rows),
+        review_note=t.review_note,
+    )
+
+
+def _request_out(r: DataRequest, today: dt.date) -> DataRequestOut:
+    return DataRequestOut(
+        id=r.pk,
+        title=r.title,
+        period=r.period,
+        columns=[ColumnIO(**c) for c in r.columns],
+        deadline=r.deadline,
+        targets=[_target_out(t, today) for t in r.targets.all()],
+    )
+
+
+@router.get(
+    "/dashboard/data-requests",
+    response={200: DataRequestsOut, **ERROR_RESPONSES},
+    summary="Data requests sent by and addressed to the caller's positions",
+)
+@in_caller_tenant
+def data_requests_api(request: HttpRequest) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    today = tenant_today(user.tenant)
+    sent, received = dr.requests_of(user=user)
+    return DataRequestsOut(
+        sent=[_request_out(r, today) for r in sent],
+        received=[_target_out(t, today) for t in received],
+    )
+
+
+@router.post(
+    "/dashboard/data-requests",
+    response={200: DataRequestOut, **ERROR_RESPONSES},
+    summary="Ask positions for a typed table by a working-day deadline",
+)
+@in_caller_tenant
+def data_request_create_api(request: HttpRequest, payload: DataRequestIn) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    created = dr.datarequest_create(
+        actor=user,
+        title=payload.title,
+        period=payload.period,
+        columns=[c.dict() for c in payload.columns],
+        position_ids=payload.position_ids,
+        deadline_days=payload.deadline_days,
+        description=payload.description,
+        unit_of_measure=payload.unit_of_measure,
+    )
+    return _request_out(created, tenant_today(user.tenant))
+
+
+@router.post(
+    "/dashboard/data-requests/targets/{target_id}/submission",
+    response={200: TargetOut, **ERROR_RESPONSES},
+    summary="Submit the table asked for (CSV or XLSX, validated per row and column)",
+)
+@in_caller_tenant
+def submission_api(
+    request: HttpRequest, target_id: int, file: File[UploadedFile]
+) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    target = dr.target_for_user(user=user, target_id=target_id)
+    dr.submission_upload_file(actor=user, target=target, upload=file)
+    target = dr.target_for_user(user=user, target_id=target_id)
+    return _target_out(target, tenant_today(user.tenant))
+
+
+@router.post(
+    "/dashboard/data-requests/targets/{target_id}/review",
+    response={200: TargetOut, **ERROR_RESPONSES},
+    summary="Accept (and publish) or return a submitted table",
+)
+@in_caller_tenant
+def review_api(request: HttpRequest, target_id: int, payload: ReviewIn) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    target = dr.target_for_user(user=user, target_id=target_id)
+    done = dr.submission_review(
+        actor=user, target=target, accept=payload.accept, note=payload.note
+    )
+    return _target_out(done, tenant_today(user.tenant))

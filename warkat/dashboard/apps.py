@@ -33,3 +33,11 @@ class DashboardConfig(AppConfig):
                 order=32,
             )
         )
+        home_link_register(
+            HomeLink(
+                key="dashboard.data",
+                label=_("Data requests"),
+                url_name="dashboard:data",
+                order=33,
+            )
+        )

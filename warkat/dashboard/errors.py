@@ -74,3 +74,7 @@ def no_adoption_access() -> PermissionDenied:
         "dashboard.adoption_denied",
         _("The adoption page is for the tenant's administrators and leaders."),
     )
+
+
+def dataset_not_found() -> NotFound:
+    return NotFound("dataset.not_found", _("Dataset not found."))

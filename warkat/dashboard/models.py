@@ -222,3 +222,128 @@ class AdoptionSnapshot(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.tenant_id} {self.unit_name or 'total'}"
+
+
+# --- data requests for the public portal (Satu Data) ---------------------------------
+
+
+class ColumnType(models.TextChoices):
+    TEXT = "text", _("Text")
+    INTEGER = "integer", _("Whole number")
+    DECIMAL = "decimal", _("Decimal number")
+    DATE = "date", _("Date")
+
+
+class DataRequest(TenantOwned):
+    """A request from a unit (the walidata, usually Diskominfo) to SKPD positions for a
+    table with named, typed columns, for a period, by a working-day deadline."""
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    period = models.CharField(_("period"), max_length=60)
+    unit_of_measure = models.CharField(_("unit of measure"), max_length=60, blank=True)
+    # [{"name": "Jumlah penduduk", "type": "integer"}, …]
+    columns = models.JSONField(_("columns"))
+    requester_position = models.ForeignKey(
+        "org.Position", on_delete=models.PROTECT, related_name="+"
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    deadline = models.DateField(_("deadline"))
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("data request")
+        indexes = [
+            models.Index(fields=["tenant", "-created_at"], name="dashboard_datareq_new")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TargetState(models.TextChoices):
+    PENDING = "pending", _("Awaiting data")
+    SUBMITTED = "submitted", _("Submitted, awaiting review")
+    RETURNED = "returned", _("Returned for correction")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+class DataRequestTarget(TenantOwned):
+    """One SKPD position asked for the data, with its latest submission."""
+
+    State = TargetState
+
+    request = models.ForeignKey(
+        DataRequest, on_delete=models.CASCADE, related_name="targets"
+    )
+    position = models.ForeignKey(
+        "org.Position", on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(
+        max_length=10, choices=TargetState.choices, default=TargetState.PENDING
+    )
+    # The submitted table, validated against the request's columns.
+    rows = models.JSONField(default=list)
+    file_name = models.CharField(max_length=255, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        "org.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        "org.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("data request addressee")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "position"], name="dashboard_target_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=TargetState.values),
+                name="dashboard_target_state_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["tenant", "position", "state"], name="dashboard_target_todo"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} → {self.position_id} ({self.state})"
+
+
+class Dataset(TenantOwned):
+    """An accepted table as published on the tenant's public portal. Each acceptance
+    publishes a new version; unpublishing keeps the row (history)."""
+
+    target = models.ForeignKey(
+        DataRequestTarget, on_delete=models.PROTECT, related_name="datasets"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    producer = models.CharField(_("producer (produsen data)"), max_length=200)
+    period = models.CharField(_("period"), max_length=60)
+    unit_of_measure = models.CharField(max_length=60, blank=True)
+    columns = models.JSONField()
+    rows = models.JSONField()
+    published_at = models.DateTimeField()
+    unpublished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("published dataset")
+        indexes = [
+            models.Index(
+                fields=["tenant", "-published_at"],
+                condition=models.Q(unpublished_at__isnull=True),
+                name="dashboard_dataset_public",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -12,8 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from warkat.dashboard import errors
-from warkat.dashboard.models import UNIT_COUNTERS, UnitDay
+from warkat.dashboard.models import UNIT_COUNTERS, Dataset, UnitDay
 from warkat.dashboard.scope import Scope
+from warkat.tenancy.models import Tenant
+from warkat.tenancy.scope import tenant_scope
 
 #: Longest period the pages and the API aggregate in one request.
 MAX_PERIOD_DAYS = 366
@@ -157,3 +159,25 @@ def daily_series(
         (day, by_day.get(day, Figures()))
         for day in (first + dt.timedelta(days=i) for i in range(days))
     ]
+
+
+# --- the public data portal -------------------------------------------------------
+
+
+def published(*, tenant: Tenant) -> list[Dataset]:
+    with tenant_scope(tenant):
+        return list(
+            Dataset.objects.filter(unpublished_at__isnull=True).order_by(
+                "-published_at"
+            )
+        )
+
+
+def published_one(*, tenant: Tenant, dataset_id: int) -> Dataset:
+    with tenant_scope(tenant):
+        dataset = Dataset.objects.filter(
+            pk=dataset_id, unpublished_at__isnull=True
+        ).first()
+    if dataset is None:
+        raise errors.dataset_not_found()
+    return dataset

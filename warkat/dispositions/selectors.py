@@ -293,3 +293,11 @@ def open_counts_by_position(
         )
     )
     return {r["to_position_id"]: (r["open"], r["overdue"]) for r in rows}
+
+
+def working_day_deadline(*, start: dt.date, days: int) -> dt.date:
+    """The date ``days`` working days after ``start`` in the scoped tenant's calendar
+    (for deadlines other apps set the same way as disposition deadlines)."""
+    from warkat.dispositions.calendar import add_working_days
+
+    return add_working_days(start=start, days=days)
