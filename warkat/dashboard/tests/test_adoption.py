@@ -147,3 +147,41 @@ def test_the_cross_tenant_read_opens_the_aggregate_table_only(
     assert '"dashboard_adoptionsnapshot"' in opened[0]
     for table in ("letters_letter", "org_person", "org_unit", "accounts_user"):
         assert table not in opened[0]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row-level security is PostgreSQL's"
+)
+def test_under_row_level_security_the_province_reads_hosted_aggregates(
+    o: SimpleNamespace, papua: SimpleNamespace
+) -> None:
+    """As a non-superuser role (the app's in production): the province's own scope
+    shows none of Keerom's rows, the audited read shows Keerom's aggregates."""
+    from django.db import transaction
+
+    from warkat.dashboard.monev import adoption_for_host
+
+    role = "warkat_dashboard_probe"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"DO $$ BEGIN CREATE ROLE {role} NOLOGIN; "
+            "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+        )
+        cursor.execute(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}")
+        cursor.execute(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}")
+        cursor.execute(f"SET LOCAL ROLE {role}")
+        with tenant_scope(papua.province):
+            cursor.execute("SELECT count(*) FROM dashboard_adoptionsnapshot")
+            own_rows = cursor.fetchone()[0]
+            cursor.execute("SELECT count(*) FROM letters_letter")
+            letters = cursor.fetchone()[0]
+            hosted = adoption_for_host(host=papua.province, actor=papua.admin)
+            cursor.execute("SELECT count(*) FROM letters_letter")
+            letters_after = cursor.fetchone()[0]
+        cursor.execute("RESET ROLE")
+    with tenant_scope(papua.province):
+        province_rows = AdoptionSnapshot.objects.count()
+    assert own_rows == province_rows  # only the province's own snapshot
+    assert (letters, letters_after) == (0, 0)  # no letter of Keerom, before or after
+    keerom = next(h for h in hosted if h.tenant_id == o.tenant.pk)
+    assert keerom.total is not None and keerom.total.letters_in_paper == 2
