@@ -335,3 +335,17 @@ def submission_upload_file(
         data=upload.read() if size <= MAX_UPLOAD else b"",
         size=size,
     )
+
+
+def late_targets(*, position_ids: list[int], today: dt.date) -> list[DataRequestTarget]:
+    """Data still owed past the deadline by ``position_ids`` (the command centre's
+    "who is late"), oldest deadline first."""
+    return list(
+        DataRequestTarget.objects.filter(
+            position_id__in=position_ids,
+            state__in=[TargetState.PENDING, TargetState.RETURNED],
+            request__deadline__lt=today,
+        )
+        .select_related("request")
+        .order_by("request__deadline", "pk")[:50]
+    )

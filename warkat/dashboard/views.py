@@ -16,6 +16,7 @@ from warkat.core.errors import DomainError
 from warkat.core.http import download_response, tenant_view
 from warkat.dashboard import errors, kinerja, services
 from warkat.dashboard.charts import Bar, bar_chart, line_chart
+from warkat.dashboard.datarequests import late_targets
 from warkat.dashboard.drill import position_letters, unit_positions
 from warkat.dashboard.exports import kinerja_xlsx
 from warkat.dashboard.models import Rating
@@ -29,6 +30,7 @@ from warkat.dashboard.ranking import Overview, overview
 from warkat.dashboard.rebuild import tenant_today
 from warkat.dashboard.scope import Scope, leader_scope, require_scope, unit_in_scope
 from warkat.dashboard.selectors import daily_series
+from warkat.org.selectors import position_links, positions_by_id
 
 #: Days of the trend chart.
 TREND_DAYS = 28
@@ -84,9 +86,19 @@ def _page(request: HttpRequest, unit_id: int | None, template: str) -> HttpRespo
         "today": today,
         "ancestors": _ancestors(scope, node),
         "positions": unit_positions(unit=node, today=today) if node else [],
+        "late_data": _late_data(scope, node, today),
         **_charts(scope, data, today),
     }
     return render(request, template, context)
+
+
+def _late_data(scope: Scope, node: Any, today: dt.date) -> list[Any]:
+    """Data requests owed past their deadline by positions in the node's subtree."""
+    ids = set(scope.units) if node is None else set(scope.subtree_ids(node))
+    positions = [pk for pk, _s, unit_id, _h in position_links() if unit_id in ids]
+    late = late_targets(position_ids=positions, today=today)
+    names = positions_by_id(ids={t.position_id for t in late})
+    return [(t, names.get(t.position_id)) for t in late]
 
 
 def _ancestors(scope: Scope, node: Any) -> list[Any]:

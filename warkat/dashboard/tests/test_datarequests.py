@@ -265,3 +265,20 @@ def test_api_request_submit_review(o: SimpleNamespace, frozen: Any) -> None:
     )
     assert reviewed.json()["state"] == "accepted"
     assert Dataset.objects.filter(unpublished_at__isnull=True).count() == 1
+
+
+def test_the_command_centre_shows_who_is_late(
+    o: SimpleNamespace, request_sent: DataRequestTarget, frozen: Any
+) -> None:
+    import datetime as dt
+
+    bupati = client_for(o.users.bupati)
+    assert "Penduduk per distrik" not in bupati.get("/dasbor/").content.decode()
+    # Deadline Friday 6 November; on Monday 9 November the Dinas Kesehatan is late.
+    frozen.move_to(dt.datetime(2026, 11, 9, 1, 0, tzinfo=dt.UTC))
+    page = client_for(o.users.bupati).get("/dasbor/").content.decode()
+    assert "Penduduk per distrik" in page and "Kepala Dinas Kesehatan" in page
+    # The Kabid's subtree does not include the Dinas Kesehatan.
+    assert (
+        "Penduduk" not in client_for(o.users.kabid_a).get("/dasbor/").content.decode()
+    )
