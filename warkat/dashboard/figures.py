@@ -52,6 +52,29 @@ class DayFigures:
         default_factory=lambda: defaultdict(lambda: dict.fromkeys(PERSON_COUNTERS, 0))
     )
 
+    #: Unit id → day → change in the number of open overdue dispositions that day.
+    overdue_spans: dict[int, dict[dt.date, int]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(int))
+    )
+
+    def overdue_settle(self, first: dt.date, last: dt.date) -> None:
+        """Turn the overdue spans into each unit's count at the end of each day."""
+        for unit_id, changes in self.overdue_spans.items():
+            running = 0
+            day = first
+            for change_day in sorted(changes):
+                if change_day > last:
+                    break
+                while day < change_day:
+                    if running:
+                        self.add(unit_id, day, "disp_overdue_open", running)
+                    day += dt.timedelta(days=1)
+                running += changes[change_day]
+            while day <= last:
+                if running:
+                    self.add(unit_id, day, "disp_overdue_open", running)
+                day += dt.timedelta(days=1)
+
     def unit(self, unit_id: int | None, day: dt.date) -> UnitFigures | None:
         return self.units[(unit_id, day)] if unit_id is not None else None
 
@@ -191,13 +214,13 @@ def _disposition(p: _Period, out: DayFigures, holders: _Holders, row: Any) -> No
         if settled_day is not None and settled_day <= deadline:
             out.add(to_unit, deadline, "disp_due_on_time")
             out.add_person(holder, deadline, "disp_due_on_time")
-    # Overdue at the end of every day after the deadline until it is settled.
+    # Overdue at the end of every day after the deadline until it is settled: kept
+    # as a span, summed per unit and day once all dispositions are read.
     first = max(p.first, deadline + dt.timedelta(days=1), p.local(sent_at))
     last = p.last if settled_day is None else min(p.last, settled_day - dt.timedelta(1))
-    day = first
-    while day <= last:
-        out.add(to_unit, day, "disp_overdue_open")
-        day += dt.timedelta(days=1)
+    if first <= last and to_unit is not None:
+        out.overdue_spans[to_unit][first] += 1
+        out.overdue_spans[to_unit][last + dt.timedelta(days=1)] -= 1
 
 
 def _dispositions(p: _Period, out: DayFigures, holders: _Holders) -> None:
@@ -206,6 +229,7 @@ def _dispositions(p: _Period, out: DayFigures, holders: _Holders) -> None:
     )
     for row in rows:
         _disposition(p, out, holders, row)
+    out.overdue_settle(p.first, p.last)
     for person_id, created_at, deadline in followups_between(start=p.start, end=p.end):
         day = p.local(created_at)
         out.add_person(person_id, day, "followups")

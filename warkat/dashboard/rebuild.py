@@ -13,9 +13,11 @@ from warkat.dashboard.figures import figures_compute
 from warkat.dashboard.models import PersonDay, UnitDay
 from warkat.tenancy.models import Tenant
 
-#: Longest period one rebuild transaction covers; longer ones go month by month so
-#: that a year's rebuild never holds one huge transaction.
-CHUNK_DAYS = 31
+#: Longest period one rebuild transaction covers; longer ones go a quarter at a time
+#: so that a year's rebuild never holds one huge transaction. Each chunk re-reads the
+#: dispositions still owed from before it, so chunks are not made shorter than this
+#: (31 days took 48 s for a year of 20,000 letters on SQLite, 92 days 20 s).
+CHUNK_DAYS = 92
 BATCH = 2000
 
 
