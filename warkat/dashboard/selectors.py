@@ -110,7 +110,7 @@ def _rows(unit_ids: Iterable[int], first: dt.date, last: dt.date) -> QuerySet[Un
     ).order_by()
 
 
-def _counts(row: dict[str, Any]) -> dict[str, int]:
+def _counts(row: Any) -> dict[str, int]:
     return {k: row[k] or 0 for k in UNIT_COUNTERS}
 
 
