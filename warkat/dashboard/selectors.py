@@ -131,7 +131,7 @@ def figures_by_unit(
     timed = rows.filter(Q(disp_read__gt=0) | Q(disp_followed_up__gt=0))
     for unit_id, read, follow in timed.values_list(
         "unit_id", "read_minutes", "follow_minutes"
-    ).iterator(chunk_size=2000):
+    ):
         out[unit_id].read_minutes.extend(read)
         out[unit_id].follow_minutes.extend(follow)
     return out
