@@ -198,7 +198,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-migrate", action="store_true")
     args = parser.parse_args(argv)
     groups = {g.strip() for g in args.only.split(",") if g.strip()}
-    unknown = groups - {"org", "letters", "signing"}
+    unknown = groups - {"org", "letters", "signing", "dashboard"}
     if unknown:
         parser.error(f"unknown group(s): {', '.join(sorted(unknown))}")
 
@@ -239,6 +239,19 @@ def main(argv: list[str] | None = None) -> None:
             letters.SCENARIOS,
             **timing,
         )
+    if "dashboard" in groups:
+        from bench.scenarios import dashboard
+
+        data = dataset(
+            f"{args.letters} letters",
+            people=args.people,
+            letters=args.letters,
+            dispositions=args.dispositions,
+        )
+        print(
+            f"\nFull rebuild of a year of figures: {dashboard.figures_prepare(data):.1f} s"
+        )
+        run_group("Command centre (issue 12)", [data], dashboard.SCENARIOS, **timing)
     if "signing" in groups:
         from bench.scenarios import signing
 

@@ -17,6 +17,7 @@ $PY manage.py migrate --no-input -v0
 $PY manage.py createcachetable -v0
 $PY manage.py collectstatic --no-input -v0
 $PY manage.py demo_load
+$PY manage.py dashboard_demo
 $PY manage.py db_worker --queue-name '*' --interval 2 >var/worker.log 2>&1 &
 WORKER=$!
 $PY manage.py run_periodic --loop >var/periodic.log 2>&1 &

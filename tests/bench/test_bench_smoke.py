@@ -104,3 +104,19 @@ def test_runner_leaves_the_measured_data_as_it_found_it(
         with tenant_scope(tenant):
             assert (Letter.objects.count(), Disposition.objects.count()) == before
         assert ds.extra == {}
+
+
+def test_dashboard_scenarios_run_after_a_rebuild(db: Any, capsys: Any) -> None:
+    from bench.scenarios import dashboard
+
+    tenant = tenant_generate(shape=Shape(people=40, letters=60, dispositions=150))
+    ds = Dataset("tiny", tenant)
+    ds.clients["admin"] = signed_in_client(f"admin.{tenant.slug}")
+    ds.clients["bupati"] = signed_in_client(f"bupati.{tenant.slug}")
+    assert dashboard.figures_prepare(ds, days=400) > 0
+    rows = run_group("smoke", [ds], dashboard.SCENARIOS, iterations=2, warmup=1)
+    assert set(rows) == {s.name for s in dashboard.SCENARIOS}
+    from warkat.dashboard.models import UnitDay
+
+    with tenant_scope(tenant):
+        assert UnitDay.objects.filter(disp_received__gt=0).exists()

@@ -66,6 +66,8 @@ PARAMS: dict[str, Param] = {
     "holiday_id": Param("dispositions.TenantHoliday"),
     "notification_id": Param("notify.Notification"),
     "classification_id": Param("archive.ClassificationCode", global_key=False),
+    "target_id": Param("dashboard.DataRequestTarget", data_required=False),
+    "dataset_id": Param("dashboard.Dataset", data_required=False),
 }
 
 #: Parameters whose meaning depends on the app: (URL namespace, name) → Param.
@@ -90,9 +92,10 @@ SKIP_NAMES = frozenset(
     {"account_confirm_email", "account_reset_password_from_key", "set_language"}
 )
 #: Public by design, for anyone holding the code or the tenant's name: the QR
-#: verification page and each tenant's CA certificates, CRL, OCSP and timestamp
-#: service. Their own tests cover what they may show.
-PUBLIC_PREFIXES = ("signing:verify", "signing:pki-")
+#: verification page, each tenant's CA certificates, CRL, OCSP and timestamp
+#: service, and each tenant's open data portal (published datasets only). Their
+#: own tests cover what they may show.
+PUBLIC_PREFIXES = ("signing:verify", "signing:pki-", "dashboard:portal")
 PUBLIC_API_PREFIXES = ("/api/v1/verify/",)
 
 

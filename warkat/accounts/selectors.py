@@ -251,3 +251,13 @@ def units_for_roles(*, actor: Any) -> QuerySet[Unit]:
     if paths is not None:
         qs = qs.filter(_in_subtrees(paths))
     return qs.order_by("path")
+
+
+def accounts_of_people(*, tenant: Any) -> QuerySet[User, tuple[Any, ...]]:
+    """(person id, last sign-in) of the tenant's active accounts linked to a person:
+    the adoption figures count accounts and their use, never who they are."""
+    return (
+        User.objects.filter(tenant=tenant, is_active=True, person__isnull=False)
+        .order_by()
+        .values_list("person_id", "last_login")
+    )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -66,3 +68,21 @@ def audit_event_get(*, tenant: Tenant, seq: int) -> AuditEvent:
     if event is None:
         raise NotFound("audit.not_found", _("Audit event not found."))
     return event
+
+
+def active_people_between(
+    *, start: dt.datetime, end: dt.datetime, tz: ZoneInfo
+) -> QuerySet[AuditEvent, tuple[Any, ...]]:
+    """(person id, local day) once per person and day on which they did anything
+    recorded (sign-in included) in ``[start, end)``: the "active users" figure."""
+    from django.db.models.functions import TruncDate
+
+    return (
+        AuditEvent.objects.filter(
+            occurred_at__gte=start, occurred_at__lt=end, actor__person__isnull=False
+        )
+        .annotate(day=TruncDate("occurred_at", tzinfo=tz))
+        .order_by()
+        .values_list("actor__person_id", "day")
+        .distinct()
+    )

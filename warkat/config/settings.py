@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "warkat.notify",
     "warkat.archive",
     "warkat.drafting",
+    "warkat.dashboard",
     "warkat.demo",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("surat/", include("warkat.letters.urls")),
     path("disposisi/", include("warkat.dispositions.urls")),
     path("naskah/", include("warkat.drafting.urls")),
+    path("dasbor/", include("warkat.dashboard.urls")),
     path("", include("warkat.notify.urls")),
     path("", include("warkat.signing.urls")),
     path("", include("warkat.core.urls")),

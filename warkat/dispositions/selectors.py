@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from warkat.dispositions.models import (
@@ -220,3 +220,104 @@ def disposition_for_actor(*, user: Any, disposition_id: int) -> Disposition:
     ):
         raise disposition_not_found()
     return d
+
+
+#: Columns of a disposition the command centre's figures are computed from.
+FIGURE_FIELDS = (
+    "id",
+    "letter_id",
+    "from_position_id",
+    "from_position__unit_id",
+    "from_person_id",
+    "to_position_id",
+    "to_position__unit_id",
+    "sent_at",
+    "read_at",
+    "followed_up_at",
+    "deadline",
+    "state",
+    "state_changed_at",
+    "for_information",
+)
+
+
+def dispositions_for_figures(
+    *, start: dt.datetime, end: dt.datetime, first_day: dt.date, last_day: dt.date
+) -> list[dict[str, Any]]:
+    """Dispositions that changed in ``[start, end)`` (the local days ``first_day`` to
+    ``last_day``), fall due in it, or were still owed in it past their deadline:
+    everything the daily figures of that period read.
+
+    Value rows only (ids, times, states): no note or letter content.
+    """
+    changed = (
+        Q(sent_at__gte=start, sent_at__lt=end)
+        | Q(read_at__gte=start, read_at__lt=end)
+        | Q(followed_up_at__gte=start, followed_up_at__lt=end)
+    )
+    settled_before = Q(followed_up_at__lt=start) | Q(
+        state__in=["closed", "declined", "cancelled"], state_changed_at__lt=start
+    )
+    due = Q(deadline__gte=first_day, deadline__lte=last_day)
+    owed = Q(deadline__lt=first_day, sent_at__lt=end) & ~settled_before
+    return list(
+        Disposition.objects.filter(changed | due | owed)
+        .order_by()
+        .values(*FIGURE_FIELDS)
+    )
+
+
+def followups_between(
+    *, start: dt.datetime, end: dt.datetime
+) -> QuerySet[FollowUp, tuple[Any, ...]]:
+    """Follow-up reports written in ``[start, end)`` as (person, written at, the
+    disposition's deadline) rows, for the per-person figures."""
+    return (
+        FollowUp.objects.filter(created_at__gte=start, created_at__lt=end)
+        .order_by()
+        .values_list("person_id", "created_at", "disposition__deadline")
+    )
+
+
+def open_dispositions_of(
+    *, position_ids: list[int], overdue_on: dt.date | None = None
+) -> QuerySet[Disposition, dict[str, Any]]:
+    """Open dispositions addressed to ``position_ids`` (past their deadline on
+    ``overdue_on`` when given), newest first: the rows behind a drill-down figure."""
+    qs = Disposition.objects.filter(
+        to_position_id__in=position_ids, state__in=list(OPEN_STATES)
+    )
+    if overdue_on is not None:
+        qs = qs.filter(deadline__lt=overdue_on)
+    return qs.order_by("deadline", "-sent_at").values(
+        "id", "letter_id", "to_position_id", "deadline", "sent_at", "state"
+    )
+
+
+def open_counts_by_position(
+    *, position_ids: list[int], today: dt.date
+) -> dict[int, tuple[int, int]]:
+    """Position id → (open dispositions, of which past their deadline), answered
+    from the partial index of open dispositions."""
+    from django.db.models import Count
+
+    rows = (
+        Disposition.objects.filter(
+            to_position_id__in=position_ids, state__in=list(OPEN_STATES)
+        )
+        .order_by()
+        .values("to_position_id")
+        .annotate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=Q(deadline__lt=today, for_information=False)),
+        )
+    )
+    return {r["to_position_id"]: (r["open"], r["overdue"]) for r in rows}
+
+
+def working_day_deadline(*, start: dt.date, days: int) -> dt.date:
+    """The date ``days`` working days after ``start`` in the scoped tenant's calendar
+    (for deadlines other apps set the same way as disposition deadlines)."""
+    from warkat.dispositions.calendar import add_working_days
+
+    return add_working_days(start=start, days=days)

@@ -10,6 +10,7 @@ PDFs or the API.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -318,3 +319,54 @@ def recipient_search(
             items.append(PickerItem("unit", u.pk, u.name, u.tenant_id, u.tenant.name))
     items.sort(key=lambda i: (i.tenant_id != tenant.pk, i.kind != "position", i.label))
     return items[:limit]
+
+
+def drafts_for_figures(
+    *, start: dt.datetime, end: dt.datetime
+) -> QuerySet[Draft, dict[str, Any]]:
+    """Drafts created, signed or sent in ``[start, end)`` as value rows (unit, drafter,
+    signer, times, signed electronically?) for the command centre's figures."""
+    return (
+        Draft.objects.filter(
+            Q(created_at__gte=start, created_at__lt=end)
+            | Q(signed_at__gte=start, signed_at__lt=end)
+            | Q(sent_at__gte=start, sent_at__lt=end)
+        )
+        .order_by()
+        .values(
+            "letter__unit_id",
+            "drafter_id",
+            "signed_by_id",
+            "created_at",
+            "signed_at",
+            "sent_at",
+            "signed_document_id",
+        )
+    )
+
+
+def review_returns_between(
+    *, start: dt.datetime, end: dt.datetime
+) -> QuerySet[ReviewStep, tuple[Any, ...]]:
+    """Paraf steps that returned a draft in ``[start, end)``: (drafting unit, when)."""
+    return (
+        ReviewStep.objects.filter(
+            state=ReviewStep.State.RETURNED, acted_at__gte=start, acted_at__lt=end
+        )
+        .order_by()
+        .values_list("draft__letter__unit_id", "acted_at")
+    )
+
+
+def paper_numbers_between(
+    *, start: dt.datetime, end: dt.datetime
+) -> QuerySet[NumberEntry, tuple[Any, ...]]:
+    """Numbers reserved for letters signed on paper in ``[start, end)`` (whether
+    voided later or not: the reservation is the event): (unit, when)."""
+    return (
+        NumberEntry.objects.filter(
+            kind=NumberEntry.Kind.RESERVED, taken_at__gte=start, taken_at__lt=end
+        )
+        .order_by()
+        .values_list("unit_id", "taken_at")
+    )

@@ -220,3 +220,72 @@ def letters_registered(*, user: Any, query: str = "") -> QuerySet[Letter]:
         .annotate(return_reason=Subquery(reason.values("note")[:1]))
         .order_by("-created_at", "-pk")
     )
+
+
+def incoming_registered_between(
+    *, start: dt.datetime, end: dt.datetime
+) -> QuerySet[Letter, tuple[Any, ...]]:
+    """Incoming letters registered (or delivered) in ``[start, end)``, as rows of
+    (unit id, registered at, delivered from another letter?) for the command
+    centre's daily figures. No subject or other content leaves here."""
+    return (
+        Letter.objects.filter(
+            direction=Letter.Direction.INCOMING,
+            created_at__gte=start,
+            created_at__lt=end,
+        )
+        .order_by()
+        .values_list("unit_id", "created_at", "source_letter_id")
+    )
+
+
+@dataclass
+class OverviewLine:
+    """A letter as a leader's drill-down shows it (no content beyond the subject)."""
+
+    id: int
+    subject: str
+    security: str
+    urgency: str
+    agenda: str
+    received_date: dt.date | None
+
+
+def letter_lines_for_overview(
+    *, user: Any, letter_ids: list[int]
+) -> tuple[dict[int, OverviewLine], int]:
+    """The letters behind a command-centre figure, for a leader above their chain.
+
+    Biasa letters are shown by subject; Terbatas, Rahasia and Sangat Rahasia ones
+    only when ``user`` may read them in full (``letters_visible``), otherwise they
+    are only counted (the second value): a figure never names a secret subject.
+    """
+    letters = Letter.objects.filter(pk__in=letter_ids)
+    readable = set(
+        letters_visible(user, letters.exclude(security="biasa")).values_list(
+            "pk", flat=True
+        )
+    )
+    lines: dict[int, OverviewLine] = {}
+    hidden = 0
+    for row in letters.values(
+        "pk", "subject", "security", "urgency", "agenda_number", "agenda_year",
+        "received_date",
+    ):  # fmt: skip
+        if row["security"] != "biasa" and row["pk"] not in readable:
+            hidden += 1
+            continue
+        agenda = (
+            f"{row['agenda_number']}/{row['agenda_year']}"
+            if row["agenda_number"]
+            else ""
+        )
+        lines[row["pk"]] = OverviewLine(
+            id=row["pk"],
+            subject=row["subject"],
+            security=row["security"],
+            urgency=row["urgency"],
+            agenda=agenda,
+            received_date=row["received_date"],
+        )
+    return lines, hidden

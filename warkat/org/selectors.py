@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -321,3 +322,42 @@ def position_history(*, position: Position) -> QuerySet[Assignment]:
         .select_related("person")
         .order_by("-start_date", "-pk")
     )
+
+
+# --- for the command centre ---------------------------------------------------------
+
+
+def position_links() -> QuerySet[Position, tuple[Any, ...]]:
+    """Every active position as (id, superior id, unit id, head of unit?): the chain
+    of command the command centre derives a leader's subtree from."""
+    return (
+        Position.objects.filter(is_active=True)
+        .order_by()
+        .values_list("pk", "superior_id", "unit_id", "is_head")
+    )
+
+
+def assignments_overlapping(
+    *, first: dt.date, last: dt.date
+) -> QuerySet[Assignment, tuple[Any, ...]]:
+    """Assignments active on some day of ``[first, last]`` as value rows."""
+    return (
+        Assignment.objects.filter(start_date__lte=last)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+        .order_by(_KIND_ORDER, "start_date", "pk")
+        .values_list(
+            "person_id", "position_id", "position__unit_id", "start_date", "end_date"
+        )
+    )
+
+
+def units_by_id(*, ids: list[int] | set[int]) -> dict[int, Unit]:
+    return {u.pk: u for u in Unit.objects.filter(pk__in=list(ids))}
+
+
+def positions_by_id(*, ids: list[int] | set[int]) -> dict[int, Position]:
+    return {p.pk: p for p in Position.objects.filter(pk__in=list(ids))}
+
+
+def people_by_id(*, ids: list[int] | set[int]) -> dict[int, Person]:
+    return {p.pk: p for p in Person.objects.filter(pk__in=list(ids))}

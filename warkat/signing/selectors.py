@@ -23,3 +23,13 @@ def bsre_accounts(*, tenant: Tenant) -> QuerySet[BsreAccount]:
 
 def signed_documents(*, tenant: Tenant) -> QuerySet[SignedDocument]:
     return SignedDocument.objects.filter(tenant=tenant).order_by("-signed_at", "-pk")
+
+
+def certified_people() -> QuerySet[SignerCertificate, int]:
+    """Ids of the people of the scoped tenant holding an active signing certificate."""
+    return (
+        SignerCertificate.objects.filter(status=SignerCertificate.Status.ACTIVE)
+        .order_by()
+        .values_list("person_id", flat=True)
+        .distinct()
+    )

@@ -1,0 +1,93 @@
+"""Writing the figures: the periodic refresh of the recent days and the rebuild of any
+period, both replacing the rows of the period with freshly computed ones."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from warkat.dashboard.figures import figures_compute
+from warkat.dashboard.models import PersonDay, UnitDay
+from warkat.tenancy.models import Tenant
+
+#: Longest period one rebuild transaction covers; longer ones go a quarter at a time
+#: so that a year's rebuild never holds one huge transaction. Each chunk re-reads the
+#: dispositions still owed from before it, so chunks are not made shorter than this
+#: (31 days took 48 s for a year of 20,000 letters on SQLite, 92 days 20 s).
+CHUNK_DAYS = 92
+BATCH = 2000
+
+
+@dataclass
+class RebuildResult:
+    days: int = 0
+    unit_rows: int = 0
+    person_rows: int = 0
+
+
+def tenant_today(tenant: Tenant) -> dt.date:
+    return timezone.localtime(timezone=_zone(tenant)).date()
+
+
+def _zone(tenant: Tenant) -> dt.tzinfo:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(tenant.time_zone)
+
+
+@transaction.atomic
+def _replace(*, tenant: Tenant, first: dt.date, last: dt.date) -> RebuildResult:
+    figures = figures_compute(tenant=tenant, first=first, last=last)
+    now = timezone.now()
+    UnitDay.objects.filter(day__gte=first, day__lte=last).delete()
+    PersonDay.objects.filter(day__gte=first, day__lte=last).delete()
+    unit_rows = [
+        UnitDay(
+            tenant=tenant,
+            unit_id=unit_id,
+            day=day,
+            read_minutes=sorted(f.read_minutes),
+            follow_minutes=sorted(f.follow_minutes),
+            refreshed_at=now,
+            **f.counts,
+        )
+        for (unit_id, day), f in figures.units.items()
+    ]
+    person_rows = [
+        PersonDay(tenant=tenant, person_id=person_id, day=day, refreshed_at=now, **c)
+        for (person_id, day), c in figures.people.items()
+    ]
+    UnitDay.objects.bulk_create(unit_rows, batch_size=BATCH)
+    PersonDay.objects.bulk_create(person_rows, batch_size=BATCH)
+    return RebuildResult(
+        days=(last - first).days + 1,
+        unit_rows=len(unit_rows),
+        person_rows=len(person_rows),
+    )
+
+
+def figures_rebuild(*, tenant: Tenant, first: dt.date, last: dt.date) -> RebuildResult:
+    """Recompute the scoped tenant's figures of ``first``..``last`` from the source
+    rows, one transaction per chunk of days."""
+    total = RebuildResult()
+    chunk_first = first
+    while chunk_first <= last:
+        chunk_last = min(last, chunk_first + dt.timedelta(days=CHUNK_DAYS - 1))
+        part = _replace(tenant=tenant, first=chunk_first, last=chunk_last)
+        total.days += part.days
+        total.unit_rows += part.unit_rows
+        total.person_rows += part.person_rows
+        chunk_first = chunk_last + dt.timedelta(days=1)
+    return total
+
+
+def figures_refresh(*, tenant: Tenant) -> RebuildResult:
+    """The periodic, incremental step: today and yesterday (whose last hours and
+    deadlines settle after midnight). Older days are final."""
+    today = tenant_today(tenant)
+    return figures_rebuild(
+        tenant=tenant, first=today - dt.timedelta(days=1), last=today
+    )

@@ -1,0 +1,109 @@
+"""Which units a leader's command-centre pages cover: their subtree.
+
+A position covers the units headed by itself and by every position below it in the
+chain of command (superior links), with those units' whole subtrees. So the Bupati
+(head of the Pemda unit) covers the tenant, the Sekda the OPD whose heads report to
+the Sekda, a Kepala Dinas the dinas, a Kabid the bidang; a position that heads
+nothing and has no one below covers nothing. Tenant administrators cover the tenant.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from warkat.dashboard import errors
+from warkat.org.selectors import position_links, positions_held, units_filter
+
+if TYPE_CHECKING:
+    from warkat.org.models import Unit
+
+
+@dataclass
+class Scope:
+    #: The top units of the covered subtrees (none inside another).
+    roots: list[Unit] = field(default_factory=list)
+    #: Every covered unit by id.
+    units: dict[int, Unit] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.roots)
+
+    def covers(self, unit_id: int | None) -> bool:
+        return unit_id is not None and unit_id in self.units
+
+    def children(self, unit: Unit | None) -> list[Unit]:
+        """Covered units right below ``unit`` (the roots when None)."""
+        if unit is None:
+            return list(self.roots)
+        kids = [u for u in self.units.values() if u.parent_id == unit.pk]
+        return sorted(kids, key=lambda u: (u.path, u.pk))
+
+    def subtree_ids(self, unit: Unit) -> list[int]:
+        return [u.pk for u in self.units.values() if u.path.startswith(unit.path)]
+
+
+def _is_admin(user: Any) -> bool:
+    return bool(getattr(user, "has_role", None) and user.has_role("tenant_admin"))
+
+
+def _headed_units(position_ids: list[int]) -> set[int]:
+    below: dict[int | None, list[tuple[int, int, bool]]] = defaultdict(list)
+    by_id: dict[int, tuple[int, int, bool]] = {}
+    for pk, superior_id, unit_id, is_head in position_links():
+        below[superior_id].append((pk, unit_id, is_head))
+        by_id[pk] = (pk, unit_id, is_head)
+    headed: set[int] = set()
+    seen: set[int] = set()
+    stack = [by_id[p] for p in position_ids if p in by_id]
+    while stack:
+        pk, unit_id, is_head = stack.pop()
+        if pk in seen:
+            continue
+        seen.add(pk)
+        if is_head:
+            headed.add(unit_id)
+        stack.extend(below.get(pk, []))
+    return headed
+
+
+def leader_scope(*, user: Any) -> Scope:
+    """The units ``user`` may see figures of (empty when none)."""
+    cached = getattr(user, "_warkat_dashboard_scope", None)
+    if cached is not None:
+        return cached
+    units = list(units_filter(active=None))
+    if _is_admin(user):
+        top = {u.pk for u in units if u.parent_id is None}
+    else:
+        person = getattr(user, "person", None)
+        held = [a.position_id for a in positions_held(person=person)] if person else []
+        top = _headed_units(held) if held else set()
+    by_id = {u.pk: u for u in units}
+    root_paths = sorted((by_id[pk].path for pk in top if pk in by_id), key=len)
+    kept: list[str] = []
+    for path in root_paths:
+        if not any(path.startswith(k) for k in kept):
+            kept.append(path)
+    scope = Scope(
+        roots=sorted((u for u in units if u.path in kept), key=lambda u: u.path),
+        units={u.pk: u for u in units if any(u.path.startswith(k) for k in kept)},
+    )
+    user._warkat_dashboard_scope = scope
+    return scope
+
+
+def require_scope(*, user: Any) -> Scope:
+    scope = leader_scope(user=user)
+    if not scope:
+        raise errors.no_scope()
+    return scope
+
+
+def unit_in_scope(*, scope: Scope, unit_id: int) -> Unit:
+    """A covered unit, or "not found" (another subtree or tenant looks the same)."""
+    unit = scope.units.get(unit_id)
+    if unit is None:
+        raise errors.unit_not_found()
+    return unit

@@ -1,0 +1,17 @@
+"""Periodic command-centre work as ``django.tasks`` tasks (run by ``run_periodic``).
+
+Thin wrappers: the work is in ``warkat.dashboard.jobs``.
+"""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+from warkat.dashboard.jobs import refresh_all
+
+
+@task(queue_name="default")
+def dashboard_refresh_run(*, tenant_id: int | None = None) -> dict[str, int]:
+    """Refresh today's and yesterday's figures and the adoption snapshot of every
+    active tenant (or one)."""
+    return refresh_all(tenant_id=tenant_id)
