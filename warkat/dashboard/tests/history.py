@@ -12,11 +12,9 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from warkat.dashboard.rebuild import figures_refresh
-from warkat.dispositions.services import (
-    disposition_create,
-    disposition_read,
-    followup_create,
-)
+from warkat.dispositions.services.create import disposition_create
+from warkat.dispositions.services.followup import followup_create
+from warkat.dispositions.services.reading import disposition_read
 from warkat.letters.tests.factories import register
 
 WIT = ZoneInfo("Asia/Jayapura")

@@ -11,8 +11,8 @@ import pytest
 from django.db.models import Sum
 from django.utils import timezone
 
-from warkat.demo.dashboard import history_generate
 from warkat.dashboard.models import AdoptionSnapshot, UnitDay
+from warkat.demo.dashboard import history_generate
 from warkat.letters.tests.factories import client_for
 
 pytestmark = pytest.mark.django_db

@@ -130,7 +130,7 @@ def test_secret_letters_behind_a_figure_are_counted_never_named(
 ) -> None:
     from django.utils import timezone
 
-    from warkat.dispositions.services import disposition_create
+    from warkat.dispositions.services.create import disposition_create
 
     with timezone.override("Asia/Jayapura"):
         secret = register(o, subject="Rahasia: mutasi pejabat", security="rahasia")

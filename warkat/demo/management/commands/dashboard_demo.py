@@ -10,8 +10,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from warkat.demo.dashboard import history_generate, province_admin
 from warkat.dashboard.jobs import refresh_all
+from warkat.demo.dashboard import history_generate, province_admin
 from warkat.letters.models import Letter
 from warkat.tenancy.models import Tenant
 from warkat.tenancy.scope import tenant_scope
