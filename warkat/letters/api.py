@@ -33,14 +33,14 @@ from warkat.letters.selectors import (
     letter_full_for_user,
     letter_view,
 )
-from warkat.letters.services import (
-    letter_file_add,
+from warkat.letters.services.addressee import (
     letter_mark_done,
     letter_read,
-    letter_register,
     letter_return,
-    letter_update,
 )
+from warkat.letters.services.correction import letter_update
+from warkat.letters.services.files import letter_file_add
+from warkat.letters.services.registration import letter_register
 from warkat.org.api import in_caller_tenant
 from warkat.org.models import Position, Unit
 

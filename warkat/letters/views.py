@@ -47,7 +47,8 @@ from warkat.letters.selectors import (
     may_register,
     registration_units,
 )
-from warkat.letters.services import letter_mark_done, letter_read, letter_register
+from warkat.letters.services.addressee import letter_mark_done, letter_read
+from warkat.letters.services.registration import letter_register
 from warkat.org.models import Position, Unit
 
 
