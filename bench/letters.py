@@ -71,7 +71,8 @@ def _bupati(ds: Dataset) -> tuple[Any, Any]:
 
 def _register(ds: Dataset, *, position: Any, n: int, tag: str) -> list[Any]:
     from warkat.archive.models import ClassificationCode
-    from warkat.letters.services import letter_register, receiving_unit
+    from warkat.letters.services.delivery import receiving_unit
+    from warkat.letters.services.registration import letter_register
 
     admin = _admin(ds)
     code = ClassificationCode.objects.get(code="000.1.1")

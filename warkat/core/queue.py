@@ -13,7 +13,7 @@ delivery" for good. ``enqueue_durable`` instead:
   that is then rolled back, so it is queued after commit as before. What a dying
   process can lose there is covered by the periodic sweeps that re-queue work left
   pending in the data (``drafting.recovery`` for deliveries of signed letters,
-  ``letters.pages.pages_sweep`` for page pictures). In-app notifications leave no
+  ``letters.tasks.pages_sweep`` for page pictures). In-app notifications leave no
   such trace and are not re-sent: use the database backend where that matters.
 
 ``queued`` tells a sweep whether a task with given arguments is already waiting or

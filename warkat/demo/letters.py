@@ -29,7 +29,8 @@ from warkat.dispositions.services.reading import disposition_read
 from warkat.letters.access import held_positions, tu_unit_ids
 from warkat.letters.models import Letter
 from warkat.letters.samples import sample_pdf
-from warkat.letters.services import letter_duplicates, letter_register
+from warkat.letters.services.incoming import letter_duplicates
+from warkat.letters.services.registration import letter_register
 from warkat.org.models import Position, Unit
 from warkat.tenancy.models import Tenant
 from warkat.tenancy.scope import tenant_scope

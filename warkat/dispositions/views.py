@@ -33,7 +33,7 @@ from warkat.dispositions.services.closing import (
 from warkat.dispositions.services.create import disposition_create
 from warkat.dispositions.services.followup import followup_create
 from warkat.dispositions.services.reading import disposition_read
-from warkat.letters.api import file_response
+from warkat.letters.downloads import file_response
 from warkat.letters.errors import letter_not_found
 from warkat.letters.selectors import letter_full_for_user
 from warkat.letters.views import FRAMEABLE, dispose_context

@@ -93,7 +93,7 @@ from warkat.drafting.services import (
 )
 from warkat.drafting.signature import Authority, signature_block
 from warkat.letters.models import SECRET_LEVELS, Letter
-from warkat.letters.services import letter_receive_internal, receiving_unit
+from warkat.letters.services.delivery import letter_receive_internal, receiving_unit
 from warkat.org.models import Position, Unit
 from warkat.org.selectors import holds_position
 from warkat.signing.documents import (

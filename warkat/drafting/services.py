@@ -46,7 +46,7 @@ from warkat.letters.models import (
     LetterEvent,
     LetterFile,
 )
-from warkat.letters.services import receiving_unit
+from warkat.letters.services.delivery import receiving_unit
 from warkat.org.models import Position
 from warkat.org.selectors import holds_position, position_holders
 

@@ -27,7 +27,8 @@ from warkat.letters.selectors import (
     letter_for_user,
     letter_full_for_user,
 )
-from warkat.letters.services import letter_correctable, letter_return, letter_update
+from warkat.letters.services.addressee import letter_return
+from warkat.letters.services.correction import letter_correctable, letter_update
 from warkat.org.models import Position
 
 #: Fields a TU who sees only a secret letter's agenda line may set but not read:

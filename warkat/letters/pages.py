@@ -25,10 +25,9 @@ from django.db import IntegrityError, transaction
 from django.http import FileResponse
 from django.utils import timezone
 
-from warkat.core.queue import enqueue_durable, ever_queued
 from warkat.letters.errors import letter_not_found
 from warkat.letters.files import file_open
-from warkat.letters.models import Letter, LetterFile, LetterFilePage
+from warkat.letters.models import LetterFile, LetterFilePage
 from warkat.letters.selectors import letter_file_for_user
 
 log = logging.getLogger(__name__)
@@ -47,18 +46,6 @@ MEMORY_LIMIT = 1024 * 1024 * 1024
 PAGE_CACHE = "private, max-age=86400"
 
 
-def pages_schedule(*, letter: Letter, content_types: list[str]) -> None:
-    """Queue the page pictures of ``letter``'s PDFs with the current transaction
-    (``core.queue``: nothing for a rolled-back change or when no PDF was stored)."""
-    if PDF not in content_types:
-        return
-    from warkat.letters.tasks import letter_pages_render
-
-    enqueue_durable(
-        letter_pages_render, tenant_id=letter.tenant_id, letter_id=letter.pk
-    )
-
-
 #: A PDF still without pictures this long after it was stored had its drawing lost.
 SWEEP_AFTER = dt.timedelta(minutes=10)
 #: Older PDFs are left alone: with a queue outside the database the sweep cannot
@@ -66,15 +53,12 @@ SWEEP_AFTER = dt.timedelta(minutes=10)
 SWEEP_HORIZON = dt.timedelta(hours=1)
 
 
-def pages_sweep(*, tenant_id: int) -> int:
-    """Queue the drawing of PDFs stored between ``SWEEP_HORIZON`` and
-    ``SWEEP_AFTER`` ago that have no pictures and whose drawing was never queued
-    (a process died between the commit and a non-transactional enqueue, see
-    ``core.queue``); returns how many letters were queued. Inside the tenant's scope."""
-    from warkat.letters.tasks import letter_pages_render
-
+def letters_without_pages() -> list[int]:
+    """Ids of the letters with a PDF stored between ``SWEEP_HORIZON`` and
+    ``SWEEP_AFTER`` ago that has no pictures (inside the tenant's scope): the
+    candidates of the sweep (``tasks.pages_sweep``)."""
     now = timezone.now()
-    letter_ids = (
+    return list(
         LetterFile.objects.filter(
             content_type=PDF,
             pages__isnull=True,
@@ -85,15 +69,6 @@ def pages_sweep(*, tenant_id: int) -> int:
         .values_list("letter_id", flat=True)
         .distinct()
     )
-    count = 0
-    for letter_id in letter_ids:
-        args = {"tenant_id": tenant_id, "letter_id": letter_id}
-        # Queued once (drawn, or drawing failed and logged): not lost, left alone.
-        if ever_queued(letter_pages_render, **args):
-            continue
-        letter_pages_render.enqueue(**args)
-        count += 1
-    return count
 
 
 def letter_pages_make(*, letter_id: int) -> int:

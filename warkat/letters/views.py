@@ -32,9 +32,13 @@ from warkat.dispositions.rules import (
 from warkat.dispositions.selectors import flatten
 from warkat.dispositions.services.reading import dispositions_read_on_open
 from warkat.letters.access import Access, letters_visible
-from warkat.letters.api import agenda_book_download, file_response, receipt_download
 from warkat.letters.correct_views import addressee_action, correction_context
 from warkat.letters.declassify import declassify_context
+from warkat.letters.downloads import (
+    agenda_book_download,
+    file_response,
+    receipt_download,
+)
 from warkat.letters.forms import AgendaForm, InboxFilterForm, RegisterForm
 from warkat.letters.inbox import InboxFilters, inbox_page
 from warkat.letters.models import Letter
@@ -47,7 +51,8 @@ from warkat.letters.selectors import (
     may_register,
     registration_units,
 )
-from warkat.letters.services import letter_mark_done, letter_read, letter_register
+from warkat.letters.services.addressee import letter_mark_done, letter_read
+from warkat.letters.services.registration import letter_register
 from warkat.org.models import Position, Unit
 
 

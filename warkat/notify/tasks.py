@@ -19,7 +19,7 @@ def deliver_notifications(
     exclude_person_id: int | None = None,
     person_ids: list[int] | None = None,
 ) -> int:
-    from warkat.notify.services import notifications_deliver
+    from warkat.notify.delivery import notifications_deliver
 
     tenant = Tenant.objects.get(pk=tenant_id)
     with tenant_scope(tenant):

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from warkat.archive.models import ClassificationCode
 from warkat.letters.models import Letter
 from warkat.letters.samples import sample_pdf
-from warkat.letters.services import letter_register
+from warkat.letters.services.registration import letter_register
 from warkat.org.services.units import unit_root
 from warkat.org.tests import factories as org
 from warkat.tenancy.models import Tenant

@@ -16,7 +16,8 @@ from warkat.core.errors import Conflict, PermissionDenied, ValidationError
 from warkat.dispositions.services.create import disposition_create
 from warkat.letters.inbox import inbox_counters
 from warkat.letters.models import Letter, LetterEvent
-from warkat.letters.services import letter_return, letter_update
+from warkat.letters.services.addressee import letter_return
+from warkat.letters.services.correction import letter_update
 from warkat.letters.tests.factories import build_org, client_for, register
 from warkat.notify.models import Notification
 

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from warkat.letters.models import Direction, Letter, LetterFile
 from warkat.letters.samples import sample_pdf
-from warkat.letters.services import letter_receive_internal
+from warkat.letters.services.delivery import letter_receive_internal
 from warkat.letters.tests.factories import build_org, leaf_code
 from warkat.tenancy.scope import tenant_scope
 

@@ -10,7 +10,7 @@ import pytest
 from warkat.dispositions.services.create import disposition_create
 from warkat.dispositions.services.reading import disposition_read
 from warkat.letters.inbox import InboxFilters, inbox_counters, inbox_page
-from warkat.letters.services import letter_read
+from warkat.letters.services.addressee import letter_read
 from warkat.letters.tests.factories import register
 
 pytestmark = pytest.mark.django_db

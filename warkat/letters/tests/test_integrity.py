@@ -16,7 +16,8 @@ from warkat.audit.models import AuditEvent
 from warkat.core.errors import Conflict, PermissionDenied, ValidationError
 from warkat.dispositions.services.create import disposition_create
 from warkat.letters.models import Letter, LetterFile
-from warkat.letters.services import letter_file_add, letter_update
+from warkat.letters.services.correction import letter_update
+from warkat.letters.services.files import letter_file_add
 from warkat.letters.tests.factories import client_for, pdf_upload, register
 
 pytestmark = pytest.mark.django_db

@@ -234,7 +234,7 @@ def test_the_drawer_runs_under_a_memory_cap(
 def test_adding_a_pdf_later_draws_it(
     o: SimpleNamespace, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from warkat.letters.services import letter_file_add
+    from warkat.letters.services.files import letter_file_add
 
     letter = register(o, files=[])
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,4 +1,4 @@
-"""The sweep that queues page pictures whose drawing was lost (``pages.pages_sweep``):
+"""The sweep that queues page pictures whose drawing was lost (``tasks.pages_sweep``):
 a process that died between the commit and a non-transactional enqueue."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from warkat.letters.models import LetterFilePage
-from warkat.letters.pages import pages_sweep
+from warkat.letters.tasks import pages_sweep
 from warkat.letters.tests.factories import register
 from warkat.letters.tests.test_pages import upload
 

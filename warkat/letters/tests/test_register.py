@@ -105,7 +105,7 @@ def test_storage_failure_leaves_no_letter_row(o: SimpleNamespace, monkeypatch) -
 def test_transaction_failure_leaves_no_orphan_file(
     o: SimpleNamespace, media, monkeypatch
 ) -> None:
-    import warkat.letters.services as services
+    import warkat.letters.services.registration as services
 
     def failing_audit(**kwargs):
         raise RuntimeError("database went away")
