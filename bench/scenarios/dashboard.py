@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench.run import Dataset, Scenario
+from bench.scenario import Dataset, Scenario
 
 
 def figures_prepare(ds: Dataset, *, days: int = 365) -> float:
