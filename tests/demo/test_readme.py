@@ -155,7 +155,7 @@ def test_menu_names_quoted_in_the_readme_are_the_navigation_labels() -> None:
     of its lists) in Bahasa Indonesia."""
     nav = (ROOT / "warkat/templates/partials/nav.html").read_text(encoding="utf-8")
     msgids = re.findall(r'\{% translate "([^"]+)" %\}', nav)
-    from warkat.drafting.views import BOX_LABELS
+    from warkat.drafting.views.editor import BOX_LABELS
 
     with translation.override("id"):
         labels = {translation.gettext(m) for m in msgids}

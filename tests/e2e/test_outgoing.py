@@ -103,7 +103,7 @@ def _draft() -> Any:
 
 def _reviewer(draft: Any) -> Any:
     """The person whose paraf the draft waits for."""
-    from warkat.drafting.services import current_step
+    from warkat.drafting.workflow import current_step
     from warkat.org.selectors import position_holders
 
     step = current_step(draft)

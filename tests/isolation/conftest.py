@@ -85,7 +85,7 @@ def _beyond_the_demo(tenant: Tenant) -> None:
     from warkat.dispositions.settings_services import holiday_add
     from warkat.drafting.catalogue import catalogue_ensure
     from warkat.drafting.models import NaskahType
-    from warkat.drafting.sending import number_reserve
+    from warkat.drafting.register import number_reserve
     from warkat.letters.samples import sample_pdf
     from warkat.org.models import Unit
     from warkat.org.selectors import position_holders

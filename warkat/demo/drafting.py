@@ -22,12 +22,8 @@ from warkat.demo.accounts import demo_totp_code
 from warkat.drafting.catalogue import catalogue_ensure
 from warkat.drafting.fields import DraftFields, RecipientInput
 from warkat.drafting.models import Draft, NaskahType
-from warkat.drafting.services import (
-    draft_create,
-    draft_submit,
-    review_approve,
-    review_return,
-)
+from warkat.drafting.services.drafts import draft_create
+from warkat.drafting.services.review import draft_submit, review_approve, review_return
 from warkat.org.models import Person, Position
 from warkat.org.selectors import position_holders, positions_held
 from warkat.tenancy.models import Tenant
@@ -66,7 +62,7 @@ def _code(code: str) -> ClassificationCode | None:
 
 def _reviewer(draft: Draft) -> User | None:
     """A user holding the position whose paraf the draft is waiting for."""
-    from warkat.drafting.services import current_step
+    from warkat.drafting.workflow import current_step
 
     step = current_step(draft)
     if step is None:
@@ -202,7 +198,8 @@ def _signed_letter(
     signer_position: Position,
     sekda: Position,
 ) -> Draft | None:
-    from warkat.drafting.sending import deliveries_run, letter_sign
+    from warkat.drafting.delivery import deliveries_run
+    from warkat.drafting.sending import letter_sign
     from warkat.signing.models import CertificateAuthority, SignerCertificate
     from warkat.signing.services import (
         ca_create,

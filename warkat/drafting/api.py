@@ -21,18 +21,12 @@ from warkat.drafting import errors, selectors
 from warkat.drafting.catalogue import catalogue_ensure
 from warkat.drafting.fields import DraftFields, RecipientInput
 from warkat.drafting.models import Draft, NaskahType, NumberEntry
+from warkat.drafting.register import number_reserve, number_void
 from warkat.drafting.render import draft_pdf
-from warkat.drafting.sending import letter_sign, number_reserve, number_void
-from warkat.drafting.services import (
-    StepInput,
-    chain_set,
-    draft_create,
-    draft_submit,
-    draft_update,
-    review_approve,
-    review_edit,
-    review_return,
-)
+from warkat.drafting.sending import letter_sign
+from warkat.drafting.services.chain import StepInput, chain_set
+from warkat.drafting.services.drafts import draft_create, draft_update, review_edit
+from warkat.drafting.services.review import draft_submit, review_approve, review_return
 from warkat.org.api import in_caller_tenant
 from warkat.org.models import Position, Unit
 

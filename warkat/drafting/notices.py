@@ -1,5 +1,6 @@
 """In-app notices of the drafting workflow: whose paraf or signature a letter waits
-for, and what happened to the drafter's letter. Queued with the transaction; written into the
+for, and what happened to the drafter's letter. Queued with the transaction
+(``services.notify``), written on a worker (``tasks.notify_draft``) into the
 notification list (``notify.Notification``), linking to the outgoing letter's page.
 
 Only in-app: the people notified are in the letter's chain, so the subject may be
@@ -12,8 +13,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from warkat.core.queue import enqueue_durable
 from warkat.drafting.models import Draft, DraftState
+from warkat.drafting.workflow import current_step
 from warkat.org.selectors import position_holders
 
 TITLES = {
@@ -24,15 +25,6 @@ TITLES = {
 }
 
 
-def draft_notify(*, draft: Draft, event: str) -> None:
-    """Queue the notice of ``event`` with the current transaction (``core.queue``)."""
-    from warkat.drafting.tasks import notify_draft
-
-    enqueue_durable(
-        notify_draft, tenant_id=draft.tenant_id, draft_id=draft.pk, event=event
-    )
-
-
 def turn_event(draft: Draft) -> str:
     """After a submission or a paraf: whose turn it is now."""
     return "sign" if draft.state == DraftState.APPROVED else "review"
@@ -40,7 +32,6 @@ def turn_event(draft: Draft) -> str:
 
 def notices_deliver(*, draft_id: int, event: str) -> int:
     """Write the notices (inside the tenant's scope); returns how many."""
-    from warkat.drafting.services import current_step
     from warkat.notify.models import Notification
 
     draft = Draft.objects.select_related("letter", "signer_position").get(pk=draft_id)

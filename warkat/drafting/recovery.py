@@ -1,12 +1,14 @@
 """Finishing what a dying process left half-way in sending letters (periodic, run by
-``run_periodic`` through ``tasks.recovery_run``).
+``run_periodic`` through ``tasks.recovery_run``; the re-queuing itself is
+``tasks.deliveries_sweep``, as this module never enqueues).
 
 * **Deliveries.** The delivery of a signed letter is queued in the signing
   transaction (``core.queue``); with a task backend outside the database it is
   queued after the commit, and a process killed in between leaves the letter
   "pending delivery". ``deliveries_sweep`` queues the delivery again for every
   signed letter with a delivery pending longer than ``STUCK_AFTER`` (or none
-  pending, but not yet marked sent), unless one is already waiting in the queue.
+  pending, but not yet marked sent: ``deliveries_stuck``), unless one is already
+  waiting in the queue.
   Delivery is idempotent into Warkat inboxes; an e-mail may go twice only if a
   worker took longer than ``STUCK_AFTER`` with a backend the sweep cannot see into.
 * **Numbers being signed.** A signing killed between taking its number and storing
@@ -24,8 +26,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from warkat.core.queue import queued
 from warkat.drafting.models import Delivery, Draft, DraftState, NumberEntry
+from warkat.drafting.register import PENDING_STALE_REASON, pending_void
 
 #: A delivery still pending this long after it was queued was lost.
 STUCK_AFTER = dt.timedelta(minutes=10)
@@ -49,25 +51,9 @@ def deliveries_stuck(*, older_than: dt.timedelta = STUCK_AFTER) -> list[int]:
     )
 
 
-def deliveries_sweep(*, tenant_id: int, older_than: dt.timedelta = STUCK_AFTER) -> int:
-    """Queue the delivery of every letter of ``deliveries_stuck`` that is not
-    already queued; returns how many were queued."""
-    from warkat.drafting.tasks import deliver_letter
-
-    count = 0
-    for draft_id in deliveries_stuck(older_than=older_than):
-        if queued(deliver_letter, tenant_id=tenant_id, draft_id=draft_id):
-            continue
-        deliver_letter.enqueue(tenant_id=tenant_id, draft_id=draft_id)
-        count += 1
-    return count
-
-
 def numbers_pending_sweep(*, older_than: dt.timedelta = PENDING_AFTER) -> int:
     """Void the numbers left *being signed* longer than ``older_than`` (inside the
     tenant's scope); returns how many."""
-    from warkat.drafting.register import PENDING_STALE_REASON, pending_void
-
     cutoff = timezone.now() - older_than
     stale = NumberEntry.objects.filter(
         kind=NumberEntry.Kind.PENDING, voided_at__isnull=True, taken_at__lt=cutoff

@@ -23,7 +23,7 @@ from warkat.drafting.numbering import (
     pattern_for,
     pattern_parse,
 )
-from warkat.drafting.services import _lock
+from warkat.drafting.workflow import lock_draft
 from warkat.letters.access import is_tenant_admin, tu_unit_ids
 from warkat.letters.models import Letter
 from warkat.org.models import Unit
@@ -54,7 +54,7 @@ def number_give_back(*, draft: Draft, entry_id: int) -> bool:
     stays *being signed* for a retry (or the sweep). Never raises."""
     try:
         with transaction.atomic():
-            _lock(draft)  # the order of step 1: draft → letter → counter → entry
+            lock_draft(draft)  # the order of step 1: draft → letter → counter → entry
             Letter.objects.select_for_update().filter(pk=draft.letter_id).first()
             entry = (
                 NumberEntry.objects.filter(

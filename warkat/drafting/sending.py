@@ -1,5 +1,6 @@
-"""Signing an approved letter (number, PDF, TTE) and delivering it. The number
-register's reservations and voids are in ``register``.
+"""Signing an approved letter (number, PDF, TTE) and queuing its delivery; a failed
+delivery sent again. The delivery itself is in ``delivery``, the number register's
+reservations and voids in ``register``.
 
 Signing follows the two-step contract of ``signing.documents``: the signer is proven
 (TOTP + passphrase) before any transaction, so wrong passphrases are counted even
@@ -44,8 +45,6 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -53,16 +52,15 @@ from django.utils.translation import gettext_lazy as _
 from warkat.audit.services import audit_record
 from warkat.core.queue import enqueue_durable
 from warkat.drafting import errors
+from warkat.drafting.delivery import deliveries_create
 from warkat.drafting.models import (
     Delivery,
     Draft,
     NumberEntry,
-    Recipient,
     ReviewStep,
     StepKind,
     StepState,
 )
-from warkat.drafting.notices import draft_notify
 from warkat.drafting.numbering import (
     NumberContext,
     counter_next,
@@ -73,27 +71,25 @@ from warkat.drafting.numbering import (
 from warkat.drafting.register import (
     PENDING_STALE_REASON,
     entry_day,
+    may_manage_register,
     number_give_back,
     pending_void,
+    tenant_today,
 )
-
-# The register's services, long imported from here (now in ``register``).
-from warkat.drafting.register import may_manage_register as may_manage_register
-from warkat.drafting.register import number_reserve as number_reserve
-from warkat.drafting.register import number_void as number_void
-from warkat.drafting.register import tenant_today as tenant_today
-from warkat.drafting.render import date_id, draft_render
-from warkat.drafting.services import (
+from warkat.drafting.render import draft_render
+from warkat.drafting.services.notify import draft_notify
+from warkat.drafting.signature import Authority, signature_block
+from warkat.drafting.tasks import deliver_letter
+from warkat.drafting.workflow import (
     State,
-    _audit,
-    _event,
-    _lock,
+    audit_drafting,
+    event_record,
     holder_kind,
+    lock_draft,
     transition_check,
 )
-from warkat.drafting.signature import Authority, signature_block
-from warkat.letters.models import SECRET_LEVELS, Letter
-from warkat.letters.services.delivery import letter_receive_internal, receiving_unit
+from warkat.letters.models import Letter
+from warkat.letters.services.delivery import receiving_unit
 from warkat.org.models import Position, Unit
 from warkat.org.selectors import holds_position
 from warkat.signing.documents import (
@@ -103,13 +99,10 @@ from warkat.signing.documents import (
     footer_text,
     signature_make,
     signed_files_guard,
-    signed_open,
     signer_unlock,
     verification_code_new,
     verification_url,
 )
-from warkat.signing.models import SignedDocument
-from warkat.tenancy.scope import all_tenants
 
 log = logging.getLogger(__name__)
 
@@ -214,7 +207,7 @@ def number_take(*, actor: Any, draft: Draft) -> Taken:
     for the letter and records it in the register as "being signed", or takes up
     the one an interrupted or concurrent signing of this letter took today."""
     tenant = draft.tenant
-    locked = _lock(draft)
+    locked = lock_draft(draft)
     letter = Letter.objects.select_for_update().get(pk=locked.letter_id)
     transition_check(locked, State.SIGNED, _("signed"))
     day = tenant_today(tenant)
@@ -260,7 +253,7 @@ def number_take(*, actor: Any, draft: Draft) -> Taken:
         letter=letter, subject=letter.subject[:500], taken_at=timezone.now(),
         taken_by=actor,
     )  # fmt: skip
-    _audit(locked, "number_take", actor=actor, capacity=assignment.kind,
+    audit_drafting(locked, "number_take", actor=actor, capacity=assignment.kind,
            number=number, sequence=sequence)  # fmt: skip
     return taken(entry)
 
@@ -274,7 +267,7 @@ def _signed_record(
     number still this letter's); otherwise nothing is stored."""
     tenant = draft.tenant
     with signed_files_guard(), transaction.atomic():
-        locked = _lock(draft)
+        locked = lock_draft(draft)
         letter = Letter.objects.select_for_update().get(pk=locked.letter_id)
         entry = (
             NumberEntry.objects.select_for_update().filter(pk=taken.entry.pk).first()
@@ -314,9 +307,9 @@ def _signed_record(
             state=StepState.SIGNED, acted_by=actor.person, acted_capacity=kind,
             acted_at=now, version=locked.version,
         )  # fmt: skip
-        _event(locked, "signed", actor=actor, capacity=kind,
+        event_record(locked, "signed", actor=actor, capacity=kind,
                position=locked.signer_position, note=letter.number)  # fmt: skip
-        _audit(locked, "sign", actor=actor, capacity=kind, number=letter.number,
+        audit_drafting(locked, "sign", actor=actor, capacity=kind, number=letter.number,
                sequence=entry.sequence, document=result.document.pk)  # fmt: skip
         deliveries_create(draft=locked)
         draft_notify(draft=locked, event="signed")
@@ -327,170 +320,7 @@ def _signed_record(
 def _enqueue_delivery(tenant_id: int, draft_id: int) -> None:
     """Queue the delivery with the current transaction (``core.queue``); what a
     crash still loses is re-queued by ``drafting.recovery``."""
-    from warkat.drafting.tasks import deliver_letter
-
     enqueue_durable(deliver_letter, tenant_id=tenant_id, draft_id=draft_id)
-
-
-# --- delivery -------------------------------------------------------------------------
-
-
-def deliveries_create(*, draft: Draft) -> list[Delivery]:
-    """One pending delivery per addressee and tembusan that Warkat can reach: a
-    position or unit (an inbox) or an e-mail address. Paper-only addressees get none."""
-    rows = [
-        Delivery(tenant_id=draft.tenant_id, draft=draft, recipient=r)
-        for r in Recipient.objects.filter(draft=draft).order_by("-role", "order", "pk")
-        if r.kind != Recipient.Kind.EXTERNAL or r.email
-    ]
-    return Delivery.objects.bulk_create(rows)
-
-
-def _head_position_id(unit_id: int) -> int | None:
-    # Cross-tenant on purpose: the unit may belong to another Pemda.
-    with all_tenants():
-        return (
-            Position.objects.filter(unit_id=unit_id, is_head=True, is_active=True)
-            .values_list("pk", flat=True)
-            .first()
-        )
-
-
-def _sender(draft: Draft) -> tuple[str, str]:
-    unit = draft.letter.unit
-    institution = (
-        f"{unit.name} {draft.tenant.name}" if unit.parent_id else draft.tenant.name
-    )
-    position = draft.signer_position.name
-    return institution[:300], position[:200]
-
-
-def delivery_run(*, delivery: Delivery) -> Delivery:
-    """Deliver one pending recipient copy; records delivered or failed with the
-    reason. Internal delivery is idempotent (``letter_receive_internal``)."""
-    draft = Draft.objects.select_related(
-        "letter", "signer_position", "tenant", "letter__unit"
-    ).get(pk=delivery.draft_id)
-    recipient = delivery.recipient
-    document = SignedDocument.objects.get(pk=draft.signed_document_id)
-    pdf = signed_open(document)
-    filename = _filename(draft.letter)
-    delivered_id: int | None = None
-    error = ""
-    try:
-        if recipient.kind == Recipient.Kind.EXTERNAL:
-            _email(draft=draft, recipient=recipient, pdf=pdf, filename=filename)
-        else:
-            position_id = (
-                recipient.target_id
-                if recipient.kind == Recipient.Kind.POSITION
-                else _head_position_id(recipient.target_id or 0)
-            )
-            if position_id is None:
-                raise _undeliverable(_("the unit has no head position any more"))
-            institution, sender_name = _sender(draft)
-            copy = letter_receive_internal(
-                source_letter=draft.letter,
-                to_position_id=position_id,
-                sender_institution=institution,
-                sender_name=sender_name,
-                files=[ContentFile(pdf, name=filename)],
-                is_copy=recipient.role == Recipient.Role.COPY,
-            )
-            delivered_id = copy.pk
-    except Exception as exc:
-        # Any failure is recorded on the delivery and shown on the letter page; a
-        # person may retry it. Nothing else of the letter changes.
-        log.warning("delivery %s failed: %s", delivery.pk, exc)
-        error = str(exc)[:2000] or type(exc).__name__
-    with transaction.atomic():
-        row = Delivery.objects.select_for_update().get(pk=delivery.pk)
-        row.attempts += 1
-        row.status = Delivery.Status.FAILED if error else Delivery.Status.DELIVERED
-        row.error = error
-        row.delivered_letter_id = delivered_id
-        row.save()
-        audit_record(
-            tenant=draft.tenant,
-            actor=None,
-            action="drafting.delivery",
-            obj=draft.letter,
-            data={
-                "recipient": recipient.label,
-                "status": row.status,
-                "error": error[:200],
-            },
-        )
-    return row
-
-
-class Undeliverable(Exception):
-    pass
-
-
-def _undeliverable(reason: Any) -> Undeliverable:
-    return Undeliverable(str(reason))
-
-
-def _filename(letter: Letter) -> str:
-    safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in letter.number)
-    return f"surat-{safe or letter.pk}.pdf"
-
-
-def _email(*, draft: Draft, recipient: Recipient, pdf: bytes, filename: str) -> None:
-    letter = draft.letter
-    if letter.security in SECRET_LEVELS:
-        # A secret letter never travels as a plain e-mail attachment.
-        raise _undeliverable(
-            _("secret letters are not sent by e-mail; deliver it on paper")
-        )
-    institution, sender_name = _sender(draft)
-    body = (
-        f"Yth. {recipient.label},\n\n"
-        f"Terlampir {draft.naskah_type.name} nomor {letter.number} tanggal "
-        f"{date_id(letter.letter_date)} perihal {letter.subject}, ditandatangani secara "
-        f"elektronik oleh {sender_name}, {institution}.\n\n"
-        "Keaslian dokumen dapat diperiksa dengan memindai kode QR pada surat.\n"
-    )
-    EmailMessage(
-        subject=f"{draft.naskah_type.name} {letter.number}: {letter.subject}"[:250],
-        body=body,
-        to=[recipient.email],
-        attachments=[(filename, pdf, "application/pdf")],
-    ).send()
-
-
-def deliveries_run(*, draft_id: int) -> list[Delivery]:
-    """Run every pending delivery of a signed letter, then mark it sent."""
-    done = []
-    pending = Delivery.objects.filter(draft_id=draft_id, status=Delivery.Status.PENDING)
-    for delivery in pending.select_related("recipient").order_by("pk"):
-        done.append(delivery_run(delivery=delivery))
-    letter_mark_sent(draft_id=draft_id)
-    return done
-
-
-@transaction.atomic
-def letter_mark_sent(*, draft_id: int) -> bool:
-    """signed → sent once no delivery is pending any more (failed ones stay
-    visible and can be retried)."""
-    draft = (
-        Draft.objects.select_for_update(of=("self",))
-        .select_related("letter")
-        .get(pk=draft_id)
-    )
-    if draft.state != State.SIGNED:
-        return False
-    if Delivery.objects.filter(draft=draft, status=Delivery.Status.PENDING).exists():
-        return False
-    transition_check(draft, State.SENT, _("sent"))
-    draft.state = State.SENT
-    draft.sent_at = timezone.now()
-    draft.save(update_fields=["state", "sent_at", "updated_at"])
-    Letter.objects.filter(pk=draft.letter_id).update(status=State.SENT)
-    _event(draft, "sent", actor=None)
-    _audit(draft, "sent", actor=None)
-    return True
 
 
 @transaction.atomic

@@ -1,10 +1,25 @@
 """Background work of outgoing letters: delivery and notices (queue "notify"), and
-the periodic recovery of work a dying process left half-way (queue "default")."""
+the periodic recovery of work a dying process left half-way (queue "default").
+
+Thin wrappers: each enters the tenant scope and runs the work of ``delivery``,
+``notices`` or ``recovery``. Signing (``sending``) and the notice queuing
+(``services.notify``) enqueue them; the recovery re-queues lost deliveries here
+(``deliveries_sweep``)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.tasks import task
 
+from warkat.core.queue import queued
+from warkat.drafting.delivery import deliveries_run
+from warkat.drafting.notices import notices_deliver
+from warkat.drafting.recovery import (
+    STUCK_AFTER,
+    deliveries_stuck,
+    numbers_pending_sweep,
+)
 from warkat.tenancy.models import Tenant
 from warkat.tenancy.scope import tenant_scope
 
@@ -13,8 +28,6 @@ from warkat.tenancy.scope import tenant_scope
 def deliver_letter(*, tenant_id: int, draft_id: int) -> int:
     """Deliver every pending recipient copy of a signed letter; returns how many
     deliveries were attempted."""
-    from warkat.drafting.sending import deliveries_run
-
     tenant = Tenant.objects.get(pk=tenant_id)
     with tenant_scope(tenant):
         return len(deliveries_run(draft_id=draft_id))
@@ -23,19 +36,27 @@ def deliver_letter(*, tenant_id: int, draft_id: int) -> int:
 @task(queue_name="notify")
 def notify_draft(*, tenant_id: int, draft_id: int, event: str) -> int:
     """In-app notices of a drafting step (see ``drafting.notices``)."""
-    from warkat.drafting.notices import notices_deliver
-
     tenant = Tenant.objects.get(pk=tenant_id)
     with tenant_scope(tenant):
         return notices_deliver(draft_id=draft_id, event=event)
+
+
+def deliveries_sweep(*, tenant_id: int, older_than: dt.timedelta = STUCK_AFTER) -> int:
+    """Queue the delivery of every letter of ``recovery.deliveries_stuck`` that is not
+    already queued; returns how many were queued."""
+    count = 0
+    for draft_id in deliveries_stuck(older_than=older_than):
+        if queued(deliver_letter, tenant_id=tenant_id, draft_id=draft_id):
+            continue
+        deliver_letter.enqueue(tenant_id=tenant_id, draft_id=draft_id)
+        count += 1
+    return count
 
 
 @task(queue_name="default")
 def recovery_run(*, tenant_id: int | None = None) -> dict[str, int]:
     """Re-queue lost deliveries and void numbers of signings that never finished
     (``drafting.recovery``), in every active tenant (or one)."""
-    from warkat.drafting.recovery import deliveries_sweep, numbers_pending_sweep
-
     totals = {"deliveries": 0, "numbers": 0}
     tenants = Tenant.objects.filter(is_active=True)
     if tenant_id is not None:

@@ -11,11 +11,8 @@ from warkat.demo.accounts import DEMO_TOTP_SECRET, demo_totp_code
 from warkat.drafting.catalogue import catalogue_ensure
 from warkat.drafting.fields import DraftFields, RecipientInput
 from warkat.drafting.models import Draft, NaskahType
-from warkat.drafting.services import (
-    draft_create,
-    draft_submit,
-    review_approve,
-)
+from warkat.drafting.services.drafts import draft_create
+from warkat.drafting.services.review import draft_submit, review_approve
 from warkat.letters.tests.factories import leaf_code
 
 PASSPHRASE = "rahasia-sekali-123"

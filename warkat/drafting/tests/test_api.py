@@ -239,7 +239,7 @@ def test_openapi_declares_errors() -> None:
 
 def test_number_register_is_paged(o: SimpleNamespace, monkeypatch: Any) -> None:
     from warkat.drafting import selectors
-    from warkat.drafting.sending import number_reserve
+    from warkat.drafting.register import number_reserve
 
     monkeypatch.setattr(selectors, "LIST_SIZE", 2)
     for n in range(3):

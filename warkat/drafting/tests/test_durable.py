@@ -17,7 +17,8 @@ from django.db import transaction
 from warkat.core.errors import DomainError
 from warkat.drafting import sending
 from warkat.drafting.models import Delivery, Draft, NumberCounter, NumberEntry
-from warkat.drafting.recovery import deliveries_sweep, numbers_pending_sweep
+from warkat.drafting.recovery import numbers_pending_sweep
+from warkat.drafting.tasks import deliveries_sweep
 from warkat.drafting.tests.crash import die, run_killed
 from warkat.drafting.tests.factories import PASSPHRASE, approved, otp, signer_ready
 from warkat.letters.models import Letter

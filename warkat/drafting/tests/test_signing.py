@@ -16,7 +16,8 @@ from warkat.drafting.models import (
     NumberEntry,
     ReviewStep,
 )
-from warkat.drafting.sending import letter_sign, number_reserve, number_void
+from warkat.drafting.register import number_reserve, number_void
+from warkat.drafting.sending import letter_sign
 from warkat.drafting.tests.factories import PASSPHRASE, approved, otp, signer_ready
 from warkat.letters.models import Letter
 

@@ -13,7 +13,8 @@ from warkat.core.errors import Conflict, DomainError
 from warkat.drafting import sending
 from warkat.drafting.models import Draft, NumberCounter, NumberEntry
 from warkat.drafting.recovery import numbers_pending_sweep
-from warkat.drafting.sending import letter_sign, number_reserve, number_void
+from warkat.drafting.register import number_reserve, number_void
+from warkat.drafting.sending import letter_sign
 from warkat.drafting.tests.factories import PASSPHRASE, approved, otp, signer_ready
 from warkat.letters.models import Letter
 from warkat.signing import errors as signing_errors

@@ -17,18 +17,11 @@ from warkat.drafting.selectors import (
     drafts_to_sign,
     versions_compare,
 )
-from warkat.drafting.services import (
-    ALLOWED_TRANSITIONS,
-    StepInput,
-    chain_build,
-    chain_set,
-    draft_submit,
-    draft_update,
-    review_approve,
-    review_edit,
-    review_return,
-)
+from warkat.drafting.services.chain import StepInput, chain_build, chain_set
+from warkat.drafting.services.drafts import draft_update, review_edit
+from warkat.drafting.services.review import draft_submit, review_approve, review_return
 from warkat.drafting.tests.factories import approved, draft, fields
+from warkat.drafting.workflow import ALLOWED_TRANSITIONS
 from warkat.letters.models import Letter, LetterEvent
 from warkat.org.tests import factories as org
 
