@@ -19,9 +19,9 @@ from warkat.tenancy.scope import tenant_scope
 WARKAT = Path(__file__).resolve().parents[2]
 # action="letter.register" (audit_record, auth_event_record, ...) anywhere in the code.
 LITERAL = re.compile(r"""\baction=\s*"([a-z_]+\.[a-z_]+)\"""")
-# drafting's _audit(draft, "submit", ...), the code written as "drafting.submit".
+# drafting's audit_drafting(draft, "submit", ...), the code written as "drafting.submit".
 DRAFTING = re.compile(
-    r"""\b_audit\(\s*\w+,\s*(?:"([a-z_]+)"|"([a-z_]+)" if \w+ else "([a-z_]+)")"""
+    r"""\baudit_drafting\(\s*\w+,\s*(?:"([a-z_]+)"|"([a-z_]+)" if \w+ else "([a-z_]+)")"""
 )
 
 
@@ -32,7 +32,7 @@ def _recorded_codes() -> set[str]:
             continue
         text = path.read_text(encoding="utf-8")
         codes |= set(LITERAL.findall(text))
-        if path.parent.name == "drafting":
+        if "drafting" in path.parts:
             for groups in DRAFTING.findall(text):
                 codes |= {f"drafting.{g}" for g in groups if g}
     # disposition_transition records "disposition.<action>" for each transition.
