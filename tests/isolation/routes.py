@@ -66,6 +66,8 @@ PARAMS: dict[str, Param] = {
     "holiday_id": Param("dispositions.TenantHoliday"),
     "notification_id": Param("notify.Notification"),
     "classification_id": Param("archive.ClassificationCode", global_key=False),
+    "checkin_id": Param("attendance.CheckIn"),
+    "request_id": Param("attendance.AttendanceRequest"),
 }
 
 #: Parameters whose meaning depends on the app: (URL namespace, name) → Param.

@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 def register_routers(api: NinjaAPI) -> None:
     from warkat.accounts.api import router as accounts_router
     from warkat.accounts.api import users_router
+    from warkat.attendance.api import router as attendance_router
     from warkat.audit.api import router as audit_router
     from warkat.dispositions.api import router as dispositions_router
     from warkat.drafting.api import router as drafting_router
@@ -28,3 +29,4 @@ def register_routers(api: NinjaAPI) -> None:
     api.add_router("/", dispositions_router)
     api.add_router("/", notify_router)
     api.add_router("/", signing_router)
+    api.add_router("/", attendance_router)

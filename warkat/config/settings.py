@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "warkat.notify",
     "warkat.archive",
     "warkat.drafting",
+    "warkat.attendance",
 ]
 
 MIDDLEWARE = [

@@ -228,3 +228,54 @@ def push_subscribe(
         },
     )
     return sub
+
+
+def notice_send(
+    *,
+    tenant_id: int,
+    person_ids: list[int] | set[int],
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+) -> None:
+    """Queue a notice that is not about a letter (attendance requests, discipline
+    alerts) to ``person_ids``. Enqueued inside the caller's transaction: with the
+    database task backend it is committed (or rolled back) with the change."""
+    from warkat.notify.tasks import deliver_notice
+
+    people = sorted({p for p in person_ids if p})
+    if not people:
+        return
+    deliver_notice.enqueue(
+        tenant_id=tenant_id,
+        person_ids=people,
+        kind=kind,
+        title=title[:300],
+        body=body,
+        url=url[:300],
+    )
+
+
+def notices_deliver(
+    *, person_ids: list[int], kind: str, title: str, body: str, url: str
+) -> list[Notification]:
+    """Write a notice for each active person and send it by e-mail and push."""
+    created: list[Notification] = []
+    message = Message(title=title, body=body)
+    for person in Person.objects.filter(pk__in=person_ids, is_active=True).order_by(
+        "pk"
+    ):
+        note = Notification(
+            tenant_id=person.tenant_id,
+            person=person,
+            kind=kind,
+            title=title,
+            body=body,
+            url=url,
+        )
+        note.save()
+        created.append(note)
+        _email(person=person, message=message, url=url)
+        _push(person=person, message=message, url=url)
+    return created
