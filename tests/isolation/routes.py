@@ -82,6 +82,7 @@ APP_PARAMS: dict[tuple[str, str], Param] = {
     ("signing", "action"): Param(literal="revoke"),
     ("drafting", "type_id"): Param("drafting.NaskahType"),
     ("drafting", "action"): Param(literal="submit"),
+    ("attendance", "action"): Param(literal="approve"),
     ("drafting", "delivery_id"): Param("drafting.Delivery", data_required=False),
 }
 

@@ -27,7 +27,7 @@ from warkat.attendance.fraud import (
     repeated_flag,
     travel_flag,
 )
-from warkat.attendance.geo import Place, nearest, valid_coordinates
+from warkat.attendance.geo import Place, distance_m, nearest, valid_coordinates
 from warkat.attendance.models import (
     AttendanceSettings,
     CheckIn,
@@ -196,6 +196,36 @@ def checkin_record(
         raise
 
 
+#: Two taps this close (and within the window) are one tap sent twice.
+SAME_PLACE_M = 50
+
+
+def _same_tap(
+    previous: CheckIn | None,
+    source: str,
+    at: dt.datetime,
+    lat: Decimal | None,
+    lon: Decimal | None,
+    direction: str | None,
+    settings: AttendanceSettings,
+) -> bool:
+    """A double tap: same source and place within the duplicate window. A tap from
+    somewhere else is a new record (and the travel check judges it)."""
+    if previous is None or previous.source != source:
+        return False
+    if abs(previous.at - at) > dt.timedelta(seconds=settings.duplicate_window_s):
+        return False
+    if direction is not None and previous.direction != direction:
+        return False
+    if lat is None or lon is None or previous.latitude is None:
+        return lat is None and previous.latitude is None
+    assert previous.longitude is not None
+    apart = distance_m(
+        float(previous.latitude), float(previous.longitude), float(lat), float(lon)
+    )
+    return apart <= SAME_PLACE_M
+
+
 def _record(
     *,
     person: Person,
@@ -218,13 +248,8 @@ def _record(
         .order_by("-at", "-pk")
         .first()
     )
-    window = dt.timedelta(seconds=settings.duplicate_window_s)
-    if (
-        previous is not None
-        and previous.source == source
-        and abs(previous.at - at) <= window
-        and (direction is None or previous.direction == direction)
-    ):
+    if _same_tap(previous, source, at, lat, lon, direction, settings):
+        assert previous is not None
         return CheckInResult(previous, False)
     if direction is None:
         has_in = CheckIn.objects.filter(

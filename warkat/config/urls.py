@@ -12,6 +12,7 @@ urlpatterns = [
     path("surat/", include("warkat.letters.urls")),
     path("disposisi/", include("warkat.dispositions.urls")),
     path("naskah/", include("warkat.drafting.urls")),
+    path("absen/", include("warkat.attendance.urls")),
     path("", include("warkat.notify.urls")),
     path("", include("warkat.signing.urls")),
     path("", include("warkat.core.urls")),

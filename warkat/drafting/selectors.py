@@ -10,6 +10,7 @@ PDFs or the API.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -308,3 +309,22 @@ def recipient_search(
             items.append(PickerItem("unit", u.pk, u.name, u.tenant_id, u.tenant.name))
     items.sort(key=lambda i: (i.tenant_id != tenant.pk, i.kind != "position", i.label))
     return items[:limit]
+
+
+def duty_assignments(
+    *, person_ids: set[int], start: dt.date, end: dt.date
+) -> list[tuple[int, dt.date, dt.date]]:
+    """(person id, first day, last day) of every signed surat tugas naming one of
+    ``person_ids`` with duty days in ``[start, end]``: what attendance reads to
+    count those days as dinas luar (drafting knows nothing of attendance)."""
+    rows = Draft.objects.filter(
+        state__in=[Draft.State.SIGNED, Draft.State.SENT],
+        duty_start__lte=end,
+        duty_end__gte=start,
+    ).values_list("duty_person_ids", "duty_start", "duty_end")
+    return [
+        (person_id, first, last)
+        for people, first, last in rows
+        for person_id in people
+        if person_id in person_ids
+    ]
