@@ -251,3 +251,16 @@ def units_for_roles(*, actor: Any) -> QuerySet[Unit]:
     if paths is not None:
         qs = qs.filter(_in_subtrees(paths))
     return qs.order_by("path")
+
+
+def role_person_ids(*, tenant_id: int, role: str) -> set[int]:
+    """The people whose accounts hold ``role`` in the tenant (e.g. everyone in the
+    personnel office, to notify them)."""
+    return set(
+        User.objects.filter(
+            tenant_id=tenant_id,
+            is_active=True,
+            person__isnull=False,
+            roles__role=role,
+        ).values_list("person_id", flat=True)
+    )

@@ -11,8 +11,10 @@ from warkat.api.base import ERROR_RESPONSES
 from warkat.attendance import leave, selectors
 from warkat.attendance.access import actor_person
 from warkat.attendance.checkin import checkin_record
+from warkat.attendance.exports import recap_download
 from warkat.attendance.fraud import flag_text
 from warkat.attendance.models import AttendanceRequest, CheckIn
+from warkat.attendance.recap import recap_month
 from warkat.attendance.review import checkin_review
 from warkat.attendance.status import Day
 from warkat.org.api import in_caller_tenant
@@ -367,3 +369,89 @@ def request_cancel_api(request: HttpRequest, request_id: int) -> Any:
         request_id=request_id,
     )
     return request_out(cancelled)
+
+
+class RecapRowOut(Schema):
+    person_id: int
+    name: str
+    nip: str | None
+    position: str
+    unit: str
+    working_days: int
+    present: int
+    away: int
+    tk: int
+    statuses: dict[str, int]
+    late_min: int
+    early_min: int
+    tl: list[int]
+    psw: list[int]
+    tpp_cut_pct: float
+
+
+class RecapOut(Schema):
+    unit_id: int
+    unit: str
+    month: str
+    first: dt.date
+    last: dt.date
+    totals: dict[str, Any]
+    people: list[RecapRowOut]
+
+
+def _recap(request: HttpRequest, month: str, unit: int | None) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    target = selectors.visible_unit(actor=user, unit_id=unit)
+    return recap_month(actor=user, unit=target, month=month)
+
+
+@router.get("/attendance/recap", response={200: RecapOut, **ERROR_RESPONSES})
+@in_caller_tenant
+def recap_api(request: HttpRequest, month: str, unit: int | None = None) -> Any:
+    """The month (``YYYY-MM``, not in the future) for a unit and everything below
+    it: days by status, minutes late/early in bands TL1-TL4 and PSW1-PSW4 (1-30,
+    31-60, 61-90, over 90 minutes; a missing check-in/out counts as band 4) and the
+    TPP cut from the tenant's percentages."""
+    recap = _recap(request, month, unit)
+    return RecapOut(
+        unit_id=recap.unit.pk,
+        unit=recap.unit.name,
+        month=f"{recap.first:%Y-%m}",
+        first=recap.first,
+        last=recap.last,
+        totals=recap.totals,
+        people=[
+            RecapRowOut(
+                person_id=r.person.pk,
+                name=r.person.display_name,
+                nip=r.person.nip,
+                position=r.position,
+                unit=r.unit,
+                working_days=r.working_days,
+                present=r.present,
+                away=r.away,
+                tk=r.tk,
+                statuses=dict(r.statuses),
+                late_min=r.late_min,
+                early_min=r.early_min,
+                tl=r.tl,
+                psw=r.psw,
+                tpp_cut_pct=float(r.cut_pct),
+            )
+            for r in recap.rows
+        ],
+    )
+
+
+@router.get(
+    "/attendance/recap/export",
+    response={200: None, **ERROR_RESPONSES},
+    summary="Monthly attendance recap as XLSX or PDF",
+)
+@in_caller_tenant
+def recap_export_api(
+    request: HttpRequest, month: str, unit: int | None = None, fmt: str = "xlsx"
+) -> Any:
+    """The recap as a file: ``fmt`` xlsx (default) or pdf."""
+    recap = _recap(request, month, unit)
+    return recap_download(recap, fmt)

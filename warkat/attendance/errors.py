@@ -186,3 +186,11 @@ def source_invalid() -> ValidationError:
         _("The source must be web, offline or machine."),
         field="source",
     )
+
+
+def format_invalid() -> ValidationError:
+    return ValidationError(
+        "attendance.format_invalid",
+        _("The format must be xlsx or pdf."),
+        field="fmt",
+    )

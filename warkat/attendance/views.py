@@ -14,9 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from warkat.attendance import leave, selectors
 from warkat.attendance.access import actor_person
+from warkat.attendance.exports import COLUMNS, recap_download
 from warkat.attendance.fraud import flag_text
 from warkat.attendance.models import Direction, RequestKind
+from warkat.attendance.recap import recap_month
 from warkat.attendance.review import checkin_review
+from warkat.attendance.schedule import local_today
 from warkat.core.errors import DomainError, ValidationError
 from warkat.core.http import tenant_view
 from warkat.org.selectors import unit_children
@@ -168,3 +171,29 @@ def request_action(request: HttpRequest, request_id: int, action: str) -> HttpRe
     else:
         messages.success(request, _("Done."))
     return redirect("attendance:requests")
+
+
+@tenant_view
+@require_GET
+def recap_page(request: HttpRequest) -> HttpResponse:
+    """The month's recap of a unit, with its XLSX and PDF exports."""
+    tenant = request.tenant  # type: ignore[attr-defined]
+    raw = request.GET.get("unit", "")
+    unit = selectors.visible_unit(
+        actor=request.user, unit_id=int(raw) if raw.isdigit() else None
+    )
+    month = request.GET.get("month") or f"{local_today(tenant):%Y-%m}"
+    recap = recap_month(actor=request.user, unit=unit, month=month)
+    fmt = request.GET.get("fmt", "")
+    if fmt:
+        return recap_download(recap, fmt)
+    return render(
+        request,
+        "attendance/recap.html",
+        {
+            "recap": recap,
+            "month": month,
+            "columns": COLUMNS,
+            "rows": [(r, [r.statuses[c] for c in COLUMNS]) for r in recap.rows],
+        },
+    )

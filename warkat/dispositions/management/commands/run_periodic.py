@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.tasks import Task
 
+from warkat.attendance.tasks import discipline_run
 from warkat.dispositions.tasks import deadlines_run, orphan_files_run
 from warkat.signing.tasks import signed_orphans_run
 
@@ -18,6 +19,7 @@ JOBS: list[tuple[str, int, Task]] = [
     ("deadlines", 3600, deadlines_run),
     ("orphan_files", 6 * 3600, orphan_files_run),
     ("signed_orphans", 6 * 3600, signed_orphans_run),
+    ("attendance_discipline", 24 * 3600, discipline_run),
 ]
 
 
