@@ -68,6 +68,7 @@ PARAMS: dict[str, Param] = {
     "classification_id": Param("archive.ClassificationCode", global_key=False),
     "checkin_id": Param("attendance.CheckIn"),
     "request_id": Param("attendance.AttendanceRequest"),
+    "location_id": Param("attendance.WorkLocation"),
 }
 
 #: Parameters whose meaning depends on the app: (URL namespace, name) → Param.

@@ -9,6 +9,7 @@ def register_routers(api: NinjaAPI) -> None:
     from warkat.accounts.api import router as accounts_router
     from warkat.accounts.api import users_router
     from warkat.attendance.api import router as attendance_router
+    from warkat.attendance.setup_api import router as attendance_setup_router
     from warkat.audit.api import router as audit_router
     from warkat.dispositions.api import router as dispositions_router
     from warkat.drafting.api import router as drafting_router
@@ -30,3 +31,4 @@ def register_routers(api: NinjaAPI) -> None:
     api.add_router("/", notify_router)
     api.add_router("/", signing_router)
     api.add_router("/", attendance_router)
+    api.add_router("/", attendance_setup_router)

@@ -194,3 +194,34 @@ def format_invalid() -> ValidationError:
         _("The format must be xlsx or pdf."),
         field="fmt",
     )
+
+
+def setting_invalid(name: str) -> ValidationError:
+    return ValidationError(
+        "attendance.setting_invalid",
+        _("The value of %(name)s is not valid."),
+        field=name,
+        params={"name": name},
+    )
+
+
+def radius_invalid() -> ValidationError:
+    return ValidationError(
+        "attendance.radius_invalid",
+        _("The radius must be between 15 and 200 metres."),
+        field="radius_m",
+    )
+
+
+def location_not_found() -> NotFound:
+    return NotFound("attendance.location_not_found", _("Work location not found."))
+
+
+def schedule_invalid() -> ValidationError:
+    return ValidationError(
+        "attendance.schedule_invalid",
+        _(
+            "A schedule needs a name and, for each weekday at most once, an end after its start."
+        ),
+        field="days",
+    )

@@ -23,6 +23,8 @@ from warkat.attendance.models import (
     CheckIn,
     RequestState,
     Review,
+    WorkLocation,
+    WorkSchedule,
 )
 from warkat.attendance.schedule import ScheduleBook, local_today, zone
 from warkat.attendance.status import AWAY, PRESENT, Day, DayStatus, days_of
@@ -159,4 +161,14 @@ def requests_to_decide(*, actor: Any) -> list[AttendanceRequest]:
         .exclude(person=person)
         .select_related("person")
         .order_by("created_at", "pk")
+    )
+
+
+def locations_list() -> QuerySet[WorkLocation]:
+    return WorkLocation.objects.order_by("unit_id", "name", "pk")
+
+
+def schedules_list() -> QuerySet[WorkSchedule]:
+    return WorkSchedule.objects.prefetch_related("days").order_by(
+        "unit_id", "valid_from", "pk"
     )
