@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -60,6 +60,21 @@ def annual_leave_left(*, person: Person, year: int) -> int:
         or 0
     )
     return max(0, attendance_settings(_tenant()).annual_leave_days - used)
+
+
+#: First key of the advisory lock that serialises one person's requests.
+_LOCK_NAMESPACE = 0x61627365  # "abse"
+
+
+def _lock_person(person_id: int) -> None:
+    """Two requests of the same person submitted at once must not both pass the
+    overlap check: on PostgreSQL a transaction-scoped advisory lock per person
+    (SQLite already runs one writer at a time)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, person_id]
+            )
 
 
 def _overlapping(
@@ -131,6 +146,7 @@ def request_submit(
     days = ScheduleBook(tenant, start_date, end).working_days(start_date, end, path)
     if kind != RequestKind.KOREKSI and days == 0:
         raise errors.no_working_day()
+    _lock_person(person.pk)
     clash = _overlapping(person, start_date, end, kind, correction_direction)
     if clash is not None:
         raise errors.overlap(clash.start_date, clash.end_date)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,7 +20,7 @@ from warkat.attendance.recap import recap_month
 from warkat.attendance.review import checkin_review
 from warkat.attendance.schedule import local_today
 from warkat.core.errors import DomainError, ValidationError
-from warkat.core.http import tenant_view
+from warkat.core.http import script_response, tenant_view
 from warkat.org.selectors import unit_children
 
 
@@ -45,12 +44,7 @@ def checkin_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The offline worker of the attendance pages (scope /absen/)."""
-    path = finders.find("attendance/sw.js")
-    with open(str(path), encoding="utf-8") as fh:
-        body = fh.read()
-    response = HttpResponse(body, content_type="application/javascript")
-    response["Cache-Control"] = "no-cache"
-    return response
+    return script_response("attendance/sw.js")
 
 
 @tenant_view

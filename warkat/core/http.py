@@ -42,3 +42,18 @@ def download_response(data: bytes, content_type: str, name: str) -> HttpResponse
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def script_response(static_name: str, *, scope: str | None = None) -> HttpResponse:
+    """A JavaScript file of the static files served from a page URL (a service
+    worker's scope is the folder it is served from, or ``scope`` when allowed)."""
+    from django.contrib.staticfiles import finders
+
+    path = finders.find(static_name)
+    with open(str(path), encoding="utf-8") as fh:
+        body = fh.read()
+    response = HttpResponse(body, content_type="application/javascript")
+    if scope is not None:
+        response["Service-Worker-Allowed"] = scope
+    response["Cache-Control"] = "no-cache"
+    return response
