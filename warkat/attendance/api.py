@@ -7,8 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from warkat.api.base import ERROR_RESPONSES
-from warkat.attendance import leave, selectors
+from warkat.api.base import ERROR_RESPONSES, ErrorOut
+from warkat.attendance import errors, leave, selectors
 from warkat.attendance.access import actor_person
 from warkat.attendance.checkin import checkin_record
 from warkat.attendance.exports import recap_download
@@ -17,9 +17,13 @@ from warkat.attendance.models import AttendanceRequest, CheckIn
 from warkat.attendance.recap import recap_month
 from warkat.attendance.review import checkin_review
 from warkat.attendance.status import Day
+from warkat.core.errors import DomainError
 from warkat.org.api import in_caller_tenant
 
 router = Router(tags=["attendance"])
+
+#: Records in one offline batch at most (a phone offline for a week holds ~20).
+MAX_BATCH = 200
 
 
 class CheckInIn(Schema):
@@ -123,20 +127,42 @@ def checkin_api(request: HttpRequest, payload: CheckInIn) -> Any:
     return (201 if result.created else 200), checkin_out(result.record, result.created)
 
 
+class BatchItemOut(Schema):
+    client_key: str
+    record: CheckInOut | None = None
+    error: ErrorOut | None = None
+
+
 @router.post(
     "/attendance/check-ins/batch",
-    response={200: list[CheckInOut], **ERROR_RESPONSES},
+    response={200: list[BatchItemOut], **ERROR_RESPONSES},
 )
 @in_caller_tenant
 def checkin_batch_api(request: HttpRequest, payload: BatchIn) -> Any:
-    """Records queued offline, sent together when the network returns (each with
-    its ``client_key``: a replayed batch records nothing twice). Stops at the first
-    invalid record; those before it are kept."""
+    """Records queued offline, sent together when the network returns (at most 200,
+    each with its ``client_key``: a replayed batch records nothing twice). Each
+    record is recorded or refused on its own: the answer says, per record, what was
+    recorded or why not, so one bad record never loses the others."""
+    if len(payload.records) > MAX_BATCH:
+        raise errors.batch_too_large(MAX_BATCH)
     user = request.auth  # type: ignore[attr-defined]
     out = []
-    for item in payload.records[:200]:
-        result = _record(user, item)
-        out.append(checkin_out(result.record, result.created))
+    for item in payload.records:
+        try:
+            result = _record(user, item)
+        except DomainError as exc:
+            out.append(
+                BatchItemOut(
+                    client_key=item.client_key, error=ErrorOut(**exc.as_dict())
+                )
+            )
+        else:
+            out.append(
+                BatchItemOut(
+                    client_key=item.client_key,
+                    record=checkin_out(result.record, result.created),
+                )
+            )
     return out
 
 

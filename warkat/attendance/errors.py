@@ -225,3 +225,12 @@ def schedule_invalid() -> ValidationError:
         ),
         field="days",
     )
+
+
+def batch_too_large(limit: int) -> ValidationError:
+    return ValidationError(
+        "attendance.batch_too_large",
+        _("Send at most %(limit)s records at once."),
+        field="records",
+        params={"limit": limit},
+    )

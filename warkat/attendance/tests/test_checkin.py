@@ -110,7 +110,8 @@ def test_replayed_offline_batch_is_not_recorded_twice(o: Any) -> None:
     first = post(c, URL + "/batch", **batch)
     again = post(c, URL + "/batch", **batch)
     assert first.status_code == again.status_code == 200
-    assert first.json()[0]["created"] and not again.json()[0]["created"]
+    assert first.json()[0]["record"]["created"]
+    assert not again.json()[0]["record"]["created"]
     record = CheckIn.objects.get()
     # The device time stands for an offline record; the server's is kept too.
     assert record.at == at(7, 25) and record.recorded_at == at(9, 0)
@@ -183,3 +184,28 @@ def test_machine_pushes_for_a_person_with_its_role_only(o: Any) -> None:
     assert res.json()["source"] == "machine"
     denied = post(client_for(o.users.staf_a), **{**body, "client_key": "m-78"})
     assert denied.status_code == 403
+
+
+def test_one_bad_record_in_a_batch_loses_none_of_the_others(o: Any) -> None:
+    o.clock.move_to(at(9, 0))
+    c = client_for(o.users.staf_a)
+    good = {"latitude": OFFICE[0], "longitude": OFFICE[1], "accuracy_m": 8,
+            "source": "offline"}  # fmt: skip
+    batch = {
+        "records": [
+            {**good, "device_at": "2026-10-01T07:25:00+09:00", "client_key": "old"},
+            {**good, "device_at": "2026-11-04T07:25:00+09:00", "client_key": "in"},
+            {"source": "offline", "device_at": "2026-11-04T08:00:00+09:00",
+             "client_key": "nopos"},
+        ]
+    }  # fmt: skip
+    res = post(c, URL + "/batch", **batch)
+    assert res.status_code == 200, res.content
+    answers = {a["client_key"]: a for a in res.json()}
+    assert answers["old"]["error"]["code"] == "attendance.device_time_invalid"
+    assert answers["nopos"]["error"]["code"] == "attendance.coordinates_missing"
+    assert answers["in"]["record"]["created"]
+    assert CheckIn.objects.count() == 1
+    too_many = post(c, URL + "/batch", records=[good] * 201)
+    assert too_many.status_code == 422
+    assert CheckIn.objects.count() == 1

@@ -61,8 +61,13 @@
     if (!items.length || !navigator.onLine) { saveQueue(items); return; }
     try {
       const res = await post(t.batch, { records: items });
-      if (res.ok) { saveQueue([]); res.data.forEach((r) => { if (r.created) show(r); }); }
-      else { status.textContent = res.data.message || ""; saveQueue([]); }
+      if (!res.ok) { saveQueue(items); return; }  // try again later
+      // Every record got an answer: recorded (or already was), or refused with a reason.
+      saveQueue([]);
+      res.data.forEach((item) => {
+        if (item.record && item.record.created) show(item.record);
+        if (item.error) { status.textContent = item.error.message; status.className = "absen-status error"; }
+      });
     } catch (e) { saveQueue(items); }
   }
   function tap() {
