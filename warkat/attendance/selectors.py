@@ -46,7 +46,11 @@ def own_day(*, actor: Any, day: dt.date | None) -> tuple[Person, dt.date]:
 
 
 def my_records(*, person: Person, day: dt.date) -> QuerySet[CheckIn]:
-    return CheckIn.objects.filter(person=person, day=day).order_by("at", "pk")
+    return (
+        CheckIn.objects.filter(person=person, day=day)
+        .select_related("location")
+        .order_by("at", "pk")
+    )
 
 
 def visible_unit(*, actor: Any, unit_id: int | None) -> Unit:
@@ -134,7 +138,11 @@ def board_today(*, actor: Any, unit: Unit, now: dt.datetime | None = None) -> Bo
 
 def records_to_review(*, actor: Any, limit: int = 100) -> list[CheckIn]:
     """Flagged records awaiting a decision that ``actor`` may take (oldest first)."""
-    pending = CheckIn.objects.filter(review=Review.PENDING).order_by("at", "pk")
+    pending = (
+        CheckIn.objects.filter(review=Review.PENDING)
+        .select_related("person", "location")
+        .order_by("at", "pk")
+    )
     if not is_personnel_office(actor):
         below = below_position_ids(actor)
         if not below:

@@ -100,3 +100,25 @@ def test_requests_page_bad_date_is_a_message_not_a_500(o: Any) -> None:
     assert res.status_code == 302
     assert AttendanceRequest.objects.count() == 0
     assert CheckIn.objects.count() == 0
+
+
+def test_review_list_queries_do_not_grow_with_records(o: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = client_for(o.users.kadis)
+    far: dict[str, Any] = {"latitude": OFFICE[0] + 0.02, "longitude": OFFICE[1]}
+    far["accuracy_m"] = 10.0
+    checkin_record(actor=o.users.staf_a, **far)
+    c.get("/absen/tinjau/")
+    with CaptureQueriesContext(connection) as one:
+        c.get("/absen/tinjau/")
+        c.get("/api/v1/attendance/reviews")
+    for key in ("staf_b", "tu", "outsider", "kabid_b"):
+        checkin_record(actor=getattr(o.users, key), **far)
+    with CaptureQueriesContext(connection) as five:
+        page = c.get("/absen/tinjau/")
+        api = c.get("/api/v1/attendance/reviews")
+    assert page.content.decode().count('name="record"') == 5
+    assert len(api.json()) == 5
+    assert len(five) == len(one)
