@@ -68,6 +68,9 @@ PARAMS: dict[str, Param] = {
     "classification_id": Param("archive.ClassificationCode", global_key=False),
     "target_id": Param("dashboard.DataRequestTarget", data_required=False),
     "dataset_id": Param("dashboard.Dataset", data_required=False),
+    "checkin_id": Param("attendance.CheckIn"),
+    "request_id": Param("attendance.AttendanceRequest"),
+    "location_id": Param("attendance.WorkLocation"),
 }
 
 #: Parameters whose meaning depends on the app: (URL namespace, name) → Param.
@@ -82,6 +85,7 @@ APP_PARAMS: dict[tuple[str, str], Param] = {
     ("signing", "action"): Param(literal="revoke"),
     ("drafting", "type_id"): Param("drafting.NaskahType"),
     ("drafting", "action"): Param(literal="submit"),
+    ("attendance", "action"): Param(literal="approve"),
     ("drafting", "delivery_id"): Param("drafting.Delivery", data_required=False),
 }
 

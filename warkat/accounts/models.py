@@ -84,6 +84,10 @@ class Role(models.TextChoices):
     TU = "tu", _("Records clerk (TU/agendaris)")
     PIMPINAN = "pimpinan", _("Leader (pimpinan)")
     STAF = "staf", _("Staff")
+    # BKPSDM: sees and reports the attendance of the whole tenant.
+    KEPEGAWAIAN = "kepegawaian", _("Personnel office (BKPSDM)")
+    # A fingerprint/face machine pushing check-ins with its API token.
+    MESIN_ABSEN = "mesin_absen", _("Attendance machine")
 
 
 class UserRole(TenantOwned):

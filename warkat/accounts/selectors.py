@@ -261,3 +261,16 @@ def accounts_of_people(*, tenant: Any) -> QuerySet[User, tuple[Any, ...]]:
         .order_by()
         .values_list("person_id", "last_login")
     )
+
+
+def role_person_ids(*, tenant_id: int, role: str) -> set[int]:
+    """The people whose accounts hold ``role`` in the tenant (e.g. everyone in the
+    personnel office, to notify them)."""
+    return set(
+        User.objects.filter(
+            tenant_id=tenant_id,
+            is_active=True,
+            person__isnull=False,
+            roles__role=role,
+        ).values_list("person_id", flat=True)
+    )

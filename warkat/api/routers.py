@@ -8,6 +8,8 @@ from ninja import NinjaAPI
 def register_routers(api: NinjaAPI) -> None:
     from warkat.accounts.api import router as accounts_router
     from warkat.accounts.api import users_router
+    from warkat.attendance.api import router as attendance_router
+    from warkat.attendance.setup_api import router as attendance_setup_router
     from warkat.audit.api import router as audit_router
     from warkat.dashboard.api import router as dashboard_router
     from warkat.dispositions.api import router as dispositions_router
@@ -30,3 +32,5 @@ def register_routers(api: NinjaAPI) -> None:
     api.add_router("/", notify_router)
     api.add_router("/", signing_router)
     api.add_router("/", dashboard_router)
+    api.add_router("/", attendance_router)
+    api.add_router("/", attendance_setup_router)

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "warkat.archive",
     "warkat.drafting",
     "warkat.dashboard",
+    "warkat.attendance",
     "warkat.demo",
 ]
 

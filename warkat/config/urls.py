@@ -15,6 +15,7 @@ urlpatterns = [
     path("disposisi/", include("warkat.dispositions.urls")),
     path("naskah/", include("warkat.drafting.urls")),
     path("dasbor/", include("warkat.dashboard.urls")),
+    path("absen/", include("warkat.attendance.urls")),
     path("", include("warkat.notify.urls")),
     path("", include("warkat.signing.urls")),
     path("", include("warkat.core.urls")),

@@ -54,3 +54,18 @@ def page_number(request: HttpRequest) -> int:
         return min(max(1, int(request.GET.get("page", "1"))), MAX_PAGE)
     except ValueError:
         return 1
+
+
+def script_response(static_name: str, *, scope: str | None = None) -> HttpResponse:
+    """A JavaScript file of the static files served from a page URL (a service
+    worker's scope is the folder it is served from, or ``scope`` when allowed)."""
+    from django.contrib.staticfiles import finders
+
+    path = finders.find(static_name)
+    with open(str(path), encoding="utf-8") as fh:
+        body = fh.read()
+    response = HttpResponse(body, content_type="application/javascript")
+    if scope is not None:
+        response["Service-Worker-Allowed"] = scope
+    response["Cache-Control"] = "no-cache"
+    return response

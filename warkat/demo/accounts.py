@@ -39,6 +39,8 @@ NAMED_ACCOUNTS: dict[str, tuple[str, list[tuple[str, str | None]]]] = {
     "tu_setda": ("tu.setda", [(Role.TU, "SETDA"), (Role.STAF, None)]),
     "kadis_kominfo": ("kadis.kominfo", [(Role.PIMPINAN, None)]),
     "staf_kominfo": ("staf.kominfo", [(Role.STAF, None)]),
+    # The personnel office: attendance boards and recaps of the whole Pemda.
+    "kadis_bkpsdm": ("bkpsdm", [(Role.PIMPINAN, None), (Role.KEPEGAWAIAN, None)]),
 }
 
 

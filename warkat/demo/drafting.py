@@ -11,10 +11,12 @@ Idempotent: nothing is added when the tenant already has outgoing letters.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
 from allauth.mfa.models import Authenticator
+from django.utils import timezone
 
 from warkat.accounts.models import User
 from warkat.archive.models import ClassificationCode
@@ -169,7 +171,25 @@ def demo_drafting_load(*, tenant: Tenant, people: dict[str, Person]) -> list[Dra
     )
     if signed is not None:
         made.append(signed)
+    # Three Kominfo staff sent to Distrik Waris: attendance shows them dinas luar.
+    today = timezone.localdate()
+    duty = [people[k] for k in DUTY_PEOPLE if k in people]
+    on_duty = _signed_letter(
+        # Signed by the Sekda: a second signature by the same signer would need
+        # the next authenticator code (codes are single-use).
+        tenant=tenant, drafter=drafter, fields=fields, signer_position=sekda,
+        sekda=signer_position, naskah="surat-tugas",
+        subject="Surat Tugas Pendataan Aset TIK di Distrik Waris",
+        duty_person_ids=[p.pk for p in duty], duty_start=today,
+        duty_end=today + dt.timedelta(days=2),
+    )  # fmt: skip
+    if on_duty is not None:
+        made.append(on_duty)
     return made
+
+
+#: The people the demo surat tugas sends on duty.
+DUTY_PEOPLE = ("staf_kominfo_ikp", "staf_kominfo_sandi", "staf_kominfo_aptika")
 
 
 def _signer_user(position: Position) -> User | None:
@@ -197,6 +217,9 @@ def _signed_letter(
     fields: Any,
     signer_position: Position,
     sekda: Position,
+    naskah: str = "surat-dinas",
+    subject: str = "Penunjukan Pengelola Naskah Dinas Elektronik",
+    **extra: Any,
 ) -> Draft | None:
     from warkat.drafting.delivery import deliveries_run
     from warkat.drafting.sending import letter_sign
@@ -223,8 +246,10 @@ def _signed_letter(
     letter = draft_create(
         actor=drafter,
         fields=fields(
-            "surat-dinas",
-            "Penunjukan Pengelola Naskah Dinas Elektronik",
+            naskah,
+            subject,
+            signer_position=signer_position,
+            **extra,
             recipients=[
                 RecipientInput(role="to", kind="position", target_id=sekda.pk),
                 RecipientInput(role="copy", kind="external", label="Arsip"),

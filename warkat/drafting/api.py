@@ -69,6 +69,10 @@ class DraftIn(Schema):
     event_agenda: str = ""
     recipients: list[RecipientIn] = []
     drafter_position_id: Id | None = None
+    # Surat tugas: the people it sends and the dates (dinas luar once signed).
+    duty_person_ids: list[int] = []
+    duty_start: dt.date | None = None
+    duty_end: dt.date | None = None
 
 
 class RecipientOut(Schema):
@@ -128,6 +132,9 @@ class DraftOut(DraftSummaryOut):
     event_time: str
     event_place: str
     event_agenda: str
+    duty_person_ids: list[int]
+    duty_start: dt.date | None
+    duty_end: dt.date | None
     version: int
     round: int
     signed_at: dt.datetime | None
@@ -162,6 +169,7 @@ def draft_out(user: Any, d: Draft) -> DraftOut:
         on_behalf_position=d.on_behalf_position.name if d.on_behalf_position else None,
         about=d.about, place=d.place, event_day=d.event_day, event_time=d.event_time,
         event_place=d.event_place, event_agenda=d.event_agenda,
+        duty_person_ids=d.duty_person_ids, duty_start=d.duty_start, duty_end=d.duty_end,
         version=d.version, round=d.round, signed_at=d.signed_at,
         signed_by=d.signed_by.display_name if d.signed_by else None,
         signer_kind=d.signer_kind,
@@ -218,6 +226,8 @@ def _fields(user: Any, data: DraftIn) -> DraftFields:
         event_day=data.event_day, event_time=data.event_time,
         event_place=data.event_place, event_agenda=data.event_agenda,
         recipients=[RecipientInput(**r.dict()) for r in data.recipients],
+        duty_person_ids=data.duty_person_ids, duty_start=data.duty_start,
+        duty_end=data.duty_end,
     )  # fmt: skip
 
 

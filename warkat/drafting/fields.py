@@ -4,6 +4,7 @@ the draft and letter rows, and the snapshot kept as a version."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +17,7 @@ from warkat.drafting.models import Draft, NaskahType, Recipient
 from warkat.drafting.sanitize import body_clean
 from warkat.drafting.signature import capacity_resolve
 from warkat.letters.models import Letter, LetterFile, Security, Urgency
-from warkat.org.models import Position, Unit
+from warkat.org.models import Person, Position, Unit
 from warkat.tenancy.models import Tenant
 from warkat.tenancy.scope import all_tenants
 
@@ -168,6 +169,9 @@ class DraftFields:
     event_place: str = ""
     event_agenda: str = ""
     recipients: Sequence[RecipientInput] = ()
+    duty_person_ids: Sequence[int] = ()
+    duty_start: dt.date | None = None
+    duty_end: dt.date | None = None
 
 
 def fields_validate(fields: DraftFields, tenant: Tenant) -> None:
@@ -202,6 +206,44 @@ def fields_validate(fields: DraftFields, tenant: Tenant) -> None:
             ),
             "classification",
         )
+    duty_validate(fields)
+
+
+#: The naskah type whose signed letters send people on official duty.
+DUTY_TYPE = "surat-tugas"
+MAX_DUTY_PEOPLE = 200
+
+
+def duty_validate(fields: DraftFields) -> None:
+    """A surat tugas names its people and dates together; other types name none."""
+    given = bool(fields.duty_person_ids) or fields.duty_start or fields.duty_end
+    if not given:
+        return
+    if fields.naskah_type.code != DUTY_TYPE:
+        raise errors.invalid(
+            "duty_not_allowed",
+            _("Only a surat tugas names people and dates of duty."),
+            "duty_person_ids",
+        )
+    start, end = fields.duty_start, fields.duty_end
+    if start is None or end is None or end < start or (end - start).days > 366:
+        raise errors.invalid(
+            "duty_dates",
+            _("Give the first and last day of the duty (at most a year)."),
+            "duty_start",
+        )
+    ids = set(fields.duty_person_ids)
+    if not ids or len(ids) > MAX_DUTY_PEOPLE:
+        raise errors.invalid(
+            "duty_people", _("Name the people on duty."), "duty_person_ids"
+        )
+    # In the tenant's scope: another tenant's person is unknown here.
+    if Person.objects.filter(pk__in=ids, is_active=True).count() != len(ids):
+        raise errors.invalid(
+            "duty_people_unknown",
+            _("Some of the people on duty are not in this organisation."),
+            "duty_person_ids",
+        )
 
 
 def fields_apply(draft: Draft, letter: Letter, fields: DraftFields) -> None:
@@ -224,6 +266,9 @@ def fields_apply(draft: Draft, letter: Letter, fields: DraftFields) -> None:
     draft.event_time = fields.event_time.strip()[:120]
     draft.event_place = fields.event_place.strip()[:300]
     draft.event_agenda = fields.event_agenda.strip()[:500]
+    draft.duty_person_ids = sorted(set(fields.duty_person_ids))
+    draft.duty_start = fields.duty_start
+    draft.duty_end = fields.duty_end
 
 
 def recipients_replace(draft: Draft, rows: list[Recipient]) -> None:
@@ -258,6 +303,11 @@ def snapshot(draft: Draft, letter: Letter) -> dict[str, Any]:
             "place": draft.event_place,
             "agenda": draft.event_agenda,
         },
+        "duty": {
+            "people": draft.duty_person_ids,
+            "start": str(draft.duty_start or ""),
+            "end": str(draft.duty_end or ""),
+        },
         "to": [r.label for r in recipients if r.role == Recipient.Role.TO],
         "copies": [r.label for r in recipients if r.role == Recipient.Role.COPY],
         "attachments": files,
@@ -283,6 +333,9 @@ def fields_of(draft: Draft) -> DraftFields:
         event_time=draft.event_time,
         event_place=draft.event_place,
         event_agenda=draft.event_agenda,
+        duty_person_ids=list(draft.duty_person_ids),
+        duty_start=draft.duty_start,
+        duty_end=draft.duty_end,
         recipients=[
             RecipientInput(
                 role=r.role, kind=r.kind, target_id=r.target_id, label=r.label,

@@ -297,6 +297,11 @@ class Draft(TenantOwned):
     event_time = models.CharField(_("time"), max_length=120, blank=True)
     event_place = models.CharField(_("place"), max_length=300, blank=True)
     event_agenda = models.CharField(_("agenda"), max_length=500, blank=True)
+    # Surat tugas: the people it sends (person ids of the tenant) and the dates of
+    # the duty; once signed, attendance counts those days as dinas luar.
+    duty_person_ids = models.JSONField(_("people assigned"), default=list, blank=True)
+    duty_start = models.DateField(_("duty from"), null=True, blank=True)
+    duty_end = models.DateField(_("duty to"), null=True, blank=True)
     place = models.CharField(_("place of signing"), max_length=120, blank=True)
     drafter = models.ForeignKey(
         "org.Person",
@@ -380,6 +385,11 @@ class Draft(TenantOwned):
                 name="draft_ub_has_intermediate",
             ),
             models.CheckConstraint(
+                condition=models.Q(duty_start__isnull=True, duty_end__isnull=True)
+                | models.Q(duty_end__gte=models.F("duty_start")),
+                name="draft_duty_dates",
+            ),
+            models.CheckConstraint(
                 condition=~models.Q(state__in=["signed", "sent"])
                 | models.Q(signed_at__isnull=False, signed_by__isnull=False),
                 name="draft_signed_has_signer",
@@ -388,6 +398,11 @@ class Draft(TenantOwned):
         indexes = [
             models.Index(
                 fields=["tenant", "drafter", "-updated_at"], name="draft_mine"
+            ),
+            models.Index(
+                fields=["tenant", "duty_end", "duty_start"],
+                condition=models.Q(duty_start__isnull=False),
+                name="draft_duty",
             ),
             models.Index(
                 fields=["tenant", "state", "signer_position"], name="draft_to_sign"

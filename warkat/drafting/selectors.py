@@ -370,3 +370,22 @@ def paper_numbers_between(
         .order_by()
         .values_list("unit_id", "taken_at")
     )
+
+
+def duty_assignments(
+    *, person_ids: set[int], start: dt.date, end: dt.date
+) -> list[tuple[int, dt.date, dt.date]]:
+    """(person id, first day, last day) of every signed surat tugas naming one of
+    ``person_ids`` with duty days in ``[start, end]``: what attendance reads to
+    count those days as dinas luar (drafting knows nothing of attendance)."""
+    rows = Draft.objects.filter(
+        state__in=[Draft.State.SIGNED, Draft.State.SENT],
+        duty_start__lte=end,
+        duty_end__gte=start,
+    ).values_list("duty_person_ids", "duty_start", "duty_end")
+    return [
+        (person_id, first, last)
+        for people, first, last in rows
+        for person_id in people
+        if person_id in person_ids
+    ]

@@ -94,3 +94,27 @@ def _push(*, person: Person, message: Message, url: str) -> None:
             subscription=sub,
             payload={"title": message.title, "body": message.body, "url": url},
         )
+
+
+def notices_deliver(
+    *, person_ids: list[int], kind: str, title: str, body: str, url: str
+) -> list[Notification]:
+    """Write a notice for each active person and send it by e-mail and push."""
+    created: list[Notification] = []
+    message = Message(title=title, body=body)
+    for person in Person.objects.filter(pk__in=person_ids, is_active=True).order_by(
+        "pk"
+    ):
+        note = Notification(
+            tenant_id=person.tenant_id,
+            person=person,
+            kind=kind,
+            title=title,
+            body=body,
+            url=url,
+        )
+        note.save()
+        created.append(note)
+        _email(person=person, message=message, url=url)
+        _push(person=person, message=message, url=url)
+    return created

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from warkat.core.errors import ValidationError
 from warkat.core.queue import enqueue_durable
 from warkat.notify.models import Notification, PushSubscription
-from warkat.notify.tasks import deliver_notifications
+from warkat.notify.tasks import deliver_notice, deliver_notifications
 
 
 def notify_positions(
@@ -84,3 +84,29 @@ def push_subscribe(
         },
     )
     return sub
+
+
+def notice_send(
+    *,
+    tenant_id: int,
+    person_ids: list[int] | set[int],
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+) -> None:
+    """Queue a notice that is not about a letter (attendance requests, discipline
+    alerts) to ``person_ids``. Enqueued inside the caller's transaction: with the
+    database task backend it is committed (or rolled back) with the change."""
+    people = sorted({p for p in person_ids if p})
+    if not people:
+        return
+    enqueue_durable(
+        deliver_notice,
+        tenant_id=tenant_id,
+        person_ids=people,
+        kind=kind,
+        title=title[:300],
+        body=body,
+        url=url[:300],
+    )

@@ -33,3 +33,24 @@ def deliver_notifications(
                 person_ids=person_ids,
             )
         )
+
+
+@task(queue_name="notify")
+def deliver_notice(
+    *,
+    tenant_id: int,
+    person_ids: list[int],
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+) -> int:
+    from warkat.notify.delivery import notices_deliver
+
+    tenant = Tenant.objects.get(pk=tenant_id)
+    with tenant_scope(tenant):
+        return len(
+            notices_deliver(
+                person_ids=person_ids, kind=kind, title=title, body=body, url=url
+            )
+        )

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from warkat.core.http import tenant_view
+from warkat.core.http import script_response, tenant_view
 from warkat.notify import services
 from warkat.notify.selectors import notifications_for, unread_count
 
@@ -52,10 +51,4 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The push service worker, served from the site root so its scope is the site."""
-    path = finders.find("notify/sw.js")
-    with open(str(path), encoding="utf-8") as fh:
-        body = fh.read()
-    response = HttpResponse(body, content_type="application/javascript")
-    response["Service-Worker-Allowed"] = "/"
-    response["Cache-Control"] = "no-cache"
-    return response
+    return script_response("notify/sw.js", scope="/")

@@ -361,3 +361,85 @@ def positions_by_id(*, ids: list[int] | set[int]) -> dict[int, Position]:
 
 def people_by_id(*, ids: list[int] | set[int]) -> dict[int, Person]:
     return {p.pk: p for p in Person.objects.filter(pk__in=list(ids))}
+
+
+# --- for other apps (attendance) ---------------------------------------------------
+
+
+def position_superiors() -> dict[int, int | None]:
+    """Every active position's superior (position id → superior id), one query: the
+    whole hierarchy, for walking down from a position without a query per level."""
+    return dict(
+        Position.objects.filter(is_active=True).values_list("pk", "superior_id")
+    )
+
+
+def positions_below(*, position_ids: set[int]) -> set[int]:
+    """The active positions under ``position_ids`` through the superior chain, at any
+    depth (the given ones excluded unless they are below another)."""
+    children: dict[int, list[int]] = {}
+    for pk, superior in position_superiors().items():
+        if superior is not None:
+            children.setdefault(superior, []).append(pk)
+    found: set[int] = set()
+    stack = list(position_ids)
+    while stack:
+        for child in children.get(stack.pop(), ()):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return found
+
+
+def head_unit_paths(*, position_ids: set[int]) -> list[str]:
+    """Paths of the units whose head position is among ``position_ids``."""
+    return list(
+        Position.objects.filter(
+            pk__in=position_ids, is_head=True, is_active=True
+        ).values_list("unit__path", flat=True)
+    )
+
+
+def unit_find(*, unit_id: int) -> Unit | None:
+    """An active unit of the current tenant by id (None when unknown)."""
+    return Unit.objects.filter(pk=unit_id, is_active=True).first()
+
+
+def units_by_ids(*, unit_ids: set[int]) -> dict[int, Unit]:
+    return {u.pk: u for u in Unit.objects.filter(pk__in=unit_ids)}
+
+
+def person_find(*, person_id: int | None = None, nip: str = "") -> Person | None:
+    """An active person of the current tenant by id or NIP (None when unknown)."""
+    people = Person.objects.filter(is_active=True)
+    if person_id is not None:
+        return people.filter(pk=person_id).first()
+    return people.filter(nip=nip).first() if nip else None
+
+
+def people_by_ids(*, person_ids: set[int]) -> dict[int, Person]:
+    return {p.pk: p for p in Person.objects.filter(pk__in=person_ids)}
+
+
+def current_positions(
+    *, person_ids: set[int], on: dt.date | None = None
+) -> dict[int, list[Assignment]]:
+    """The assignments each person holds on ``on`` (definitif first), with their
+    position and unit: one query for any number of people."""
+    day = on or _today()
+    held: dict[int, list[Assignment]] = {pk: [] for pk in person_ids}
+    for a in _current_assignments(day, related=("position", "position__unit")).filter(
+        person_id__in=person_ids
+    ):
+        held[a.person_id].append(a)
+    return held
+
+
+def holders_of(*, position_ids: set[int], on: dt.date | None = None) -> set[int]:
+    """The people holding any of ``position_ids`` on ``on`` (Plt/Plh included)."""
+    day = on or _today()
+    return set(
+        Assignment.objects.filter(
+            _active_on(day), position_id__in=position_ids
+        ).values_list("person_id", flat=True)
+    )

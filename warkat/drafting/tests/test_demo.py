@@ -21,8 +21,12 @@ def test_demo_drafting_load(in_tenant: Any, frozen: Any) -> None:
     demo_accounts_load(tenant=in_tenant, people=org["people"])
     made = demo_drafting_load(tenant=in_tenant, people=org["people"])
     states = sorted(d.state for d in made)
-    assert states == ["approved", "draft", "draft", "in_review", "sent"]
+    assert states == ["approved", "draft", "draft", "in_review", "sent", "sent"]
     signed = next(d for d in made if d.state == "sent")
+    # The surat tugas sending three Kominfo staff to a distrik, signed by the Sekda.
+    duty = made[-1]
+    assert duty.naskah_type.code == "surat-tugas" and duty.state == "sent"
+    assert len(duty.duty_person_ids) == 3 and duty.duty_start is not None
     assert signed.signer_kind == "plh"  # the Kepala Dinas is on leave this week
     assert signed.letter.number.startswith("000.1.1/1/")
     assert Delivery.objects.get(draft=signed).status == "delivered"
@@ -33,4 +37,4 @@ def test_demo_drafting_load(in_tenant: Any, frozen: Any) -> None:
     assert demo_drafting_load(tenant=in_tenant, people=org["people"]) == list(
         Draft.objects.order_by("pk")
     )
-    assert Draft.objects.count() == 5
+    assert Draft.objects.count() == 6

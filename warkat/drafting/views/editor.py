@@ -3,6 +3,7 @@ and the recipient picker. Thin: parse, call one domain function, render."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +20,7 @@ from warkat.core.http import page_number, tenant_view
 from warkat.drafting import errors, selectors
 from warkat.drafting.api import drafts_box
 from warkat.drafting.catalogue import catalogue_ensure
-from warkat.drafting.fields import DraftFields, internal_target
+from warkat.drafting.fields import DUTY_TYPE, DraftFields, internal_target
 from warkat.drafting.forms import DraftForm, external_lines, picked
 from warkat.drafting.models import Draft, NaskahType, Recipient
 from warkat.drafting.services.drafts import draft_create, draft_update, review_edit
@@ -216,6 +217,15 @@ def draft_edit(request: HttpRequest, letter_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             fields = _fields_from(request, form)
+            if fields.naskah_type.code == DUTY_TYPE:
+                # The page has no inputs for a surat tugas's people and dates
+                # (set through the API): saving keeps them.
+                fields = dataclasses.replace(
+                    fields,
+                    duty_person_ids=draft.duty_person_ids,
+                    duty_start=draft.duty_start,
+                    duty_end=draft.duty_end,
+                )
             remove = [
                 int(v) for v in request.POST.getlist("remove_file") if v.isdigit()
             ]

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.tasks import Task
 
+from warkat.attendance.tasks import discipline_run
 from warkat.dashboard.tasks import dashboard_refresh_run
 from warkat.dispositions.tasks import deadlines_run, orphan_files_run
 from warkat.drafting.tasks import recovery_run
@@ -26,6 +27,7 @@ JOBS: list[tuple[str, int, Task]] = [
     ("recovery", 300, recovery_run),
     ("page_pictures", 600, pages_sweep_run),
     ("dashboard", 600, dashboard_refresh_run),
+    ("attendance_discipline", 24 * 3600, discipline_run),
 ]
 
 

@@ -1,0 +1,185 @@
+"""Each person's day: one status derived from the records, the approved absences and
+official duty (signed surat tugas), with minutes late and early.
+
+Derived when read, never stored: a late approval or a review decision changes the
+day without anything to recompute.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from warkat.attendance.duty import duty_days
+from warkat.attendance.models import (
+    ABSENCE_KINDS,
+    AttendanceRequest,
+    CheckIn,
+    Direction,
+    RequestKind,
+    RequestState,
+    Review,
+)
+from warkat.attendance.schedule import DayPlan, ScheduleBook
+
+
+class DayStatus(models.TextChoices):
+    HADIR = "hadir", _("Present")
+    TL = "tl", _("Late (TL)")
+    PSW = "psw", _("Left early (PSW)")
+    TL_PSW = "tl_psw", _("Late and left early")
+    TK = "tk", _("Absent without reason (TK)")
+    BELUM = "belum", _("Not checked in yet")
+    LIBUR = "libur", _("Day off")
+    IZIN = RequestKind.IZIN.value, _("Permission (izin)")
+    SAKIT = RequestKind.SAKIT.value, _("Sick (sakit)")
+    CUTI_TAHUNAN = RequestKind.CUTI_TAHUNAN.value, _("Annual leave")
+    CUTI_BESAR = RequestKind.CUTI_BESAR.value, _("Long leave (cuti besar)")
+    CUTI_SAKIT = RequestKind.CUTI_SAKIT.value, _("Sick leave")
+    CUTI_MELAHIRKAN = RequestKind.CUTI_MELAHIRKAN.value, _("Maternity leave")
+    CUTI_ALASAN_PENTING = (
+        RequestKind.CUTI_ALASAN_PENTING.value,
+        _("Leave for important reasons"),
+    )
+    CUTI_BERSAMA = RequestKind.CUTI_BERSAMA.value, _("Collective leave (cuti bersama)")
+    CUTI_CLTN = (
+        RequestKind.CUTI_CLTN.value,
+        _("Unpaid leave (di luar tanggungan negara)"),
+    )
+    DINAS_LUAR = RequestKind.DINAS_LUAR.value, _("Official duty elsewhere (dinas luar)")
+
+
+#: Statuses of someone who came to work.
+PRESENT = frozenset({DayStatus.HADIR, DayStatus.TL, DayStatus.PSW, DayStatus.TL_PSW})
+#: Statuses of someone away with a reason.
+AWAY = frozenset(ABSENCE_KINDS)
+
+
+@dataclass
+class Day:
+    status: str
+    late_min: int = 0
+    early_min: int = 0
+    missing_in: bool = False
+    missing_out: bool = False
+    check_in: dt.datetime | None = None
+    check_out: dt.datetime | None = None
+    pending_review: bool = False
+
+    @property
+    def label(self) -> str:
+        return str(DayStatus(self.status).label)
+
+
+def derive(
+    *,
+    plan: DayPlan | None,
+    records: Iterable[CheckIn],
+    absence: str | None,
+    now: dt.datetime,
+) -> Day:
+    """The status of one day. ``absence``: the approved absence kind (or dinas luar
+    from a surat tugas) covering it."""
+    counting = [r for r in records if r.review != Review.REJECTED]
+    pending = any(r.review == Review.PENDING for r in counting)
+    ins = [r.at for r in counting if r.direction == Direction.IN]
+    outs = [r.at for r in counting if r.direction == Direction.OUT]
+    first_in = min(ins) if ins else None
+    last_out = max(outs) if outs else None
+    base = Day(
+        status=DayStatus.LIBUR,
+        check_in=first_in,
+        check_out=last_out,
+        pending_review=pending,
+    )
+    if plan is None:
+        return base
+    if absence:
+        base.status = absence
+        return base
+    if first_in is None and last_out is None:
+        base.status = DayStatus.BELUM if now < plan.end else DayStatus.TK
+        return base
+    if first_in is not None:
+        base.late_min = max(0, int((first_in - plan.start).total_seconds() // 60))
+    else:
+        base.missing_in = True
+    if last_out is not None:
+        base.early_min = max(0, int((plan.end - last_out).total_seconds() // 60))
+    elif now >= plan.end:
+        base.missing_out = True
+    late = base.late_min > 0 or base.missing_in
+    early = base.early_min > 0 or base.missing_out
+    base.status = (
+        DayStatus.TL_PSW
+        if late and early
+        else DayStatus.TL
+        if late
+        else DayStatus.PSW
+        if early
+        else DayStatus.HADIR
+    )
+    return base
+
+
+def absences(
+    person_ids: set[int], start: dt.date, end: dt.date
+) -> dict[tuple[int, dt.date], str]:
+    """Approved absences and official duty covering ``[start, end]``: (person, day) →
+    kind. Two reads whatever the number of people (requests, surat tugas)."""
+    found: dict[tuple[int, dt.date], str] = {}
+    rows = AttendanceRequest.objects.filter(
+        person_id__in=person_ids,
+        state=RequestState.APPROVED,
+        kind__in=ABSENCE_KINDS,
+        start_date__lte=end,
+        end_date__gte=start,
+    ).values_list("person_id", "kind", "start_date", "end_date")
+    for person_id, kind, first, last in rows:
+        day = max(first, start)
+        while day <= min(last, end):
+            found[(person_id, day)] = kind
+            day += dt.timedelta(days=1)
+    for person_id, days in duty_days(
+        person_ids=person_ids, start=start, end=end
+    ).items():
+        for day in days:
+            found.setdefault((person_id, day), DayStatus.DINAS_LUAR)
+    return found
+
+
+def days_of(
+    *,
+    book: ScheduleBook,
+    people: dict[int, str],
+    start: dt.date,
+    end: dt.date,
+    now: dt.datetime,
+) -> dict[int, dict[dt.date, Day]]:
+    """Every day of ``[start, end]`` (up to today) for ``people`` (person id → the
+    path of their unit): records, absences and duty read once for all of them."""
+    ids = set(people)
+    records: dict[tuple[int, dt.date], list[CheckIn]] = defaultdict(list)
+    for r in CheckIn.objects.filter(
+        person_id__in=ids, day__gte=start, day__lte=end
+    ).only("person_id", "day", "at", "direction", "review"):
+        records[(r.person_id, r.day)].append(r)
+    away = absences(ids, start, end)
+    today = now.astimezone(book.tz).date()
+    result: dict[int, dict[dt.date, Day]] = {pk: {} for pk in ids}
+    day = start
+    while day <= min(end, today):
+        for pk, path in people.items():
+            result[pk][day] = derive(
+                plan=book.plan(day, path),
+                records=records.get((pk, day), ()),
+                absence=away.get((pk, day)),
+                now=now,
+            )
+        day += dt.timedelta(days=1)
+    return result

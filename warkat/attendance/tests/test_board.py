@@ -1,0 +1,168 @@
+"""Review of flagged records and today's board: statuses, minutes, visibility."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+
+from warkat.attendance.checkin import checkin_record
+from warkat.attendance.models import CheckIn
+from warkat.attendance.schedule import DayPlan
+from warkat.attendance.status import derive
+from warkat.attendance.tests.conftest import OFFICE, at
+from warkat.audit.models import AuditEvent
+from warkat.letters.tests.factories import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def tap(o: Any, key: str, **kw: Any) -> Any:
+    kw.setdefault("latitude", OFFICE[0])
+    kw.setdefault("longitude", OFFICE[1])
+    kw.setdefault("accuracy_m", 10.0)
+    return checkin_record(actor=getattr(o.users, key), **kw).record
+
+
+def review(client: Any, record: CheckIn, **body: Any) -> Any:
+    return client.post(
+        f"/api/v1/attendance/check-ins/{record.pk}/review",
+        data=json.dumps(body),
+        content_type="application/json",
+    )
+
+
+def test_superior_accepts_a_flagged_record_with_reason_audited(o: Any) -> None:
+    record = tap(o, "staf_a", latitude=OFFICE[0] + 0.02)
+    assert record.review == "pending"
+    listed = client_for(o.users.kabid_a).get("/api/v1/attendance/reviews").json()
+    assert [r["id"] for r in listed] == [record.pk]
+    res = review(
+        client_for(o.users.kabid_a),
+        record,
+        decision="accept",
+        reason="Rapat di kantor distrik",
+    )
+    assert res.status_code == 200, res.content
+    assert res.json()["review"] == "accepted"
+    event = AuditEvent.objects.get(action="attendance.checkin_accepted")
+    assert event.data["reason"] == "Rapat di kantor distrik"
+    again = review(client_for(o.users.kadis), record, decision="reject", reason="x")
+    assert again.status_code == 409
+
+
+@pytest.mark.parametrize("who", ["staf_a", "staf_b", "kabid_b", "kadinkes"])
+def test_only_superiors_of_the_person_review(o: Any, who: str) -> None:
+    record = tap(o, "staf_a", latitude=OFFICE[0] + 0.02)
+    res = review(
+        client_for(getattr(o.users, who)), record, decision="reject", reason="Palsu"
+    )
+    assert res.status_code in (403, 404)
+    record.refresh_from_db()
+    assert record.review == "pending"
+
+
+def test_reject_needs_a_reason_and_a_known_decision(o: Any) -> None:
+    record = tap(o, "staf_a", latitude=OFFICE[0] + 0.02)
+    c = client_for(o.users.kadis)
+    assert review(c, record, decision="reject", reason=" ").status_code == 422
+    assert review(c, record, decision="maybe", reason="x").status_code == 422
+
+
+def test_status_derivation_minutes_late_and_early() -> None:
+    plan = DayPlan(start=at(7, 30), end=at(16, 0))
+    rec = lambda d, t: CheckIn(direction=d, at=t, review="")  # noqa: E731
+    day = derive(
+        plan=plan, records=[rec("in", at(7, 52)), rec("out", at(15, 10))],
+        absence=None, now=at(18),
+    )  # fmt: skip
+    assert (day.status, day.late_min, day.early_min) == ("tl_psw", 22, 50)
+    on_time = derive(
+        plan=plan, records=[rec("in", at(7, 29)), rec("out", at(16, 2))],
+        absence=None, now=at(18),
+    )  # fmt: skip
+    assert on_time.status == "hadir"
+    assert derive(plan=plan, records=[], absence=None, now=at(9)).status == "belum"
+    assert derive(plan=plan, records=[], absence=None, now=at(17)).status == "tk"
+    no_out = derive(plan=plan, records=[rec("in", at(7))], absence=None, now=at(17))
+    assert no_out.status == "psw" and no_out.missing_out
+    assert derive(plan=plan, records=[], absence="sakit", now=at(9)).status == "sakit"
+    assert derive(plan=None, records=[], absence=None, now=at(9)).status == "libur"
+    rejected = CheckIn(direction="in", at=at(7), review="rejected")
+    assert (
+        derive(plan=plan, records=[rejected], absence=None, now=at(17)).status == "tk"
+    )
+
+
+def test_board_of_a_bidang_for_its_head(o: Any) -> None:
+    o.clock.move_to(at(8, 10))
+    tap(o, "staf_a")
+    res = client_for(o.users.kabid_a).get(f"/api/v1/attendance/today?unit={o.bid_a.pk}")
+    assert res.status_code == 200, res.content
+    body = res.json()
+    rows = {r["name"]: r["day"] for r in body["people"]}
+    assert rows["Pranata Komputer Orang"]["status"] == "tl"
+    assert rows["Pranata Komputer Orang"]["late_min"] == 40
+    assert rows["Kabid Aplikasi Orang"]["status"] == "belum"
+    assert body["total"] == 2 and body["late"] == 1 and body["present"] == 1
+
+
+def test_board_of_the_dinas_for_its_head_covers_the_subtree(o: Any) -> None:
+    res = client_for(o.users.kadis).get(f"/api/v1/attendance/today?unit={o.dinas.pk}")
+    assert res.status_code == 200
+    assert res.json()["total"] == 8  # kadis, sekdis, 2 kabid, 2 staf, tu, analis
+
+
+@pytest.mark.parametrize(
+    "who,unit",
+    [("staf_a", "bid_a"), ("kabid_a", "bid_b"), ("kabid_a", "dinas"),
+     ("kadinkes", "dinas")],
+)  # fmt: skip
+def test_board_is_refused_outside_the_viewers_subtree(
+    o: Any, who: str, unit: str
+) -> None:
+    res = client_for(getattr(o.users, who)).get(
+        f"/api/v1/attendance/today?unit={getattr(o, unit).pk}"
+    )
+    assert res.status_code == 403
+
+
+def test_personnel_office_sees_every_unit(o: Any) -> None:
+    from warkat.org.tests import factories as org
+
+    bkpsdm = org.user(o.tenant, "kepegawaian", username="bkpsdm")
+    for unit in (o.dinas, o.other, o.root):
+        res = client_for(bkpsdm).get(f"/api/v1/attendance/today?unit={unit.pk}")
+        assert res.status_code == 200
+
+
+def test_own_records_only(o: Any) -> None:
+    tap(o, "staf_a")
+    mine = client_for(o.users.staf_a).get("/api/v1/attendance/check-ins").json()
+    theirs = client_for(o.users.staf_b).get("/api/v1/attendance/check-ins").json()
+    assert len(mine) == 1 and theirs == []
+
+
+def test_board_queries_do_not_grow_with_people(o: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from warkat.org.tests import factories as org
+
+    c = client_for(o.users.kabid_a)
+    url = f"/api/v1/attendance/today?unit={o.bid_a.pk}"
+    c.get(url)  # warm the session
+    with CaptureQueriesContext(connection) as few:
+        c.get(url)
+    for i in range(15):
+        person = org.person(o.tenant, full_name=f"Staf Tambahan {i}")
+        org.assignment(
+            o.tenant, person, org.position(o.tenant, o.bid_a, superior=o.pos.kabid_a),
+            start_date=dt.date(2020, 1, 1),
+        )  # fmt: skip
+    with CaptureQueriesContext(connection) as many:
+        res = c.get(url)
+    assert res.json()["total"] == 17
+    assert len(many) == len(few)

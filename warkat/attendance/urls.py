@@ -1,0 +1,19 @@
+from django.urls import path
+
+from warkat.attendance import views
+
+app_name = "attendance"
+
+urlpatterns = [
+    path("", views.checkin_page, name="checkin"),
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("papan/", views.board_page, name="board"),
+    path("tinjau/", views.review_page, name="review"),
+    path("rekap/", views.recap_page, name="recap"),
+    path("permohonan/", views.requests_page, name="requests"),
+    path(
+        "permohonan/<int:request_id>/<str:action>/",
+        views.request_action,
+        name="request_action",
+    ),
+]
