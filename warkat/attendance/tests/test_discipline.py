@@ -16,7 +16,9 @@ from warkat.notify.models import Notification
 pytestmark = pytest.mark.django_db
 
 
-def test_thresholds_alert_superior_and_personnel_office_once(o: Any) -> None:
+def test_thresholds_alert_superior_and_personnel_office_once(
+    o: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     from warkat.org.tests import factories as org
 
     bkpsdm_person = org.person(o.tenant, full_name="Petugas BKPSDM")
@@ -35,7 +37,9 @@ def test_thresholds_alert_superior_and_personnel_office_once(o: Any) -> None:
                 tenant=o.tenant, person=o.people.staf_b, direction=direction, at=t,
                 day=t.date(), recorded_at=t, source="machine",
             )  # fmt: skip
-    made = discipline_check(tenant=o.tenant, today=dt.date(2027, 1, 8))
+    # The notices are queued with the transaction (delivered once it commits).
+    with django_capture_on_commit_callbacks(execute=True):
+        made = discipline_check(tenant=o.tenant, today=dt.date(2027, 1, 8))
     assert made > 0
     mine = set(
         DisciplineAlert.objects.filter(person=o.people.staf_a).values_list(

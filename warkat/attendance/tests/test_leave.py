@@ -31,8 +31,12 @@ def ask(o: Any, who: str = "staf_a", **body: Any) -> Any:
     return post(client_for(getattr(o.users, who)), **body)
 
 
-def test_request_goes_to_the_superior_position_and_is_approved(o: Any) -> None:
-    res = ask(o)
+def test_request_goes_to_the_superior_position_and_is_approved(
+    o: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # The notice is queued with the request's transaction and sent once it commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        res = ask(o)
     assert res.status_code == 201, res.content
     body = res.json()
     assert body["approver_position_id"] == o.pos.kabid_a.pk
