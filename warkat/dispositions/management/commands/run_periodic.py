@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.tasks import Task
 
+from warkat.core.health import heartbeats_enqueue
 from warkat.dispositions.tasks import deadlines_run, orphan_files_run
 from warkat.drafting.tasks import recovery_run
 from warkat.letters.tasks import pages_sweep_run
@@ -47,6 +48,8 @@ class Command(BaseCommand):
                     result = job.enqueue()
                     last[name] = now
                     self.stdout.write(f"{name}: {result.status}")
+            # Every run: a heartbeat task per queue, so /readyz sees idle workers.
+            heartbeats_enqueue()
             if not options["loop"]:
                 return
             time.sleep(options["tick"])
