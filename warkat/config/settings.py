@@ -363,7 +363,7 @@ LOGGING = logging_config(
 WARKAT_METRICS_ALLOWED = env_list("WARKAT_METRICS_ALLOWED", "127.0.0.1/32,::1/128")
 WARKAT_METRICS_TOKEN = env_str("WARKAT_METRICS_TOKEN")
 # A queue whose worker has not been seen for this long is reported as stale.
-WARKAT_HEARTBEAT_STALE_SECONDS = env_int("WARKAT_HEARTBEAT_STALE_SECONDS", 300)
+WARKAT_HEARTBEAT_STALE_SECONDS = env_int("WARKAT_HEARTBEAT_STALE_SECONDS", 600)
 WARKAT_SENTRY_DSN = "" if TESTING else env_str("WARKAT_SENTRY_DSN")
 if WARKAT_SENTRY_DSN:
     from warkat.core.sentry import sentry_init

@@ -52,8 +52,8 @@ def _clear_seen() -> Iterator[None]:
 
 
 def middleware_run(header: str | None, view: Any) -> HttpResponse:
-    headers = {"HTTP_X_REQUEST_ID": header} if header is not None else {}
-    request = RequestFactory().get("/", **headers)
+    headers = {"X-Request-ID": header} if header is not None else {}
+    request = RequestFactory().get("/", headers=headers)
     return RequestIdMiddleware(view)(request)
 
 
