@@ -23,6 +23,7 @@ worker is seen too.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -34,6 +35,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
+logger = logging.getLogger(__name__)
 _HEARTBEAT_KEY = "warkat:heartbeat:{queue}"
 _HEARTBEAT_EVERY = 10.0
 _HEARTBEAT_TTL = 7 * 24 * 3600
@@ -79,8 +81,13 @@ def on_task_finished(*, task_result: Any, **_: Any) -> None:
     from warkat.core.queue import is_transactional
 
     task = task_result.task
-    if is_transactional(task):
+    if not is_transactional(task):
+        return
+    try:
         heartbeat_record(queue=task.queue_name)
+    except Exception:
+        # Raised from the signal it would mark the finished task as failed.
+        logger.warning("heartbeat not recorded for %s", task.queue_name, exc_info=True)
 
 
 def heartbeats_enqueue() -> list[str]:

@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.core.files.storage import FileSystemStorage
 from django.core.management import call_command
 from django.db import OperationalError, connection
+from django.tasks import task
 from django.test import Client, override_settings
 
 from warkat.core import health
@@ -159,3 +160,32 @@ def test_stale_heartbeat_is_reported() -> None:
         stale = Client().get("/readyz").json()["queues"]["notify"]
     assert fresh["stale"] is False and fresh["heartbeat_age_seconds"] == 60.0
     assert stale["stale"] is True
+
+
+@task(queue_name="render")
+def health_probe_task() -> int:
+    return 1
+
+
+@pytest.mark.django_db
+@override_settings(TASKS=DB_TASKS)
+@pytest.mark.usefixtures("_fresh_heartbeats")
+def test_a_cache_outage_does_not_fail_the_finished_task() -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    health_probe_task.enqueue()
+    # The heartbeat stamp runs in the task_finished signal, inside the worker's
+    # error handling: if it raised, the successful task would be marked failed.
+    with mock.patch.object(
+        health.cache, "set", side_effect=ConnectionError("cache down")
+    ):
+        call_command(
+            "db_worker",
+            "--batch",
+            "--queue-name",
+            "render",
+            "--no-startup-delay",
+            verbosity=0,
+        )
+    statuses = list(DBTaskResult.objects.values_list("status", flat=True))
+    assert statuses == ["SUCCESSFUL"]
