@@ -119,25 +119,32 @@ def test_task_runs_and_failures_per_queue() -> None:
     )
 
 
-@pytest.mark.django_db(transaction=True)
-def test_signing_and_numbering_counted_when_committed(tenant: Any) -> None:
+@pytest.mark.django_db
+def test_signing_and_numbering_counted_when_committed(
+    tenant: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     from warkat.audit.services import audit_record
 
     take = sample("warkat_numbering_events_total", action="drafting.number_take")
     sign = sample("warkat_signing_events_total", action="drafting.sign")
-    with transaction.atomic():
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
         audit_record(tenant=tenant, actor=None, action="drafting.number_take")
         audit_record(tenant=tenant, actor=None, action="drafting.sign")
+    # Not before the commit.
+    assert sample("warkat_signing_events_total", action="drafting.sign") == sign
+    for callback in callbacks:
+        callback()
     assert sample("warkat_numbering_events_total", action="drafting.number_take") == (
         take + 1
     )
     assert sample("warkat_signing_events_total", action="drafting.sign") == sign + 1
 
     # Rolled back: not counted. Other actions: not counted.
-    with pytest.raises(RuntimeError), transaction.atomic():
-        audit_record(tenant=tenant, actor=None, action="drafting.sign")
-        raise RuntimeError("signing failed")
-    audit_record(tenant=tenant, actor=None, action="drafting.delivery")
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            audit_record(tenant=tenant, actor=None, action="drafting.sign")
+            raise RuntimeError("signing failed")
+        audit_record(tenant=tenant, actor=None, action="drafting.delivery")
     assert sample("warkat_signing_events_total", action="drafting.sign") == sign + 1
 
 
