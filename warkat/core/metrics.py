@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import logging
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -49,6 +50,8 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
+
+logger = logging.getLogger(__name__)
 
 HTTP_REQUESTS = Counter(
     "warkat_http_requests",
@@ -126,10 +129,16 @@ class MetricsMiddleware:
 def on_task_finished(*, task_result: Any, **_: Any) -> None:
     task = task_result.task
     labels = (task.queue_name, task.name)
-    TASKS.labels(*labels, str(task_result.status)).inc()
-    if task_result.started_at and task_result.finished_at:
-        seconds = (task_result.finished_at - task_result.started_at).total_seconds()
-        TASK_DURATION.labels(*labels).observe(max(seconds, 0.0))
+    try:
+        TASKS.labels(*labels, str(task_result.status)).inc()
+        if task_result.started_at and task_result.finished_at:
+            started, finished = task_result.started_at, task_result.finished_at
+            seconds = (finished - started).total_seconds()
+            TASK_DURATION.labels(*labels).observe(max(seconds, 0.0))
+    except Exception:
+        # E.g. a full multiprocess directory. Raised from the signal, it would make
+        # the worker mark the finished task as failed.
+        logger.warning("task metrics not recorded for %s", task.name, exc_info=True)
 
 
 # --- signing and numbering (audit events) -------------------------------------------

@@ -194,3 +194,33 @@ def test_grafana_dashboard_queries_only_exported_metrics() -> None:
         "warkat_numbering_events_total",
     ):
         assert needed in used
+
+
+@pytest.mark.django_db
+def test_metrics_that_cannot_be_written_never_fail_the_task() -> None:
+    from unittest import mock
+
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    from warkat.core import metrics
+
+    tasks = {
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": ["default", "notify", "signing", "render", "ocr"],
+        }
+    }
+    with override_settings(TASKS=tasks):
+        metrics_probe_ok.enqueue()
+        with mock.patch.object(metrics.TASKS, "labels", side_effect=OSError("full")):
+            call_command(
+                "db_worker",
+                "--batch",
+                "--queue-name",
+                "render",
+                "--no-startup-delay",
+                verbosity=0,
+            )
+    statuses = list(DBTaskResult.objects.values_list("status", flat=True))
+    assert statuses == ["SUCCESSFUL"]
