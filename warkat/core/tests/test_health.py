@@ -115,7 +115,8 @@ def test_queue_depth_and_age_of_the_oldest_ready_task() -> None:
     assert body["queues"]["signing"]["depth"] == 2
 
 
-@pytest.mark.django_db
+# db_worker closes the connection at the end (PostgreSQL): a real transaction.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @override_settings(TASKS=DB_TASKS)
 def test_heartbeat_tasks_show_each_queue_worker_alive() -> None:
     assert health.heartbeats_enqueue() == health.task_queues()
@@ -167,7 +168,8 @@ def health_probe_task() -> int:
     return 1
 
 
-@pytest.mark.django_db
+# db_worker closes the connection at the end (PostgreSQL): a real transaction.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @override_settings(TASKS=DB_TASKS)
 @pytest.mark.usefixtures("_fresh_heartbeats")
 def test_a_cache_outage_does_not_fail_the_finished_task() -> None:

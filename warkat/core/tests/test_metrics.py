@@ -196,7 +196,8 @@ def test_grafana_dashboard_queries_only_exported_metrics() -> None:
         assert needed in used
 
 
-@pytest.mark.django_db
+# db_worker closes the connection at the end (PostgreSQL): a real transaction.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_metrics_that_cannot_be_written_never_fail_the_task() -> None:
     from unittest import mock
 

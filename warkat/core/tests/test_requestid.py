@@ -147,7 +147,8 @@ def test_immediate_task_does_not_receive_the_id_argument(
     assert SEEN == [{"letter_id": 7, "request_id": "req-immediate"}]
 
 
-@pytest.mark.django_db
+# db_worker closes the connection at the end (PostgreSQL): a real transaction.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @override_settings(TASKS=DB_TASKS)
 def test_request_id_travels_with_the_task_into_the_worker(
     caplog: pytest.LogCaptureFixture,
