@@ -89,6 +89,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Request id first (logs of everything below carry it); health, readiness and
+    # metrics answered before host checks and sessions (see core.health).
+    "warkat.core.requestid.RequestIdMiddleware",
+    "warkat.core.health.OpsEndpointsMiddleware",
+    "warkat.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "warkat.accounts.middleware.ClientIpMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -347,9 +352,26 @@ WARKAT_VERIFY_RATE = env_int("WARKAT_VERIFY_RATE", 30)
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("WARKAT_LOG_LEVEL", "WARNING")},
-}
+# --- operations (logs, errors, metrics) ----------------------------------------
+# Logging is configured before anything else imports ``warkat.core`` (it only names
+# classes by path), so importing the builder here is safe.
+from warkat.core.logging import logging_config  # noqa: E402
+
+LOGGING = logging_config(
+    json=env_bool("WARKAT_LOG_JSON", default=PRODUCTION),
+    level=env_str("WARKAT_LOG_LEVEL", "WARNING"),
+)
+# Addresses (CIDR) allowed to read /metrics without a token, and the bearer token.
+WARKAT_METRICS_ALLOWED = env_list("WARKAT_METRICS_ALLOWED", "127.0.0.1/32,::1/128")
+WARKAT_METRICS_TOKEN = env_str("WARKAT_METRICS_TOKEN")
+# A queue whose worker has not been seen for this long is reported as stale.
+WARKAT_HEARTBEAT_STALE_SECONDS = env_int("WARKAT_HEARTBEAT_STALE_SECONDS", 600)
+WARKAT_SENTRY_DSN = "" if TESTING else env_str("WARKAT_SENTRY_DSN")
+if WARKAT_SENTRY_DSN:
+    from warkat.core.sentry import sentry_init
+
+    sentry_init(
+        dsn=WARKAT_SENTRY_DSN,
+        environment=env_str("WARKAT_SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(env_str("WARKAT_SENTRY_TRACES", "0") or 0),
+    )

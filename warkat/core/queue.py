@@ -20,6 +20,10 @@ delivery" for good. ``enqueue_durable`` instead:
 running, so that it does not queue the same work twice, and ``ever_queued`` whether
 it was queued at all (database backend only; with other backends the sweeps rely on
 their age thresholds).
+
+The request id of the request (or task) that queues the work travels with it
+(``core.requestid``): it is stored among the task's keyword arguments and taken out
+again before the task function runs, and ``queued``/``ever_queued`` ignore it.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from typing import Any
 
 from django.db import transaction
 from django.tasks import Task, task_backends
+
+from warkat.core.requestid import task_kwargs_with_request_id, without_request_id
 
 DATABASE_BACKEND = "django_tasks_db.backend.DatabaseBackend"
 
@@ -49,10 +55,11 @@ def enqueue_durable(task: Task, **kwargs: Any) -> None:
     """Queue ``task`` with ``kwargs`` as part of the current transaction (see the
     module docstring): nothing is queued for a rolled-back change, and nothing
     committed is left without its task by a crash after the commit."""
+    arguments = task_kwargs_with_request_id(kwargs)
     if is_transactional(task):
-        task.enqueue(**kwargs)
+        task.enqueue(**arguments)
     else:
-        transaction.on_commit(lambda: task.enqueue(**kwargs))
+        transaction.on_commit(lambda: task.enqueue(**arguments))
 
 
 def _rows(task: Task, kwargs: dict[str, Any], statuses: list[str] | None) -> bool:
@@ -68,7 +75,7 @@ def _rows(task: Task, kwargs: dict[str, Any], statuses: list[str] | None) -> boo
     if statuses is not None:
         rows = rows.filter(status__in=statuses)
     found = rows.values_list("args_kwargs", flat=True).iterator()
-    return any(row.get("kwargs") == kwargs for row in found)
+    return any(without_request_id(row.get("kwargs") or {}) == kwargs for row in found)
 
 
 def queued(task: Task, **kwargs: Any) -> bool:

@@ -1,8 +1,11 @@
 from django.urls import path
 
-from warkat.core import views
+from warkat.core import health, views
 
+# GET/HEAD of these are answered by ``health.OpsEndpointsMiddleware`` before the
+# rest of the stack; the routes give them names for reverse().
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]

@@ -1,8 +1,8 @@
-"""The home page (who am I, what do I hold today, where to go) and the health check."""
+"""The home page (who am I, what do I hold today, where to go)."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -69,7 +69,3 @@ def home(request: HttpRequest) -> HttpResponse:
         "panels": home_panels(request),
     }
     return render(request, "core/home.html", context)
-
-
-def healthz(request: HttpRequest) -> HttpResponse:
-    return JsonResponse({"status": "ok"})

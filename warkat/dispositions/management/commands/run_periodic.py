@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.tasks import Task
 
 from warkat.attendance.tasks import discipline_run
+from warkat.core.health import heartbeats_enqueue
 from warkat.dashboard.tasks import dashboard_refresh_run
 from warkat.dispositions.tasks import deadlines_run, orphan_files_run
 from warkat.drafting.tasks import recovery_run
@@ -51,6 +52,8 @@ class Command(BaseCommand):
                     result = job.enqueue()
                     last[name] = now
                     self.stdout.write(f"{name}: {result.status}")
+            # Every run: a heartbeat task per queue, so /readyz sees idle workers.
+            heartbeats_enqueue()
             if not options["loop"]:
                 return
             time.sleep(options["tick"])
