@@ -11,7 +11,8 @@ import pytest
 
 from tests.e2e.demo import DemoData
 from tests.e2e.test_letters import _enter
-from tests.e2e.test_phone import _open_letter
+from tests.e2e.test_phone import PHONE, _open_letter
+from warkat.letters.page_sizes import NARROW
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -58,8 +59,18 @@ def test_sign_in_and_inbox_without_console_errors(
     _nothing_blocks_rendering(page)
     assert page.locator("ul.inbox li.item").count() >= 1
 
+    # The letter on a phone: its page pictures come in the narrow rendition.
     letter = _open_letter(demo)
+    page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/surat/{letter.pk}/")
     page.wait_for_load_state("networkidle")
     _nothing_blocks_rendering(page)
+    first = page.locator(".viewer .pages img").first
+    first.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => { const i = document.querySelector('.viewer .pages img');"
+        " return i.complete && i.naturalWidth > 0; }"
+    )
+    assert first.evaluate("img => img.currentSrc").endswith("-kecil.jpg")
+    assert first.evaluate("img => img.naturalWidth") == NARROW
     assert errors == []

@@ -7,6 +7,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET
 
 from warkat.core.http import tenant_view
+from warkat.letters.page_sizes import narrow_page_response
 from warkat.letters.pages import letter_file_page_for_user, page_response
 from warkat.letters.views import FRAMEABLE
 
@@ -20,6 +21,21 @@ def file_page(
 ) -> HttpResponseBase:
     """One page picture, with the same access decision as the file itself."""
     return page_response(
+        letter_file_page_for_user(
+            user=request.user, letter_id=letter_id, file_id=file_id, number=number
+        )
+    )
+
+
+@xframe_options_sameorigin
+@FRAMEABLE
+@tenant_view  # type: ignore[arg-type]  # a streamed file passes through unchanged
+@require_GET
+def file_page_narrow(
+    request: HttpRequest, letter_id: int, file_id: int, number: int
+) -> HttpResponseBase:
+    """The phone-width rendition of a page picture, with the same access decision."""
+    return narrow_page_response(
         letter_file_page_for_user(
             user=request.user, letter_id=letter_id, file_id=file_id, number=number
         )
