@@ -32,17 +32,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-LIGHTHOUSE = HERE / "lighthouse" / "node_modules" / "lighthouse" / "cli" / "index.js"
+LIGHTHOUSE = HERE / "lighthouse" / "node_modules" / "lighthouse"
+RUNNER = HERE / "lighthouse" / "run.mjs"
 CHROMIUM = "/usr/bin/chromium"
 DEMO_PASSWORD = "Warkat-Demo-2026"
-# Chromium's "3G" preset as issue 15 states it: 300 ms round trip, 700 kbps, CPU 4x slower.
-THROTTLING = [
-    "--form-factor=mobile",
-    "--throttling-method=simulate",
-    "--throttling.rttMs=300",
-    "--throttling.throughputKbps=700",
-    "--throttling.cpuSlowdownMultiplier=4",
-]
 FIRST_BUDGET_KB = 60
 REPEAT_BUDGET_KB = 25
 USABLE_BUDGET_MS = 2000
@@ -101,7 +94,7 @@ def totp_code(root: Path) -> str:
 
 
 class Session:
-    """A signed-in demo user: the cookies Lighthouse sends with each request."""
+    """A signed-in demo user: the cookies put into the browser before Lighthouse runs."""
 
     def __init__(self, base: str) -> None:
         self.base = base
@@ -133,8 +126,8 @@ class Session:
         if "/akun/" in url:
             raise SystemExit(f"sign-in of {login} stopped at {url}")
 
-    def header(self) -> str:
-        return "; ".join(f"{c.name}={c.value}" for c in self.jar)
+    def cookies(self) -> list[tuple[str, str]]:
+        return [(c.name, c.value or "") for c in self.jar]
 
 
 def first_link(html: str, pattern: str) -> str:
@@ -144,22 +137,19 @@ def first_link(html: str, pattern: str) -> str:
     return match.group(0)
 
 
-def lighthouse(url: str, port: int, cookie: str, keep_cache: bool, out: Path) -> dict:
+def lighthouse(
+    url: str, port: int, cookies: list[tuple[str, str]], keep_cache: bool, out: Path
+) -> dict:
+    """One run of ``run.mjs`` (the throttling is set there)."""
     cmd = [
         "node",
-        str(LIGHTHOUSE),
+        str(RUNNER),
         url,
-        f"--port={port}",
-        "--only-categories=performance",
-        "--output=json",
-        f"--output-path={out}",
-        "--quiet",
-        *THROTTLING,
+        str(port),
+        json.dumps(cookies),
+        "1" if keep_cache else "0",
+        str(out),
     ]
-    if cookie:
-        cmd.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
-    if keep_cache:
-        cmd.append("--disable-storage-reset")
     subprocess.run(cmd, check=True)
     return json.loads(out.read_text())
 
@@ -169,7 +159,9 @@ def metric(report: dict, audit: str) -> float:
     return float(value) if value is not None else float("nan")
 
 
-def measure(name: str, url: str, cookie: str, out_dir: Path) -> list[Result]:
+def measure(
+    name: str, url: str, cookies: list[tuple[str, str]], out_dir: Path
+) -> list[Result]:
     """First load with an empty cache, then the same page again in the same browser."""
     profile = tempfile.mkdtemp(prefix="warkat-lh-")
     port = free_port()
@@ -191,8 +183,10 @@ def measure(name: str, url: str, cookie: str, out_dir: Path) -> list[Result]:
         results = []
         for visit, keep in (("first", False), ("repeat", True)):
             report = lighthouse(
-                url, port, cookie, keep, out_dir / f"{name}-{visit}.json"
+                url, port, cookies, keep, out_dir / f"{name}-{visit}.json"
             )
+            if report.get("finalDisplayedUrl", url) != url:
+                raise SystemExit(f"{url} ended at {report['finalDisplayedUrl']}")
             requests = report["audits"]["network-requests"]["details"]["items"]
             results.append(
                 Result(
@@ -262,16 +256,16 @@ def main() -> None:
         reviewer = Session(base)
         reviewer.sign_in("198506042010042014", root)
         pages = [
-            ("sign-in", "/akun/login/", ""),
-            ("inbox", "/surat/masuk/", sekda.header()),
-            ("letter", letter, sekda.header()),
-            ("disposition form", f"/disposisi/surat/{letter_id}/", sekda.header()),
-            ("drafts to review", "/naskah/", reviewer.header()),
+            ("sign-in", "/akun/login/", []),
+            ("inbox", "/surat/masuk/", sekda.cookies()),
+            ("letter", letter, sekda.cookies()),
+            ("disposition form", f"/disposisi/surat/{letter_id}/", sekda.cookies()),
+            ("drafts to review", "/naskah/", reviewer.cookies()),
         ]
         results: list[Result] = []
-        for name, path, cookie in pages:
+        for name, path, cookies in pages:
             slug = name.replace(" ", "-")
-            results += measure(slug, base + path, cookie, args.out)
+            results += measure(slug, base + path, cookies, args.out)
         print(table(results))
     finally:
         os.killpg(demo.pid, signal.SIGTERM)

@@ -88,6 +88,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # First to see the request, last to touch the response: compresses the final body.
+    "warkat.core.static.TextGZipMiddleware",
     "warkat.accounts.middleware.ClientIpMiddleware",
     "warkat.core.static.StaticFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
