@@ -20,7 +20,8 @@ urlpatterns = [
     ),
     path(
         "<id:letter_id>/berkas/<id:file_id>/halaman/<id:number>-kecil.jpg",
-        page_views.file_page_narrow,
+        page_views.file_page,
+        {"narrow": True},
         name="file_page_narrow",
     ),
     path("<id:letter_id>/tanda-terima.<str:fmt>", views.receipt, name="receipt"),
