@@ -95,8 +95,10 @@ MIDDLEWARE = [
     "warkat.core.health.OpsEndpointsMiddleware",
     "warkat.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # First to see the request, last to touch the response: compresses the final body.
+    "warkat.core.static.TextGZipMiddleware",
     "warkat.accounts.middleware.ClientIpMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "warkat.core.static.StaticFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -130,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "warkat.core.context_processors.warkat",
             ],
+            "builtins": ["warkat.core.templatetags.inline_css"],
         },
     },
 ]
@@ -218,7 +221,8 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF],
+    # Stylesheets travel inside the page (core.templatetags.inline_css), with the nonce.
+    "style-src": [CSP.SELF, CSP.NONCE],
     "img-src": [CSP.SELF, "data:"],
     "object-src": [CSP.NONE],
     "frame-src": [CSP.SELF],
@@ -264,11 +268,17 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG or TESTING
-            else "whitenoise.storage.CompressedStaticFilesStorage"
+            # Content-hashed names, Brotli and gzip copies made by collectstatic: served
+            # with a one-year immutable cache (core.static.StaticFilesMiddleware).
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = True
+# Finders serve the source files as they are (no hashed names, no compressed copies,
+# a 60-second cache): for development and tests only; elsewhere collectstatic's output.
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+# /favicon.ico and other files browsers ask for at the site's root.
+WHITENOISE_ROOT = BASE_DIR / "webroot"
 WARKAT_UPLOAD_MAX_BYTES = env_int("WARKAT_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 WARKAT_IMPORT_MAX_BYTES = env_int("WARKAT_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = WARKAT_UPLOAD_MAX_BYTES + 1024 * 1024

@@ -18,6 +18,12 @@ urlpatterns = [
         page_views.file_page,
         name="file_page",
     ),
+    path(
+        "<id:letter_id>/berkas/<id:file_id>/halaman/<id:number>-kecil.jpg",
+        page_views.file_page,
+        {"narrow": True},
+        name="file_page_narrow",
+    ),
     path("<id:letter_id>/tanda-terima.<str:fmt>", views.receipt, name="receipt"),
     path("<id:letter_id>/selesai/", views.done, name="done"),
     path("<id:letter_id>/koreksi/", correct_views.correct, name="correct"),

@@ -1,0 +1,281 @@
+"""Pages on a weak network: Lighthouse in Debian's Chromium on emulated mobile 3G.
+
+Starts the demo (``scripts/demo.sh``) on a free loopback port, signs in with demo
+accounts and runs Lighthouse (``bench/lighthouse/node_modules``, installed with
+``npm ci`` in ``bench/lighthouse``) against the pages of the daily work, each on a
+first load (empty cache) and on a repeat visit (the same browser, cache kept). Prints
+KB transferred, first and largest contentful paint, time to interactive and total
+blocking time per page, against the budget of issue 15 (60 KB first load, 25 KB
+repeat visit, usable in 2 s). A benchmark, never part of the test suite:
+
+    .venv/bin/python -m bench.lighthouse [--root DIR] [--out bench/out/lighthouse]
+
+``--root`` measures another checkout (e.g. a base commit in a second worktree).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+LIGHTHOUSE = HERE / "lighthouse" / "node_modules" / "lighthouse"
+RUNNER = HERE / "lighthouse" / "run.mjs"
+CHROMIUM = "/usr/bin/chromium"
+DEMO_PASSWORD = "Warkat-Demo-2026"
+FIRST_BUDGET_KB = 60
+REPEAT_BUDGET_KB = 25
+USABLE_BUDGET_MS = 2000
+
+
+@dataclass
+class Result:
+    page: str
+    visit: str
+    kb: float
+    fcp_ms: float
+    lcp_ms: float
+    tti_ms: float
+    tbt_ms: float
+    requests: int
+
+    @property
+    def usable_ms(self) -> float:
+        return max(self.lcp_ms, self.tti_ms)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_http(url: str, timeout: float) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except OSError:
+            time.sleep(1)
+    raise SystemExit(f"the demo did not answer at {url}")
+
+
+def totp_code(root: Path) -> str:
+    """The demo authenticator's code, computed by the checkout measured."""
+    left = 30 - time.time() % 30
+    if left < 4:
+        time.sleep(left + 0.2)
+    out = subprocess.run(
+        [str(root / ".venv/bin/python"), "manage.py", "totp", "sekda.keerom"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "WARKAT_DEMO": "1"},
+    ).stdout
+    match = re.search(r"\b(\d{6})\b", out)
+    if not match:
+        raise SystemExit(f"no TOTP code in: {out!r}")
+    return match.group(1)
+
+
+class Session:
+    """A signed-in demo user: the cookies put into the browser before Lighthouse runs."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar)
+        )
+
+    def get(self, path: str) -> tuple[str, str]:
+        with self.opener.open(self.base + path, timeout=60) as resp:
+            return resp.geturl(), resp.read().decode()
+
+    def post(self, url: str, fields: dict[str, str]) -> tuple[str, str]:
+        data = urllib.parse.urlencode(
+            {**fields, "csrfmiddlewaretoken": self.cookie("csrftoken")}
+        ).encode()
+        req = urllib.request.Request(url, data=data, headers={"Referer": url})
+        with self.opener.open(req, timeout=60) as resp:
+            return resp.geturl(), resp.read().decode()
+
+    def cookie(self, name: str) -> str:
+        return next((c.value or "" for c in self.jar if c.name == name), "")
+
+    def sign_in(self, login: str, root: Path) -> None:
+        url, _ = self.get("/akun/login/")
+        url, _ = self.post(url, {"login": login, "password": DEMO_PASSWORD})
+        for _attempt in range(3):
+            if "/2fa/" not in url:
+                break
+            # A code is accepted once: if another sign-in just used it, the next one.
+            url, _ = self.post(url, {"code": totp_code(root)})
+            if "/2fa/" in url:
+                time.sleep(30 - time.time() % 30 + 0.5)
+        if "/akun/" in url:
+            raise SystemExit(f"sign-in of {login} stopped at {url}")
+
+    def cookies(self) -> list[tuple[str, str]]:
+        return [(c.name, c.value or "") for c in self.jar]
+
+
+def first_link(html: str, pattern: str) -> str:
+    match = re.search(pattern, html)
+    if not match:
+        raise SystemExit(f"no link matching {pattern}")
+    return match.group(0)
+
+
+def lighthouse(
+    url: str, port: int, cookies: list[tuple[str, str]], keep_cache: bool, out: Path
+) -> dict:
+    """One run of ``run.mjs`` (the throttling is set there)."""
+    cmd = [
+        "node",
+        str(RUNNER),
+        url,
+        str(port),
+        json.dumps(cookies),
+        "1" if keep_cache else "0",
+        str(out),
+    ]
+    subprocess.run(cmd, check=True)
+    return json.loads(out.read_text())
+
+
+def metric(report: dict, audit: str) -> float:
+    value = report["audits"].get(audit, {}).get("numericValue")
+    return float(value) if value is not None else float("nan")
+
+
+def measure(
+    name: str, url: str, cookies: list[tuple[str, str]], out_dir: Path
+) -> list[Result]:
+    """First load with an empty cache, then the same page again in the same browser."""
+    profile = tempfile.mkdtemp(prefix="warkat-lh-")
+    port = free_port()
+    chrome = subprocess.Popen(
+        [
+            CHROMIUM,
+            "--headless=new",
+            "--no-sandbox",
+            "--no-first-run",
+            f"--remote-debugging-port={port}",
+            f"--user-data-dir={profile}",
+            "about:blank",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_http(f"http://127.0.0.1:{port}/json/version", 30)
+        results = []
+        for visit, keep in (("first", False), ("repeat", True)):
+            report = lighthouse(
+                url, port, cookies, keep, out_dir / f"{name}-{visit}.json"
+            )
+            if report.get("finalDisplayedUrl", url) != url:
+                raise SystemExit(f"{url} ended at {report['finalDisplayedUrl']}")
+            requests = report["audits"]["network-requests"]["details"]["items"]
+            results.append(
+                Result(
+                    page=name,
+                    visit=visit,
+                    kb=metric(report, "total-byte-weight") / 1024,
+                    fcp_ms=metric(report, "first-contentful-paint"),
+                    lcp_ms=metric(report, "largest-contentful-paint"),
+                    tti_ms=metric(report, "interactive"),
+                    tbt_ms=metric(report, "total-blocking-time"),
+                    requests=len(requests),
+                )
+            )
+        return results
+    finally:
+        chrome.terminate()
+        chrome.wait(10)
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def table(results: list[Result]) -> str:
+    lines = [
+        "| page | visit | KB transferred | requests | FCP s | LCP s | TTI s | TBT ms | budget |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        budget_kb = FIRST_BUDGET_KB if r.visit == "first" else REPEAT_BUDGET_KB
+        ok = r.kb <= budget_kb and r.usable_ms <= USABLE_BUDGET_MS
+        lines.append(
+            f"| {r.page} | {r.visit} | {r.kb:.1f} | {r.requests} | {r.fcp_ms / 1000:.2f} "
+            f"| {r.lcp_ms / 1000:.2f} | {r.tti_ms / 1000:.2f} | {r.tbt_ms:.0f} "
+            f"| {'ok' if ok else 'over'} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--root", type=Path, default=HERE.parent, help="checkout to serve"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=HERE.parent / "bench/out/lighthouse"
+    )
+    args = parser.parse_args()
+    if not LIGHTHOUSE.exists():
+        raise SystemExit("install Lighthouse first: (cd bench/lighthouse && npm ci)")
+    root = args.root.resolve()
+    args.out.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    demo = subprocess.Popen(
+        ["scripts/demo.sh"],
+        cwd=root,
+        env={**os.environ, "PORT": str(port)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_http(base + "/akun/login/", 900)
+        sekda = Session(base)
+        sekda.sign_in("sekda.keerom", root)
+        _, inbox = sekda.get("/surat/masuk/")
+        letter = first_link(inbox, r"/surat/\d+/")
+        letter_id = letter.strip("/").split("/")[-1]
+        reviewer = Session(base)
+        reviewer.sign_in("198506042010042014", root)
+        pages = [
+            ("sign-in", "/akun/login/", []),
+            ("inbox", "/surat/masuk/", sekda.cookies()),
+            ("letter", letter, sekda.cookies()),
+            ("disposition form", f"/disposisi/surat/{letter_id}/", sekda.cookies()),
+            ("drafts to review", "/naskah/", reviewer.cookies()),
+        ]
+        results: list[Result] = []
+        for name, path, cookies in pages:
+            slug = name.replace(" ", "-")
+            results += measure(slug, base + path, cookies, args.out)
+        print(table(results))
+    finally:
+        os.killpg(demo.pid, signal.SIGTERM)
+        demo.wait(30)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""Pages on a weak network (issue 15), as the browser sees them: nothing holds the
+first paint back (no stylesheet to fetch, scripts deferred), and nothing the page does
+trips the content-security policy or lands in the console as an error (htmx's own
+indicator <style> did; so did the missing favicon)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.e2e.demo import DemoData
+from tests.e2e.test_letters import _enter
+from tests.e2e.test_phone import PHONE, _open_letter
+from warkat.letters.page_sizes import NARROW
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def _console_errors(page: Any) -> list[str]:
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    # A refused inline style shows as a console error and as this event.
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => console.error("
+        "'CSP: ' + e.violatedDirective + ' ' + e.blockedURI))"
+    )
+    return errors
+
+
+def _nothing_blocks_rendering(page: Any) -> None:
+    blocking = page.evaluate(
+        """() => [
+            ...[...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href),
+            ...[...document.querySelectorAll('script[src]')]
+                .filter(s => !s.defer && !s.async).map(s => s.src),
+        ]"""
+    )
+    assert blocking == [], (page.url, blocking)
+    # The page's styles applied (they travel inside it now).
+    bar = page.evaluate("getComputedStyle(document.querySelector('.topbar')).display")
+    assert bar == "flex", page.url
+
+
+def test_sign_in_and_inbox_without_console_errors(
+    page: Any, live_server: Any, demo: DemoData
+) -> None:
+    errors = _console_errors(page)
+    page.goto(f"{live_server.url}/akun/login/")
+    page.wait_for_load_state("networkidle")
+    _nothing_blocks_rendering(page)
+    # htmx loaded and left its indicator styles to the stylesheet.
+    assert page.evaluate("window.htmx.config.includeIndicatorStyles") is False
+
+    _enter(page, live_server, demo.people["sekda"])
+    page.goto(f"{live_server.url}/surat/masuk/")
+    page.wait_for_load_state("networkidle")
+    _nothing_blocks_rendering(page)
+    assert page.locator("ul.inbox li.item").count() >= 1
+
+    # The letter on a phone: its page pictures come in the narrow rendition.
+    letter = _open_letter(demo)
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/surat/{letter.pk}/")
+    page.wait_for_load_state("networkidle")
+    _nothing_blocks_rendering(page)
+    first = page.locator(".viewer .pages img").first
+    first.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => { const i = document.querySelector('.viewer .pages img');"
+        " return i.complete && i.naturalWidth > 0; }"
+    )
+    assert first.evaluate("img => img.currentSrc").endswith("-kecil.jpg")
+    assert first.evaluate("img => img.naturalWidth") == NARROW
+    assert errors == []
