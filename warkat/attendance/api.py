@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from warkat.api.base import ERROR_RESPONSES, ErrorOut
+from warkat.api.base import ERROR_RESPONSES, ErrorOut, Id
 from warkat.attendance import errors, leave, selectors
 from warkat.attendance.access import actor_person
 from warkat.attendance.checkin import checkin_record
@@ -191,7 +191,7 @@ def reviews_api(request: HttpRequest) -> Any:
     response={200: CheckInOut, **ERROR_RESPONSES},
 )
 @in_caller_tenant
-def review_api(request: HttpRequest, checkin_id: int, payload: ReviewIn) -> Any:
+def review_api(request: HttpRequest, checkin_id: Id, payload: ReviewIn) -> Any:
     """Accept or reject a flagged record, with a reason (audited)."""
     user = request.auth  # type: ignore[attr-defined]
     record = checkin_review(
@@ -251,7 +251,7 @@ class BoardOut(Schema):
 
 @router.get("/attendance/today", response={200: BoardOut, **ERROR_RESPONSES})
 @in_caller_tenant
-def today_api(request: HttpRequest, unit: int | None = None) -> Any:
+def today_api(request: HttpRequest, unit: Id | None = None) -> Any:
     """Today's board for a unit and everything below it (the caller's own unit by
     default): each person's status, and the counts per status."""
     user = request.auth  # type: ignore[attr-defined]
@@ -370,7 +370,7 @@ def requests_api(request: HttpRequest, to_decide: bool = False) -> Any:
 )
 @in_caller_tenant
 def request_decide_api(
-    request: HttpRequest, request_id: int, payload: DecisionIn
+    request: HttpRequest, request_id: Id, payload: DecisionIn
 ) -> Any:
     """Approve or refuse (a refusal needs a note), as holder of the approver
     position today (definitif, Plt or Plh)."""
@@ -388,7 +388,7 @@ def request_decide_api(
     response={200: RequestOut, **ERROR_RESPONSES},
 )
 @in_caller_tenant
-def request_cancel_api(request: HttpRequest, request_id: int) -> Any:
+def request_cancel_api(request: HttpRequest, request_id: Id) -> Any:
     """Withdraw one's own request before it is decided."""
     cancelled = leave.request_cancel(
         actor=request.auth,  # type: ignore[attr-defined]
@@ -433,7 +433,7 @@ def _recap(request: HttpRequest, month: str, unit: int | None) -> Any:
 
 @router.get("/attendance/recap", response={200: RecapOut, **ERROR_RESPONSES})
 @in_caller_tenant
-def recap_api(request: HttpRequest, month: str, unit: int | None = None) -> Any:
+def recap_api(request: HttpRequest, month: str, unit: Id | None = None) -> Any:
     """The month (``YYYY-MM``, not in the future) for a unit and everything below
     it: days by status, minutes late/early in bands TL1-TL4 and PSW1-PSW4 (1-30,
     31-60, 61-90, over 90 minutes; a missing check-in/out counts as band 4) and the
@@ -476,7 +476,7 @@ def recap_api(request: HttpRequest, month: str, unit: int | None = None) -> Any:
 )
 @in_caller_tenant
 def recap_export_api(
-    request: HttpRequest, month: str, unit: int | None = None, fmt: str = "xlsx"
+    request: HttpRequest, month: str, unit: Id | None = None, fmt: str = "xlsx"
 ) -> Any:
     """The recap as a file: ``fmt`` xlsx (default) or pdf."""
     recap = _recap(request, month, unit)

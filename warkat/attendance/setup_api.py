@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from warkat.api.base import ERROR_RESPONSES
+from warkat.api.base import ERROR_RESPONSES, Id
 from warkat.attendance import setup_services as setup
 from warkat.attendance.models import AttendanceSettings, WorkLocation
 from warkat.attendance.schedule import attendance_settings
@@ -154,7 +154,7 @@ def location_create_api(request: HttpRequest, payload: LocationIn) -> Any:
     response={200: LocationOut, **ERROR_RESPONSES},
 )
 @in_caller_tenant
-def location_deactivate_api(request: HttpRequest, location_id: int) -> Any:
+def location_deactivate_api(request: HttpRequest, location_id: Id) -> Any:
     loc = setup.location_deactivate(
         actor=request.auth,  # type: ignore[attr-defined]
         location_id=location_id,

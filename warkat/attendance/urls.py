@@ -12,7 +12,7 @@ urlpatterns = [
     path("rekap/", views.recap_page, name="recap"),
     path("permohonan/", views.requests_page, name="requests"),
     path(
-        "permohonan/<int:request_id>/<str:action>/",
+        "permohonan/<id:request_id>/<str:action>/",
         views.request_action,
         name="request_action",
     ),

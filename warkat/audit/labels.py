@@ -78,6 +78,18 @@ ACTION_LABELS = {
     "drafting.delivery_retry": _("Delivery retried"),
     "drafting.number_reserve": _("Letter number reserved"),
     "drafting.number_void": _("Letter number voided"),
+    # Attendance (e-absen)
+    "attendance.settings_changed": _("Attendance rules changed"),
+    "attendance.schedule_created": _("Working schedule added"),
+    "attendance.location_created": _("Work location added"),
+    "attendance.location_deactivated": _("Work location deactivated"),
+    "attendance.place_assigned": _("Extra work place assigned"),
+    "attendance.checkin_accepted": _("Flagged check-in accepted"),
+    "attendance.checkin_rejected": _("Flagged check-in rejected"),
+    "attendance.request_submitted": _("Leave or permission requested"),
+    "attendance.request_approved": _("Leave or permission approved"),
+    "attendance.request_refused": _("Leave or permission refused"),
+    "attendance.request_cancelled": _("Leave or permission request withdrawn"),
     # Command centre and public data
     "dashboard.adoption_read": _("Adoption figures of hosted Pemda read"),
     "dashboard.assessment_set": _("Performance assessment recorded"),

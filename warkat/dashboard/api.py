@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 
-from warkat.api.base import ERROR_RESPONSES
+from warkat.api.base import ERROR_RESPONSES, Id
 from warkat.dashboard import datarequests as dr
 from warkat.dashboard import errors, kinerja, services
 from warkat.dashboard.models import (
@@ -277,7 +277,7 @@ def kinerja_api(
 )
 @in_caller_tenant
 def assessment_put_api(
-    request: HttpRequest, person_id: int, payload: AssessmentIn
+    request: HttpRequest, person_id: Id, payload: AssessmentIn
 ) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     first = kinerja.parse_month(payload.month or "-", today=tenant_today(user.tenant))
@@ -409,7 +409,7 @@ def data_request_create_api(request: HttpRequest, payload: DataRequestIn) -> Any
 )
 @in_caller_tenant
 def submission_api(
-    request: HttpRequest, target_id: int, file: File[UploadedFile]
+    request: HttpRequest, target_id: Id, file: File[UploadedFile]
 ) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     target = dr.target_for_user(user=user, target_id=target_id)
@@ -424,7 +424,7 @@ def submission_api(
     summary="Accept (and publish) or return a submitted table",
 )
 @in_caller_tenant
-def review_api(request: HttpRequest, target_id: int, payload: ReviewIn) -> Any:
+def review_api(request: HttpRequest, target_id: Id, payload: ReviewIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     target = dr.target_for_user(user=user, target_id=target_id)
     done = dr.submission_review(

@@ -37,6 +37,9 @@ def _recorded_codes() -> set[str]:
                 codes |= {f"drafting.{g}" for g in groups if g}
     # disposition_transition records "disposition.<action>" for each transition.
     codes |= {f"disposition.{a}" for a in ALLOWED_TRANSITIONS}
+    # attendance records "attendance.checkin_<review>" and "attendance.request_<state>".
+    codes |= {f"attendance.checkin_{r}" for r in ("accepted", "rejected")}
+    codes |= {f"attendance.request_{s}" for s in ("approved", "refused")}
     return codes
 
 
