@@ -112,6 +112,10 @@ def _query(op: Any, values: dict[str, Any]) -> dict[str, Any]:
         "format": "pdf",
         "a": 1,
         "b": 1,
+        # The attendance recap: a past month.
+        "month": (dt.date.today().replace(day=1) - dt.timedelta(days=1)).strftime(
+            "%Y-%m"
+        ),
     }
     query = {}
     for param in op.definition.raw.get("parameters", []):
@@ -164,6 +168,8 @@ def test_every_get_response_matches_its_documented_schema(
     statuses: dict[str, set[int]] = defaultdict(set)
 
     def check(op: Any, headers: dict[str, str], **parts: Any) -> None:
+        # The bodies are read as they are; the compression has its own test.
+        headers = {**headers, "Accept-Encoding": "identity"}
         case = op.Case(**parts)
         response = case.call(headers=headers)
         statuses[op.label].add(response.status_code)

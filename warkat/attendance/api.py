@@ -71,7 +71,7 @@ class BatchIn(Schema):
     records: list[CheckInIn]
 
 
-class ReviewIn(Schema):
+class CheckInReviewIn(Schema):
     decision: str
     reason: str
 
@@ -191,7 +191,7 @@ def reviews_api(request: HttpRequest) -> Any:
     response={200: CheckInOut, **ERROR_RESPONSES},
 )
 @in_caller_tenant
-def review_api(request: HttpRequest, checkin_id: Id, payload: ReviewIn) -> Any:
+def review_api(request: HttpRequest, checkin_id: Id, payload: CheckInReviewIn) -> Any:
     """Accept or reject a flagged record, with a reason (audited)."""
     user = request.auth  # type: ignore[attr-defined]
     record = checkin_review(

@@ -37,7 +37,7 @@ class SettingsIn(Schema):
     psw4_pct: Decimal | None = None
     tk_pct: Decimal | None = None
     # PP 94/2021 thresholds: [[days, step], …]
-    discipline_steps: list[tuple[int, str]] | None = None
+    discipline_steps: list[list[int | str]] | None = None
     consecutive_alert_days: int | None = None
 
 
@@ -52,7 +52,7 @@ class SettingsOut(Schema):
     tl_pct: list[float]
     psw_pct: list[float]
     tk_pct: float
-    discipline_steps: list[tuple[int, str]]
+    discipline_steps: list[list[int | str]]
     consecutive_alert_days: int
 
 
@@ -68,7 +68,7 @@ def _settings_out(s: AttendanceSettings) -> SettingsOut:
         tl_pct=[float(p) for p in (s.tl1_pct, s.tl2_pct, s.tl3_pct, s.tl4_pct)],
         psw_pct=[float(p) for p in (s.psw1_pct, s.psw2_pct, s.psw3_pct, s.psw4_pct)],
         tk_pct=float(s.tk_pct),
-        discipline_steps=[(int(d), str(t)) for d, t in s.discipline_steps],
+        discipline_steps=[[int(d), str(t)] for d, t in s.discipline_steps],
         consecutive_alert_days=s.consecutive_alert_days,
     )
 

@@ -335,7 +335,7 @@ class DataRequestsOut(Schema):
     received: list[TargetOut]
 
 
-class ReviewIn(Schema):
+class DataReviewIn(Schema):
     accept: bool
     note: str = ""
 
@@ -424,7 +424,7 @@ def submission_api(
     summary="Accept (and publish) or return a submitted table",
 )
 @in_caller_tenant
-def review_api(request: HttpRequest, target_id: Id, payload: ReviewIn) -> Any:
+def review_api(request: HttpRequest, target_id: Id, payload: DataReviewIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     target = dr.target_for_user(user=user, target_id=target_id)
     done = dr.submission_review(
