@@ -24,6 +24,10 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 860}
 
 
+#: Playwright's fixtures: a test using any of them starts the browser's event loop.
+_BROWSER_FIXTURES = {"page", "context", "browser"}
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark browser tests, and run every test that drives a browser (here or in an
@@ -33,10 +37,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
-    browser = [i for i in items if "page" in getattr(i, "fixturenames", ())]
+
+    def drives_a_browser(item: pytest.Item) -> bool:
+        return bool(_BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+    browser = [i for i in items if drives_a_browser(i)]
     if browser:
-        others = [i for i in items if "page" not in getattr(i, "fixturenames", ())]
-        items[:] = others + browser
+        items[:] = [i for i in items if not drives_a_browser(i)] + browser
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ balancer with its own Host header and no cookies.
 Heartbeat: ``django_tasks_db``'s ``db_worker`` records none, so every task a database
 worker finishes stamps ``heartbeat:<queue>`` in the shared cache (at most every
 ``_HEARTBEAT_EVERY`` seconds per process), and ``run_periodic`` queues a
-``core.tasks.worker_heartbeat`` on each queue that has none waiting, so an idle
+``core.tasks.worker_heartbeat`` on each queue (``tasks.heartbeats_enqueue``) that has none waiting, so an idle
 worker is seen too.
 """
 
@@ -88,22 +88,6 @@ def on_task_finished(*, task_result: Any, **_: Any) -> None:
     except Exception:
         # Raised from the signal it would mark the finished task as failed.
         logger.warning("heartbeat not recorded for %s", task.queue_name, exc_info=True)
-
-
-def heartbeats_enqueue() -> list[str]:
-    """Queue a heartbeat task on every queue that has none waiting (database
-    backend; a dead worker's queue gets one, not one per run). Returns the queues."""
-    from warkat.core.queue import queued
-    from warkat.core.tasks import worker_heartbeat
-
-    if not uses_database_queue():
-        return []
-    sent = []
-    for queue in task_queues():
-        if not queued(worker_heartbeat, queue=queue):
-            worker_heartbeat.using(queue_name=queue).enqueue(queue=queue)
-            sent.append(queue)
-    return sent
 
 
 # --- queues ---------------------------------------------------------------------

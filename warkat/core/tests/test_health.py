@@ -17,7 +17,7 @@ from django.tasks import task
 from django.test import Client, override_settings
 
 from warkat.core import health
-from warkat.core.tasks import worker_heartbeat
+from warkat.core.tasks import heartbeats_enqueue, worker_heartbeat
 
 DB_TASKS = {
     "default": {
@@ -119,9 +119,9 @@ def test_queue_depth_and_age_of_the_oldest_ready_task() -> None:
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @override_settings(TASKS=DB_TASKS)
 def test_heartbeat_tasks_show_each_queue_worker_alive() -> None:
-    assert health.heartbeats_enqueue() == health.task_queues()
+    assert heartbeats_enqueue() == health.task_queues()
     # A dead worker's queue gets one heartbeat task, not one per periodic run.
-    assert health.heartbeats_enqueue() == []
+    assert heartbeats_enqueue() == []
     assert all(age is None for age in health.heartbeat_ages().values())
 
     call_command(

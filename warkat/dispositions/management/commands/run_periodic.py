@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.tasks import Task
 
 from warkat.attendance.tasks import discipline_run
-from warkat.core.health import heartbeats_enqueue
+from warkat.core.tasks import heartbeats_enqueue
 from warkat.dashboard.tasks import dashboard_refresh_run
 from warkat.dispositions.tasks import deadlines_run, orphan_files_run
 from warkat.drafting.tasks import recovery_run
