@@ -58,16 +58,20 @@ def demo_load() -> DemoData:
     return outcome["data"]
 
 
-def _demo_load() -> DemoData:
-    from django.core.management import call_command
-
+def classification_codes_ensure() -> None:
+    """The national classification codes, loaded again when an earlier
+    transactional test flushed the rows their data migration loaded."""
     from warkat.archive.loader import load_codes, read_rows
     from warkat.archive.models import ClassificationCode
 
     if not ClassificationCode.objects.exists():
-        # An earlier transactional test flushed the rows the data migration loaded.
         load_codes(ClassificationCode, read_rows())
 
+
+def _demo_load() -> DemoData:
+    from django.core.management import call_command
+
+    classification_codes_ensure()
     call_command("demo_load", verbosity=0, stdout=_Null())
     from warkat.demo.organisation import demo_org_load
     from warkat.tenancy.scope import tenant_scope

@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.demo import classification_codes_ensure
 from warkat.tenancy.clock import tenant_localdate
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PASSWORD = "x-Pass-12345"
 
@@ -43,6 +44,7 @@ def test_prefilled_dates_survive_a_save(
     from warkat.letters.samples import sample_pdf
     from warkat.tenancy.scope import tenant_scope
 
+    classification_codes_ensure()
     # The machine is shared: allow slow page loads rather than fail on time.
     page.set_default_timeout(90_000)
     today = tenant_localdate(org.tenant)
