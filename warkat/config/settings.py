@@ -92,7 +92,7 @@ MIDDLEWARE = [
     # Request id first (logs of everything below carry it); health, readiness and
     # metrics answered before host checks and sessions (see core.health).
     "warkat.core.requestid.RequestIdMiddleware",
-    "warkat.core.health.OpsEndpointsMiddleware",
+    "warkat.core.ops_endpoints.OpsEndpointsMiddleware",
     "warkat.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # First to see the request, last to touch the response: compresses the final body.

@@ -9,7 +9,7 @@
   and how long ago a worker was last seen. A stale queue does not fail readiness
   (the app still serves pages); alert on the metrics instead.
 
-Both are answered by ``OpsEndpointsMiddleware`` at the top of the middleware stack,
+Both are answered by ``ops_endpoints.OpsEndpointsMiddleware`` at the top of the middleware stack,
 before host checks, sessions and sign-in gates, because probes come from the load
 balancer with its own Host header and no cookies.
 
@@ -170,26 +170,3 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def readyz(request: HttpRequest) -> HttpResponse:
     ready, body = readiness()
     return JsonResponse(body, status=200 if ready else 503)
-
-
-class OpsEndpointsMiddleware:
-    """Answers ``/healthz``, ``/readyz`` and ``/metrics`` before the rest of the stack
-    (see the module docstring); every other path passes through untouched."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        from warkat.core.metrics import metrics_view
-
-        self.get_response = get_response
-        self.routes: dict[str, Callable[[HttpRequest], HttpResponse]] = {
-            "/healthz": healthz,
-            "/readyz": readyz,
-            "/metrics": metrics_view,
-        }
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        view = self.routes.get(request.path_info)
-        if view is not None and request.method in {"GET", "HEAD"}:
-            response = view(request)
-            response["Cache-Control"] = "no-store"
-            return response
-        return self.get_response(request)
