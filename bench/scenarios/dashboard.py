@@ -18,12 +18,13 @@ def figures_prepare(ds: Dataset, *, days: int = 365) -> float:
     from django.utils import timezone
 
     from warkat.dashboard.adoption import adoption_refresh
-    from warkat.dashboard.rebuild import figures_rebuild, tenant_today
+    from warkat.dashboard.rebuild import figures_rebuild
+    from warkat.tenancy.clock import tenant_localdate
     from warkat.tenancy.scope import tenant_scope
 
     started = time.perf_counter()
     with tenant_scope(ds.tenant), timezone.override(ds.tenant.time_zone):
-        today = tenant_today(ds.tenant)
+        today = tenant_localdate(ds.tenant)
         figures_rebuild(
             tenant=ds.tenant, first=today - dt.timedelta(days=days - 1), last=today
         )

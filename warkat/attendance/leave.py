@@ -29,12 +29,12 @@ from warkat.attendance.schedule import (
     ScheduleBook,
     attendance_settings,
     local_today,
-    zone,
 )
 from warkat.audit.services import audit_record
 from warkat.notify.services import notice_send
 from warkat.org.models import Person
 from warkat.org.selectors import current_positions, holders_of, holds_position
+from warkat.tenancy.clock import tenant_zone
 from warkat.tenancy.models import Tenant
 from warkat.tenancy.scope import current_tenant
 
@@ -231,7 +231,7 @@ def request_decide(
     if approve and request.kind == RequestKind.KOREKSI:
         assert request.correction_time is not None
         at = dt.datetime.combine(
-            request.start_date, request.correction_time, tzinfo=zone(tenant)
+            request.start_date, request.correction_time, tzinfo=tenant_zone(tenant)
         )
         CheckIn.objects.create(
             tenant=tenant,

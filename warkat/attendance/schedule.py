@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -20,19 +19,16 @@ from warkat.attendance.models import (
     WorkScheduleDay,
 )
 from warkat.dispositions.calendar import national_holidays, tenant_holidays
+from warkat.tenancy.clock import tenant_zone
 from warkat.tenancy.models import Tenant
 
 
-def zone(tenant: Tenant) -> ZoneInfo:
-    return ZoneInfo(tenant.time_zone)
-
-
 def local_today(tenant: Tenant) -> dt.date:
-    return timezone.localdate(timezone=zone(tenant))
+    return timezone.localdate(timezone=tenant_zone(tenant))
 
 
 def local_date(tenant: Tenant, at: dt.datetime) -> dt.date:
-    return at.astimezone(zone(tenant)).date()
+    return at.astimezone(tenant_zone(tenant)).date()
 
 
 def attendance_settings(tenant: Tenant) -> AttendanceSettings:
@@ -64,7 +60,7 @@ class ScheduleBook:
 
     def __init__(self, tenant: Tenant, start: dt.date, end: dt.date) -> None:
         self.tenant = tenant
-        self.tz = zone(tenant)
+        self.tz = tenant_zone(tenant)
         self.holidays = set(tenant_holidays(start, end))
         for year in range(start.year, end.year + 1):
             self.holidays |= national_holidays(year)

@@ -26,7 +26,7 @@ from warkat.attendance.models import (
     WorkLocation,
     WorkSchedule,
 )
-from warkat.attendance.schedule import ScheduleBook, local_today, zone
+from warkat.attendance.schedule import ScheduleBook, local_today
 from warkat.attendance.status import AWAY, PRESENT, Day, DayStatus, days_of
 from warkat.org.models import Person, Unit
 from warkat.org.selectors import (
@@ -35,6 +35,7 @@ from warkat.org.selectors import (
     people_filter,
     unit_find,
 )
+from warkat.tenancy.clock import tenant_zone
 from warkat.tenancy.scope import current_tenant
 
 
@@ -109,7 +110,7 @@ def board_today(*, actor: Any, unit: Unit, now: dt.datetime | None = None) -> Bo
     tenant = current_tenant()
     assert tenant is not None
     now = now or timezone.now()
-    today = now.astimezone(zone(tenant)).date()
+    today = now.astimezone(tenant_zone(tenant)).date()
     require_see_unit(actor, unit)
     people = list(people_filter(unit=unit))
     held = current_positions(person_ids={p.pk for p in people}, on=today)

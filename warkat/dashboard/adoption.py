@@ -21,9 +21,9 @@ from django.utils import timezone
 
 from warkat.accounts.selectors import accounts_of_people
 from warkat.dashboard.models import AdoptionSnapshot, UnitDay
-from warkat.dashboard.rebuild import tenant_today
 from warkat.org.selectors import assignments_overlapping, position_links, units_filter
 from warkat.signing.selectors import certified_people
+from warkat.tenancy.clock import tenant_localdate
 from warkat.tenancy.models import Tenant
 
 #: The adoption window: accounts active and letters counted over the last 30 days.
@@ -127,7 +127,7 @@ def adoption_compute(*, tenant: Tenant, today: dt.date) -> list[_Row]:
 @transaction.atomic
 def adoption_refresh(*, tenant: Tenant) -> int:
     """Replace the scoped tenant's adoption snapshot; returns the number of rows."""
-    today = tenant_today(tenant)
+    today = tenant_localdate(tenant)
     rows = adoption_compute(tenant=tenant, today=today)
     now = timezone.now()
     AdoptionSnapshot.objects.all().delete()

@@ -24,7 +24,6 @@ from warkat.dashboard.monev import (
     adoption_own,
     may_see_adoption,
 )
-from warkat.dashboard.rebuild import tenant_today
 from warkat.dashboard.scope import require_scope
 from warkat.dashboard.selectors import (
     Figures,
@@ -33,6 +32,7 @@ from warkat.dashboard.selectors import (
     rolled_up,
 )
 from warkat.org.api import in_caller_tenant
+from warkat.tenancy.clock import tenant_localdate
 
 router = Router(tags=["dashboard"])
 
@@ -105,7 +105,7 @@ def units_api(
     subtree's over ``from``..``to`` (local dates, default the last seven days)."""
     user = request.auth  # type: ignore[attr-defined]
     scope = require_scope(user=user)
-    first, last = parse_period(date_from, date_to, today=tenant_today(user.tenant))
+    first, last = parse_period(date_from, date_to, today=tenant_localdate(user.tenant))
     own = figures_by_unit(unit_ids=list(scope.units), first=first, last=last)
     subtree = rolled_up(scope=scope, own=own)
     units = [
@@ -259,7 +259,7 @@ def kinerja_api(
     month: str | None = Query(None, description="YYYY-MM (default: this month)"),
 ) -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    first = kinerja.parse_month(month, today=tenant_today(user.tenant))
+    first = kinerja.parse_month(month, today=tenant_localdate(user.tenant))
     mine = kinerja.own(user=user, month=first)
     return KinerjaOut(
         month=f"{first:%Y-%m}",
@@ -280,7 +280,9 @@ def assessment_put_api(
     request: HttpRequest, person_id: Id, payload: AssessmentIn
 ) -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    first = kinerja.parse_month(payload.month or "-", today=tenant_today(user.tenant))
+    first = kinerja.parse_month(
+        payload.month or "-", today=tenant_localdate(user.tenant)
+    )
     assessment = services.assessment_set(
         actor=user,
         person_id=person_id,
@@ -373,7 +375,7 @@ def _request_out(r: DataRequest, today: dt.date) -> DataRequestOut:
 @in_caller_tenant
 def data_requests_api(request: HttpRequest) -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    today = tenant_today(user.tenant)
+    today = tenant_localdate(user.tenant)
     sent, received = dr.requests_of(user=user)
     return DataRequestsOut(
         sent=[_request_out(r, today) for r in sent],
@@ -399,7 +401,7 @@ def data_request_create_api(request: HttpRequest, payload: DataRequestIn) -> Any
         description=payload.description,
         unit_of_measure=payload.unit_of_measure,
     )
-    return _request_out(created, tenant_today(user.tenant))
+    return _request_out(created, tenant_localdate(user.tenant))
 
 
 @router.post(
@@ -415,7 +417,7 @@ def submission_api(
     target = dr.target_for_user(user=user, target_id=target_id)
     dr.submission_upload_file(actor=user, target=target, upload=file)
     target = dr.target_for_user(user=user, target_id=target_id)
-    return _target_out(target, tenant_today(user.tenant))
+    return _target_out(target, tenant_localdate(user.tenant))
 
 
 @router.post(
@@ -430,4 +432,4 @@ def review_api(request: HttpRequest, target_id: Id, payload: DataReviewIn) -> An
     done = dr.submission_review(
         actor=user, target=target, accept=payload.accept, note=payload.note
     )
-    return _target_out(done, tenant_today(user.tenant))
+    return _target_out(done, tenant_localdate(user.tenant))

@@ -15,8 +15,8 @@ from warkat.core.errors import DomainError
 from warkat.core.http import tenant_view
 from warkat.dashboard import datarequests as dr
 from warkat.dashboard.models import ColumnType
-from warkat.dashboard.rebuild import tenant_today
 from warkat.org.selectors import positions_by_id
+from warkat.tenancy.clock import tenant_localdate
 
 
 def parse_columns(text: str) -> list[dict[str, str]]:
@@ -37,7 +37,7 @@ def _ids(values: list[str]) -> list[int]:
 def _context(request: HttpRequest, error: str | None = None) -> dict[str, Any]:
     user = request.user
     sent, received = dr.requests_of(user=user)
-    today = tenant_today(request.tenant)  # type: ignore[attr-defined]
+    today = tenant_localdate(request.tenant)  # type: ignore[attr-defined]
     targets = [t for r in sent for t in r.targets.all()]
     names = positions_by_id(ids={t.position_id for t in targets + received})
     datasets = dr.published_of(targets=targets)

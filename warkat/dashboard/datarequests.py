@@ -22,10 +22,10 @@ from warkat.dashboard.models import (
     Dataset,
     TargetState,
 )
-from warkat.dashboard.rebuild import tenant_today
 from warkat.dashboard.tables import COLUMN_TYPES, table_read
 from warkat.dispositions.selectors import working_day_deadline
 from warkat.org.selectors import positions_by_id, positions_held
+from warkat.tenancy.clock import tenant_localdate
 
 MAX_COLUMNS = 30
 MAX_TARGETS = 100
@@ -118,7 +118,7 @@ def datarequest_create(
         requester_position_id=held[0],
         requester=actor,
         deadline=working_day_deadline(
-            start=tenant_today(actor.tenant), days=deadline_days
+            start=tenant_localdate(actor.tenant), days=deadline_days
         ),
         created_at=timezone.now(),
     )

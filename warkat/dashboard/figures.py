@@ -26,6 +26,7 @@ from warkat.drafting.selectors import (
 )
 from warkat.letters.selectors import incoming_registered_between
 from warkat.org.selectors import assignments_overlapping
+from warkat.tenancy.clock import tenant_zone
 from warkat.tenancy.models import Tenant
 
 #: States that settle a disposition when ``followed_up_at`` is not set.
@@ -139,7 +140,7 @@ def _settled_at(row: dict[str, Any]) -> dt.datetime | None:
 
 class _Period:
     def __init__(self, tenant: Tenant, first: dt.date, last: dt.date) -> None:
-        self.tz = ZoneInfo(tenant.time_zone)
+        self.tz = tenant_zone(tenant)
         self.first, self.last = first, last
         self.start = day_bounds(first, self.tz)[0]
         self.end = day_bounds(last, self.tz)[1]

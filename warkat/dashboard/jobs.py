@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from warkat.dashboard.adoption import adoption_refresh
 from warkat.dashboard.rebuild import figures_refresh
 from warkat.tenancy.models import Tenant
@@ -16,7 +14,7 @@ def refresh_all(*, tenant_id: int | None = None) -> dict[str, int]:
     if tenant_id is not None:
         tenants = tenants.filter(pk=tenant_id)
     for tenant in tenants.order_by("pk"):
-        with tenant_scope(tenant), timezone.override(tenant.time_zone):
+        with tenant_scope(tenant):
             result = figures_refresh(tenant=tenant)
             # After the figures: the adoption snapshot sums their last 30 days.
             adoption_refresh(tenant=tenant)

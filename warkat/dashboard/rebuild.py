@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from warkat.dashboard.figures import figures_compute
 from warkat.dashboard.models import PersonDay, UnitDay
+from warkat.tenancy.clock import tenant_localdate
 from warkat.tenancy.models import Tenant
 
 #: Longest period one rebuild transaction covers; longer ones go a quarter at a time
@@ -26,16 +27,6 @@ class RebuildResult:
     days: int = 0
     unit_rows: int = 0
     person_rows: int = 0
-
-
-def tenant_today(tenant: Tenant) -> dt.date:
-    return timezone.localtime(timezone=_zone(tenant)).date()
-
-
-def _zone(tenant: Tenant) -> dt.tzinfo:
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(tenant.time_zone)
 
 
 @transaction.atomic
@@ -87,7 +78,7 @@ def figures_rebuild(*, tenant: Tenant, first: dt.date, last: dt.date) -> Rebuild
 def figures_refresh(*, tenant: Tenant) -> RebuildResult:
     """The periodic, incremental step: today and yesterday (whose last hours and
     deadlines settle after midnight). Older days are final."""
-    today = tenant_today(tenant)
+    today = tenant_localdate(tenant)
     return figures_rebuild(
         tenant=tenant, first=today - dt.timedelta(days=1), last=today
     )

@@ -27,10 +27,10 @@ from warkat.dashboard.monev import (
     may_see_adoption,
 )
 from warkat.dashboard.ranking import Overview, overview
-from warkat.dashboard.rebuild import tenant_today
 from warkat.dashboard.scope import Scope, leader_scope, require_scope, unit_in_scope
 from warkat.dashboard.selectors import daily_series
 from warkat.org.selectors import position_links, positions_by_id
+from warkat.tenancy.clock import tenant_localdate
 
 #: Days of the trend chart.
 TREND_DAYS = 28
@@ -79,7 +79,7 @@ def _page(request: HttpRequest, unit_id: int | None, template: str) -> HttpRespo
     node = unit_in_scope(scope=scope, unit_id=unit_id) if unit_id is not None else None
     if node is None and len(scope.roots) == 1:
         node = scope.roots[0]
-    today = tenant_today(request.tenant)  # type: ignore[attr-defined]
+    today = tenant_localdate(request.tenant)  # type: ignore[attr-defined]
     data = overview(scope=scope, node=node, today=today)
     context: dict[str, Any] = {
         "data": data,
@@ -133,7 +133,7 @@ def wall_page(request: HttpRequest) -> HttpResponse:
 def position_page(request: HttpRequest, position_id: int) -> HttpResponse:
     user = request.user
     scope = require_scope(user=user)
-    today = tenant_today(request.tenant)  # type: ignore[attr-defined]
+    today = tenant_localdate(request.tenant)  # type: ignore[attr-defined]
     data = position_letters(
         user=user, scope=scope, position_id=position_id, today=today
     )
@@ -185,7 +185,7 @@ def kinerja_page(request: HttpRequest) -> HttpResponse:
     """The month's evidence of the user and of their direct subordinates; a superior
     rates each subordinate (POST: person, rating, note)."""
     user = request.user
-    today = tenant_today(request.tenant)  # type: ignore[attr-defined]
+    today = tenant_localdate(request.tenant)  # type: ignore[attr-defined]
     month = kinerja.parse_month(
         request.POST.get("month") or request.GET.get("month"), today=today
     )
@@ -232,7 +232,7 @@ def kinerja_export(request: HttpRequest, unit_id: int) -> HttpResponse:
     user = request.user
     scope = require_scope(user=user)
     unit = unit_in_scope(scope=scope, unit_id=unit_id)
-    today = tenant_today(request.tenant)  # type: ignore[attr-defined]
+    today = tenant_localdate(request.tenant)  # type: ignore[attr-defined]
     month = kinerja.parse_month(request.GET.get("month"), today=today)
     rows = kinerja.unit_people(unit_ids=scope.subtree_ids(unit), month=month)
     data = kinerja_xlsx(rows=rows, unit_name=unit.name, month=month)

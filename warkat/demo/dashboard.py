@@ -14,7 +14,6 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -22,10 +21,11 @@ from django.db import transaction
 from warkat.accounts.models import Role, User
 from warkat.accounts.services import user_create
 from warkat.dashboard.adoption import adoption_refresh
-from warkat.dashboard.rebuild import figures_rebuild, tenant_today
+from warkat.dashboard.rebuild import figures_rebuild
 from warkat.dispositions.models import Disposition
 from warkat.letters.models import AgendaCounter, Letter
 from warkat.org.models import Assignment, Position
+from warkat.tenancy.clock import tenant_localdate, tenant_zone
 from warkat.tenancy.models import Tenant
 
 SUBJECTS = (
@@ -97,8 +97,8 @@ def history_generate(
 ) -> HistorySummary:
     """Generate ``days`` of history before today in the scoped tenant."""
     rng = random.Random(seed)
-    tz = ZoneInfo(tenant.time_zone)
-    today = tenant_today(tenant)
+    tz = tenant_zone(tenant)
+    today = tenant_localdate(tenant)
     now = dt.datetime.now(tz)
     units: dict[str, list[str]] = {"fast": [], "slow": [], "never": []}
     letters = dispositions = 0

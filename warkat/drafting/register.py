@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import zoneinfo
 from typing import Any
 
 from django.db import transaction
@@ -39,9 +38,7 @@ def tenant_today(tenant: Tenant) -> dt.date:
 
 
 def entry_day(entry: NumberEntry, tenant: Tenant) -> dt.date:
-    return timezone.localtime(
-        entry.taken_at, zoneinfo.ZoneInfo(tenant.time_zone)
-    ).date()
+    return tenant_localdate(tenant, entry.taken_at)
 
 
 def may_manage_register(user: Any, unit: Unit) -> bool:

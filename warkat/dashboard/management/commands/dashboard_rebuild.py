@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
-from django.utils import timezone
 
 from warkat.dashboard.rebuild import figures_rebuild
 from warkat.tenancy.models import Tenant
@@ -44,7 +43,7 @@ class Command(BaseCommand):
                 raise CommandError(f"no tenant {key}")
         for tenant in tenants.order_by("pk"):
             began = time.monotonic()
-            with tenant_scope(tenant), timezone.override(tenant.time_zone):
+            with tenant_scope(tenant):
                 result = figures_rebuild(tenant=tenant, first=first, last=last)
             self.stdout.write(
                 f"{tenant.slug}: {result.days} days, {result.unit_rows} unit rows, "
