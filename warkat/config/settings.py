@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "warkat.signing",
     "warkat.notify",
     "warkat.archive",
+    "warkat.ocr",
     "warkat.drafting",
     "warkat.dashboard",
     "warkat.attendance",
