@@ -195,7 +195,10 @@ def stuck_runs_release() -> int:
         state=TextState.FAILED, error="interrupted", updated_at=now
     )
     again = stuck.exclude(last).update(
-        state=TextState.PENDING, error="interrupted", next_attempt_at=now, updated_at=now
+        state=TextState.PENDING,
+        error="interrupted",
+        next_attempt_at=now,
+        updated_at=now,
     )
     return failed + again
 
