@@ -40,7 +40,9 @@ def scan_page(lines: list[str], *, seed: int = 0) -> Any:
     for line in lines:
         draw.text((160, y), line, fill=rnd.randint(0, 40), font=font)
         y += 58
-    page = page.rotate(rnd.uniform(-0.8, 0.8), fillcolor=255, resample=Image.BICUBIC)
+    page = page.rotate(
+        rnd.uniform(-0.8, 0.8), fillcolor=255, resample=Image.Resampling.BICUBIC
+    )
     pixels = page.load()
     assert pixels is not None
     width, height = SIZE
