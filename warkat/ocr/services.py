@@ -9,8 +9,9 @@ from django.db import transaction
 
 from warkat.audit.services import audit_record
 from warkat.core.queue import enqueue_durable
+from warkat.dispositions.models import FollowUpFile
 from warkat.letters.access import is_tenant_admin, tu_unit_ids
-from warkat.letters.models import Letter
+from warkat.letters.models import Letter, LetterFile
 from warkat.ocr.errors import retry_forbidden, retry_not_failed
 from warkat.ocr.models import FileText, TextState
 from warkat.ocr.tasks import file_text_extract
@@ -68,3 +69,26 @@ def file_text_retry(*, actor: Any, file_text: FileText, letter: Letter) -> FileT
             data={"file_text": locked.pk, "error": previous},
         )
     return locked
+
+
+def file_texts_backfill(*, limit: int) -> int:
+    """Text rows and queued readings for stored files that have none (stored before
+    the text of files was read), newest first, ``limit`` of each kind at most; inside
+    the tenant's scope. Returns how many were queued."""
+    count = 0
+    for f in LetterFile.objects.filter(text__isnull=True).order_by("-pk")[:limit]:
+        file_text_create(letter_id=f.letter_id, stored=f, field="letter_file")
+        count += 1
+    followups = (
+        FollowUpFile.objects.filter(text__isnull=True)
+        .select_related("follow_up__disposition")
+        .order_by("-pk")[:limit]
+    )
+    for ff in followups:
+        file_text_create(
+            letter_id=ff.follow_up.disposition.letter_id,
+            stored=ff,
+            field="followup_file",
+        )
+        count += 1
+    return count

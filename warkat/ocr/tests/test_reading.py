@@ -216,3 +216,20 @@ def test_a_lost_first_run_is_queued_by_the_sweep(o: SimpleNamespace) -> None:
     assert file_texts_sweep(tenant_id=o.tenant.pk) == 1
     row.refresh_from_db()
     assert row.state == TextState.DONE
+
+
+def test_backfill_gives_older_files_their_text(o: SimpleNamespace) -> None:
+    from django.core.management import call_command
+
+    letter = register(o)
+    FileText.objects.filter(letter=letter).delete()  # stored before OCR existed
+    call_command("file_texts_backfill", stdout=_Null())
+    row = FileText.objects.get(letter=letter)
+    assert row.state == TextState.PENDING
+    call_command("file_texts_backfill", stdout=_Null())  # once only
+    assert FileText.objects.filter(letter=letter).count() == 1
+
+
+class _Null:
+    def write(self, text: str) -> None:
+        pass
