@@ -61,6 +61,7 @@ PARAMS: dict[str, Param] = {
     "disposition_id": Param("dispositions.Disposition"),
     "parent_disposition_id": Param("dispositions.Disposition"),
     "follow_up_id": Param("dispositions.FollowUp"),
+    "text_id": Param("ocr.FileText"),
     "entry_id": Param("drafting.NumberEntry"),
     "instruction_id": Param("dispositions.Instruction"),
     "holiday_id": Param("dispositions.TenantHoliday"),

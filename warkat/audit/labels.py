@@ -45,6 +45,7 @@ ACTION_LABELS = {
     "letter.register": _("Letter registered"),
     "letter.receive_internal": _("Letter received inside Warkat"),
     "letter.file_add": _("File added to a letter"),
+    "ocr.retry": _("Text recognition of a file started again"),
     "letter.correct": _("Letter registration corrected"),
     "letter.return": _("Letter returned to the records clerk (TU)"),
     "letter.done": _("Letter settled without a disposition"),

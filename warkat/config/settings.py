@@ -298,6 +298,16 @@ TASKS = {
     }
 }
 
+# --- text of stored files (warkat.ocr) ----------------------------------------
+# Tesseract languages for OCRmyPDF ("ind", or e.g. "ind+eng" for mixed letters).
+WARKAT_OCR_LANGUAGES = env_str("WARKAT_OCR_LANGUAGES", "ind")
+# Seconds one OCR run (one file) may take before it is stopped and counted failed.
+WARKAT_OCR_TIMEOUT = env_int("WARKAT_OCR_TIMEOUT", 600)
+# Attempts per file before it is shown as failed (a TU or admin may start it again).
+WARKAT_OCR_ATTEMPTS = env_int("WARKAT_OCR_ATTEMPTS", 3)
+# Pages read in parallel (OCRmyPDF -j); 0: the machine's cores.
+WARKAT_OCR_JOBS = env_int("WARKAT_OCR_JOBS", 0)
+
 # --- cache ------------------------------------------------------------------
 _REDIS_URL = env_str("WARKAT_REDIS_URL")
 CACHES = {

@@ -13,6 +13,7 @@ urlpatterns = [
     path("audit/", include("warkat.audit.urls")),
     path("surat/", include("warkat.letters.urls")),
     path("disposisi/", include("warkat.dispositions.urls")),
+    path("teks/", include("warkat.ocr.urls")),
     path("naskah/", include("warkat.drafting.urls")),
     path("dasbor/", include("warkat.dashboard.urls")),
     path("absen/", include("warkat.attendance.urls")),
