@@ -71,6 +71,7 @@ PARAMS: dict[str, Param] = {
     "checkin_id": Param("attendance.CheckIn"),
     "request_id": Param("attendance.AttendanceRequest"),
     "location_id": Param("attendance.WorkLocation"),
+    "client_pk": Param("sso.Client"),
 }
 
 #: Parameters whose meaning depends on the app: (URL namespace, name) → Param.

@@ -92,12 +92,16 @@ def client_create(
     allowed_scopes: list[str],
     unit_ids: list[int],
     description: str = "",
+    client_id: str = "",
+    secret: str = "",
 ) -> tuple[Client, str]:
-    """Register an SKPD app. Returns it with its client secret, shown only now."""
+    """Register an SKPD app. Returns it with its client secret, shown only now.
+    ``client_id`` and ``secret`` are made up unless given (the demo's app has
+    known ones)."""
     require_role(user=actor, roles=ADMINS)
     if not name.strip():
         raise errors.name_required()
-    secret = generate_client_secret()
+    secret = secret or generate_client_secret()
     with transaction.atomic():
         client = Client(
             tenant=actor.tenant,
@@ -114,6 +118,8 @@ def client_create(
             client_secret=secret,
             hash_client_secret=True,
         )
+        if client_id:
+            client.client_id = client_id
         client.save()
         units = _set_units(client=client, unit_ids=unit_ids)
         audit_record(
