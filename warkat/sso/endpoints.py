@@ -28,7 +28,9 @@ from warkat.sso.models import Client
 from warkat.tenancy.scope import all_tenants
 
 
-def continue_page(request: HttpRequest, redirect_to: str, application: Any) -> HttpResponse:
+def continue_page(
+    request: HttpRequest, redirect_to: str, application: Any
+) -> HttpResponse:
     return render(
         request,
         "sso/continue.html",
@@ -79,7 +81,11 @@ class AuthorizeView(dot_views.AuthorizationView):
         return scopes, credentials
 
     def create_authorization_response(
-        self, request: HttpRequest, scopes: str, credentials: dict[str, Any], allow: bool
+        self,
+        request: HttpRequest,
+        scopes: str,
+        credentials: dict[str, Any],
+        allow: bool,
     ) -> Any:
         if allow:
             self._check_user(credentials)
@@ -87,7 +93,9 @@ class AuthorizeView(dot_views.AuthorizationView):
             request=request, scopes=scopes, credentials=credentials, allow=allow
         )
 
-    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
+    def render_to_response(
+        self, context: dict[str, Any], **kwargs: Any
+    ) -> HttpResponse:
         application = context.get("application")
         if (
             "error" not in context

@@ -46,9 +46,7 @@ def openid_scope_required() -> ValidationError:
 
 
 def unit_not_found() -> ValidationError:
-    return ValidationError(
-        "sso.unit_not_found", _("Unit not found."), field="units"
-    )
+    return ValidationError("sso.unit_not_found", _("Unit not found."), field="units")
 
 
 def name_required() -> ValidationError:

@@ -18,11 +18,15 @@ class UnitChoiceField(forms.ModelMultipleChoiceField):
 
 class ClientForm(forms.Form):
     name = forms.CharField(label=_("Name of the app"), max_length=255)
-    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+    description = forms.CharField(
+        label=_("Description"), max_length=300, required=False
+    )
     redirect_uris = forms.CharField(
         label=_("Redirect addresses"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One per line, exactly as the app sends them, e.g. https://app.example.go.id/oidc/callback"),
+        help_text=_(
+            "One per line, exactly as the app sends them, e.g. https://app.example.go.id/oidc/callback"
+        ),
     )
     post_logout_redirect_uris = forms.CharField(
         label=_("Addresses after signing out"),

@@ -29,9 +29,7 @@ class ClientSecretHasher(BasePasswordHasher):
 
     def verify(self, password: str, encoded: str) -> bool:
         decoded = self.decode(encoded)
-        return constant_time_compare(
-            encoded, self.encode(password, decoded["salt"])
-        )
+        return constant_time_compare(encoded, self.encode(password, decoded["salt"]))
 
     def safe_summary(self, encoded: str) -> dict[str, Any]:
         decoded = self.decode(encoded)

@@ -32,7 +32,9 @@ class Client(TenantOwned, AbstractApplication):
         swappable = "OAUTH2_PROVIDER_APPLICATION_MODEL"
         verbose_name = _("SSO client app")
         verbose_name_plural = _("SSO client apps")
-        indexes = [models.Index(fields=["tenant", "name"], name="sso_client_tenant_name")]
+        indexes = [
+            models.Index(fields=["tenant", "name"], name="sso_client_tenant_name")
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -13,7 +13,9 @@ SCOPES = {
     "profile": _("Your name, e-mail address and regional government"),
     "email": _("Your e-mail address"),
     "nip": _("Your civil servant number (NIP)"),
-    "positions": _("The positions you hold today (definitive, Plt, Plh) and their units"),
+    "positions": _(
+        "The positions you hold today (definitive, Plt, Plh) and their units"
+    ),
 }
 DEFAULT_CLIENT_SCOPES = ("openid", "profile", "nip", "positions")
 

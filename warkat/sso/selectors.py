@@ -48,7 +48,8 @@ def user_may_sign_in(*, user: Any, client: Client) -> bool:
     if not paths:
         return True
     return any(
-        a.position.unit.path.startswith(tuple(paths)) for a in positions_today(user=user)
+        a.position.unit.path.startswith(tuple(paths))
+        for a in positions_today(user=user)
     )
 
 
@@ -62,7 +63,9 @@ def user_claims(*, user: Any) -> dict[str, Any]:
     scopes allow (``validator.CLAIM_SCOPE``)."""
     person = user.person
     claims: dict[str, Any] = {
-        "name": person.display_name if person else user.get_full_name() or user.username,
+        "name": person.display_name
+        if person
+        else user.get_full_name() or user.username,
         "preferred_username": user.username,
         "email": (person.email if person and person.email else user.email) or None,
         "tenant": {
@@ -87,4 +90,3 @@ def user_claims(*, user: Any) -> dict[str, Any]:
         ],
     }
     return {k: v for k, v in claims.items() if v is not None}
-

@@ -20,8 +20,8 @@ from oauth2_provider.models import (
     get_refresh_token_model,
 )
 
-from warkat.accounts.permissions import require_role
 from warkat.accounts.models import Role
+from warkat.accounts.permissions import require_role
 from warkat.audit.services import audit_record
 from warkat.org.models import Unit
 from warkat.sso import errors
@@ -264,7 +264,9 @@ def code_hash(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
 
 
-def code_use_record(*, client: Client, code: str, token_family: uuid.UUID | None) -> None:
+def code_use_record(
+    *, client: Client, code: str, token_family: uuid.UUID | None
+) -> None:
     CodeUse.objects.create(
         tenant=client.tenant,
         client=client,

@@ -15,6 +15,7 @@ import html
 import json
 import os
 import secrets
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -97,7 +98,9 @@ class SkpdApp:
         return dict(token.claims)
 
     # --- WSGI ---------------------------------------------------------------------
-    def __call__(self, environ: dict[str, Any], start: StartResponse) -> Iterable[bytes]:
+    def __call__(
+        self, environ: dict[str, Any], start: StartResponse
+    ) -> Iterable[bytes]:
         cookie = SimpleCookie(environ.get("HTTP_COOKIE", ""))
         sid = cookie[COOKIE].value if COOKIE in cookie else ""
         with self._lock:
@@ -144,10 +147,14 @@ class SkpdApp:
 
     def home(self, session: Session, query: dict[str, str]) -> SkpdApp.Response:
         if not session.tokens:
-            return "200 OK", [], '<p><a id="login" href="/login">Masuk dengan Warkat</a></p>'
+            return (
+                "200 OK",
+                [],
+                '<p><a id="login" href="/login">Masuk dengan Warkat</a></p>',
+            )
         info = session.userinfo
         rows = "".join(
-            f"<tr><th>{html.escape(k)}</th><td id=\"claim-{html.escape(k)}\">"
+            f'<tr><th>{html.escape(k)}</th><td id="claim-{html.escape(k)}">'
             f"{html.escape(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))}"
             "</td></tr>"
             for k, v in sorted(info.items())
@@ -180,9 +187,13 @@ class SkpdApp:
 
     def callback(self, session: Session, query: dict[str, str]) -> SkpdApp.Response:
         if "error" in query:
-            return "403 Forbidden", [], (
-                f'<p id="error">Warkat menolak: {html.escape(query["error"])}</p>'
-                '<p><a href="/">Kembali</a></p>'
+            return (
+                "403 Forbidden",
+                [],
+                (
+                    f'<p id="error">Warkat menolak: {html.escape(query["error"])}</p>'
+                    '<p><a href="/">Kembali</a></p>'
+                ),
             )
         if not session.state or query.get("state") != session.state:
             return "400 Bad Request", [], '<p id="error">state tidak cocok</p>'
@@ -200,7 +211,9 @@ class SkpdApp:
         return self.redirect("/")
 
     def fetch_userinfo(self, session: Session) -> dict[str, Any]:
-        response = self.oauth(token=session.tokens).get(self.metadata["userinfo_endpoint"])
+        response = self.oauth(token=session.tokens).get(
+            self.metadata["userinfo_endpoint"]
+        )
         response.raise_for_status()
         info: dict[str, Any] = response.json()
         if info.get("sub") != session.id_claims.get("sub"):
@@ -229,10 +242,16 @@ class SkpdApp:
             "client_id": self.client_id,
             "post_logout_redirect_uri": f"{self.base_url}/bye",
         }
-        return self.redirect(f"{self.metadata['end_session_endpoint']}?{urlencode(params)}")
+        return self.redirect(
+            f"{self.metadata['end_session_endpoint']}?{urlencode(params)}"
+        )
 
     def bye(self, session: Session, query: dict[str, str]) -> SkpdApp.Response:
-        return "200 OK", [], '<p id="bye">Anda sudah keluar.</p><p><a href="/">Masuk lagi</a></p>'
+        return (
+            "200 OK",
+            [],
+            '<p id="bye">Anda sudah keluar.</p><p><a href="/">Masuk lagi</a></p>',
+        )
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -247,8 +266,12 @@ def serve(app: SkpdApp, *, host: str, port: int) -> WSGIServer:
 
 def main(argv: list[str] | None = None) -> None:
     env = os.environ.get
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
-    parser.add_argument("--issuer", default=env("SKPD_ISSUER", "http://127.0.0.1:8000/sso"))
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0] if __doc__ else ""
+    )
+    parser.add_argument(
+        "--issuer", default=env("SKPD_ISSUER", "http://127.0.0.1:8000/sso")
+    )
     parser.add_argument("--client-id", default=env("SKPD_CLIENT_ID", ""))
     parser.add_argument("--client-secret", default=env("SKPD_CLIENT_SECRET", ""))
     parser.add_argument("--host", default="127.0.0.1")
@@ -263,7 +286,8 @@ def main(argv: list[str] | None = None) -> None:
         title=args.title,
     )
     server = serve(app, host=args.host, port=args.port)
-    print(f"{args.title}: http://{args.host}:{args.port}/ (issuer {args.issuer})")
+    sys.stdout.write(f"{args.title}: http://{args.host}:{args.port}/ ({args.issuer})\n")
+    sys.stdout.flush()
     server.serve_forever()
 
 

@@ -18,7 +18,9 @@ oidc_patterns = (
             endpoints.DiscoveryView.as_view(),
             name="oidc-connect-discovery-info",
         ),
-        path(".well-known/jwks.json", endpoints.JwksInfoView.as_view(), name="jwks-info"),
+        path(
+            ".well-known/jwks.json", endpoints.JwksInfoView.as_view(), name="jwks-info"
+        ),
     ],
     "oauth2_provider",
 )

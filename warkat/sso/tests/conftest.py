@@ -43,7 +43,9 @@ def admin(tenant: Tenant) -> User:
 def units(tenant: Tenant) -> dict[str, Any]:
     with tenant_scope(tenant):
         dinkes = f.unit(tenant, name="Dinas Kesehatan", code="DINKES")
-        bidang = f.unit(tenant, parent=dinkes, kind="bidang", name="Bidang P2P", code="DINKES.P2P")
+        bidang = f.unit(
+            tenant, parent=dinkes, kind="bidang", name="Bidang P2P", code="DINKES.P2P"
+        )
         other = f.unit(tenant, name="Dinas Pendidikan", code="DISDIK")
     return {"dinkes": dinkes, "bidang": bidang, "other": other}
 
@@ -56,9 +58,7 @@ def staff(tenant: Tenant, units: dict[str, Any]) -> User:
         kabid = f.position(tenant, units["bidang"], name="Kepala Bidang P2P")
         kadis = f.position(tenant, units["dinkes"], name="Kepala Dinas Kesehatan")
         f.assignment(tenant, person, kabid)
-        f.assignment(
-            tenant, person, kadis, kind="plt", start_date=dt.date(2024, 6, 1)
-        )
+        f.assignment(tenant, person, kadis, kind="plt", start_date=dt.date(2024, 6, 1))
     return make_user(tenant, "maria.yikwa", "staf", person=person)
 
 
@@ -137,7 +137,9 @@ def consent(web: HttpClient, url: str) -> Any:
     if b'id="authorizationForm"' not in response.content:
         return response
     fields = dict(
-        re.findall(rb'<input type="hidden" name="([^"]+)" value="([^"]*)"', response.content)
+        re.findall(
+            rb'<input type="hidden" name="([^"]+)" value="([^"]*)"', response.content
+        )
     )
     data = {k.decode(): v.decode().replace("&amp;", "&") for k, v in fields.items()}
     data["allow"] = "Authorize"

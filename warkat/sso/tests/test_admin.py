@@ -44,7 +44,9 @@ def test_admin_registers_an_app_and_sees_the_secret_once(
         assert client.client_secret.startswith("warkat_client_secret$")
         assert secret not in client.client_secret
         assert client.allowed_scopes == "openid profile nip"
-        assert list(ClientUnit.objects.filter(client=client).values_list("unit_id", flat=True)) == [units["dinkes"].pk]
+        assert list(
+            ClientUnit.objects.filter(client=client).values_list("unit_id", flat=True)
+        ) == [units["dinkes"].pk]
         assert AuditEvent.objects.filter(action="sso.client_create").count() == 1
     listing = web.get("/aplikasi-sso/")
     assert b"E-Kinerja Keerom" in listing.content
@@ -109,7 +111,10 @@ def test_staff_may_not_manage_apps(web: HttpClient, staff: User, app: App) -> No
     assert web.get("/aplikasi-sso/").status_code == 403
     assert web.get("/aplikasi-sso/baru/").status_code == 403
     assert web.get(f"/aplikasi-sso/{app.client.pk}/").status_code == 403
-    assert web.post(f"/aplikasi-sso/{app.client.pk}/status/", {"active": "0"}).status_code == 403
+    assert (
+        web.post(f"/aplikasi-sso/{app.client.pk}/status/", {"active": "0"}).status_code
+        == 403
+    )
     assert web.post(f"/aplikasi-sso/{app.client.pk}/rahasia-baru/").status_code == 403
 
 
@@ -131,7 +136,11 @@ def test_another_tenants_admin_sees_nothing_of_keerom(
 
 
 def test_list_query_count_does_not_grow(
-    web: HttpClient, admin: User, tenant: Tenant, units: dict[str, Any], django_assert_max_num_queries: Any
+    web: HttpClient,
+    admin: User,
+    tenant: Tenant,
+    units: dict[str, Any],
+    django_assert_max_num_queries: Any,
 ) -> None:
     for n in range(5):
         register(tenant, admin, name=f"App {n}", unit_ids=[units["dinkes"].pk])

@@ -70,7 +70,9 @@ def test_wrong_redirect_uri_is_refused_without_redirecting(
     ):
         response = web.get(authorize_url(app, challenge, redirect_uri=uri))
         assert response.status_code == 400, uri
-        assert b"invalid_request" in response.content or b"Mismatching" in response.content
+        assert (
+            b"invalid_request" in response.content or b"Mismatching" in response.content
+        )
         assert b'id="continue"' not in response.content
     assert _state() == before
 
@@ -91,9 +93,15 @@ def test_wrong_redirect_uri_at_the_token_endpoint(
 ) -> None:
     code, verifier = get_code(web, app, staff)
     before = _state()
-    response = exchange(app, code, verifier, redirect_uri="http://127.0.0.1:18490/other")
+    response = exchange(
+        app, code, verifier, redirect_uri="http://127.0.0.1:18490/other"
+    )
     assert response.status_code in (400, 401)
-    assert response.json()["error"] in {"invalid_request", "invalid_grant", "access_denied"}
+    assert response.json()["error"] in {
+        "invalid_request",
+        "invalid_grant",
+        "access_denied",
+    }
     assert _state() == before
 
 
@@ -105,11 +113,7 @@ def test_pkce_is_required_and_only_s256(web: HttpClient, app: App, staff: User) 
     assert "challenge" in missing["error_description"].lower()
     plain = query(
         continue_target(
-            web.get(
-                authorize_url(
-                    app, "x" * 43, code_challenge_method="plain"
-                )
-            )
+            web.get(authorize_url(app, "x" * 43, code_challenge_method="plain"))
         )
     )
     assert plain["error"] == "invalid_request"

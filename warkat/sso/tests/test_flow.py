@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 import time
-from urllib.parse import urlencode
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client as HttpClient
@@ -16,10 +16,8 @@ from warkat.accounts.models import User
 from warkat.audit.models import AuditEvent
 from warkat.sso.models import Consent
 from warkat.sso.tests.conftest import (
-    REDIRECT,
     App,
     authorize_url,
-    consent,
     continue_target,
     exchange,
     get_code,
@@ -51,7 +49,9 @@ def test_discovery_names_the_endpoints_and_only_s256() -> None:
     assert doc["code_challenge_methods_supported"] == ["S256"]
     assert doc["response_types_supported"] == ["code"]
     assert {"openid", "profile", "nip", "positions"} <= set(doc["scopes_supported"])
-    assert {"nip", "positions", "tenant", "email", "name"} <= set(doc["claims_supported"])
+    assert {"nip", "positions", "tenant", "email", "name"} <= set(
+        doc["claims_supported"]
+    )
     assert "RS256" in doc["id_token_signing_alg_values_supported"]
 
 
@@ -109,7 +109,7 @@ def test_consent_is_remembered_per_client(
     web: HttpClient, tenant: Tenant, admin: User, app: App, staff: User
 ) -> None:
     get_code(web, app, staff)
-    verifier, challenge = pkce()
+    _, challenge = pkce()
     # Second sign-in: straight back to the app, no consent page.
     response = web.get(authorize_url(app, challenge))
     assert b"authorizationForm" not in response.content
@@ -144,6 +144,7 @@ def test_sign_in_with_totp_before_the_app(
     """An account with TOTP passes the allauth two-factor step before the app gets a
     code: after the password alone, authorize still sends to sign in."""
     from allauth.mfa.totp.internal.auth import TOTP, hotp_value
+
     from warkat.accounts.tests.conftest import PASSWORD
 
     secret = "JBSWY3DPEHPK3PXP"

@@ -31,7 +31,10 @@ def test_keys_come_from_settings_files_and_development(tmp_path: Path) -> None:
     active, old = new_key_pem(), new_key_pem()
     (tmp_path / "active.pem").write_text(active)
     (tmp_path / "old.pem").write_text(old)
-    assert signing_keys(pem=active, path="", old_paths=[], dev_path=None) == (active, [])
+    assert signing_keys(pem=active, path="", old_paths=[], dev_path=None) == (
+        active,
+        [],
+    )
     assert signing_keys(
         pem="", path=str(tmp_path / "active.pem"),
         old_paths=[str(tmp_path / "old.pem")], dev_path=None,
