@@ -83,6 +83,36 @@ def _set_units(*, client: Client, unit_ids: list[int]) -> list[str]:
     return sorted(u.code for u in units)
 
 
+def _store(
+    *, actor: Any, client: Client, action: str, unit_ids: list[int], **fields: Any
+) -> None:
+    """Clean what the admin entered into ``client``, save it with its units and
+    record ``action`` — inside the caller's transaction, so a refusal writes nothing."""
+    if not fields["name"].strip():
+        raise errors.name_required()
+    client.name = fields["name"].strip()
+    client.description = fields["description"].strip()
+    client.redirect_uris = _clean_uris(fields["redirect_uris"], required=True)
+    client.post_logout_redirect_uris = _clean_uris(
+        fields["post_logout_redirect_uris"], required=False
+    )
+    client.allowed_scopes = _clean_scopes(fields["allowed_scopes"])
+    client.save()
+    units = _set_units(client=client, unit_ids=unit_ids)
+    audit_record(
+        tenant=client.tenant,
+        actor=actor,
+        action=action,
+        obj=client,
+        data={
+            "client_id": client.client_id,
+            "redirect_uris": client.redirect_uris,
+            "scopes": client.allowed_scopes,
+            "units": units,
+        },
+    )
+
+
 def client_create(
     *,
     actor: Any,
@@ -99,19 +129,10 @@ def client_create(
     ``client_id`` and ``secret`` are made up unless given (the demo's app has
     known ones)."""
     require_role(user=actor, roles=ADMINS)
-    if not name.strip():
-        raise errors.name_required()
     secret = secret or generate_client_secret()
     with transaction.atomic():
         client = Client(
             tenant=actor.tenant,
-            name=name.strip(),
-            description=description.strip(),
-            redirect_uris=_clean_uris(redirect_uris, required=True),
-            post_logout_redirect_uris=_clean_uris(
-                post_logout_redirect_uris, required=False
-            ),
-            allowed_scopes=_clean_scopes(allowed_scopes),
             client_type=Client.CLIENT_CONFIDENTIAL,
             authorization_grant_type=Client.GRANT_AUTHORIZATION_CODE,
             algorithm=Client.RS256_ALGORITHM,
@@ -120,20 +141,13 @@ def client_create(
         )
         if client_id:
             client.client_id = client_id
-        client.save()
-        units = _set_units(client=client, unit_ids=unit_ids)
-        audit_record(
-            tenant=actor.tenant,
-            actor=actor,
-            action="sso.client_create",
-            obj=client,
-            data={
-                "client_id": client.client_id,
-                "redirect_uris": client.redirect_uris,
-                "scopes": client.allowed_scopes,
-                "units": units,
-            },
-        )
+        _store(
+            actor=actor, client=client, action="sso.client_create",
+            unit_ids=unit_ids, name=name, description=description,
+            redirect_uris=redirect_uris,
+            post_logout_redirect_uris=post_logout_redirect_uris,
+            allowed_scopes=allowed_scopes,
+        )  # fmt: skip
     return client, secret
 
 
@@ -149,30 +163,15 @@ def client_update(
     description: str = "",
 ) -> Client:
     require_role(user=actor, roles=ADMINS)
-    if not name.strip():
-        raise errors.name_required()
     with transaction.atomic():
         client = Client.objects.select_for_update().get(pk=client.pk)
-        client.name = name.strip()
-        client.description = description.strip()
-        client.redirect_uris = _clean_uris(redirect_uris, required=True)
-        client.post_logout_redirect_uris = _clean_uris(
-            post_logout_redirect_uris, required=False
-        )
-        client.allowed_scopes = _clean_scopes(allowed_scopes)
-        client.save()
-        units = _set_units(client=client, unit_ids=unit_ids)
-        audit_record(
-            tenant=client.tenant,
-            actor=actor,
-            action="sso.client_update",
-            obj=client,
-            data={
-                "redirect_uris": client.redirect_uris,
-                "scopes": client.allowed_scopes,
-                "units": units,
-            },
-        )
+        _store(
+            actor=actor, client=client, action="sso.client_update",
+            unit_ids=unit_ids, name=name, description=description,
+            redirect_uris=redirect_uris,
+            post_logout_redirect_uris=post_logout_redirect_uris,
+            allowed_scopes=allowed_scopes,
+        )  # fmt: skip
     return client
 
 
@@ -251,13 +250,14 @@ def consent_grant(*, user: Any, client: Client, scopes: list[str]) -> Consent:
 
 def sign_in_record(*, user: Any, client: Client, scopes: list[str]) -> None:
     """Audit a sign-in through ``client`` (an authorization code was issued)."""
-    audit_record(
-        tenant=client.tenant,
-        actor=user,
-        action="sso.sign_in",
-        obj=client,
-        data={"scopes": " ".join(scopes)},
-    )
+    with transaction.atomic():
+        audit_record(
+            tenant=client.tenant,
+            actor=user,
+            action="sso.sign_in",
+            obj=client,
+            data={"scopes": " ".join(scopes)},
+        )
 
 
 def code_hash(code: str) -> str:
@@ -267,13 +267,15 @@ def code_hash(code: str) -> str:
 def code_use_record(
     *, client: Client, code: str, token_family: uuid.UUID | None
 ) -> None:
-    CodeUse.objects.create(
-        tenant=client.tenant,
-        client=client,
-        code_hash=code_hash(code),
-        token_family=token_family,
-        used_at=timezone.now(),
-    )
+    """Remember an exchanged code (its hash) and the token family it started."""
+    with transaction.atomic():
+        CodeUse.objects.create(
+            tenant=client.tenant,
+            client=client,
+            code_hash=code_hash(code),
+            token_family=token_family,
+            used_at=timezone.now(),
+        )
 
 
 def code_replay(*, client: Client, code: str) -> bool:

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.test import Client as HttpClient
+from django.urls import reverse
 from jwcrypto import jwk, jwt
 
 from warkat.accounts.models import User
@@ -164,3 +165,23 @@ def test_sign_in_with_totp_before_the_app(
     assert response.status_code == 302 and response["Location"] == url
     page = web.get(url)
     assert b"authorizationForm" in page.content
+
+
+def test_signer_without_totp_sets_it_up_before_any_app(
+    web: HttpClient, app: App, tenant: Tenant, units: Any, settings: Any
+) -> None:
+    """Warkat's two-factor rule holds for SSO: a signer (pimpinan) without TOTP is
+    sent to set it up instead of getting a code."""
+    from warkat.accounts.tests.conftest import make_user
+    from warkat.org.tests import factories as f
+
+    settings.WARKAT_MFA_REQUIRED_FOR_SIGNERS = True
+    with tenant_scope(tenant):
+        person = f.person(tenant, full_name="Kepala Dinkes")
+        f.assignment(tenant, person, f.position(tenant, units["dinkes"]))
+    signer = make_user(tenant, "kadis.dinkes", "pimpinan", person=person)
+    web.force_login(signer)
+    _, challenge = pkce()
+    response = web.get(authorize_url(app, challenge))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")

@@ -80,20 +80,24 @@ def test_production_without_a_key_fails_the_check(settings: Any) -> None:
     assert [e.id for e in oidc_key_configured()] == ["warkat.E020"]
 
 
+def _logout(
+    web: HttpClient, app: App, staff: User, to: str
+) -> tuple[Any, dict[str, Any]]:
+    code, verifier = get_code(web, app, staff)
+    tokens = exchange(app, code, verifier).json()
+    params = {
+        "id_token_hint": tokens["id_token"],
+        "client_id": app.client.client_id,
+        "post_logout_redirect_uri": to,
+        "state": "s1",
+    }
+    return web.get("/sso/logout/", params), tokens
+
+
 def test_rp_initiated_logout_ends_the_session_and_the_tokens(
     web: HttpClient, app: App, staff: User
 ) -> None:
-    code, verifier = get_code(web, app, staff)
-    tokens = exchange(app, code, verifier).json()
-    response = web.get(
-        "/sso/logout/",
-        {
-            "id_token_hint": tokens["id_token"],
-            "client_id": app.client.client_id,
-            "post_logout_redirect_uri": "http://127.0.0.1:18490/bye",
-            "state": "s1",
-        },
-    )
+    response, tokens = _logout(web, app, staff, "http://127.0.0.1:18490/bye")
     assert response.status_code == 302
     assert response["Location"] == "http://127.0.0.1:18490/bye?state=s1"
     assert userinfo(tokens["access_token"]).status_code == 401
@@ -104,16 +108,7 @@ def test_rp_initiated_logout_ends_the_session_and_the_tokens(
 def test_logout_to_an_unregistered_address_is_refused(
     web: HttpClient, app: App, staff: User
 ) -> None:
-    code, verifier = get_code(web, app, staff)
-    tokens = exchange(app, code, verifier).json()
-    response = web.get(
-        "/sso/logout/",
-        {
-            "id_token_hint": tokens["id_token"],
-            "client_id": app.client.client_id,
-            "post_logout_redirect_uri": "https://evil.example/bye",
-        },
-    )
+    response, tokens = _logout(web, app, staff, "https://evil.example/bye")
     assert response.status_code == 400
     assert userinfo(tokens["access_token"]).status_code == 200
 
