@@ -3,6 +3,7 @@ logout, and the demo's registered app."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -122,3 +123,33 @@ def test_the_demo_registers_its_skpd_app(tenant: Tenant, admin: User) -> None:
     assert check_password(DEMO_CLIENT_SECRET, client.client_secret)
     assert client.redirect_uri_allowed("http://127.0.0.1:8001/callback")
     assert settings.OAUTH2_PROVIDER["PKCE_REQUIRED"] is True
+
+
+def test_cleanup_removes_expired_tokens_and_old_code_records(
+    web: HttpClient, app: App, staff: User, tenant: Tenant
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from warkat.sso.models import CodeUse
+    from warkat.sso.tasks import sso_cleanup_run
+
+    code, verifier = get_code(web, app, staff)
+    fresh = exchange(app, code, verifier).json()
+    code, verifier = get_code(web, app, staff)
+    exchange(app, code, verifier)
+    with tenant_scope(tenant):
+        old = CodeUse.objects.order_by("pk").last()
+        CodeUse.objects.filter(pk=old.pk).update(
+            used_at=timezone.now() - dt.timedelta(days=31)
+        )
+    AccessToken.objects.exclude(
+        token_checksum=__import__("hashlib")
+        .sha256(fresh["access_token"].encode())
+        .hexdigest()
+    ).update(expires=timezone.now() - dt.timedelta(days=1))
+    assert sso_cleanup_run.call() == 1
+    with tenant_scope(tenant):
+        assert CodeUse.objects.count() == 1
+    assert userinfo(fresh["access_token"]).status_code == 200
