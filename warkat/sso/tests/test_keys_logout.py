@@ -144,11 +144,10 @@ def test_cleanup_removes_expired_tokens_and_old_code_records(
         CodeUse.objects.filter(pk=old.pk).update(
             used_at=timezone.now() - dt.timedelta(days=31)
         )
-    AccessToken.objects.exclude(
-        token_checksum=__import__("hashlib")
-        .sha256(fresh["access_token"].encode())
-        .hexdigest()
-    ).update(expires=timezone.now() - dt.timedelta(days=1))
+    checksum = hashlib.sha256(fresh["access_token"].encode()).hexdigest()
+    AccessToken.objects.exclude(token_checksum=checksum).update(
+        expires=timezone.now() - dt.timedelta(days=1)
+    )
     assert sso_cleanup_run.call() == 1
     with tenant_scope(tenant):
         assert CodeUse.objects.count() == 1
