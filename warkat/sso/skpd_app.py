@@ -119,15 +119,16 @@ class SkpdApp:
             "/bye": self.bye,
         }
         handler = routes.get(path)
+        extra: list[tuple[str, str]] = []
         if handler is None:
-            status, headers, body = "404 Not Found", [], "<p>Not found</p>"
+            status, body = "404 Not Found", "<p>Not found</p>"
         else:
-            status, headers, body = handler(session, query)
+            status, extra, body = handler(session, query)
         headers = [
             ("Content-Type", "text/html; charset=utf-8"),
             ("Set-Cookie", f"{COOKIE}={sid}; HttpOnly; SameSite=Lax; Path=/"),
             ("Cache-Control", "no-store"),
-            *headers,
+            *extra,
         ]
         start(status, headers)
         return [self.page(body).encode()]

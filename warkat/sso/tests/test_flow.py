@@ -73,7 +73,7 @@ def test_sign_in_read_claims_refresh(
 
     info = userinfo(tokens["access_token"]).json()
     assert info["name"] == "Maria Yikwa"
-    assert info["nip"] == staff.person.nip
+    assert staff.person is not None and info["nip"] == staff.person.nip
     assert info["tenant"] == {"id": "91.11", "name": tenant.name, "slug": tenant.slug}
     # No "email" scope requested: the address comes with "profile".
     assert info["email"] == "maria@keerom.go.id"
