@@ -100,7 +100,14 @@ SKIP_NAMES = frozenset(
 #: verification page, each tenant's CA certificates, CRL, OCSP and timestamp
 #: service, and each tenant's open data portal (published datasets only). Their
 #: own tests cover what they may show.
-PUBLIC_PREFIXES = ("signing:verify", "signing:pki-", "dashboard:portal")
+#: SSO userinfo answers an app's bearer token, never a session (401 without one);
+#: warkat/sso/tests cover its tenant rules (another tenant's client, user, token).
+PUBLIC_PREFIXES = (
+    "signing:verify",
+    "signing:pki-",
+    "dashboard:portal",
+    "oauth2_provider:user-info",
+)
 PUBLIC_API_PREFIXES = ("/api/v1/verify/",)
 
 
