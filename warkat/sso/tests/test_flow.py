@@ -185,3 +185,23 @@ def test_signer_without_totp_sets_it_up_before_any_app(
     response = web.get(authorize_url(app, challenge))
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_activate_totp")
+
+
+def test_refusing_consent_sends_access_denied(
+    web: HttpClient, app: App, staff: User, tenant: Tenant
+) -> None:
+    import re
+
+    web.force_login(staff)
+    _, challenge = pkce()
+    url = authorize_url(app, challenge)
+    page = web.get(url)
+    fields = dict(
+        re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page.text)
+    )
+    data = {k: v.replace("&amp;", "&") for k, v in fields.items()}
+    params = query(continue_target(web.post(url, data)))  # no "allow"
+    assert params["error"] == "access_denied" and "code" not in params
+    with tenant_scope(tenant):
+        assert not Consent.objects.exists()
+        assert not AuditEvent.objects.filter(action="sso.sign_in").exists()
