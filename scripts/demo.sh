@@ -26,6 +26,14 @@ $PY manage.py db_worker --queue-name ocr --interval 2 >var/worker-ocr.log 2>&1 &
 OCR_WORKER=$!
 $PY manage.py run_periodic --loop >var/periodic.log 2>&1 &
 PERIODIC=$!
-trap 'kill $WORKER $OCR_WORKER $PERIODIC 2>/dev/null || true' EXIT INT TERM
+# The demo SKPD app (warkat.sso.skpd_app) signs Keerom's people in through Warkat.
+SKPD_PORT=$((PORT + 1))
+$PY -m warkat.sso.skpd_app --issuer "http://127.0.0.1:$PORT/sso" \
+  --client-id keerom-skpd-demo \
+  --client-secret warkat-demo-skpd-app-secret-not-for-production \
+  --port "$SKPD_PORT" >var/skpd-app.log 2>&1 &
+SKPD=$!
+trap 'kill $WORKER $OCR_WORKER $PERIODIC $SKPD 2>/dev/null || true' EXIT INT TERM
 echo "Warkat: http://127.0.0.1:$PORT"
+echo "SKPD app signing in through Warkat: http://127.0.0.1:$SKPD_PORT"
 .venv/bin/gunicorn warkat.config.wsgi -b "127.0.0.1:$PORT" --workers 2 --threads 4 --access-logfile -

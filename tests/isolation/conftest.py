@@ -63,6 +63,7 @@ def _load(tenant: Tenant, *, demo_accounts: bool) -> None:
     from warkat.demo.letters import demo_letters_load
     from warkat.demo.management.commands.demo_load import letter_actors
     from warkat.demo.organisation import demo_org_load
+    from warkat.demo.sso import demo_sso_load
 
     with tenant_scope(tenant):
         people = demo_org_load(tenant=tenant)["people"]
@@ -73,6 +74,7 @@ def _load(tenant: Tenant, *, demo_accounts: bool) -> None:
         demo_letters_load(tenant=tenant, people=letter_actors(people))
         demo_drafting_load(tenant=tenant, people=people)
         demo_attendance_load(tenant=tenant, people=people, days=7)
+        demo_sso_load(tenant=tenant)
         _beyond_the_demo(tenant)
 
 

@@ -72,6 +72,7 @@ PARAMS: dict[str, Param] = {
     "checkin_id": Param("attendance.CheckIn"),
     "request_id": Param("attendance.AttendanceRequest"),
     "location_id": Param("attendance.WorkLocation"),
+    "client_pk": Param("sso.Client"),
 }
 
 #: Parameters whose meaning depends on the app: (URL namespace, name) → Param.
@@ -100,7 +101,14 @@ SKIP_NAMES = frozenset(
 #: verification page, each tenant's CA certificates, CRL, OCSP and timestamp
 #: service, and each tenant's open data portal (published datasets only). Their
 #: own tests cover what they may show.
-PUBLIC_PREFIXES = ("signing:verify", "signing:pki-", "dashboard:portal")
+#: SSO userinfo answers an app's bearer token, never a session (401 without one);
+#: warkat/sso/tests cover its tenant rules (another tenant's client, user, token).
+PUBLIC_PREFIXES = (
+    "signing:verify",
+    "signing:pki-",
+    "dashboard:portal",
+    "oauth2_provider:user-info",
+)
 PUBLIC_API_PREFIXES = ("/api/v1/verify/",)
 
 

@@ -117,6 +117,15 @@ ACTION_LABELS = {
     "signing.document_signed": _("Document signed electronically"),
     "signing.settings_updated": _("Signing settings changed"),
     "signing.bsre_account_set": _("BSrE account set"),
+    # Single sign-on for the SKPD apps
+    "sso.client_create": _("SSO client app registered"),
+    "sso.client_update": _("SSO client app changed"),
+    "sso.client_disable": _("SSO client app disabled"),
+    "sso.client_enable": _("SSO client app enabled"),
+    "sso.client_secret_rotate": _("SSO client secret replaced"),
+    "sso.consent": _("Access granted to an SSO client app"),
+    "sso.sign_in": _("Signed in to an SKPD app through Warkat"),
+    "sso.code_replay": _("Reused SSO authorization code: its tokens revoked"),
 }
 
 #: Capacities as stored by services (assignment kinds) and as printed (Plt., a.n.).

@@ -19,6 +19,7 @@ from warkat.drafting.tasks import recovery_run
 from warkat.letters.tasks import pages_sweep_run
 from warkat.ocr.tasks import file_texts_sweep_run
 from warkat.signing.tasks import signed_orphans_run
+from warkat.sso.tasks import sso_cleanup_run
 
 #: (name, seconds between runs, task)
 JOBS: list[tuple[str, int, Task]] = [
@@ -32,6 +33,8 @@ JOBS: list[tuple[str, int, Task]] = [
     ("file_texts", 60, file_texts_sweep_run),
     ("dashboard", 600, dashboard_refresh_run),
     ("attendance_discipline", 24 * 3600, discipline_run),
+    # Expired SSO codes and tokens, records of exchanged codes past their use.
+    ("sso_cleanup", 24 * 3600, sso_cleanup_run),
 ]
 
 
