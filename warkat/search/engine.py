@@ -1,0 +1,38 @@
+"""The full-text match, per database: the SQL of the set of (letter id, rank) of
+the current tenant's letters whose index entry matches a parsed query.
+
+PostgreSQL: ``warkat_search_match`` (migration 0002), a security-definer function
+owned by the table owner. Under row-level security PostgreSQL never uses an index
+for a condition that is not leakproof (``@@``, ``LIKE``), so a plain query as the
+app role would read every index entry of the tenant; the function reads the GIN
+index as the owner and applies the tenant rule of the policies itself (the tenant
+of the session's scope; nothing for ``all`` or none). It returns ids and ranks only;
+the caller joins them to the letters the user may read (``letters_visible``, under
+the letters' own policy).
+
+SQLite: the FTS5 table ``search_fts`` joined to the index rows of the tenant,
+ranked by bm25 with the head weighted 4:1 like PostgreSQL's A/D weights.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connections
+
+from warkat.search.text import ParsedQuery, fts5_query, pg_tsquery
+
+
+def match_sql(parsed: ParsedQuery, *, tenant_id: int, using: str = "default") -> tuple[str, list[Any]]:
+    """``SELECT letter_id, rank`` of the matching entries (higher rank first)."""
+    if connections[using].vendor == "postgresql":
+        return (
+            "SELECT letter_id, rank FROM warkat_search_match(to_tsquery('simple', %s))",
+            [pg_tsquery(parsed)],
+        )
+    return (
+        "SELECT d.letter_id AS letter_id, -bm25(search_fts, 4.0, 1.0) AS rank "
+        "FROM search_fts JOIN search_searchdoc d ON d.id = search_fts.rowid "
+        "WHERE search_fts MATCH %s AND d.tenant_id = %s",
+        [fts5_query(parsed), tenant_id],
+    )
