@@ -93,7 +93,9 @@ def search_api(request: HttpRequest, q: Query[SearchQuery]) -> Any:
             HitOut(
                 rank=hit.rank,
                 letter=letter_out(hit.letter, Access.FULL),
-                snippets=[SnippetOut(field=s.label, html=str(s.html)) for s in hit.snippets],
+                snippets=[
+                    SnippetOut(field=s.label, html=str(s.html)) for s in hit.snippets
+                ],
             )
             for hit in result.hits
         ],

@@ -23,7 +23,9 @@ from django.db import connections
 from warkat.search.text import ParsedQuery, fts5_query, pg_tsquery
 
 
-def match_sql(parsed: ParsedQuery, *, tenant_id: int, using: str = "default") -> tuple[str, list[Any]]:
+def match_sql(
+    parsed: ParsedQuery, *, tenant_id: int, using: str = "default"
+) -> tuple[str, list[Any]]:
     """``SELECT letter_id, rank`` of the matching entries (higher rank first)."""
     if connections[using].vendor == "postgresql":
         return (

@@ -8,12 +8,8 @@ from warkat.core.errors import ValidationError
 
 _MESSAGES = {
     "empty": _("Type a word, a phrase or a letter number to search."),
-    "too_long": _(
-        "The search is too long: use at most 32 words and 500 characters."
-    ),
-    "no_words": _(
-        "Nothing to search for: the query holds only common words or signs."
-    ),
+    "too_long": _("The search is too long: use at most 32 words and 500 characters."),
+    "no_words": _("Nothing to search for: the query holds only common words or signs."),
     "bad_filter": _("A search filter has a value that is not allowed."),
 }
 

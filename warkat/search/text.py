@@ -24,7 +24,12 @@ from functools import lru_cache
 
 import snowballstemmer
 
-STOP_WORDS = frozenset(
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+STOP_WORDS = _words(
     """
     ada adalah adanya agar akan aku anda antara apa apabila atas atau bagai bagaimana
     bagi bahwa baik banyak beberapa begitu belum bila bisa boleh bukan cara dalam dan
@@ -34,17 +39,17 @@ STOP_WORDS = frozenset(
     sangat saya se sebagai sebelum sedang sehingga sejak selama semua seperti serta
     setelah sudah supaya tanpa telah tentang terhadap tersebut tetapi tidak untuk wajib
     yaitu yakni yang
-    """.split()
+    """
 )
 
 #: Words the stemmer would turn into another word (or into nonsense): kept whole.
-PROTECTED_WORDS = frozenset(
+PROTECTED_WORDS = _words(
     """
     kepala kepolisian disposisi dinas direktur direktorat diklat distrik diskominfo
     dispenduk pemda pemkab pemkot perda perbup pergub perwali peraturan pegawai
     perihal pelaksana perusahaan penduduk kelurahan kecamatan keputusan
     sekretariat sekretaris sekda bupati walikota gubernur camat kampung desa
-    """.split()
+    """
 )
 
 #: Query words that read as operators: AND is implied, the rest are ignored.

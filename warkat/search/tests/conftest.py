@@ -79,7 +79,9 @@ def corpus(o: SimpleNamespace) -> SimpleNamespace:
         deadline=dt.date(2026, 11, 10),
     )
     c.scan = register(o, subject="Surat pindaian")
-    file_text(c.scan, "Hasil pemindaian: sosialisasi vaksinasi malaria di distrik Waris")
+    file_text(
+        c.scan, "Hasil pemindaian: sosialisasi vaksinasi malaria di distrik Waris"
+    )
     return c
 
 

@@ -54,7 +54,9 @@ def test_file_texts_disposition_notes_and_follow_ups(corpus: SimpleNamespace) ->
     result = search_letters(user=c.o.users.kadis, query="vaksinasi malaria")
     assert hits(result) == {c.scan.pk}
     assert result.hits[0].snippets[0].label == "file"
-    assert "<mark>vaksinasi</mark> <mark>malaria</mark>" in result.hits[0].snippets[0].html
+    assert (
+        "<mark>vaksinasi</mark> <mark>malaria</mark>" in result.hits[0].snippets[0].html
+    )
     assert find(c, "klarifikasi bendahara", user="kabid_a") == {c.secret.pk}
     disposition = Disposition.objects.get(letter=c.secret)
     followup_create(
@@ -75,7 +77,9 @@ def test_ranking_snippets_and_paging(corpus: SimpleNamespace) -> None:
     assert result.total == 3 and result.has_next
     html = result.hits[0].snippets[0].html
     assert "<mark>Pembangunan</mark>" in html
-    second = search_letters(user=c.o.users.kadis, query="pembangunan", page=2, per_page=2)
+    second = search_letters(
+        user=c.o.users.kadis, query="pembangunan", page=2, per_page=2
+    )
     assert len(second.hits) == 1 and not second.has_next
     assert hits(result) | hits(second) == find(c, "pembangunan")
     beyond = search_letters(user=c.o.users.kadis, query="pembangunan", page=9)
@@ -94,14 +98,22 @@ def test_filters(corpus: SimpleNamespace) -> None:
     c = corpus
     user = c.o.users.kadis
     assert hits(
-        search_letters(user=user, query="anggaran", filters=SearchFilters(security="rahasia"))
+        search_letters(
+            user=user, query="anggaran", filters=SearchFilters(security="rahasia")
+        )
     ) == {c.secret.pk}
     assert (
-        hits(search_letters(user=user, query="anggaran", filters=SearchFilters(direction="outgoing")))
+        hits(
+            search_letters(
+                user=user, query="anggaran", filters=SearchFilters(direction="outgoing")
+            )
+        )
         == set()
     )
     assert hits(
-        search_letters(user=user, query="anggaran", filters=SearchFilters(classification="000"))
+        search_letters(
+            user=user, query="anggaran", filters=SearchFilters(classification="000")
+        )
     ) == {c.secret.pk, c.membangun.pk}
 
 
