@@ -75,9 +75,11 @@ def gather_texts(letter_ids: Iterable[int]) -> dict[int, LetterTexts]:
     return {pk: out[pk] for pk in ids if pk in out}
 
 
-def _strings(texts: LetterTexts) -> tuple[str, str]:
+def _strings(texts: LetterTexts) -> tuple[str, str, str]:
+    """Tokens of the sender, of the rest of the head, and of the files."""
     return (
-        token_string(*(t for _label, t in texts.head)),
+        token_string(*(t for label, t in texts.head if label == "sender")),
+        token_string(*(t for label, t in texts.head if label != "sender")),
         token_string(*(t for _label, t in texts.body)),
     )
 
@@ -102,10 +104,11 @@ def search_docs_refresh(*, letter_ids: Iterable[int]) -> int:
         create: list[SearchDoc] = []
         update: list[SearchDoc] = []
         for letter_id, texts in gathered.items():
-            head, body = _strings(texts)
+            sender, head, body = _strings(texts)
             doc = SearchDoc(
                 letter_id=letter_id,
                 tenant_id=tenants[letter_id],
+                sender=sender,
                 head=head,
                 body=body,
             )
@@ -121,7 +124,7 @@ def search_docs_refresh(*, letter_ids: Iterable[int]) -> int:
             now = timezone.now()
             for doc in update:
                 SearchDoc.objects.filter(pk=doc.pk).update(
-                    head=doc.head, body=doc.body, updated_at=now
+                    sender=doc.sender, head=doc.head, body=doc.body, updated_at=now
                 )
         return len(create) + len(update)
 

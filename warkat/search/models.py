@@ -1,9 +1,11 @@
 """The search index: one row per letter with its tokens (``warkat.search.text``).
 
-``head`` holds the tokens of what identifies the letter (sender, numbers, subject,
-summary, notes, dispositions and follow-ups), ``body`` those of its files' texts.
-On PostgreSQL the table also has a generated ``tsv`` column (``simple`` config over
-the tokens, head weighted A, body D) with a GIN index, read only through the
+``sender`` holds the tokens of the sender (institution and name), ``head`` those of
+the rest of what identifies the letter (numbers, subject, summary, notes,
+dispositions and follow-ups), ``body`` those of its files' texts. On PostgreSQL the
+table also has a generated ``tsv`` column (``simple`` config over the tokens: head
+weighted A, sender B — the inbox's sender filter matches ``:B`` only — body D) with
+a GIN index, read only through the
 security-definer function ``warkat_search_match`` (see ``engine``); on SQLite an
 FTS5 table ``search_fts`` kept in step by triggers. Both are made by migration 0001.
 """
@@ -25,6 +27,7 @@ class SearchDoc(TenantOwned):
     letter = models.OneToOneField(
         "letters.Letter", on_delete=models.CASCADE, related_name="+"
     )
+    sender = models.TextField(blank=True)
     head = models.TextField(blank=True)
     body = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)

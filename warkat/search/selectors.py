@@ -16,12 +16,13 @@ from typing import Any
 
 from django.db import connections
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from warkat.core.days import day_range
 from warkat.letters.access import letters_visible
 from warkat.letters.models import Direction, Letter, Security
-from warkat.search.engine import match_sql
+from warkat.search.engine import match_sql, sender_match_sql
 from warkat.search.errors import query_refused
 from warkat.search.index import gather_texts
 from warkat.search.snippets import Snippet, snippets
@@ -74,6 +75,18 @@ def parse(raw: str) -> ParsedQuery:
         return parse_query(raw)
     except QueryError as exc:
         raise query_refused(exc.code) from None
+
+
+def sender_q(user: Any, sender: str, prefix: str = "") -> Q | None:
+    """The inbox's sender filter read through the index: letters whose sender
+    (institution or name) holds every word of ``sender``, affixed forms included;
+    None when ``sender`` holds no word to look up (the inbox then compares text)."""
+    try:
+        parsed = parse_query(sender)
+    except QueryError:
+        return None
+    sql, params = sender_match_sql(parsed, tenant_id=user.tenant_id)
+    return Q(**{f"{prefix}pk__in": RawSQL(sql, params)})
 
 
 def _filter_q(f: SearchFilters) -> Q:

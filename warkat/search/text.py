@@ -196,15 +196,19 @@ def parse_query(raw: str) -> ParsedQuery:
     return parsed
 
 
-def pg_tsquery(parsed: ParsedQuery) -> str:
-    """The query as ``to_tsquery('simple', …)`` text (tokens are [a-z0-9] only)."""
-    parts = list(parsed.terms)
-    parts += ["(" + " <-> ".join(p) + ")" for p in parsed.phrases]
+def pg_tsquery(parsed: ParsedQuery, *, weight: str = "") -> str:
+    """The query as ``to_tsquery('simple', …)`` text (tokens are [a-z0-9] only);
+    with ``weight`` only lexemes of that weight match."""
+    w = f":{weight}" if weight else ""
+    parts = [t + w for t in parsed.terms]
+    parts += ["(" + " <-> ".join(t + w for t in p) + ")" for p in parsed.phrases]
     return " & ".join(parts)
 
 
-def fts5_query(parsed: ParsedQuery) -> str:
-    """The query as an FTS5 MATCH expression (every token quoted)."""
+def fts5_query(parsed: ParsedQuery, *, column: str = "") -> str:
+    """The query as an FTS5 MATCH expression (every token quoted); with ``column``
+    only that column matches."""
     parts = [f'"{t}"' for t in parsed.terms]
     parts += ['"' + " ".join(p) + '"' for p in parsed.phrases]
-    return " AND ".join(parts)
+    expression = " AND ".join(parts)
+    return f"{column} : ({expression})" if column else expression

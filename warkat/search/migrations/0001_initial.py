@@ -18,6 +18,7 @@ class Migration(migrations.Migration):
             name='SearchDoc',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('sender', models.TextField(blank=True)),
                 ('head', models.TextField(blank=True)),
                 ('body', models.TextField(blank=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
