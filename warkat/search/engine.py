@@ -46,6 +46,7 @@ def sender_match_sql(
 ) -> tuple[str, list[Any]]:
     """``SELECT letter_id`` of the entries whose sender holds the query's words
     (PostgreSQL: lexemes of weight B; SQLite: the ``sender`` column)."""
+    params: list[Any]
     if connections[using].vendor == "postgresql":
         sql, params = _PG_MATCH, [pg_tsquery(parsed, weight="B")]
     else:
