@@ -17,6 +17,18 @@ from warkat.ocr.selectors import letter_texts
 from warkat.search.models import SearchDoc
 from warkat.search.text import token_string
 
+#: The letter's own fields the index reads: a save touching none of them (a read
+#: receipt, a status change) leaves the index alone (``receivers``).
+LETTER_FIELDS = (
+    "number",
+    "agenda_number",
+    "agenda_year",
+    "sender_institution",
+    "sender_name",
+    "subject",
+    "summary",
+)
+
 
 @dataclass
 class LetterTexts:
@@ -30,16 +42,7 @@ def gather_texts(letter_ids: Iterable[int]) -> dict[int, LetterTexts]:
     """The searchable texts of the given letters, in a constant number of queries."""
     ids = list(letter_ids)
     out: dict[int, LetterTexts] = defaultdict(LetterTexts)
-    letters = Letter.objects.filter(pk__in=ids).only(
-        "pk",
-        "number",
-        "agenda_number",
-        "agenda_year",
-        "sender_institution",
-        "sender_name",
-        "subject",
-        "summary",
-    )
+    letters = Letter.objects.filter(pk__in=ids).only("pk", *LETTER_FIELDS)
     for letter in letters:
         head = out[letter.pk].head
         head.append(("number", f"{letter.number} {letter.agenda_label}".strip()))

@@ -13,21 +13,7 @@ from warkat.audit.models import AuditEvent
 from warkat.dispositions.models import Disposition, FollowUp
 from warkat.letters.models import Letter, LetterEvent
 from warkat.ocr.signals import file_text_ready
-from warkat.search.index import search_docs_refresh
-
-#: Letter fields the index reads: a save touching none of them (a read receipt,
-#: a status change) leaves the index alone.
-LETTER_FIELDS = frozenset(
-    {
-        "number",
-        "agenda_number",
-        "agenda_year",
-        "sender_institution",
-        "sender_name",
-        "subject",
-        "summary",
-    }
-)
+from warkat.search.index import LETTER_FIELDS, search_docs_refresh
 
 
 def _refresh(letter_id: int | None) -> None:
@@ -37,7 +23,7 @@ def _refresh(letter_id: int | None) -> None:
 
 def letter_saved(sender: Any, instance: Letter, **kwargs: Any) -> None:
     fields = kwargs.get("update_fields")
-    if kwargs.get("raw") or (fields and not LETTER_FIELDS & set(fields)):
+    if kwargs.get("raw") or (fields and not set(LETTER_FIELDS) & set(fields)):
         return
     _refresh(instance.pk)
 
