@@ -216,6 +216,7 @@ def _values(tenant: Tenant) -> dict[str, Any]:
 def two_tenants(
     db: Any, django_capture_on_commit_callbacks: Any
 ) -> tuple[TenantData, TenantData]:
+    from warkat.demo.search import demo_search_index
     from warkat.tenancy.services import tenant_create
 
     keerom = tenant_create(region_code="91.11", actor=None)
@@ -226,6 +227,11 @@ def two_tenants(
         _load(gorontalo, demo_accounts=False)
     _mark(keerom, KEEROM_MARKER)
     _mark(gorontalo, GORONTALO_MARKER)
+    # The search index holds the marked texts too, so a search that crossed tenants
+    # would show the other tenant's marker.
+    for tenant in (keerom, gorontalo):
+        with tenant_scope(tenant):
+            demo_search_index(tenant=tenant)
     return (
         TenantData(keerom, KEEROM_MARKER, values=_values(keerom)),
         TenantData(gorontalo, GORONTALO_MARKER, values=_values(gorontalo)),

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "warkat.notify",
     "warkat.archive",
     "warkat.ocr",
+    "warkat.search",
     "warkat.drafting",
     "warkat.dashboard",
     "warkat.attendance",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("organisasi/", include("warkat.org.urls")),
     path("audit/", include("warkat.audit.urls")),
     path("surat/", include("warkat.letters.urls")),
+    path("cari/", include("warkat.search.urls")),
     path("disposisi/", include("warkat.dispositions.urls")),
     path("teks/", include("warkat.ocr.urls")),
     path("naskah/", include("warkat.drafting.urls")),
