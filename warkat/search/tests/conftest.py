@@ -23,13 +23,15 @@ NIP = "198503302010011001"
 
 def file_text(letter: Letter, text: str) -> FileText:
     """The text of the letter's file, as the OCR app stores it and tells search."""
-    row = FileText.objects.create(
-        tenant_id=letter.tenant_id,
-        letter=letter,
+    row, _ = FileText.objects.update_or_create(
         letter_file=letter.files.order_by("pk").first(),
-        state=TextState.DONE,
-        source="ocr",
-        text=text,
+        defaults={
+            "tenant_id": letter.tenant_id,
+            "letter": letter,
+            "state": TextState.DONE,
+            "source": "ocr",
+            "text": text,
+        },
     )
     file_text_ready.send(sender=FileText, file_text=row)
     return row
