@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "warkat.drafting",
     "warkat.dashboard",
     "warkat.attendance",
+    "warkat.backup",
     "warkat.demo",
 ]
 
