@@ -64,12 +64,21 @@ def db_dump(target: Path) -> None:
         ]
         _run(cmd, env, "pg_dump")
         return
+    if connection.in_atomic_block:
+        # The backup API waits for the writer to finish: it would wait for us.
+        raise ArchiveError("An SQLite backup must run outside a transaction.")
     connection.ensure_connection()
     out = sqlite3.connect(target)
     try:
         connection.connection.backup(out)  # consistent online copy
     finally:
         out.close()
+
+
+def applied_migrations() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT app, name FROM django_migrations ORDER BY app, name")
+        return [f"{app}.{name}" for app, name in cursor.fetchall()]
 
 
 def db_tables() -> list[str]:

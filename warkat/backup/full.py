@@ -23,7 +23,13 @@ from warkat.backup.archive import (
     archive_read,
     archive_write,
 )
-from warkat.backup.database import db_dump, db_load, db_require_empty, is_postgres
+from warkat.backup.database import (
+    applied_migrations,
+    db_dump,
+    db_load,
+    db_require_empty,
+    is_postgres,
+)
 from warkat.backup.storagefiles import (
     FILES_DIR,
     archive_file_names,
@@ -37,12 +43,6 @@ DB_PG = "database.pgdump"
 DB_SQLITE = "database.sqlite3"
 
 
-def _applied_migrations() -> list[str]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT app, name FROM django_migrations ORDER BY app, name")
-        return [f"{app}.{name}" for app, name in cursor.fetchall()]
-
-
 def backup_make(dest: Path) -> Manifest:
     """Write a complete archive of the installation to ``dest``."""
     with archive_write(dest, kind=KIND) as writer:
@@ -52,7 +52,7 @@ def backup_make(dest: Path) -> Manifest:
                 "engine": connection.vendor,
                 "database": name,
                 "public_base_url": settings.PUBLIC_BASE_URL,
-                "migrations": _applied_migrations(),
+                "migrations": applied_migrations(),
             }
         )
         db_dump(writer.path(name))
