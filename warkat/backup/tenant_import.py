@@ -180,9 +180,9 @@ class _Remap:
             name == "drafting.Recipient"
             and old.get("target_tenant_id") == self.old_tenant
         ):
-            target = RECIPIENT_TARGETS.get(old["kind"])
-            if target:
-                new["target_id"] = self.ref(target, old["target_id"])
+            pointed = RECIPIENT_TARGETS.get(old["kind"])
+            if pointed:
+                new["target_id"] = self.ref(pointed, old["target_id"])
         for column in storage_fields(model):
             if old[column]:
                 moved = _moved(old[column], self.old_tenant, self.new_tenant)

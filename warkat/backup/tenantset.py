@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
 from warkat.tenancy.models import Tenant
@@ -105,7 +106,7 @@ def find_by_natural_key(model: type[models.Model], key: list[Any]) -> Any:
         if hasattr(manager, "get_by_natural_key"):
             return manager.get_by_natural_key(*key).pk
         return model._base_manager.get(**{unique_field(model): key[0]}).pk
-    except model.DoesNotExist:
+    except ObjectDoesNotExist:
         return None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -141,3 +142,14 @@ def connected_to(name: str) -> Iterator[None]:
     finally:
         connection.close()
         connection.settings_dict["NAME"] = old
+
+
+def media_at(settings: Any, root: Path) -> None:
+    """Point the default storage at a new local folder (a new storage location)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root)},
+        },
+    }

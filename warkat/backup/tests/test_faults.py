@@ -16,6 +16,7 @@ from django.db import connection
 from warkat.backup import full
 from warkat.backup.archive import ArchiveWriter
 from warkat.backup.storagefiles import storage_walk
+from warkat.backup.tests.filling import media_at
 
 # Committed rows: pg_dump reads them from its own session, and SQLite's backup API
 # waits for an open write transaction to end.
@@ -28,16 +29,6 @@ def stored(media: Path) -> list[str]:
     for name in names:
         default_storage.save(name, ContentFile(f"%PDF-{name}".encode()))
     return names
-
-
-def _media(settings: Any, root: Path) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root)},
-        },
-    }
 
 
 def test_backup_interrupted_half_way_leaves_nothing_that_looks_complete(
@@ -78,7 +69,7 @@ def test_restore_into_a_non_empty_database_is_refused(
 ) -> None:
     archive = tmp_path / "b"
     call_command("backup", str(archive))
-    _media(settings, tmp_path / "fresh")
+    media_at(settings, tmp_path / "fresh")
     with pytest.raises(CommandError, match="is not empty") as info:
         call_command("restore", str(archive))
     assert "Restore only into a new, empty database" in str(info.value)
@@ -95,7 +86,7 @@ def test_corrupted_archive_is_refused_before_anything_is_written(
     data = bytearray(victim.read_bytes())
     data[-1] ^= 0xFF
     victim.write_bytes(bytes(data))
-    _media(settings, tmp_path / "fresh")
+    media_at(settings, tmp_path / "fresh")
     with pytest.raises(CommandError, match="corrupted") as info:
         call_command("restore", str(archive))
     assert stored[1] in str(info.value)

@@ -3,6 +3,11 @@ new storage location: files, signatures, the audit chain and the numbering survi
 
 from __future__ import annotations
 
+import functools
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -19,6 +24,7 @@ from warkat.backup.tests.filling import (
     file_sums,
     fill,
     fresh_database,
+    media_at,
     numbers,
     sign_one_more,
     signatures_valid,
@@ -26,20 +32,12 @@ from warkat.backup.tests.filling import (
 from warkat.letters.tests.factories import register
 from warkat.tenancy.models import Tenant
 
+PROJECT = Path(__file__).resolve().parents[3]
+
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def _media(settings: Any, root: Path) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root)},
-        },
-    }
 
 
 def test_backup_destroy_restore_into_a_new_database_and_storage(
@@ -63,7 +61,7 @@ def test_backup_destroy_restore_into_a_new_database_and_storage(
     for name in storage_walk():
         (media / name).unlink()
     assert not list(storage_walk())
-    _media(settings, tmp_path / "restored-media")
+    media_at(settings, tmp_path / "restored-media")
     with fresh_database("restore") as name, connected_to(name):
         call_command("restore", str(archive))
         tenant = Tenant.objects.get(pk=tenant.pk)
@@ -78,3 +76,60 @@ def test_backup_destroy_restore_into_a_new_database_and_storage(
         assert after[key] == books[key] + 1
         assert signatures_valid() == 3
         assert chain_events(tenant) > events
+
+
+CHECK = """
+import json, sys
+import django
+django.setup()
+from warkat.backup.tests.filling import chain_events, file_sums, numbers, signatures_valid
+from warkat.tenancy.models import Tenant
+tenant = Tenant.objects.get(slug=sys.argv[1])
+print(json.dumps({"sums": file_sums(), "signed": signatures_valid(),
+                  "events": chain_events(tenant), "numbers": numbers(tenant)}))
+"""
+
+
+def test_sqlite_backup_restores_into_a_new_file_and_folder(
+    o: SimpleNamespace, frozen: Any, settings: Any, tmp_path: Path
+) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("the embedded SQLite default (PostgreSQL is tested above)")
+    settings.WARKAT_CA_KEY = "backup-test-installation-key-0123456789"
+    fill(o, frozen)
+    expected = {
+        "sums": file_sums(),
+        "signed": 2,
+        "events": chain_events(o.tenant),
+        "numbers": [1, 2],
+    }
+    archive = tmp_path / "backup-1"
+    call_command("backup", str(archive))
+    # A new installation: another database file and media folder, another process.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("WARKAT_", "DATABASE_URL", "AWS_"))
+    }
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'restored.sqlite3'}",
+        WARKAT_MEDIA_ROOT=str(tmp_path / "restored-media"),
+        WARKAT_CA_KEY=settings.WARKAT_CA_KEY,
+        DJANGO_SETTINGS_MODULE="warkat.config.settings",
+    )
+    run = functools.partial(
+        subprocess.run,
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    done = run([sys.executable, "manage.py", "restore", str(archive)])
+    assert done.returncode == 0, done.stderr
+    done = run([sys.executable, "-c", CHECK, o.tenant.slug])
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.splitlines()[-1]) == expected
+    again = run([sys.executable, "manage.py", "restore", str(archive)])
+    assert again.returncode != 0 and "is not empty" in again.stderr

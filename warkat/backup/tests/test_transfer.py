@@ -25,6 +25,7 @@ from warkat.backup.tests.filling import (
     file_sums,
     fill,
     fresh_database,
+    media_at,
     numbers,
     sign_one_more,
     signatures_valid,
@@ -49,16 +50,6 @@ def test_every_id_column_without_a_foreign_key_is_declared() -> None:
                 found.add((label(model), f.name))
     unknown = found - set(SOFT_REFS) - KEPT_AS_IS
     assert not unknown, f"say in warkat/backup/tenantset.py what {unknown} point at"
-
-
-def _media(settings: Any, root: Path) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root)},
-        },
-    }
 
 
 def _tenant_files(tenant_id: int) -> dict[str, str]:
@@ -126,7 +117,7 @@ def test_export_one_tenant_and_import_it_beside_another(
     archive = tmp_path / "keerom"
     call_command("tenant_export", source.slug, str(archive))
 
-    _media(settings, tmp_path / "target-media")
+    media_at(settings, tmp_path / "target-media")
     settings.WARKAT_CA_KEY = TARGET_KEY
     with fresh_database("import") as name, connected_to(name):
         call_command("restore", str(empty_installation))
