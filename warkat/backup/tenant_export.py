@@ -53,7 +53,7 @@ def encode(value: Any) -> Any:
     if isinstance(value, decimal.Decimal | uuid.UUID):
         return str(value)
     if isinstance(value, dt.timedelta):
-        return value.total_seconds()
+        return str(value)  # DurationField.to_python parses it back
     return value
 
 

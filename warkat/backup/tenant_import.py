@@ -76,11 +76,13 @@ def _read_rows(src: Path, manifest: Manifest) -> dict[str, list[Row]]:
             raise ArchiveError(f"The archive holds {name}, which this version lacks.")
         fields = {f.attname: f for f in model._meta.concrete_fields}
         text = (src / f"{ROWS_DIR}{name}.jsonl").read_text()
-        rows[name] = [
-            {k: _decode(fields[k], v) for k, v in json.loads(line).items()}
-            for line in text.splitlines()
-            if line
-        ]
+        items = [json.loads(line) for line in text.splitlines() if line]
+        gone = {k for row in items[:1] for k in row} - set(fields)
+        if gone:
+            raise ArchiveError(
+                f"The archive's {name} has columns this version lacks: {sorted(gone)}."
+            )
+        rows[name] = [{k: _decode(fields[k], v) for k, v in r.items()} for r in items]
     return rows
 
 
