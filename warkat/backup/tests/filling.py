@@ -118,11 +118,13 @@ def new_database_name(kind: str) -> str:
 
 
 @contextmanager
-def fresh_database(kind: str) -> Iterator[str]:
+def fresh_database(kind: str, owner: str = "") -> Iterator[str]:
     """A new, empty PostgreSQL database of our own, dropped afterwards."""
     name = new_database_name(kind)
     with connection.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
+        cursor.execute(
+            f'CREATE DATABASE "{name}"' + (f' OWNER "{owner}"' if owner else "")
+        )
     try:
         yield name
     finally:
@@ -132,16 +134,42 @@ def fresh_database(kind: str) -> Iterator[str]:
 
 
 @contextmanager
-def connected_to(name: str) -> Iterator[None]:
-    """Point the default connection at database ``name`` for the block."""
-    old = connection.settings_dict["NAME"]
+def connected_to(name: str = "", user: str = "", password: str = "") -> Iterator[None]:
+    """Point the default connection at database ``name`` and/or connect as
+    ``user`` for the block."""
+    settings_dict = connection.settings_dict
+    old = {k: settings_dict[k] for k in ("NAME", "USER", "PASSWORD")}
     connection.close()
-    connection.settings_dict["NAME"] = name
+    settings_dict.update(
+        {k: v for k, v in (("NAME", name), ("USER", user), ("PASSWORD", password)) if v}
+    )
     try:
         yield
     finally:
         connection.close()
-        connection.settings_dict["NAME"] = old
+        settings_dict.update(old)
+
+
+@contextmanager
+def app_role() -> Iterator[tuple[str, str]]:
+    """A login role like production's: NOSUPERUSER NOBYPASSRLS, reading every
+    table of the test database; dropped afterwards."""
+    name = f"warkat_backup_role_{uuid.uuid4().hex[:8]}"
+    password = uuid.uuid4().hex
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE ROLE \"{name}\" LOGIN PASSWORD '{password}' "
+            "NOSUPERUSER NOBYPASSRLS"
+        )
+        cursor.execute(f'GRANT USAGE ON SCHEMA public TO "{name}"')
+        cursor.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{name}"')
+        cursor.execute(f'GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO "{name}"')
+    try:
+        yield name, password
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP OWNED BY "{name}"')
+            cursor.execute(f'DROP ROLE "{name}"')
 
 
 def media_at(settings: Any, root: Path) -> None:

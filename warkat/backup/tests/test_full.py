@@ -19,6 +19,7 @@ from django.db import connection
 from warkat.backup.storagefiles import storage_walk
 from warkat.backup.tests.filling import (
     agenda_books,
+    app_role,
     chain_events,
     connected_to,
     file_sums,
@@ -54,7 +55,27 @@ def test_backup_destroy_restore_into_a_new_database_and_storage(
     assert len(sums) >= 4 and signed == [1, 2] and events > 10
 
     archive = tmp_path / "backup-1"
-    call_command("backup", str(archive))
+    with app_role() as (role, password), connected_to(user=role, password=password):
+        # As production's role: a plain pg_dump is stopped by the forced policies.
+        plain = subprocess.run(
+            [
+                "pg_dump",
+                "-h",
+                "127.0.0.1",
+                "-U",
+                role,
+                "-d",
+                connection.settings_dict["NAME"],
+                "-t",
+                "letters_letter",
+            ],
+            env={**os.environ, "PGPASSWORD": password},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        call_command("backup", str(archive))
+    assert plain.returncode != 0 and "row-level security" in plain.stderr
     assert (archive / "manifest.json").is_file()
 
     # Destroy: the files go, and the installation moves to a new, empty database.
@@ -62,7 +83,11 @@ def test_backup_destroy_restore_into_a_new_database_and_storage(
         (media / name).unlink()
     assert not list(storage_walk())
     media_at(settings, tmp_path / "restored-media")
-    with fresh_database("restore") as name, connected_to(name):
+    with (
+        app_role() as (role, password),
+        fresh_database("restore", owner=role) as name,
+        connected_to(name, user=role, password=password),
+    ):
         call_command("restore", str(archive))
         tenant = Tenant.objects.get(pk=tenant.pk)
         assert file_sums() == sums

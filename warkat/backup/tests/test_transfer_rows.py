@@ -108,7 +108,7 @@ def test_import_beside_the_original_gets_new_ids_and_keeps_its_chain(
     with all_tenants():
         kadis = User.objects.get(username=o.users.kadis.username)
         assert kadis.tenant_id == copy.pk and kadis.pk != o.users.kadis.pk
-        assert kadis.person.tenant_id == copy.pk
+        assert kadis.person is not None and kadis.person.tenant_id == copy.pk
         device = Authenticator.objects.get(user=kadis)
     # The TOTP secret was re-sealed and still opens.
     assert get_adapter().decrypt(device.data["secret"]) == DEMO_TOTP_SECRET
