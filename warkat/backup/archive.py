@@ -15,6 +15,8 @@ import hashlib
 import json
 import os
 import shutil
+import tarfile
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -99,30 +101,67 @@ class ArchiveWriter:
 
 @contextmanager
 def archive_write(dest: Path, *, kind: str) -> Iterator[ArchiveWriter]:
-    """Write an archive to ``dest``; it appears there only when complete."""
+    """Write an archive to ``dest`` (a directory, or one file when ``dest`` ends in
+    ``.tar``); it appears there only when complete."""
     dest = Path(dest)
     if dest.exists():
         raise ArchiveError(f"{dest} already exists; choose a new name.")
+    as_tar = dest.suffix == ".tar"
     partial = dest.with_name(dest.name + PARTIAL_SUFFIX)
-    if partial.exists():
-        shutil.rmtree(partial)  # left by an interrupted earlier run
-    partial.mkdir(parents=True)
+    work = dest.with_name(dest.name + ".d" + PARTIAL_SUFFIX) if as_tar else partial
+    for leftover in (work, partial):  # left by an interrupted earlier run
+        if leftover.is_dir():
+            shutil.rmtree(leftover)
+        elif leftover.exists():
+            leftover.unlink()
+    work.mkdir(parents=True)
     manifest = Manifest(
         kind=kind, meta={"created_at": dt.datetime.now(dt.UTC).isoformat()}
     )
-    writer = ArchiveWriter(root=partial, manifest=manifest)
+    writer = ArchiveWriter(root=work, manifest=manifest)
     try:
         yield writer
         body = json.dumps(manifest.as_json(), indent=1, sort_keys=True)
-        manifest_path = partial / MANIFEST
-        with manifest_path.open("w") as handle:
+        with (work / MANIFEST).open("w") as handle:
             handle.write(body)
             handle.flush()
             os.fsync(handle.fileno())
+        if as_tar:
+            with tarfile.open(partial, "w") as tar:
+                for name in [*sorted(manifest.files), MANIFEST]:
+                    tar.add(work / name, arcname=name)
+            with partial.open("rb") as handle:
+                os.fsync(handle.fileno())
+            shutil.rmtree(work)
         os.replace(partial, dest)
     except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
+        partial.unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def archive_open(src: Path) -> Iterator[Path]:
+    """The archive's directory: ``src`` itself, or a ``.tar`` unpacked next to it
+    (with tarfile's ``data`` filter: no links out, no absolute names) and removed
+    afterwards."""
+    src = Path(src)
+    if src.name.endswith(PARTIAL_SUFFIX):
+        raise ArchiveError(
+            f"{src} is an interrupted, incomplete archive (it has no manifest)."
+        )
+    if not src.is_file():
+        yield src
+        return
+    if not tarfile.is_tarfile(src):
+        raise ArchiveError(f"{src} is neither an archive directory nor a tar file.")
+    with tempfile.TemporaryDirectory(dir=src.parent, prefix=".unpacked-") as tmp:
+        try:
+            with tarfile.open(src) as tar:
+                tar.extractall(tmp, filter="data")
+        except (tarfile.TarError, OSError) as exc:
+            raise ArchiveError(f"{src} cannot be unpacked: {exc}") from None
+        yield Path(tmp)
 
 
 def archive_read(src: Path, *, kind: str) -> Manifest:

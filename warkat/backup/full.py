@@ -20,6 +20,7 @@ from django.db import connection
 from warkat.backup.archive import (
     ArchiveError,
     Manifest,
+    archive_open,
     archive_read,
     archive_write,
 )
@@ -75,8 +76,13 @@ def restore_check(manifest: Manifest) -> list[str]:
 
 
 def backup_restore(src: Path) -> tuple[Manifest, dict[str, Any]]:
-    """Restore the archive at ``src`` into the configured (empty) database and
-    the default storage."""
+    """Restore the archive at ``src`` (a directory or a ``.tar``) into the
+    configured (empty) database and the default storage."""
+    with archive_open(src) as root:
+        return _restore(root)
+
+
+def _restore(src: Path) -> tuple[Manifest, dict[str, Any]]:
     manifest = archive_read(src, kind=KIND)
     engine = manifest.meta.get("engine")
     if engine != connection.vendor:
@@ -89,12 +95,12 @@ def backup_restore(src: Path) -> tuple[Manifest, dict[str, Any]]:
     for name in archive_file_names(manifest):
         archived = FILES_DIR + name
         if file_put(
-            source=Path(src) / archived,
+            source=src / archived,
             name=name,
             sha256=manifest.files[archived]["sha256"],
         ):
             written += 1
         else:
             skipped += 1
-    db_load(Path(src) / manifest.meta["database"])
+    db_load(src / manifest.meta["database"])
     return manifest, {"files_written": written, "files_skipped": skipped}

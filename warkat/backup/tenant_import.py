@@ -33,7 +33,12 @@ from django.db import IntegrityError, connection, models, transaction
 
 from warkat.accounts.models import User
 from warkat.audit.services import audit_record
-from warkat.backup.archive import ArchiveError, Manifest, archive_read
+from warkat.backup.archive import (
+    ArchiveError,
+    Manifest,
+    archive_open,
+    archive_read,
+)
 from warkat.backup.database import applied_migrations
 from warkat.backup.rewrap import rewrap
 from warkat.backup.storagefiles import FILES_DIR, file_put
@@ -260,7 +265,12 @@ def id_map_digest(maps: IdMaps) -> str:
 
 
 def tenant_import(*, src: Path, source_key: str | None = None) -> ImportReport:
-    src = Path(src)
+    """Import the tenant archive at ``src`` (a directory or a ``.tar``)."""
+    with archive_open(Path(src)) as root:
+        return _import(root, source_key)
+
+
+def _import(src: Path, source_key: str | None) -> ImportReport:
     manifest = archive_read(src, kind=KIND)
     rows = _read_rows(src, manifest)
     written: list[str] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import tarfile
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +32,9 @@ def stored(media: Path) -> list[str]:
     return names
 
 
+@pytest.mark.parametrize("dest", ["b", "b.tar"])
 def test_backup_interrupted_half_way_leaves_nothing_that_looks_complete(
-    stored: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    stored: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dest: str
 ) -> None:
     real = ArchiveWriter.add_stream
     calls = []
@@ -44,11 +46,9 @@ def test_backup_interrupted_half_way_leaves_nothing_that_looks_complete(
         return real(self, name, source)
 
     monkeypatch.setattr(ArchiveWriter, "add_stream", dying)
-    dest = tmp_path / "b"
     with pytest.raises(OSError):
-        call_command("backup", str(dest))
-    assert not dest.exists()
-    assert not (tmp_path / "b.partial").exists()
+        call_command("backup", str(tmp_path / dest))
+    assert [p.name for p in tmp_path.iterdir()] == ["media"]  # the storage only
 
 
 def test_a_killed_backups_partial_directory_is_refused(
@@ -131,3 +131,31 @@ def test_sqlite_backup_is_a_consistent_copy(tmp_path: Path, tenant: Any) -> None
     finally:
         copy.close()
     assert (tenant.slug,) in rows
+
+
+def test_one_file_tar_archive_is_checked_like_a_directory(
+    stored: list[str], tmp_path: Path, settings: Any
+) -> None:
+    archive = tmp_path / "b.tar"
+    call_command("backup", str(archive))
+    assert archive.is_file() and not (tmp_path / "b.tar.partial").exists()
+    with tarfile.open(archive) as tar:
+        names = set(tar.getnames())
+        member = tar.getmember(f"files/{stored[1]}")
+    assert {"manifest.json", *(f"files/{n}" for n in stored)} <= names
+    media_at(settings, tmp_path / "fresh")
+    with pytest.raises(CommandError, match="is not empty"):
+        call_command("restore", str(archive))
+    # One byte of a file's content changed inside the tar.
+    with archive.open("r+b") as handle:
+        handle.seek(member.offset_data)
+        first = handle.read(1)
+        handle.seek(member.offset_data)
+        handle.write(bytes([first[0] ^ 0xFF]))
+    with pytest.raises(CommandError, match="corrupted"):
+        call_command("restore", str(archive))
+    assert not list(storage_walk())
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".unpacked")] == []
+    (tmp_path / "c.tar.partial").write_bytes(b"half a tar")
+    with pytest.raises(CommandError, match="interrupted"):
+        call_command("restore", str(tmp_path / "c.tar.partial"))
