@@ -31,6 +31,7 @@ ACTION_LABELS = {
     "token.create": _("API token created"),
     "token.revoke": _("API token revoked"),
     "tenant.create": _("Regional government created"),
+    "tenant.import": _("Regional government imported from another installation"),
     # Organisation
     "unit.create": _("Unit created"),
     "unit.move": _("Unit moved"),

@@ -37,6 +37,11 @@ class AuditEvent(TenantOwned):
     client_ip = models.GenericIPAddressField(null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # Set only by a tenant import (``warkat.backup``): the ids the event was hashed
+    # with in its source installation ("tenant", "actor", "object_id"), where the
+    # import gave the rows new ids. The hash covers these, so the chain still
+    # verifies from its first event after the move.
+    origin = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("audit event")

@@ -17,18 +17,20 @@ GENESIS = "0" * 64
 
 
 def canonical_payload(event: AuditEvent) -> str:
-    """The fields the hash covers, as canonical JSON."""
+    """The fields the hash covers, as canonical JSON. An imported event is hashed
+    with the ids it had where it was recorded (``origin``)."""
+    origin = event.origin or {}
     return json.dumps(
         {
-            "tenant": event.tenant_id,
+            "tenant": origin.get("tenant", event.tenant_id),
             "seq": event.seq,
             "occurred_at": event.occurred_at.isoformat(),
-            "actor": event.actor_id,
+            "actor": origin.get("actor", event.actor_id),
             "actor_name": event.actor_name,
             "capacity": event.capacity,
             "action": event.action,
             "object_type": event.object_type,
-            "object_id": event.object_id,
+            "object_id": origin.get("object_id", event.object_id),
             "object_repr": event.object_repr,
             "data": event.data,
             "client_ip": event.client_ip,

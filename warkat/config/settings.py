@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     # Before oauth2_provider: its templates (consent, logout) are overridden here.
     "warkat.sso",
     "oauth2_provider",
+    "warkat.backup",
     "warkat.demo",
 ]
 

@@ -25,8 +25,11 @@ _VERSION = b"\x01"
 TEXT_PREFIX = "wk1:"
 
 
-def _installation_key() -> bytes:
-    secret = getattr(settings, "WARKAT_CA_KEY", "") or settings.SECRET_KEY
+def _installation_key(secret: str | None = None) -> bytes:
+    """The AES key; ``secret`` names another installation's key (a tenant import
+    re-wraps what its source installation sealed)."""
+    if secret is None:
+        secret = getattr(settings, "WARKAT_CA_KEY", "") or settings.SECRET_KEY
     return HKDF(
         algorithm=hashes.SHA256(), length=32, salt=None, info=b"warkat-keystore-v1"
     ).derive(secret.encode())
@@ -41,11 +44,13 @@ def wrap(data: bytes, *, label: str) -> bytes:
     )
 
 
-def unwrap(blob: bytes, *, label: str) -> bytes:
+def unwrap(blob: bytes, *, label: str, secret: str | None = None) -> bytes:
     blob = bytes(blob)
     if blob[:1] != _VERSION:
         raise ValueError("unknown key wrapping version")
-    return AESGCM(_installation_key()).decrypt(blob[1:13], blob[13:], label.encode())
+    return AESGCM(_installation_key(secret)).decrypt(
+        blob[1:13], blob[13:], label.encode()
+    )
 
 
 def seal_text(text: str, *, label: str) -> str:
@@ -54,9 +59,9 @@ def seal_text(text: str, *, label: str) -> str:
     return TEXT_PREFIX + sealed
 
 
-def open_text(value: str, *, label: str) -> str:
+def open_text(value: str, *, label: str, secret: str | None = None) -> str:
     """``seal_text``'s counterpart; a value stored before sealing passes unchanged."""
     if not value.startswith(TEXT_PREFIX):
         return value
     blob = base64.urlsafe_b64decode(value[len(TEXT_PREFIX) :].encode())
-    return unwrap(blob, label=label).decode()
+    return unwrap(blob, label=label, secret=secret).decode()

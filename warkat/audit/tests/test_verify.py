@@ -55,6 +55,19 @@ def test_altered_event(chain: Tenant) -> None:
     assert report.checked == 2
 
 
+def test_changed_actor_hidden_behind_a_forged_origin(chain: Tenant) -> None:
+    # ``origin`` (the ids an imported event was hashed with) cannot be used to
+    # change who acted: outside what an import brought, an event never has one.
+    from warkat.accounts.models import User
+
+    intruder = User.objects.create(username="penyusup", tenant=chain)
+    with maintenance():
+        AuditEvent.objects.filter(seq=3).update(actor=intruder, origin={"actor": None})
+    report = audit_chain_verify(tenant=chain)
+    assert report.problem is not None
+    assert (report.problem.seq, report.problem.kind) == (3, ALTERED)
+
+
 def test_deleted_event(chain: Tenant) -> None:
     with maintenance():
         AuditEvent.objects.filter(seq=4).delete()
