@@ -4,6 +4,8 @@ from django.views.i18n import set_language
 from warkat.api.base import api_not_found
 from warkat.api.urls import api
 
+handler500 = "warkat.core.outage.server_error"
+
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
