@@ -136,8 +136,10 @@ class Postgres:
         out = subprocess.run(
             [PG_BIN / "psql", "-h", "127.0.0.1", "-p", str(self.port), "-U",
              "postgres", "-d", db, "-Atqc", statement],
-            check=True, capture_output=True, text=True,
+            capture_output=True, text=True,
         )  # fmt: skip
+        if out.returncode:
+            raise RuntimeError(f"psql failed: {out.stderr.strip()}\n{statement}")
         return out.stdout.strip()
 
     def url(self, user: str = "warkat_app", db: str = "warkat") -> str:
@@ -490,7 +492,7 @@ class Cluster:
 
     def queue_depth(self) -> int:
         return int(self.pg.sql(
-            "SELECT count(*) FROM django_tasks_db_dbtaskresult WHERE status = 'READY'",
+            "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'READY'",
             db="warkat",
         ))  # fmt: skip
 

@@ -108,7 +108,7 @@ def enqueue_nap(cluster: Cluster, *, marker: str, seconds: float) -> None:
 def nap_row(cluster: Cluster, marker: str) -> dict[str, Any] | None:
     found = rows(
         cluster,
-        "SELECT status, worker_ids::text FROM django_tasks_db_dbtaskresult"
+        "SELECT status, worker_ids::text FROM django_tasks_database_dbtaskresult"
         " WHERE task_path = 'tests.ops.nap.nap'"
         f" AND args_kwargs->'kwargs'->>'marker' = '{marker}'",
     )

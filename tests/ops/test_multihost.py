@@ -137,7 +137,7 @@ def test_a_task_queued_on_one_host_is_run_by_the_other_hosts_worker(
         pages = wait_for(drawn, timeout=60, what="page pictures")
         workers = rows(
             cluster,
-            "SELECT worker_ids::text FROM django_tasks_db_dbtaskresult"
+            "SELECT worker_ids::text FROM django_tasks_database_dbtaskresult"
             f" WHERE args_kwargs->'kwargs'->>'letter_id' = '{letter_id}'"
             " AND status = 'SUCCESSFUL'",
         )

@@ -21,7 +21,7 @@ from pydantic import Field
 from warkat.core.converters import MAX_ID
 from warkat.core.errors import DomainError
 from warkat.core.http import MAX_PAGE
-from warkat.core.outage import is_outage, retry_after
+from warkat.core.outage import is_outage, outage_json
 
 #: An object id in a path, query or request body. Larger numbers name nothing and
 #: cannot reach the database: they are refused (422) like any other invalid input.
@@ -160,13 +160,7 @@ def on_unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     outage (the database or the object store down) is no bug: 503, try again."""
     if is_outage(exc):
         logger.warning("API outage on %s %s: %r", request.method, request.path, exc)
-        body = DomainError(
-            "service.unavailable",
-            _("The service is briefly unavailable. Nothing was saved; try again."),
-        ).as_dict()
-        response = _error(request, 503, body)
-        response["Retry-After"] = retry_after()
-        return response
+        return outage_json()
     correlation_id = uuid.uuid4().hex
     logger.error(
         "Unexpected API error %s on %s %s",

@@ -28,8 +28,10 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db.utils import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 from django.views import defaults
 
 #: S3 error codes that say "not now" (the store is overloaded, down, or full).
@@ -42,6 +44,7 @@ _S3_TRANSIENT_CODES = {
     "RequestTimeout",
 }
 _DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
+_UNAVAILABLE = _("The service is briefly unavailable. Nothing was saved; try again.")
 
 
 def _one_is_outage(exc: BaseException) -> bool:
@@ -97,10 +100,27 @@ def outage_page() -> HttpResponse:
     return response
 
 
+def outage_json() -> HttpResponse:
+    """The API's 503 body (``warkat.api.base.ErrorOut``), in both languages."""
+    with override("id"):
+        message = str(_UNAVAILABLE)
+    with override("en"):
+        message_en = str(_UNAVAILABLE)
+    response = JsonResponse(
+        {"code": "service.unavailable", "message": message, "message_en": message_en},
+        status=503,
+    )
+    response["Retry-After"] = retry_after()
+    return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    """``handler500``: an outage answers 503 with the friendly page, anything else
-    is a defect and answers Django's 500."""
+    """``handler500``: an outage answers 503 — JSON under ``/api/`` (raised before
+    the API's own handlers, e.g. by the token middleware), the friendly page
+    elsewhere; anything else is a defect and answers Django's 500."""
     if is_outage(sys.exc_info()[1]):
+        if request.path.startswith("/api/"):
+            return outage_json()
         return outage_page()
     return defaults.server_error(request)
 

@@ -182,7 +182,13 @@ class Worker(DbWorker):
             fail(exc)
 
         db_task_result.set_failed = set_failed  # type: ignore[method-assign]
-        super().run_task(db_task_result)
+        try:
+            super().run_task(db_task_result)
+        except (OperationalError, InterfaceError):
+            # The outcome could not be recorded (the database went away): run it
+            # again once the database is back rather than leave it RUNNING.
+            self._requeue_when_possible(db_task_result.pk, self.retry_seconds)
+            raise
 
     def _requeue_when_possible(self, task_id: Any, delay: float) -> None:
         while True:
