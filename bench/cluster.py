@@ -41,7 +41,7 @@ PG_BIN = Path(os.environ.get("WARKAT_PG_BIN", "/usr/lib/postgresql/15/bin"))
 BUCKET = "warkat-files"
 #: Where migrated databases and collected static files are kept between runs.
 CACHE = Path(os.environ.get("WARKAT_CLUSTER_CACHE", PROJECT / "var" / "cluster-cache"))
-#: Approved drafts waiting for each signer in the seeded database.
+#: Approved drafts waiting for each signer in the seeded database (the tests').
 DRAFTS = 3
 
 
@@ -327,7 +327,7 @@ class AppHost(Service):
             name,
             [BIN / "gunicorn", "warkat.config.wsgi", "-b", f"127.0.0.1:{port}",
              "--workers", workers, "--threads", threads, "--timeout", "60",
-             "--graceful-timeout", "5", "--no-control-socket"],
+             "--graceful-timeout", "5", "--keep-alive", "30", "--no-control-socket"],
             env, root,
         )  # fmt: skip
 
@@ -349,8 +349,9 @@ class Cluster:
     on ports ``base`` … ``base + 19``."""
 
     def __init__(self, base: int, *, hosts: int = 2, workers: int = 2,
-                 durable: bool = False, gunicorn_workers: int = 2,
+                 durable: bool = False, gunicorn_workers: int = 2, drafts: int = DRAFTS,
                  extra_env: dict[str, str] | None = None) -> None:  # fmt: skip
+        self.drafts = drafts
         self.root = Path(tempfile.mkdtemp(prefix="warkat-cluster-"))
         self.root.chmod(0o755)  # PostgreSQL runs as its own user
         self.pg = Postgres(self.root, base, durable=durable)
@@ -422,7 +423,8 @@ class Cluster:
     def _database(self) -> None:
         """A migrated, seeded database: made once per version of the migrations and
         the seed (a minute or two), then copied from ``CACHE`` (a second)."""
-        cached = CACHE / f"db-{fingerprint('**/migrations/*.py', 'bench/cluster_seed.py')}"
+        version = fingerprint("warkat/**/migrations/*.py", "bench/cluster_seed.py")
+        cached = CACHE / f"db-{version}-{self.drafts}"
         if not cached.exists():
             self.pg.init()
             self.pg.start()
@@ -431,7 +433,7 @@ class Cluster:
             self.manage("migrate", "--no-input", "-v0")
             self.manage("createcachetable", "-v0")
             out = subprocess.run(
-                [sys.executable, "-m", "bench.cluster_seed", "--drafts", str(DRAFTS)],
+                [sys.executable, "-m", "bench.cluster_seed", "--drafts", str(self.drafts)],
                 cwd=PROJECT, env=self.env, capture_output=True, text=True, timeout=900,
             )  # fmt: skip
             if out.returncode:

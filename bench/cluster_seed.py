@@ -19,6 +19,7 @@ PASSWORD = "x-Pass-12345"
 
 def seed(*, drafts: int) -> dict[str, object]:
     from warkat.accounts.services import api_token_create
+    from warkat.demo.accounts import DEMO_TOTP_SECRET
     from warkat.demo.drafting import _review_all
     from warkat.drafting.services.drafts import draft_create
     from warkat.drafting.services.review import draft_submit
@@ -61,6 +62,7 @@ def seed(*, drafts: int) -> dict[str, object]:
             "password": PASSWORD,
             "passphrase": PASSPHRASE,
             "drafts": waiting,
+            "totp_secret": DEMO_TOTP_SECRET,
         }
 
 
