@@ -55,6 +55,8 @@ def fingerprint(*patterns: str) -> str:
                 digest.update(str(path.relative_to(PROJECT)).encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
 LOGIN = "/akun/login/"
 SECRET = "multi-host-test-key-the-same-on-every-host-0123456789"
 
@@ -106,7 +108,11 @@ class Postgres:
             "shared_buffers = 64MB",
         ]
         if not self.durable:  # a test's throw-away data: no need to survive a crash
-            conf += ["fsync = off", "synchronous_commit = off", "full_page_writes = off"]
+            conf += [
+                "fsync = off",
+                "synchronous_commit = off",
+                "full_page_writes = off",
+            ]
         with (self.data / "postgresql.conf").open("a") as fh:
             fh.write("\n".join(conf) + "\n")
 
@@ -188,15 +194,23 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(error)
             return
-        upstream = http.client.HTTPConnection("127.0.0.1", self.server.upstream, timeout=60)
+        upstream = http.client.HTTPConnection(
+            "127.0.0.1", self.server.upstream, timeout=60
+        )
         try:
-            headers = {k: v for k, v in self.headers.items() if k.lower() != "connection"}
+            headers = {
+                k: v for k, v in self.headers.items() if k.lower() != "connection"
+            }
             upstream.request(self.command, self.path, body=body, headers=headers)
             reply = upstream.getresponse()
             data = reply.read()
             self.send_response(reply.status, reply.reason)
             for key, value in reply.getheaders():
-                if key.lower() not in {"connection", "transfer-encoding", "content-length"}:
+                if key.lower() not in {
+                    "connection",
+                    "transfer-encoding",
+                    "content-length",
+                }:
                     self.send_header(key, value)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
@@ -268,7 +282,7 @@ class ObjectStore:
             config=Config(s3={"addressing_style": "path"}, **config),
         )  # fmt: skip
 
-    def keys(self) -> list[str]:
+    def object_keys(self) -> list[str]:
         pages = self.client().get_paginator("list_objects_v2").paginate(Bucket=BUCKET)
         return [o["Key"] for page in pages for o in page.get("Contents", [])]
 
@@ -408,7 +422,9 @@ class Cluster:
             capture_output=True, text=True, timeout=timeout,
         )  # fmt: skip
         if out.returncode:
-            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{out.stderr[-4000:]}")
+            raise RuntimeError(
+                f"manage.py {' '.join(args)} failed:\n{out.stderr[-4000:]}"
+            )
         return out.stdout
 
     def start(self) -> None:
@@ -444,7 +460,7 @@ class Cluster:
             making.mkdir(parents=True)
             subprocess.run(["cp", "-a", self.pg.data, making / "data"], check=True)
             (making / "seed.json").write_text(seed)
-            for key in self.store.keys():
+            for key in self.store.object_keys():
                 target = making / "objects" / key
                 target.parent.mkdir(parents=True, exist_ok=True)
                 self.store.client().download_file(BUCKET, key, str(target))
@@ -466,18 +482,32 @@ class Cluster:
     def _static(self) -> None:
         """``collectstatic`` runs on every app host (README); its output depends only
         on the static sources, so it is made once per version and copied."""
-        cached = CACHE / f"static-{fingerprint('warkat/**/static/**/*', 'warkat/webroot/**/*')}"
+        cached = (
+            CACHE
+            / f"static-{fingerprint('warkat/**/static/**/*', 'warkat/webroot/**/*')}"
+        )
         if not cached.exists():
-            env = {**self.env, "WARKAT_VAR_DIR": str(cached.with_suffix(f".{os.getpid()}"))}
+            env = {
+                **self.env,
+                "WARKAT_VAR_DIR": str(cached.with_suffix(f".{os.getpid()}")),
+            }
             self.manage("collectstatic", "--no-input", "-v0", env=env)
             Path(env["WARKAT_VAR_DIR"]).rename(cached)
         for host in self.hosts:
-            shutil.copytree(cached / "static", Path(host.env["WARKAT_VAR_DIR"]) / "static")
+            shutil.copytree(
+                cached / "static", Path(host.env["WARKAT_VAR_DIR"]) / "static"
+            )
 
     def stop(self) -> None:
+        # Throw-away processes: killed at once, all together (a graceful stop of
+        # each in turn takes half a minute).
+        for service in [*self.workers, *self.hosts]:
+            if service.process is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(service.process.pid, signal.SIGKILL)
         for service in [*self.workers, *self.hosts]:
             with contextlib.suppress(Exception):
-                service.stop()
+                service.kill()
         with contextlib.suppress(Exception):
             self.store.stop()
         self.pg.stop("immediate")
@@ -534,7 +564,9 @@ class RoundRobin:
             headers.setdefault("Authorization", f"Bearer {self.token}")
         kwargs.setdefault("timeout", 60)
         kwargs.setdefault("allow_redirects", False)
-        return self.session.request(method, self.url(path, host), headers=headers, **kwargs)
+        return self.session.request(
+            method, self.url(path, host), headers=headers, **kwargs
+        )
 
     def get(self, path: str, **kwargs: Any) -> requests.Response:
         return self.request("GET", path, **kwargs)
@@ -542,7 +574,9 @@ class RoundRobin:
     def post(self, path: str, **kwargs: Any) -> requests.Response:
         return self.request("POST", path, **kwargs)
 
-    def sign_in(self, login: str, password: str, *, host: int | None = None) -> requests.Response:
+    def sign_in(
+        self, login: str, password: str, *, host: int | None = None
+    ) -> requests.Response:
         """Sign in through the web form (allauth), as a browser does."""
         self.get(LOGIN, host=host)
         csrf = self.session.cookies.get("csrftoken", "")

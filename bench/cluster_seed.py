@@ -40,17 +40,19 @@ def seed(*, drafts: int) -> dict[str, object]:
             for i in range(drafts):
                 draft = draft_create(
                     actor=o.users.staf_a,
-                    fields=fields(o, signer_position=position, subject=f"Surat {key} {i}"),
+                    fields=fields(
+                        o, signer_position=position, subject=f"Surat {key} {i}"
+                    ),
                 )
                 draft_submit(actor=o.users.staf_a, draft=draft)
                 draft.refresh_from_db()
                 _review_all(draft)
                 waiting[key].append(draft.letter_id)
-        users = {
-            key: getattr(o.users, key).username for key in vars(o.users)
-        }
+        users = {key: getattr(o.users, key).username for key in vars(o.users)}
         tokens = {
-            key: api_token_create(user=getattr(o.users, key), name="cluster", ttl_days=60)[1]
+            key: api_token_create(
+                user=getattr(o.users, key), name="cluster", ttl_days=60
+            )[1]
             for key in vars(o.users)
         }
         return {

@@ -25,13 +25,13 @@ import random
 import struct
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from locust import HttpUser, constant_throughput, task
 
-SEED: dict[str, Any] = json.loads(
-    open(os.environ.get("WARKAT_LOAD_SEED", "/dev/null")).read() or "{}"
-)
+_SEED_FILE = Path(os.environ.get("WARKAT_LOAD_SEED", "/dev/null"))
+SEED: dict[str, Any] = json.loads(_SEED_FILE.read_text() or "{}")
 HOSTS = [h for h in os.environ.get("WARKAT_LOAD_HOSTS", "").split(",") if h]
 FACTOR = float(os.environ.get("WARKAT_LOAD_FACTOR", "2"))
 LOGIN = "/akun/login/"
@@ -104,7 +104,9 @@ class SignIn(Base):
         self.client.cookies.clear()
         host = _host()
         self.client.get(host + LOGIN, name="GET login page")
-        who = random.choice(["staf_a", "staf_b", "kabid_a", "kabid_b", "tu", "outsider"])
+        who = random.choice(
+            ["staf_a", "staf_b", "kabid_a", "kabid_b", "tu", "outsider"]
+        )
         self.client.post(
             host + LOGIN, name="POST sign in",
             data={"login": SEED["users"][who], "password": SEED["password"],

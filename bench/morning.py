@@ -22,7 +22,7 @@ import threading
 import time
 from pathlib import Path
 
-from bench.cluster import PROJECT, BIN, Cluster
+from bench.cluster import BIN, PROJECT, Cluster
 
 BASE_PORT = 18850
 
@@ -90,7 +90,8 @@ def _users(env: dict[str, str]) -> int:
 
 
 def _report(out: Path, samples: list[tuple[int, int]], args: argparse.Namespace) -> int:
-    rows = list(csv.DictReader(Path(f"{out}_stats.csv").open()))
+    with Path(f"{out}_stats.csv").open() as fh:
+        rows = list(csv.DictReader(fh))
     print(f"\nPemda morning x{args.factor:g}, {args.minutes:g} min, 2 app hosts, "
           f"{os.cpu_count()} CPUs")  # fmt: skip
     print(f"{'route':<24} {'requests':>8} {'failed':>6} {'req/s':>6} "

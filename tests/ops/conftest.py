@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +23,7 @@ def _missing() -> str | None:
         return "the multi-host set-up runs in the PostgreSQL phase (DATABASE_URL)"
     if not (PG_BIN / "initdb").exists():
         return f"no PostgreSQL server binaries in {PG_BIN}"
-    if shutil.which("moto_server", path=str(Path(os.sys.executable).parent)) is None:
+    if shutil.which("moto_server", path=str(Path(sys.executable).parent)) is None:
         return "moto_server is not installed (moto[server])"
     return None
 

@@ -29,7 +29,11 @@ def api(cluster: Cluster, who: str = "tu") -> RoundRobin:
 
 
 def register(
-    client: RoundRobin, cluster: Cluster, *, host: int | None = None, data: bytes | None = None
+    client: RoundRobin,
+    cluster: Cluster,
+    *,
+    host: int | None = None,
+    data: bytes | None = None,
 ) -> requests.Response:
     """Register an incoming letter to the Kepala Dinas with one PDF scan."""
     n = next(_seq)
@@ -86,7 +90,7 @@ def letters_complete(cluster: Cluster) -> None:
         " 'letter.register' AND a.object_id = l.id::text))",
     )
     assert not half, f"half-written letters: {half}"
-    keys = set(cluster.store.keys())
+    keys = set(cluster.store.object_keys())
     names = [r[0] for r in rows(cluster, "SELECT storage_name FROM letters_letterfile")]
     missing = [n for n in names if n not in keys]
     assert not missing, f"files without their object: {missing}"
@@ -120,7 +124,9 @@ def nap_row(cluster: Cluster, marker: str) -> dict[str, Any] | None:
     return {"status": status, "workers": json.loads(workers)}
 
 
-def wait_nap(cluster: Cluster, marker: str, status: str, timeout: float = 60) -> dict[str, Any]:
+def wait_nap(
+    cluster: Cluster, marker: str, status: str, timeout: float = 60
+) -> dict[str, Any]:
     return wait_for(
         lambda: (row := nap_row(cluster, marker)) and row["status"] == status and row,
         timeout=timeout, what=f"nap {marker} {status}",

@@ -113,7 +113,10 @@ def test_an_app_host_killed_mid_request_leaves_nothing_half_written(
 def test_the_object_store_unavailable(cluster: Cluster) -> None:
     client = api(cluster)
     web = cluster.client()
-    assert web.sign_in(cluster.seed["users"]["tu"], cluster.seed["password"]).status_code == 302
+    assert (
+        web.sign_in(cluster.seed["users"]["tu"], cluster.seed["password"]).status_code
+        == 302
+    )
     letter_id, file_id = a_file(client, cluster)
     before = count(cluster, LETTERS)
     cluster.store.proxy.mode = "down"
@@ -123,7 +126,9 @@ def test_the_object_store_unavailable(cluster: Cluster) -> None:
             assert_unavailable_api(
                 client.get(f"/api/v1/letters/{letter_id}/files/{file_id}", host=host)
             )
-            assert_unavailable_page(web.get(f"/surat/{letter_id}/berkas/{file_id}/", host=host))
+            assert_unavailable_page(
+                web.get(f"/surat/{letter_id}/berkas/{file_id}/", host=host)
+            )
             assert client.get("/readyz", host=host).status_code == 503
             # What needs no file still works.
             assert client.get("/api/v1/inbox", host=host).status_code == 200
@@ -157,7 +162,10 @@ def test_the_object_store_full(cluster: Cluster) -> None:
 def test_postgresql_stopped(cluster: Cluster) -> None:
     client = api(cluster)
     web = cluster.client()
-    assert web.sign_in(cluster.seed["users"]["tu"], cluster.seed["password"]).status_code == 302
+    assert (
+        web.sign_in(cluster.seed["users"]["tu"], cluster.seed["password"]).status_code
+        == 302
+    )
     marker = uuid.uuid4().hex
     enqueue_nap(cluster, marker=marker, seconds=2)
     wait_nap(cluster, marker, "RUNNING")

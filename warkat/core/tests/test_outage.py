@@ -30,7 +30,8 @@ DB_TASKS = {
 
 def _client_error(status: int, code: str) -> ClientError:
     return ClientError(
-        {"Error": {"Code": code}, "ResponseMetadata": {"HTTPStatusCode": status}}, "PutObject"
+        {"Error": {"Code": code}, "ResponseMetadata": {"HTTPStatusCode": status}},
+        "PutObject",
     )
 
 
@@ -71,7 +72,9 @@ def _database_down(*args: Any, **kwargs: Any) -> Any:
 def test_a_page_answers_the_friendly_503_when_the_database_is_down() -> None:
     client = Client(raise_request_exception=False)
     client.cookies["sessionid"] = "a" * 32
-    with mock.patch("django.contrib.sessions.backends.db.SessionStore.load", _database_down):
+    with mock.patch(
+        "django.contrib.sessions.backends.db.SessionStore.load", _database_down
+    ):
         response = client.get("/surat/masuk/")
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
@@ -141,7 +144,9 @@ def _run_one(worker: workers.Worker) -> DBTaskResult:
 
 
 @pytest.mark.django_db(transaction=True)
-@override_settings(TASKS=DB_TASKS, WARKAT_TASK_MAX_ATTEMPTS=2, WARKAT_TASK_RETRY_SECONDS=0)
+@override_settings(
+    TASKS=DB_TASKS, WARKAT_TASK_MAX_ATTEMPTS=2, WARKAT_TASK_RETRY_SECONDS=0
+)
 def test_a_task_that_met_an_outage_is_retried_then_fails() -> None:
     flaky.enqueue()
     worker = _worker()
