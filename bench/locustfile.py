@@ -52,6 +52,7 @@ PER_USER = 0.5
 _turn = itertools.count()
 _letters: list[int] = []
 _undisposed: list[int] = []
+_instructions: list[str] = []
 _lock = threading.Lock()
 
 
@@ -168,10 +169,14 @@ class Disposer(Base):
             letter = _undisposed.pop(0) if _undisposed else None
         if letter is None:
             return
+        if not _instructions:
+            listed = self.api("GET", "/instructions", "GET instructions")
+            _instructions.extend(listed.json()[:1] if listed.ok else [])
         self.api(
             "POST", f"/letters/{letter}/dispositions", "POST disposition",
             json={"to_position_ids": [SEED["positions"]["kabid_a"]],
-                  "instructions": [], "note": "Tindak lanjuti.", "deadline_days": 3},
+                  "instructions": _instructions[:1], "note": "Tindak lanjuti.",
+                  "deadline_days": 3},
         )  # fmt: skip
 
 
@@ -183,6 +188,10 @@ class Signer(Base):
 
     @task
     def sign(self) -> None:
+        if time.time() % 30 > 10:
+            # Sign early in the window: a request queued behind others still
+            # reaches the server while its code is valid.
+            return
         window = int(time.time()) // 30
         with _lock:
             ready = [
