@@ -143,7 +143,7 @@ def _run_one(worker: workers.Worker) -> DBTaskResult:
     return row
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 @override_settings(
     TASKS=DB_TASKS, WARKAT_TASK_MAX_ATTEMPTS=2, WARKAT_TASK_RETRY_SECONDS=0
 )
@@ -157,14 +157,14 @@ def test_a_task_that_met_an_outage_is_retried_then_fails() -> None:
     assert len(second.worker_ids) == 2
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 @override_settings(TASKS=DB_TASKS)
 def test_a_bug_fails_the_task_at_once() -> None:
     buggy.enqueue()
     assert _run_one(_worker()).status == TaskResultStatus.FAILED
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 @override_settings(TASKS=DB_TASKS, WARKAT_TASK_MAX_ATTEMPTS=3)
 def test_the_task_of_a_dead_worker_is_put_back_and_a_live_ones_is_not() -> None:
     cache.clear()
