@@ -195,6 +195,11 @@ ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
 ACCOUNT_ADAPTER = "warkat.accounts.adapter.AccountAdapter"
 ACCOUNT_SESSION_REMEMBER = False
+# Sign-ins per client address: a Pemda office signs in through a few NAT addresses at
+# eight o'clock (allauth's 30 a minute refused the morning rush in bench.morning).
+# Guessing is still stopped per account (WARKAT_LOCKOUT_*) and by allauth's limit on
+# failed sign-ins. Counted in the shared cache, so across all app hosts.
+ACCOUNT_RATE_LIMITS = {"login": env_str("WARKAT_SIGNIN_RATE", "600/m/ip")}
 ACCOUNT_LOGOUT_ON_GET = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Warkat"
