@@ -19,10 +19,10 @@ $PY manage.py createcachetable -v0
 $PY manage.py collectstatic --no-input -v0
 $PY manage.py demo_load
 $PY manage.py dashboard_demo
-$PY manage.py db_worker --queue-name '*' --exclude-queues ocr --interval 2 >var/worker.log 2>&1 &
+$PY manage.py task_worker --queue-name '*' --exclude-queues ocr --interval 2 >var/worker.log 2>&1 &
 WORKER=$!
 # OCR of scans (seconds per page) on its own worker, so notifications never wait for it.
-$PY manage.py db_worker --queue-name ocr --interval 2 >var/worker-ocr.log 2>&1 &
+$PY manage.py task_worker --queue-name ocr --interval 2 >var/worker-ocr.log 2>&1 &
 OCR_WORKER=$!
 $PY manage.py run_periodic --loop >var/periodic.log 2>&1 &
 PERIODIC=$!

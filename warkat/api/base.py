@@ -21,6 +21,7 @@ from pydantic import Field
 from warkat.core.converters import MAX_ID
 from warkat.core.errors import DomainError
 from warkat.core.http import MAX_PAGE
+from warkat.core.outage import is_outage, outage_json
 
 #: An object id in a path, query or request body. Larger numbers name nothing and
 #: cannot reach the database: they are refused (422) like any other invalid input.
@@ -48,6 +49,8 @@ ERROR_RESPONSES: dict[int, Any] = {
     409: ErrorOut,
     422: ErrorOut,
     500: ErrorOut,
+    # A part of the installation is down (core.outage): try again after Retry-After.
+    503: ErrorOut,
 }
 
 logger = logging.getLogger(__name__)
@@ -153,7 +156,11 @@ def on_suspicious_operation(
 @api.exception_handler(Exception)
 def on_unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     """A safety net, not a way to handle errors: a bug answers with the documented
-    error body and an id that finds its logged trace, never an HTML page."""
+    error body and an id that finds its logged trace, never an HTML page. An
+    outage (the database or the object store down) is no bug: 503, try again."""
+    if is_outage(exc):
+        logger.warning("API outage on %s %s: %r", request.method, request.path, exc)
+        return outage_json()
     correlation_id = uuid.uuid4().hex
     logger.error(
         "Unexpected API error %s on %s %s",

@@ -98,6 +98,8 @@ MIDDLEWARE = [
     # Request id first (logs of everything below carry it); health, readiness and
     # metrics answered before host checks and sessions (see core.health).
     "warkat.core.requestid.RequestIdMiddleware",
+    # Every 503 (a part of the installation down) tells clients when to try again.
+    "warkat.core.outage.RetryAfterMiddleware",
     "warkat.core.ops_endpoints.OpsEndpointsMiddleware",
     "warkat.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -201,6 +203,11 @@ ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
 ACCOUNT_ADAPTER = "warkat.accounts.adapter.AccountAdapter"
 ACCOUNT_SESSION_REMEMBER = False
+# Sign-ins per client address: a Pemda office signs in through a few NAT addresses at
+# eight o'clock (allauth's 30 a minute refused the morning rush in bench.morning).
+# Guessing is still stopped per account (WARKAT_LOCKOUT_*) and by allauth's limit on
+# failed sign-ins. Counted in the shared cache, so across all app hosts.
+ACCOUNT_RATE_LIMITS = {"login": env_str("WARKAT_SIGNIN_RATE", "600/m/ip")}
 ACCOUNT_LOGOUT_ON_GET = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Warkat"
@@ -254,6 +261,21 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("WARKAT_MEDIA_ROOT", str(VAR_DIR / "media")))
 _S3_BUCKET = env_str("WARKAT_S3_BUCKET")
+
+
+def _s3_client_config() -> object:
+    from botocore.config import Config
+
+    timeout = env_int("WARKAT_S3_TIMEOUT", 10)
+    return Config(
+        connect_timeout=timeout,
+        read_timeout=timeout * 3,
+        retries={"mode": "standard", "max_attempts": env_int("WARKAT_S3_ATTEMPTS", 3)},
+        # Path-style addressing works with every S3-compatible server (MinIO, Ceph).
+        s3={"addressing_style": env_str("WARKAT_S3_ADDRESSING", "path")},
+    )
+
+
 STORAGES = {
     "default": (
         {
@@ -265,6 +287,9 @@ STORAGES = {
                 "default_acl": None,
                 "querystring_auth": True,
                 "file_overwrite": False,
+                # A store that is down fails a request in seconds (503, see
+                # core.outage), not after botocore's minute of retries.
+                "client_config": _s3_client_config(),
             },
         }
         if _S3_BUCKET
@@ -315,6 +340,14 @@ WARKAT_OCR_TIMEOUT = env_int("WARKAT_OCR_TIMEOUT", 600)
 WARKAT_OCR_ATTEMPTS = env_int("WARKAT_OCR_ATTEMPTS", 3)
 # Pages read in parallel (OCRmyPDF -j); 0: the machine's cores.
 WARKAT_OCR_JOBS = env_int("WARKAT_OCR_JOBS", 0)
+# Task workers (``manage.py task_worker``, core.workers): a task that failed because a
+# part was down is retried this many times in all, after a growing pause; a task
+# whose worker died (no liveness stamp for WARKAT_WORKER_STALE_SECONDS) runs again.
+WARKAT_TASK_MAX_ATTEMPTS = env_int("WARKAT_TASK_MAX_ATTEMPTS", 5)
+WARKAT_TASK_RETRY_SECONDS = env_int("WARKAT_TASK_RETRY_SECONDS", 30)
+WARKAT_WORKER_STALE_SECONDS = env_int("WARKAT_WORKER_STALE_SECONDS", 60)
+# Seconds a client is told to wait (Retry-After) when a part is down (core.outage).
+WARKAT_RETRY_AFTER_SECONDS = env_int("WARKAT_RETRY_AFTER_SECONDS", 30)
 
 # --- cache ------------------------------------------------------------------
 _REDIS_URL = env_str("WARKAT_REDIS_URL")

@@ -6,6 +6,8 @@ from warkat.api.urls import api
 from warkat.sso.urls import admin_patterns as sso_admin
 from warkat.sso.urls import oidc_patterns as sso_oidc
 
+handler500 = "warkat.core.outage.server_error"
+
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),

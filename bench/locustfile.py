@@ -1,0 +1,217 @@
+"""A Pemda morning for Locust, against the hosts of ``bench.morning`` (round robin).
+
+Rates are per second for the whole tenant, at ``WARKAT_LOAD_FACTOR`` (default 2)
+times the morning peak of a 5,000-person tenant. The peak, per second: everyone
+signs in and checks in within about half an hour (5,000 / 1,800 s ≈ 2.8 each),
+looks at the inbox about three times an hour (≈ 4.2), opens about two letters an
+hour (≈ 2.8); the secretariats register about 300 letters a morning (≈ 0.1), the
+pimpinan dispose about 600 (≈ 0.2) and sign about 100 (≈ 0.03).
+
+Each simulated user is one kind of person and paces itself with
+``constant_throughput``; ``bench.morning`` starts as many users of each kind as the
+rates need. Signing is limited by the authenticator: each signer's code is
+single-use, so each signer signs at most once per 30-second window.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import itertools
+import json
+import os
+import random
+import struct
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from locust import HttpUser, constant_throughput, task
+
+_SEED_FILE = Path(os.environ.get("WARKAT_LOAD_SEED", "/dev/null"))
+SEED: dict[str, Any] = json.loads(_SEED_FILE.read_text() or "{}")
+HOSTS = [h for h in os.environ.get("WARKAT_LOAD_HOSTS", "").split(",") if h]
+FACTOR = float(os.environ.get("WARKAT_LOAD_FACTOR", "2"))
+LOGIN = "/akun/login/"
+
+#: Requests per second of each kind at the peak (see the module docstring).
+PEAK = {
+    "sign_in": 2.8,
+    "check_in": 2.8,
+    "inbox": 4.2,
+    "read": 2.8,
+    "register": 0.1,
+    "dispose": 0.2,
+    "sign": 0.03,
+}
+#: Requests per second one simulated user makes.
+PER_USER = 0.5
+
+_turn = itertools.count()
+_letters: list[int] = []
+_undisposed: list[int] = []
+_instructions: list[str] = []
+_lock = threading.Lock()
+
+
+def users_needed(kind: str) -> int:
+    return max(1, round(PEAK[kind] * FACTOR / PER_USER))
+
+
+def totp(secret: str, at: float | None = None) -> str:
+    """RFC 6238 code (30 s, 6 digits, SHA-1) of a base32 ``secret``."""
+    key = base64.b32decode(secret)
+    counter = struct.pack(">Q", int(time.time() if at is None else at) // 30)
+    digest = hmac.new(key, counter, hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
+
+
+def _host() -> str:
+    return HOSTS[next(_turn) % len(HOSTS)]
+
+
+def _pdf() -> bytes:
+    from warkat.letters.samples import sample_pdf  # plain bytes, no Django needed
+
+    return sample_pdf(["Undangan rapat koordinasi", time.strftime("%H:%M:%S")])
+
+
+class Base(HttpUser):
+    abstract = True
+    host = HOSTS[0] if HOSTS else "http://127.0.0.1"
+    wait_time = constant_throughput(PER_USER)
+    who = "staf_a"
+
+    def api(self, method: str, path: str, name: str, **kwargs: Any) -> Any:
+        headers = {"Authorization": f"Bearer {SEED['tokens'][self.who]}"}
+        with self.client.request(
+            method, _host() + "/api/v1" + path, name=name, headers=headers,
+            catch_response=True, **kwargs,
+        ) as response:  # fmt: skip
+            if response.status_code >= 400:
+                response.failure(f"{response.status_code}: {response.text[:200]}")
+            return response
+
+
+class SignIn(Base):
+    """Signs in on the web (argon2 and all), opens the home page, signs out."""
+
+    @task
+    def sign_in(self) -> None:
+        self.client.cookies.clear()
+        host = _host()
+        self.client.get(host + LOGIN, name="GET login page")
+        who = random.choice(
+            ["staf_a", "staf_b", "kabid_a", "kabid_b", "tu", "outsider"]
+        )
+        self.client.post(
+            host + LOGIN, name="POST sign in",
+            data={"login": SEED["users"][who], "password": SEED["password"],
+                  "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", "")},
+        )  # fmt: skip
+        self.client.get(_host() + "/", name="GET home")
+
+
+class CheckIn(Base):
+    @task
+    def check_in(self) -> None:
+        self.who = random.choice(["staf_a", "staf_b", "outsider", "tu", "kabid_b"])
+        self.api("POST", "/attendance/check-ins", "POST check-in",
+                 json={"latitude": -2.9, "longitude": 140.7, "accuracy_m": 15})  # fmt: skip
+
+
+class Reader(Base):
+    who = "kadis"
+
+    @task(3)
+    def inbox(self) -> None:
+        self.api("GET", "/inbox", "GET inbox")
+
+    @task(2)
+    def read(self) -> None:
+        with _lock:
+            letter = random.choice(_letters) if _letters else None
+        if letter is not None:
+            self.api("GET", f"/letters/{letter}", "GET letter")
+
+
+class Registrar(Base):
+    who = "tu"
+
+    @task
+    def register(self) -> None:
+        n = time.time_ns()
+        response = self.api(
+            "POST", "/letters/incoming", "POST register letter",
+            data={"unit_id": SEED["dinas"],
+                  "addressed_position_id": SEED["positions"]["kadis"],
+                  "subject": f"Undangan rapat {n}", "classification_code": "000.1.1",
+                  "number": f"005/{n}", "letter_date": "2026-11-02",
+                  "sender_institution": "Dinas Kominfo Provinsi Papua"},
+            files=[("files", ("surat.pdf", _pdf(), "application/pdf"))],
+        )  # fmt: skip
+        if response.status_code == 201:
+            with _lock:
+                _letters.append(response.json()["id"])
+                _undisposed.append(response.json()["id"])
+
+
+class Disposer(Base):
+    who = "kadis"
+
+    @task
+    def dispose(self) -> None:
+        with _lock:
+            letter = _undisposed.pop(0) if _undisposed else None
+        if letter is None:
+            return
+        if not _instructions:
+            listed = self.api("GET", "/instructions", "GET instructions")
+            _instructions.extend(listed.json()[:1] if listed.ok else [])
+        self.api(
+            "POST", f"/letters/{letter}/dispositions", "POST disposition",
+            json={"to_position_ids": [SEED["positions"]["kabid_a"]],
+                  "instructions": _instructions[:1], "note": "Tindak lanjuti.",
+                  "deadline_days": 3},
+        )  # fmt: skip
+
+
+_signed: dict[str, int] = {}
+
+
+class Signer(Base):
+    """Each signer signs its next waiting draft once per authenticator window."""
+
+    @task
+    def sign(self) -> None:
+        if time.time() % 30 > 10:
+            # Sign early in the window: a request queued behind others still
+            # reaches the server while its code is valid.
+            return
+        window = int(time.time()) // 30
+        with _lock:
+            ready = [
+                s for s in SEED["drafts"]
+                if _signed.get(s, -1) < window and SEED["drafts"][s]
+            ]  # fmt: skip
+            if not ready:
+                return
+            self.who = ready[0]
+            _signed[self.who] = window
+            letter = SEED["drafts"][self.who].pop(0)
+        self.api(
+            "POST", f"/letters/{letter}/sign", "POST sign",
+            json={"passphrase": SEED["passphrase"], "otp": totp(SEED["totp_secret"])},
+        )  # fmt: skip
+
+
+for _cls, _kind in [(SignIn, "sign_in"), (CheckIn, "check_in"), (Reader, "inbox"),
+                    (Registrar, "register"), (Disposer, "dispose"), (Signer, "sign")]:  # fmt: skip
+    _cls.fixed_count = users_needed(_kind)
+# Reader also reads letters: its users cover both rates.
+Reader.fixed_count = users_needed("inbox") + users_needed("read")
+del _cls  # a module-level name for a user class would make Locust run it twice
