@@ -116,6 +116,15 @@ ACTION_LABELS = {
     "signing.document_signed": _("Document signed electronically"),
     "signing.settings_updated": _("Signing settings changed"),
     "signing.bsre_account_set": _("BSrE account set"),
+    # Outgoing webhooks
+    "webhook.create": _("Webhook subscription created"),
+    "webhook.update": _("Webhook subscription changed"),
+    "webhook.disable": _("Webhook subscription disabled"),
+    "webhook.enable": _("Webhook subscription enabled"),
+    "webhook.auto_disable": _("Webhook subscription disabled automatically"),
+    "webhook.rotate": _("Webhook secret rotated"),
+    "webhook.replay": _("Webhook delivery replayed"),
+    "webhook.settings": _("Webhook internal hosts changed"),
 }
 
 #: Capacities as stored by services (assignment kinds) and as printed (Plt., a.n.).
