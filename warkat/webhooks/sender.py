@@ -23,11 +23,11 @@ import datetime as dt
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Min, Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -37,6 +37,7 @@ from warkat.audit.services import audit_record
 from warkat.core.errors import DomainError
 from warkat.notify.services import notice_send
 from warkat.webhooks import payloads, signature, transport
+from warkat.webhooks.keys import endpoint_secrets
 from warkat.webhooks.models import (
     Attempt,
     Delivery,
@@ -44,7 +45,6 @@ from warkat.webhooks.models import (
     Endpoint,
     WebhookSettings,
 )
-from warkat.webhooks.keys import endpoint_secrets
 from warkat.webhooks.ssrf import vet
 
 #: Deliveries claimed at a time.
@@ -78,7 +78,9 @@ def _claim(endpoint: Endpoint) -> list[Delivery]:
         state=DeliveryState.PENDING,
         next_attempt_at__lte=now,
     )
-    ids = list(due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:BATCH])
+    ids = list(
+        due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:BATCH]
+    )
     if not ids:
         return []
     token = uuid.uuid4()
@@ -110,7 +112,9 @@ def endpoint_drain(*, endpoint_id: int) -> DrainResult:
         if not batch:
             break
         for index, delivery in enumerate(batch):
-            if delivery_attempt(endpoint=endpoint, delivery=delivery, internal=internal):
+            if delivery_attempt(
+                endpoint=endpoint, delivery=delivery, internal=internal
+            ):
                 result.delivered += 1
                 continue
             result.failed_attempts += 1
@@ -284,7 +288,7 @@ def endpoint_disable_automatically(*, endpoint: Endpoint, reason: str) -> None:
         kind="webhook.disabled",
         title=title,
         body=str(body),
-        url=f"/webhooks/{endpoint.pk}/",
+        url=reverse("webhooks:detail", args=[endpoint.pk]),
     )
 
 

@@ -32,7 +32,9 @@ from warkat.webhooks.ssrf import vet
 
 #: The longest grace period of a rotated secret.
 MAX_GRACE_HOURS = 168
-_HOST = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")
+_HOST = re.compile(
+    r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$"
+)
 
 
 def _require_admin(actor: Any) -> None:
@@ -157,6 +159,10 @@ def endpoint_set_active(*, actor: Any, endpoint_id: int, active: bool) -> Endpoi
         obj=endpoint,
     )
     if active:
+        # Enabled again by a person: what waited is tried now, not after its backoff.
+        Delivery.objects.filter(endpoint=endpoint, state=DeliveryState.PENDING).update(
+            next_attempt_at=timezone.now(), claim=None
+        )
         drain_request(tenant_id=endpoint.tenant_id, endpoint_id=endpoint.pk)
     return endpoint
 
@@ -206,7 +212,9 @@ def delivery_replay(*, actor: Any, delivery_id: int) -> Delivery:
     delivery.next_attempt_at = timezone.now()
     delivery.claim = None
     # One more attempt than spent so far: a replay of a failed delivery gets one try.
-    delivery.attempts = min(delivery.attempts, len(settings.WARKAT_WEBHOOK_RETRY_SECONDS))
+    delivery.attempts = min(
+        delivery.attempts, len(settings.WARKAT_WEBHOOK_RETRY_SECONDS)
+    )
     delivery.save()
     audit_record(
         tenant=actor.tenant,

@@ -14,7 +14,7 @@ from warkat.letters.tests.conftest import frozen, media, o  # noqa: F401
 from warkat.webhooks.receiver import Receiver
 from warkat.webhooks.services import endpoint_create, webhook_settings_set
 
-#: Ports of this suite (the helper's range 18600–18699).
+#: Ports of this suite (the helper's range 18600-18699).
 _PORTS = itertools.cycle(range(18610, 18640))
 
 
@@ -31,7 +31,7 @@ def receiver() -> Iterator[Receiver]:
 
 
 @pytest.fixture
-def hook(o: SimpleNamespace, receiver: Receiver, settings: Any) -> SimpleNamespace:
+def hook(o: SimpleNamespace, receiver: Receiver, settings: Any) -> SimpleNamespace:  # noqa: F811
     """A subscription of Keerom to every event, reaching the loopback receiver
     through the tenant's internal host list."""
     settings.WARKAT_WEBHOOK_TIMEOUT = 2
