@@ -18,10 +18,13 @@ $PY manage.py createcachetable -v0
 $PY manage.py collectstatic --no-input -v0
 $PY manage.py demo_load
 $PY manage.py dashboard_demo
+# The demo's "SKPD app": Keerom's webhook subscription delivers here (var/webhooks.log).
+$PY manage.py webhook_receiver --port 8790 >var/webhooks.log 2>&1 &
+RECEIVER=$!
 $PY manage.py db_worker --queue-name '*' --interval 2 >var/worker.log 2>&1 &
 WORKER=$!
 $PY manage.py run_periodic --loop >var/periodic.log 2>&1 &
 PERIODIC=$!
-trap 'kill $WORKER $PERIODIC 2>/dev/null || true' EXIT INT TERM
-echo "Warkat: http://127.0.0.1:$PORT"
+trap 'kill $WORKER $PERIODIC $RECEIVER 2>/dev/null || true' EXIT INT TERM
+echo "Warkat: http://127.0.0.1:$PORT (webhooks received: http://127.0.0.1:8790/)"
 .venv/bin/gunicorn warkat.config.wsgi -b "127.0.0.1:$PORT" --workers 2 --threads 4 --access-logfile -

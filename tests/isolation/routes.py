@@ -71,6 +71,8 @@ PARAMS: dict[str, Param] = {
     "checkin_id": Param("attendance.CheckIn"),
     "request_id": Param("attendance.AttendanceRequest"),
     "location_id": Param("attendance.WorkLocation"),
+    "endpoint_id": Param("webhooks.Endpoint"),
+    "delivery_id": Param("webhooks.Delivery"),
 }
 
 #: Parameters whose meaning depends on the app: (URL namespace, name) → Param.

@@ -18,6 +18,7 @@ from warkat.dispositions.tasks import deadlines_run, orphan_files_run
 from warkat.drafting.tasks import recovery_run
 from warkat.letters.tasks import pages_sweep_run
 from warkat.signing.tasks import signed_orphans_run
+from warkat.webhooks.tasks import webhooks_sweep_run
 
 #: (name, seconds between runs, task)
 JOBS: list[tuple[str, int, Task]] = [
@@ -29,6 +30,8 @@ JOBS: list[tuple[str, int, Task]] = [
     ("page_pictures", 600, pages_sweep_run),
     ("dashboard", 600, dashboard_refresh_run),
     ("attendance_discipline", 24 * 3600, discipline_run),
+    # Webhook deliveries due whose drain was lost or never scheduled.
+    ("webhooks", 60, webhooks_sweep_run),
 ]
 
 
