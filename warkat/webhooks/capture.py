@@ -77,12 +77,13 @@ def messages_capture(*, event: AuditEvent, found: list[Any]) -> list[Message]:
     return created
 
 
-def drain_request(*, tenant_id: int, endpoint_id: int) -> None:
-    """Queue a drain of the endpoint unless one is already waiting for new work."""
+def drain_request(*, tenant_id: int, endpoint_id: int, now: bool = False) -> None:
+    """Queue a drain of the endpoint unless one is already queued or scheduled
+    (``drain_queued``); ``now`` queues one anyway (a person asked for it)."""
     claimed = (
         Endpoint.objects.with_scopes_disabled()
         .filter(pk=endpoint_id, drain_queued=False)
         .update(drain_queued=True)
     )
-    if claimed:
+    if claimed or now:
         enqueue_durable(deliver_endpoint, tenant_id=tenant_id, endpoint_id=endpoint_id)

@@ -97,30 +97,49 @@ def _release(deliveries: list[Delivery], at: dt.datetime) -> None:
     ).update(claim=None, next_attempt_at=at)
 
 
+def _flag(endpoint: Endpoint, queued: bool) -> None:
+    Endpoint.objects.filter(pk=endpoint.pk).update(drain_queued=queued)
+
+
 def endpoint_drain(*, endpoint_id: int) -> DrainResult:
-    """Send what is due for the endpoint (inside its tenant's scope)."""
+    """Send what is due for the endpoint (inside its tenant's scope), a batch at a
+    time, until nothing is due or the endpoint backs off.
+
+    ``drain_queued`` stays set while the drain runs, so a burst of new events adds
+    no task; it is cleared when nothing is left (then one more look catches what
+    arrived meanwhile), and left set when the endpoint backs off: the follow-up
+    run scheduled for the retry (``tasks``) will see the new deliveries."""
     result = DrainResult()
-    Endpoint.objects.filter(pk=endpoint_id, drain_queued=True).update(
-        drain_queued=False
-    )
     endpoint = Endpoint.objects.filter(pk=endpoint_id).first()
-    if endpoint is None or not endpoint.is_active:
+    if endpoint is None:
         return result
     internal = internal_hosts(endpoint.tenant_id)
+    cleared = False
     while endpoint.is_active and not _backing_off(endpoint):
         batch = _claim(endpoint)
         if not batch:
-            break
-        for index, delivery in enumerate(batch):
-            if delivery_attempt(
+            if cleared:
+                break
+            _flag(endpoint, False)
+            cleared = True
+            continue
+        outcomes: list[tuple[Delivery, Outcome]] = []
+        for delivery in batch:
+            outcome = delivery_send(
                 endpoint=endpoint, delivery=delivery, internal=internal
-            ):
-                result.delivered += 1
-                continue
-            result.failed_attempts += 1
-            # The endpoint backs off: the rest of the batch waits with it.
-            _release(batch[index + 1 :], endpoint.retry_at or timezone.now())
-            break
+            )
+            outcomes.append((delivery, outcome))
+            if not outcome.ok:
+                break  # the endpoint backs off: the rest of the batch waits
+        with transaction.atomic():
+            outcomes_record(endpoint=endpoint, outcomes=outcomes)
+            _release(batch[len(outcomes) :], endpoint.retry_at or timezone.now())
+        result.delivered += sum(1 for _d, o in outcomes if o.ok)
+        result.failed_attempts += sum(1 for _d, o in outcomes if not o.ok)
+    if endpoint.is_active and _backing_off(endpoint):
+        _flag(endpoint, True)
+    elif not cleared:
+        _flag(endpoint, False)
     result.next_due = next_due(endpoint)
     return result
 
@@ -141,10 +160,24 @@ def next_due(endpoint: Endpoint) -> dt.datetime | None:
     return max(first, endpoint.retry_at) if endpoint.retry_at else first
 
 
-def delivery_attempt(
+@dataclass(frozen=True)
+class Outcome:
+    at: dt.datetime
+    status: int | None
+    error: str
+    excerpt: str
+    took_ms: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+def delivery_send(
     *, endpoint: Endpoint, delivery: Delivery, internal: list[str]
-) -> bool:
-    """One attempt; True when the receiver accepted it (2xx)."""
+) -> Outcome:
+    """One attempt over the network (no database write): the payload built now,
+    signed with a fresh timestamp and the message's ``webhook-id``."""
     message = delivery.message
     started = time.monotonic()
     status: int | None = None
@@ -166,62 +199,69 @@ def delivery_attempt(
         error = exc.text("en")
     except transport.TransportError as exc:
         error = str(exc)
-    took = int((time.monotonic() - started) * 1000)
-    ok = status is not None and 200 <= status < 300
-    if status is not None and not ok:
+    if status is not None and not 200 <= status < 300:
         error = f"HTTP {status}"
-    with transaction.atomic():
-        attempt_record(
-            endpoint=endpoint,
-            delivery=delivery,
-            status=status,
-            error=error,
-            excerpt=excerpt,
-            took_ms=took,
-        )
-    return ok
-
-
-def attempt_record(
-    *,
-    endpoint: Endpoint,
-    delivery: Delivery,
-    status: int | None,
-    error: str,
-    excerpt: str,
-    took_ms: int,
-) -> None:
-    now = timezone.now()
-    Attempt.objects.create(
-        tenant_id=delivery.tenant_id,
-        delivery=delivery,
-        at=now,
+    return Outcome(
+        at=timezone.now(),
         status=status,
         error=error[:300],
-        duration_ms=took_ms,
-        response_excerpt=excerpt[:500],
+        excerpt=excerpt[:500],
+        took_ms=int((time.monotonic() - started) * 1000),
     )
-    delivery.attempts += 1
-    delivery.last_status = status
-    delivery.last_error = error[:300]
-    delivery.claim = None
-    if not error:
-        delivery.state = DeliveryState.DELIVERED
-        delivery.delivered_at = now
-        delivery.next_attempt_at = None
-        delivery.save()
-        _endpoint_succeeded(endpoint, now)
+
+
+def outcomes_record(
+    *, endpoint: Endpoint, outcomes: list[tuple[Delivery, Outcome]]
+) -> None:
+    """The attempts of a batch, their deliveries' new state and the endpoint's, in
+    the caller's transaction (one write per batch, not per delivery)."""
+    if not outcomes:
         return
     schedule = retry_seconds()
-    if status == 410 or delivery.attempts > len(schedule):
-        delivery.state = DeliveryState.FAILED
-        delivery.next_attempt_at = None
-    else:
-        delivery.next_attempt_at = now + dt.timedelta(
-            seconds=schedule[delivery.attempts - 1]
+    Attempt.objects.bulk_create(
+        Attempt(
+            tenant_id=delivery.tenant_id,
+            delivery=delivery,
+            at=o.at,
+            status=o.status,
+            error=o.error,
+            duration_ms=o.took_ms,
+            response_excerpt=o.excerpt,
         )
-    delivery.save()
-    _endpoint_failed(endpoint, now, gone=status == 410)
+        for delivery, o in outcomes
+    )
+    for delivery, o in outcomes:
+        delivery.attempts += 1
+        delivery.last_status = o.status
+        delivery.last_error = o.error
+        delivery.claim = None
+        if o.ok:
+            delivery.state = DeliveryState.DELIVERED
+            delivery.delivered_at = o.at
+            delivery.next_attempt_at = None
+        elif o.status == 410 or delivery.attempts > len(schedule):
+            delivery.state = DeliveryState.FAILED
+            delivery.next_attempt_at = None
+        else:
+            wait = schedule[delivery.attempts - 1]
+            delivery.next_attempt_at = o.at + dt.timedelta(seconds=wait)
+    Delivery.objects.bulk_update(
+        [d for d, _o in outcomes],
+        [
+            "attempts",
+            "last_status",
+            "last_error",
+            "claim",
+            "state",
+            "delivered_at",
+            "next_attempt_at",
+        ],
+    )
+    _delivery, last = outcomes[-1]
+    if last.ok:
+        _endpoint_succeeded(endpoint, last.at)
+    else:
+        _endpoint_failed(endpoint, last.at, gone=last.status == 410)
 
 
 def _endpoint_succeeded(endpoint: Endpoint, now: dt.datetime) -> None:

@@ -223,7 +223,11 @@ def delivery_replay(*, actor: Any, delivery_id: int) -> Delivery:
         obj=delivery.endpoint,
         data={"delivery": delivery.pk, "message": delivery.message_id},
     )
-    drain_request(tenant_id=delivery.tenant_id, endpoint_id=delivery.endpoint_id)
+    # A manual probe: the endpoint's own backoff does not hold it back.
+    Endpoint.objects.filter(pk=delivery.endpoint_id).update(retry_at=None)
+    drain_request(
+        tenant_id=delivery.tenant_id, endpoint_id=delivery.endpoint_id, now=True
+    )
     return delivery
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.tasks import task, task_backends
 
-from warkat.core.queue import queued
+from warkat.core.queue import queued, waiting
 from warkat.tenancy.models import Tenant
 from warkat.tenancy.scope import tenant_scope
 
@@ -31,7 +31,7 @@ def _schedule(*, tenant_id: int, endpoint_id: int, at: dt.datetime) -> None:
     if not task_backends[deliver_endpoint.backend].supports_defer:
         return  # the sweep (run_periodic) picks it up
     args = {"tenant_id": tenant_id, "endpoint_id": endpoint_id}
-    if queued(deliver_endpoint, **args):
+    if waiting(deliver_endpoint, **args):
         return
     deliver_endpoint.using(run_after=at).enqueue(**args)
 
