@@ -1,8 +1,9 @@
 """Webhook fan-out benchmark: 1,000 events to 10 loopback receivers with one of them
 down, through the real pipeline (audit event → outbox rows and drain task in the same
-transaction → database task queue → worker threads → signed HTTP POST).
+transaction → database task queue → ``manage.py db_worker`` processes on the
+"webhooks" queue → signed HTTP POST to receivers in their own processes).
 
-    python -m bench.bench_webhooks [--events 1000] [--endpoints 10] [--workers 4]
+    python -m bench.bench_webhooks [--events 1000] [--endpoints 10] [--workers 2]
 
 Runs on its own copy of the benchmark database (``var/bench.sqlite3`` copied to
 ``var/bench-webhooks.sqlite3``, migrated, removed afterwards), so it changes no data
@@ -19,8 +20,12 @@ and duplicated messages.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import signal
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -48,9 +53,9 @@ def _remove_copy() -> None:
         Path(f"{COPY}{suffix}").unlink(missing_ok=True)
 
 
-def _setup(endpoints: int) -> tuple[Any, Any, list[Any]]:
-    """The bench tenant with an administrator, a letter, the receivers (not started)
-    and one subscription per receiver."""
+def _setup(endpoints: int) -> tuple[Any, Any, list[str]]:
+    """The bench tenant with an administrator, a letter and one subscription per
+    receiver port; returns the subscriptions' secrets."""
     import datetime as dt
 
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -64,7 +69,6 @@ def _setup(endpoints: int) -> tuple[Any, Any, list[Any]]:
     from warkat.tenancy.models import Tenant
     from warkat.tenancy.scope import tenant_scope
     from warkat.tenancy.services import tenant_create
-    from warkat.webhooks.receiver import Receiver
     from warkat.webhooks.services import endpoint_create, webhook_settings_set
 
     used = set(Tenant.objects.values_list("region_code", flat=True))
@@ -89,33 +93,62 @@ def _setup(endpoints: int) -> tuple[Any, Any, list[Any]]:
             files=[SimpleUploadedFile("s.pdf", sample_pdf(["Surat"]), "application/pdf")],
         )  # fmt: skip
         webhook_settings_set(actor=admin, internal_hosts=["127.0.0.1"])
-        receivers = []
+        secrets = []
         for i in range(endpoints):
-            receiver = Receiver(port=FIRST_PORT + i)
             _endpoint, secret = endpoint_create(
-                actor=admin, name=f"Receiver {i}", url=receiver.url,
+                actor=admin, name=f"Receiver {i}",
+                url=f"http://127.0.0.1:{FIRST_PORT + i}/hook",
                 event_types=["letter.registered"], scopes=["letters:read"],
             )  # fmt: skip
-            receiver.secrets = [secret]
-            receivers.append(receiver)
-    return tenant, letter, receivers
+            secrets.append(secret)
+    return tenant, letter, secrets
 
 
-def _worker(index: int, stop: threading.Event) -> None:
-    from django.db import connection
-    from django_tasks_db.management.commands.db_worker import Worker
+def _workers(count: int) -> list[subprocess.Popen[bytes]]:
+    """``manage.py db_worker`` processes on the webhooks queue (the bench's copy:
+    the environment carries its ``DATABASE_URL``)."""
+    command = [sys.executable, str(PROJECT_DIR / "manage.py"), "db_worker",
+               "--queue-name", "webhooks", "--interval", "0.1", "--no-startup-delay"]  # fmt: skip
+    return [
+        subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(count)
+    ]
 
-    worker = Worker(
-        queue_names=["webhooks"], interval=0.05, batch=False, backend_name="default",
-        startup_delay=False, max_tasks=None, worker_id=f"bench-webhooks-{index}",
-        excluded_queue_names=[],
-    )  # fmt: skip
-    threading.Thread(target=lambda: (stop.wait(), setattr(worker, "running", False)),
-                     daemon=True).start()  # fmt: skip
+
+def _receivers(
+    ports: list[int], secrets: list[str], out: Path
+) -> subprocess.Popen[bytes]:
+    """Receivers in their own process (they are other applications): on SIGTERM
+    they write what they got to ``out``."""
+    spec = json.dumps({"ports": ports, "secrets": secrets, "out": str(out)})
+    return subprocess.Popen(
+        [sys.executable, "-m", "bench.bench_webhooks", "--serve", spec]
+    )
+
+
+def _serve(spec: str) -> None:
+    from warkat.webhooks.receiver import Receiver
+
+    config = json.loads(spec)
+    receivers = [
+        Receiver(port=port, secrets=[secret]).start()
+        for port, secret in zip(config["ports"], config["secrets"], strict=True)
+    ]
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    stop.wait()
+    got = {r.port: [(x.msg_id, x.verified) for x in r.received] for r in receivers}
+    for r in receivers:
+        r.stop()
+    Path(config["out"]).write_text(json.dumps(got))
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.send_signal(signal.SIGTERM)
     try:
-        worker.run()
-    finally:
-        connection.close()
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 def _delivered(tenant: Any, endpoint_ids: list[int]) -> int:
@@ -143,19 +176,15 @@ def run(*, events: int, endpoints: int, workers: int, limit: float) -> dict[str,
     from warkat.tenancy.scope import tenant_scope
     from warkat.webhooks.models import Attempt, Endpoint, Message
 
-    tenant, letter, receivers = _setup(endpoints)
+    tenant, letter, secrets = _setup(endpoints)
     with tenant_scope(tenant):
         ids = list(Endpoint.objects.order_by("pk").values_list("pk", flat=True))
-    down, up = receivers[-1], receivers[:-1]
-    for receiver in up:
-        receiver.start()
-    stop = threading.Event()
-    threads = [
-        threading.Thread(target=_worker, args=(i, stop), daemon=True)
-        for i in range(workers)
-    ]
-    for thread in threads:
-        thread.start()
+    ports = [FIRST_PORT + i for i in range(endpoints)]
+    outs = [COPY.with_suffix(".up.json"), COPY.with_suffix(".down.json")]
+    up = _receivers(ports[:-1], secrets[:-1], outs[0])
+    time.sleep(1.0)  # listening before the first event
+    pool = _workers(workers)
+    down = None
     result: dict[str, Any] = {"events": events, "endpoints": endpoints}
     try:
         started = time.monotonic()
@@ -168,9 +197,9 @@ def run(*, events: int, endpoints: int, workers: int, limit: float) -> dict[str,
                         obj=letter, data={"agenda": letter.agenda_label},
                     )  # fmt: skip
         result["produce_s"] = time.monotonic() - started
-        done_up = _wait(tenant, ids[:-1], events * len(up), deadline)
+        done_up = _wait(tenant, ids[:-1], events * (endpoints - 1), deadline)
         result["up_s"] = (done_up - started) if done_up else None
-        down.start()
+        down = _receivers(ports[-1:], secrets[-1:], outs[1])
         back = time.monotonic()
         done_down = _wait(tenant, ids[-1:], events, back + limit)
         result["down_after_return_s"] = (done_down - back) if done_down else None
@@ -180,23 +209,22 @@ def run(*, events: int, endpoints: int, workers: int, limit: float) -> dict[str,
                 delivery__endpoint_id=ids[-1]
             ).count()
             sent = set(Message.objects.values_list("msg_id", flat=True))
-        result["messages"] = len(sent)
-        result["lost"] = sum(
-            len(sent - {r.msg_id for r in rec.received if r.verified})
-            for rec in receivers
-        )
-        result["duplicates"] = sum(
-            len(rec.ids()) - len(set(rec.ids())) for rec in receivers
-        )
-        result["unverified"] = sum(
-            1 for rec in receivers for r in rec.received if not r.verified
-        )
     finally:
-        stop.set()
-        for thread in threads:
-            thread.join(timeout=10)
-        for receiver in receivers:
-            receiver.stop()
+        for process in [*pool, up, *([down] if down else [])]:
+            _stop(process)
+    got: dict[str, list[list[Any]]] = {}
+    for out in outs:
+        if out.exists():
+            got.update(json.loads(out.read_text()))
+            out.unlink()
+    result["messages"] = len(sent)
+    result["lost"] = sum(
+        len(sent - {m for m, ok in got.get(str(p), []) if ok}) for p in ports
+    )
+    result["duplicates"] = sum(
+        len(rows) - len({m for m, _ok in rows}) for rows in got.values()
+    )
+    result["unverified"] = sum(1 for rows in got.values() for _m, ok in rows if not ok)
     return result
 
 
@@ -208,7 +236,7 @@ def _table(r: dict[str, Any], workers: int) -> str:
     rate = f"{up_total / r['up_s']:.0f}" if r.get("up_s") else "-"
     rows = [
         ("events x endpoints", f"{r['events']} x {r['endpoints']} (1 down)"),
-        ("worker threads", str(workers)),
+        ("db_worker processes", str(workers)),
         ("events committed in", secs(r["produce_s"])),
         (f"{up_total} deliveries to the up ones", secs(r["up_s"])),
         ("deliveries/s (up endpoints)", rate),
@@ -224,9 +252,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=1000)
     parser.add_argument("--endpoints", type=int, default=10)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--limit", type=float, default=180.0)
+    parser.add_argument("--serve", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve:
+        _serve(args.serve)
+        return
     if not 2 <= args.endpoints <= 50 or not 1 <= args.events <= 20000:
         parser.error("2-50 endpoints, 1-20000 events")
     if os.environ.get("DATABASE_URL", "sqlite").split(":", 1)[0] != "sqlite":

@@ -72,9 +72,31 @@ def messages_capture(*, event: AuditEvent, found: list[Any]) -> list[Message]:
         )
         created.append(message)
         touched.update({e.pk: e for e in wanted})
-    for endpoint in touched.values():
-        drain_request(tenant_id=event.tenant_id, endpoint_id=endpoint.pk)
+    _drains_request(tenant_id=event.tenant_id, endpoint_ids=sorted(touched))
     return created
+
+
+def _drains_request(*, tenant_id: int, endpoint_ids: list[int]) -> None:
+    """Queue a drain of each endpoint that has none queued or scheduled.
+
+    The endpoint rows are locked (in id order, after the audit chain head) until the
+    commit: a drain that is about to clear its flag waits for this transaction and
+    then sees its deliveries, so none is left without a drain."""
+    rows = (
+        Endpoint.objects.with_scopes_disabled()
+        .select_for_update()
+        .filter(pk__in=endpoint_ids)
+        .order_by("pk")
+        .values_list("pk", "drain_queued")
+    )
+    idle = [pk for pk, queued in rows if not queued]
+    if not idle:
+        return
+    Endpoint.objects.with_scopes_disabled().filter(pk__in=idle).update(
+        drain_queued=True
+    )
+    for endpoint_id in idle:
+        enqueue_durable(deliver_endpoint, tenant_id=tenant_id, endpoint_id=endpoint_id)
 
 
 def drain_request(*, tenant_id: int, endpoint_id: int, now: bool = False) -> None:

@@ -47,8 +47,8 @@ from warkat.webhooks.models import (
 )
 from warkat.webhooks.ssrf import vet
 
-#: Deliveries claimed at a time.
-BATCH = 10
+#: Deliveries claimed at a time (their attempts are recorded in one transaction).
+BATCH = 50
 
 
 def retry_seconds() -> list[int]:
