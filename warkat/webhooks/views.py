@@ -64,7 +64,12 @@ def endpoint_list(request: HttpRequest) -> HttpResponse:
 def endpoint_new(request: HttpRequest) -> HttpResponse:
     selectors.endpoints_list(user=request.user)  # the role check
     if request.method != "POST":
-        values = {"name": "", "url": "", "event_types": [], "scopes": []}
+        values: dict[str, Any] = {
+            "name": "",
+            "url": "",
+            "event_types": [],
+            "scopes": [],
+        }
         return render(request, "webhooks/form.html", _form_context(values))
     values = _fields(request)
     try:
