@@ -54,3 +54,28 @@ def hook(o: SimpleNamespace, receiver: Receiver, settings: Any) -> SimpleNamespa
     )
     receiver.secrets = [secret]
     return SimpleNamespace(endpoint=endpoint, secret=secret, receiver=receiver)
+
+
+@pytest.fixture
+def theirs(
+    hook: SimpleNamespace, other_tenant: Any, django_capture_on_commit_callbacks: Any
+) -> SimpleNamespace:
+    """Gorontalo's own subscription (to the same receiver) and one delivery of it."""
+    from warkat.letters.tests.factories import build_org, register
+    from warkat.tenancy.scope import tenant_scope
+    from warkat.webhooks.models import Delivery
+
+    with tenant_scope(other_tenant):
+        g = build_org(other_tenant, prefix="g")
+        webhook_settings_set(actor=g.users.admin, internal_hosts=["127.0.0.1"])
+        endpoint, _secret = endpoint_create(
+            actor=g.users.admin,
+            name="Gorontalo app",
+            url=hook.receiver.url,
+            event_types=["letter.registered"],
+            scopes=[],
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            register(g)
+        delivery = Delivery.objects.get()
+    return SimpleNamespace(endpoint=endpoint, delivery=delivery)

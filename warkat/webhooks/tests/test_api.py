@@ -8,10 +8,8 @@ from typing import Any
 
 import pytest
 
-from warkat.letters.tests.factories import build_org, client_for, register
-from warkat.tenancy.scope import tenant_scope
-from warkat.webhooks.models import Delivery, Endpoint
-from warkat.webhooks.services import endpoint_create, webhook_settings_set
+from warkat.letters.tests.factories import client_for, register
+from warkat.webhooks.models import Endpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -89,26 +87,11 @@ def test_staff_are_refused(o: SimpleNamespace, hook: SimpleNamespace) -> None:
 
 
 def test_another_tenants_ids_are_not_found(
-    o: SimpleNamespace,
-    hook: SimpleNamespace,
-    other_tenant: Any,
-    django_capture_on_commit_callbacks: Any,
+    o: SimpleNamespace, theirs: SimpleNamespace
 ) -> None:
-    with tenant_scope(other_tenant):
-        g = build_org(other_tenant, prefix="g")
-        webhook_settings_set(actor=g.users.admin, internal_hosts=["127.0.0.1"])
-        theirs, _secret = endpoint_create(
-            actor=g.users.admin,
-            name="Gorontalo app",
-            url=hook.receiver.url,
-            event_types=["letter.registered"],
-            scopes=[],
-        )
-        with django_capture_on_commit_callbacks(execute=True):
-            register(g)
-        delivery = Delivery.objects.get()
     admin = client_for(o.users.admin)
-    assert admin.get(f"{BASE}/endpoints/{theirs.pk}/deliveries").status_code == 404
+    endpoint, delivery = theirs.endpoint, theirs.delivery
+    assert admin.get(f"{BASE}/endpoints/{endpoint.pk}/deliveries").status_code == 404
     assert admin.get(f"{BASE}/deliveries/{delivery.pk}").status_code == 404
     assert admin.post(f"{BASE}/deliveries/{delivery.pk}/replay").status_code == 404
     assert "Gorontalo" not in admin.get(f"{BASE}/endpoints").content.decode()

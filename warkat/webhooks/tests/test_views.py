@@ -11,12 +11,11 @@ import pytest
 from django.urls import reverse
 
 from warkat.audit.models import AuditEvent
-from warkat.letters.tests.factories import build_org, client_for, register
-from warkat.tenancy.scope import tenant_scope
+from warkat.letters.tests.factories import client_for, register
 from warkat.webhooks.models import Attempt, Delivery, DeliveryState, Endpoint
 from warkat.webhooks.receiver import Receiver
 from warkat.webhooks.sender import endpoint_drain
-from warkat.webhooks.services import endpoint_create, webhook_settings_set
+from warkat.webhooks.services import webhook_settings_set
 
 pytestmark = pytest.mark.django_db
 
@@ -146,33 +145,14 @@ def test_disable_stops_capture_and_enable_sends_the_backlog(
 
 
 def test_another_tenants_subscriptions_are_not_found(
-    o: SimpleNamespace,
-    hook: SimpleNamespace,
-    other_tenant: Any,
-    django_capture_on_commit_callbacks: Any,
+    o: SimpleNamespace, theirs: SimpleNamespace
 ) -> None:
-    with tenant_scope(other_tenant):
-        g = build_org(other_tenant, prefix="g")
-        webhook_settings_set(actor=g.users.admin, internal_hosts=["127.0.0.1"])
-        theirs, _secret = endpoint_create(
-            actor=g.users.admin,
-            name="Gorontalo app",
-            url=hook.receiver.url,
-            event_types=["letter.registered"],
-            scopes=[],
-        )
-        with django_capture_on_commit_callbacks(execute=True):
-            register(g)
-        their_delivery = Delivery.objects.get()
     admin = client_for(o.users.admin)
-    assert admin.get(reverse("webhooks:detail", args=[theirs.pk])).status_code == 404
+    endpoint, delivery = theirs.endpoint, theirs.delivery
+    assert admin.get(reverse("webhooks:detail", args=[endpoint.pk])).status_code == 404
     assert (
-        admin.get(reverse("webhooks:delivery", args=[their_delivery.pk])).status_code
-        == 404
+        admin.get(reverse("webhooks:delivery", args=[delivery.pk])).status_code == 404
     )
-    replay = admin.post(reverse("webhooks:replay", args=[their_delivery.pk]))
-    assert replay.status_code == 404
-    rotate = admin.post(reverse("webhooks:rotate", args=[theirs.pk]))
-    assert rotate.status_code == 404
-    listing = admin.get(reverse("webhooks:list")).content.decode()
-    assert "Gorontalo app" not in listing
+    assert admin.post(reverse("webhooks:replay", args=[delivery.pk])).status_code == 404
+    assert admin.post(reverse("webhooks:rotate", args=[endpoint.pk])).status_code == 404
+    assert "Gorontalo app" not in admin.get(reverse("webhooks:list")).content.decode()
