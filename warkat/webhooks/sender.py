@@ -45,7 +45,7 @@ from warkat.webhooks.models import (
     Endpoint,
     WebhookSettings,
 )
-from warkat.webhooks.ssrf import vet
+from warkat.webhooks.ssrf import Target, vet
 
 #: Deliveries claimed at a time (their attempts are recorded in one transaction).
 BATCH = 50
@@ -114,6 +114,7 @@ def endpoint_drain(*, endpoint_id: int) -> DrainResult:
     if endpoint is None:
         return result
     internal = internal_hosts(endpoint.tenant_id)
+    secrets = endpoint_secrets(endpoint)
     cleared = False
     while endpoint.is_active and not _backing_off(endpoint):
         batch = _claim(endpoint)
@@ -124,9 +125,12 @@ def endpoint_drain(*, endpoint_id: int) -> DrainResult:
             cleared = True
             continue
         outcomes: list[tuple[Delivery, Outcome]] = []
+        # Vetted again for every batch: the DNS answer may have changed since the
+        # subscription was saved; the batch connects to the address vetted here.
+        target = _target(endpoint, internal)
         for delivery in batch:
             outcome = delivery_send(
-                endpoint=endpoint, delivery=delivery, internal=internal
+                endpoint=endpoint, delivery=delivery, target=target, secrets=secrets
             )
             outcomes.append((delivery, outcome))
             if not outcome.ok:
@@ -173,8 +177,20 @@ class Outcome:
         return not self.error
 
 
+def _target(endpoint: Endpoint, internal: list[str]) -> Target | str:
+    """The vetted address, or why the URL is refused."""
+    try:
+        return vet(endpoint.url, internal=internal)
+    except DomainError as exc:
+        return exc.text("en")
+
+
 def delivery_send(
-    *, endpoint: Endpoint, delivery: Delivery, internal: list[str]
+    *,
+    endpoint: Endpoint,
+    delivery: Delivery,
+    target: Target | str,
+    secrets: list[str],
 ) -> Outcome:
     """One attempt over the network (no database write): the payload built now,
     signed with a fresh timestamp and the message's ``webhook-id``."""
@@ -183,22 +199,26 @@ def delivery_send(
     status: int | None = None
     excerpt = error = ""
     try:
-        body = payloads.body(endpoint=endpoint, message=message)
-        headers = signature.headers(
-            secrets_=endpoint_secrets(endpoint),
-            msg_id=message.msg_id,
-            timestamp=int(time.time()),
-            body=body,
-        )
-        target = vet(endpoint.url, internal=internal)
-        answer = transport.post(
-            target=target, body=body, headers=headers, timeout=timeout()
-        )
-        status, excerpt = answer.status, answer.excerpt
-    except DomainError as exc:
-        error = exc.text("en")
+        if isinstance(target, str):
+            error = target
+        else:
+            body = payloads.body(endpoint=endpoint, message=message)
+            headers = signature.headers(
+                secrets_=secrets,
+                msg_id=message.msg_id,
+                timestamp=int(time.time()),
+                body=body,
+            )
+            answer = transport.post(
+                target=target, body=body, headers=headers, timeout=timeout()
+            )
+            status, excerpt = answer.status, answer.excerpt
     except transport.TransportError as exc:
         error = str(exc)
+    except (ValueError, LookupError) as exc:
+        # A message whose object id cannot be read: failed like any attempt, so it
+        # is retried and finally failed instead of stopping the endpoint's drain.
+        error = f"payload: {type(exc).__name__}"
     if status is not None and not 200 <= status < 300:
         error = f"HTTP {status}"
     return Outcome(
