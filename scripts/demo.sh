@@ -19,6 +19,9 @@ $PY manage.py createcachetable -v0
 $PY manage.py collectstatic --no-input -v0
 $PY manage.py demo_load
 $PY manage.py dashboard_demo
+# The demo's "SKPD app": Keerom's webhook subscription delivers here (var/webhooks.log).
+$PY manage.py webhook_receiver --port 8790 >var/webhooks.log 2>&1 &
+RECEIVER=$!
 $PY manage.py task_worker --queue-name '*' --exclude-queues ocr --interval 2 >var/worker.log 2>&1 &
 WORKER=$!
 # OCR of scans (seconds per page) on its own worker, so notifications never wait for it.
@@ -33,7 +36,7 @@ $PY -m warkat.sso.skpd_app --issuer "http://127.0.0.1:$PORT/sso" \
   --client-secret warkat-demo-skpd-app-secret-not-for-production \
   --port "$SKPD_PORT" >var/skpd-app.log 2>&1 &
 SKPD=$!
-trap 'kill $WORKER $OCR_WORKER $PERIODIC $SKPD 2>/dev/null || true' EXIT INT TERM
-echo "Warkat: http://127.0.0.1:$PORT"
+trap 'kill $WORKER $OCR_WORKER $PERIODIC $SKPD $RECEIVER 2>/dev/null || true' EXIT INT TERM
+echo "Warkat: http://127.0.0.1:$PORT (webhooks received: http://127.0.0.1:8790/)"
 echo "SKPD app signing in through Warkat: http://127.0.0.1:$SKPD_PORT"
 .venv/bin/gunicorn warkat.config.wsgi -b "127.0.0.1:$PORT" --workers 2 --threads 4 --access-logfile -

@@ -64,6 +64,7 @@ def _load(tenant: Tenant, *, demo_accounts: bool) -> None:
     from warkat.demo.management.commands.demo_load import letter_actors
     from warkat.demo.organisation import demo_org_load
     from warkat.demo.sso import demo_sso_load
+    from warkat.demo.webhooks import demo_webhooks_load
 
     with tenant_scope(tenant):
         people = demo_org_load(tenant=tenant)["people"]
@@ -72,6 +73,7 @@ def _load(tenant: Tenant, *, demo_accounts: bool) -> None:
         else:
             _users(tenant, people)
         demo_letters_load(tenant=tenant, people=letter_actors(people))
+        demo_webhooks_load(tenant=tenant)
         demo_drafting_load(tenant=tenant, people=people)
         demo_attendance_load(tenant=tenant, people=people, days=7)
         demo_sso_load(tenant=tenant)

@@ -73,6 +73,8 @@ PARAMS: dict[str, Param] = {
     "request_id": Param("attendance.AttendanceRequest"),
     "location_id": Param("attendance.WorkLocation"),
     "client_pk": Param("sso.Client"),
+    "endpoint_id": Param("webhooks.Endpoint"),
+    "delivery_id": Param("webhooks.Delivery"),
 }
 
 #: Parameters whose meaning depends on the app: (URL namespace, name) → Param.

@@ -20,6 +20,7 @@ def register_routers(api: NinjaAPI) -> None:
     from warkat.search.api import router as search_router
     from warkat.signing.api import router as signing_router
     from warkat.tenancy.api import router as tenancy_router
+    from warkat.webhooks.api import router as webhooks_router
 
     api.add_router("/auth", accounts_router)
     api.add_router("/users", users_router)
@@ -36,3 +37,4 @@ def register_routers(api: NinjaAPI) -> None:
     api.add_router("/", dashboard_router)
     api.add_router("/", attendance_router)
     api.add_router("/", attendance_setup_router)
+    api.add_router("/", webhooks_router)

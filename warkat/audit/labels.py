@@ -127,6 +127,15 @@ ACTION_LABELS = {
     "sso.consent": _("Access granted to an SSO client app"),
     "sso.sign_in": _("Signed in to an SKPD app through Warkat"),
     "sso.code_replay": _("Reused SSO authorization code: its tokens revoked"),
+    # Outgoing webhooks
+    "webhook.create": _("Webhook subscription created"),
+    "webhook.update": _("Webhook subscription changed"),
+    "webhook.disable": _("Webhook subscription disabled"),
+    "webhook.enable": _("Webhook subscription enabled"),
+    "webhook.auto_disable": _("Webhook subscription disabled automatically"),
+    "webhook.rotate": _("Webhook secret rotated"),
+    "webhook.replay": _("Webhook delivery replayed"),
+    "webhook.settings": _("Webhook internal hosts changed"),
 }
 
 #: Capacities as stored by services (assignment kinds) and as printed (Plt., a.n.).

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "warkat.sso",
     "oauth2_provider",
     "warkat.backup",
+    "warkat.webhooks",
     "warkat.demo",
 ]
 
@@ -327,7 +328,7 @@ TASKS = {
             if TESTING
             else "django_tasks_db.DatabaseBackend",
         ),
-        "QUEUES": ["default", "notify", "signing", "render", "ocr"],
+        "QUEUES": ["default", "notify", "signing", "render", "ocr", "webhooks"],
     }
 }
 
@@ -409,6 +410,18 @@ WARKAT_BSRE_TIMEOUT = env_int("WARKAT_BSRE_TIMEOUT", 60)
 WARKAT_BSRE_TRUST_ROOTS = env_str("WARKAT_BSRE_TRUST_ROOTS")
 # Public verification: requests per client address per minute.
 WARKAT_VERIFY_RATE = env_int("WARKAT_VERIFY_RATE", 30)
+
+# --- outgoing webhooks ------------------------------------------------------
+# Seconds a receiver has to answer; seconds between retries (about three days in
+# all, then a delivery fails); an endpoint failing this long is disabled.
+WARKAT_WEBHOOK_TIMEOUT = env_int("WARKAT_WEBHOOK_TIMEOUT", 10)
+WARKAT_WEBHOOK_RETRY_SECONDS = [
+    int(s)
+    for s in env_list(
+        "WARKAT_WEBHOOK_RETRY_SECONDS", "5,300,1800,7200,18000,36000,50400,72000,72000"
+    )
+]
+WARKAT_WEBHOOK_DISABLE_AFTER = env_int("WARKAT_WEBHOOK_DISABLE_AFTER", 3 * 24 * 3600)
 
 # --- API --------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50

@@ -25,6 +25,7 @@ urlpatterns = [
     # OpenID Connect provider for the SKPD apps; issuer = <base>/sso
     path("sso/", include(sso_oidc)),
     path("aplikasi-sso/", include(sso_admin)),
+    path("webhook/", include("warkat.webhooks.urls")),
     path("", include("warkat.notify.urls")),
     path("", include("warkat.signing.urls")),
     path("", include("warkat.core.urls")),

@@ -88,6 +88,16 @@ def queued(task: Task, **kwargs: Any) -> bool:
     return _rows(task, kwargs, [TaskResultStatus.READY, TaskResultStatus.RUNNING])
 
 
+def waiting(task: Task, **kwargs: Any) -> bool:
+    """Whether such a task is waiting to run (not running: a task scheduling its own
+    follow-up sees itself running); always False for other backends."""
+    if not _is_database_backend(task):
+        return False
+    from django.tasks import TaskResultStatus
+
+    return _rows(task, kwargs, [TaskResultStatus.READY])
+
+
 def ever_queued(task: Task, **kwargs: Any) -> bool | None:
     """Whether such a task was ever queued (any status, until its row is pruned):
     True/False with the database backend, None (unknown) with other backends."""

@@ -58,6 +58,7 @@ class Command(BaseCommand):
         from warkat.demo.organisation import demo_org_load
         from warkat.demo.search import demo_search_index
         from warkat.demo.sso import demo_sso_load
+        from warkat.demo.webhooks import demo_webhooks_load
         from warkat.tenancy.services import tenant_create
 
         keerom = tenant_create(region_code=KABUPATEN_CODE, actor=None, host=host)
@@ -65,6 +66,8 @@ class Command(BaseCommand):
             org = demo_org_load(tenant=keerom)
             demo_accounts_load(tenant=keerom, people=org["people"])
             demo_letters_load(tenant=keerom, people=letter_actors(org["people"]))
+            # Before drafting: its signed and reviewed letters wait for the receiver.
+            demo_webhooks_load(tenant=keerom)
             demo_drafting_load(tenant=keerom, people=org["people"])
             demo_attendance_load(tenant=keerom, people=org["people"])
             demo_sso_load(tenant=keerom)

@@ -20,6 +20,7 @@ from warkat.letters.tasks import pages_sweep_run
 from warkat.ocr.tasks import file_texts_sweep_run
 from warkat.signing.tasks import signed_orphans_run
 from warkat.sso.tasks import sso_cleanup_run
+from warkat.webhooks.tasks import webhooks_sweep_run
 
 #: (name, seconds between runs, task)
 JOBS: list[tuple[str, int, Task]] = [
@@ -35,6 +36,8 @@ JOBS: list[tuple[str, int, Task]] = [
     ("attendance_discipline", 24 * 3600, discipline_run),
     # Expired SSO codes and tokens, records of exchanged codes past their use.
     ("sso_cleanup", 24 * 3600, sso_cleanup_run),
+    # Webhook deliveries due whose drain was lost or never scheduled.
+    ("webhooks", 60, webhooks_sweep_run),
 ]
 
 

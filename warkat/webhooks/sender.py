@@ -1,0 +1,368 @@
+"""Delivering an endpoint's due webhooks (the work behind ``tasks.deliver_endpoint``).
+
+A drain claims a few due deliveries at a time by moving their ``next_attempt_at``
+past the send timeout (a lease, no row lock held while sending), so two workers
+never send the same delivery at once, and one that dies mid-way leaves them due
+again when the lease ends. Each attempt builds the payload from current data
+(``payloads``), signs it with a fresh timestamp and the same ``webhook-id``, vets the
+address again (the DNS answer may have changed since the subscription was saved)
+and records the attempt.
+
+Retries: a failed delivery waits ``RETRY_SECONDS[n]`` after its n-th attempt (5 s up
+to 20 h, about three days in all), then it is failed. The endpoint itself backs off
+on the same schedule after consecutive failures, so a receiver that is down is
+probed with one delivery at a time rather than sent its backlog; its first success
+makes the whole backlog due again. A 410 answer disables the endpoint at once; an
+endpoint whose every attempt failed for ``DISABLE_AFTER`` is disabled too, and the
+tenant administrators are told.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Min, Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from warkat.accounts.models import Role
+from warkat.accounts.selectors import role_person_ids
+from warkat.audit.services import audit_record
+from warkat.core.errors import DomainError
+from warkat.notify.services import notice_send
+from warkat.webhooks import payloads, signature, transport
+from warkat.webhooks.keys import endpoint_secrets
+from warkat.webhooks.models import (
+    Attempt,
+    Delivery,
+    DeliveryState,
+    Endpoint,
+    WebhookSettings,
+)
+from warkat.webhooks.ssrf import Target, vet
+
+#: Deliveries claimed at a time (their attempts are recorded in one transaction).
+BATCH = 50
+
+
+def retry_seconds() -> list[int]:
+    return list(settings.WARKAT_WEBHOOK_RETRY_SECONDS)
+
+
+def timeout() -> float:
+    return float(settings.WARKAT_WEBHOOK_TIMEOUT)
+
+
+@dataclass
+class DrainResult:
+    delivered: int = 0
+    failed_attempts: int = 0
+    next_due: dt.datetime | None = None
+
+
+def internal_hosts(tenant_id: int) -> list[str]:
+    row = WebhookSettings.objects.filter(tenant_id=tenant_id).first()
+    return list(row.internal_hosts) if row else []
+
+
+def _claim(endpoint: Endpoint) -> list[Delivery]:
+    now = timezone.now()
+    due = Delivery.objects.filter(
+        endpoint_id=endpoint.pk,
+        state=DeliveryState.PENDING,
+        next_attempt_at__lte=now,
+    )
+    ids = list(
+        due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:BATCH]
+    )
+    if not ids:
+        return []
+    token = uuid.uuid4()
+    lease = dt.timedelta(seconds=timeout() * BATCH + 30)
+    due.filter(pk__in=ids).update(claim=token, next_attempt_at=now + lease)
+    return list(
+        Delivery.objects.filter(claim=token).select_related("message").order_by("pk")
+    )
+
+
+def _release(deliveries: list[Delivery], at: dt.datetime) -> None:
+    Delivery.objects.filter(
+        pk__in=[d.pk for d in deliveries], state=DeliveryState.PENDING
+    ).update(claim=None, next_attempt_at=at)
+
+
+def _flag(endpoint: Endpoint, queued: bool) -> None:
+    Endpoint.objects.filter(pk=endpoint.pk).update(drain_queued=queued)
+
+
+def endpoint_drain(*, endpoint_id: int) -> DrainResult:
+    """Send what is due for the endpoint (inside its tenant's scope), a batch at a
+    time, until nothing is due or the endpoint backs off.
+
+    ``drain_queued`` stays set while the drain runs, so a burst of new events adds
+    no task; it is cleared when nothing is left (then one more look catches what
+    arrived meanwhile), and left set when the endpoint backs off: the follow-up
+    run scheduled for the retry (``tasks``) will see the new deliveries."""
+    result = DrainResult()
+    endpoint = Endpoint.objects.filter(pk=endpoint_id).first()
+    if endpoint is None:
+        return result
+    internal = internal_hosts(endpoint.tenant_id)
+    secrets = endpoint_secrets(endpoint)
+    cleared = False
+    while endpoint.is_active and not _backing_off(endpoint):
+        batch = _claim(endpoint)
+        if not batch:
+            if cleared:
+                break
+            _flag(endpoint, False)
+            cleared = True
+            continue
+        outcomes: list[tuple[Delivery, Outcome]] = []
+        # Vetted again for every batch: the DNS answer may have changed since the
+        # subscription was saved; the batch connects to the address vetted here.
+        target = _target(endpoint, internal)
+        for delivery in batch:
+            outcome = delivery_send(
+                endpoint=endpoint, delivery=delivery, target=target, secrets=secrets
+            )
+            outcomes.append((delivery, outcome))
+            if not outcome.ok:
+                break  # the endpoint backs off: the rest of the batch waits
+        with transaction.atomic():
+            outcomes_record(endpoint=endpoint, outcomes=outcomes)
+            _release(batch[len(outcomes) :], endpoint.retry_at or timezone.now())
+        result.delivered += sum(1 for _d, o in outcomes if o.ok)
+        result.failed_attempts += sum(1 for _d, o in outcomes if not o.ok)
+    if endpoint.is_active and _backing_off(endpoint):
+        _flag(endpoint, True)
+    elif not cleared:
+        _flag(endpoint, False)
+    result.next_due = next_due(endpoint)
+    return result
+
+
+def _backing_off(endpoint: Endpoint) -> bool:
+    return endpoint.retry_at is not None and endpoint.retry_at > timezone.now()
+
+
+def next_due(endpoint: Endpoint) -> dt.datetime | None:
+    """When the endpoint has something to send next (None: nothing pending)."""
+    if not endpoint.is_active:
+        return None
+    first = Delivery.objects.filter(
+        endpoint_id=endpoint.pk, state=DeliveryState.PENDING
+    ).aggregate(at=Min("next_attempt_at"))["at"]
+    if first is None:
+        return None
+    return max(first, endpoint.retry_at) if endpoint.retry_at else first
+
+
+@dataclass(frozen=True)
+class Outcome:
+    at: dt.datetime
+    status: int | None
+    error: str
+    excerpt: str
+    took_ms: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+def _target(endpoint: Endpoint, internal: list[str]) -> Target | str:
+    """The vetted address, or why the URL is refused."""
+    try:
+        return vet(endpoint.url, internal=internal)
+    except DomainError as exc:
+        return exc.text("en")
+
+
+def delivery_send(
+    *,
+    endpoint: Endpoint,
+    delivery: Delivery,
+    target: Target | str,
+    secrets: list[str],
+) -> Outcome:
+    """One attempt over the network (no database write): the payload built now,
+    signed with a fresh timestamp and the message's ``webhook-id``."""
+    message = delivery.message
+    started = time.monotonic()
+    status: int | None = None
+    excerpt = error = ""
+    try:
+        if isinstance(target, str):
+            error = target
+        else:
+            body = payloads.body(endpoint=endpoint, message=message)
+            headers = signature.headers(
+                secrets_=secrets,
+                msg_id=message.msg_id,
+                timestamp=int(time.time()),
+                body=body,
+            )
+            answer = transport.post(
+                target=target, body=body, headers=headers, timeout=timeout()
+            )
+            status, excerpt = answer.status, answer.excerpt
+    except transport.TransportError as exc:
+        error = str(exc)
+    except (ValueError, LookupError) as exc:
+        # A message whose object id cannot be read: failed like any attempt, so it
+        # is retried and finally failed instead of stopping the endpoint's drain.
+        error = f"payload: {type(exc).__name__}"
+    if status is not None and not 200 <= status < 300:
+        error = f"HTTP {status}"
+    return Outcome(
+        at=timezone.now(),
+        status=status,
+        error=error[:300],
+        excerpt=excerpt[:500],
+        took_ms=int((time.monotonic() - started) * 1000),
+    )
+
+
+def outcomes_record(
+    *, endpoint: Endpoint, outcomes: list[tuple[Delivery, Outcome]]
+) -> None:
+    """The attempts of a batch, their deliveries' new state and the endpoint's, in
+    the caller's transaction (one write per batch, not per delivery)."""
+    if not outcomes:
+        return
+    schedule = retry_seconds()
+    Attempt.objects.bulk_create(
+        Attempt(
+            tenant_id=delivery.tenant_id,
+            delivery=delivery,
+            at=o.at,
+            status=o.status,
+            error=o.error,
+            duration_ms=o.took_ms,
+            response_excerpt=o.excerpt,
+        )
+        for delivery, o in outcomes
+    )
+    for delivery, o in outcomes:
+        delivery.attempts += 1
+        delivery.last_status = o.status
+        delivery.last_error = o.error
+        delivery.claim = None
+        if o.ok:
+            delivery.state = DeliveryState.DELIVERED
+            delivery.delivered_at = o.at
+            delivery.next_attempt_at = None
+        elif o.status == 410 or delivery.attempts > len(schedule):
+            delivery.state = DeliveryState.FAILED
+            delivery.next_attempt_at = None
+        else:
+            wait = schedule[delivery.attempts - 1]
+            delivery.next_attempt_at = o.at + dt.timedelta(seconds=wait)
+    Delivery.objects.bulk_update(
+        [d for d, _o in outcomes],
+        [
+            "attempts",
+            "last_status",
+            "last_error",
+            "claim",
+            "state",
+            "delivered_at",
+            "next_attempt_at",
+        ],
+    )
+    _delivery, last = outcomes[-1]
+    if last.ok:
+        _endpoint_succeeded(endpoint, last.at)
+    else:
+        _endpoint_failed(endpoint, last.at, gone=last.status == 410)
+
+
+def _endpoint_succeeded(endpoint: Endpoint, now: dt.datetime) -> None:
+    if not endpoint.failures and endpoint.failing_since is None:
+        return
+    endpoint.failures = 0
+    endpoint.failing_since = None
+    endpoint.retry_at = None
+    Endpoint.objects.filter(pk=endpoint.pk).update(
+        failures=0, failing_since=None, retry_at=None
+    )
+    # Back again: the backlog waiting on its own backoff is due now.
+    Delivery.objects.filter(
+        endpoint_id=endpoint.pk, state=DeliveryState.PENDING, next_attempt_at__gt=now
+    ).filter(claim__isnull=True).update(next_attempt_at=now)
+
+
+def _endpoint_failed(endpoint: Endpoint, now: dt.datetime, *, gone: bool) -> None:
+    schedule = retry_seconds()
+    endpoint.failures += 1
+    endpoint.failing_since = endpoint.failing_since or now
+    step = schedule[min(endpoint.failures, len(schedule)) - 1] if schedule else 0
+    endpoint.retry_at = now + dt.timedelta(seconds=step)
+    Endpoint.objects.filter(pk=endpoint.pk).update(
+        failures=endpoint.failures,
+        failing_since=endpoint.failing_since,
+        retry_at=endpoint.retry_at,
+    )
+    limit = dt.timedelta(seconds=settings.WARKAT_WEBHOOK_DISABLE_AFTER)
+    if gone:
+        endpoint_disable_automatically(endpoint=endpoint, reason="gone")
+    elif now - endpoint.failing_since >= limit:
+        endpoint_disable_automatically(endpoint=endpoint, reason="failing")
+
+
+def endpoint_disable_automatically(*, endpoint: Endpoint, reason: str) -> None:
+    """Disable after a 410 or persistent failure; tell the tenant administrators."""
+    now = timezone.now()
+    endpoint.is_active = False
+    endpoint.disabled_at = now
+    endpoint.disabled_reason = reason
+    Endpoint.objects.filter(pk=endpoint.pk).update(
+        is_active=False, disabled_at=now, disabled_reason=reason
+    )
+    audit_record(
+        tenant=endpoint.tenant,
+        actor=None,
+        action="webhook.auto_disable",
+        obj=endpoint,
+        data={"reason": reason},
+    )
+    with translation.override("id"):
+        title = _("Webhook disabled: %(name)s") % {"name": endpoint.name}
+        body = (
+            _("The receiver answered 410 Gone.")
+            if reason == "gone"
+            else _("Every delivery failed for three days.")
+        )
+    notice_send(
+        tenant_id=endpoint.tenant_id,
+        person_ids=role_person_ids(
+            tenant_id=endpoint.tenant_id, role=Role.TENANT_ADMIN
+        ),
+        kind="webhook.disabled",
+        title=title,
+        body=str(body),
+        url=reverse("webhooks:detail", args=[endpoint.pk]),
+    )
+
+
+def due_endpoints(*, now: dt.datetime | None = None) -> list[tuple[int, int]]:
+    """(tenant id, endpoint id) of active endpoints with deliveries due (sweep)."""
+    now = now or timezone.now()
+    rows = (
+        Delivery.objects.filter(
+            state=DeliveryState.PENDING,
+            next_attempt_at__lte=now,
+            endpoint__is_active=True,
+        )
+        .filter(Q(endpoint__retry_at__isnull=True) | Q(endpoint__retry_at__lte=now))
+        .values_list("tenant_id", "endpoint_id")
+        .distinct()
+    )
+    return sorted(set(rows))
