@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema
 
-from warkat.api.base import ERROR_RESPONSES, ErrorOut, Id, PageNo
+from warkat.api.base import ERROR_RESPONSES, ErrorOut, Id, PageNo, scope
 from warkat.archive.models import ClassificationCode
 from warkat.drafting import errors, selectors
 from warkat.drafting.catalogue import catalogue_ensure
@@ -265,7 +265,11 @@ def drafts_box(user: Any, box: str, page: int) -> tuple[list[Draft], bool]:
     return _page(BOXES[box](user=user), page)
 
 
-@router.get("/letters/outgoing", response={200: DraftListOut, **ERROR_RESPONSES})
+@router.get(
+    "/letters/outgoing",
+    response={200: DraftListOut, **ERROR_RESPONSES},
+    auth=scope("letters:read"),
+)
 @in_caller_tenant
 def outgoing_list_api(request: HttpRequest, q: Query[ListQuery]) -> Any:
     """``box``: mine (my drafts), review (waiting for my paraf), sign (waiting for
@@ -276,7 +280,11 @@ def outgoing_list_api(request: HttpRequest, q: Query[ListQuery]) -> Any:
                         items=[DraftSummaryOut(**_summary(d)) for d in rows])  # fmt: skip
 
 
-@router.post("/letters/outgoing", response={201: DraftOut, **ERROR_RESPONSES})
+@router.post(
+    "/letters/outgoing",
+    response={201: DraftOut, **ERROR_RESPONSES},
+    auth=scope("letters:write"),
+)
 @in_caller_tenant
 def outgoing_create_api(request: HttpRequest, data: DraftIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
@@ -294,7 +302,9 @@ def outgoing_create_api(request: HttpRequest, data: DraftIn) -> Any:
 
 
 @router.get(
-    "/letters/outgoing/{letter_id}", response={200: DraftOut, **ERROR_RESPONSES}
+    "/letters/outgoing/{letter_id}",
+    response={200: DraftOut, **ERROR_RESPONSES},
+    auth=scope("letters:read"),
 )
 @in_caller_tenant
 def outgoing_get_api(request: HttpRequest, letter_id: Id) -> Any:
@@ -307,7 +317,9 @@ class UpdateIn(DraftIn):
 
 
 @router.put(
-    "/letters/outgoing/{letter_id}", response={200: DraftOut, **ERROR_RESPONSES}
+    "/letters/outgoing/{letter_id}",
+    response={200: DraftOut, **ERROR_RESPONSES},
+    auth=scope("letters:write"),
 )
 @in_caller_tenant
 def outgoing_update_api(request: HttpRequest, letter_id: Id, data: UpdateIn) -> Any:
@@ -332,7 +344,9 @@ class ChainIn(Schema):
 
 
 @router.put(
-    "/letters/outgoing/{letter_id}/chain", response={200: DraftOut, **ERROR_RESPONSES}
+    "/letters/outgoing/{letter_id}/chain",
+    response={200: DraftOut, **ERROR_RESPONSES},
+    auth=scope("letters:write"),
 )
 @in_caller_tenant
 def outgoing_chain_api(request: HttpRequest, letter_id: Id, data: ChainIn) -> Any:
@@ -356,6 +370,7 @@ class CompareOut(Schema):
 @router.get(
     "/letters/outgoing/{letter_id}/compare",
     response={200: CompareOut, **ERROR_RESPONSES},
+    auth=scope("letters:read"),
 )
 @in_caller_tenant
 def outgoing_compare_api(request: HttpRequest, letter_id: Id, a: int, b: int) -> Any:
@@ -376,7 +391,11 @@ class SignIn(Schema):
     otp: str
 
 
-@router.post("/letters/{letter_id}/submit", response={200: DraftOut, **ERROR_RESPONSES})
+@router.post(
+    "/letters/{letter_id}/submit",
+    response={200: DraftOut, **ERROR_RESPONSES},
+    auth=scope("letters:write"),
+)
 @in_caller_tenant
 def submit_api(request: HttpRequest, letter_id: Id) -> Any:
     user = request.auth  # type: ignore[attr-defined]
@@ -387,7 +406,9 @@ def submit_api(request: HttpRequest, letter_id: Id) -> Any:
 
 
 @router.post(
-    "/letters/{letter_id}/approve", response={200: DraftOut, **ERROR_RESPONSES}
+    "/letters/{letter_id}/approve",
+    response={200: DraftOut, **ERROR_RESPONSES},
+    auth=scope("letters:sign"),
 )
 @in_caller_tenant
 def approve_api(request: HttpRequest, letter_id: Id, data: DraftNoteIn) -> Any:
@@ -401,7 +422,11 @@ def approve_api(request: HttpRequest, letter_id: Id, data: DraftNoteIn) -> Any:
     return draft_out(user, selectors.draft_for_user(user=user, letter_id=letter_id))
 
 
-@router.post("/letters/{letter_id}/return", response={200: DraftOut, **ERROR_RESPONSES})
+@router.post(
+    "/letters/{letter_id}/return",
+    response={200: DraftOut, **ERROR_RESPONSES},
+    auth=scope("letters:write"),
+)
 @in_caller_tenant
 def return_api(request: HttpRequest, letter_id: Id, data: DraftNoteIn) -> Any:
     """Back to the drafter with notes (a reviewer in review, or the signer)."""
@@ -414,7 +439,11 @@ def return_api(request: HttpRequest, letter_id: Id, data: DraftNoteIn) -> Any:
     return draft_out(user, selectors.draft_for_user(user=user, letter_id=letter_id))
 
 
-@router.post("/letters/{letter_id}/sign", response={200: DraftOut, **SIGN_RESPONSES})
+@router.post(
+    "/letters/{letter_id}/sign",
+    response={200: DraftOut, **SIGN_RESPONSES},
+    auth=scope("letters:sign"),
+)
 @in_caller_tenant
 def sign_api(request: HttpRequest, letter_id: Id, data: SignIn) -> Any:
     """Sign with passphrase and authenticator code. Never retried automatically: a
@@ -437,7 +466,11 @@ def pdf_response(d: Draft) -> HttpResponse:
     return response
 
 
-@router.get("/letters/{letter_id}/pdf", response={200: None, **ERROR_RESPONSES})
+@router.get(
+    "/letters/{letter_id}/pdf",
+    response={200: None, **ERROR_RESPONSES},
+    auth=scope("letters:read"),
+)
 @in_caller_tenant
 def pdf_api(request: HttpRequest, letter_id: Id) -> Any:
     """The signed PDF, or a KONSEP preview before signing."""
@@ -454,7 +487,9 @@ class PickerOut(Schema):
 
 
 @router.get(
-    "/letters/outgoing-recipients", response={200: list[PickerOut], **ERROR_RESPONSES}
+    "/letters/outgoing-recipients",
+    response={200: list[PickerOut], **ERROR_RESPONSES},
+    auth=scope("letters:read"),
 )
 @in_caller_tenant
 def recipients_api(request: HttpRequest, q: str = "") -> Any:
@@ -502,7 +537,11 @@ class NumberPageOut(Schema):
     items: list[NumberOut]
 
 
-@router.get("/numbers", response={200: NumberPageOut, **ERROR_RESPONSES})
+@router.get(
+    "/numbers",
+    response={200: NumberPageOut, **ERROR_RESPONSES},
+    auth=scope("letters:read"),
+)
 @in_caller_tenant
 def numbers_api(request: HttpRequest, q: Query[NumberQuery]) -> Any:
     """A unit's number register for a year (TU of the unit, admins), a page at a
@@ -524,7 +563,11 @@ class ReserveIn(Schema):
     classification_code: str = ""
 
 
-@router.post("/numbers/reserve", response={201: NumberOut, **ERROR_RESPONSES})
+@router.post(
+    "/numbers/reserve",
+    response={201: NumberOut, **ERROR_RESPONSES},
+    auth=scope("letters:sign"),
+)
 @in_caller_tenant
 def reserve_api(request: HttpRequest, data: ReserveIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
@@ -545,7 +588,11 @@ class VoidIn(Schema):
     reason: str
 
 
-@router.post("/numbers/{entry_id}/void", response={200: NumberOut, **ERROR_RESPONSES})
+@router.post(
+    "/numbers/{entry_id}/void",
+    response={200: NumberOut, **ERROR_RESPONSES},
+    auth=scope("letters:sign"),
+)
 @in_caller_tenant
 def void_api(request: HttpRequest, entry_id: Id, data: VoidIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
