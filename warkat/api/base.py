@@ -126,7 +126,9 @@ class WarkatAPI(NinjaAPI):
                 for operation in path_view.operations:
                     auths = list(operation.auth_callbacks or [])
                     found = [a for a in auths if isinstance(a, SessionOrToken)]
-                    op_id = self.get_openapi_operation_id(operation)
+                    op_id = operation.operation_id or self.get_openapi_operation_id(
+                        operation
+                    )
                     scopes[op_id] = found[0].required_scope if found else None
                     if not auths:
                         scopes[op_id] = "-public"

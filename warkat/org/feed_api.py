@@ -19,7 +19,7 @@ from ninja import Field, Query, Router, Schema
 from warkat.api.base import ERROR_RESPONSES, scope
 from warkat.core.converters import MAX_ID
 from warkat.org import selectors
-from warkat.org.api import in_caller_tenant
+from warkat.tenancy.scope import tenant_scope
 
 router = Router(tags=["organisation"])
 
@@ -53,10 +53,11 @@ class ChangesOut(Schema):
     summary="Organisation change feed",
     auth=scope("org:read"),
 )
-@in_caller_tenant
-def org_changes(request: HttpRequest, params: Query[ChangesQuery]) -> Any:
-    rows = selectors.org_changes_since(since=params.since, limit=params.limit + 1)
-    page = rows[: params.limit]
+def org_changes(request: HttpRequest, query: Query[ChangesQuery]) -> Any:
+    # The caller's tenant only (a token's or a session's): never another's feed.
+    with tenant_scope(request.auth.tenant):  # type: ignore[attr-defined]
+        rows = selectors.org_changes_since(since=query.since, limit=query.limit + 1)
+    page = rows[: query.limit]
     return {
         "changes": [
             {
@@ -69,6 +70,6 @@ def org_changes(request: HttpRequest, params: Query[ChangesQuery]) -> Any:
             }
             for c in page
         ],
-        "next_cursor": page[-1].seq if page else params.since,
-        "has_more": len(rows) > params.limit,
+        "next_cursor": page[-1].seq if page else query.since,
+        "has_more": len(rows) > query.limit,
     }
