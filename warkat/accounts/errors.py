@@ -292,3 +292,7 @@ def service_account_grace_invalid() -> ValidationError:
         _("The grace period is between 0 and 30 days."),
         field="grace_hours",
     )
+
+
+def service_account_not_found() -> NotFound:
+    return NotFound("service_account.not_found", _("Service account not found."))

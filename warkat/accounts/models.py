@@ -197,3 +197,6 @@ class ApiRateWindow(models.Model):
     )
     window_start = models.BigIntegerField()
     count = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.account_id}@{self.window_start}: {self.count}"

@@ -161,26 +161,25 @@ def ip_allowed(*, ip: str | None, allowlist: list[str]) -> bool:
 
 
 def service_accounts(*, tenant: Any) -> QuerySet[ServiceAccount]:
-    with tenant_scope(tenant):
-        return (
-            ServiceAccount.objects.filter(tenant=tenant)
-            .select_related("user")
-            .prefetch_related(
-                Prefetch(
-                    "user__api_tokens",
-                    queryset=ApiToken.objects.with_scopes_disabled().order_by(
-                        "-created_at"
-                    ),
+    """The tenant's service accounts with their tokens (newest first) and roles;
+    evaluate inside the tenant's scope."""
+    return (
+        ServiceAccount.objects.filter(tenant=tenant)
+        .select_related("user")
+        .prefetch_related(
+            Prefetch(
+                "user__api_tokens",
+                queryset=ApiToken.objects.with_scopes_disabled().order_by(
+                    "-created_at"
                 ),
-                Prefetch(
-                    "user__roles",
-                    queryset=UserRole.objects.with_scopes_disabled().select_related(
-                        "unit"
-                    ),
-                ),
-            )
-            .order_by("name")
+            ),
+            Prefetch(
+                "user__roles",
+                queryset=UserRole.objects.with_scopes_disabled().select_related("unit"),
+            ),
         )
+        .order_by("name")
+    )
 
 
 # --- administration --------------------------------------------------------------
@@ -359,3 +358,11 @@ def role_person_ids(*, tenant_id: int, role: str) -> set[int]:
             roles__role=role,
         ).values_list("person_id", flat=True)
     )
+
+
+def service_account_get(*, tenant: Any, account_id: int) -> ServiceAccount:
+    """One service account of ``tenant`` (404 for another tenant's)."""
+    account = service_accounts(tenant=tenant).filter(pk=account_id).first()
+    if account is None:
+        raise errors.service_account_not_found()
+    return account

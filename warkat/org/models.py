@@ -376,6 +376,9 @@ class OrgChange(TenantOwned):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.seq} {self.op} {self.entity} {self.object_id}"
+
 
 class OrgChangeCounter(models.Model):
     """The last ``OrgChange.seq`` of a tenant; locked while a change is recorded.
@@ -385,3 +388,6 @@ class OrgChangeCounter(models.Model):
         "tenancy.Tenant", on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
     last_seq = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id}: {self.last_seq}"
