@@ -12,8 +12,8 @@ import pytest
 from django.test import Client
 
 from warkat.api.base import SessionOrToken
-from warkat.api.urls import api
 from warkat.api.scopes import SCOPES
+from warkat.api.urls import api
 from warkat.core.errors import PermissionDenied
 
 #: The routes anyone may call without a token: said here on purpose.
