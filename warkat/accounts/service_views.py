@@ -18,7 +18,7 @@ from warkat.accounts.services import service_accounts as services
 from warkat.core.errors import DomainError, NotFound
 from warkat.core.http import tenant_view
 
-ADMINS = {Role.TENANT_ADMIN}
+ADMINS: frozenset[str] = frozenset({Role.TENANT_ADMIN})
 
 
 def _account(request: HttpRequest, account_id: int) -> ServiceAccount:

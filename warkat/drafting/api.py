@@ -3,7 +3,8 @@ the recipient picker and the number register.
 
 Letters are addressed by their letter id (the same id as ``GET /letters/{id}``):
 ``/letters/outgoing`` (list, create), ``/letters/outgoing/{id}`` (get, update),
-``/letters/{id}/submit|approve|return|sign``, ``/letters/{id}/pdf``. (No postponed
+``/letters/{id}/submit|approve|return|sign``, ``/letters/{id}/pdf``; the number
+register is in ``numbers_api``. (No postponed
 annotations here: the routes are wrapped, and ninja resolves types at import.)
 """
 
@@ -20,15 +21,14 @@ from warkat.archive.models import ClassificationCode
 from warkat.drafting import errors, selectors
 from warkat.drafting.catalogue import catalogue_ensure
 from warkat.drafting.fields import DraftFields, RecipientInput
-from warkat.drafting.models import Draft, NaskahType, NumberEntry
-from warkat.drafting.register import number_reserve, number_void
+from warkat.drafting.models import Draft, NaskahType
 from warkat.drafting.render import draft_pdf
 from warkat.drafting.sending import letter_sign
 from warkat.drafting.services.chain import StepInput, chain_set
 from warkat.drafting.services.drafts import draft_create, draft_update, review_edit
 from warkat.drafting.services.review import draft_submit, review_approve, review_return
 from warkat.org.api import in_caller_tenant
-from warkat.org.models import Position, Unit
+from warkat.org.models import Position
 
 router = Router(tags=["outgoing letters"])
 
@@ -499,111 +499,3 @@ def recipients_api(request: HttpRequest, q: str = "") -> Any:
         PickerOut(**i.__dict__)
         for i in selectors.recipient_search(tenant=user.tenant, query=q)
     ]
-
-
-class NumberOut(Schema):
-    id: int
-    naskah_type: str
-    year: int
-    sequence: int
-    number: str
-    kind: str
-    letter_id: int | None
-    subject: str
-    taken_at: dt.datetime
-    voided_at: dt.datetime | None
-    void_reason: str
-
-
-def number_out(e: NumberEntry) -> NumberOut:
-    secret = e.letter is not None and e.letter.is_secret
-    return NumberOut(
-        id=e.pk, naskah_type=e.naskah_type.name, year=e.year, sequence=e.sequence,
-        number=e.number, kind=e.kind, letter_id=e.letter_id,
-        subject="" if secret else e.subject, taken_at=e.taken_at, voided_at=e.voided_at,
-        void_reason=e.void_reason,
-    )  # fmt: skip
-
-
-class NumberQuery(Schema):
-    unit_id: Id
-    year: int
-    page: PageNo = 1
-
-
-class NumberPageOut(Schema):
-    page: int
-    has_next: bool
-    items: list[NumberOut]
-
-
-@router.get(
-    "/numbers",
-    response={200: NumberPageOut, **ERROR_RESPONSES},
-    auth=scope("letters:read"),
-)
-@in_caller_tenant
-def numbers_api(request: HttpRequest, q: Query[NumberQuery]) -> Any:
-    """A unit's number register for a year (TU of the unit, admins), a page at a
-    time like the other lists. Subjects of secret letters are left out."""
-    user = request.auth  # type: ignore[attr-defined]
-    unit = _ref(Unit, q.unit_id, "unit_id")
-    rows, has_next = _page(
-        selectors.number_register(user=user, unit=unit, year=q.year), q.page
-    )
-    return NumberPageOut(
-        page=q.page, has_next=has_next, items=[number_out(e) for e in rows]
-    )
-
-
-class ReserveIn(Schema):
-    unit_id: Id
-    naskah_type: str
-    subject: str
-    classification_code: str = ""
-
-
-@router.post(
-    "/numbers/reserve",
-    response={201: NumberOut, **ERROR_RESPONSES},
-    auth=scope("letters:sign"),
-)
-@in_caller_tenant
-def reserve_api(request: HttpRequest, data: ReserveIn) -> Any:
-    user = request.auth  # type: ignore[attr-defined]
-    catalogue_ensure(tenant=user.tenant)
-    naskah = NaskahType.objects.filter(code=data.naskah_type).first()
-    if naskah is None:
-        raise errors.invalid(
-            "type_invalid", _("Choose an active naskah type."), "naskah_type"
-        )
-    entry = number_reserve(
-        actor=user, unit=_ref(Unit, data.unit_id, "unit_id"), naskah_type=naskah,
-        subject=data.subject, classification_code=data.classification_code,
-    )  # fmt: skip
-    return 201, number_out(entry)
-
-
-class VoidIn(Schema):
-    reason: str
-
-
-@router.post(
-    "/numbers/{entry_id}/void",
-    response={200: NumberOut, **ERROR_RESPONSES},
-    auth=scope("letters:sign"),
-)
-@in_caller_tenant
-def void_api(request: HttpRequest, entry_id: Id, data: VoidIn) -> Any:
-    user = request.auth  # type: ignore[attr-defined]
-    entry = (
-        NumberEntry.objects.filter(pk=entry_id)
-        .select_related("naskah_type", "letter")
-        .first()
-    )
-    if entry is None:
-        raise errors.invalid("unknown_reference", _("Unknown reference."), "entry_id")
-    voided = number_void(actor=user, entry=entry, reason=data.reason)
-    voided.naskah_type = entry.naskah_type
-    voided.letter = entry.letter
-    return number_out(voided)

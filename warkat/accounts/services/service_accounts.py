@@ -79,19 +79,60 @@ def _clean(
     return scope_list, cidrs, role_list
 
 
-def _roles_set(account: ServiceAccount, roles: list[tuple[str, Unit | None]]) -> None:
+def _settings_save(
+    account: ServiceAccount,
+    *,
+    name: str,
+    description: str,
+    scopes: Iterable[str],
+    ip_allowlist: Iterable[str],
+    rate_limit_per_minute: int,
+    roles: Iterable[tuple[str, Unit | None]],
+) -> dict[str, Any]:
+    """Check and store the settings of a new or existing account (and its user's
+    roles); returns them for the audit event."""
+    tenant = account.tenant
+    scope_list, cidrs, role_list = _clean(
+        tenant=tenant,
+        scopes=scopes,
+        ip_allowlist=ip_allowlist,
+        rate_limit_per_minute=rate_limit_per_minute,
+        roles=roles,
+    )
+    account.name = name.strip()[:100]
+    account.description = description[:300]
+    account.scopes = scope_list
+    account.ip_allowlist = cidrs
+    account.rate_limit_per_minute = rate_limit_per_minute
+    if account.user_id is None:
+        user = User(
+            tenant=tenant,
+            username=f"svc-{tenant.pk}-{secrets.token_hex(6)}",
+            first_name=account.name[:150],
+        )
+        user.set_unusable_password()
+        user.save()
+        account.user = user
+    try:
+        with transaction.atomic():
+            account.save()
+    except IntegrityError as exc:
+        raise errors.service_account_name_taken() from exc
     UserRole.objects.filter(user=account.user).delete()
     UserRole.objects.bulk_create(
         [
             UserRole(tenant_id=account.tenant_id, user=account.user, role=r, unit=u)
-            for r, u in roles
+            for r, u in role_list
         ]
     )
-    account.user._role_cache = None  # type: ignore[attr-defined]
-
-
-def _roles_data(roles: list[tuple[str, Unit | None]]) -> list[str]:
-    return sorted(f"{role}@{unit.code}" if unit else role for role, unit in roles)
+    account.user.__dict__.pop("_role_cache", None)  # recomputed when next asked
+    return {
+        "name": account.name,
+        "scopes": scope_list,
+        "ip_allowlist": cidrs,
+        "rate_limit_per_minute": rate_limit_per_minute,
+        "roles": sorted(f"{r}@{u.code}" if u else r for r, u in role_list),
+    }
 
 
 @transaction.atomic
@@ -109,95 +150,40 @@ def service_account_create(
     """A machine identity: a user row without password or person (it never signs in,
     holds no position, receives no letter) that only its tokens act as."""
     _check_tenant_admin(actor, tenant)
-    scope_list, cidrs, role_list = _clean(
-        tenant=tenant,
+    account = ServiceAccount(tenant=tenant)
+    data = _settings_save(
+        account,
+        name=name,
+        description=description,
         scopes=scopes,
         ip_allowlist=ip_allowlist,
         rate_limit_per_minute=rate_limit_per_minute,
         roles=roles,
     )
-    user = User(
-        tenant=tenant,
-        username=f"svc-{tenant.pk}-{secrets.token_hex(6)}",
-        first_name=name[:150],
-    )
-    user.set_unusable_password()
-    user.save()
-    try:
-        with transaction.atomic():
-            account = ServiceAccount.objects.create(
-                tenant=tenant,
-                user=user,
-                name=name.strip()[:100],
-                description=description[:300],
-                scopes=scope_list,
-                ip_allowlist=cidrs,
-                rate_limit_per_minute=rate_limit_per_minute,
-            )
-    except IntegrityError as exc:
-        raise errors.service_account_name_taken() from exc
-    _roles_set(account, role_list)
     audit_record(
         tenant=tenant,
         actor=actor,
         action="service_account.create",
         obj=account,
-        data={
-            "name": account.name,
-            "scopes": scope_list,
-            "ip_allowlist": cidrs,
-            "rate_limit_per_minute": rate_limit_per_minute,
-            "roles": _roles_data(role_list),
-        },
+        data=data,
     )
     return account
 
 
 @transaction.atomic
 def service_account_update(
-    *,
-    account: ServiceAccount,
-    actor: Any,
-    name: str,
-    description: str,
-    scopes: Iterable[str],
-    ip_allowlist: Iterable[str],
-    rate_limit_per_minute: int,
-    roles: Iterable[tuple[str, Unit | None]],
+    *, account: ServiceAccount, actor: Any, **settings: Any
 ) -> ServiceAccount:
-    """New settings take effect on the next request of every token of the account."""
-    tenant = account.tenant
-    _check_tenant_admin(actor, tenant)
-    scope_list, cidrs, role_list = _clean(
-        tenant=tenant,
-        scopes=scopes,
-        ip_allowlist=ip_allowlist,
-        rate_limit_per_minute=rate_limit_per_minute,
-        roles=roles,
-    )
-    account.name = name.strip()[:100]
-    account.description = description[:300]
-    account.scopes = scope_list
-    account.ip_allowlist = cidrs
-    account.rate_limit_per_minute = rate_limit_per_minute
-    try:
-        with transaction.atomic():
-            account.save()
-    except IntegrityError as exc:
-        raise errors.service_account_name_taken() from exc
-    _roles_set(account, role_list)
+    """New settings (those of ``service_account_create``) take effect on the next
+    request of every token of the account."""
+    _check_tenant_admin(actor, account.tenant)
+    data = _settings_save(account, **settings)
     audit_record(
-        tenant=tenant,
+        tenant=account.tenant,
         actor=actor,
         action="service_account.update",
         obj=account,
-        data={
-            "name": account.name,
-            "scopes": scope_list,
-            "ip_allowlist": cidrs,
-            "rate_limit_per_minute": rate_limit_per_minute,
-            "roles": _roles_data(role_list),
-        },
+        data=data,
     )
     return account
 

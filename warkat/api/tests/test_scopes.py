@@ -96,8 +96,8 @@ def test_no_route_is_reachable_by_a_token_without_its_scope(tenant: Any) -> None
     with tenant_scope(tenant):
         token, raw = api_token_create(user=admin)
     client = Client()
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-    problems = []
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
+    problems: list[tuple[str, str, str, object]] = []
     for method, path, needed, public in routes():
         if public:
             continue
@@ -107,7 +107,7 @@ def test_no_route_is_reachable_by_a_token_without_its_scope(tenant: Any) -> None
             scopes=sorted(set(SCOPES) - {needed})
         )
         response = client.generic(
-            method, url(path), b"{}", content_type="application/json", **auth
+            method, url(path), b"{}", content_type="application/json"
         )
         if response.status_code != 403 or (
             response.json().get("code") != "auth.scope_missing"
@@ -120,7 +120,7 @@ def test_no_route_is_reachable_by_a_token_without_its_scope(tenant: Any) -> None
         if (method, path) == ("DELETE", "/api/v1/auth/token"):
             continue  # would revoke the token the loop uses
         response = client.generic(
-            method, url(path), b"{}", content_type="application/json", **auth
+            method, url(path), b"{}", content_type="application/json"
         )
         body = (
             response.json()
