@@ -267,6 +267,13 @@ def test_secret_letters_show_a_service_account_only_their_agenda_line(
     assert response.json()["files"] == []
     inbox = call(raw, "/api/v1/inbox").content.decode()
     assert "RAHASIA" not in inbox
+    with tenant_scope(tenant):
+        secret_file = secret.files.get()
+        plain_file = plain.files.get()
+    download = f"/api/v1/letters/{secret.pk}/files/{secret_file.pk}"
+    assert call(raw, download).status_code in (403, 404)
+    download = f"/api/v1/letters/{plain.pk}/files/{plain_file.pk}"
+    assert call(raw, download).status_code == 200
     # Without a role it sees neither.
     raw = token_for(outsider, o.users.admin)
     assert call(raw, f"/api/v1/letters/{secret.pk}").status_code in (403, 404)
