@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema
 from warkat.accounts import errors, selectors, services
 from warkat.accounts.models import Role, User, UserRole
 from warkat.accounts.permissions import USER_ADMINS, require_role
-from warkat.api.base import ERROR_RESPONSES, Id
+from warkat.api.base import ERROR_RESPONSES, PUBLIC, Id, scope
 from warkat.core.errors import DomainError, NotFound, PermissionDenied
 from warkat.org.models import Person, Unit
 from warkat.tenancy.scope import tenant_scope
@@ -196,7 +196,7 @@ def _otp_check(user: User, otp: str | None, login: str) -> None:
 
 @router.post(
     "/token",
-    auth=None,
+    auth=PUBLIC,
     response={200: TokenOut, **ERROR_RESPONSES},
     summary="Issue a bearer token (username or NIP + password, + TOTP code if set up)",
 )
@@ -236,6 +236,7 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Any:
     "/token",
     response={204: None, **ERROR_RESPONSES},
     summary="Revoke the bearer token of this request",
+    auth=scope("profile:write"),
 )
 def token_revoke(request: HttpRequest) -> Any:
     token = getattr(request, "api_token", None)
@@ -247,7 +248,12 @@ def token_revoke(request: HttpRequest) -> Any:
     return 204, None
 
 
-@router.get("/me", response={200: MeOut, **ERROR_RESPONSES}, summary="Who am I")
+@router.get(
+    "/me",
+    response={200: MeOut, **ERROR_RESPONSES},
+    summary="Who am I",
+    auth=scope("profile:read"),
+)
 def me(request: HttpRequest) -> Any:
     from warkat.org.selectors import positions_held
 
@@ -288,7 +294,9 @@ def _managed(request: HttpRequest, user_id: int) -> User:
     return selectors.user_get_for_admin(actor=request.user, user_id=user_id)
 
 
-@users_router.get("", response={200: UserPageOut, **ERROR_RESPONSES})
+@users_router.get(
+    "", response={200: UserPageOut, **ERROR_RESPONSES}, auth=scope("users:read")
+)
 def users_list(request: HttpRequest, filters: Query[UserFilter]) -> Any:
     require_role(user=request.user, roles=ADMINS)
     qs = selectors.user_list(
@@ -304,12 +312,18 @@ def users_list(request: HttpRequest, filters: Query[UserFilter]) -> Any:
     )
 
 
-@users_router.get("/{id:user_id}", response={200: UserOut, **ERROR_RESPONSES})
+@users_router.get(
+    "/{id:user_id}",
+    response={200: UserOut, **ERROR_RESPONSES},
+    auth=scope("users:read"),
+)
 def users_detail(request: HttpRequest, user_id: Id) -> Any:
     return user_out(_managed(request, user_id))
 
 
-@users_router.post("", response={201: UserCreatedOut, **ERROR_RESPONSES})
+@users_router.post(
+    "", response={201: UserCreatedOut, **ERROR_RESPONSES}, auth=scope("users:write")
+)
 def users_create(request: HttpRequest, payload: UserCreateIn) -> Any:
     require_role(user=request.user, roles=ADMINS)
     person = None
@@ -330,7 +344,11 @@ def users_create(request: HttpRequest, payload: UserCreateIn) -> Any:
     return 201, UserCreatedOut(user=user_out(user), password=password)
 
 
-@users_router.put("/{id:user_id}/roles", response={200: UserOut, **ERROR_RESPONSES})
+@users_router.put(
+    "/{id:user_id}/roles",
+    response={200: UserOut, **ERROR_RESPONSES},
+    auth=scope("users:write"),
+)
 def users_set_roles(request: HttpRequest, user_id: Id, payload: RolesIn) -> Any:
     user = _managed(request, user_id)
     services.user_set_roles(
@@ -340,7 +358,9 @@ def users_set_roles(request: HttpRequest, user_id: Id, payload: RolesIn) -> Any:
 
 
 @users_router.post(
-    "/{id:user_id}/reset-password", response={200: PasswordOut, **ERROR_RESPONSES}
+    "/{id:user_id}/reset-password",
+    response={200: PasswordOut, **ERROR_RESPONSES},
+    auth=scope("users:write"),
 )
 def users_reset_password(request: HttpRequest, user_id: Id) -> Any:
     user = _managed(request, user_id)
@@ -349,14 +369,20 @@ def users_reset_password(request: HttpRequest, user_id: Id) -> Any:
     )
 
 
-@users_router.post("/{id:user_id}/unlock", response={200: UserOut, **ERROR_RESPONSES})
+@users_router.post(
+    "/{id:user_id}/unlock",
+    response={200: UserOut, **ERROR_RESPONSES},
+    auth=scope("users:write"),
+)
 def users_unlock(request: HttpRequest, user_id: Id) -> Any:
     user = _managed(request, user_id)
     return user_out(services.user_unlock(user=user, actor=request.user))
 
 
 @users_router.post(
-    "/{id:user_id}/deactivate", response={200: UserOut, **ERROR_RESPONSES}
+    "/{id:user_id}/deactivate",
+    response={200: UserOut, **ERROR_RESPONSES},
+    auth=scope("users:write"),
 )
 def users_deactivate(request: HttpRequest, user_id: Id) -> Any:
     user = _managed(request, user_id)

@@ -193,3 +193,106 @@ def token_ttl_invalid() -> ValidationError:
         _("A token lives between 1 and 365 days."),
         field="ttl_days",
     )
+
+
+# --- tokens refused at the door, service accounts ------------------------------------
+
+
+class RateLimited(DomainError):
+    """Too many requests in this minute; ``retry_after`` (seconds) goes into the
+    ``Retry-After`` header."""
+
+    status_code = 429
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(
+            "auth.rate_limited",
+            _(
+                "Too many requests for this service account. "
+                "Try again in %(seconds)s seconds."
+            ),
+            params={"seconds": retry_after},
+        )
+
+
+def token_revoked() -> AuthenticationFailed:
+    return AuthenticationFailed(
+        "auth.token_revoked", _("This API token has been revoked.")
+    )
+
+
+def token_expired() -> AuthenticationFailed:
+    return AuthenticationFailed("auth.token_expired", _("This API token has expired."))
+
+
+def token_rotated_out() -> AuthenticationFailed:
+    return AuthenticationFailed(
+        "auth.token_rotated_out",
+        _("This API token was replaced and its grace period is over."),
+    )
+
+
+def ip_not_allowed(ip: str | None) -> PermissionDenied:
+    return PermissionDenied(
+        "auth.ip_not_allowed",
+        _("This token may not be used from address %(ip)s."),
+        params={"ip": ip or "-"},
+    )
+
+
+def service_account_name_taken() -> Conflict:
+    return Conflict(
+        "service_account.name_taken",
+        _("A service account with this name already exists."),
+        field="name",
+    )
+
+
+def service_account_scope_unknown(name: str) -> ValidationError:
+    return ValidationError(
+        "service_account.scope_unknown",
+        _("Unknown scope: %(scope)s."),
+        field="scopes",
+        params={"scope": name},
+    )
+
+
+def service_account_cidr_invalid(value: str) -> ValidationError:
+    return ValidationError(
+        "service_account.cidr_invalid",
+        _("Not an address or network (CIDR): %(value)s."),
+        field="ip_allowlist",
+        params={"value": value},
+    )
+
+
+def service_account_role_invalid() -> ValidationError:
+    return ValidationError(
+        "service_account.role_invalid",
+        _(
+            "A service account may hold only the records clerk (with a unit), "
+            "personnel office or attendance machine roles."
+        ),
+        field="roles",
+    )
+
+
+def service_account_rate_invalid() -> ValidationError:
+    return ValidationError(
+        "service_account.rate_invalid",
+        _("The rate limit is between 1 and 100000 requests per minute."),
+        field="rate_limit_per_minute",
+    )
+
+
+def service_account_grace_invalid() -> ValidationError:
+    return ValidationError(
+        "service_account.grace_invalid",
+        _("The grace period is between 0 and 30 days."),
+        field="grace_hours",
+    )
+
+
+def service_account_not_found() -> NotFound:
+    return NotFound("service_account.not_found", _("Service account not found."))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from warkat.accounts import selectors
 from warkat.accounts.models import Role, UserRole
+from warkat.api.scopes import SCOPES, scope_label
 from warkat.org.models import Unit
 
 #: Roles that hold without a unit, in the order shown.
@@ -77,3 +78,67 @@ class UserCreateForm(RolesForm):
         help_text=_("Lower-case letters, digits, dots, hyphens; e.g. budi.santoso"),
     )
     email = forms.EmailField(label=_("E-mail"), required=False)
+
+
+class ServiceAccountForm(forms.Form):
+    """A service account's settings: what its tokens may reach and from where."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    description = forms.CharField(
+        label=_("Description"), max_length=300, required=False
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("Scopes"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(name, f"{name} — {scope_label(name)}") for name in SCOPES],
+    )
+    ip_allowlist = forms.CharField(
+        label=_("Allowed addresses (one address or CIDR a line; empty: any)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    rate_limit_per_minute = forms.IntegerField(
+        label=_("Requests per minute"), min_value=1, max_value=100_000, initial=120
+    )
+    tu_unit = forms.ModelChoiceField(
+        label=_("Records clerk (TU) of"), queryset=Unit.objects.none(), required=False
+    )
+    kepegawaian = forms.BooleanField(label=Role.KEPEGAWAIAN.label, required=False)
+    mesin_absen = forms.BooleanField(label=Role.MESIN_ABSEN.label, required=False)
+
+    def __init__(self, *args: Any, tenant: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.filter(tenant=tenant, is_active=True).order_by("path")
+        self.fields["tu_unit"].queryset = units  # type: ignore[attr-defined]
+
+    @staticmethod
+    def initial_for(account: Any) -> dict[str, Any]:
+        roles = list(account.user.roles.all())
+        return {
+            "name": account.name,
+            "description": account.description,
+            "scopes": account.scopes,
+            "ip_allowlist": "\n".join(account.ip_allowlist),
+            "rate_limit_per_minute": account.rate_limit_per_minute,
+            "tu_unit": next((r.unit for r in roles if r.role == Role.TU), None),
+            "kepegawaian": any(r.role == Role.KEPEGAWAIAN for r in roles),
+            "mesin_absen": any(r.role == Role.MESIN_ABSEN for r in roles),
+        }
+
+    def values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        roles: list[tuple[str, Unit | None]] = []
+        if data["tu_unit"] is not None:
+            roles.append((Role.TU, data["tu_unit"]))
+        for role in (Role.KEPEGAWAIAN, Role.MESIN_ABSEN):
+            if data[role.value]:
+                roles.append((role.value, None))
+        return {
+            "name": data["name"],
+            "description": data["description"],
+            "scopes": data["scopes"],
+            "ip_allowlist": data["ip_allowlist"].split(),
+            "rate_limit_per_minute": data["rate_limit_per_minute"],
+            "roles": roles,
+        }

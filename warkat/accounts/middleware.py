@@ -16,9 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from warkat.accounts import selectors
+from warkat.accounts import errors, selectors
 from warkat.accounts.models import ApiToken
+from warkat.accounts.services.service_accounts import service_account_rate_take
 from warkat.audit.context import client_ip_context
+from warkat.core.errors import DomainError
 
 GetResponse = Callable[[HttpRequest], HttpResponse]
 #: Session key: the user (pk) whose two-factor requirement was checked this session.
@@ -64,24 +66,48 @@ class ClientIpMiddleware:
 
 class ApiTokenMiddleware:
     """For ``/api/`` requests with ``Authorization: Bearer <token>``: the token's user
-    becomes ``request.user`` and the token ``request.api_token``. A bearer header
-    with a bad token leaves the request anonymous (never falls back to a session)."""
+    becomes ``request.user``, the token ``request.api_token`` and what it may reach
+    ``request.api_token_scopes`` (None: every scope). A bearer header with an unknown
+    token leaves the request anonymous (never falls back to a session); a known token
+    that may not be used now (revoked, expired, rotated out, outside its service
+    account's address list or over its rate) leaves it anonymous too, with the reason
+    in ``request.api_token_error`` for the API's auth to answer with."""
 
     def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.api_token = None  # type: ignore[attr-defined]
+        request.api_token_scopes = None  # type: ignore[attr-defined]
+        request.api_token_error = None  # type: ignore[attr-defined]
         header = request.META.get("HTTP_AUTHORIZATION", "")
         if request.path.startswith("/api/") and header[:7].lower() == "bearer ":
-            token = selectors.api_token_resolve(raw=header[7:].strip())
-            if token is None:
+            token, refusal = selectors.api_token_check(raw=header[7:].strip())
+            if token is not None and refusal is None:
+                refusal = self._gate(request, token)
+            if token is None or refusal is not None:
                 request.user = AnonymousUser()
+                request.api_token_error = refusal  # type: ignore[attr-defined]
             else:
                 request.user = token.user
                 request.api_token = token  # type: ignore[attr-defined]
+                request.api_token_scopes = selectors.api_token_scopes(token)  # type: ignore[attr-defined]
                 self._touch(token)
         return self.get_response(request)
+
+    @staticmethod
+    def _gate(request: HttpRequest, token: ApiToken) -> DomainError | None:
+        """A service account's address list, then its rate limit."""
+        account = selectors.service_account_of(token)
+        if account is None:
+            return None
+        ip = request_client_ip(request)
+        if not selectors.ip_allowed(ip=ip, allowlist=account.ip_allowlist):
+            return errors.ip_not_allowed(ip)
+        retry_after = service_account_rate_take(account=account)
+        if retry_after is not None:
+            return errors.RateLimited(retry_after)
+        return None
 
     @staticmethod
     def _touch(token: ApiToken) -> None:

@@ -134,9 +134,69 @@ class ApiToken(TenantOwned):
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    #: Scopes a personal token is narrowed to; None = every scope (the user's roles
+    #: still decide inside each route). Service-account tokens use the account's.
+    scopes = models.JSONField(null=True, blank=True)
+    #: Set on the old token when it was rotated: it stays valid until expires_at
+    #: (the grace period), then is refused as rotated out.
+    rotated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("API token")
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class ServiceAccount(TenantOwned):
+    """A machine identity of a tenant (another SKPD app), not a person.
+
+    It signs in only with its API tokens: its ``user`` row has no password and no
+    person, so it never holds a position, is never in a letter's chain and never
+    appears in the lists of people. Its tokens reach only the routes of its
+    ``scopes``; inside them the roles granted to its user decide, as for anyone.
+    """
+
+    user = models.OneToOneField(
+        User, on_delete=models.PROTECT, related_name="service_account"
+    )
+    name = models.CharField(max_length=100)
+    description = models.CharField(max_length=300, blank=True)
+    scopes = models.JSONField(default=list)
+    #: CIDRs the tokens may be used from; empty means from anywhere.
+    ip_allowlist = models.JSONField(default=list, blank=True)
+    rate_limit_per_minute = models.PositiveIntegerField(default=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("service account")
+        verbose_name_plural = _("service accounts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "name"], name="serviceaccount_name_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rate_limit_per_minute__gte=1),
+                name="serviceaccount_rate_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApiRateWindow(models.Model):
+    """The request count of a service account in the current minute. One row per
+    account in the shared database, so every app host counts against the same
+    limit (not tenant-scoped: read and written before the tenant is known)."""
+
+    account = models.OneToOneField(
+        ServiceAccount, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    window_start = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.account_id}@{self.window_start}: {self.count}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 from typing import Any
 
 from allauth.mfa.models import Authenticator
@@ -10,7 +11,8 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from warkat.accounts import errors
-from warkat.accounts.models import ApiToken, Role, User, UserRole
+from warkat.accounts.models import ApiToken, Role, ServiceAccount, User, UserRole
+from warkat.core.errors import DomainError
 from warkat.org.models import Assignment, Unit
 from warkat.tenancy.scope import all_tenants, tenant_scope
 
@@ -38,7 +40,12 @@ def login_candidates(*, login: str) -> list[User]:
             )
         if by_nip:
             return by_nip
-    return list(User.objects.filter(username__iexact=login).select_related("tenant"))
+    # Service accounts have no password: they never sign in (only their tokens work).
+    return list(
+        User.objects.filter(
+            username__iexact=login, service_account__isnull=True
+        ).select_related("tenant")
+    )
 
 
 def user_has_totp(*, user: Any) -> bool:
@@ -81,22 +88,98 @@ def api_token_hash(raw: str) -> str:
 def api_token_resolve(*, raw: str) -> ApiToken | None:
     """The live token for a raw bearer value: known hash, not expired or revoked,
     its user active."""
+    token, refusal = api_token_check(raw=raw)
+    return token if refusal is None else None
+
+
+def api_token_check(*, raw: str) -> tuple[ApiToken | None, DomainError | None]:
+    """The token for a raw bearer value and, when it may not be used, why.
+
+    An unknown value gives (None, None): the request stays anonymous. A known token
+    that is revoked, expired (or rotated out after its grace period), whose user or
+    service account is disabled, or whose tenant does not match, gives the token
+    and the error to answer with."""
     if not raw or len(raw) > 200:
-        return None
+        return None, None
     # Tokens are tenant-owned and resolved before the request's tenant is known.
     with all_tenants():
         token = (
-            ApiToken.objects.select_related("user", "user__tenant")
+            ApiToken.objects.select_related(
+                "user", "user__tenant", "user__service_account"
+            )
             .filter(key_hash=api_token_hash(raw))
             .first()
         )
-    if token is None or token.revoked_at is not None:
+    if token is None:
+        return None, None
+    account = service_account_of(token)
+    if token.revoked_at is not None or (
+        account is not None and account.disabled_at is not None
+    ):
+        return token, errors.token_revoked()
+    if token.expires_at <= timezone.now():
+        if token.rotated_at is not None:
+            return token, errors.token_rotated_out()
+        return token, errors.token_expired()
+    if not token.user.is_active:
+        return token, errors.token_revoked()
+    if token.user.tenant_id != token.tenant_id or (
+        account is not None and account.tenant_id != token.tenant_id
+    ):
+        return token, errors.token_revoked()
+    return token, None
+
+
+def service_account_of(token: ApiToken) -> ServiceAccount | None:
+    try:
+        return token.user.service_account
+    except ServiceAccount.DoesNotExist:
         return None
-    if token.expires_at <= timezone.now() or not token.user.is_active:
+
+
+def api_token_scopes(token: ApiToken) -> frozenset[str] | None:
+    """What the token may reach: its service account's scopes, the scopes a
+    personal token was narrowed to, or None (every scope) for a personal token."""
+    account = service_account_of(token)
+    if account is not None:
+        return frozenset(account.scopes)
+    if token.scopes is None:
         return None
-    if token.user.tenant_id != token.tenant_id:
-        return None
-    return token
+    return frozenset(token.scopes)
+
+
+def ip_allowed(*, ip: str | None, allowlist: list[str]) -> bool:
+    """Whether ``ip`` falls in one of the CIDRs; an empty list allows every address."""
+    if not allowlist:
+        return True
+    if ip is None:
+        return False
+    address = ipaddress.ip_address(ip)
+    return any(
+        address in ipaddress.ip_network(cidr, strict=False) for cidr in allowlist
+    )
+
+
+def service_accounts(*, tenant: Any) -> QuerySet[ServiceAccount]:
+    """The tenant's service accounts with their tokens (newest first) and roles;
+    evaluate inside the tenant's scope."""
+    return (
+        ServiceAccount.objects.filter(tenant=tenant)
+        .select_related("user")
+        .prefetch_related(
+            Prefetch(
+                "user__api_tokens",
+                queryset=ApiToken.objects.with_scopes_disabled().order_by(
+                    "-created_at"
+                ),
+            ),
+            Prefetch(
+                "user__roles",
+                queryset=UserRole.objects.with_scopes_disabled().select_related("unit"),
+            ),
+        )
+        .order_by("name")
+    )
 
 
 # --- administration --------------------------------------------------------------
@@ -138,7 +221,8 @@ def users_visible(*, actor: Any) -> QuerySet[User]:
         Role.TENANT_ADMIN, Role.UNIT_ADMIN
     ):
         return User.objects.none()
-    qs = User.objects.filter(tenant_id=actor.tenant_id)
+    # Service accounts are machines, administered on their own pages.
+    qs = User.objects.filter(tenant_id=actor.tenant_id, service_account__isnull=True)
     paths = admin_unit_paths(actor=actor)
     if paths is None:
         return qs
@@ -274,3 +358,11 @@ def role_person_ids(*, tenant_id: int, role: str) -> set[int]:
             roles__role=role,
         ).values_list("person_id", flat=True)
     )
+
+
+def service_account_get(*, tenant: Any, account_id: int) -> ServiceAccount:
+    """One service account of ``tenant`` (404 for another tenant's)."""
+    account = service_accounts(tenant=tenant).filter(pk=account_id).first()
+    if account is None:
+        raise errors.service_account_not_found()
+    return account

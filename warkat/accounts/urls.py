@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from warkat.accounts import views
+from warkat.accounts import service_views, views
 
 # No namespace: allauth reverses its own names (``account_login`` …) unqualified.
 urlpatterns = [
@@ -21,6 +21,37 @@ urlpatterns = [
         "pengguna/<id:user_id>/status/",
         views.user_set_active,
         name="accounts-user-active",
+    ),
+    path("layanan/", service_views.service_account_list, name="accounts-service-list"),
+    path(
+        "layanan/baru/",
+        service_views.service_account_create,
+        name="accounts-service-create",
+    ),
+    path(
+        "layanan/<id:account_id>/",
+        service_views.service_account_detail,
+        name="accounts-service-detail",
+    ),
+    path(
+        "layanan/<id:account_id>/token/",
+        service_views.service_token_create,
+        name="accounts-service-token",
+    ),
+    path(
+        "layanan/<id:account_id>/rotasi/",
+        service_views.service_token_rotate,
+        name="accounts-service-rotate",
+    ),
+    path(
+        "layanan/<id:account_id>/token/<id:token_id>/cabut/",
+        service_views.service_token_revoke,
+        name="accounts-service-revoke",
+    ),
+    path(
+        "layanan/<id:account_id>/nonaktif/",
+        service_views.service_account_disable,
+        name="accounts-service-disable",
     ),
     path("", include("allauth.urls")),
 ]

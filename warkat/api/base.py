@@ -18,10 +18,13 @@ from ninja.security import HttpBearer
 from ninja.utils import check_csrf
 from pydantic import Field
 
+from warkat.api.scopes import PUBLIC, SCOPES
 from warkat.core.converters import MAX_ID
-from warkat.core.errors import DomainError
+from warkat.core.errors import DomainError, PermissionDenied
 from warkat.core.http import MAX_PAGE
 from warkat.core.outage import is_outage, outage_json
+
+__all__ = ["ERROR_RESPONSES", "PUBLIC", "ErrorOut", "Id", "PageNo", "api", "scope"]
 
 #: An object id in a path, query or request body. Larger numbers name nothing and
 #: cannot reach the database: they are refused (422) like any other invalid input.
@@ -48,6 +51,7 @@ ERROR_RESPONSES: dict[int, Any] = {
     404: ErrorOut,
     409: ErrorOut,
     422: ErrorOut,
+    429: ErrorOut,
     500: ErrorOut,
     # A part of the installation is down (core.outage): try again after Retry-After.
     503: ErrorOut,
@@ -57,11 +61,25 @@ logger = logging.getLogger(__name__)
 
 
 class SessionOrToken(HttpBearer):
-    """Bearer token (resolved by ``accounts.middleware``) or a signed-in session."""
+    """Bearer token (resolved by ``accounts.middleware``) or a signed-in session.
+
+    ``required_scope`` is what a token must carry to reach the route (see
+    ``warkat.api.scopes``); None — a route that declared nothing — admits no token.
+    Sessions are not limited by scopes: their roles decide inside the route.
+    """
 
     openapi_scheme = "bearer"
 
+    def __init__(self, required_scope: str | None = None) -> None:
+        super().__init__()
+        self.required_scope = required_scope
+
     def __call__(self, request: HttpRequest) -> Any:
+        refusal = getattr(request, "api_token_error", None)
+        if refusal is not None:
+            # A known token that may not be used now (expired, revoked, outside its
+            # address list, over its rate): say why, in the error body.
+            raise refusal
         user = getattr(request, "user", None)
         if (
             user is None
@@ -69,16 +87,66 @@ class SessionOrToken(HttpBearer):
             or not getattr(user, "tenant_id", None)
         ):
             return None
-        if not getattr(request, "api_token", None) and check_csrf(request):
-            # A browser session must carry the CSRF token for unsafe methods.
-            return None
+        if getattr(request, "api_token", None) is None:
+            if check_csrf(request):
+                # A browser session must carry the CSRF token for unsafe methods.
+                return None
+            return user
+        granted = getattr(request, "api_token_scopes", None)
+        if self.required_scope is None or (
+            granted is not None and self.required_scope not in granted
+        ):
+            raise PermissionDenied(
+                "auth.scope_missing",
+                _("This token lacks the scope %(scope)s needed here."),
+                params={"scope": self.required_scope or "-"},
+            )
         return user
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:  # pragma: no cover
         return None
 
 
-api = NinjaAPI(
+_SCOPED: dict[str, SessionOrToken] = {}
+
+
+def scope(name: str) -> SessionOrToken:
+    """The auth of a route that a token may call only with scope ``name``."""
+    if name not in SCOPES:
+        raise ValueError(f"unknown API scope {name!r}")
+    return _SCOPED.setdefault(name, SessionOrToken(name))
+
+
+class WarkatAPI(NinjaAPI):
+    """Writes each route's scope into the OpenAPI document: the bearer security
+    requirement lists it, and ``x-required-scope`` (or ``x-public``) names it."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        scopes: dict[str, str | None] = {}
+        for router in self._get_bound_routers():
+            for path_view in router.path_operations.values():
+                for operation in path_view.operations:
+                    auths = list(operation.auth_callbacks or [])
+                    found = [a for a in auths if isinstance(a, SessionOrToken)]
+                    op_id = operation.operation_id or self.get_openapi_operation_id(
+                        operation
+                    )
+                    scopes[op_id] = found[0].required_scope if found else None
+                    if not auths:
+                        scopes[op_id] = "-public"
+        for methods in schema["paths"].values():
+            for op in methods.values():
+                needed = scopes.get(op.get("operationId", ""))
+                if needed == "-public":
+                    op["x-public"] = True
+                elif needed:
+                    op["x-required-scope"] = needed
+                    op["security"] = [{"SessionOrToken": [needed]}]
+        return schema
+
+
+api = WarkatAPI(
     title="Warkat API",
     version="1",
     description="E-office API for Indonesian regional governments.",
@@ -93,7 +161,11 @@ def _error(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpRespo
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return _error(request, exc.status_code, exc.as_dict())
+    response = _error(request, exc.status_code, exc.as_dict())
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @api.exception_handler(AuthenticationError)

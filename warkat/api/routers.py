@@ -14,9 +14,11 @@ def register_routers(api: NinjaAPI) -> None:
     from warkat.dashboard.api import router as dashboard_router
     from warkat.dispositions.api import router as dispositions_router
     from warkat.drafting.api import router as drafting_router
+    from warkat.drafting.numbers_api import router as drafting_numbers_router
     from warkat.letters.api import router as letters_router
     from warkat.notify.api import router as notify_router
     from warkat.org.api import router as org_router
+    from warkat.org.feed_api import router as org_feed_router
     from warkat.search.api import router as search_router
     from warkat.signing.api import router as signing_router
     from warkat.tenancy.api import router as tenancy_router
@@ -27,8 +29,10 @@ def register_routers(api: NinjaAPI) -> None:
     api.add_router("/audit", audit_router)
     api.add_router("/", tenancy_router)
     api.add_router("/", org_router)
+    api.add_router("/", org_feed_router)
     # Before letters: its /letters/{id} would otherwise catch /letters/outgoing.
     api.add_router("/", drafting_router)
+    api.add_router("/", drafting_numbers_router)
     api.add_router("/", letters_router)
     api.add_router("/", dispositions_router)
     api.add_router("/", notify_router)

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from warkat.api.base import ERROR_RESPONSES, ErrorOut, Id
+from warkat.api.base import ERROR_RESPONSES, ErrorOut, Id, scope
 from warkat.attendance import errors, leave, selectors
 from warkat.attendance.access import actor_person
 from warkat.attendance.checkin import checkin_record
@@ -115,6 +115,7 @@ def _record(user: Any, data: CheckInIn) -> Any:
 @router.post(
     "/attendance/check-ins",
     response={200: CheckInOut, 201: CheckInOut, **ERROR_RESPONSES},
+    auth=scope("attendance:write"),
 )
 @in_caller_tenant
 def checkin_api(request: HttpRequest, payload: CheckInIn) -> Any:
@@ -136,6 +137,7 @@ class BatchItemOut(Schema):
 @router.post(
     "/attendance/check-ins/batch",
     response={200: list[BatchItemOut], **ERROR_RESPONSES},
+    auth=scope("attendance:write"),
 )
 @in_caller_tenant
 def checkin_batch_api(request: HttpRequest, payload: BatchIn) -> Any:
@@ -167,7 +169,9 @@ def checkin_batch_api(request: HttpRequest, payload: BatchIn) -> Any:
 
 
 @router.get(
-    "/attendance/check-ins", response={200: list[CheckInOut], **ERROR_RESPONSES}
+    "/attendance/check-ins",
+    response={200: list[CheckInOut], **ERROR_RESPONSES},
+    auth=scope("attendance:read"),
 )
 @in_caller_tenant
 def my_checkins_api(request: HttpRequest, day: dt.date | None = None) -> Any:
@@ -177,7 +181,11 @@ def my_checkins_api(request: HttpRequest, day: dt.date | None = None) -> Any:
     return [checkin_out(r) for r in selectors.my_records(person=person, day=day)]
 
 
-@router.get("/attendance/reviews", response={200: list[CheckInOut], **ERROR_RESPONSES})
+@router.get(
+    "/attendance/reviews",
+    response={200: list[CheckInOut], **ERROR_RESPONSES},
+    auth=scope("attendance:read"),
+)
 @in_caller_tenant
 def reviews_api(request: HttpRequest) -> Any:
     """Flagged records the caller may decide (people below them; the personnel
@@ -189,6 +197,7 @@ def reviews_api(request: HttpRequest) -> Any:
 @router.post(
     "/attendance/check-ins/{checkin_id}/review",
     response={200: CheckInOut, **ERROR_RESPONSES},
+    auth=scope("attendance:write"),
 )
 @in_caller_tenant
 def review_api(request: HttpRequest, checkin_id: Id, payload: CheckInReviewIn) -> Any:
@@ -249,7 +258,11 @@ class BoardOut(Schema):
     people: list[BoardRowOut]
 
 
-@router.get("/attendance/today", response={200: BoardOut, **ERROR_RESPONSES})
+@router.get(
+    "/attendance/today",
+    response={200: BoardOut, **ERROR_RESPONSES},
+    auth=scope("attendance:read"),
+)
 @in_caller_tenant
 def today_api(request: HttpRequest, unit: Id | None = None) -> Any:
     """Today's board for a unit and everything below it (the caller's own unit by
@@ -332,7 +345,11 @@ def request_out(r: AttendanceRequest) -> RequestOut:
     )
 
 
-@router.post("/attendance/requests", response={201: RequestOut, **ERROR_RESPONSES})
+@router.post(
+    "/attendance/requests",
+    response={201: RequestOut, **ERROR_RESPONSES},
+    auth=scope("attendance:write"),
+)
 @in_caller_tenant
 def request_submit_api(request: HttpRequest, payload: RequestIn) -> Any:
     """Ask for leave, permission, official duty (``kind``) or a correction of a
@@ -350,7 +367,11 @@ def request_submit_api(request: HttpRequest, payload: RequestIn) -> Any:
     return 201, request_out(created)
 
 
-@router.get("/attendance/requests", response={200: list[RequestOut], **ERROR_RESPONSES})
+@router.get(
+    "/attendance/requests",
+    response={200: list[RequestOut], **ERROR_RESPONSES},
+    auth=scope("attendance:read"),
+)
 @in_caller_tenant
 def requests_api(request: HttpRequest, to_decide: bool = False) -> Any:
     """The caller's own requests, or (``to_decide``) those waiting for them."""
@@ -367,6 +388,7 @@ def requests_api(request: HttpRequest, to_decide: bool = False) -> Any:
 @router.post(
     "/attendance/requests/{request_id}/decision",
     response={200: RequestOut, **ERROR_RESPONSES},
+    auth=scope("attendance:write"),
 )
 @in_caller_tenant
 def request_decide_api(
@@ -386,6 +408,7 @@ def request_decide_api(
 @router.post(
     "/attendance/requests/{request_id}/cancel",
     response={200: RequestOut, **ERROR_RESPONSES},
+    auth=scope("attendance:write"),
 )
 @in_caller_tenant
 def request_cancel_api(request: HttpRequest, request_id: Id) -> Any:
@@ -431,7 +454,11 @@ def _recap(request: HttpRequest, month: str, unit: int | None) -> Any:
     return recap_month(actor=user, unit=target, month=month)
 
 
-@router.get("/attendance/recap", response={200: RecapOut, **ERROR_RESPONSES})
+@router.get(
+    "/attendance/recap",
+    response={200: RecapOut, **ERROR_RESPONSES},
+    auth=scope("attendance:read"),
+)
 @in_caller_tenant
 def recap_api(request: HttpRequest, month: str, unit: Id | None = None) -> Any:
     """The month (``YYYY-MM``, not in the future) for a unit and everything below
@@ -473,6 +500,7 @@ def recap_api(request: HttpRequest, month: str, unit: Id | None = None) -> Any:
     "/attendance/recap/export",
     response={200: None, **ERROR_RESPONSES},
     summary="Monthly attendance recap as XLSX or PDF",
+    auth=scope("attendance:read"),
 )
 @in_caller_tenant
 def recap_export_api(

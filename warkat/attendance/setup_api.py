@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from warkat.api.base import ERROR_RESPONSES, Id
+from warkat.api.base import ERROR_RESPONSES, Id, scope
 from warkat.attendance import setup_services as setup
 from warkat.attendance.models import AttendanceSettings, WorkLocation
 from warkat.attendance.schedule import attendance_settings
@@ -73,7 +73,11 @@ def _settings_out(s: AttendanceSettings) -> SettingsOut:
     )
 
 
-@router.get("/attendance/settings", response={200: SettingsOut, **ERROR_RESPONSES})
+@router.get(
+    "/attendance/settings",
+    response={200: SettingsOut, **ERROR_RESPONSES},
+    auth=scope("attendance:read"),
+)
 @in_caller_tenant
 def settings_api(request: HttpRequest) -> Any:
     """The tenant's rules (national defaults until changed)."""
@@ -83,7 +87,11 @@ def settings_api(request: HttpRequest) -> Any:
     return _settings_out(attendance_settings(tenant))
 
 
-@router.patch("/attendance/settings", response={200: SettingsOut, **ERROR_RESPONSES})
+@router.patch(
+    "/attendance/settings",
+    response={200: SettingsOut, **ERROR_RESPONSES},
+    auth=scope("attendance:write"),
+)
 @in_caller_tenant
 def settings_update_api(request: HttpRequest, payload: SettingsIn) -> Any:
     """Change some rules: TPP cut percentages, annual leave days, PP 94/2021
@@ -126,7 +134,9 @@ def _location_out(loc: WorkLocation) -> LocationOut:
 
 
 @router.get(
-    "/attendance/locations", response={200: list[LocationOut], **ERROR_RESPONSES}
+    "/attendance/locations",
+    response={200: list[LocationOut], **ERROR_RESPONSES},
+    auth=scope("attendance:read"),
 )
 @in_caller_tenant
 def locations_api(request: HttpRequest) -> Any:
@@ -134,7 +144,11 @@ def locations_api(request: HttpRequest) -> Any:
     return [_location_out(loc) for loc in locations_list()]
 
 
-@router.post("/attendance/locations", response={201: LocationOut, **ERROR_RESPONSES})
+@router.post(
+    "/attendance/locations",
+    response={201: LocationOut, **ERROR_RESPONSES},
+    auth=scope("attendance:write"),
+)
 @in_caller_tenant
 def location_create_api(request: HttpRequest, payload: LocationIn) -> Any:
     """A place where a unit's people check in (radius 15-200 m, default 100)."""
@@ -152,6 +166,7 @@ def location_create_api(request: HttpRequest, payload: LocationIn) -> Any:
 @router.post(
     "/attendance/locations/{location_id}/deactivate",
     response={200: LocationOut, **ERROR_RESPONSES},
+    auth=scope("attendance:write"),
 )
 @in_caller_tenant
 def location_deactivate_api(request: HttpRequest, location_id: Id) -> Any:
@@ -167,7 +182,11 @@ class PlaceIn(Schema):
     location_id: int
 
 
-@router.post("/attendance/places", response={201: PlaceIn, **ERROR_RESPONSES})
+@router.post(
+    "/attendance/places",
+    response={201: PlaceIn, **ERROR_RESPONSES},
+    auth=scope("attendance:write"),
+)
 @in_caller_tenant
 def place_add_api(request: HttpRequest, payload: PlaceIn) -> Any:
     """Let one person also check in at another unit's place."""
@@ -204,7 +223,9 @@ class ScheduleOut(Schema):
 
 
 @router.get(
-    "/attendance/schedules", response={200: list[ScheduleOut], **ERROR_RESPONSES}
+    "/attendance/schedules",
+    response={200: list[ScheduleOut], **ERROR_RESPONSES},
+    auth=scope("attendance:read"),
 )
 @in_caller_tenant
 def schedules_api(request: HttpRequest) -> Any:
@@ -230,7 +251,11 @@ def schedules_api(request: HttpRequest) -> Any:
     ]
 
 
-@router.post("/attendance/schedules", response={201: ScheduleOut, **ERROR_RESPONSES})
+@router.post(
+    "/attendance/schedules",
+    response={201: ScheduleOut, **ERROR_RESPONSES},
+    auth=scope("attendance:write"),
+)
 @in_caller_tenant
 def schedule_create_api(request: HttpRequest, payload: ScheduleIn) -> Any:
     """Working hours of the tenant or a unit; with dates, an override (Ramadan)."""

@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema
 
 from warkat.accounts.models import Role
 from warkat.accounts.permissions import require_role
-from warkat.api.base import ERROR_RESPONSES
+from warkat.api.base import ERROR_RESPONSES, scope
 from warkat.audit.selectors import EventFilter, audit_page
 
 router = Router(tags=["audit"])
@@ -48,7 +48,9 @@ class EventQuery(Schema):
     limit: int = Field(50, ge=1, le=200)
 
 
-@router.get("/events", response={200: EventPageOut, **ERROR_RESPONSES})
+@router.get(
+    "/events", response={200: EventPageOut, **ERROR_RESPONSES}, auth=scope("audit:read")
+)
 def events_list(request: HttpRequest, filters: Query[EventQuery]) -> Any:
     require_role(user=request.user, roles=frozenset({Role.TENANT_ADMIN}))
     flt = EventFilter(

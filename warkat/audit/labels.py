@@ -30,6 +30,12 @@ ACTION_LABELS = {
     "user.password_reset": _("User password reset"),
     "token.create": _("API token created"),
     "token.revoke": _("API token revoked"),
+    "service_account.create": _("Service account created"),
+    "service_account.update": _("Service account changed"),
+    "service_account.disable": _("Service account disabled"),
+    "service_account.token_create": _("Service account token created"),
+    "service_account.token_rotate": _("Service account token rotated"),
+    "service_account.token_revoke": _("Service account token revoked"),
     "tenant.create": _("Regional government created"),
     "tenant.import": _("Regional government imported from another installation"),
     # Organisation

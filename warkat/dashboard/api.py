@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 
-from warkat.api.base import ERROR_RESPONSES, Id
+from warkat.api.base import ERROR_RESPONSES, Id, scope
 from warkat.dashboard import datarequests as dr
 from warkat.dashboard import errors, kinerja, services
 from warkat.dashboard.models import (
@@ -94,6 +94,7 @@ assert "disp_overdue_open" in UNIT_COUNTERS  # summed per day; shown as overdue_
     "/dashboard/units",
     response={200: UnitsOut, **ERROR_RESPONSES},
     summary="Figures per unit in the caller's subtree",
+    auth=scope("dashboard:read"),
 )
 @in_caller_tenant
 def units_api(
@@ -177,6 +178,7 @@ def _tenant_out(entry: TenantAdoption) -> TenantAdoptionOut:
     "/dashboard/adoption",
     response={200: AdoptionOut, **ERROR_RESPONSES},
     summary="Adoption figures of the caller's tenant and of the tenants it hosts",
+    auth=scope("dashboard:read"),
 )
 @in_caller_tenant
 def adoption_api(request: HttpRequest) -> Any:
@@ -252,6 +254,7 @@ def _kinerja_row(row: kinerja.KinerjaRow) -> KinerjaRowOut:
     "/dashboard/kinerja",
     response={200: KinerjaOut, **ERROR_RESPONSES},
     summary="The month's evidence of the caller and their direct subordinates",
+    auth=scope("dashboard:read"),
 )
 @in_caller_tenant
 def kinerja_api(
@@ -274,6 +277,7 @@ def kinerja_api(
     "/dashboard/kinerja/{person_id}",
     response={200: AssessmentOut, **ERROR_RESPONSES},
     summary="Rate a direct subordinate for a month (PermenPANRB 6/2022)",
+    auth=scope("dashboard:write"),
 )
 @in_caller_tenant
 def assessment_put_api(
@@ -371,6 +375,7 @@ def _request_out(r: DataRequest, today: dt.date) -> DataRequestOut:
     "/dashboard/data-requests",
     response={200: DataRequestsOut, **ERROR_RESPONSES},
     summary="Data requests sent by and addressed to the caller's positions",
+    auth=scope("dashboard:read"),
 )
 @in_caller_tenant
 def data_requests_api(request: HttpRequest) -> Any:
@@ -387,6 +392,7 @@ def data_requests_api(request: HttpRequest) -> Any:
     "/dashboard/data-requests",
     response={200: DataRequestOut, **ERROR_RESPONSES},
     summary="Ask positions for a typed table by a working-day deadline",
+    auth=scope("dashboard:write"),
 )
 @in_caller_tenant
 def data_request_create_api(request: HttpRequest, payload: DataRequestIn) -> Any:
@@ -408,6 +414,7 @@ def data_request_create_api(request: HttpRequest, payload: DataRequestIn) -> Any
     "/dashboard/data-requests/targets/{target_id}/submission",
     response={200: TargetOut, **ERROR_RESPONSES},
     summary="Submit the table asked for (CSV or XLSX, validated per row and column)",
+    auth=scope("dashboard:write"),
 )
 @in_caller_tenant
 def submission_api(
@@ -424,6 +431,7 @@ def submission_api(
     "/dashboard/data-requests/targets/{target_id}/review",
     response={200: TargetOut, **ERROR_RESPONSES},
     summary="Accept (and publish) or return a submitted table",
+    auth=scope("dashboard:write"),
 )
 @in_caller_tenant
 def review_api(request: HttpRequest, target_id: Id, payload: DataReviewIn) -> Any:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
-from warkat.api.base import ERROR_RESPONSES, ErrorOut, Id
+from warkat.api.base import ERROR_RESPONSES, ErrorOut, Id, scope
 from warkat.core.errors import ValidationError
 from warkat.dispositions import settings_services as admin
 from warkat.dispositions.calendar import add_working_days
@@ -132,6 +132,7 @@ def deadline_from(deadline: dt.date | None, days: int | None) -> dt.date | None:
 @router.post(
     "/letters/{letter_id}/dispositions",
     response={201: list[DispositionRef], **ERROR_RESPONSES},
+    auth=scope("dispositions:write"),
 )
 @in_caller_tenant
 def disposition_create_api(
@@ -158,6 +159,7 @@ def disposition_create_api(
 @router.get(
     "/letters/{letter_id}/disposition-candidates",
     response={200: list[CandidateOut], **ERROR_RESPONSES},
+    auth=scope("dispositions:read"),
 )
 @in_caller_tenant
 def candidates_api(
@@ -180,7 +182,11 @@ def candidates_api(
     ]
 
 
-@router.get("/instructions", response={200: list[str], **ERROR_RESPONSES})
+@router.get(
+    "/instructions",
+    response={200: list[str], **ERROR_RESPONSES},
+    auth=scope("dispositions:read"),
+)
 @in_caller_tenant
 def instructions_api(request: HttpRequest) -> Any:
     return instruction_labels()
@@ -189,6 +195,7 @@ def instructions_api(request: HttpRequest) -> Any:
 @router.post(
     "/dispositions/{disposition_id}/read",
     response={200: DispositionRef, **ERROR_RESPONSES},
+    auth=scope("dispositions:write"),
 )
 @in_caller_tenant
 def read_api(request: HttpRequest, disposition_id: Id) -> Any:
@@ -200,6 +207,7 @@ def read_api(request: HttpRequest, disposition_id: Id) -> Any:
 @router.post(
     "/dispositions/{disposition_id}/follow-ups",
     response={201: FollowUpRef, **ERROR_RESPONSES, 503: ErrorOut},
+    auth=scope("dispositions:write"),
 )
 @in_caller_tenant
 def follow_up_api(
@@ -232,6 +240,7 @@ def follow_up_api(
 @router.post(
     "/dispositions/{disposition_id}/decline",
     response={200: DispositionRef, **ERROR_RESPONSES},
+    auth=scope("dispositions:write"),
 )
 @in_caller_tenant
 def decline_api(request: HttpRequest, disposition_id: Id, payload: ReasonIn) -> Any:
@@ -243,6 +252,7 @@ def decline_api(request: HttpRequest, disposition_id: Id, payload: ReasonIn) -> 
 @router.post(
     "/dispositions/{disposition_id}/close",
     response={200: DispositionRef, **ERROR_RESPONSES},
+    auth=scope("dispositions:write"),
 )
 @in_caller_tenant
 def close_api(
@@ -256,6 +266,7 @@ def close_api(
 @router.post(
     "/dispositions/{disposition_id}/return",
     response={200: DispositionRef, **ERROR_RESPONSES},
+    auth=scope("dispositions:write"),
 )
 @in_caller_tenant
 def return_api(
@@ -275,6 +286,7 @@ def return_api(
 @router.post(
     "/dispositions/{disposition_id}/cancel",
     response={200: DispositionRef, **ERROR_RESPONSES},
+    auth=scope("dispositions:write"),
 )
 @in_caller_tenant
 def cancel_api(
@@ -289,6 +301,7 @@ def cancel_api(
     "/follow-up-files/{file_id}",
     response={200: None, **ERROR_RESPONSES},
     summary="Download a follow-up's file",
+    auth=scope("dispositions:read"),
 )
 @in_caller_tenant
 def follow_up_file_api(request: HttpRequest, file_id: Id) -> Any:
@@ -344,7 +357,11 @@ def _settings_out(row: Any) -> SettingsIO:
     )
 
 
-@router.get("/disposition-settings", response={200: SettingsIO, **ERROR_RESPONSES})
+@router.get(
+    "/disposition-settings",
+    response={200: SettingsIO, **ERROR_RESPONSES},
+    auth=scope("dispositions:read"),
+)
 @in_caller_tenant
 def settings_get_api(request: HttpRequest) -> Any:
     from warkat.dispositions.rules import disposition_settings
@@ -352,7 +369,11 @@ def settings_get_api(request: HttpRequest) -> Any:
     return _settings_out(disposition_settings())
 
 
-@router.put("/disposition-settings", response={200: SettingsIO, **ERROR_RESPONSES})
+@router.put(
+    "/disposition-settings",
+    response={200: SettingsIO, **ERROR_RESPONSES},
+    auth=scope("dispositions:write"),
+)
 @in_caller_tenant
 def settings_put_api(request: HttpRequest, payload: SettingsIO) -> Any:
     """Tenant admin: same-level coordination, reminder lead time and the default
@@ -364,7 +385,11 @@ def settings_put_api(request: HttpRequest, payload: SettingsIO) -> Any:
     return _settings_out(row)
 
 
-@router.put("/instructions", response={200: list[str], **ERROR_RESPONSES})
+@router.put(
+    "/instructions",
+    response={200: list[str], **ERROR_RESPONSES},
+    auth=scope("dispositions:write"),
+)
 @in_caller_tenant
 def instructions_put_api(request: HttpRequest, payload: LabelsIn) -> Any:
     """Tenant admin: replace the instruction list (in display order)."""
@@ -385,7 +410,11 @@ def _behaviour_out(rules: Any) -> BehaviourIO:
     )
 
 
-@router.get("/instructions/behaviour", response={200: BehaviourIO, **ERROR_RESPONSES})
+@router.get(
+    "/instructions/behaviour",
+    response={200: BehaviourIO, **ERROR_RESPONSES},
+    auth=scope("dispositions:read"),
+)
 @in_caller_tenant
 def instruction_behaviour_api(request: HttpRequest) -> Any:
     """Which instructions settle a disposition when read ("Untuk diketahui": no
@@ -396,7 +425,11 @@ def instruction_behaviour_api(request: HttpRequest) -> Any:
     return _behaviour_out(instruction_rules())
 
 
-@router.put("/instructions/behaviour", response={200: BehaviourIO, **ERROR_RESPONSES})
+@router.put(
+    "/instructions/behaviour",
+    response={200: BehaviourIO, **ERROR_RESPONSES},
+    auth=scope("dispositions:write"),
+)
 @in_caller_tenant
 def instruction_behaviour_put_api(request: HttpRequest, payload: BehaviourIO) -> Any:
     """Tenant admin: set the behaviour of the instructions (labels of the list)."""
@@ -411,7 +444,11 @@ def instruction_behaviour_put_api(request: HttpRequest, payload: BehaviourIO) ->
     )
 
 
-@router.get("/holidays", response={200: list[HolidayOut], **ERROR_RESPONSES})
+@router.get(
+    "/holidays",
+    response={200: list[HolidayOut], **ERROR_RESPONSES},
+    auth=scope("dispositions:read"),
+)
 @in_caller_tenant
 def holidays_api(request: HttpRequest) -> Any:
     """The tenant's own non-working days (national holidays and cuti bersama are
@@ -424,7 +461,11 @@ def holidays_api(request: HttpRequest) -> Any:
     ]
 
 
-@router.post("/holidays", response={201: HolidayOut, **ERROR_RESPONSES})
+@router.post(
+    "/holidays",
+    response={201: HolidayOut, **ERROR_RESPONSES},
+    auth=scope("dispositions:write"),
+)
 @in_caller_tenant
 def holiday_add_api(request: HttpRequest, payload: HolidayIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
@@ -434,7 +475,11 @@ def holiday_add_api(request: HttpRequest, payload: HolidayIn) -> Any:
     return 201, HolidayOut(id=h.pk, date=h.date, name=h.name)
 
 
-@router.delete("/holidays/{holiday_id}", response={204: None, **ERROR_RESPONSES})
+@router.delete(
+    "/holidays/{holiday_id}",
+    response={204: None, **ERROR_RESPONSES},
+    auth=scope("dispositions:write"),
+)
 @in_caller_tenant
 def holiday_remove_api(request: HttpRequest, holiday_id: Id) -> Any:
     user = request.auth  # type: ignore[attr-defined]
@@ -446,6 +491,7 @@ def holiday_remove_api(request: HttpRequest, holiday_id: Id) -> Any:
     "/letters/{letter_id}/disposition-sheet.pdf",
     response={200: None, **ERROR_RESPONSES},
     summary="Lembar disposisi (disposition sheet) as PDF",
+    auth=scope("dispositions:read"),
 )
 @in_caller_tenant
 def disposition_sheet_api(request: HttpRequest, letter_id: Id) -> Any:

@@ -3,7 +3,8 @@ the recipient picker and the number register.
 
 Letters are addressed by their letter id (the same id as ``GET /letters/{id}``):
 ``/letters/outgoing`` (list, create), ``/letters/outgoing/{id}`` (get, update),
-``/letters/{id}/submit|approve|return|sign``, ``/letters/{id}/pdf``. (No postponed
+``/letters/{id}/submit|approve|return|sign``, ``/letters/{id}/pdf``; the number
+register is in ``numbers_api``. (No postponed
 annotations here: the routes are wrapped, and ninja resolves types at import.)
 """
 
@@ -15,20 +16,19 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema
 
-from warkat.api.base import ERROR_RESPONSES, ErrorOut, Id, PageNo
+from warkat.api.base import ERROR_RESPONSES, ErrorOut, Id, PageNo, scope
 from warkat.archive.models import ClassificationCode
 from warkat.drafting import errors, selectors
 from warkat.drafting.catalogue import catalogue_ensure
 from warkat.drafting.fields import DraftFields, RecipientInput
-from warkat.drafting.models import Draft, NaskahType, NumberEntry
-from warkat.drafting.register import number_reserve, number_void
+from warkat.drafting.models import Draft, NaskahType
 from warkat.drafting.render import draft_pdf
 from warkat.drafting.sending import letter_sign
 from warkat.drafting.services.chain import StepInput, chain_set
 from warkat.drafting.services.drafts import draft_create, draft_update, review_edit
 from warkat.drafting.services.review import draft_submit, review_approve, review_return
 from warkat.org.api import in_caller_tenant
-from warkat.org.models import Position, Unit
+from warkat.org.models import Position
 
 router = Router(tags=["outgoing letters"])
 
@@ -265,7 +265,11 @@ def drafts_box(user: Any, box: str, page: int) -> tuple[list[Draft], bool]:
     return _page(BOXES[box](user=user), page)
 
 
-@router.get("/letters/outgoing", response={200: DraftListOut, **ERROR_RESPONSES})
+@router.get(
+    "/letters/outgoing",
+    response={200: DraftListOut, **ERROR_RESPONSES},
+    auth=scope("letters:read"),
+)
 @in_caller_tenant
 def outgoing_list_api(request: HttpRequest, q: Query[ListQuery]) -> Any:
     """``box``: mine (my drafts), review (waiting for my paraf), sign (waiting for
@@ -276,7 +280,11 @@ def outgoing_list_api(request: HttpRequest, q: Query[ListQuery]) -> Any:
                         items=[DraftSummaryOut(**_summary(d)) for d in rows])  # fmt: skip
 
 
-@router.post("/letters/outgoing", response={201: DraftOut, **ERROR_RESPONSES})
+@router.post(
+    "/letters/outgoing",
+    response={201: DraftOut, **ERROR_RESPONSES},
+    auth=scope("letters:write"),
+)
 @in_caller_tenant
 def outgoing_create_api(request: HttpRequest, data: DraftIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]
@@ -294,7 +302,9 @@ def outgoing_create_api(request: HttpRequest, data: DraftIn) -> Any:
 
 
 @router.get(
-    "/letters/outgoing/{letter_id}", response={200: DraftOut, **ERROR_RESPONSES}
+    "/letters/outgoing/{letter_id}",
+    response={200: DraftOut, **ERROR_RESPONSES},
+    auth=scope("letters:read"),
 )
 @in_caller_tenant
 def outgoing_get_api(request: HttpRequest, letter_id: Id) -> Any:
@@ -307,7 +317,9 @@ class UpdateIn(DraftIn):
 
 
 @router.put(
-    "/letters/outgoing/{letter_id}", response={200: DraftOut, **ERROR_RESPONSES}
+    "/letters/outgoing/{letter_id}",
+    response={200: DraftOut, **ERROR_RESPONSES},
+    auth=scope("letters:write"),
 )
 @in_caller_tenant
 def outgoing_update_api(request: HttpRequest, letter_id: Id, data: UpdateIn) -> Any:
@@ -332,7 +344,9 @@ class ChainIn(Schema):
 
 
 @router.put(
-    "/letters/outgoing/{letter_id}/chain", response={200: DraftOut, **ERROR_RESPONSES}
+    "/letters/outgoing/{letter_id}/chain",
+    response={200: DraftOut, **ERROR_RESPONSES},
+    auth=scope("letters:write"),
 )
 @in_caller_tenant
 def outgoing_chain_api(request: HttpRequest, letter_id: Id, data: ChainIn) -> Any:
@@ -356,6 +370,7 @@ class CompareOut(Schema):
 @router.get(
     "/letters/outgoing/{letter_id}/compare",
     response={200: CompareOut, **ERROR_RESPONSES},
+    auth=scope("letters:read"),
 )
 @in_caller_tenant
 def outgoing_compare_api(request: HttpRequest, letter_id: Id, a: int, b: int) -> Any:
@@ -376,7 +391,11 @@ class SignIn(Schema):
     otp: str
 
 
-@router.post("/letters/{letter_id}/submit", response={200: DraftOut, **ERROR_RESPONSES})
+@router.post(
+    "/letters/{letter_id}/submit",
+    response={200: DraftOut, **ERROR_RESPONSES},
+    auth=scope("letters:write"),
+)
 @in_caller_tenant
 def submit_api(request: HttpRequest, letter_id: Id) -> Any:
     user = request.auth  # type: ignore[attr-defined]
@@ -387,7 +406,9 @@ def submit_api(request: HttpRequest, letter_id: Id) -> Any:
 
 
 @router.post(
-    "/letters/{letter_id}/approve", response={200: DraftOut, **ERROR_RESPONSES}
+    "/letters/{letter_id}/approve",
+    response={200: DraftOut, **ERROR_RESPONSES},
+    auth=scope("letters:sign"),
 )
 @in_caller_tenant
 def approve_api(request: HttpRequest, letter_id: Id, data: DraftNoteIn) -> Any:
@@ -401,7 +422,11 @@ def approve_api(request: HttpRequest, letter_id: Id, data: DraftNoteIn) -> Any:
     return draft_out(user, selectors.draft_for_user(user=user, letter_id=letter_id))
 
 
-@router.post("/letters/{letter_id}/return", response={200: DraftOut, **ERROR_RESPONSES})
+@router.post(
+    "/letters/{letter_id}/return",
+    response={200: DraftOut, **ERROR_RESPONSES},
+    auth=scope("letters:write"),
+)
 @in_caller_tenant
 def return_api(request: HttpRequest, letter_id: Id, data: DraftNoteIn) -> Any:
     """Back to the drafter with notes (a reviewer in review, or the signer)."""
@@ -414,7 +439,11 @@ def return_api(request: HttpRequest, letter_id: Id, data: DraftNoteIn) -> Any:
     return draft_out(user, selectors.draft_for_user(user=user, letter_id=letter_id))
 
 
-@router.post("/letters/{letter_id}/sign", response={200: DraftOut, **SIGN_RESPONSES})
+@router.post(
+    "/letters/{letter_id}/sign",
+    response={200: DraftOut, **SIGN_RESPONSES},
+    auth=scope("letters:sign"),
+)
 @in_caller_tenant
 def sign_api(request: HttpRequest, letter_id: Id, data: SignIn) -> Any:
     """Sign with passphrase and authenticator code. Never retried automatically: a
@@ -437,7 +466,11 @@ def pdf_response(d: Draft) -> HttpResponse:
     return response
 
 
-@router.get("/letters/{letter_id}/pdf", response={200: None, **ERROR_RESPONSES})
+@router.get(
+    "/letters/{letter_id}/pdf",
+    response={200: None, **ERROR_RESPONSES},
+    auth=scope("letters:read"),
+)
 @in_caller_tenant
 def pdf_api(request: HttpRequest, letter_id: Id) -> Any:
     """The signed PDF, or a KONSEP preview before signing."""
@@ -454,7 +487,9 @@ class PickerOut(Schema):
 
 
 @router.get(
-    "/letters/outgoing-recipients", response={200: list[PickerOut], **ERROR_RESPONSES}
+    "/letters/outgoing-recipients",
+    response={200: list[PickerOut], **ERROR_RESPONSES},
+    auth=scope("letters:read"),
 )
 @in_caller_tenant
 def recipients_api(request: HttpRequest, q: str = "") -> Any:
@@ -464,99 +499,3 @@ def recipients_api(request: HttpRequest, q: str = "") -> Any:
         PickerOut(**i.__dict__)
         for i in selectors.recipient_search(tenant=user.tenant, query=q)
     ]
-
-
-class NumberOut(Schema):
-    id: int
-    naskah_type: str
-    year: int
-    sequence: int
-    number: str
-    kind: str
-    letter_id: int | None
-    subject: str
-    taken_at: dt.datetime
-    voided_at: dt.datetime | None
-    void_reason: str
-
-
-def number_out(e: NumberEntry) -> NumberOut:
-    secret = e.letter is not None and e.letter.is_secret
-    return NumberOut(
-        id=e.pk, naskah_type=e.naskah_type.name, year=e.year, sequence=e.sequence,
-        number=e.number, kind=e.kind, letter_id=e.letter_id,
-        subject="" if secret else e.subject, taken_at=e.taken_at, voided_at=e.voided_at,
-        void_reason=e.void_reason,
-    )  # fmt: skip
-
-
-class NumberQuery(Schema):
-    unit_id: Id
-    year: int
-    page: PageNo = 1
-
-
-class NumberPageOut(Schema):
-    page: int
-    has_next: bool
-    items: list[NumberOut]
-
-
-@router.get("/numbers", response={200: NumberPageOut, **ERROR_RESPONSES})
-@in_caller_tenant
-def numbers_api(request: HttpRequest, q: Query[NumberQuery]) -> Any:
-    """A unit's number register for a year (TU of the unit, admins), a page at a
-    time like the other lists. Subjects of secret letters are left out."""
-    user = request.auth  # type: ignore[attr-defined]
-    unit = _ref(Unit, q.unit_id, "unit_id")
-    rows, has_next = _page(
-        selectors.number_register(user=user, unit=unit, year=q.year), q.page
-    )
-    return NumberPageOut(
-        page=q.page, has_next=has_next, items=[number_out(e) for e in rows]
-    )
-
-
-class ReserveIn(Schema):
-    unit_id: Id
-    naskah_type: str
-    subject: str
-    classification_code: str = ""
-
-
-@router.post("/numbers/reserve", response={201: NumberOut, **ERROR_RESPONSES})
-@in_caller_tenant
-def reserve_api(request: HttpRequest, data: ReserveIn) -> Any:
-    user = request.auth  # type: ignore[attr-defined]
-    catalogue_ensure(tenant=user.tenant)
-    naskah = NaskahType.objects.filter(code=data.naskah_type).first()
-    if naskah is None:
-        raise errors.invalid(
-            "type_invalid", _("Choose an active naskah type."), "naskah_type"
-        )
-    entry = number_reserve(
-        actor=user, unit=_ref(Unit, data.unit_id, "unit_id"), naskah_type=naskah,
-        subject=data.subject, classification_code=data.classification_code,
-    )  # fmt: skip
-    return 201, number_out(entry)
-
-
-class VoidIn(Schema):
-    reason: str
-
-
-@router.post("/numbers/{entry_id}/void", response={200: NumberOut, **ERROR_RESPONSES})
-@in_caller_tenant
-def void_api(request: HttpRequest, entry_id: Id, data: VoidIn) -> Any:
-    user = request.auth  # type: ignore[attr-defined]
-    entry = (
-        NumberEntry.objects.filter(pk=entry_id)
-        .select_related("naskah_type", "letter")
-        .first()
-    )
-    if entry is None:
-        raise errors.invalid("unknown_reference", _("Unknown reference."), "entry_id")
-    voided = number_void(actor=user, entry=entry, reason=data.reason)
-    voided.naskah_type = entry.naskah_type
-    voided.letter = entry.letter
-    return number_out(voided)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from warkat.api.base import ERROR_RESPONSES, Id
+from warkat.api.base import ERROR_RESPONSES, Id, scope
 from warkat.notify import services
 from warkat.notify.selectors import notifications_for, unread_count
 from warkat.org.api import in_caller_tenant
@@ -42,7 +42,11 @@ class PushConfigOut(Schema):
     public_key: str
 
 
-@router.get("/notifications", response={200: list[NotificationOut], **ERROR_RESPONSES})
+@router.get(
+    "/notifications",
+    response={200: list[NotificationOut], **ERROR_RESPONSES},
+    auth=scope("notifications:read"),
+)
 @in_caller_tenant
 def list_api(request: HttpRequest, limit: int = 30) -> Any:
     user = request.auth  # type: ignore[attr-defined]
@@ -51,7 +55,11 @@ def list_api(request: HttpRequest, limit: int = 30) -> Any:
     )
 
 
-@router.get("/notifications/unread-count", response={200: CountOut, **ERROR_RESPONSES})
+@router.get(
+    "/notifications/unread-count",
+    response={200: CountOut, **ERROR_RESPONSES},
+    auth=scope("notifications:read"),
+)
 @in_caller_tenant
 def count_api(request: HttpRequest) -> Any:
     user = request.auth  # type: ignore[attr-defined]
@@ -59,7 +67,9 @@ def count_api(request: HttpRequest) -> Any:
 
 
 @router.post(
-    "/notifications/{notification_id}/read", response={200: CountOut, **ERROR_RESPONSES}
+    "/notifications/{notification_id}/read",
+    response={200: CountOut, **ERROR_RESPONSES},
+    auth=scope("notifications:write"),
 )
 @in_caller_tenant
 def read_api(request: HttpRequest, notification_id: Id) -> Any:
@@ -70,7 +80,11 @@ def read_api(request: HttpRequest, notification_id: Id) -> Any:
     return CountOut(unread=unread_count(person_id=user.person_id))
 
 
-@router.post("/notifications/read-all", response={200: CountOut, **ERROR_RESPONSES})
+@router.post(
+    "/notifications/read-all",
+    response={200: CountOut, **ERROR_RESPONSES},
+    auth=scope("notifications:write"),
+)
 @in_caller_tenant
 def read_all_api(request: HttpRequest) -> Any:
     user = request.auth  # type: ignore[attr-defined]
@@ -78,14 +92,22 @@ def read_all_api(request: HttpRequest) -> Any:
     return CountOut(unread=0)
 
 
-@router.get("/push/config", response={200: PushConfigOut, **ERROR_RESPONSES})
+@router.get(
+    "/push/config",
+    response={200: PushConfigOut, **ERROR_RESPONSES},
+    auth=scope("notifications:read"),
+)
 @in_caller_tenant
 def push_config_api(request: HttpRequest) -> Any:
     public = settings.WARKAT_VAPID_PUBLIC_KEY
     return PushConfigOut(enabled=bool(public), public_key=public)
 
 
-@router.post("/push/subscriptions", response={201: CountOut, **ERROR_RESPONSES})
+@router.post(
+    "/push/subscriptions",
+    response={201: CountOut, **ERROR_RESPONSES},
+    auth=scope("notifications:write"),
+)
 @in_caller_tenant
 def subscribe_api(request: HttpRequest, payload: SubscriptionIn) -> Any:
     user = request.auth  # type: ignore[attr-defined]

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from warkat.api.base import ERROR_RESPONSES, MAX_ID, Id
+from warkat.api.base import ERROR_RESPONSES, MAX_ID, Id, scope
 from warkat.org import errors, selectors
 from warkat.org.models import Assignment, Person, Position, Unit
 from warkat.org.services import assignments as assignment_services
@@ -134,7 +134,9 @@ def _patch_fields(body: Schema, refs: dict[str, tuple[type[Model], str]]) -> dic
     return fields
 
 
-@router.get("/units", response={200: UnitList, **ERROR_RESPONSES})
+@router.get(
+    "/units", response={200: UnitList, **ERROR_RESPONSES}, auth=scope("org:read")
+)
 @in_caller_tenant
 def unit_list(request: HttpRequest, filters: Query[UnitFilters]) -> Any:
     count, items = _page(
@@ -149,13 +151,19 @@ def unit_list(request: HttpRequest, filters: Query[UnitFilters]) -> Any:
     return {"count": count, "items": list(items)}
 
 
-@router.get("/units/{unit_id}", response={200: UnitOut, **ERROR_RESPONSES})
+@router.get(
+    "/units/{unit_id}",
+    response={200: UnitOut, **ERROR_RESPONSES},
+    auth=scope("org:read"),
+)
 @in_caller_tenant
 def unit_detail(request: HttpRequest, unit_id: Id) -> Any:
     return _get(Unit, unit_id, "unit")
 
 
-@router.post("/units", response={201: UnitOut, **ERROR_RESPONSES})
+@router.post(
+    "/units", response={201: UnitOut, **ERROR_RESPONSES}, auth=scope("org:write")
+)
 @in_caller_tenant
 def unit_create(request: HttpRequest, body: UnitIn) -> Any:
     data = body.model_dump()
@@ -169,7 +177,11 @@ def unit_create(request: HttpRequest, body: UnitIn) -> Any:
     return 201, unit
 
 
-@router.patch("/units/{unit_id}", response={200: UnitOut, **ERROR_RESPONSES})
+@router.patch(
+    "/units/{unit_id}",
+    response={200: UnitOut, **ERROR_RESPONSES},
+    auth=scope("org:write"),
+)
 @in_caller_tenant
 def unit_update(request: HttpRequest, unit_id: Id, body: UnitPatch) -> Any:
     unit = _get(Unit, unit_id, "unit")
@@ -253,7 +265,11 @@ def _position_out(position: Position) -> dict[str, Any]:
     }
 
 
-@router.get("/positions", response={200: PositionList, **ERROR_RESPONSES})
+@router.get(
+    "/positions",
+    response={200: PositionList, **ERROR_RESPONSES},
+    auth=scope("org:read"),
+)
 @in_caller_tenant
 def position_list(request: HttpRequest, filters: Query[PositionFilters]) -> Any:
     qs = selectors.positions_with_holders().filter(is_active=True)
@@ -265,13 +281,21 @@ def position_list(request: HttpRequest, filters: Query[PositionFilters]) -> Any:
     return {"count": count, "items": [_position_out(p) for p in items]}
 
 
-@router.get("/positions/{position_id}", response={200: PositionOut, **ERROR_RESPONSES})
+@router.get(
+    "/positions/{position_id}",
+    response={200: PositionOut, **ERROR_RESPONSES},
+    auth=scope("org:read"),
+)
 @in_caller_tenant
 def position_detail(request: HttpRequest, position_id: Id) -> Any:
     return _position_out(_get(Position, position_id, "position"))
 
 
-@router.post("/positions", response={201: PositionOut, **ERROR_RESPONSES})
+@router.post(
+    "/positions",
+    response={201: PositionOut, **ERROR_RESPONSES},
+    auth=scope("org:write"),
+)
 @in_caller_tenant
 def position_create(request: HttpRequest, body: PositionIn) -> Any:
     data = body.model_dump()
@@ -289,7 +313,9 @@ def position_create(request: HttpRequest, body: PositionIn) -> Any:
 
 
 @router.patch(
-    "/positions/{position_id}", response={200: PositionOut, **ERROR_RESPONSES}
+    "/positions/{position_id}",
+    response={200: PositionOut, **ERROR_RESPONSES},
+    auth=scope("org:write"),
 )
 @in_caller_tenant
 def position_update(request: HttpRequest, position_id: Id, body: PositionPatch) -> Any:
@@ -388,7 +414,9 @@ def _person_out(person: Person) -> dict[str, Any]:
     return data
 
 
-@router.get("/people", response={200: PersonList, **ERROR_RESPONSES})
+@router.get(
+    "/people", response={200: PersonList, **ERROR_RESPONSES}, auth=scope("org:read")
+)
 @in_caller_tenant
 def person_list(request: HttpRequest, filters: Query[PersonFilters]) -> Any:
     unit = _ref(Unit, filters.unit_id, "unit")
@@ -397,13 +425,19 @@ def person_list(request: HttpRequest, filters: Query[PersonFilters]) -> Any:
     return {"count": count, "items": [_person_out(p) for p in people]}
 
 
-@router.get("/people/{person_id}", response={200: PersonOut, **ERROR_RESPONSES})
+@router.get(
+    "/people/{person_id}",
+    response={200: PersonOut, **ERROR_RESPONSES},
+    auth=scope("org:read"),
+)
 @in_caller_tenant
 def person_detail(request: HttpRequest, person_id: Id) -> Any:
     return _person_out(_get(Person, person_id, "person"))
 
 
-@router.post("/people", response={201: PersonOut, **ERROR_RESPONSES})
+@router.post(
+    "/people", response={201: PersonOut, **ERROR_RESPONSES}, auth=scope("org:write")
+)
 @in_caller_tenant
 def person_create(request: HttpRequest, body: PersonIn) -> Any:
     person = person_services.person_create(
@@ -414,7 +448,11 @@ def person_create(request: HttpRequest, body: PersonIn) -> Any:
     return 201, _person_out(person)
 
 
-@router.patch("/people/{person_id}", response={200: PersonOut, **ERROR_RESPONSES})
+@router.patch(
+    "/people/{person_id}",
+    response={200: PersonOut, **ERROR_RESPONSES},
+    auth=scope("org:write"),
+)
 @in_caller_tenant
 def person_update(request: HttpRequest, person_id: Id, body: PersonPatch) -> Any:
     person = _get(Person, person_id, "person")
@@ -462,7 +500,11 @@ class AssignmentFilters(PageParams):
     on: dt.date | None = None
 
 
-@router.get("/assignments", response={200: AssignmentList, **ERROR_RESPONSES})
+@router.get(
+    "/assignments",
+    response={200: AssignmentList, **ERROR_RESPONSES},
+    auth=scope("org:read"),
+)
 @in_caller_tenant
 def assignment_list(request: HttpRequest, filters: Query[AssignmentFilters]) -> Any:
     qs = Assignment.objects.all()
@@ -477,14 +519,20 @@ def assignment_list(request: HttpRequest, filters: Query[AssignmentFilters]) -> 
 
 
 @router.get(
-    "/assignments/{assignment_id}", response={200: AssignmentOut, **ERROR_RESPONSES}
+    "/assignments/{assignment_id}",
+    response={200: AssignmentOut, **ERROR_RESPONSES},
+    auth=scope("org:read"),
 )
 @in_caller_tenant
 def assignment_detail(request: HttpRequest, assignment_id: Id) -> Any:
     return _get(Assignment, assignment_id, "assignment")
 
 
-@router.post("/assignments", response={201: AssignmentOut, **ERROR_RESPONSES})
+@router.post(
+    "/assignments",
+    response={201: AssignmentOut, **ERROR_RESPONSES},
+    auth=scope("org:write"),
+)
 @in_caller_tenant
 def assignment_create(request: HttpRequest, body: AssignmentIn) -> Any:
     data = body.model_dump()
@@ -504,6 +552,7 @@ def assignment_create(request: HttpRequest, body: AssignmentIn) -> Any:
 @router.post(
     "/assignments/{assignment_id}/end",
     response={200: AssignmentOut, **ERROR_RESPONSES},
+    auth=scope("org:write"),
 )
 @in_caller_tenant
 def assignment_end(

@@ -319,3 +319,75 @@ class Assignment(TenantOwned):
     def capacity_prefix(self) -> str:
         """``Plt.``/``Plh.`` before the position name; empty when definitif."""
         return "" if self.kind == self.Kind.DEFINITIF else self.get_kind_display()
+
+
+#: What a change-feed entry carries of each kind of object (its state after the
+#: change). Personal data beyond name, titles and NIP stay out of the feed.
+FEED_FIELDS: dict[str, tuple[str, ...]] = {
+    "unit": ("parent_id", "kind", "name", "code", "region_code", "is_active"),
+    "position": (
+        "unit_id",
+        "name",
+        "code",
+        "category",
+        "eselon",
+        "superior_id",
+        "is_head",
+        "is_active",
+    ),
+    "person": (
+        "full_name",
+        "front_title",
+        "back_title",
+        "nip",
+        "employee_type",
+        "is_active",
+    ),
+    "assignment": ("person_id", "position_id", "kind", "start_date", "end_date"),
+}
+
+
+class OrgChange(TenantOwned):
+    """One change of the organisation, for other apps to mirror (``GET
+    /api/v1/org/changes``). Written in the same transaction as the change; ``seq``
+    is numbered per tenant under a lock on the tenant's ``OrgChangeCounter`` row, so
+    the numbers commit in order and a reader that has seen ``seq`` n never later
+    finds a smaller one appear (no change is skipped)."""
+
+    class Op(models.TextChoices):
+        UPSERT = "upsert", _("created or changed")
+        DELETE = "delete", _("deleted")
+
+    seq = models.PositiveBigIntegerField()
+    entity = models.CharField(max_length=12)
+    object_id = models.BigIntegerField()
+    op = models.CharField(max_length=6, choices=Op.choices)
+    #: The object's fields after the change (FEED_FIELDS); None for a deletion.
+    data = models.JSONField(null=True, blank=True)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("organisation change")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "seq"], name="orgchange_seq"),
+            models.CheckConstraint(
+                condition=models.Q(entity__in=list(FEED_FIELDS)),
+                name="orgchange_entity_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seq} {self.op} {self.entity} {self.object_id}"
+
+
+class OrgChangeCounter(models.Model):
+    """The last ``OrgChange.seq`` of a tenant; locked while a change is recorded.
+    Read and written only by ``org.services.changes``."""
+
+    tenant = models.OneToOneField(
+        "tenancy.Tenant", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    last_seq = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id}: {self.last_seq}"

@@ -22,7 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from warkat.org.models import Assignment, Person, Position, Unit
+from warkat.org.models import Assignment, OrgChange, Person, Position, Unit
 
 
 def _today() -> dt.date:
@@ -443,3 +443,9 @@ def holders_of(*, position_ids: set[int], on: dt.date | None = None) -> set[int]
             _active_on(day), position_id__in=position_ids
         ).values_list("person_id", flat=True)
     )
+
+
+def org_changes_since(*, since: int, limit: int) -> list[OrgChange]:
+    """The next ``limit`` changes of the active tenant after cursor ``since``, in
+    order. The cursor is the ``seq`` of the last change a reader has applied."""
+    return list(OrgChange.objects.filter(seq__gt=since).order_by("seq")[:limit])

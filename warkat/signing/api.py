@@ -11,7 +11,7 @@ from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 
 from warkat.accounts.permissions import require_role
-from warkat.api.base import ERROR_RESPONSES, ErrorOut, Id
+from warkat.api.base import ERROR_RESPONSES, PUBLIC, ErrorOut, Id, scope
 from warkat.signing import errors, selectors, services, verification
 from warkat.signing.models import SignerCertificate
 
@@ -42,7 +42,7 @@ class UploadOut(Schema):
 
 @router.get(
     "/verify/{code}",
-    auth=None,
+    auth=PUBLIC,
     response={200: VerifyOut, **PUBLIC_ERRORS},
     summary="Verify a signed document by its code (the QR target)",
 )
@@ -53,7 +53,7 @@ def verify_code(request: HttpRequest, code: str) -> Any:
 
 @router.post(
     "/verify",
-    auth=None,
+    auth=PUBLIC,
     response={200: UploadOut, **PUBLIC_ERRORS},
     summary="Upload a PDF: is it an unaltered document signed in Warkat?",
 )
@@ -112,6 +112,7 @@ def _certificate(cert_id: int) -> SignerCertificate:
     "/signing/certificates",
     response={200: list[CertificateOut], **ERROR_RESPONSES},
     summary="Key requests and certificates of the tenant CA (tenant admin)",
+    auth=scope("signing:read"),
 )
 def certificate_list(request: HttpRequest) -> Any:
     require_role(user=request.user, roles=ADMINS)
@@ -123,6 +124,7 @@ def certificate_list(request: HttpRequest) -> Any:
     "/signing/key",
     response={201: CertificateOut, **ERROR_RESPONSES},
     summary="Create my signing key, protected by my passphrase",
+    auth=scope("signing:write"),
 )
 def key_request(request: HttpRequest, payload: KeyRequestIn) -> Any:
     user: Any = request.user
@@ -136,6 +138,7 @@ def key_request(request: HttpRequest, payload: KeyRequestIn) -> Any:
     "/signing/certificates/{cert_id}/issue",
     response={200: CertificateOut, **ERROR_RESPONSES},
     summary="Issue the certificate for a key request",
+    auth=scope("signing:write"),
 )
 def certificate_issue(request: HttpRequest, cert_id: Id) -> Any:
     user: Any = request.user
@@ -148,6 +151,7 @@ def certificate_issue(request: HttpRequest, cert_id: Id) -> Any:
     "/signing/certificates/{cert_id}/renew",
     response={200: CertificateOut, **ERROR_RESPONSES},
     summary="Renew a certificate (same key, new validity)",
+    auth=scope("signing:write"),
 )
 def certificate_renew(request: HttpRequest, cert_id: Id) -> Any:
     user: Any = request.user
@@ -160,6 +164,7 @@ def certificate_renew(request: HttpRequest, cert_id: Id) -> Any:
     "/signing/certificates/{cert_id}/revoke",
     response={200: CertificateOut, **ERROR_RESPONSES},
     summary="Revoke a certificate",
+    auth=scope("signing:write"),
 )
 def certificate_revoke(request: HttpRequest, cert_id: Id, payload: RevokeIn) -> Any:
     user: Any = request.user

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from warkat.api.base import ERROR_RESPONSES, Id
+from warkat.api.base import ERROR_RESPONSES, Id, scope
 from warkat.tenancy import errors
 from warkat.tenancy.models import Tenant
 
@@ -60,13 +60,21 @@ def _out(tenant: Tenant, user: Any) -> dict[str, Any]:
     return data
 
 
-@router.get("/tenants", response={200: list[TenantOut], **ERROR_RESPONSES})
+@router.get(
+    "/tenants",
+    response={200: list[TenantOut], **ERROR_RESPONSES},
+    auth=scope("org:read"),
+)
 def tenant_list(request: HttpRequest) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     return [_out(t, user) for t in _visible(user).order_by("region_code")]
 
 
-@router.get("/tenants/{tenant_id}", response={200: TenantDetailOut, **ERROR_RESPONSES})
+@router.get(
+    "/tenants/{tenant_id}",
+    response={200: TenantDetailOut, **ERROR_RESPONSES},
+    auth=scope("org:read"),
+)
 def tenant_detail(request: HttpRequest, tenant_id: Id) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     tenant = _visible(user).filter(pk=tenant_id).first()

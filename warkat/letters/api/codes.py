@@ -6,7 +6,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from warkat.api.base import ERROR_RESPONSES
+from warkat.api.base import ERROR_RESPONSES, scope
 from warkat.archive.selectors import classification_search
 from warkat.org.api import in_caller_tenant
 
@@ -25,6 +25,7 @@ class CodeOut(Schema):
     "/classification-codes",
     response={200: list[CodeOut], **ERROR_RESPONSES},
     operation_id="warkat_letters_api_classification_codes_api",
+    auth=scope("letters:read"),
 )
 @in_caller_tenant
 def classification_codes_api(request: HttpRequest, q: str = "") -> Any:

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from warkat.api.base import ERROR_RESPONSES, Id
+from warkat.api.base import ERROR_RESPONSES, Id, scope
 from warkat.letters.api.schemas import reference_get
 from warkat.letters.downloads import agenda_book_download, receipt_download
 from warkat.org.api import in_caller_tenant
@@ -21,6 +21,7 @@ router = Router()
     response={200: None, **ERROR_RESPONSES},
     summary="Tanda terima (receipt) as PDF or XLSX",
     operation_id="warkat_letters_api_receipt_api",
+    auth=scope("letters:read"),
 )
 @in_caller_tenant
 def receipt_api(request: HttpRequest, letter_id: Id, fmt: str) -> Any:
@@ -45,6 +46,7 @@ class AgendaQuery(Schema):
     response={200: None, **ERROR_RESPONSES},
     summary="Buku agenda of a unit for a period (format pdf or xlsx)",
     operation_id="warkat_letters_api_agenda_book_api",
+    auth=scope("letters:read"),
 )
 @in_caller_tenant
 def agenda_book_api(request: HttpRequest, q: Query[AgendaQuery]) -> Any:

@@ -6,7 +6,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 
-from warkat.api.base import ERROR_RESPONSES, Id
+from warkat.api.base import ERROR_RESPONSES, Id, scope
 from warkat.letters.downloads import file_response
 from warkat.letters.pages import letter_file_page_for_user, page_response
 from warkat.letters.selectors import letter_file_for_user
@@ -20,6 +20,7 @@ router = Router()
     response={200: None, **ERROR_RESPONSES},
     summary="Download a letter's file (inline, with Content-Disposition)",
     operation_id="warkat_letters_api_letter_file_api",
+    auth=scope("letters:read"),
 )
 @in_caller_tenant
 def letter_file_api(request: HttpRequest, letter_id: Id, file_id: Id) -> Any:
@@ -34,6 +35,7 @@ def letter_file_api(request: HttpRequest, letter_id: Id, file_id: Id) -> Any:
     response={200: None, **ERROR_RESPONSES},
     summary="One page of a letter's PDF as a JPEG picture (once drawn)",
     operation_id="warkat_letters_api_letter_file_page_api",
+    auth=scope("letters:read"),
 )
 @in_caller_tenant
 def letter_file_page_api(

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from warkat.api.base import ERROR_RESPONSES, Id, PageNo
+from warkat.api.base import ERROR_RESPONSES, Id, PageNo, scope
 from warkat.letters.access import Access
 from warkat.letters.api.schemas import LetterOut, letter_out
 from warkat.letters.inbox import COUNTER_CAP, InboxFilters, inbox_page
@@ -58,6 +58,7 @@ class InboxQuery(Schema):
     "/inbox",
     response={200: InboxOut, **ERROR_RESPONSES},
     operation_id="warkat_letters_api_inbox_api",
+    auth=scope("letters:read"),
 )
 @in_caller_tenant
 def inbox_api(request: HttpRequest, q: Query[InboxQuery]) -> Any:

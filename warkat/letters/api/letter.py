@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 
-from warkat.api.base import ERROR_RESPONSES, Id
+from warkat.api.base import ERROR_RESPONSES, Id, scope
 from warkat.archive.models import ClassificationCode
 from warkat.letters.access import Access
 from warkat.letters.api.schemas import (
@@ -62,6 +62,7 @@ class LetterIn(Schema):
     response={201: LetterOut, **WITH_STORAGE},
     summary="Register an incoming letter (multipart: fields and files)",
     operation_id="warkat_letters_api_letter_register_api",
+    auth=scope("letters:write"),
 )
 @in_caller_tenant
 def letter_register_api(
@@ -98,6 +99,7 @@ def letter_register_api(
     response={201: FileOut, **WITH_STORAGE},
     summary="Add a scan or attachment to an incoming letter",
     operation_id="warkat_letters_api_letter_file_add_api",
+    auth=scope("letters:write"),
 )
 @in_caller_tenant
 def letter_file_add_api(
@@ -118,6 +120,7 @@ class NoteIn(Schema):
     response={200: LetterOut, **ERROR_RESPONSES},
     summary="Settle a letter without disposing it (addressee only)",
     operation_id="warkat_letters_api_letter_done_api",
+    auth=scope("letters:write"),
 )
 @in_caller_tenant
 def letter_done_api(request: HttpRequest, letter_id: Id, payload: NoteIn) -> Any:
@@ -151,6 +154,7 @@ class LetterPatchIn(Schema):
     response={200: LetterOut, **ERROR_RESPONSES},
     summary="Correct an incoming letter's registration (TU of its unit or admin)",
     operation_id="warkat_letters_api_letter_update_api",
+    auth=scope("letters:write"),
 )
 @in_caller_tenant
 def letter_update_api(
@@ -207,6 +211,7 @@ class DeclassifyIn(Schema):
     response={200: LetterOut, **ERROR_RESPONSES},
     summary="Lower a letter's security level (its addressee, or its signer)",
     operation_id="warkat_letters_api_letter_declassify_api",
+    auth=scope("letters:write"),
 )
 @in_caller_tenant
 def letter_declassify_api(
@@ -232,6 +237,7 @@ class ReturnIn(Schema):
     response={200: LetterOut, **ERROR_RESPONSES},
     summary="Send a letter not yet disposed back to the records clerk (addressee)",
     operation_id="warkat_letters_api_letter_return_api",
+    auth=scope("letters:write"),
 )
 @in_caller_tenant
 def letter_return_api(request: HttpRequest, letter_id: Id, payload: ReturnIn) -> Any:
@@ -248,6 +254,7 @@ def letter_return_api(request: HttpRequest, letter_id: Id, payload: ReturnIn) ->
     "/letters/{letter_id}",
     response={200: LetterDetailOut, **ERROR_RESPONSES},
     operation_id="warkat_letters_api_letter_detail_api",
+    auth=scope("letters:read"),
 )
 @in_caller_tenant
 def letter_detail_api(request: HttpRequest, letter_id: Id) -> Any:

@@ -17,6 +17,7 @@ from warkat.org.models import Assignment, Position, Unit
 from warkat.org.permissions import (
     require_manage_unit,
 )
+from warkat.org.services.changes import org_changes_record
 from warkat.tenancy.models import Tenant
 from warkat.tenancy.regions import region_subtree
 
@@ -95,6 +96,8 @@ def unit_tree_from_regions(*, tenant: Tenant, include_subregions: bool = True) -
         created += new + villages
     _assign_paths(created)
     Unit.objects.bulk_update(created, ["path", "depth"])
+    # bulk_create sends no signals: the new units go into the feed here.
+    org_changes_record(tenant_id=tenant.pk, objs=created[1:])
     return len(created)
 
 
@@ -283,7 +286,13 @@ def unit_deactivate(*, unit: Unit, actor: Any | None) -> Unit:
     _check_deactivatable(unit)
     unit.is_active = False
     unit.save(update_fields=["is_active", "updated_at"])
-    retired = Position.objects.filter(unit=unit, is_active=True).update(is_active=False)
+    retiring = list(Position.objects.filter(unit=unit, is_active=True))
+    retired = Position.objects.filter(pk__in=[p.pk for p in retiring]).update(
+        is_active=False
+    )
+    for position in retiring:
+        position.is_active = False
+    org_changes_record(tenant_id=unit.tenant_id, objs=retiring)
     audit_record(
         tenant=unit.tenant,
         actor=actor,
