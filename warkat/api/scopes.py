@@ -38,6 +38,8 @@ SCOPES: dict[str, object] = {
     "dashboard:write": _("Write assessments and data-request answers"),
     "attendance:read": _("Read attendance, recaps and settings"),
     "attendance:write": _("Check in, submit and decide attendance requests"),
+    "webhooks:read": _("Read webhook subscriptions and their deliveries"),
+    "webhooks:write": _("Create webhook subscriptions and replay deliveries"),
 }
 
 #: For routes anyone may call without signing in (read as ``auth=PUBLIC``).

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from warkat.api.base import ERROR_RESPONSES, Id, PageNo
+from warkat.api.base import ERROR_RESPONSES, Id, PageNo, scope
 from warkat.letters.access import Access
 from warkat.letters.api.schemas import LetterOut, letter_out
 from warkat.org.api import in_caller_tenant
@@ -63,6 +63,7 @@ class SearchQuery(Schema):
     "/search",
     response={200: SearchOut, **ERROR_RESPONSES},
     operation_id="warkat_search_api_search",
+    auth=scope("letters:read"),
 )
 @in_caller_tenant
 def search_api(request: HttpRequest, q: Query[SearchQuery]) -> Any:

@@ -1,7 +1,7 @@
 # Ninja reads parameter annotations at import time: no postponed annotations here.
-"""HTTP API of webhooks for the tenant administrator (scope ``webhooks:admin`` once
-service accounts carry scopes): subscriptions, their deliveries with each attempt,
-replay. A subscription's secret is in the answer to its creation only."""
+"""HTTP API of webhooks for the tenant administrator (a token needs ``webhooks:read``
+or ``webhooks:write``): subscriptions, their deliveries with each attempt, replay. A
+subscription's secret is in the answer to its creation only."""
 
 import datetime as dt
 from typing import Any
@@ -9,14 +9,12 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from warkat.api.base import ERROR_RESPONSES, Id, PageNo
+from warkat.api.base import ERROR_RESPONSES, Id, PageNo, scope
 from warkat.org.api import in_caller_tenant
 from warkat.webhooks import selectors, services
 
 router = Router(tags=["webhooks"])
 
-#: The scope an API token will need for these routes.
-SCOPE = "webhooks:admin"
 PAGE_SIZE = 50
 
 
@@ -84,6 +82,7 @@ def _delivery(d: Any) -> dict[str, Any]:
     "/webhooks/endpoints",
     response={200: list[EndpointOut], **ERROR_RESPONSES},
     operation_id="webhooks_endpoint_list",
+    auth=scope("webhooks:read"),
 )
 @in_caller_tenant
 def endpoint_list_api(request: HttpRequest) -> Any:
@@ -94,6 +93,7 @@ def endpoint_list_api(request: HttpRequest) -> Any:
     "/webhooks/endpoints",
     response={201: EndpointCreatedOut, **ERROR_RESPONSES},
     operation_id="webhooks_endpoint_create",
+    auth=scope("webhooks:write"),
 )
 @in_caller_tenant
 def endpoint_create_api(request: HttpRequest, payload: EndpointIn) -> Any:
@@ -112,6 +112,7 @@ def endpoint_create_api(request: HttpRequest, payload: EndpointIn) -> Any:
     "/webhooks/endpoints/{endpoint_id}/deliveries",
     response={200: list[DeliveryOut], **ERROR_RESPONSES},
     operation_id="webhooks_delivery_list",
+    auth=scope("webhooks:read"),
 )
 @in_caller_tenant
 def delivery_list_api(
@@ -128,6 +129,7 @@ def delivery_list_api(
     "/webhooks/deliveries/{delivery_id}",
     response={200: DeliveryDetailOut, **ERROR_RESPONSES},
     operation_id="webhooks_delivery_get",
+    auth=scope("webhooks:read"),
 )
 @in_caller_tenant
 def delivery_get_api(request: HttpRequest, delivery_id: Id) -> Any:
@@ -143,6 +145,7 @@ def delivery_get_api(request: HttpRequest, delivery_id: Id) -> Any:
     "/webhooks/deliveries/{delivery_id}/replay",
     response={202: DeliveryOut, **ERROR_RESPONSES},
     operation_id="webhooks_delivery_replay",
+    auth=scope("webhooks:write"),
 )
 @in_caller_tenant
 def delivery_replay_api(request: HttpRequest, delivery_id: Id) -> Any:
