@@ -16,6 +16,7 @@ urlpatterns = [
     path("naskah/", include("warkat.drafting.urls")),
     path("dasbor/", include("warkat.dashboard.urls")),
     path("absen/", include("warkat.attendance.urls")),
+    path("arsip/", include("warkat.archive.urls")),
     path("", include("warkat.notify.urls")),
     path("", include("warkat.signing.urls")),
     path("", include("warkat.core.urls")),

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.tasks import Task
 
+from warkat.archive.tasks import disposal_sweep
 from warkat.attendance.tasks import discipline_run
 from warkat.core.tasks import heartbeats_enqueue
 from warkat.dashboard.tasks import dashboard_refresh_run
@@ -29,6 +30,8 @@ JOBS: list[tuple[str, int, Task]] = [
     ("page_pictures", 600, pages_sweep_run),
     ("dashboard", 600, dashboard_refresh_run),
     ("attendance_discipline", 24 * 3600, discipline_run),
+    # Destructions and handovers a dead worker left half-way.
+    ("archive_disposal", 3600, disposal_sweep),
 ]
 
 
