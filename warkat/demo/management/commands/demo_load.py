@@ -52,6 +52,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def _load_kabupaten(self, *, host: Tenant) -> Tenant:
         from warkat.demo.accounts import demo_accounts_load
+        from warkat.demo.archive import demo_archive_load
         from warkat.demo.attendance import demo_attendance_load
         from warkat.demo.drafting import demo_drafting_load
         from warkat.demo.letters import demo_letters_load
@@ -65,6 +66,7 @@ class Command(BaseCommand):
             demo_letters_load(tenant=keerom, people=letter_actors(org["people"]))
             demo_drafting_load(tenant=keerom, people=org["people"])
             demo_attendance_load(tenant=keerom, people=org["people"])
+            demo_archive_load(tenant=keerom, people=org["people"])
         return keerom
 
 
