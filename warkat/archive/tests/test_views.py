@@ -122,3 +122,17 @@ def test_holds_page_and_settings_page(arc: SimpleNamespace) -> None:
     assert set(AppraisalMember.objects.values_list("position_id", flat=True)) == {
         arc.pos.sekda.pk, arc.pos.kadinkes.pk, arc.pos.kabid_a.pk,
     }  # fmt: skip
+
+
+def test_api_lists_and_batch_keep_the_secret(arc: SimpleNamespace) -> None:
+    secret = _secret(arc)
+    batch = destruction(arc, [secret, old_letter(arc, 2019)])
+    sekda = client_for(arc.users.sekda)
+    listed = sekda.get("/api/v1/archive/batches").json()
+    assert [b["id"] for b in listed] == [batch.pk] and listed[0]["letters"] == 2
+    detail = sekda.get(f"/api/v1/archive/batches/{batch.pk}")
+    assert detail.status_code == 200 and SECRET not in detail.content.decode()
+    assert "[rahasia]" in detail.content.decode()
+    outsider = client_for(arc.users.outsider)
+    assert outsider.get("/api/v1/archive/batches").json() == []
+    assert outsider.get(f"/api/v1/archive/batches/{batch.pk}").status_code == 404
