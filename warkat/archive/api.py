@@ -53,10 +53,16 @@ class BatchDetailOut(BatchOut):
 
 def _out(batch: DisposalBatch, letters: int) -> dict[str, Any]:
     return {
-        "id": batch.pk, "kind": batch.kind, "state": batch.state, "title": batch.title,
-        "unit_id": batch.unit_id, "proposed_at": batch.proposed_at,
-        "signed_at": batch.signed_at, "done_at": batch.done_at, "letters": letters,
-    }  # fmt: skip
+        "id": batch.pk,
+        "kind": batch.kind,
+        "state": batch.state,
+        "title": batch.title,
+        "unit_id": batch.unit_id,
+        "proposed_at": batch.proposed_at,
+        "signed_at": batch.signed_at,
+        "done_at": batch.done_at,
+        "letters": letters,
+    }
 
 
 @router.get(
@@ -88,10 +94,15 @@ def batch_api(request: HttpRequest, batch_id: Id) -> Any:
         "anri_approval": batch.anri_approval,
         "package_sha256": batch.package_sha256,
         "items": [
-            {"letter_id": i.letter_id, "code": i.code,
-             "description": i.letter.subject if full else i.description,
-             "record_date": i.record_date, "retention_ended": i.due_date,
-             "files": i.files, "state": i.state}
+            {
+                "letter_id": i.letter_id,
+                "code": i.code,
+                "description": i.letter.subject if full else i.description,
+                "record_date": i.record_date,
+                "retention_ended": i.due_date,
+                "files": i.files,
+                "state": i.state,
+            }
             for i, full in items
         ],
-    }  # fmt: skip
+    }

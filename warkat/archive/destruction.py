@@ -15,7 +15,7 @@ killed, the storage failing) never leaves a batch half-destroyed for good:
    the file rows (``letters.services.disposal``), marks the items done and the
    batch ``done``.
 
-``disposal_resume`` runs whatever is left of 1–3; the task, the periodic sweep and
+``disposal_resume`` runs whatever is left of 1 to 3; the task, the periodic sweep and
 ``manage.py archive_disposal_resume`` call it. Once the plan is committed the only
 way forward is to finish: a batch is destroyed entirely or not at all.
 """
@@ -52,13 +52,23 @@ def _records(batch: DisposalBatch) -> list[DestructionRecord]:
     def add(letter_id: int, source: str, name: str, **meta: object) -> None:
         if name and name not in out:
             out[name] = DestructionRecord(
-                tenant=batch.tenant, batch=batch, letter_id=letter_id,
-                source=source, storage_name=name, **meta,
-            )  # fmt: skip
+                tenant=batch.tenant,
+                batch=batch,
+                letter_id=letter_id,
+                source=source,
+                storage_name=name,
+                **meta,
+            )
 
     for f in LetterFile.objects.filter(letter_id__in=letter_ids):
-        add(f.letter_id, "letter_file", f.storage_name, original_name=f.original_name,
-            size=f.size, sha256=f.sha256)  # fmt: skip
+        add(
+            f.letter_id,
+            "letter_file",
+            f.storage_name,
+            original_name=f.original_name,
+            size=f.size,
+            sha256=f.sha256,
+        )
     pages = LetterFilePage.objects.filter(file__letter_id__in=letter_ids)
     for p in pages.values("file__letter_id", "storage_name"):
         add(p["file__letter_id"], "page", p["storage_name"])
@@ -67,8 +77,14 @@ def _records(batch: DisposalBatch) -> list[DestructionRecord]:
         follow_up__disposition__letter_id__in=letter_ids
     ).select_related("follow_up__disposition")
     for ff in followups:
-        add(ff.follow_up.disposition.letter_id, "followup_file", ff.storage_name,
-            original_name=ff.original_name, size=ff.size, sha256=ff.sha256)  # fmt: skip
+        add(
+            ff.follow_up.disposition.letter_id,
+            "followup_file",
+            ff.storage_name,
+            original_name=ff.original_name,
+            size=ff.size,
+            sha256=ff.sha256,
+        )
     for text in FileText.objects.filter(letter_id__in=letter_ids).exclude(
         searchable_name=""
     ):
@@ -99,9 +115,12 @@ def destruction_plan(*, batch_id: int) -> DisposalBatch:
     batch.state = S.DESTROYING
     batch.save(update_fields=["state"])
     audit_record(
-        tenant=batch.tenant, actor=None, action="archive.destruction_started",
-        obj=batch, data={"files": len(records)},
-    )  # fmt: skip
+        tenant=batch.tenant,
+        actor=None,
+        action="archive.destruction_started",
+        obj=batch,
+        data={"files": len(records)},
+    )
     return batch
 
 
@@ -138,9 +157,12 @@ def destruction_finish(*, batch_id: int) -> DisposalBatch:
     batch.done_at = timezone.now()
     batch.save(update_fields=["state", "done_at"])
     audit_record(
-        tenant=batch.tenant, actor=None, action="archive.files_destroyed", obj=batch,
+        tenant=batch.tenant,
+        actor=None,
+        action="archive.files_destroyed",
+        obj=batch,
         data={"files": batch.destructions.count()},
-    )  # fmt: skip
+    )
     return batch
 
 

@@ -59,7 +59,9 @@ def signers_for(batch: DisposalBatch) -> list[BatchSignature]:
     return list(batch.signatures.select_related("position").order_by("order"))
 
 
-def berita_acara_render(*, batch: DisposalBatch, day: dt.date, footer: str) -> RenderedPdf:  # fmt: skip
+def berita_acara_render(
+    *, batch: DisposalBatch, day: dt.date, footer: str
+) -> RenderedPdf:
     conf = archive_settings()
     opening, body, note = _body(batch, conf.regional_archive)
     title, list_title = TITLES[batch.kind]
@@ -68,24 +70,33 @@ def berita_acara_render(*, batch: DisposalBatch, day: dt.date, footer: str) -> R
         for a in Appraisal.objects.filter(batch=batch).select_related("position")
     ]
     signers = [
-        {"order": s.order, "label": SIGNER_LABELS.get(s.label, s.label),
-         "position": s.position.name}
+        {
+            "order": s.order,
+            "label": SIGNER_LABELS.get(s.label, s.label),
+            "position": s.position.name,
+        }
         for s in signers_for(batch)
-    ]  # fmt: skip
+    ]
     html = render_to_string(
         "archive/pdf/berita_acara.html",
         {
-            "batch": batch, "tenant": batch.tenant.name, "day": day,
+            "batch": batch,
+            "tenant": batch.tenant.name,
+            "day": day,
             "day_text": f"{DAYS_ID[day.weekday()]} tanggal {date_id(day)}",
-            "title": title, "list_title": list_title, "opening": opening,
-            "body": body, "note": note, "appraisals": appraisals,
-            "anri": batch.anri_approval, "signers": signers, "footer": footer,
+            "title": title,
+            "list_title": list_title,
+            "opening": opening,
+            "body": body,
+            "note": note,
+            "appraisals": appraisals,
+            "anri": batch.anri_approval,
+            "signers": signers,
+            "footer": footer,
             "items": list(batch.items.order_by("record_date", "pk")),
         },
-    )  # fmt: skip
-    return render_for_signing(
-        html=html, anchors=[f"ttd-{s['order']}" for s in signers]
     )
+    return render_for_signing(html=html, anchors=[f"ttd-{s['order']}" for s in signers])
 
 
 def box_of(signature: BatchSignature) -> SignatureBox | None:

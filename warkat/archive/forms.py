@@ -11,29 +11,35 @@ from warkat.org.models import Position, Unit
 
 class SettingsForm(forms.Form):
     records_unit = forms.ModelChoiceField(
-        queryset=Unit.objects.none(), required=False,
+        queryset=Unit.objects.none(),
+        required=False,
         label=_("Records centre (unit kearsipan)"),
-    )  # fmt: skip
+    )
     records_head = forms.ModelChoiceField(
-        queryset=Position.objects.none(), required=False,
+        queryset=Position.objects.none(),
+        required=False,
         label=_("Head of the records centre"),
-    )  # fmt: skip
+    )
     approver = forms.ModelChoiceField(
-        queryset=Position.objects.none(), required=False,
+        queryset=Position.objects.none(),
+        required=False,
         label=_("Approving official (Kepala Daerah)"),
-    )  # fmt: skip
+    )
     regional_archive = forms.CharField(
-        max_length=200, required=False,
+        max_length=200,
+        required=False,
         label=_("Regional archive (lembaga kearsipan daerah)"),
-    )  # fmt: skip
+    )
     chair = forms.ModelChoiceField(
-        queryset=Position.objects.none(), required=False,
+        queryset=Position.objects.none(),
+        required=False,
         label=_("Appraisal committee: chair"),
-    )  # fmt: skip
+    )
     members = forms.ModelMultipleChoiceField(
-        queryset=Position.objects.none(), required=False,
+        queryset=Position.objects.none(),
+        required=False,
         label=_("Appraisal committee: members"),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -57,5 +63,9 @@ class SettingsForm(forms.Form):
 
 class HoldForm(forms.Form):
     letter_id = forms.IntegerField(min_value=1, max_value=2**62, label=_("Letter id"))
-    reason = forms.CharField(max_length=2000, label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
-    case_reference = forms.CharField(max_length=200, required=False, label=_("Case reference"))  # fmt: skip
+    reason = forms.CharField(
+        max_length=2000, label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    case_reference = forms.CharField(
+        max_length=200, required=False, label=_("Case reference")
+    )

@@ -48,14 +48,23 @@ def _safe(name: str) -> str:
 def _letter_meta(item: DisposalItem, files: list[dict[str, Any]]) -> dict[str, Any]:
     letter = item.letter
     return {
-        "id": letter.pk, "direction": letter.direction, "number": letter.number,
-        "agenda": letter.agenda_label, "letter_date": letter.letter_date,
-        "received_date": letter.received_date, "subject": letter.subject,
-        "summary": letter.summary, "sender_institution": letter.sender_institution,
-        "sender_name": letter.sender_name, "security": letter.security,
-        "classification": item.code, "record_date": item.record_date,
-        "retention_ended": item.due_date, "unit": letter.unit.name, "files": files,
-    }  # fmt: skip
+        "id": letter.pk,
+        "direction": letter.direction,
+        "number": letter.number,
+        "agenda": letter.agenda_label,
+        "letter_date": letter.letter_date,
+        "received_date": letter.received_date,
+        "subject": letter.subject,
+        "summary": letter.summary,
+        "sender_institution": letter.sender_institution,
+        "sender_name": letter.sender_name,
+        "security": letter.security,
+        "classification": item.code,
+        "record_date": item.record_date,
+        "retention_ended": item.due_date,
+        "unit": letter.unit.name,
+        "files": files,
+    }
 
 
 def _fill(batch: DisposalBatch, root: Path) -> dict[str, Any]:
@@ -70,16 +79,28 @@ def _fill(batch: DisposalBatch, root: Path) -> dict[str, Any]:
             target = folder / f"{f.pk}-{_safe(f.original_name)}"
             with file_open(f.storage_name) as src, target.open("wb") as dst:
                 shutil.copyfileobj(src, dst)
-            files.append({"path": str(target.relative_to(root)), "name": f.original_name,
-                          "sha256": f.sha256, "kind": f.kind})  # fmt: skip
+            files.append(
+                {
+                    "path": str(target.relative_to(root)),
+                    "name": f.original_name,
+                    "sha256": f.sha256,
+                    "kind": f.kind,
+                }
+            )
         draft = Draft.objects.filter(letter_id=item.letter_id).first()
         if draft is not None and draft.signed_document_id is not None:
             doc = SignedDocument.objects.get(pk=draft.signed_document_id)
             target = folder / "signed.pdf"
             target.write_bytes(signed_open(doc))
-            files.append({"path": str(target.relative_to(root)), "name": "signed.pdf",
-                          "sha256": doc.sha256, "kind": "signed",
-                          "verification_code": doc.verification_code})  # fmt: skip
+            files.append(
+                {
+                    "path": str(target.relative_to(root)),
+                    "name": "signed.pdf",
+                    "sha256": doc.sha256,
+                    "kind": "signed",
+                    "verification_code": doc.verification_code,
+                }
+            )
         letters.append(_letter_meta(item, files))
     last = batch.signatures.select_related("document").order_by("-order").first()
     assert last is not None and last.document is not None
@@ -87,12 +108,17 @@ def _fill(batch: DisposalBatch, root: Path) -> dict[str, Any]:
     meta = {
         "profile": "warkat-penyerahan/1",
         "tenant": batch.tenant.name,
-        "batch": {"id": batch.pk, "title": batch.title, "unit": batch.unit.name,
-                  "signed_at": batch.signed_at, "anri_approval": batch.anri_approval,
-                  "berita_acara": "berita-acara.pdf",
-                  "berita_acara_verification": last.document.verification_code},
+        "batch": {
+            "id": batch.pk,
+            "title": batch.title,
+            "unit": batch.unit.name,
+            "signed_at": batch.signed_at,
+            "anri_approval": batch.anri_approval,
+            "berita_acara": "berita-acara.pdf",
+            "berita_acara_verification": last.document.verification_code,
+        },
         "letters": letters,
-    }  # fmt: skip
+    }
     (root / "metadata.json").write_text(
         json.dumps(meta, default=str, ensure_ascii=False, indent=2), encoding="utf-8"
     )
@@ -113,7 +139,8 @@ def package_build(batch: DisposalBatch) -> bytes:
                 "Contact-Name": batch.unit.name,
                 "External-Description": f"Penyerahan arsip statis: {batch.title}",
                 "External-Identifier": f"BA/PENYERAHAN/{batch.pk}",
-                "Bag-Group-Identifier": conf.regional_archive or "lembaga kearsipan daerah",  # fmt: skip
+                "Bag-Group-Identifier": conf.regional_archive
+                or "lembaga kearsipan daerah",
                 "Payload-Letters": str(len(meta["letters"])),
             },
             checksums=["sha256"],
@@ -153,12 +180,23 @@ def _recorded(batch_id: int, name: str, data: bytes) -> DisposalBatch:
     batch.package_size = len(data)
     batch.state = S.DONE
     batch.done_at = timezone.now()
-    batch.save(update_fields=["package_name", "package_sha256", "package_size", "state", "done_at"])  # fmt: skip
+    batch.save(
+        update_fields=[
+            "package_name",
+            "package_sha256",
+            "package_size",
+            "state",
+            "done_at",
+        ]
+    )
     DisposalItem.objects.filter(batch=batch, state="open").update(state="done")
     audit_record(
-        tenant=batch.tenant, actor=None, action="archive.handover_packaged", obj=batch,
+        tenant=batch.tenant,
+        actor=None,
+        action="archive.handover_packaged",
+        obj=batch,
         data={"sha256": batch.package_sha256, "size": batch.package_size},
-    )  # fmt: skip
+    )
     return batch
 
 

@@ -73,8 +73,16 @@ def retention_for(
     inactive = code.retention_inactive_years
     final = code.final_disposition
     if local is not None:
-        active = local.retention_active_years if local.retention_active_years is not None else active  # fmt: skip
-        inactive = local.retention_inactive_years if local.retention_inactive_years is not None else inactive  # fmt: skip
+        active = (
+            local.retention_active_years
+            if local.retention_active_years is not None
+            else active
+        )
+        inactive = (
+            local.retention_inactive_years
+            if local.retention_inactive_years is not None
+            else inactive
+        )
         final = local.final_disposition or final
     assert active is not None and inactive is not None
     return Retention(
@@ -89,4 +97,6 @@ def tenant_overrides() -> dict[int, TenantClassificationCode]:
         | Q(retention_inactive_years__isnull=False)
         | ~Q(final_disposition="")
     )
-    return {row.code_id: row for row in TenantClassificationCode.objects.filter(changed)}
+    return {
+        row.code_id: row for row in TenantClassificationCode.objects.filter(changed)
+    }

@@ -33,8 +33,8 @@ def disposal_sweep() -> int:
     """Resume destructions and handovers left unfinished (a worker died), tenant by
     tenant; returns how many batches were resumed."""
     from warkat.archive.destruction import batches_unfinished, disposal_resume
-    from warkat.archive.packaging import handover_package_make
     from warkat.archive.models import DisposalBatch
+    from warkat.archive.packaging import handover_package_make
 
     count = 0
     for tenant in Tenant.objects.filter(is_active=True).order_by("pk"):
@@ -42,7 +42,9 @@ def disposal_sweep() -> int:
             for batch_id in batches_unfinished():
                 disposal_resume(batch_id=batch_id)
                 count += 1
-            for batch_id in DisposalBatch.objects.filter(state="packaging").values_list("pk", flat=True):  # fmt: skip
+            for batch_id in DisposalBatch.objects.filter(state="packaging").values_list(
+                "pk", flat=True
+            ):
                 handover_package_make(batch_id=batch_id)
                 count += 1
     return count

@@ -67,7 +67,11 @@ def _unit(unit_id: int) -> Unit:
 
 
 def _batch(request: HttpRequest, batch_id: int) -> DisposalBatch:
-    batch = DisposalBatch.objects.select_related("unit", "tenant").filter(pk=batch_id).first()  # fmt: skip
+    batch = (
+        DisposalBatch.objects.select_related("unit", "tenant")
+        .filter(pk=batch_id)
+        .first()
+    )
     # Someone with no part in a list does not learn that it exists.
     if batch is None or not may_view_batch(request.user, batch):
         raise errors.not_found()
@@ -80,16 +84,25 @@ def index(request: HttpRequest) -> HttpResponse:
     conf = archive_settings()
     staff = is_records_staff(user, conf)
     if staff:
-        units = Unit.objects.filter(is_active=True, depth__lte=1).order_by("depth", "name")  # fmt: skip
+        units = Unit.objects.filter(is_active=True, depth__lte=1).order_by(
+            "depth", "name"
+        )
     else:
         units = Unit.objects.filter(pk__in=tu_unit_ids(user)).order_by("name")
     batches = [b for b in batches_for()[:200] if may_view_batch(user, b)]
     if not (staff or units or batches):
         raise errors.forbidden()
-    return render(request, "archive/index.html", {
-        "units": units, "batches": batches, "staff": staff,
-        "admin": is_tenant_admin(user), "conf": conf,
-    })  # fmt: skip
+    return render(
+        request,
+        "archive/index.html",
+        {
+            "units": units,
+            "batches": batches,
+            "staff": staff,
+            "admin": is_tenant_admin(user),
+            "conf": conf,
+        },
+    )
 
 
 @tenant_view
@@ -101,14 +114,27 @@ def unit_due(request: HttpRequest, unit_id: int) -> HttpResponse:
         kind = K.TRANSFER
     page = page_number(request)
     rows, total = due_page(
-        user=request.user, unit=unit, kind=kind, today=tenant_localdate(request.tenant),  # type: ignore[attr-defined]
+        user=request.user,
+        unit=unit,
+        kind=kind,
+        today=tenant_localdate(request.tenant),  # type: ignore[attr-defined]
         page=page,
-    )  # fmt: skip
+    )
     may_propose = kind == K.TRANSFER or is_records_staff(request.user)
-    return render(request, "archive/unit.html", {
-        "unit": unit, "kind": kind, "kinds": K.choices, "rows": rows, "total": total,
-        "page": page, "has_next": page * PAGE_SIZE < total, "may_propose": may_propose,
-    })  # fmt: skip
+    return render(
+        request,
+        "archive/unit.html",
+        {
+            "unit": unit,
+            "kind": kind,
+            "kinds": K.choices,
+            "rows": rows,
+            "total": total,
+            "page": page,
+            "has_next": page * PAGE_SIZE < total,
+            "may_propose": may_propose,
+        },
+    )
 
 
 @tenant_view
@@ -117,14 +143,20 @@ def propose(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = _unit(unit_id)
     require(may_view_unit(request.user, unit))
     kind = request.POST.get("kind", "")
-    ids = [int(i) for i in request.POST.getlist("letter") if i.isdigit() and len(i) < 19]
+    ids = [
+        int(i) for i in request.POST.getlist("letter") if i.isdigit() and len(i) < 19
+    ]
     letters = list(Letter.objects.filter(pk__in=ids))
     if len(letters) != len(set(ids)):
         raise errors.not_found()
     batch = batch_propose(
-        actor=request.user, kind=kind, unit=unit, letters=letters,
-        title=request.POST.get("title", ""), note=request.POST.get("note", ""),
-    )  # fmt: skip
+        actor=request.user,
+        kind=kind,
+        unit=unit,
+        letters=letters,
+        title=request.POST.get("title", ""),
+        note=request.POST.get("note", ""),
+    )
     messages.success(request, _("The list was proposed."))
     return redirect("archive:batch", batch_id=batch.pk)
 
@@ -135,25 +167,41 @@ def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
     user = request.user
     conf = archive_settings()
     step = next_signature(batch) if batch.state == "approved" else None
-    signatures = list(batch.signatures.select_related("position", "person", "document").order_by("order"))  # fmt: skip
+    signatures = list(
+        batch.signatures.select_related("position", "person", "document").order_by(
+            "order"
+        )
+    )
     done_positions = set(batch.appraisals.values_list("position_id", flat=True))
     may_appraise = batch.state == "proposed" and any(
         m.position_id not in done_positions for m in committee_positions_held(user)
     )
-    return render(request, "archive/batch.html", {
-        "batch": batch, "items": batch_items(user=user, batch=batch),
-        "appraisals": batch.appraisals.select_related("position", "person").order_by("at"),
-        "committee": AppraisalMember.objects.select_related("position").order_by("role", "pk"),
-        "signatures": [(s, SIGNER_LABELS.get(s.label, s.label)) for s in signatures],
-        "may_appraise": may_appraise,
-        "may_approve": batch.state == "appraised" and holds(user, conf.approver_id) is not None,
-        "may_sign": step is not None and holds(user, step.position_id) is not None,
-        "may_cancel": batch.state in {"proposed", "appraised", "approved"}
-        and (batch.proposed_by_id == user.pk or is_records_staff(user, conf))
-        and not any(s.document_id for s in signatures),
-        "signed": any(s.document_id for s in signatures),
-        "destroyed": batch.destructions.filter(destroyed_at__isnull=False).count(),
-    })  # fmt: skip
+    return render(
+        request,
+        "archive/batch.html",
+        {
+            "batch": batch,
+            "items": batch_items(user=user, batch=batch),
+            "appraisals": batch.appraisals.select_related(
+                "position", "person"
+            ).order_by("at"),
+            "committee": AppraisalMember.objects.select_related("position").order_by(
+                "role", "pk"
+            ),
+            "signatures": [
+                (s, SIGNER_LABELS.get(s.label, s.label)) for s in signatures
+            ],
+            "may_appraise": may_appraise,
+            "may_approve": batch.state == "appraised"
+            and holds(user, conf.approver_id) is not None,
+            "may_sign": step is not None and holds(user, step.position_id) is not None,
+            "may_cancel": batch.state in {"proposed", "appraised", "approved"}
+            and (batch.proposed_by_id == user.pk or is_records_staff(user, conf))
+            and not any(s.document_id for s in signatures),
+            "signed": any(s.document_id for s in signatures),
+            "destroyed": batch.destructions.filter(destroyed_at__isnull=False).count(),
+        },
+    )
 
 
 @tenant_view
@@ -163,13 +211,25 @@ def batch_act(request: HttpRequest, batch_id: int, action: str) -> HttpResponse:
     post = request.POST
     try:
         if action in {"agree", "disagree"}:
-            batch_appraise(actor=request.user, batch=batch, approve=action == "agree",
-                           note=post.get("note", ""))  # fmt: skip
+            batch_appraise(
+                actor=request.user,
+                batch=batch,
+                approve=action == "agree",
+                note=post.get("note", ""),
+            )
         elif action == "approve":
-            batch_approve(actor=request.user, batch=batch, anri_approval=post.get("anri_approval", ""))  # fmt: skip
+            batch_approve(
+                actor=request.user,
+                batch=batch,
+                anri_approval=post.get("anri_approval", ""),
+            )
         elif action == "sign":
-            batch_sign(actor=request.user, batch=batch, passphrase=post.get("passphrase", ""),
-                       otp=post.get("otp", ""))  # fmt: skip
+            batch_sign(
+                actor=request.user,
+                batch=batch,
+                passphrase=post.get("passphrase", ""),
+                otp=post.get("otp", ""),
+            )
         elif action == "cancel":
             batch_cancel(actor=request.user, batch=batch, reason=post.get("reason", ""))
         else:
@@ -183,12 +243,19 @@ def batch_act(request: HttpRequest, batch_id: int, action: str) -> HttpResponse:
 @tenant_view
 def berita_acara(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = _batch(request, batch_id)
-    last = batch.signatures.filter(document__isnull=False).select_related("document").order_by("-order").first()  # fmt: skip
+    last = (
+        batch.signatures.filter(document__isnull=False)
+        .select_related("document")
+        .order_by("-order")
+        .first()
+    )
     if last is None or last.document is None:
         raise errors.not_found()
     return download_response(
-        signed_open(last.document), "application/pdf", f"berita-acara-{batch.kind}-{batch.pk}.pdf"
-    )  # fmt: skip
+        signed_open(last.document),
+        "application/pdf",
+        f"berita-acara-{batch.kind}-{batch.pk}.pdf",
+    )
 
 
 @tenant_view
@@ -197,8 +264,15 @@ def package(request: HttpRequest, batch_id: int) -> HttpResponse:
     require(is_records_staff(request.user))
     if not batch.package_name:
         raise errors.not_found()
-    audit_record(tenant=batch.tenant, actor=request.user, action="archive.package_downloaded", obj=batch)  # fmt: skip
-    return download_response(package_open(batch), "application/zip", f"penyerahan-{batch.pk}.zip")  # fmt: skip
+    audit_record(
+        tenant=batch.tenant,
+        actor=request.user,
+        action="archive.package_downloaded",
+        obj=batch,
+    )
+    return download_response(
+        package_open(batch), "application/zip", f"penyerahan-{batch.pk}.zip"
+    )
 
 
 @tenant_view
@@ -211,15 +285,23 @@ def holds_page(request: HttpRequest) -> HttpResponse:
         if letter is None:
             raise errors.not_found()
         try:
-            hold_place(actor=request.user, letter=letter, reason=form.cleaned_data["reason"],
-                       case_reference=form.cleaned_data["case_reference"])  # fmt: skip
+            hold_place(
+                actor=request.user,
+                letter=letter,
+                reason=form.cleaned_data["reason"],
+                case_reference=form.cleaned_data["case_reference"],
+            )
             messages.success(request, _("The letter is under a legal hold."))
             return redirect("archive:holds")
         except DomainError as exc:
             messages.error(request, exc.text())
     held = list(holds_list()[:500])
     rows = rows_for(request.user, [h.letter for h in held])
-    return render(request, "archive/holds.html", {"form": form, "holds": list(zip(held, rows, strict=True))})  # fmt: skip
+    return render(
+        request,
+        "archive/holds.html",
+        {"form": form, "holds": list(zip(held, rows, strict=True))},
+    )
 
 
 @tenant_view
@@ -241,20 +323,29 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     conf = archive_settings()
     chair = AppraisalMember.objects.filter(role="chair").first()
     initial = {
-        "records_unit": conf.records_unit_id, "records_head": conf.records_head_id,
-        "approver": conf.approver_id, "regional_archive": conf.regional_archive,
+        "records_unit": conf.records_unit_id,
+        "records_head": conf.records_head_id,
+        "approver": conf.approver_id,
+        "regional_archive": conf.regional_archive,
         "chair": chair.position_id if chair else None,
-        "members": list(AppraisalMember.objects.exclude(role="chair").values_list("position_id", flat=True)),
-    }  # fmt: skip
+        "members": list(
+            AppraisalMember.objects.exclude(role="chair").values_list(
+                "position_id", flat=True
+            )
+        ),
+    }
     form = SettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         archive_settings_update(
-            tenant=request.tenant, actor=request.user,  # type: ignore[attr-defined]
-            records_unit=data["records_unit"], records_head=data["records_head"],
-            approver=data["approver"], regional_archive=data["regional_archive"],
+            tenant=request.tenant,
+            actor=request.user,  # type: ignore[attr-defined]
+            records_unit=data["records_unit"],
+            records_head=data["records_head"],
+            approver=data["approver"],
+            regional_archive=data["regional_archive"],
             committee=form.committee(),
-        )  # fmt: skip
+        )
         messages.success(request, _("Saved."))
         return redirect("archive:settings")
     return render(request, "archive/settings.html", {"form": form})

@@ -120,7 +120,9 @@ ACTION_LABELS = {
     "archive.settings_updated": _("Archive settings changed"),
     "archive.hold_placed": _("Legal hold placed on a letter"),
     "archive.hold_released": _("Legal hold released"),
-    "archive.batch_proposed": _("Archive list proposed (transfer, destruction or handover)"),
+    "archive.batch_proposed": _(
+        "Archive list proposed (transfer, destruction or handover)"
+    ),
     "archive.batch_appraised": _("Archive list appraised by the committee"),
     "archive.batch_approved": _("Archive list approved"),
     "archive.batch_cancelled": _("Archive list withdrawn"),

@@ -98,7 +98,9 @@ def render_for_signing(
         url_fetcher=LetterFetcher(media_prefix=media_prefix),
     ).render()
     box = signature_box(document)
-    boxes = {name: found for name in anchors if (found := signature_box(document, name))}
+    boxes = {
+        name: found for name in anchors if (found := signature_box(document, name))
+    }
     pdf = document.write_pdf(pdf_variant=pdf_variant)
     pages = len(document.pages)
     if attachments:

@@ -6,207 +6,648 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('archive', '0002_load_codes'),
-        ('letters', '0008_letter_is_copy'),
-        ('org', '0003_position_one_head'),
-        ('signing', '0001_initial'),
-        ('tenancy', '0001_initial'),
+        ("archive", "0002_load_codes"),
+        ("letters", "0008_letter_is_copy"),
+        ("org", "0003_position_one_head"),
+        ("signing", "0001_initial"),
+        ("tenancy", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DisposalBatch',
+            name="DisposalBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('pemindahan', 'Transfer to the records centre (pemindahan)'), ('pemusnahan', 'Destruction (pemusnahan)'), ('penyerahan', 'Handover to the regional archive (penyerahan)')], max_length=12, verbose_name='kind')),
-                ('state', models.CharField(choices=[('proposed', 'Proposed'), ('appraised', 'Appraised by the committee'), ('approved', 'Approved, waiting for signatures'), ('signed', 'Berita acara signed'), ('destroying', 'Destroying the files'), ('packaging', 'Building the handover package'), ('done', 'Done'), ('rejected', 'Rejected'), ('cancelled', 'Cancelled')], default='proposed', max_length=12, verbose_name='state')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('proposed_at', models.DateTimeField()),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('anri_approval', models.CharField(blank=True, max_length=200, verbose_name='ANRI approval reference')),
-                ('signed_at', models.DateTimeField(blank=True, null=True)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('note', models.TextField(blank=True)),
-                ('package_name', models.CharField(blank=True, max_length=300)),
-                ('package_sha256', models.CharField(blank=True, max_length=64)),
-                ('package_size', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('proposed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('tenant', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.tenant')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            (
+                                "pemindahan",
+                                "Transfer to the records centre (pemindahan)",
+                            ),
+                            ("pemusnahan", "Destruction (pemusnahan)"),
+                            (
+                                "penyerahan",
+                                "Handover to the regional archive (penyerahan)",
+                            ),
+                        ],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("appraised", "Appraised by the committee"),
+                            ("approved", "Approved, waiting for signatures"),
+                            ("signed", "Berita acara signed"),
+                            ("destroying", "Destroying the files"),
+                            ("packaging", "Building the handover package"),
+                            ("done", "Done"),
+                            ("rejected", "Rejected"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="proposed",
+                        max_length=12,
+                        verbose_name="state",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("proposed_at", models.DateTimeField()),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "anri_approval",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        verbose_name="ANRI approval reference",
+                    ),
+                ),
+                ("signed_at", models.DateTimeField(blank=True, null=True)),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                ("note", models.TextField(blank=True)),
+                ("package_name", models.CharField(blank=True, max_length=300)),
+                ("package_sha256", models.CharField(blank=True, max_length=64)),
+                ("package_size", models.PositiveBigIntegerField(blank=True, null=True)),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.tenant",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'disposal batch',
+                "verbose_name": "disposal batch",
             },
         ),
         migrations.CreateModel(
-            name='DestructionRecord',
+            name="DestructionRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(max_length=16)),
-                ('storage_name', models.CharField(max_length=300)),
-                ('original_name', models.CharField(blank=True, max_length=255)),
-                ('size', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('sha256', models.CharField(blank=True, max_length=64)),
-                ('destroyed_at', models.DateTimeField(blank=True, null=True)),
-                ('letter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='letters.letter')),
-                ('tenant', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.tenant')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='destructions', to='archive.disposalbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("source", models.CharField(max_length=16)),
+                ("storage_name", models.CharField(max_length=300)),
+                ("original_name", models.CharField(blank=True, max_length=255)),
+                ("size", models.PositiveBigIntegerField(blank=True, null=True)),
+                ("sha256", models.CharField(blank=True, max_length=64)),
+                ("destroyed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "letter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="letters.letter",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.tenant",
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="destructions",
+                        to="archive.disposalbatch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'destroyed file',
+                "verbose_name": "destroyed file",
             },
         ),
         migrations.CreateModel(
-            name='BatchSignature',
+            name="BatchSignature",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField()),
-                ('label', models.CharField(max_length=100)),
-                ('box', models.JSONField(default=list)),
-                ('signed_at', models.DateTimeField(blank=True, null=True)),
-                ('document', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='signing.signeddocument')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.person')),
-                ('position', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.position')),
-                ('tenant', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.tenant')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='signatures', to='archive.disposalbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField()),
+                ("label", models.CharField(max_length=100)),
+                ("box", models.JSONField(default=list)),
+                ("signed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "document",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="signing.signeddocument",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.person",
+                    ),
+                ),
+                (
+                    "position",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.position",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.tenant",
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="signatures",
+                        to="archive.disposalbatch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'berita acara signature',
+                "verbose_name": "berita acara signature",
             },
         ),
         migrations.CreateModel(
-            name='Appraisal',
+            name="Appraisal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('capacity', models.CharField(blank=True, max_length=10)),
-                ('approve', models.BooleanField()),
-                ('note', models.TextField(blank=True)),
-                ('at', models.DateTimeField()),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.person')),
-                ('position', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.position')),
-                ('tenant', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.tenant')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appraisals', to='archive.disposalbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("capacity", models.CharField(blank=True, max_length=10)),
+                ("approve", models.BooleanField()),
+                ("note", models.TextField(blank=True)),
+                ("at", models.DateTimeField()),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.person",
+                    ),
+                ),
+                (
+                    "position",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.position",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.tenant",
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appraisals",
+                        to="archive.disposalbatch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'appraisal',
+                "verbose_name": "appraisal",
             },
         ),
         migrations.CreateModel(
-            name='DisposalItem',
+            name="DisposalItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('pemindahan', 'Transfer to the records centre (pemindahan)'), ('pemusnahan', 'Destruction (pemusnahan)'), ('penyerahan', 'Handover to the regional archive (penyerahan)')], max_length=12)),
-                ('state', models.CharField(default='open', max_length=8)),
-                ('description', models.CharField(max_length=500)),
-                ('code', models.CharField(max_length=20)),
-                ('record_date', models.DateField()),
-                ('due_date', models.DateField()),
-                ('files', models.PositiveIntegerField(default=0)),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='items', to='archive.disposalbatch')),
-                ('letter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='letters.letter')),
-                ('tenant', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            (
+                                "pemindahan",
+                                "Transfer to the records centre (pemindahan)",
+                            ),
+                            ("pemusnahan", "Destruction (pemusnahan)"),
+                            (
+                                "penyerahan",
+                                "Handover to the regional archive (penyerahan)",
+                            ),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("state", models.CharField(default="open", max_length=8)),
+                ("description", models.CharField(max_length=500)),
+                ("code", models.CharField(max_length=20)),
+                ("record_date", models.DateField()),
+                ("due_date", models.DateField()),
+                ("files", models.PositiveIntegerField(default=0)),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="items",
+                        to="archive.disposalbatch",
+                    ),
+                ),
+                (
+                    "letter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="letters.letter",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.tenant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'disposal item',
+                "verbose_name": "disposal item",
             },
         ),
         migrations.CreateModel(
-            name='LegalHold',
+            name="LegalHold",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('case_reference', models.CharField(blank=True, max_length=200, verbose_name='case reference')),
-                ('placed_at', models.DateTimeField()),
-                ('released_at', models.DateTimeField(blank=True, null=True)),
-                ('release_reason', models.TextField(blank=True)),
-                ('letter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='letters.letter')),
-                ('placed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('released_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('tenant', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="reason")),
+                (
+                    "case_reference",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="case reference"
+                    ),
+                ),
+                ("placed_at", models.DateTimeField()),
+                ("released_at", models.DateTimeField(blank=True, null=True)),
+                ("release_reason", models.TextField(blank=True)),
+                (
+                    "letter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="letters.letter",
+                    ),
+                ),
+                (
+                    "placed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "released_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.tenant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'legal hold',
+                "verbose_name": "legal hold",
             },
         ),
         migrations.CreateModel(
-            name='AppraisalMember',
+            name="AppraisalMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('chair', 'Chair'), ('secretary', 'Secretary'), ('member', 'Member')], default='member', max_length=10)),
-                ('position', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.position')),
-                ('tenant', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("chair", "Chair"),
+                            ("secretary", "Secretary"),
+                            ("member", "Member"),
+                        ],
+                        default="member",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "position",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.position",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.tenant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'appraisal committee member',
-                'constraints': [models.UniqueConstraint(fields=('tenant', 'position'), name='appraisal_member_unique'), models.CheckConstraint(condition=models.Q(('role__in', ['chair', 'secretary', 'member'])), name='appraisal_member_role_valid')],
+                "verbose_name": "appraisal committee member",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("tenant", "position"), name="appraisal_member_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("role__in", ["chair", "secretary", "member"])
+                        ),
+                        name="appraisal_member_role_valid",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ArchiveSettings',
+            name="ArchiveSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('regional_archive', models.CharField(blank=True, max_length=200, verbose_name='regional archive (lembaga kearsipan daerah)')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('approver', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.position', verbose_name='approving official')),
-                ('records_head', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.position', verbose_name='head of the records centre')),
-                ('records_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit', verbose_name='records centre (unit kearsipan)')),
-                ('tenant', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "regional_archive",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        verbose_name="regional archive (lembaga kearsipan daerah)",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "approver",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.position",
+                        verbose_name="approving official",
+                    ),
+                ),
+                (
+                    "records_head",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.position",
+                        verbose_name="head of the records centre",
+                    ),
+                ),
+                (
+                    "records_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="records centre (unit kearsipan)",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.tenant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'archive settings',
-                'constraints': [models.UniqueConstraint(fields=('tenant',), name='archive_settings_unique')],
+                "verbose_name": "archive settings",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("tenant",), name="archive_settings_unique"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='disposalbatch',
-            index=models.Index(fields=['tenant', 'state'], name='disposal_state'),
+            model_name="disposalbatch",
+            index=models.Index(fields=["tenant", "state"], name="disposal_state"),
         ),
         migrations.AddConstraint(
-            model_name='disposalbatch',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['pemindahan', 'pemusnahan', 'penyerahan'])), name='disposal_batch_kind_valid'),
+            model_name="disposalbatch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind__in", ["pemindahan", "pemusnahan", "penyerahan"])
+                ),
+                name="disposal_batch_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='disposalbatch',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['proposed', 'appraised', 'approved', 'signed', 'destroying', 'packaging', 'done', 'rejected', 'cancelled'])), name='disposal_batch_state_valid'),
+            model_name="disposalbatch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "state__in",
+                        [
+                            "proposed",
+                            "appraised",
+                            "approved",
+                            "signed",
+                            "destroying",
+                            "packaging",
+                            "done",
+                            "rejected",
+                            "cancelled",
+                        ],
+                    )
+                ),
+                name="disposal_batch_state_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='disposalbatch',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state__in', ['signed', 'destroying', 'packaging']), _negated=True), ('signed_at__isnull', False), _connector='OR'), name='disposal_batch_signed_first'),
+            model_name="disposalbatch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("state__in", ["signed", "destroying", "packaging"]),
+                        _negated=True,
+                    ),
+                    ("signed_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="disposal_batch_signed_first",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='destructionrecord',
-            constraint=models.UniqueConstraint(fields=('batch', 'storage_name'), name='destruction_once'),
+            model_name="destructionrecord",
+            constraint=models.UniqueConstraint(
+                fields=("batch", "storage_name"), name="destruction_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='batchsignature',
-            constraint=models.UniqueConstraint(fields=('batch', 'order'), name='batch_signature_order'),
+            model_name="batchsignature",
+            constraint=models.UniqueConstraint(
+                fields=("batch", "order"), name="batch_signature_order"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='appraisal',
-            constraint=models.UniqueConstraint(fields=('batch', 'position'), name='appraisal_once_per_position'),
+            model_name="appraisal",
+            constraint=models.UniqueConstraint(
+                fields=("batch", "position"), name="appraisal_once_per_position"
+            ),
         ),
         migrations.AddIndex(
-            model_name='disposalitem',
-            index=models.Index(fields=['batch'], name='disposal_item_batch'),
+            model_name="disposalitem",
+            index=models.Index(fields=["batch"], name="disposal_item_batch"),
         ),
         migrations.AddConstraint(
-            model_name='disposalitem',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['open', 'done', 'dropped'])), name='disposal_item_state_valid'),
+            model_name="disposalitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("state__in", ["open", "done", "dropped"])),
+                name="disposal_item_state_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='disposalitem',
-            constraint=models.UniqueConstraint(condition=models.Q(('state', 'open')), fields=('letter',), name='disposal_item_one_open'),
+            model_name="disposalitem",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state", "open")),
+                fields=("letter",),
+                name="disposal_item_one_open",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='disposalitem',
-            constraint=models.UniqueConstraint(condition=models.Q(('state', 'done')), fields=('letter', 'kind'), name='disposal_item_done_once'),
+            model_name="disposalitem",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state", "done")),
+                fields=("letter", "kind"),
+                name="disposal_item_done_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='legalhold',
-            constraint=models.UniqueConstraint(condition=models.Q(('released_at__isnull', True)), fields=('letter',), name='legal_hold_one_open'),
+            model_name="legalhold",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("released_at__isnull", True)),
+                fields=("letter",),
+                name="legal_hold_one_open",
+            ),
         ),
     ]

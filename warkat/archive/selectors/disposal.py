@@ -62,11 +62,15 @@ def with_retention(qs: QuerySet[Letter]) -> QuerySet[Letter]:
     record = Case(
         When(
             direction="incoming",
-            then=Coalesce("received_date", "letter_date", Cast("created_at", DateField())),
+            then=Coalesce(
+                "received_date", "letter_date", Cast("created_at", DateField())
+            ),
         ),
-        default=Coalesce("letter_date", "received_date", Cast("created_at", DateField())),
+        default=Coalesce(
+            "letter_date", "received_date", Cast("created_at", DateField())
+        ),
         output_field=DateField(),
-    )  # fmt: skip
+    )
     final_local = Subquery(
         TenantClassificationCode.objects.filter(code_id=OuterRef("classification_id"))
         .exclude(final_disposition="")
@@ -97,7 +101,9 @@ def _done(kind: str) -> Exists:
     )
 
 
-def due_letters(*, kind: str, today: dt.date, units: QuerySet[Unit] | None = None) -> QuerySet[Letter]:  # fmt: skip
+def due_letters(
+    *, kind: str, today: dt.date, units: QuerySet[Unit] | None = None
+) -> QuerySet[Letter]:
     """Letters due for ``kind`` on ``today`` (not yet on an open list nor done),
     annotated with retention, ``on_hold``, ``listed`` and ``file_count``.
 
@@ -172,7 +178,9 @@ def rows_for(user: Any, letters: list[Letter]) -> list[Row]:
     return rows
 
 
-def due_page(*, user: Any, unit: Unit, kind: str, today: dt.date, page: int = 1) -> tuple[list[Row], int]:  # fmt: skip
+def due_page(
+    *, user: Any, unit: Unit, kind: str, today: dt.date, page: int = 1
+) -> tuple[list[Row], int]:
     """One page of ``unit``'s (and its sub-units') letters due for ``kind``, and
     how many there are in all."""
     units = unit_subtree(unit=unit)

@@ -49,9 +49,12 @@ ANRI_YEARS = 10
 
 def _audit(batch: DisposalBatch, actor: Any, action: str, **data: Any) -> None:
     audit_record(
-        tenant=batch.tenant, actor=actor, action=f"archive.{action}", obj=batch,
+        tenant=batch.tenant,
+        actor=actor,
+        action=f"archive.{action}",
+        obj=batch,
         data={"kind": batch.kind, "state": batch.state, **data},
-    )  # fmt: skip
+    )
 
 
 def _items_release(batch: DisposalBatch) -> None:
@@ -60,9 +63,14 @@ def _items_release(batch: DisposalBatch) -> None:
 
 @transaction.atomic
 def batch_propose(
-    *, actor: Any, kind: str, unit: Unit, letters: list[Letter], title: str = "",
+    *,
+    actor: Any,
+    kind: str,
+    unit: Unit,
+    letters: list[Letter],
+    title: str = "",
     note: str = "",
-) -> DisposalBatch:  # fmt: skip
+) -> DisposalBatch:
     """List ``letters`` of ``unit`` (or its sub-units) for ``kind``. Each must be
     due for it today, on no other open list, and — for destruction — under no
     legal hold; secret letters are not handed over before declassification."""
@@ -83,7 +91,9 @@ def batch_propose(
     due = {
         lt.pk: lt
         for lt in due_letters(
-            kind=kind, today=today, units=Unit.objects.filter(path__startswith=unit.path)
+            kind=kind,
+            today=today,
+            units=Unit.objects.filter(path__startswith=unit.path),
         ).filter(pk__in=ids)
     }
     for letter in locked:
@@ -100,33 +110,48 @@ def batch_propose(
     if len(locked) != len(ids):
         raise errors.not_found()
     batch = DisposalBatch.objects.create(
-        tenant=tenant, kind=kind, unit=unit, proposed_by=actor,
-        proposed_at=timezone.now(), note=note.strip()[:2000],
+        tenant=tenant,
+        kind=kind,
+        unit=unit,
+        proposed_by=actor,
+        proposed_at=timezone.now(),
+        note=note.strip()[:2000],
         title=(title.strip() or f"{K(kind).label} — {unit.name}")[:200],
-    )  # fmt: skip
-    DisposalItem.objects.bulk_create(
-        [_item(batch, due[lt.pk], kind) for lt in locked]
     )
+    DisposalItem.objects.bulk_create([_item(batch, due[lt.pk], kind) for lt in locked])
     _audit(batch, actor, "batch_proposed", letters=ids)
     if kind == K.TRANSFER:
-        _approve(batch, actor, signers=[
-            ("unit_head", unit_head(unit)), ("records_head", conf.records_head),
-        ])  # fmt: skip
+        _approve(
+            batch,
+            actor,
+            signers=[
+                ("unit_head", unit_head(unit)),
+                ("records_head", conf.records_head),
+            ],
+        )
     return batch
 
 
 def _item(batch: DisposalBatch, letter: Any, kind: str) -> DisposalItem:
     years = letter.active_years + (0 if kind == K.TRANSFER else letter.inactive_years)
     return DisposalItem(
-        tenant=batch.tenant, batch=batch, letter=letter, kind=kind,
-        description=letter_line(letter)[:500], code=letter.classification.code,
+        tenant=batch.tenant,
+        batch=batch,
+        letter=letter,
+        kind=kind,
+        description=letter_line(letter)[:500],
+        code=letter.classification.code,
         record_date=letter.record_date,
-        due_date=letter.record_date.replace(year=letter.record_year + 1 + years, month=1, day=1),
+        due_date=letter.record_date.replace(
+            year=letter.record_year + 1 + years, month=1, day=1
+        ),
         files=letter.files.count(),
-    )  # fmt: skip
+    )
 
 
-def _approve(batch: DisposalBatch, actor: Any, *, signers: list[tuple[str, Any]]) -> None:  # fmt: skip
+def _approve(
+    batch: DisposalBatch, actor: Any, *, signers: list[tuple[str, Any]]
+) -> None:
     transition_check(batch, S.APPROVED)
     for label, position in signers:
         if position is None:
@@ -137,7 +162,9 @@ def _approve(batch: DisposalBatch, actor: Any, *, signers: list[tuple[str, Any]]
     batch.save(update_fields=["state", "approved_by", "approved_at"])
     BatchSignature.objects.bulk_create(
         [
-            BatchSignature(tenant=batch.tenant, batch=batch, order=i, position=p, label=label)  # fmt: skip
+            BatchSignature(
+                tenant=batch.tenant, batch=batch, order=i, position=p, label=label
+            )
             for i, (label, p) in enumerate(signers, start=1)
         ]
     )
@@ -153,7 +180,9 @@ def batch_appraise(
     locked = lock_batch(batch)
     transition_check(locked, S.APPRAISED if approve else S.REJECTED)
     holds_check(locked)
-    done = set(Appraisal.objects.filter(batch=locked).values_list("position_id", flat=True))  # fmt: skip
+    done = set(
+        Appraisal.objects.filter(batch=locked).values_list("position_id", flat=True)
+    )
     mine = [m for m in committee_positions_held(actor) if m.position_id not in done]
     if not mine:
         if committee_positions_held(actor):
@@ -161,10 +190,15 @@ def batch_appraise(
         raise errors.forbidden()
     member = mine[0]
     Appraisal.objects.create(
-        tenant=locked.tenant, batch=locked, position_id=member.position_id,
-        person=actor.person, capacity=holds(actor, member.position_id) or "",
-        approve=approve, note=note.strip()[:2000], at=timezone.now(),
-    )  # fmt: skip
+        tenant=locked.tenant,
+        batch=locked,
+        position_id=member.position_id,
+        person=actor.person,
+        capacity=holds(actor, member.position_id) or "",
+        approve=approve,
+        note=note.strip()[:2000],
+        at=timezone.now(),
+    )
     if not approve:
         locked.state = S.REJECTED
         locked.save(update_fields=["state"])
@@ -174,8 +208,9 @@ def batch_appraise(
     ).exists():
         locked.state = S.APPRAISED
         locked.save(update_fields=["state"])
-    _audit(locked, actor, "batch_appraised", approve=approve,
-           position=member.position_id)  # fmt: skip
+    _audit(
+        locked, actor, "batch_appraised", approve=approve, position=member.position_id
+    )
     return locked
 
 
@@ -195,7 +230,8 @@ def batch_approve(
     if locked.state != S.APPRAISED:
         raise errors.wrong_state(S(locked.state).label)
     longest = max(
-        (i.due_date.year - i.record_date.year - 1 for i in locked.items.all()), default=0
+        (i.due_date.year - i.record_date.year - 1 for i in locked.items.all()),
+        default=0,
     )
     anri_approval = anri_approval.strip()[:200]
     if locked.kind == K.DESTRUCTION and longest >= ANRI_YEARS and not anri_approval:

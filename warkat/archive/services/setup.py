@@ -82,19 +82,27 @@ def hold_place(
     if LegalHold.objects.filter(letter=locked, released_at__isnull=True).exists():
         raise errors.hold_exists()
     too_late = DisposalItem.objects.filter(
-        letter=locked, kind="pemusnahan", batch__state__in=["signed", "destroying", "done"]
+        letter=locked,
+        kind="pemusnahan",
+        batch__state__in=["signed", "destroying", "done"],
     ).exclude(state="dropped")
     if too_late.exists():
         raise errors.hold_too_late()
     hold = LegalHold.objects.create(
-        tenant=locked.tenant, letter=locked, reason=reason[:2000],
-        case_reference=case_reference.strip()[:200], placed_by=actor,
+        tenant=locked.tenant,
+        letter=locked,
+        reason=reason[:2000],
+        case_reference=case_reference.strip()[:200],
+        placed_by=actor,
         placed_at=timezone.now(),
-    )  # fmt: skip
+    )
     audit_record(
-        tenant=locked.tenant, actor=actor, action="archive.hold_placed", obj=locked,
+        tenant=locked.tenant,
+        actor=actor,
+        action="archive.hold_placed",
+        obj=locked,
         data={"hold": hold.pk, "case": hold.case_reference},
-    )  # fmt: skip
+    )
     return hold
 
 
@@ -112,7 +120,10 @@ def hold_release(*, actor: Any, hold: LegalHold, reason: str) -> LegalHold:
     row.release_reason = reason[:2000]
     row.save(update_fields=["released_at", "released_by", "release_reason"])
     audit_record(
-        tenant=row.tenant, actor=actor, action="archive.hold_released",
-        obj=row.letter, data={"hold": row.pk},
-    )  # fmt: skip
+        tenant=row.tenant,
+        actor=actor,
+        action="archive.hold_released",
+        obj=row.letter,
+        data={"hold": row.pk},
+    )
     return row

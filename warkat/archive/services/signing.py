@@ -51,7 +51,9 @@ def next_signature(batch: DisposalBatch) -> BatchSignature | None:
     )
 
 
-def batch_sign(*, actor: Any, batch: DisposalBatch, passphrase: str, otp: str) -> DisposalBatch:  # fmt: skip
+def batch_sign(
+    *, actor: Any, batch: DisposalBatch, passphrase: str, otp: str
+) -> DisposalBatch:
     """Add the next signature to the batch's berita acara (module docstring)."""
     if batch.state != S.APPROVED:
         raise errors.wrong_state(S(batch.state).label)
@@ -64,16 +66,20 @@ def batch_sign(*, actor: Any, batch: DisposalBatch, passphrase: str, otp: str) -
         raise errors.not_signer()
     tenant = batch.tenant
     credential = signer_unlock(
-        tenant=tenant, signer_person=actor.person, signer_user=actor,
-        passphrase=passphrase, otp=otp,
-    )  # fmt: skip
+        tenant=tenant,
+        signer_person=actor.person,
+        signer_user=actor,
+        passphrase=passphrase,
+        otp=otp,
+    )
     code = verification_code_new()
     boxes: dict[int, list[int]] = {}
     if step.order == 1:
         rendered = berita_acara_render(
-            batch=batch, day=tenant_localdate(tenant),
+            batch=batch,
+            day=tenant_localdate(tenant),
             footer=footer_text(tenant=tenant, verification_url=verification_url(code)),
-        )  # fmt: skip
+        )
         pdf = rendered.pdf
         for sig in signers_for(batch):
             found = rendered.boxes.get(f"ttd-{sig.order}")
@@ -91,29 +97,38 @@ def batch_sign(*, actor: Any, batch: DisposalBatch, passphrase: str, otp: str) -
         nip=actor.person.nip or "",
     )
     signature = signature_make(
-        credential=credential, pdf_bytes=pdf, stamp=stamp, field_box=box,
-        verification_code=code, reason=f"Berita acara {batch.kind} {batch.pk}",
-    )  # fmt: skip
+        credential=credential,
+        pdf_bytes=pdf,
+        stamp=stamp,
+        field_box=box,
+        verification_code=code,
+        reason=f"Berita acara {batch.kind} {batch.pk}",
+    )
     with signed_files_guard(), transaction.atomic():
         locked = lock_batch(batch)
         current = next_signature(locked)
         if locked.state != S.APPROVED or current is None or current.pk != step.pk:
             raise errors.signing_interrupted()
         result = document_store(
-            credential=credential, signature=signature, stamp=stamp,
+            credential=credential,
+            signature=signature,
+            stamp=stamp,
             letter_number=f"BA/{locked.kind.upper()}/{locked.pk}",
             letter_date=tenant_localdate(tenant),
-        )  # fmt: skip
+        )
         for pk, value in boxes.items():
             BatchSignature.objects.filter(pk=pk).update(box=value)
         BatchSignature.objects.filter(pk=step.pk).update(
             document=result.document, person=actor.person, signed_at=timezone.now()
         )
         audit_record(
-            tenant=tenant, actor=actor, action="archive.berita_acara_signed",
-            obj=locked, capacity=kind,
+            tenant=tenant,
+            actor=actor,
+            action="archive.berita_acara_signed",
+            obj=locked,
+            capacity=kind,
             data={"order": step.order, "document": result.document.pk},
-        )  # fmt: skip
+        )
         if next_signature(locked) is None:
             _signed(locked, actor)
     return locked
@@ -135,6 +150,9 @@ def _signed(batch: DisposalBatch, actor: Any) -> None:
         enqueue_durable(handover_package, tenant_id=batch.tenant_id, batch_id=batch.pk)
     batch.save(update_fields=["state", "signed_at", "done_at"])
     audit_record(
-        tenant=batch.tenant, actor=actor, action="archive.batch_signed", obj=batch,
+        tenant=batch.tenant,
+        actor=actor,
+        action="archive.batch_signed",
+        obj=batch,
         data={"kind": batch.kind, "state": batch.state},
-    )  # fmt: skip
+    )

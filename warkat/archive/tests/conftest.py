@@ -23,9 +23,13 @@ def arc(o: SimpleNamespace) -> SimpleNamespace:
     ``arsiparis``), the Bupati approving, Sekda (chair) and Kadinkes appraising."""
     umum = org.unit(o.tenant, o.root, kind="bagian", name="Bagian Umum", code="UMUM")
     head = org.position(
-        o.tenant, umum, name="Kepala Bagian Umum", category="administrator",
-        superior=o.pos.sekda, is_head=True,
-    )  # fmt: skip
+        o.tenant,
+        umum,
+        name="Kepala Bagian Umum",
+        category="administrator",
+        superior=o.pos.sekda,
+        is_head=True,
+    )
     clerk = org.position(
         o.tenant, umum, name="Arsiparis", category="fungsional", superior=head
     )
@@ -33,16 +37,26 @@ def arc(o: SimpleNamespace) -> SimpleNamespace:
         ("kabag_umum", head, (), None),
         ("arsiparis", clerk, ("tu",), umum),
     ):
-        person = org.person(o.tenant, full_name=f"{pos.name} Orang", email=f"{key}@keerom.invalid")  # fmt: skip
+        person = org.person(
+            o.tenant, full_name=f"{pos.name} Orang", email=f"{key}@keerom.invalid"
+        )
         org.assignment(o.tenant, person, pos, start_date=dt.date(2020, 1, 1))
         setattr(o.people, key, person)
-        setattr(o.users, key, org.user(o.tenant, *roles, unit_=unit, person_=person, username=key))  # fmt: skip
+        setattr(
+            o.users,
+            key,
+            org.user(o.tenant, *roles, unit_=unit, person_=person, username=key),
+        )
         setattr(o.pos, key, pos)
     archive_settings_update(
-        tenant=o.tenant, actor=o.users.admin, records_unit=umum, records_head=head,
-        approver=o.pos.bupati, regional_archive="Dinas Perpustakaan dan Arsip Papua",
+        tenant=o.tenant,
+        actor=o.users.admin,
+        records_unit=umum,
+        records_head=head,
+        approver=o.pos.bupati,
+        regional_archive="Dinas Perpustakaan dan Arsip Papua",
         committee=[(o.pos.sekda, "chair"), (o.pos.kadinkes, "member")],
-    )  # fmt: skip
+    )
     o.umum = umum
     return o
 
@@ -52,6 +66,9 @@ def old_letter(o: SimpleNamespace, year: int, code: str = "000.1.1", **kw: Any) 
     musnah)."""
     day = dt.date(year, 6, 2)
     return register(
-        o, received_date=day, letter_date=day - dt.timedelta(days=3),
-        classification=leaf_code(code), **kw,
-    )  # fmt: skip
+        o,
+        received_date=day,
+        letter_date=day - dt.timedelta(days=3),
+        classification=leaf_code(code),
+        **kw,
+    )

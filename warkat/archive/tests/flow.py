@@ -16,14 +16,20 @@ def signers(o: SimpleNamespace, *keys: str) -> None:
         signer_ready(o, key)
 
 
-def sign(o: SimpleNamespace, key: str, batch: DisposalBatch, frozen: Any) -> DisposalBatch:  # fmt: skip
+def sign(
+    o: SimpleNamespace, key: str, batch: DisposalBatch, frozen: Any
+) -> DisposalBatch:
     return batch_sign(
-        actor=getattr(o.users, key), batch=DisposalBatch.objects.get(pk=batch.pk),
-        passphrase=PASSPHRASE, otp=otp(frozen),
-    )  # fmt: skip
+        actor=getattr(o.users, key),
+        batch=DisposalBatch.objects.get(pk=batch.pk),
+        passphrase=PASSPHRASE,
+        otp=otp(frozen),
+    )
 
 
-def destruction(o: SimpleNamespace, letters: list[Any], upto: str = "proposed", frozen: Any = None) -> DisposalBatch:  # fmt: skip
+def destruction(
+    o: SimpleNamespace, letters: list[Any], upto: str = "proposed", frozen: Any = None
+) -> DisposalBatch:
     """A destruction list of ``letters`` by the records clerk, taken up to
     ``upto`` (proposed, appraised, approved, signed)."""
     batch = batch_propose(

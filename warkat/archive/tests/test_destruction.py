@@ -16,12 +16,17 @@ from django.db import IntegrityError, transaction
 from pypdf import PdfReader
 
 from warkat.archive import destruction
-from warkat.archive.destruction import destruction_plan, destruction_run, disposal_resume
-from warkat.archive.selectors.disposal import due_letters
+from warkat.archive.destruction import (
+    destruction_plan,
+    destruction_run,
+    disposal_resume,
+)
 from warkat.archive.models import DestructionRecord, DisposalBatch, DisposalItem
+from warkat.archive.selectors.disposal import due_letters
 from warkat.archive.services.setup import hold_place, hold_release
 from warkat.archive.tests.conftest import old_letter
-from warkat.archive.tests.flow import destruction as make, signers
+from warkat.archive.tests.flow import destruction as make
+from warkat.archive.tests.flow import signers
 from warkat.audit.models import AuditEvent
 from warkat.core.errors import DomainError
 from warkat.letters.models import Letter, LetterEvent, LetterFile
@@ -36,7 +41,10 @@ def _ready(arc: SimpleNamespace) -> None:
 
 
 def test_destruction_end_to_end(
-    arc: SimpleNamespace, frozen: Any, media: Path, django_capture_on_commit_callbacks: Any
+    arc: SimpleNamespace,
+    frozen: Any,
+    media: Path,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     _ready(arc)
     a, b = old_letter(arc, 2019), old_letter(arc, 2020)
@@ -50,28 +58,42 @@ def test_destruction_end_to_end(
     assert not LetterFile.objects.filter(letter__in=[a, b]).exists()
     assert LetterFile.objects.filter(letter=keep).exists()
     records = DestructionRecord.objects.filter(batch=batch)
-    assert records.count() >= 2 and not records.filter(destroyed_at__isnull=True).exists()
+    assert (
+        records.count() >= 2 and not records.filter(destroyed_at__isnull=True).exists()
+    )
     names = set(records.values_list("storage_name", flat=True))
     left = {str(p.relative_to(media)) for p in stored_files(media)}
     assert not names & left
     # Left: the keeper's file and the two signed berita acara files.
     assert len([n for n in left if not n.startswith("signed/")]) == 1
-    assert set(DisposalItem.objects.filter(batch=batch).values_list("state", flat=True)) == {"done"}
+    assert set(
+        DisposalItem.objects.filter(batch=batch).values_list("state", flat=True)
+    ) == {"done"}
     assert LetterEvent.objects.filter(letter=a, kind="destroyed").exists()
     # The berita acara: two signatures over one file, with the list appended.
     last = batch.signatures.get(order=2)
     reader = PdfReader(io.BytesIO(signed_open(last.document)))
     assert len(reader.get_fields() or {}) == 2
     text = "".join(p.extract_text() for p in reader.pages)
-    assert "BERITA ACARA PEMUSNAHAN ARSIP" in text and "Undangan rapat koordinasi" in text
+    assert (
+        "BERITA ACARA PEMUSNAHAN ARSIP" in text and "Undangan rapat koordinasi" in text
+    )
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {
-        "archive.batch_proposed", "archive.batch_appraised", "archive.batch_approved",
-        "archive.berita_acara_signed", "archive.batch_signed",
-        "archive.destruction_started", "archive.files_destroyed",
-    } <= actions  # fmt: skip
+        "archive.batch_proposed",
+        "archive.batch_appraised",
+        "archive.batch_approved",
+        "archive.berita_acara_signed",
+        "archive.batch_signed",
+        "archive.destruction_started",
+        "archive.files_destroyed",
+    } <= actions
     # Destroyed letters are never due again.
-    assert not due_letters(kind="pemusnahan", today=dt.date(2026, 11, 4)).filter(pk=a.pk).exists()
+    assert (
+        not due_letters(kind="pemusnahan", today=dt.date(2026, 11, 4))
+        .filter(pk=a.pk)
+        .exists()
+    )
 
 
 def test_a_held_letter_is_never_proposed(arc: SimpleNamespace) -> None:
@@ -79,7 +101,12 @@ def test_a_held_letter_is_never_proposed(arc: SimpleNamespace) -> None:
     with pytest.raises(DomainError) as exc:
         hold_place(actor=arc.users.tu, letter=letter, reason="Perkara")
     assert exc.value.code == "archive.forbidden"
-    hold = hold_place(actor=arc.users.arsiparis, letter=letter, reason="Perkara 12/Pdt.G/2026", case_reference="PN Jayapura")  # fmt: skip
+    hold = hold_place(
+        actor=arc.users.arsiparis,
+        letter=letter,
+        reason="Perkara 12/Pdt.G/2026",
+        case_reference="PN Jayapura",
+    )
     with pytest.raises(DomainError) as exc:
         make(arc, [letter])
     assert exc.value.code == "archive.on_hold"
@@ -92,7 +119,9 @@ def test_a_held_letter_is_never_proposed(arc: SimpleNamespace) -> None:
     )
 
 
-def test_a_hold_placed_on_a_listed_letter_stops_the_list(arc: SimpleNamespace, frozen: Any) -> None:  # fmt: skip
+def test_a_hold_placed_on_a_listed_letter_stops_the_list(
+    arc: SimpleNamespace, frozen: Any
+) -> None:
     _ready(arc)
     letter = old_letter(arc, 2019)
     batch = make(arc, [letter], upto="approved")
@@ -126,7 +155,9 @@ def test_nothing_is_destroyed_without_the_signed_berita_acara(
         DisposalBatch.objects.filter(pk=batch.pk).update(state="destroying")
 
 
-def _signed_batch(arc: SimpleNamespace, frozen: Any) -> tuple[DisposalBatch, list[Letter]]:
+def _signed_batch(
+    arc: SimpleNamespace, frozen: Any
+) -> tuple[DisposalBatch, list[Letter]]:
     """Signed, its destruction not run (the on-commit task is not executed)."""
     _ready(arc)
     letters = [old_letter(arc, 2019), old_letter(arc, 2020), old_letter(arc, 2018)]

@@ -35,7 +35,10 @@ def test_periods_run_from_the_first_of_january_after_the_record_date(
 def test_the_tenant_local_jra_overrides_the_national_code(o: SimpleNamespace) -> None:
     code = ClassificationCode.objects.get(code="000.1.1")
     TenantClassificationCode.objects.create(
-        tenant=o.tenant, code=code, retention_inactive_years=5, final_disposition="permanen"
+        tenant=o.tenant,
+        code=code,
+        retention_inactive_years=5,
+        final_disposition="permanen",
     )
     ret = retention_for(code, tenant_overrides())
     assert ret is not None
@@ -52,7 +55,10 @@ def test_due_lists_per_kind(o: SimpleNamespace) -> None:
     young = old_letter(o, 2026)
     no_code = old_letter(o, 2019)
     Letter.objects.filter(pk=no_code.pk).update(classification=None)
-    ids = lambda kind: set(due_letters(kind=kind, today=TODAY).values_list("pk", flat=True))  # noqa: E731
+
+    def ids(kind: str) -> set[int]:
+        return set(due_letters(kind=kind, today=TODAY).values_list("pk", flat=True))
+
     assert ids("pemindahan") == {transfer.pk}
     assert ids("pemusnahan") == {destroy.pk}
     assert ids("penyerahan") == {handover.pk}
@@ -60,5 +66,7 @@ def test_due_lists_per_kind(o: SimpleNamespace) -> None:
     assert no_code.pk not in ids("pemusnahan")
     # On 1 January 2027 the transfer letter's inactive period is over too.
     assert transfer.pk in set(
-        due_letters(kind="pemusnahan", today=dt.date(2027, 1, 1)).values_list("pk", flat=True)
+        due_letters(kind="pemusnahan", today=dt.date(2027, 1, 1)).values_list(
+            "pk", flat=True
+        )
     )

@@ -16,8 +16,8 @@ import pytest
 from pypdf import PdfReader
 
 from warkat.archive.models import DisposalBatch
-from warkat.archive.selectors.disposal import due_letters
 from warkat.archive.packaging import package_open
+from warkat.archive.selectors.disposal import due_letters
 from warkat.archive.services.batches import batch_appraise, batch_approve, batch_propose
 from warkat.archive.tests.conftest import old_letter
 from warkat.archive.tests.flow import sign, signers
@@ -31,9 +31,14 @@ TODAY = dt.date(2026, 11, 4)
 def test_transfer_is_signed_by_both_sides(arc: SimpleNamespace, frozen: Any) -> None:
     signers(arc, "kadis", "kabag_umum")
     letter = old_letter(arc, 2024)
-    batch = batch_propose(actor=arc.users.tu, kind="pemindahan", unit=arc.dinas, letters=[letter])  # fmt: skip
+    batch = batch_propose(
+        actor=arc.users.tu, kind="pemindahan", unit=arc.dinas, letters=[letter]
+    )
     assert batch.state == "approved"
-    assert [s.position for s in batch.signatures.order_by("order")] == [arc.pos.kadis, arc.pos.kabag_umum]  # fmt: skip
+    assert [s.position for s in batch.signatures.order_by("order")] == [
+        arc.pos.kadis,
+        arc.pos.kabag_umum,
+    ]
     with pytest.raises(DomainError) as exc:
         sign(arc, "kabag_umum", batch, frozen)  # not yet their turn
     assert exc.value.code == "archive.not_signer"
@@ -49,14 +54,22 @@ def test_transfer_is_signed_by_both_sides(arc: SimpleNamespace, frozen: Any) -> 
 
 def test_roles_propose_appraise_approve(arc: SimpleNamespace) -> None:
     letter = old_letter(arc, 2019)
-    for user, kind in ((arc.users.tu, "pemusnahan"), (arc.users.outsider, "pemindahan"), (arc.users.kadis, "pemusnahan")):  # fmt: skip
+    for user, kind in (
+        (arc.users.tu, "pemusnahan"),
+        (arc.users.outsider, "pemindahan"),
+        (arc.users.kadis, "pemusnahan"),
+    ):
         with pytest.raises(DomainError) as exc:
             batch_propose(actor=user, kind=kind, unit=arc.dinas, letters=[letter])
         assert exc.value.status_code in {403, 422}
     with pytest.raises(DomainError) as exc:  # not due for a transfer: past both periods
-        batch_propose(actor=arc.users.tu, kind="pemindahan", unit=arc.dinas, letters=[letter])  # fmt: skip
+        batch_propose(
+            actor=arc.users.tu, kind="pemindahan", unit=arc.dinas, letters=[letter]
+        )
     assert exc.value.code == "archive.not_due"
-    batch = batch_propose(actor=arc.users.arsiparis, kind="pemusnahan", unit=arc.root, letters=[letter])  # fmt: skip
+    batch = batch_propose(
+        actor=arc.users.arsiparis, kind="pemusnahan", unit=arc.root, letters=[letter]
+    )
     with pytest.raises(DomainError):
         batch_appraise(actor=arc.users.kadis, batch=batch, approve=True)
     with pytest.raises(DomainError):
@@ -74,37 +87,63 @@ def test_roles_propose_appraise_approve(arc: SimpleNamespace) -> None:
 
 def test_a_rejection_frees_the_letters(arc: SimpleNamespace) -> None:
     letter = old_letter(arc, 2019)
-    batch = batch_propose(actor=arc.users.arsiparis, kind="pemusnahan", unit=arc.root, letters=[letter])  # fmt: skip
+    batch = batch_propose(
+        actor=arc.users.arsiparis, kind="pemusnahan", unit=arc.root, letters=[letter]
+    )
     with pytest.raises(DomainError) as exc:
-        batch_propose(actor=arc.users.arsiparis, kind="pemusnahan", unit=arc.root, letters=[letter])  # fmt: skip
+        batch_propose(
+            actor=arc.users.arsiparis,
+            kind="pemusnahan",
+            unit=arc.root,
+            letters=[letter],
+        )
     assert exc.value.code == "archive.already_listed"
-    assert batch_appraise(actor=arc.users.kadinkes, batch=batch, approve=False).state == "rejected"  # fmt: skip
-    again = batch_propose(actor=arc.users.arsiparis, kind="pemusnahan", unit=arc.root, letters=[letter])  # fmt: skip
+    assert (
+        batch_appraise(actor=arc.users.kadinkes, batch=batch, approve=False).state
+        == "rejected"
+    )
+    again = batch_propose(
+        actor=arc.users.arsiparis, kind="pemusnahan", unit=arc.root, letters=[letter]
+    )
     assert again.state == "proposed"
 
 
 def test_ten_years_or_more_needs_the_anri_approval(arc: SimpleNamespace) -> None:
     letter = old_letter(arc, 2012, code="000.4.3.1")  # 3 + 7 years, musnah
-    batch = batch_propose(actor=arc.users.arsiparis, kind="pemusnahan", unit=arc.root, letters=[letter])  # fmt: skip
+    batch = batch_propose(
+        actor=arc.users.arsiparis, kind="pemusnahan", unit=arc.root, letters=[letter]
+    )
     batch_appraise(actor=arc.users.sekda, batch=batch, approve=True)
     batch_appraise(actor=arc.users.kadinkes, batch=batch, approve=True)
     with pytest.raises(DomainError) as exc:
         batch_approve(actor=arc.users.bupati, batch=batch)
     assert exc.value.code == "archive.anri_required"
-    approved = batch_approve(actor=arc.users.bupati, batch=batch, anri_approval="B-123/ANRI/2026")  # fmt: skip
+    approved = batch_approve(
+        actor=arc.users.bupati, batch=batch, anri_approval="B-123/ANRI/2026"
+    )
     assert approved.anri_approval == "B-123/ANRI/2026"
 
 
 def test_handover_package_is_a_valid_bag(
-    arc: SimpleNamespace, frozen: Any, tmp_path: Path, django_capture_on_commit_callbacks: Any
+    arc: SimpleNamespace,
+    frozen: Any,
+    tmp_path: Path,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     signers(arc, "bupati")
     letter = old_letter(arc, 2020, code="000.4.3.7")  # permanen
     secret = old_letter(arc, 2020, code="000.4.3.7", security="rahasia")
     with pytest.raises(DomainError) as exc:
-        batch_propose(actor=arc.users.arsiparis, kind="penyerahan", unit=arc.root, letters=[secret])  # fmt: skip
+        batch_propose(
+            actor=arc.users.arsiparis,
+            kind="penyerahan",
+            unit=arc.root,
+            letters=[secret],
+        )
     assert exc.value.code == "archive.secret_handover"
-    batch = batch_propose(actor=arc.users.arsiparis, kind="penyerahan", unit=arc.root, letters=[letter])  # fmt: skip
+    batch = batch_propose(
+        actor=arc.users.arsiparis, kind="penyerahan", unit=arc.root, letters=[letter]
+    )
     batch_appraise(actor=arc.users.sekda, batch=batch, approve=True)
     batch_appraise(actor=arc.users.kadinkes, batch=batch, approve=True)
     batch_approve(actor=arc.users.bupati, batch=batch)

@@ -27,7 +27,9 @@ def _secret(arc: SimpleNamespace, **kw: object) -> object:
     return old_letter(arc, 2019, security="rahasia", subject=SECRET, **kw)
 
 
-def test_unit_page_lists_what_is_due_without_secret_subjects(arc: SimpleNamespace) -> None:
+def test_unit_page_lists_what_is_due_without_secret_subjects(
+    arc: SimpleNamespace,
+) -> None:
     plain = old_letter(arc, 2024)
     secret = old_letter(arc, 2024, security="rahasia", subject=SECRET)
     url = reverse("archive:unit", args=[arc.dinas.pk]) + "?kind=pemindahan"
@@ -38,7 +40,12 @@ def test_unit_page_lists_what_is_due_without_secret_subjects(arc: SimpleNamespac
     for user in (arc.users.outsider, arc.users.kadis, arc.users.staf_a):
         assert client_for(user).get(url).status_code == 403
     # The TU of the dinas does not see another unit's list.
-    assert client_for(arc.users.tu).get(reverse("archive:unit", args=[arc.other.pk])).status_code == 403  # fmt: skip
+    assert (
+        client_for(arc.users.tu)
+        .get(reverse("archive:unit", args=[arc.other.pk]))
+        .status_code
+        == 403
+    )
 
 
 def test_unit_page_queries_do_not_grow_with_the_letters(arc: SimpleNamespace) -> None:
@@ -61,10 +68,20 @@ def test_unit_page_queries_do_not_grow_with_the_letters(arc: SimpleNamespace) ->
 def test_batch_page_and_berita_acara_keep_the_secret(arc: SimpleNamespace) -> None:
     secret = _secret(arc)
     # The records clerk is the addressee of this one: in its chain.
-    mine = _secret(arc, addressed_position=arc.pos.arsiparis, unit=arc.umum, actor=arc.users.arsiparis)
+    mine = _secret(
+        arc,
+        addressed_position=arc.pos.arsiparis,
+        unit=arc.umum,
+        actor=arc.users.arsiparis,
+    )
     batch = destruction(arc, [secret, mine])
     url = reverse("archive:batch", args=[batch.pk])
-    for user in (arc.users.sekda, arc.users.kadinkes, arc.users.bupati, arc.users.admin):
+    for user in (
+        arc.users.sekda,
+        arc.users.kadinkes,
+        arc.users.bupati,
+        arc.users.admin,
+    ):
         body = client_for(user).get(url).content.decode()
         assert SECRET not in body and "[rahasia]" in body
     body = client_for(arc.users.arsiparis).get(url).content.decode()
@@ -76,7 +93,9 @@ def test_batch_page_and_berita_acara_keep_the_secret(arc: SimpleNamespace) -> No
     assert SECRET not in text and "[rahasia]" in text
     # Not signed yet: no berita acara to download, no package.
     client = client_for(arc.users.arsiparis)
-    assert client.get(reverse("archive:berita_acara", args=[batch.pk])).status_code == 404
+    assert (
+        client.get(reverse("archive:berita_acara", args=[batch.pk])).status_code == 404
+    )
     assert client.get(reverse("archive:package", args=[batch.pk])).status_code == 404
 
 
@@ -89,9 +108,15 @@ def test_propose_and_appraise_through_the_pages(arc: SimpleNamespace) -> None:
     )
     batch = DisposalBatch.objects.get()
     assert response.status_code == 302 and batch.title == "Usul musnah 2026"
-    assert client_for(arc.users.tu).post(
-        reverse("archive:propose", args=[arc.root.pk]), {"kind": "pemusnahan", "letter": [str(letter.pk)]}
-    ).status_code == 403  # fmt: skip
+    assert (
+        client_for(arc.users.tu)
+        .post(
+            reverse("archive:propose", args=[arc.root.pk]),
+            {"kind": "pemusnahan", "letter": [str(letter.pk)]},
+        )
+        .status_code
+        == 403
+    )
     act = reverse("archive:batch_act", args=[batch.pk, "agree"])
     client_for(arc.users.sekda).post(act, {"note": "Sesuai JRA"})
     client_for(arc.users.kadinkes).post(act)
@@ -105,23 +130,36 @@ def test_propose_and_appraise_through_the_pages(arc: SimpleNamespace) -> None:
 def test_holds_page_and_settings_page(arc: SimpleNamespace) -> None:
     secret = _secret(arc)
     client = client_for(arc.users.arsiparis)
-    assert client.post(reverse("archive:holds"), {"letter_id": secret.pk, "reason": "Perkara"}).status_code == 302  # fmt: skip
+    assert (
+        client.post(
+            reverse("archive:holds"), {"letter_id": secret.pk, "reason": "Perkara"}
+        ).status_code
+        == 302
+    )
     body = client.get(reverse("archive:holds")).content.decode()
     assert "Perkara" in body and SECRET not in body
     assert client_for(arc.users.tu).get(reverse("archive:holds")).status_code == 403
     admin = client_for(arc.users.admin)
     assert admin.get(reverse("archive:settings")).status_code == 200
     assert client.get(reverse("archive:settings")).status_code == 403
-    response = admin.post(reverse("archive:settings"), {
-        "records_unit": arc.umum.pk, "records_head": arc.pos.kabag_umum.pk,
-        "approver": arc.pos.bupati.pk, "regional_archive": "DPK Papua",
-        "chair": arc.pos.sekda.pk, "members": [arc.pos.kadinkes.pk, arc.pos.kabid_a.pk],
-    })  # fmt: skip
+    response = admin.post(
+        reverse("archive:settings"),
+        {
+            "records_unit": arc.umum.pk,
+            "records_head": arc.pos.kabag_umum.pk,
+            "approver": arc.pos.bupati.pk,
+            "regional_archive": "DPK Papua",
+            "chair": arc.pos.sekda.pk,
+            "members": [arc.pos.kadinkes.pk, arc.pos.kabid_a.pk],
+        },
+    )
     assert response.status_code == 302
     assert ArchiveSettings.objects.get().regional_archive == "DPK Papua"
     assert set(AppraisalMember.objects.values_list("position_id", flat=True)) == {
-        arc.pos.sekda.pk, arc.pos.kadinkes.pk, arc.pos.kabid_a.pk,
-    }  # fmt: skip
+        arc.pos.sekda.pk,
+        arc.pos.kadinkes.pk,
+        arc.pos.kabid_a.pk,
+    }
 
 
 def test_api_lists_and_batch_keep_the_secret(arc: SimpleNamespace) -> None:

@@ -28,7 +28,11 @@ def letter_files_destroyed(*, letter: Letter, note: str, actor: Any = None) -> i
     followups.delete()
     files.delete()
     LetterEvent.objects.create(
-        tenant=letter.tenant, letter=letter, at=timezone.now(), kind="destroyed",
-        person_id=getattr(actor, "person_id", None), note=note[:500],
-    )  # fmt: skip
+        tenant=letter.tenant,
+        letter=letter,
+        at=timezone.now(),
+        kind="destroyed",
+        person_id=getattr(actor, "person_id", None),
+        note=note[:500],
+    )
     return count

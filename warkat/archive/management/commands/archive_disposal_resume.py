@@ -50,4 +50,6 @@ class Command(BaseCommand):
                         state="packaging"
                     ).values_list("pk", flat=True):
                         batch = handover_package_make(batch_id=batch_id)
-                        self.stdout.write(f"{tenant.slug} batch {batch_id}: {batch.state}")
+                        self.stdout.write(
+                            f"{tenant.slug} batch {batch_id}: {batch.state}"
+                        )
