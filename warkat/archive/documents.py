@@ -20,7 +20,7 @@ from warkat.signing.render import RenderedPdf, SignatureBox, render_for_signing
 
 DAYS_ID = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 
-TITLES = {
+TITLES: dict[str, tuple[str, str]] = {
     K.TRANSFER: ("Pemindahan Arsip Inaktif", "Daftar Arsip yang Dipindahkan"),
     K.DESTRUCTION: ("Pemusnahan Arsip", "Daftar Arsip yang Dimusnahkan"),
     K.HANDOVER: ("Penyerahan Arsip Statis", "Daftar Arsip Statis yang Diserahkan"),

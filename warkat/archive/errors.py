@@ -25,7 +25,7 @@ def settings_missing(what: str) -> ValidationError:
     )
 
 
-def wrong_state(state: str) -> Conflict:
+def wrong_state(state: object) -> Conflict:
     return Conflict(
         "archive.wrong_state",
         _("This cannot be done while the list is %(state)s."),

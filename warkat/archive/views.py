@@ -338,8 +338,8 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         archive_settings_update(
-            tenant=request.tenant,
-            actor=request.user,  # type: ignore[attr-defined]
+            tenant=request.tenant,  # type: ignore[attr-defined]
+            actor=request.user,
             records_unit=data["records_unit"],
             records_head=data["records_head"],
             approver=data["approver"],

@@ -106,7 +106,7 @@ def _position(person: Any) -> Any:
 def _register(
     *, tu: User, unit: Unit, to: Any, rows: list[tuple], today: dt.date
 ) -> list[Letter]:
-    made = []
+    made: list[Letter] = []
     for years, sender, number, subject, code, security in rows:
         day = dt.date(today.year - years, 3 + len(made) % 8, 10)
         found = Letter.objects.filter(number=number, sender_institution=sender).first()

@@ -14,6 +14,7 @@ the dates: enough to appraise by the JRA, never the subject or the sender.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -135,7 +136,8 @@ def due_letters(
     else:
         qs = qs.filter(past_inactive, final__in=["permanen", "dinilai_kembali"])
     qs = qs.exclude(final_done).filter(listed=False)
-    return qs.select_related("classification").order_by("record_date", "pk")
+    # record_date is the annotation of ``with_retention``.
+    return qs.select_related("classification").order_by("record_date", "pk")  # type: ignore[misc]
 
 
 @dataclass
@@ -161,7 +163,7 @@ def letter_line(letter: Letter) -> str:
     return letter.subject
 
 
-def rows_for(user: Any, letters: list[Letter]) -> list[Row]:
+def rows_for(user: Any, letters: Sequence[Letter]) -> list[Row]:
     """Rows with the subject only where ``user`` may read the letter (one query)."""
     secret_ids = [lt.pk for lt in letters if lt.is_secret]
     readable: set[int] = set()

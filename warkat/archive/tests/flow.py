@@ -27,14 +27,21 @@ def sign(
     )
 
 
+def propose(
+    o: SimpleNamespace, letters: list[Any], kind: str = "pemusnahan"
+) -> DisposalBatch:
+    """A list of ``letters`` proposed by the records clerk for the whole Pemda."""
+    return batch_propose(
+        actor=o.users.arsiparis, kind=kind, unit=o.root, letters=letters
+    )
+
+
 def destruction(
     o: SimpleNamespace, letters: list[Any], upto: str = "proposed", frozen: Any = None
 ) -> DisposalBatch:
     """A destruction list of ``letters`` by the records clerk, taken up to
     ``upto`` (proposed, appraised, approved, signed)."""
-    batch = batch_propose(
-        actor=o.users.arsiparis, kind="pemusnahan", unit=o.root, letters=letters
-    )
+    batch = propose(o, letters)
     if upto == "proposed":
         return batch
     batch = batch_appraise(actor=o.users.sekda, batch=batch, approve=True)

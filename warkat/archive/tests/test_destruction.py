@@ -29,9 +29,14 @@ from warkat.archive.tests.flow import destruction as make
 from warkat.archive.tests.flow import signers
 from warkat.audit.models import AuditEvent
 from warkat.core.errors import DomainError
+from warkat.drafting.models import Draft
+from warkat.drafting.sending import letter_sign
+from warkat.drafting.tests.factories import PASSPHRASE, approved, otp
 from warkat.letters.models import Letter, LetterEvent, LetterFile
 from warkat.letters.tests.conftest import stored_files
 from warkat.signing.documents import signed_open
+from warkat.signing.models import SignedDocument
+from warkat.signing.verification import verification_by_code
 
 pytestmark = pytest.mark.django_db
 
@@ -223,3 +228,26 @@ def test_an_interrupted_destruction_resumes_and_destroys_everything(
     assert not LetterFile.objects.filter(letter__in=letters).exists()
     # Resuming again changes nothing.
     assert disposal_resume(batch_id=batch.pk).state == "done"
+
+
+def test_a_signed_outgoing_letter_is_destroyed_with_its_signed_pdf(
+    arc: SimpleNamespace, frozen: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    signers(arc, "kadis", "kabag_umum", "bupati")
+    draft = approved(arc)
+    with django_capture_on_commit_callbacks(execute=True):
+        letter_sign(
+            actor=arc.users.kadis, draft=draft, passphrase=PASSPHRASE, otp=otp(frozen)
+        )
+    draft = Draft.objects.get(pk=draft.pk)
+    Letter.objects.filter(pk=draft.letter_id).update(letter_date=dt.date(2019, 5, 2))
+    doc = SignedDocument.objects.get(pk=draft.signed_document_id)
+    assert verification_by_code(doc.verification_code).document == doc
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = make(arc, [draft.letter], upto="signed", frozen=frozen)
+    assert DisposalBatch.objects.get(pk=batch.pk).state == "done"
+    assert DestructionRecord.objects.filter(batch=batch, source="signed").exists()
+    assert SignedDocument.objects.filter(pk=doc.pk).exists()  # the record stays
+    with pytest.raises(DomainError) as exc:
+        verification_by_code(doc.verification_code)
+    assert exc.value.code == "signing.document_destroyed"

@@ -20,7 +20,7 @@ from warkat.archive.packaging import package_open
 from warkat.archive.selectors.disposal import due_letters
 from warkat.archive.services.batches import batch_appraise, batch_approve, batch_propose
 from warkat.archive.tests.conftest import old_letter
-from warkat.archive.tests.flow import sign, signers
+from warkat.archive.tests.flow import propose, sign, signers
 from warkat.core.errors import DomainError
 from warkat.signing.documents import signed_open
 
@@ -45,7 +45,9 @@ def test_transfer_is_signed_by_both_sides(arc: SimpleNamespace, frozen: Any) -> 
     sign(arc, "kadis", batch, frozen)
     done = sign(arc, "kabag_umum", batch, frozen)
     assert done.state == "done"
-    pdf = signed_open(done.signatures.get(order=2).document)
+    document = done.signatures.get(order=2).document
+    assert document is not None
+    pdf = signed_open(document)
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.get_fields() or {}) == 2
     assert "PEMINDAHAN ARSIP INAKTIF" in reader.pages[0].extract_text()
@@ -67,9 +69,7 @@ def test_roles_propose_appraise_approve(arc: SimpleNamespace) -> None:
             actor=arc.users.tu, kind="pemindahan", unit=arc.dinas, letters=[letter]
         )
     assert exc.value.code == "archive.not_due"
-    batch = batch_propose(
-        actor=arc.users.arsiparis, kind="pemusnahan", unit=arc.root, letters=[letter]
-    )
+    batch = propose(arc, [letter], "pemusnahan")
     with pytest.raises(DomainError):
         batch_appraise(actor=arc.users.kadis, batch=batch, approve=True)
     with pytest.raises(DomainError):
@@ -87,32 +87,21 @@ def test_roles_propose_appraise_approve(arc: SimpleNamespace) -> None:
 
 def test_a_rejection_frees_the_letters(arc: SimpleNamespace) -> None:
     letter = old_letter(arc, 2019)
-    batch = batch_propose(
-        actor=arc.users.arsiparis, kind="pemusnahan", unit=arc.root, letters=[letter]
-    )
+    batch = propose(arc, [letter], "pemusnahan")
     with pytest.raises(DomainError) as exc:
-        batch_propose(
-            actor=arc.users.arsiparis,
-            kind="pemusnahan",
-            unit=arc.root,
-            letters=[letter],
-        )
+        propose(arc, [letter], "pemusnahan")
     assert exc.value.code == "archive.already_listed"
     assert (
         batch_appraise(actor=arc.users.kadinkes, batch=batch, approve=False).state
         == "rejected"
     )
-    again = batch_propose(
-        actor=arc.users.arsiparis, kind="pemusnahan", unit=arc.root, letters=[letter]
-    )
+    again = propose(arc, [letter], "pemusnahan")
     assert again.state == "proposed"
 
 
 def test_ten_years_or_more_needs_the_anri_approval(arc: SimpleNamespace) -> None:
     letter = old_letter(arc, 2012, code="000.4.3.1")  # 3 + 7 years, musnah
-    batch = batch_propose(
-        actor=arc.users.arsiparis, kind="pemusnahan", unit=arc.root, letters=[letter]
-    )
+    batch = propose(arc, [letter], "pemusnahan")
     batch_appraise(actor=arc.users.sekda, batch=batch, approve=True)
     batch_appraise(actor=arc.users.kadinkes, batch=batch, approve=True)
     with pytest.raises(DomainError) as exc:
@@ -134,16 +123,9 @@ def test_handover_package_is_a_valid_bag(
     letter = old_letter(arc, 2020, code="000.4.3.7")  # permanen
     secret = old_letter(arc, 2020, code="000.4.3.7", security="rahasia")
     with pytest.raises(DomainError) as exc:
-        batch_propose(
-            actor=arc.users.arsiparis,
-            kind="penyerahan",
-            unit=arc.root,
-            letters=[secret],
-        )
+        propose(arc, [secret], "penyerahan")
     assert exc.value.code == "archive.secret_handover"
-    batch = batch_propose(
-        actor=arc.users.arsiparis, kind="penyerahan", unit=arc.root, letters=[letter]
-    )
+    batch = propose(arc, [letter], "penyerahan")
     batch_appraise(actor=arc.users.sekda, batch=batch, approve=True)
     batch_appraise(actor=arc.users.kadinkes, batch=batch, approve=True)
     batch_approve(actor=arc.users.bupati, batch=batch)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 SECRET = "Hasil audit investigasi dana hibah"
 
 
-def _secret(arc: SimpleNamespace, **kw: object) -> object:
+def _secret(arc: SimpleNamespace, **kw: Any) -> Any:
     return old_letter(arc, 2019, security="rahasia", subject=SECRET, **kw)
 
 
