@@ -17,7 +17,7 @@ from warkat.api.base import ERROR_RESPONSES, Id
 from warkat.archive import errors
 from warkat.archive.models import DisposalBatch
 from warkat.archive.selectors.disposal import batch_items, batches_for
-from warkat.archive.workflow import may_view_batch
+from warkat.archive.workflow import batches_visible, may_view_batch
 from warkat.org.api import in_caller_tenant
 
 router = Router(tags=["archive"])
@@ -73,8 +73,8 @@ def _out(batch: DisposalBatch, letters: int) -> dict[str, Any]:
 @in_caller_tenant
 def batches_api(request: HttpRequest, limit: int = 50) -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    rows = batches_for()[: max(1, min(limit, 200))]
-    return [_out(b, b.n_items) for b in rows if may_view_batch(user, b)]  # type: ignore[attr-defined]
+    rows = batches_visible(user, batches_for())[: max(1, min(limit, 200))]
+    return [_out(b, b.n_items) for b in rows]  # type: ignore[attr-defined]
 
 
 @router.get(

@@ -42,6 +42,7 @@ from warkat.archive.workflow import (
     SIGNER_LABELS,
     K,
     archive_settings,
+    batches_visible,
     committee_positions_held,
     holds,
     is_records_staff,
@@ -89,7 +90,7 @@ def index(request: HttpRequest) -> HttpResponse:
         )
     else:
         units = Unit.objects.filter(pk__in=tu_unit_ids(user)).order_by("name")
-    batches = [b for b in batches_for()[:200] if may_view_batch(user, b)]
+    batches = list(batches_visible(user, batches_for())[:200])
     if not (staff or units or batches):
         raise errors.forbidden()
     return render(

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from warkat.archive import errors
 from warkat.archive.models import (
     AppraisalMember,
     ArchiveSettings,
+    BatchSignature,
     BatchState,
     DisposalBatch,
     DisposalKind,
@@ -138,6 +140,22 @@ def holds_check(batch: DisposalBatch) -> None:
     )
     if held is not None:
         raise errors.on_hold(letter_line(held.letter))
+
+
+def batches_visible(user: Any, qs: QuerySet[DisposalBatch]) -> QuerySet[DisposalBatch]:
+    """``qs`` narrowed to the lists ``user`` may see (``may_view_batch`` as one
+    filter, so a page of lists costs the same queries however many there are)."""
+    conf = archive_settings()
+    if is_records_staff(user, conf):
+        return qs
+    held = set(held_positions(user))
+    tu_units = Unit.objects.filter(pk__in=tu_unit_ids(user))
+    seen = Q(Exists(BatchSignature.objects.filter(batch=OuterRef("pk"), position_id__in=held)))  # fmt: skip
+    for unit in tu_units:
+        seen |= Q(kind=K.TRANSFER, unit__path__startswith=unit.path)
+    if conf.approver_id in held or committee_positions_held(user):
+        seen |= ~Q(kind=K.TRANSFER)
+    return qs.filter(seen)
 
 
 def require(allowed: bool) -> None:

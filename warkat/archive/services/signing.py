@@ -109,6 +109,7 @@ def batch_sign(
         current = next_signature(locked)
         if locked.state != S.APPROVED or current is None or current.pk != step.pk:
             raise errors.signing_interrupted()
+        holds_check(locked)
         result = document_store(
             credential=credential,
             signature=signature,

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from pypdf import PdfReader
 
 from warkat.archive import destruction
@@ -21,9 +22,15 @@ from warkat.archive.destruction import (
     destruction_run,
     disposal_resume,
 )
-from warkat.archive.models import DestructionRecord, DisposalBatch, DisposalItem
+from warkat.archive.models import (
+    DestructionRecord,
+    DisposalBatch,
+    DisposalItem,
+    LegalHold,
+)
 from warkat.archive.selectors.disposal import due_letters
 from warkat.archive.services.setup import hold_place, hold_release
+from warkat.archive.tasks import disposal_sweep
 from warkat.archive.tests.conftest import old_letter
 from warkat.archive.tests.flow import destruction as make
 from warkat.archive.tests.flow import signers
@@ -251,3 +258,21 @@ def test_a_signed_outgoing_letter_is_destroyed_with_its_signed_pdf(
     with pytest.raises(DomainError) as exc:
         verification_by_code(doc.verification_code)
     assert exc.value.code == "signing.document_destroyed"
+
+
+def test_the_sweep_leaves_a_list_whose_letter_got_held_in_a_race(
+    arc: SimpleNamespace, frozen: Any, media: Path
+) -> None:
+    batch, letters = _signed_batch(arc, frozen)
+    # A hold that slipped in beside the last signature (hold_place refuses it now).
+    LegalHold.objects.create(
+        tenant=arc.tenant,
+        letter=letters[0],
+        reason="Perkara",
+        placed_by=arc.users.arsiparis,
+        placed_at=timezone.now(),
+    )
+    before = stored_files(media)
+    assert disposal_sweep.call() == 0
+    assert DisposalBatch.objects.get(pk=batch.pk).state == "signed"
+    assert stored_files(media) == before

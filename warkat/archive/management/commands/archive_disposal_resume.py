@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from warkat.archive.destruction import batches_unfinished, disposal_resume
 from warkat.archive.models import DisposalBatch
 from warkat.archive.packaging import handover_package_make
+from warkat.core.errors import DomainError
 from warkat.tenancy.models import Tenant
 from warkat.tenancy.scope import tenant_scope
 
@@ -40,10 +41,14 @@ class Command(BaseCommand):
                     batch = DisposalBatch.objects.filter(pk=batch_id).first()
                     if batch is None:
                         raise CommandError(f"no batch {batch_id} in {tenant.slug}")
-                    if batch.state == "packaging":
-                        batch = handover_package_make(batch_id=batch_id)
-                    else:
-                        batch = disposal_resume(batch_id=batch_id)
+                    try:
+                        if batch.state == "packaging":
+                            batch = handover_package_make(batch_id=batch_id)
+                        else:
+                            batch = disposal_resume(batch_id=batch_id)
+                    except DomainError as exc:
+                        self.stderr.write(f"{tenant.slug} batch {batch_id}: {exc}")
+                        continue
                     self.stdout.write(f"{tenant.slug} batch {batch_id}: {batch.state}")
                 if not options["batch"]:
                     for batch_id in DisposalBatch.objects.filter(
