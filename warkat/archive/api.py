@@ -23,7 +23,7 @@ from warkat.org.api import in_caller_tenant
 router = Router(tags=["archive"])
 
 
-class BatchOut(Schema):
+class ArchiveBatchOut(Schema):
     id: int
     kind: str
     state: str
@@ -35,7 +35,7 @@ class BatchOut(Schema):
     letters: int
 
 
-class ItemOut(Schema):
+class ArchiveItemOut(Schema):
     letter_id: int
     code: str
     description: str
@@ -45,10 +45,10 @@ class ItemOut(Schema):
     state: str
 
 
-class BatchDetailOut(BatchOut):
+class ArchiveBatchDetailOut(ArchiveBatchOut):
     anri_approval: str
     package_sha256: str
-    items: list[ItemOut]
+    items: list[ArchiveItemOut]
 
 
 def _out(batch: DisposalBatch, letters: int) -> dict[str, Any]:
@@ -67,7 +67,7 @@ def _out(batch: DisposalBatch, letters: int) -> dict[str, Any]:
 
 @router.get(
     "/archive/batches",
-    response={200: list[BatchOut], **ERROR_RESPONSES},
+    response={200: list[ArchiveBatchOut], **ERROR_RESPONSES},
     operation_id="archive_batches_list",
 )
 @in_caller_tenant
@@ -79,7 +79,7 @@ def batches_api(request: HttpRequest, limit: int = 50) -> Any:
 
 @router.get(
     "/archive/batches/{batch_id}",
-    response={200: BatchDetailOut, **ERROR_RESPONSES},
+    response={200: ArchiveBatchDetailOut, **ERROR_RESPONSES},
     operation_id="archive_batch_get",
 )
 @in_caller_tenant
