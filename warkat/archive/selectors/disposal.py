@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db.models import (
     Case,
+    CharField,
     Count,
     DateField,
     Exists,
@@ -28,19 +29,18 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, ExtractYear, NullIf
+from django.db.models.functions import Cast, Coalesce, ExtractYear
 
 from warkat.archive.models import (
     DisposalBatch,
     DisposalItem,
     DisposalKind,
     LegalHold,
-    TenantClassificationCode,
 )
+from warkat.archive.retention import tenant_overrides
 from warkat.letters.access import letters_visible
 from warkat.letters.models import Letter, LetterFile
 from warkat.org.models import Unit
@@ -49,56 +49,55 @@ from warkat.org.selectors import unit_subtree
 PAGE_SIZE = 100
 
 
-def _override(field: str) -> Subquery:
-    return Subquery(
-        TenantClassificationCode.objects.filter(code_id=OuterRef("classification_id"))
-        .exclude(**{f"{field}__isnull": True})
-        .values(field)[:1]
-    )
+def _local(field: str, national: str, overrides: dict[int, Any]) -> Any:
+    """The national value of ``field``, or the tenant's own for the few codes its
+    local JRA changes (a ``CASE`` over those ids, no subquery per letter)."""
+    whens = [
+        When(classification_id=code_id, then=Value(value))
+        for code_id, row in overrides.items()
+        if (value := getattr(row, field)) not in (None, "")
+    ]
+    if not whens:
+        return F(national)
+    kind = CharField() if field == "final_disposition" else IntegerField()
+    return Case(*whens, default=F(national), output_field=kind)
 
 
 def with_retention(qs: QuerySet[Letter]) -> QuerySet[Letter]:
-    """Annotate each letter with ``record_year``, ``active_years``,
-    ``inactive_years`` and ``final`` (the tenant's local JRA first)."""
+    """Annotate each letter with ``record_date``, ``record_year``,
+    ``active_years``, ``inactive_years`` and ``final`` (the tenant's local JRA
+    first). Must run inside the tenant's scope."""
+    # An incoming letter always has its received date (a check constraint).
     record = Case(
-        When(
-            direction="incoming",
-            then=Coalesce(
-                "received_date", "letter_date", Cast("created_at", DateField())
-            ),
-        ),
-        default=Coalesce(
-            "letter_date", "received_date", Cast("created_at", DateField())
-        ),
+        When(direction="incoming", then=F("received_date")),
+        default=Coalesce("letter_date", Cast("created_at", DateField())),
         output_field=DateField(),
     )
-    final_local = Subquery(
-        TenantClassificationCode.objects.filter(code_id=OuterRef("classification_id"))
-        .exclude(final_disposition="")
-        .values("final_disposition")[:1]
-    )
+    overrides = tenant_overrides()
     return qs.filter(classification__retention_active_years__isnull=False).annotate(
         record_date=record,
         record_year=ExtractYear(record),
-        active_years=Coalesce(
-            _override("retention_active_years"),
-            F("classification__retention_active_years"),
-            output_field=IntegerField(),
+        active_years=_local(
+            "retention_active_years",
+            "classification__retention_active_years",
+            overrides,
         ),
-        inactive_years=Coalesce(
-            _override("retention_inactive_years"),
-            F("classification__retention_inactive_years"),
-            output_field=IntegerField(),
+        inactive_years=_local(
+            "retention_inactive_years",
+            "classification__retention_inactive_years",
+            overrides,
         ),
-        final=Coalesce(
-            NullIf(final_local, Value("")), F("classification__final_disposition")
+        final=_local(
+            "final_disposition", "classification__final_disposition", overrides
         ),
     )
 
 
-def _done(kind: str) -> Exists:
-    return Exists(
-        DisposalItem.objects.filter(letter=OuterRef("pk"), kind=kind, state="done")
+def _done(*kinds: str) -> Q:
+    return Q(
+        pk__in=DisposalItem.objects.filter(kind__in=kinds, state="done").values(
+            "letter_id"
+        )
     )
 
 
@@ -118,8 +117,7 @@ def due_letters(
     qs = with_retention(qs).annotate(
         on_hold=Exists(
             LegalHold.objects.filter(letter=OuterRef("pk"), released_at__isnull=True)
-        ),
-        listed=Exists(DisposalItem.objects.filter(letter=OuterRef("pk"), state="open")),
+        )
     )
     year = today.year
     # record_year + 1 + years <= year  ⇔  past that period on 1 January of ``year``.
@@ -127,7 +125,8 @@ def due_letters(
     past_inactive = Q(
         record_year__lte=Value(year - 1) - F("active_years") - F("inactive_years")
     )
-    final_done = _done(DisposalKind.DESTRUCTION) | _done(DisposalKind.HANDOVER)
+    final_done = _done(DisposalKind.DESTRUCTION, DisposalKind.HANDOVER)
+    listed = Q(pk__in=DisposalItem.objects.filter(state="open").values("letter_id"))
     if kind == DisposalKind.TRANSFER:
         qs = qs.filter(past_active).exclude(past_inactive)
         qs = qs.exclude(_done(DisposalKind.TRANSFER))
@@ -135,7 +134,7 @@ def due_letters(
         qs = qs.filter(past_inactive, final__in=["musnah", "dinilai_kembali"])
     else:
         qs = qs.filter(past_inactive, final__in=["permanen", "dinilai_kembali"])
-    qs = qs.exclude(final_done).filter(listed=False)
+    qs = qs.exclude(final_done).exclude(listed)
     # record_date is the annotation of ``with_retention``.
     return qs.select_related("classification").order_by("record_date", "pk")  # type: ignore[misc]
 
