@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Migrates the embedded SQLite database, loads the demo, starts a task worker and the
-# periodic scheduler (deadline reminders, escalations, file sweeps) and serves Warkat
-# on http://127.0.0.1:$PORT (8000 unless PORT is set: `make demo PORT=8123`).
+# Migrates the embedded SQLite database, loads the demo, starts two task workers (one
+# for the OCR of scans) and the periodic scheduler (deadline reminders, escalations,
+# file sweeps) and serves Warkat on http://127.0.0.1:$PORT (8000 unless PORT is set:
+# `make demo PORT=8123`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -18,10 +19,21 @@ $PY manage.py createcachetable -v0
 $PY manage.py collectstatic --no-input -v0
 $PY manage.py demo_load
 $PY manage.py dashboard_demo
-$PY manage.py db_worker --queue-name '*' --interval 2 >var/worker.log 2>&1 &
+$PY manage.py db_worker --queue-name '*' --exclude-queues ocr --interval 2 >var/worker.log 2>&1 &
 WORKER=$!
+# OCR of scans (seconds per page) on its own worker, so notifications never wait for it.
+$PY manage.py db_worker --queue-name ocr --interval 2 >var/worker-ocr.log 2>&1 &
+OCR_WORKER=$!
 $PY manage.py run_periodic --loop >var/periodic.log 2>&1 &
 PERIODIC=$!
-trap 'kill $WORKER $PERIODIC 2>/dev/null || true' EXIT INT TERM
+# The demo SKPD app (warkat.sso.skpd_app) signs Keerom's people in through Warkat.
+SKPD_PORT=$((PORT + 1))
+$PY -m warkat.sso.skpd_app --issuer "http://127.0.0.1:$PORT/sso" \
+  --client-id keerom-skpd-demo \
+  --client-secret warkat-demo-skpd-app-secret-not-for-production \
+  --port "$SKPD_PORT" >var/skpd-app.log 2>&1 &
+SKPD=$!
+trap 'kill $WORKER $OCR_WORKER $PERIODIC $SKPD 2>/dev/null || true' EXIT INT TERM
 echo "Warkat: http://127.0.0.1:$PORT"
+echo "SKPD app signing in through Warkat: http://127.0.0.1:$SKPD_PORT"
 .venv/bin/gunicorn warkat.config.wsgi -b "127.0.0.1:$PORT" --workers 2 --threads 4 --access-logfile -

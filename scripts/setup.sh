@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Installs what Warkat needs on a fresh Debian machine, idempotently and quickly on a
-# second run: Debian packages (browser, fonts, PDF tools, gettext, oathtool for the
+# second run: Debian packages (browser, fonts, PDF tools, OCR, gettext, oathtool for the
 # demo's TOTP codes), Python 3.12 via pyenv or PATH, uv, and the locked Python
 # packages in .venv. Quiet unless something fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# OCR of scans (warkat.ocr): Debian's OCRmyPDF, run as a program (never imported), with
+# the Tesseract, Ghostscript and Indonesian model versions it was built and tested with.
 APT_PACKAGES=(chromium gettext poppler-utils util-linux oathtool fonts-dejavu-core fonts-liberation2
-  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 shared-mime-info)
+  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 shared-mime-info
+  ocrmypdf tesseract-ocr tesseract-ocr-ind ghostscript)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

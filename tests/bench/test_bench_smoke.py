@@ -120,3 +120,18 @@ def test_dashboard_scenarios_run_after_a_rebuild(db: Any, capsys: Any) -> None:
 
     with tenant_scope(tenant):
         assert UnitDay.objects.filter(disp_received__gt=0).exists()
+
+
+def test_ocr_benchmark_prints_pages_per_minute_and_the_target() -> None:
+    from bench.bench_ocr import Run, table
+
+    out = table(
+        [
+            Run("OMP_THREAD_LIMIT=1", pages=10, register_s=0.5, read_s=9.5, found=True),
+            Run("unset", pages=10, register_s=0.5, read_s=70.0, found=True),
+        ]
+    )
+    lines = out.splitlines()
+    assert "pages/min" in lines[0]
+    assert lines[2].split()[-2:] == ["63.2", "ok"]
+    assert lines[3].split()[-1] == "OVER"

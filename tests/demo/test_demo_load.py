@@ -54,6 +54,27 @@ def test_loads_papua_hosting_keerom_once(db: Any) -> None:
     assert all(username in second for username in NAMED)
 
 
+def test_the_demo_ends_with_a_searchable_corpus(db: Any) -> None:
+    from warkat.letters.models import Letter
+    from warkat.search.models import SearchDoc
+    from warkat.search.selectors import search_letters
+    from warkat.tenancy.scope import tenant_scope
+
+    _run()
+    keerom = Tenant.objects.get(region_code="91.11")
+    with tenant_scope(keerom):
+        assert SearchDoc.objects.count() == Letter.objects.count() > 0
+        letter = (
+            Letter.objects.exclude(number="")
+            .filter(security="biasa", direction="incoming")
+            .order_by("pk")
+            .first()
+        )
+        admin = User.objects.get(username="admin.keerom")
+        result = search_letters(user=admin, query=letter.number)
+        assert letter.pk in {hit.letter.pk for hit in result.hits}
+
+
 def test_refused_in_production(db: Any) -> None:
     with override_settings(PRODUCTION=True), pytest.raises(CommandError):
         _run()

@@ -64,6 +64,7 @@ def _load(tenant: Tenant, *, demo_accounts: bool) -> None:
     from warkat.demo.letters import demo_letters_load
     from warkat.demo.management.commands.demo_load import letter_actors
     from warkat.demo.organisation import demo_org_load
+    from warkat.demo.sso import demo_sso_load
 
     with tenant_scope(tenant):
         people = demo_org_load(tenant=tenant)["people"]
@@ -75,6 +76,7 @@ def _load(tenant: Tenant, *, demo_accounts: bool) -> None:
         demo_drafting_load(tenant=tenant, people=people)
         demo_attendance_load(tenant=tenant, people=people, days=7)
         demo_archive_load(tenant=tenant, people=people)
+        demo_sso_load(tenant=tenant)
         _beyond_the_demo(tenant)
 
 
@@ -216,6 +218,7 @@ def _values(tenant: Tenant) -> dict[str, Any]:
 def two_tenants(
     db: Any, django_capture_on_commit_callbacks: Any
 ) -> tuple[TenantData, TenantData]:
+    from warkat.demo.search import demo_search_index
     from warkat.tenancy.services import tenant_create
 
     keerom = tenant_create(region_code="91.11", actor=None)
@@ -226,6 +229,11 @@ def two_tenants(
         _load(gorontalo, demo_accounts=False)
     _mark(keerom, KEEROM_MARKER)
     _mark(gorontalo, GORONTALO_MARKER)
+    # The search index holds the marked texts too, so a search that crossed tenants
+    # would show the other tenant's marker.
+    for tenant in (keerom, gorontalo):
+        with tenant_scope(tenant):
+            demo_search_index(tenant=tenant)
     return (
         TenantData(keerom, KEEROM_MARKER, values=_values(keerom)),
         TenantData(gorontalo, GORONTALO_MARKER, values=_values(gorontalo)),

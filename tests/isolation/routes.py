@@ -61,6 +61,7 @@ PARAMS: dict[str, Param] = {
     "disposition_id": Param("dispositions.Disposition"),
     "parent_disposition_id": Param("dispositions.Disposition"),
     "follow_up_id": Param("dispositions.FollowUp"),
+    "text_id": Param("ocr.FileText"),
     "entry_id": Param("drafting.NumberEntry"),
     "instruction_id": Param("dispositions.Instruction"),
     "holiday_id": Param("dispositions.TenantHoliday"),
@@ -73,6 +74,7 @@ PARAMS: dict[str, Param] = {
     "location_id": Param("attendance.WorkLocation"),
     "batch_id": Param("archive.DisposalBatch"),
     "hold_id": Param("archive.LegalHold"),
+    "client_pk": Param("sso.Client"),
 }
 
 #: Parameters whose meaning depends on the app: (URL namespace, name) → Param.
@@ -102,7 +104,14 @@ SKIP_NAMES = frozenset(
 #: verification page, each tenant's CA certificates, CRL, OCSP and timestamp
 #: service, and each tenant's open data portal (published datasets only). Their
 #: own tests cover what they may show.
-PUBLIC_PREFIXES = ("signing:verify", "signing:pki-", "dashboard:portal")
+#: SSO userinfo answers an app's bearer token, never a session (401 without one);
+#: warkat/sso/tests cover its tenant rules (another tenant's client, user, token).
+PUBLIC_PREFIXES = (
+    "signing:verify",
+    "signing:pki-",
+    "dashboard:portal",
+    "oauth2_provider:user-info",
+)
 PUBLIC_API_PREFIXES = ("/api/v1/verify/",)
 
 

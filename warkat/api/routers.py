@@ -18,6 +18,7 @@ def register_routers(api: NinjaAPI) -> None:
     from warkat.letters.api import router as letters_router
     from warkat.notify.api import router as notify_router
     from warkat.org.api import router as org_router
+    from warkat.search.api import router as search_router
     from warkat.signing.api import router as signing_router
     from warkat.tenancy.api import router as tenancy_router
 
@@ -31,6 +32,7 @@ def register_routers(api: NinjaAPI) -> None:
     api.add_router("/", letters_router)
     api.add_router("/", dispositions_router)
     api.add_router("/", notify_router)
+    api.add_router("/", search_router)
     api.add_router("/", signing_router)
     api.add_router("/", dashboard_router)
     api.add_router("/", attendance_router)

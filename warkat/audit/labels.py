@@ -45,6 +45,7 @@ ACTION_LABELS = {
     "letter.register": _("Letter registered"),
     "letter.receive_internal": _("Letter received inside Warkat"),
     "letter.file_add": _("File added to a letter"),
+    "ocr.retry": _("Text recognition of a file started again"),
     "letter.correct": _("Letter registration corrected"),
     "letter.return": _("Letter returned to the records clerk (TU)"),
     "letter.done": _("Letter settled without a disposition"),
@@ -132,6 +133,15 @@ ACTION_LABELS = {
     "archive.files_destroyed": _("Archive files destroyed"),
     "archive.handover_packaged": _("Handover package to the regional archive built"),
     "archive.package_downloaded": _("Handover package downloaded"),
+    # Single sign-on for the SKPD apps
+    "sso.client_create": _("SSO client app registered"),
+    "sso.client_update": _("SSO client app changed"),
+    "sso.client_disable": _("SSO client app disabled"),
+    "sso.client_enable": _("SSO client app enabled"),
+    "sso.client_secret_rotate": _("SSO client secret replaced"),
+    "sso.consent": _("Access granted to an SSO client app"),
+    "sso.sign_in": _("Signed in to an SKPD app through Warkat"),
+    "sso.code_replay": _("Reused SSO authorization code: its tokens revoked"),
 }
 
 #: Capacities as stored by services (assignment kinds) and as printed (Plt., a.n.).

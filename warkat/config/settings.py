@@ -83,9 +83,13 @@ INSTALLED_APPS = [
     "warkat.notify",
     "warkat.archive",
     "warkat.ocr",
+    "warkat.search",
     "warkat.drafting",
     "warkat.dashboard",
     "warkat.attendance",
+    # Before oauth2_provider: its templates (consent, logout) are overridden here.
+    "warkat.sso",
+    "oauth2_provider",
     "warkat.demo",
 ]
 
@@ -173,6 +177,9 @@ PASSWORD_HASHERS = [
 if TESTING:
     # Argon2 on purpose is slow; tests create many users.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Client secrets of SSO apps (random, 256 bits): a keyed SHA-256 is enough and keeps
+# the token endpoint fast. Last in the list, so no user password is ever hashed by it.
+PASSWORD_HASHERS = [*PASSWORD_HASHERS, "warkat.sso.hashers.ClientSecretHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
@@ -298,6 +305,16 @@ TASKS = {
     }
 }
 
+# --- text of stored files (warkat.ocr) ----------------------------------------
+# Tesseract languages for OCRmyPDF ("ind", or e.g. "ind+eng" for mixed letters).
+WARKAT_OCR_LANGUAGES = env_str("WARKAT_OCR_LANGUAGES", "ind")
+# Seconds one OCR run (one file) may take before it is stopped and counted failed.
+WARKAT_OCR_TIMEOUT = env_int("WARKAT_OCR_TIMEOUT", 600)
+# Attempts per file before it is shown as failed (a TU or admin may start it again).
+WARKAT_OCR_ATTEMPTS = env_int("WARKAT_OCR_ATTEMPTS", 3)
+# Pages read in parallel (OCRmyPDF -j); 0: the machine's cores.
+WARKAT_OCR_JOBS = env_int("WARKAT_OCR_JOBS", 0)
+
 # --- cache ------------------------------------------------------------------
 _REDIS_URL = env_str("WARKAT_REDIS_URL")
 CACHES = {
@@ -362,6 +379,47 @@ WARKAT_VERIFY_RATE = env_int("WARKAT_VERIFY_RATE", 30)
 # --- API --------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
+
+# --- single sign-on (OpenID Connect provider, warkat.sso) ---------------------------
+from warkat.sso.keys import signing_keys  # noqa: E402
+
+# The ID-token signing key (RSA, PEM): WARKAT_OIDC_KEY (the PEM itself) or
+# WARKAT_OIDC_KEY_FILE. Keys retired by a rotation stay published in the JWKS until
+# the tokens they signed have expired: WARKAT_OIDC_OLD_KEY_FILES (comma-separated).
+# Without a key, development and tests make one under var/ (production refuses).
+_OIDC_KEY, _OIDC_OLD_KEYS = signing_keys(
+    pem=env_str("WARKAT_OIDC_KEY"),
+    path=env_str("WARKAT_OIDC_KEY_FILE"),
+    old_paths=env_list("WARKAT_OIDC_OLD_KEY_FILES"),
+    dev_path=None if PRODUCTION else VAR_DIR / "oidc-dev-key.pem",
+)
+OAUTH2_PROVIDER_APPLICATION_MODEL = "sso.Client"
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    # Empty: the issuer is <this site>/sso as the request sees it. Behind a proxy
+    # that rewrites the host, set WARKAT_OIDC_ISSUER (e.g. https://warkat.go.id/sso).
+    "OIDC_ISS_ENDPOINT": env_str("WARKAT_OIDC_ISSUER"),
+    "PKCE_REQUIRED": True,
+    "OIDC_RSA_PRIVATE_KEY": _OIDC_KEY,
+    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": _OIDC_OLD_KEYS,
+    "OIDC_SERVER_CLASS": "warkat.sso.server.S256OnlyServer",
+    "OAUTH2_VALIDATOR_CLASS": "warkat.sso.validator.WarkatValidator",
+    "SCOPES_BACKEND_CLASS": "warkat.sso.scopes.WarkatScopes",
+    "CLIENT_SECRET_HASHER": "warkat_client_secret",
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("WARKAT_OIDC_ACCESS_SECONDS", 3600),
+    "ID_TOKEN_EXPIRE_SECONDS": env_int("WARKAT_OIDC_ACCESS_SECONDS", 3600),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": env_int("WARKAT_OIDC_REFRESH_SECONDS", 30 * 86400),
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # Loopback redirect URIs match any port (RFC 8252): SKPD apps on a laptop.
+    "ALLOW_LOCALHOST_LOOPBACK": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if PRODUCTION else ["http", "https"],
+}
 
 # --- operations (logs, errors, metrics) ----------------------------------------
 # Logging is configured before anything else imports ``warkat.core`` (it only names

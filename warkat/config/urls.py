@@ -3,6 +3,8 @@ from django.views.i18n import set_language
 
 from warkat.api.base import api_not_found
 from warkat.api.urls import api
+from warkat.sso.urls import admin_patterns as sso_admin
+from warkat.sso.urls import oidc_patterns as sso_oidc
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
@@ -12,11 +14,16 @@ urlpatterns = [
     path("organisasi/", include("warkat.org.urls")),
     path("audit/", include("warkat.audit.urls")),
     path("surat/", include("warkat.letters.urls")),
+    path("cari/", include("warkat.search.urls")),
     path("disposisi/", include("warkat.dispositions.urls")),
+    path("teks/", include("warkat.ocr.urls")),
     path("naskah/", include("warkat.drafting.urls")),
     path("dasbor/", include("warkat.dashboard.urls")),
     path("absen/", include("warkat.attendance.urls")),
     path("arsip/", include("warkat.archive.urls")),
+    # OpenID Connect provider for the SKPD apps; issuer = <base>/sso
+    path("sso/", include(sso_oidc)),
+    path("aplikasi-sso/", include(sso_admin)),
     path("", include("warkat.notify.urls")),
     path("", include("warkat.signing.urls")),
     path("", include("warkat.core.urls")),

@@ -16,7 +16,8 @@ An app registers in its ``AppConfig.ready()``::
 
 A panel's template gets the home context plus ``panel``: what ``context`` returned
 (``LETTERS`` above is a lazy translated label). A link is
-shown when its URL name exists and the user holds one of ``roles`` (any role if empty).
+shown when its URL name exists, the user holds one of ``roles`` (any role if empty)
+and ``visible(request)``, when given, is true.
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ class HomeLink:
     url_name: str
     roles: frozenset[str] = field(default_factory=frozenset)
     order: int = 100
+    # Shown only when this returns true for the request (beyond ``roles``), for
+    # pages whose access is not a role: the command centre needs a headed unit.
+    visible: Callable[[HttpRequest], bool] | None = None
 
 
 _panels: dict[str, HomePanel] = {}
@@ -75,6 +79,8 @@ def home_links(request: HttpRequest) -> list[tuple[str, str]]:
     shown = []
     for link in sorted(_links.values(), key=lambda lk: (lk.order, lk.key)):
         if link.roles and not user.has_role(*link.roles):  # type: ignore[union-attr]
+            continue
+        if link.visible is not None and not link.visible(request):
             continue
         try:
             url = reverse(link.url_name)

@@ -1,5 +1,19 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+def _leads_units(request: Any) -> bool:
+    from warkat.dashboard.scope import leader_scope
+
+    return bool(leader_scope(user=request.user))
+
+
+def _sees_adoption(request: Any) -> bool:
+    from warkat.dashboard.monev import may_see_adoption
+
+    return may_see_adoption(user=request.user)
 
 
 class DashboardConfig(AppConfig):
@@ -15,6 +29,7 @@ class DashboardConfig(AppConfig):
                 label=_("Command centre"),
                 url_name="dashboard:overview",
                 order=30,
+                visible=_leads_units,
             )
         )
         home_link_register(
@@ -31,6 +46,7 @@ class DashboardConfig(AppConfig):
                 label=_("Adoption (monev)"),
                 url_name="dashboard:adoption",
                 order=32,
+                visible=_sees_adoption,
             )
         )
         home_link_register(

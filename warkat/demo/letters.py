@@ -1,5 +1,9 @@
 """Demo incoming letters for Keerom: realistic senders and subjects, some Segera, one
-Rahasia, scans as small valid PDFs, dispositions in various states.
+Rahasia, files as small valid PDFs, dispositions in various states. Three letters
+arrived on paper: their files are scans generated at load (``ocr.samples``: a
+picture of the typed page, rotated, blurred and speckled, without a text layer), read
+by OCR on the ``ocr`` queue. The word ``SCAN_WORD`` appears only inside the Distrik
+Arso scan, so a visitor can search for it and find the scanned letter.
 
 Called by the ``demo_load`` command as ``demo_letters_load(tenant=…, people=…)`` with
 ``people`` mapping these keys to users (each with a person holding a position today):
@@ -31,6 +35,7 @@ from warkat.letters.models import Letter
 from warkat.letters.samples import sample_pdf
 from warkat.letters.services.incoming import letter_duplicates
 from warkat.letters.services.registration import letter_register
+from warkat.ocr.samples import scan_pdf
 from warkat.org.models import Position, Unit
 from warkat.tenancy.models import Tenant
 from warkat.tenancy.scope import tenant_scope
@@ -110,6 +115,61 @@ LETTERS = [
 ]
 
 
+#: A word that only the Distrik Arso scan holds (search for it in the demo).
+SCAN_WORD = "Skofro"
+
+#: The page text of the letters whose file is a scan, by letter number.
+SCANS = {
+    "B-215/91110/PPK.200/2026": [
+        "BADAN PUSAT STATISTIK KABUPATEN KEEROM",
+        "Nomor: B-215/91110/PPK.200/2026",
+        "Hal: Permohonan Data Sektoral",
+        "",
+        "Dalam rangka penyusunan publikasi Keerom Dalam Angka",
+        "2027, kami mohon data jumlah pegawai, sekolah dan",
+        "puskesmas per distrik, paling lambat akhir bulan ini.",
+    ],
+    "700.1/77/INSP": [
+        "INSPEKTORAT KABUPATEN KEEROM",
+        "Nomor: 700.1/77/INSP        RAHASIA",
+        "Hal: Hasil Pemeriksaan Khusus",
+        "",
+        "Pemeriksaan khusus atas belanja modal menemukan",
+        "kelebihan pembayaran pada pekerjaan gedung",
+        "serbaguna. Mohon tindak lanjut dalam 60 hari.",
+    ],
+    "005/41/DIST-ARSO": [
+        "PEMERINTAH DISTRIK ARSO",
+        "Nomor: 005/41/DIST-ARSO",
+        "Hal: Undangan Musrenbang Distrik",
+        "",
+        "Musyawarah perencanaan pembangunan distrik akan",
+        "membahas usulan jembatan gantung Kampung " + SCAN_WORD,
+        "dan jalan tani kakao. Mohon kehadiran Bapak.",
+    ],
+}
+
+
+def _letter_file(sender: str, number: str, subject: str) -> SimpleUploadedFile:
+    if number in SCANS:
+        return SimpleUploadedFile(
+            "pindaian.pdf", scan_pdf([SCANS[number]], seed=len(number))
+        )
+    return SimpleUploadedFile(
+        "surat.pdf",
+        sample_pdf(
+            [
+                sender,
+                f"Nomor: {number}",
+                f"Hal: {subject}",
+                "",
+                "Dengan hormat,",
+                "(isi surat)",
+            ]
+        ),
+    )
+
+
 def _position(user: Any) -> Position:
     held = held_positions(user)
     return Position.objects.get(pk=next(iter(held)))
@@ -146,21 +206,7 @@ def demo_letters_load(*, tenant: Tenant, people: dict[str, Any]) -> list[Letter]
                 security=security,
                 urgency=urgency,
                 received_date=today - dt.timedelta(days=days),
-                files=[
-                    SimpleUploadedFile(
-                        "surat.pdf",
-                        sample_pdf(
-                            [
-                                sender,
-                                f"Nomor: {number}",
-                                f"Hal: {subject}",
-                                "",
-                                "Dengan hormat,",
-                                "(isi surat)",
-                            ]
-                        ),
-                    )
-                ],
+                files=[_letter_file(sender, number, subject)],
             )
             created.append(letter)
             _play(plan, letter, head, below, below_pos, staf, days)

@@ -9,6 +9,7 @@ depend on the page size.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,19 @@ AWAITING_STATES = (State.FOLLOWED_UP, State.DECLINED)
 #: ``COUNTER_CAP + 1``. Counting every row of a position holding a million open
 #: dispositions would cost the whole inbox request; nobody acts on the exact figure.
 COUNTER_CAP = 999
+
+
+#: ``(user, text, field prefix) → Q`` for the sender filter, or None when the text
+#: holds no word to look up. Installed by the search app (``warkat.search.apps``;
+#: letters never imports search) so that the filter reads the search index: under
+#: row-level security PostgreSQL uses no index for ``LIKE``, so ``icontains`` reads
+#: every letter of the tenant (about 1 s over a million letters as the app role).
+SenderMatch = Callable[[Any, str, str], Q | None]
+_sender_match: list[SenderMatch] = []
+
+
+def sender_match_install(match: SenderMatch) -> None:
+    _sender_match[:] = [match]
 
 
 @dataclass
@@ -84,16 +98,23 @@ class InboxPage:
         return counter_labels(self.counters)
 
 
-def _letter_filters(f: InboxFilters, prefix: str = "") -> Q:
+def _sender_q(user: Any, sender: str, prefix: str) -> Q:
+    matched = _sender_match[0](user, sender, prefix) if _sender_match else None
+    if matched is not None:
+        return matched
+    return Q(**{f"{prefix}sender_institution__icontains": sender}) | Q(
+        **{f"{prefix}sender_name__icontains": sender}
+    )
+
+
+def _letter_filters(user: Any, f: InboxFilters, prefix: str = "") -> Q:
     q = Q()
     if f.urgency:
         q &= Q(**{f"{prefix}urgency": f.urgency})
     if f.security:
         q &= Q(**{f"{prefix}security": f.security})
     if f.sender:
-        q &= Q(**{f"{prefix}sender_institution__icontains": f.sender}) | Q(
-            **{f"{prefix}sender_name__icontains": f.sender}
-        )
+        q &= _sender_q(user, f.sender, prefix)
     if f.unit_id:
         q &= Q(**{f"{prefix}unit_id": f.unit_id})
     return q
@@ -103,12 +124,14 @@ def _bounds(f: InboxFilters) -> tuple[dt.datetime | None, dt.datetime | None]:
     return day_range(f.date_from, f.date_to, timezone.get_current_timezone())
 
 
-def _letters_source(held: list[int], f: InboxFilters) -> QuerySet[Letter] | None:
+def _letters_source(
+    user: Any, held: list[int], f: InboxFilters
+) -> QuerySet[Letter] | None:
     if f.kind in ("dispositions", "sent"):
         return None
     qs = Letter.objects.filter(
         direction=Direction.INCOMING, addressed_position_id__in=held
-    ).filter(_letter_filters(f))
+    ).filter(_letter_filters(user, f))
     if f.kind == "copies":
         qs = qs.filter(is_copy=True)
     state = f.state
@@ -131,7 +154,7 @@ def _letters_source(held: list[int], f: InboxFilters) -> QuerySet[Letter] | None
 
 
 def _dispositions_source(
-    held: list[int], f: InboxFilters
+    user: Any, held: list[int], f: InboxFilters
 ) -> QuerySet[Disposition] | None:
     if f.kind in ("letters", "copies"):
         return None
@@ -139,7 +162,7 @@ def _dispositions_source(
     qs = (
         Disposition.objects.filter(**{side: held})
         .exclude(state=State.CANCELLED)
-        .filter(_letter_filters(f, "letter__"))
+        .filter(_letter_filters(user, f, "letter__"))
     )
     state = f.state
     if state == "unread":
@@ -243,7 +266,7 @@ def inbox_page(
     held = list(held_positions(user))
     want = page * per_page + 1
     rows: list[tuple[str, int, dt.datetime]] = []
-    letters_qs = _letters_source(held, f) if held else None
+    letters_qs = _letters_source(user, held, f) if held else None
     if letters_qs is not None:
         rows += [
             ("letter", pk, at)
@@ -251,7 +274,7 @@ def inbox_page(
                 "pk", "created_at"
             )[:want]
         ]
-    disp_qs = _dispositions_source(held, f) if held else None
+    disp_qs = _dispositions_source(user, held, f) if held else None
     if disp_qs is not None:
         rows += [
             ("disposition", pk, at)
@@ -310,4 +333,5 @@ __all__ = [
     "counter_labels",
     "inbox_counters",
     "inbox_page",
+    "sender_match_install",
 ]

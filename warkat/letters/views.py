@@ -53,6 +53,7 @@ from warkat.letters.selectors import (
 )
 from warkat.letters.services.addressee import letter_mark_done, letter_read
 from warkat.letters.services.registration import letter_register
+from warkat.ocr.selectors import texts_context
 from warkat.org.models import Position, Unit
 
 
@@ -250,6 +251,8 @@ def detail(request: HttpRequest, letter_id: int) -> HttpResponse:
         context["images"] = [
             f for f in view.files if f.content_type.startswith("image/")
         ]
+        # The text of the files (OCR of scans): their state, the searchable PDFs.
+        context.update(texts_context(user=user, letter=view.letter))
         if view.may_dispose:
             assert view.letter.addressed_position is not None
             context["dispose"] = dispose_context(

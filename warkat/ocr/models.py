@@ -4,6 +4,8 @@ the original file is never modified, a searchable PDF/A is stored beside it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +23,18 @@ class TextSource(models.TextChoices):
     NONE = "", _("Not read yet")
     TEXT_LAYER = "text", _("The file's own text")
     OCR = "ocr", _("Recognised from the scan (OCR)")
+
+
+#: What a failure code in ``FileText.error`` means, for the letter page.
+ERRORS = {
+    "timeout": _("the recognition took too long and was stopped"),
+    "crashed": _("the recognition program stopped with an error"),
+    "interrupted": _("the recognition was interrupted (the worker stopped)"),
+    "damaged": _("the file is damaged or not a readable PDF or image"),
+    "encrypted": _("the PDF is password-protected"),
+    "missing_tool": _("the OCR software is not installed on the server"),
+    "store_failed": _("the recognised text could not be stored"),
+}
 
 
 class FileText(TenantOwned):
@@ -56,7 +70,12 @@ class FileText(TenantOwned):
     # The searchable PDF/A made from a scan, in the default storage; empty otherwise.
     searchable_name = models.CharField(max_length=300, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # A stable code (``ERRORS``) of the last failure; kept while a retry waits.
     error = models.TextField(blank=True)
+    # When the next attempt after a failure may start (None: at once).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # When the current attempt started: a run that never ends is found by the sweep.
+    started_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -75,6 +94,15 @@ class FileText(TenantOwned):
             models.Index(fields=["letter"], name="filetext_letter"),
             models.Index(fields=["state"], name="filetext_state"),
         ]
+
+    @property
+    def error_label(self) -> str:
+        return str(ERRORS.get(self.error, self.error))
+
+    @property
+    def file(self) -> Any:
+        """The letter or follow-up file this is the text of."""
+        return self.letter_file if self.letter_file_id else self.followup_file
 
     def __str__(self) -> str:
         return f"text of file {self.letter_file_id or self.followup_file_id}"

@@ -36,14 +36,31 @@ def tenant_owned_tables() -> list[str]:
     )
 
 
+def unforced_tables() -> list[str]:
+    """Tables whose policy does not bind their owner (``rls_forced = False`` on the
+    model): read by the owner's security-definer functions only, which apply the
+    tenant rule themselves (the search index, ``warkat.search.engine``)."""
+    from warkat.tenancy.models import TenantOwned
+
+    return sorted(
+        model._meta.db_table
+        for model in apps.get_models()
+        if issubclass(model, TenantOwned)
+        and model._meta.managed
+        and not getattr(model, "rls_forced", True)
+    )
+
+
 def apply_row_level_security(using: str = "default", **kwargs: Any) -> None:
     if connection.vendor != "postgresql":
         return
+    unforced = set(unforced_tables())
     with connection.cursor() as cursor:
         for table in tenant_owned_tables():
             quoted = connection.ops.quote_name(table)
             cursor.execute(f"ALTER TABLE {quoted} ENABLE ROW LEVEL SECURITY")
-            cursor.execute(f"ALTER TABLE {quoted} FORCE ROW LEVEL SECURITY")
+            force = "NO FORCE" if table in unforced else "FORCE"
+            cursor.execute(f"ALTER TABLE {quoted} {force} ROW LEVEL SECURITY")
             cursor.execute(f"DROP POLICY IF EXISTS {POLICY} ON {quoted}")
             cursor.execute(
                 f"CREATE POLICY {POLICY} ON {quoted} "

@@ -155,3 +155,14 @@ def test_wall_refreshes_itself(o: SimpleNamespace, history: dict) -> None:
     html = response.content.decode()
     assert 'http-equiv="refresh"' in html
     assert html.count("<svg") == 3
+
+
+def test_home_links_to_the_command_centre_only_for_who_may_open_it(
+    o: SimpleNamespace,
+) -> None:
+    overview = "/dasbor/"
+    for user, shown in ((o.users.kadis, True), (o.users.staf_a, False)):
+        client = client_for(user)
+        home = client.get("/").content.decode()
+        assert (f'href="{overview}"' in home) is shown, user
+        assert (client.get(overview).status_code == 200) is shown, user

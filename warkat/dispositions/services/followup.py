@@ -79,21 +79,19 @@ def followup_create(
                 reply_letter=reply_letter,
                 created_at=now,
             )
-            FollowUpFile.objects.bulk_create(
-                [
-                    FollowUpFile(
-                        tenant_id=d.tenant_id,
-                        follow_up=follow_up,
-                        storage_name=name,
-                        original_name=c.name,
-                        content_type=c.content_type,
-                        size=c.size,
-                        sha256=c.sha256,
-                        uploaded_by=actor,
-                    )
-                    for c, name in zip(checked, names, strict=True)
-                ]
-            )
+            # One save each, not bulk_create: a new file's post_save queues its
+            # text (``warkat.ocr``).
+            for c, name in zip(checked, names, strict=True):
+                FollowUpFile(
+                    tenant_id=d.tenant_id,
+                    follow_up=follow_up,
+                    storage_name=name,
+                    original_name=c.name,
+                    content_type=c.content_type,
+                    size=c.size,
+                    sha256=c.sha256,
+                    uploaded_by=actor,
+                ).save()
             d.state = target_state("follow_up", d.state)
             d.followed_up_at = d.followed_up_at or now
             d.state_changed_at = now

@@ -114,16 +114,13 @@ def draft_create(
 def _files_attach(
     letter: Letter, checked: Sequence[Any], names: Sequence[str], actor: Any
 ) -> None:
-    LetterFile.objects.bulk_create(
-        [
-            LetterFile(
-                tenant_id=letter.tenant_id, letter=letter, kind=LetterFile.Kind.ATTACHMENT,
-                storage_name=name, original_name=c.name, content_type=c.content_type,
-                size=c.size, sha256=c.sha256, uploaded_by=actor,
-            )
-            for c, name in zip(checked, names, strict=True)
-        ]
-    )  # fmt: skip
+    # One save each, not bulk_create: a new file's post_save queues its text (ocr).
+    for c, name in zip(checked, names, strict=True):
+        LetterFile(
+            tenant_id=letter.tenant_id, letter=letter, kind=LetterFile.Kind.ATTACHMENT,
+            storage_name=name, original_name=c.name, content_type=c.content_type,
+            size=c.size, sha256=c.sha256, uploaded_by=actor,
+        ).save()  # fmt: skip
 
 
 def _version_add(

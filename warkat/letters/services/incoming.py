@@ -187,22 +187,20 @@ def letter_files_attach(
     names: Sequence[str],
     uploaded_by: Any,
 ) -> None:
-    LetterFile.objects.bulk_create(
-        [
-            LetterFile(
-                tenant_id=letter.tenant_id,
-                letter=letter,
-                kind=LetterFile.Kind.MAIN if i == 0 else LetterFile.Kind.ATTACHMENT,
-                storage_name=name,
-                original_name=c.name,
-                content_type=c.content_type,
-                size=c.size,
-                sha256=c.sha256,
-                uploaded_by=uploaded_by if getattr(uploaded_by, "pk", None) else None,
-            )
-            for i, (c, name) in enumerate(zip(checked, names, strict=True))
-        ]
-    )
+    # One save each, not bulk_create: a new file's post_save queues its text
+    # (``warkat.ocr``), and a letter has a handful of files.
+    for i, (c, name) in enumerate(zip(checked, names, strict=True)):
+        LetterFile(
+            tenant_id=letter.tenant_id,
+            letter=letter,
+            kind=LetterFile.Kind.MAIN if i == 0 else LetterFile.Kind.ATTACHMENT,
+            storage_name=name,
+            original_name=c.name,
+            content_type=c.content_type,
+            size=c.size,
+            sha256=c.sha256,
+            uploaded_by=uploaded_by if getattr(uploaded_by, "pk", None) else None,
+        ).save()
     pages_schedule(letter=letter, content_types=[c.content_type for c in checked])
 
 

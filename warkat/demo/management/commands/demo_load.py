@@ -57,6 +57,8 @@ class Command(BaseCommand):
         from warkat.demo.drafting import demo_drafting_load
         from warkat.demo.letters import demo_letters_load
         from warkat.demo.organisation import demo_org_load
+        from warkat.demo.search import demo_search_index
+        from warkat.demo.sso import demo_sso_load
         from warkat.tenancy.services import tenant_create
 
         keerom = tenant_create(region_code=KABUPATEN_CODE, actor=None, host=host)
@@ -67,6 +69,8 @@ class Command(BaseCommand):
             demo_drafting_load(tenant=keerom, people=org["people"])
             demo_attendance_load(tenant=keerom, people=org["people"])
             demo_archive_load(tenant=keerom, people=org["people"])
+            demo_sso_load(tenant=keerom)
+            demo_search_index(tenant=keerom)
         return keerom
 
 

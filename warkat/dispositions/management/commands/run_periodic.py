@@ -1,7 +1,7 @@
 """Enqueue the periodic jobs: once, or in a loop (a small scheduler for installations
 without cron). Jobs: disposition reminders/escalations, orphan file sweeps (letter
 files, signed PDFs), and the recovery of work a dying process left half-way (lost
-deliveries and page pictures, numbers of signings that never finished)."""
+deliveries, page pictures and file texts, numbers of signings that never finished)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ from warkat.dashboard.tasks import dashboard_refresh_run
 from warkat.dispositions.tasks import deadlines_run, orphan_files_run
 from warkat.drafting.tasks import recovery_run
 from warkat.letters.tasks import pages_sweep_run
+from warkat.ocr.tasks import file_texts_sweep_run
 from warkat.signing.tasks import signed_orphans_run
+from warkat.sso.tasks import sso_cleanup_run
 
 #: (name, seconds between runs, task)
 JOBS: list[tuple[str, int, Task]] = [
@@ -28,10 +30,14 @@ JOBS: list[tuple[str, int, Task]] = [
     # Lost deliveries and page pictures, numbers of signings that never finished.
     ("recovery", 300, recovery_run),
     ("page_pictures", 600, pages_sweep_run),
+    # Text of files: due retries, lost readings, runs a dead worker left running.
+    ("file_texts", 60, file_texts_sweep_run),
     ("dashboard", 600, dashboard_refresh_run),
     ("attendance_discipline", 24 * 3600, discipline_run),
     # Destructions and handovers a dead worker left half-way.
     ("archive_disposal", 3600, disposal_sweep),
+    # Expired SSO codes and tokens, records of exchanged codes past their use.
+    ("sso_cleanup", 24 * 3600, sso_cleanup_run),
 ]
 
 

@@ -1,0 +1,241 @@
+"""Single sign-on benchmark: the token endpoint (code exchange and refresh) and
+userinfo, as an SKPD app calls them, through Django's whole request stack.
+
+    [DATABASE_URL=postgres://…] python -m bench.bench_sso [--iterations 200]
+
+Builds its own small tenant (one unit, one person holding a definitif and a Plt
+position, a registered client app), then per iteration: the person's browser gets an
+authorization code (consent remembered, not timed), and the app exchanges it
+(timed), reads userinfo (timed) and refreshes (timed). Wall time per request in the
+process, no network and no HTTP server: what one request costs the app server. The
+target is p95 ≤ 30 ms for the token endpoint and userinfo. Everything runs in one
+transaction that is rolled back at the end: no data is left behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import datetime as dt
+import hashlib
+import os
+import re
+import secrets
+import statistics
+import time
+from functools import partial
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from bench.bench_checkin import CODES  # the bench's own Papua kabupaten
+
+REDIRECT = "http://127.0.0.1:18499/callback"
+TARGET_MS = 30.0
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _setup() -> tuple[Any, Any, str]:
+    from warkat.accounts.services import user_create
+    from warkat.org.services.assignments import assignment_create
+    from warkat.org.services.people import person_create
+    from warkat.org.services.positions import position_create
+    from warkat.org.services.units import unit_create, unit_root
+    from warkat.sso.services import client_create
+    from warkat.tenancy.models import Tenant
+    from warkat.tenancy.services import tenant_create
+
+    used = set(Tenant.objects.values_list("region_code", flat=True))
+    code = next(c for c in CODES if c not in used)
+    tenant = tenant_create(
+        region_code=code, actor=None, build_regions=False, slug="bench-sso"
+    )
+    from warkat.tenancy.scope import tenant_scope
+
+    with tenant_scope(tenant):
+        root = unit_root(tenant=tenant)
+        dinas = unit_create(
+            tenant=tenant, actor=None, parent=root, kind="dinas",
+            name="Dinas Bench", code="BENCH",
+        )  # fmt: skip
+        admin, _ = user_create(
+            tenant=tenant, actor=None, username="bench-sso-admin", person=None,
+            password=secrets.token_urlsafe(16), roles=[("tenant_admin", None)],
+        )  # fmt: skip
+        person = person_create(
+            tenant=tenant, actor=None, full_name="Pegawai Bench",
+            employee_type="non_asn", email="pegawai@bench.invalid",
+        )  # fmt: skip
+        for name, kind in (("Kepala Seksi", "definitif"), ("Sekretaris", "plt")):
+            position = position_create(
+                tenant=tenant, actor=None, unit=dinas, name=name,
+                code=f"BENCH.{kind}", category="pelaksana",
+            )  # fmt: skip
+            assignment_create(
+                tenant=tenant, actor=None, person=person, position=position,
+                kind=kind, start_date=dt.date(2024, 1, 1),
+            )  # fmt: skip
+        user, _ = user_create(
+            tenant=tenant, actor=None, username="bench-sso-user", person=person,
+            password=secrets.token_urlsafe(16), roles=[("staf", None)],
+        )  # fmt: skip
+        client, secret = client_create(
+            actor=admin, name="Bench app", redirect_uris=[REDIRECT],
+            post_logout_redirect_uris=[],
+            allowed_scopes=["openid", "profile", "nip", "positions"], unit_ids=[],
+        )  # fmt: skip
+    return user, client, secret
+
+
+def _code(browser: Any, client: Any) -> tuple[str, str]:
+    verifier = secrets.token_urlsafe(48)
+    challenge = (
+        base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
+        .rstrip(b"=")
+        .decode()
+    )
+    params = {
+        "response_type": "code", "client_id": client.client_id,
+        "redirect_uri": REDIRECT, "scope": "openid profile nip positions",
+        "state": "s", "code_challenge": challenge, "code_challenge_method": "S256",
+    }  # fmt: skip
+    url = "/sso/authorize/?" + urlencode(params)
+    page = browser.get(url)
+    if b'id="authorizationForm"' in page.content:
+        fields = dict(
+            re.findall(rb'type="hidden" name="([^"]+)" value="([^"]*)"', page.content)
+        )
+        data = {k.decode(): v.decode().replace("&amp;", "&") for k, v in fields.items()}
+        page = browser.post(url, {**data, "allow": "Authorize"})
+    target = re.search(rb'id="continue" href="([^"]+)"', page.content)
+    assert target, page.status_code
+    query = parse_qs(urlsplit(target.group(1).decode().replace("&amp;", "&")).query)
+    return query["code"][0], verifier
+
+
+def run(iterations: int, warmup: int) -> dict[str, Any]:
+    from django.db import connection, transaction
+    from django.test import Client as HttpClient
+    from django.test.utils import CaptureQueriesContext
+
+    cpu: dict[str, list[float]] = {
+        "token (code)": [],
+        "userinfo": [],
+        "token (refresh)": [],
+    }
+    timings: dict[str, list[float]] = {
+        "token (code)": [],
+        "userinfo": [],
+        "token (refresh)": [],
+    }
+    queries: dict[str, list[int]] = {k: [] for k in timings}
+    app = HttpClient()
+
+    def timed(name: str, count: bool, call: Any) -> Any:
+        with CaptureQueriesContext(connection) as captured:
+            started, cpu_started = time.perf_counter(), time.process_time()
+            response = call()
+            elapsed = (time.perf_counter() - started) * 1000
+            cpu_ms = (time.process_time() - cpu_started) * 1000
+        assert response.status_code == 200, (name, response.content[:200])
+        if count:
+            timings[name].append(elapsed)
+            cpu[name].append(cpu_ms)
+            queries[name].append(len(captured))
+        return response
+
+    try:
+        with transaction.atomic():
+            user, client, secret = _setup()
+            browser = HttpClient()
+            browser.force_login(user)
+            creds = {"client_id": client.client_id, "client_secret": secret}
+            for i in range(warmup + iterations):
+                count = i >= warmup
+                code, verifier = _code(browser, client)
+                exchange = {
+                    "grant_type": "authorization_code", "code": code,
+                    "redirect_uri": REDIRECT, "code_verifier": verifier, **creds,
+                }  # fmt: skip
+                tokens = timed(
+                    "token (code)", count, partial(app.post, "/sso/token/", exchange)
+                ).json()
+                bearer = f"Bearer {tokens['access_token']}"
+                timed(
+                    "userinfo",
+                    count,
+                    partial(app.get, "/sso/userinfo/", HTTP_AUTHORIZATION=bearer),
+                )
+                renew = {
+                    "grant_type": "refresh_token",
+                    "refresh_token": tokens["refresh_token"],
+                    **creds,
+                }
+                timed("token (refresh)", count, partial(app.post, "/sso/token/", renew))
+            raise _Rollback
+    except _Rollback:
+        pass
+    return {
+        "database": connection.vendor,
+        "iterations": iterations,
+        "load": os.getloadavg()[0],
+        "rows": [
+            (
+                name,
+                statistics.median(values),
+                _pct(values, 0.95),
+                statistics.median(cpu[name]),
+                _pct(cpu[name], 0.95),
+                f"{min(queries[name])}-{max(queries[name])}",
+            )
+            for name, values in timings.items()
+        ],
+    }
+
+
+def table(result: dict[str, Any]) -> str:
+    lines = [
+        f"SSO endpoints, {result['database']}, {result['iterations']} requests each "
+        f"(in process, target p95 ≤ {TARGET_MS:.0f} ms; load average "
+        f"{result['load']:.1f}: wall time includes waiting for a busy CPU)",
+        f"{'endpoint':<16} {'p50 ms':>7} {'p95 ms':>7} {'CPU p50':>8} {'CPU p95':>8} "
+        f"{'queries':>8}  p95 ok",
+    ]
+    for name, p50, p95, cpu50, cpu95, count in result["rows"]:
+        ok = "yes" if p95 <= TARGET_MS else "NO"
+        lines.append(
+            f"{name:<16} {p50:>7.1f} {p95:>7.1f} {cpu50:>8.1f} {cpu95:>8.1f} "
+            f"{count:>8}  {ok}"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--iterations", type=int, default=200)
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--no-migrate", action="store_true")
+    args = parser.parse_args()
+    from bench import bootstrap
+
+    bootstrap(migrate=not args.no_migrate)
+    from django.conf import settings
+    from django.test import override_settings
+
+    # The untimed consent page links static files: no collectstatic manifest needed.
+    plain = "django.contrib.staticfiles.storage.StaticFilesStorage"
+    with override_settings(
+        STORAGES={**settings.STORAGES, "staticfiles": {"BACKEND": plain}}
+    ):
+        print(table(run(args.iterations, args.warmup)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,156 @@
+"""Keeping the search index in step with the letters: which texts of a letter are
+searchable, and writing its ``SearchDoc`` row. Called by the signal receivers
+inside the transaction that changed the letter, and by ``search_reindex``."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from warkat.dispositions.models import Disposition, FollowUp
+from warkat.letters.models import Letter, LetterEvent
+from warkat.ocr.selectors import letter_texts
+from warkat.search.models import SearchDoc
+from warkat.search.text import token_string
+
+#: The letter's own fields the index reads: a save touching none of them (a read
+#: receipt, a status change) leaves the index alone (``receivers``).
+LETTER_FIELDS = (
+    "number",
+    "agenda_number",
+    "agenda_year",
+    "sender_institution",
+    "sender_name",
+    "subject",
+    "summary",
+)
+
+
+@dataclass
+class LetterTexts:
+    """A letter's searchable texts, labelled for snippets, in the order shown."""
+
+    head: list[tuple[str, str]] = field(default_factory=list)
+    body: list[tuple[str, str]] = field(default_factory=list)
+
+
+def gather_texts(letter_ids: Iterable[int]) -> dict[int, LetterTexts]:
+    """The searchable texts of the given letters, in a constant number of queries."""
+    ids = list(letter_ids)
+    out: dict[int, LetterTexts] = defaultdict(LetterTexts)
+    letters = Letter.objects.filter(pk__in=ids).only("pk", *LETTER_FIELDS)
+    for letter in letters:
+        head = out[letter.pk].head
+        head.append(("number", f"{letter.number} {letter.agenda_label}".strip()))
+        head.append(("sender", f"{letter.sender_institution} {letter.sender_name}"))
+        head.append(("subject", letter.subject))
+        head.append(("summary", letter.summary))
+    notes = (
+        LetterEvent.objects.filter(letter_id__in=ids)
+        .exclude(note="")
+        .order_by("at", "pk")
+        .values_list("letter_id", "note")
+    )
+    for letter_id, note in notes:
+        out[letter_id].head.append(("note", note))
+    dispositions = (
+        Disposition.objects.filter(letter_id__in=ids)
+        .order_by("sent_at", "pk")
+        .values_list("letter_id", "note", "state_note")
+    )
+    for letter_id, note, state_note in dispositions:
+        for text in (note, state_note):
+            if text:
+                out[letter_id].head.append(("disposition", text))
+    follow_ups = (
+        FollowUp.objects.filter(disposition__letter_id__in=ids)
+        .order_by("created_at", "pk")
+        .values_list("disposition__letter_id", "text")
+    )
+    for letter_id, text in follow_ups:
+        out[letter_id].head.append(("follow_up", text))
+    for letter_id, texts in letter_texts(ids).items():
+        out[letter_id].body.extend(("file", t) for t in texts)
+    return {pk: out[pk] for pk in ids if pk in out}
+
+
+def _strings(texts: LetterTexts) -> tuple[str, str, str]:
+    """Tokens of the sender, of the rest of the head, and of the files."""
+    return (
+        token_string(*(t for label, t in texts.head if label == "sender")),
+        token_string(*(t for label, t in texts.head if label != "sender")),
+        token_string(*(t for _label, t in texts.body)),
+    )
+
+
+def search_docs_refresh(*, letter_ids: Iterable[int]) -> int:
+    """(Re)write the index rows of the given letters of the current tenant; rows of
+    letters that no longer exist are removed. Returns the number written."""
+    ids = sorted(set(letter_ids))
+    if not ids:
+        return 0
+    with transaction.atomic():
+        gathered = gather_texts(ids)
+        tenants = dict(
+            Letter.objects.filter(pk__in=list(gathered)).values_list("pk", "tenant_id")
+        )
+        existing = dict(
+            SearchDoc.objects.filter(letter_id__in=ids).values_list("letter_id", "pk")
+        )
+        gone = [existing[pk] for pk in ids if pk in existing and pk not in gathered]
+        if gone:
+            SearchDoc.objects.filter(pk__in=gone).delete()
+        create: list[SearchDoc] = []
+        update: list[SearchDoc] = []
+        for letter_id, texts in gathered.items():
+            sender, head, body = _strings(texts)
+            doc = SearchDoc(
+                letter_id=letter_id,
+                tenant_id=tenants[letter_id],
+                sender=sender,
+                head=head,
+                body=body,
+            )
+            if letter_id in existing:
+                doc.pk = existing[letter_id]
+                update.append(doc)
+            else:
+                create.append(doc)
+        if create:
+            SearchDoc.objects.bulk_create(create)
+        if update:
+            # One UPDATE per row keeps SQLite's FTS triggers (per row) simple.
+            now = timezone.now()
+            for doc in update:
+                SearchDoc.objects.filter(pk=doc.pk).update(
+                    sender=doc.sender, head=doc.head, body=doc.body, updated_at=now
+                )
+        return len(create) + len(update)
+
+
+def letter_id_batches(*, size: int = 500) -> Iterator[list[int]]:
+    """All letter ids of the current tenant, in batches (for a rebuild)."""
+    last = 0
+    while True:
+        batch = list(
+            Letter.objects.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:size]
+        )
+        if not batch:
+            return
+        yield batch
+        last = batch[-1]
+
+
+def search_index_rebuild(*, batch: int = 500) -> int:
+    """Rebuild the current tenant's index: every letter's row rewritten, in
+    batches (one transaction each, so a long rebuild holds no lock for long)."""
+    done = 0
+    for ids in letter_id_batches(size=batch):
+        done += search_docs_refresh(letter_ids=ids)
+    return done

@@ -1,0 +1,182 @@
+"""Searching letters: ranked hits among the letters the user may read in full.
+
+Visibility is the inbox's and the letter page's: ``letters_visible`` (the one
+place secrecy is decided). The full-text match (``engine``) gives the tenant's
+matching letter ids and ranks; they are joined to the visible letters (and the
+filters) in one statement that also counts them, so a letter the user may not read
+is never a hit, a count or a snippet. A page costs the same number of queries
+however many letters match.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connections
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from warkat.core.days import day_range
+from warkat.letters.access import letters_visible
+from warkat.letters.models import Direction, Letter, Security
+from warkat.search.engine import match_sql, sender_match_sql
+from warkat.search.errors import query_refused
+from warkat.search.index import gather_texts
+from warkat.search.snippets import Snippet, snippets
+from warkat.search.text import ParsedQuery, QueryError, parse_query
+
+#: Hits are counted up to this many ("1000+" beyond); pages stop there too.
+COUNT_CAP = 1000
+MAX_PER_PAGE = 50
+
+
+@dataclass
+class SearchFilters:
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    unit_id: int | None = None
+    direction: str = ""
+    classification: str = ""  # a code or its prefix ("800" finds 800.1.2)
+    security: str = ""
+    state: str = ""
+
+
+@dataclass
+class Hit:
+    letter: Letter
+    rank: float
+    snippets: list[Snippet]
+
+
+@dataclass
+class SearchPage:
+    query: str
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0  # up to COUNT_CAP + 1
+    page: int = 1
+    per_page: int = 20
+    filters: SearchFilters = field(default_factory=SearchFilters)
+
+    @property
+    def total_label(self) -> str:
+        return f"{COUNT_CAP}+" if self.total > COUNT_CAP else str(self.total)
+
+    @property
+    def has_next(self) -> bool:
+        return self.page * self.per_page < min(self.total, COUNT_CAP)
+
+
+def parse(raw: str) -> ParsedQuery:
+    """The parsed query, or the domain error that says why it cannot be searched."""
+    try:
+        return parse_query(raw)
+    except QueryError as exc:
+        raise query_refused(exc.code) from None
+
+
+def sender_q(user: Any, sender: str, prefix: str = "") -> Q | None:
+    """The inbox's sender filter read through the index: letters whose sender
+    (institution or name) holds every word of ``sender``, affixed forms included;
+    None when ``sender`` holds no word to look up (the inbox then compares text)."""
+    try:
+        parsed = parse_query(sender)
+    except QueryError:
+        return None
+    sql, params = sender_match_sql(parsed, tenant_id=user.tenant_id)
+    return Q(**{f"{prefix}pk__in": RawSQL(sql, params)})
+
+
+def _filter_q(f: SearchFilters) -> Q:
+    if f.direction and f.direction not in Direction.values:
+        raise query_refused("bad_filter")
+    if f.security and f.security not in Security.values:
+        raise query_refused("bad_filter")
+    q = Q()
+    if f.direction:
+        q &= Q(direction=f.direction)
+    if f.security:
+        q &= Q(security=f.security)
+    if f.unit_id:
+        q &= Q(unit_id=f.unit_id)
+    if f.classification:
+        q &= Q(classification__code__startswith=f.classification.strip()[:20])
+    if f.state:
+        q &= Q(status=f.state[:20])
+    start, end = day_range(f.date_from, f.date_to, timezone.get_current_timezone())
+    if start:
+        q &= Q(created_at__gte=start)
+    if end:
+        q &= Q(created_at__lt=end)
+    return q
+
+
+def _ranked_ids(
+    *, user: Any, parsed: ParsedQuery, f: SearchFilters, offset: int, limit: int
+) -> tuple[list[tuple[int, float]], int]:
+    visible = letters_visible(user, Letter.objects.filter(_filter_q(f))).values("pk")
+    db = visible.db
+    v_sql, v_params = visible.query.sql_with_params()
+    m_sql, m_params = match_sql(parsed, tenant_id=user.tenant_id, using=db)
+    # Capped: counting and ranking stop at COUNT_CAP + 1 visible hits.
+    sql = (
+        "SELECT letter_id, rank, COUNT(*) OVER () FROM ("
+        f"SELECT m.letter_id, m.rank FROM ({m_sql}) m "
+        f"WHERE m.letter_id IN ({v_sql}) "
+        "ORDER BY m.rank DESC, m.letter_id DESC LIMIT %s) hits "
+        "ORDER BY rank DESC, letter_id DESC LIMIT %s OFFSET %s"
+    )
+    params = [*m_params, *v_params, COUNT_CAP + 1, limit, offset]
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
+        return [], 0
+    return [(int(r[0]), float(r[1])) for r in rows], int(rows[0][2])
+
+
+def search_letters(
+    *,
+    user: Any,
+    query: str,
+    filters: SearchFilters | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> SearchPage:
+    """One page of the letters ``user`` may read that match ``query``, best first,
+    with highlighted snippets. Raises a ``ValidationError`` for a query that cannot
+    be searched (empty, too long, only common words) or a filter out of range."""
+    f = filters or SearchFilters()
+    parsed = parse(query)
+    page = max(1, page)
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    result = SearchPage(query=query, page=page, per_page=per_page, filters=f)
+    offset = (page - 1) * per_page
+    if offset >= COUNT_CAP:
+        return result
+    ranked, total = _ranked_ids(
+        user=user, parsed=parsed, f=f, offset=offset, limit=per_page
+    )
+    result.total = total
+    if not ranked:
+        if offset and total == 0:
+            # Past the last page: the count still tells how many there are.
+            result.total = _ranked_ids(
+                user=user, parsed=parsed, f=f, offset=0, limit=1
+            )[1]
+        return result
+    ids = [pk for pk, _rank in ranked]
+    letters = Letter.objects.select_related("unit", "classification").in_bulk(ids)
+    texts = gather_texts(ids)
+    for pk, rank in ranked:
+        found = texts.get(pk)
+        result.hits.append(
+            Hit(
+                letter=letters[pk],
+                rank=rank,
+                snippets=snippets(found.head + found.body, parsed) if found else [],
+            )
+        )
+    return result

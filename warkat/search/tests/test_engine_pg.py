@@ -1,0 +1,88 @@
+"""The PostgreSQL search function as the app role: it reads the index past the
+row-level policy, so it must apply the policy's tenant rule itself."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from warkat.search.text import parse_query, pg_tsquery
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(not settings.IS_POSTGRES, reason="PostgreSQL's function"),
+]
+
+PROBE_ROLE = "warkat_search_probe"
+
+
+def _matches(tenant_setting: str, words: str) -> set[int]:
+    """Letter ids the function returns to a non-superuser, non-owner role."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DO $$ BEGIN CREATE ROLE {PROBE_ROLE} NOLOGIN; "
+            "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+        )
+        cursor.execute(f"GRANT SELECT ON search_searchdoc TO {PROBE_ROLE}")
+        cursor.execute(f"SET LOCAL ROLE {PROBE_ROLE}")
+        cursor.execute(
+            "SELECT set_config('warkat.tenant_id', %s, true)", [tenant_setting]
+        )
+        try:
+            cursor.execute(
+                "SELECT letter_id FROM warkat_search_match(to_tsquery('simple', %s))",
+                [pg_tsquery(parse_query(words))],
+            )
+            found = {row[0] for row in cursor.fetchall()}
+            # The same role reading the table itself is bound by the policy too.
+            cursor.execute("SELECT count(*) FROM search_searchdoc")
+            visible_rows = cursor.fetchone()[0]
+        finally:
+            cursor.execute("RESET ROLE")
+    if tenant_setting in ("", "none"):
+        assert visible_rows == 0
+    return found
+
+
+def test_the_function_answers_only_in_the_scopes_tenant(
+    corpus: SimpleNamespace, elsewhere: SimpleNamespace
+) -> None:
+    keerom, gorontalo = corpus.o.tenant, elsewhere.tenant
+    mine = {corpus.bangun.pk, corpus.membangun.pk, corpus.dibangun.pk}
+    assert _matches(str(keerom.pk), "pembangunan") == mine
+    assert _matches(str(gorontalo.pk), "pembangunan") == {elsewhere.letter.pk}
+    # No scope, every tenant at once, or junk: nothing.
+    assert _matches("", "pembangunan") == set()
+    assert _matches("all", "pembangunan") == set()
+    assert _matches(f"{keerom.pk} OR 1=1", "pembangunan") == set()
+    assert _matches("none", "pembangunan") == set()
+
+
+def test_the_function_is_a_safe_security_definer(corpus: SimpleNamespace) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT p.prosecdef, p.proconfig, pg_get_userbyid(p.proowner), "
+            "pg_get_userbyid(c.relowner), c.relrowsecurity, c.relforcerowsecurity "
+            "FROM pg_proc p, pg_class c "
+            "WHERE p.proname = 'warkat_search_match' AND c.relname = 'search_searchdoc'"
+        )
+        definer, config, fn_owner, table_owner, rls, forced = cursor.fetchone()
+    assert definer and fn_owner == table_owner
+    # A fixed search path: nobody can slip in their own "@@" or "ts_rank".
+    assert any(c.startswith("search_path=pg_catalog") for c in config)
+    assert rls and not forced
+
+
+def test_the_index_answers_the_match(corpus: SimpleNamespace) -> None:
+    """The function's query, as the owner it runs as, reads the GIN index."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT letter_id FROM search_searchdoc "
+            "WHERE tsv @@ to_tsquery('simple', 'bangun')"
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "searchdoc_tsv" in plan

@@ -1,0 +1,104 @@
+"""A letter the user may not read is never a hit, a count or a snippet: per role,
+per tenant, on the page and in the API."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from django.urls import reverse
+
+from warkat.letters.tests.factories import client_for
+from warkat.search.selectors import search_letters
+from warkat.search.tests.conftest import hits
+from warkat.tenancy.scope import tenant_scope
+
+pytestmark = pytest.mark.django_db
+
+SECRET_WORDS = ("penyimpangan hibah", "klarifikasi bendahara", "investigasi")
+
+
+@pytest.mark.parametrize("role", ["kadis", "kabid_a"])
+def test_chain_members_find_the_secret_letter(
+    corpus: SimpleNamespace, role: str
+) -> None:
+    for words in SECRET_WORDS:
+        result = search_letters(user=getattr(corpus.o.users, role), query=words)
+        assert hits(result) == {corpus.secret.pk}, words
+        assert result.total == 1
+
+
+@pytest.mark.parametrize("role", ["tu", "admin", "kabid_b", "outsider", "kadinkes"])
+def test_outside_the_chain_the_secret_letter_is_nothing(
+    corpus: SimpleNamespace, role: str
+) -> None:
+    user = getattr(corpus.o.users, role)
+    for words in SECRET_WORDS:
+        result = search_letters(user=user, query=words)
+        assert result.hits == [] and result.total == 0, words
+    # A word in an open and in the secret letter: the open one only, counted once,
+    # and no snippet from the secret letter.
+    result = search_letters(user=user, query="anggaran")
+    assert corpus.secret.pk not in hits(result)
+    assert result.total == len(result.hits)
+    assert all("rahasia" not in s.html.lower() for h in result.hits for s in h.snippets)
+
+
+def test_tu_and_admin_find_open_letters_staff_only_theirs(
+    corpus: SimpleNamespace,
+) -> None:
+    c = corpus
+    open_hits = {c.bangun.pk, c.membangun.pk, c.dibangun.pk}
+    assert hits(search_letters(user=c.o.users.tu, query="pembangunan")) == open_hits
+    assert hits(search_letters(user=c.o.users.admin, query="pembangunan")) == open_hits
+    assert hits(search_letters(user=c.o.users.outsider, query="pembangunan")) == set()
+
+
+def test_another_tenants_letters_are_never_hits(
+    corpus: SimpleNamespace, elsewhere: SimpleNamespace
+) -> None:
+    c = corpus
+    mine = {c.bangun.pk, c.membangun.pk, c.dibangun.pk}
+    assert hits(search_letters(user=c.o.users.admin, query="pembangunan")) == mine
+    assert hits(search_letters(user=c.o.users.admin, query="gorontalo")) == set()
+    assert hits(search_letters(user=c.o.users.admin, query="800/123/BKPSDM/2026")) == {
+        c.bangun.pk
+    }
+    with tenant_scope(elsewhere.tenant):
+        theirs = search_letters(user=elsewhere.users.admin, query="pembangunan")
+        assert hits(theirs) == {elsewhere.letter.pk}
+
+
+def _page(user: object, q: str) -> str:
+    response = client_for(user).get(reverse("search:search"), {"q": q})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _api(user: object, q: str) -> dict:
+    response = client_for(user).get("/api/v1/search", {"q": q})
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_page_and_api_keep_the_secret(
+    corpus: SimpleNamespace, elsewhere: SimpleNamespace
+) -> None:
+    c = corpus
+    for role in ("tu", "admin", "outsider"):
+        user = getattr(c.o.users, role)
+        html = _page(user, "investigasi anggaran")
+        assert "Audit investigasi" not in html and "<mark>" not in html
+        data = _api(user, "investigasi anggaran")
+        assert data["total"] == 0 and data["hits"] == []
+        data = _api(user, "anggaran")
+        assert c.secret.pk not in {h["letter"]["id"] for h in data["hits"]}
+    for role in ("kadis", "kabid_a"):
+        user = getattr(c.o.users, role)
+        assert "Audit investigasi anggaran rahasia" in _page(user, "investigasi")
+        data = _api(user, "investigasi")
+        assert [h["letter"]["id"] for h in data["hits"]] == [c.secret.pk]
+        assert "<mark>investigasi</mark>" in data["hits"][0]["snippets"][0]["html"]
+    # Gorontalo's admin, signed in: none of Keerom's letters.
+    data = _api(elsewhere.users.admin, "pembangunan")
+    assert {h["letter"]["id"] for h in data["hits"]} == {elsewhere.letter.pk}
