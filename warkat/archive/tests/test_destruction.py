@@ -276,3 +276,26 @@ def test_the_sweep_leaves_a_list_whose_letter_got_held_in_a_race(
     assert disposal_sweep.call() == 0
     assert DisposalBatch.objects.get(pk=batch.pk).state == "signed"
     assert stored_files(media) == before
+
+
+def test_destroyed_files_leave_the_search_index(
+    arc: SimpleNamespace, frozen: Any
+) -> None:
+    from warkat.ocr.models import FileText
+    from warkat.search.index import search_docs_refresh
+    from warkat.search.models import SearchDoc
+
+    batch, letters = _signed_batch(arc, frozen)
+    file = LetterFile.objects.filter(letter=letters[0]).first()
+    assert file is not None
+    FileText.objects.update_or_create(
+        tenant=arc.tenant,
+        letter=letters[0],
+        letter_file=file,
+        defaults={"state": "done", "text": "Kwitansi pengadaan zorgvlied"},
+    )
+    search_docs_refresh(letter_ids=[letters[0].pk])
+    assert "zorgvlied" in SearchDoc.objects.get(letter=letters[0]).body.lower()
+    assert disposal_resume(batch_id=batch.pk).state == "done"
+    assert not FileText.objects.filter(letter=letters[0]).exists()
+    assert "zorgvlied" not in SearchDoc.objects.get(letter=letters[0]).body.lower()
