@@ -58,6 +58,7 @@ def _load(tenant: Tenant, *, demo_accounts: bool) -> None:
     people share), so the other tenant gets its own accounts for the same people.
     """
     from warkat.demo.accounts import demo_accounts_load
+    from warkat.demo.archive import demo_archive_load
     from warkat.demo.attendance import demo_attendance_load
     from warkat.demo.drafting import demo_drafting_load
     from warkat.demo.letters import demo_letters_load
@@ -76,6 +77,7 @@ def _load(tenant: Tenant, *, demo_accounts: bool) -> None:
         demo_webhooks_load(tenant=tenant)
         demo_drafting_load(tenant=tenant, people=people)
         demo_attendance_load(tenant=tenant, people=people, days=7)
+        demo_archive_load(tenant=tenant, people=people)
         demo_sso_load(tenant=tenant)
         _beyond_the_demo(tenant)
 

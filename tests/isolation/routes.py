@@ -72,6 +72,8 @@ PARAMS: dict[str, Param] = {
     "checkin_id": Param("attendance.CheckIn"),
     "request_id": Param("attendance.AttendanceRequest"),
     "location_id": Param("attendance.WorkLocation"),
+    "batch_id": Param("archive.DisposalBatch"),
+    "hold_id": Param("archive.LegalHold"),
     "client_pk": Param("sso.Client"),
     "endpoint_id": Param("webhooks.Endpoint"),
     "delivery_id": Param("webhooks.Delivery"),
@@ -91,6 +93,7 @@ APP_PARAMS: dict[tuple[str, str], Param] = {
     ("drafting", "action"): Param(literal="submit"),
     ("attendance", "action"): Param(literal="approve"),
     ("drafting", "delivery_id"): Param("drafting.Delivery", data_required=False),
+    ("archive", "action"): Param(literal="agree"),
 }
 
 #: Route prefixes that never show tenant data: static files and allauth's flows

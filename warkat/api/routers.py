@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 def register_routers(api: NinjaAPI) -> None:
     from warkat.accounts.api import router as accounts_router
     from warkat.accounts.api import users_router
+    from warkat.archive.api import router as archive_router
     from warkat.attendance.api import router as attendance_router
     from warkat.attendance.setup_api import router as attendance_setup_router
     from warkat.audit.api import router as audit_router
@@ -42,3 +43,4 @@ def register_routers(api: NinjaAPI) -> None:
     api.add_router("/", attendance_router)
     api.add_router("/", attendance_setup_router)
     api.add_router("/", webhooks_router)
+    api.add_router("/", archive_router)

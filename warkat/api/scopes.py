@@ -38,6 +38,7 @@ SCOPES: dict[str, object] = {
     "dashboard:write": _("Write assessments and data-request answers"),
     "attendance:read": _("Read attendance, recaps and settings"),
     "attendance:write": _("Check in, submit and decide attendance requests"),
+    "archive:read": _("Read disposal and transfer lists of the archive"),
     "webhooks:read": _("Read webhook subscriptions and their deliveries"),
     "webhooks:write": _("Create webhook subscriptions and replay deliveries"),
 }

@@ -124,6 +124,22 @@ ACTION_LABELS = {
     "signing.document_signed": _("Document signed electronically"),
     "signing.settings_updated": _("Signing settings changed"),
     "signing.bsre_account_set": _("BSrE account set"),
+    # Archives (retention and disposal)
+    "archive.settings_updated": _("Archive settings changed"),
+    "archive.hold_placed": _("Legal hold placed on a letter"),
+    "archive.hold_released": _("Legal hold released"),
+    "archive.batch_proposed": _(
+        "Archive list proposed (transfer, destruction or handover)"
+    ),
+    "archive.batch_appraised": _("Archive list appraised by the committee"),
+    "archive.batch_approved": _("Archive list approved"),
+    "archive.batch_cancelled": _("Archive list withdrawn"),
+    "archive.berita_acara_signed": _("Berita acara signed by one signer"),
+    "archive.batch_signed": _("Berita acara fully signed"),
+    "archive.destruction_started": _("Destruction of archive files started"),
+    "archive.files_destroyed": _("Archive files destroyed"),
+    "archive.handover_packaged": _("Handover package to the regional archive built"),
+    "archive.package_downloaded": _("Handover package downloaded"),
     # Single sign-on for the SKPD apps
     "sso.client_create": _("SSO client app registered"),
     "sso.client_update": _("SSO client app changed"),

@@ -22,6 +22,7 @@ urlpatterns = [
     path("naskah/", include("warkat.drafting.urls")),
     path("dasbor/", include("warkat.dashboard.urls")),
     path("absen/", include("warkat.attendance.urls")),
+    path("arsip/", include("warkat.archive.urls")),
     # OpenID Connect provider for the SKPD apps; issuer = <base>/sso
     path("sso/", include(sso_oidc)),
     path("aplikasi-sso/", include(sso_admin)),

@@ -345,6 +345,7 @@ EVENT_LABELS = {
     "corrected": _("Registration data corrected"),
     "resent": _("Sent again to the addressee"),
     "declassified": _("Security level lowered (declassified)"),
+    "destroyed": _("Files destroyed under a berita acara of destruction"),
 }
 
 

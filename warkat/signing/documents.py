@@ -544,8 +544,13 @@ def document_sign(
 
 
 def signed_open(document: SignedDocument) -> bytes:
-    with default_storage.open(document.storage_name, "rb") as handle:
-        return handle.read()
+    """The signed file; a ``NotFound`` once it was destroyed with its letter under
+    a berita acara of destruction (``archive``): the row stays, the file is gone."""
+    try:
+        with default_storage.open(document.storage_name, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        raise errors.document_destroyed() from None
 
 
 def signed_orphans_sweep(

@@ -191,6 +191,16 @@ def verification_not_found() -> NotFound:
     )
 
 
+def document_destroyed() -> NotFound:
+    return NotFound(
+        "signing.document_destroyed",
+        _(
+            "This signed document was destroyed under a signed berita acara of "
+            "destruction (pemusnahan arsip)."
+        ),
+    )
+
+
 def rate_limited() -> RateLimited:
     return RateLimited(
         "verify.rate_limited",

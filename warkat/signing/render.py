@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import mimetypes
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -77,6 +77,8 @@ class RenderedPdf:
     pdf: bytes
     pages: int
     signature_box: SignatureBox | None
+    #: The boxes of the ``anchors`` asked for (documents several people sign).
+    boxes: dict[str, SignatureBox] = field(default_factory=dict)
 
 
 def render_for_signing(
@@ -85,6 +87,7 @@ def render_for_signing(
     pdf_variant: str | None = "pdf/a-3b",
     attachments: Sequence[bytes] = (),
     media_prefix: str | None = None,
+    anchors: Sequence[str] = (),
 ) -> RenderedPdf:
     """Render ``html`` (sanitised by its caller; page numbers come from the CSS,
     e.g. ``@bottom-center { content: counter(page) }``) and append ``attachments``
@@ -95,16 +98,19 @@ def render_for_signing(
         url_fetcher=LetterFetcher(media_prefix=media_prefix),
     ).render()
     box = signature_box(document)
+    boxes = {
+        name: found for name in anchors if (found := signature_box(document, name))
+    }
     pdf = document.write_pdf(pdf_variant=pdf_variant)
     pages = len(document.pages)
     if attachments:
         pdf, pages = _append(pdf, attachments)
-    return RenderedPdf(pdf=pdf, pages=pages, signature_box=box)
+    return RenderedPdf(pdf=pdf, pages=pages, signature_box=box, boxes=boxes)
 
 
-def signature_box(document: Any) -> SignatureBox | None:
+def signature_box(document: Any, name: str = SIGNATURE_ANCHOR) -> SignatureBox | None:
     for index, page in enumerate(document.pages):
-        anchor = page.anchors.get(SIGNATURE_ANCHOR)
+        anchor = page.anchors.get(name)
         if anchor is None:
             continue
         x1, y1, x2, y2 = anchor

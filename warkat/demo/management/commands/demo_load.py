@@ -52,6 +52,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def _load_kabupaten(self, *, host: Tenant) -> Tenant:
         from warkat.demo.accounts import demo_accounts_load
+        from warkat.demo.archive import demo_archive_load
         from warkat.demo.attendance import demo_attendance_load
         from warkat.demo.drafting import demo_drafting_load
         from warkat.demo.letters import demo_letters_load
@@ -70,6 +71,7 @@ class Command(BaseCommand):
             demo_webhooks_load(tenant=keerom)
             demo_drafting_load(tenant=keerom, people=org["people"])
             demo_attendance_load(tenant=keerom, people=org["people"])
+            demo_archive_load(tenant=keerom, people=org["people"])
             demo_sso_load(tenant=keerom)
             demo_search_index(tenant=keerom)
         return keerom

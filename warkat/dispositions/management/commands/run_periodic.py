@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.tasks import Task
 
+from warkat.archive.tasks import disposal_sweep
 from warkat.attendance.tasks import discipline_run
 from warkat.core.tasks import heartbeats_enqueue
 from warkat.dashboard.tasks import dashboard_refresh_run
@@ -34,6 +35,8 @@ JOBS: list[tuple[str, int, Task]] = [
     ("file_texts", 60, file_texts_sweep_run),
     ("dashboard", 600, dashboard_refresh_run),
     ("attendance_discipline", 24 * 3600, discipline_run),
+    # Destructions and handovers a dead worker left half-way.
+    ("archive_disposal", 3600, disposal_sweep),
     # Expired SSO codes and tokens, records of exchanged codes past their use.
     ("sso_cleanup", 24 * 3600, sso_cleanup_run),
     # Webhook deliveries due whose drain was lost or never scheduled.
