@@ -53,7 +53,7 @@ from warkat.signing.models import (
     SignedDocument,
     SignerCertificate,
 )
-from warkat.signing.providers import bsre, tenant_ca
+from warkat.signing.providers import bsre, presign, tenant_ca
 from warkat.signing.providers.base import (
     DEFAULT_BOX,
     SignRequest,
@@ -363,9 +363,15 @@ def tenant_timestamper(tenant: Tenant) -> pki.TenantTimeStamper:
     return _timestamper(services.ca_for(tenant))
 
 
-def _ocsp_for(ca: CertificateAuthority, cert: Any) -> bytes:
+def _ocsp_for(ca: CertificateAuthority, cert: Any, cert_der: bytes) -> bytes:
     """The responder's answer for a certificate the caller has just found active
-    in the database (no second lookup)."""
+    in the database (no second lookup), made once and kept while fresh."""
+    return presign.ocsp_answer(
+        cert_der, lambda: _ocsp_make(ca, cert), now=timezone.now()
+    )
+
+
+def _ocsp_make(ca: CertificateAuthority, cert: Any) -> bytes:
     intermediate = pki.cached_cert(bytes(ca.intermediate_cert_der))
     return pki.ocsp_respond(
         request_der=pki.ocsp_request_build(cert=cert, issuer_cert=intermediate),
@@ -387,7 +393,7 @@ def _sign_tenant_ca(credential: SigningCredential, request: SignRequest) -> Any:
     cert = pki.cached_cert(bytes(cert_row.cert_der))
     material = _tenant_material(ca)
     if material.crls:
-        material.ocsps = [_ocsp_for(ca, cert)]
+        material.ocsps = [_ocsp_for(ca, cert, bytes(cert_row.cert_der))]
     try:
         return tenant_ca.sign(
             request=request, key=credential.key, cert=cert, material=material
