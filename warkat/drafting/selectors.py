@@ -162,10 +162,7 @@ class DraftPage:
     def history_rows(self) -> list[tuple[LetterEvent, str]]:
         """The history with each event's name as the reader sees it (never the
         stored code)."""
-        return [
-            (e, str(EVENT_LABELS.get(e.kind) or e.kind_label))
-            for e in self.events
-        ]
+        return [(e, str(EVENT_LABELS.get(e.kind) or e.kind_label)) for e in self.events]
 
 
 def draft_page(*, user: Any, draft: Draft) -> DraftPage:

@@ -45,7 +45,7 @@ from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 
 from warkat.audit.services import audit_record
 from warkat.org.models import Person
-from warkat.signing import errors, keystore, pki, services
+from warkat.signing import errors, keystore, pki, services, tsaclient
 from warkat.signing.models import (
     BsreAccount,
     CertificateAuthority,
@@ -317,14 +317,12 @@ def _tenant_material(ca: CertificateAuthority) -> tenant_ca.CaMaterial:
     root = pki.cached_cert(bytes(ca.root_cert_der))
     intermediate = pki.cached_cert(bytes(ca.intermediate_cert_der))
     if settings.WARKAT_TSA_URL:
-        from pyhanko.sign.timestamps.requests_client import HTTPTimeStamper
-
         # An external TSA's chain cannot be checked offline: B-T only.
         return tenant_ca.CaMaterial(
             root=root,
             intermediate=intermediate,
-            timestamper=HTTPTimeStamper(
-                settings.WARKAT_TSA_URL, timeout=settings.WARKAT_TSA_TIMEOUT
+            timestamper=tsaclient.timestamper(
+                settings.WARKAT_TSA_URL, settings.WARKAT_TSA_TIMEOUT
             ),
         )
     ca = services.ca_crl_refresh(ca=ca)
