@@ -59,9 +59,13 @@ def _timed(spent: dict[str, list[float]]) -> Iterator[None]:
         "number": "number_take",
         "record": "_signed_record",
     }
-    with mock.patch.multiple(
-        sending,
-        **{attr: wrap(name, getattr(sending, attr)) for name, attr in parts.items()},
+    from warkat.drafting import batches
+
+    timed = {attr: wrap(name, getattr(sending, attr)) for name, attr in parts.items()}
+    with (
+        mock.patch.multiple(sending, **timed),
+        # The batch takes numbers through its own import of ``number_take``.
+        mock.patch.object(batches, "number_take", timed["number_take"]),
     ):
         yield
 
