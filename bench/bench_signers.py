@@ -27,6 +27,7 @@ import os
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,7 +71,7 @@ HEADERS = [
 
 
 def table(runs: list[SignRun]) -> str:
-    from bench.bench_numbering import rows_table
+    from bench.tables import rows_table
 
     return rows_table(HEADERS, [r.row() for r in runs])
 
@@ -180,10 +181,13 @@ def sign_concurrently(
     )  # fmt: skip
 
 
-def runs_all(*, signers: list[int], each: int) -> list[SignRun]:
+def runs_all(
+    *, signers: list[int], each: int, then: Callable[..., Any] | None = None
+) -> list[SignRun]:
     """Build the organisation, then per entry of ``signers`` the letters, signed
     concurrently (in the current database: the caller provides a throw-away one).
-    The runs follow each other on the same counter."""
+    The runs follow each other on the same counter; ``then(o=, user=,
+    credential=)`` runs last, in the same organisation, storage and clock."""
     import time_machine
     from django.test import override_settings
 
@@ -222,6 +226,8 @@ def runs_all(*, signers: list[int], each: int) -> list[SignRun]:
                         o=o, user=user, drafts=drafts, credential=credential, signers=n
                     )
                 )
+            if then is not None:
+                then(o=o, user=user, credential=credential)
             return out
 
 

@@ -100,6 +100,7 @@ from warkat.org.selectors import holds_position
 from warkat.signing.documents import (
     Signature,
     StampInfo,
+    document_audit,
     document_store,
     footer_text,
     signature_make,
@@ -298,7 +299,7 @@ def _signed_record(
         result = document_store(
             credential=credential, signature=signature, stamp=stamp,
             security=letter.security, letter_number=letter.number,
-            letter_date=taken.day,
+            letter_date=taken.day, audit=False,
         )  # fmt: skip
         now = timezone.now()
         entry.kind = NumberEntry.Kind.SIGNED
@@ -322,9 +323,6 @@ def _signed_record(
         event_record(locked, "signed" if batch is None else SIGNED_IN_BATCH,
                actor=actor, capacity=kind, position=locked.signer_position,
                note=letter.number)  # fmt: skip
-        audit_drafting(locked, "sign", actor=actor, capacity=kind, number=letter.number,
-               sequence=entry.sequence, document=result.document.pk,
-               batch=batch.pk if batch else None)  # fmt: skip
         if batch is not None:
             SigningBatchItem.objects.create(
                 tenant=tenant, batch=batch, draft=locked, number=letter.number,
@@ -333,6 +331,12 @@ def _signed_record(
         deliveries_create(draft=locked)
         draft_notify(draft=locked, event="signed")
         _enqueue_delivery(tenant.pk, locked.pk)
+        # Last: the audit chain is the tenant's one queue of writers (see
+        # ``document_store``); it is held only from here to the commit.
+        document_audit(credential=credential, document=result.document, stamp=stamp)
+        audit_drafting(locked, "sign", actor=actor, capacity=kind, number=letter.number,
+               sequence=entry.sequence, document=result.document.pk,
+               batch=batch.pk if batch else None)  # fmt: skip
     return locked
 
 

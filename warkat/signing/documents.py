@@ -72,6 +72,7 @@ __all__ = [
     "SignatureResult",
     "SigningCredential",
     "StampInfo",
+    "document_audit",
     "document_sign",
     "document_store",
     "footer_text",
@@ -464,10 +465,14 @@ def document_store(
     security: str = "biasa",
     letter_number: str = "",
     letter_date: dt.date | None = None,
+    audit: bool = True,
 ) -> SignatureResult:
     """Store a signature made by ``signature_make`` once: the file, its
     ``SignedDocument`` row and the audit event. Run it inside the caller's
-    transaction (and ``signed_files_guard``) to make the step atomic."""
+    transaction (and ``signed_files_guard``) to make the step atomic.
+    ``audit=False``: the caller records it (``document_audit``) at the end of its
+    transaction, so that the tenant's audit chain, which every writer of the
+    tenant takes in turn, is held only for the last moment."""
     signed = signature.signed_pdf
     name = _store(tenant_id=credential.tenant.pk, data=signed)
     try:
@@ -493,19 +498,8 @@ def document_store(
             pades_level=signature.pades_level,
         )
         document.save()
-        audit_record(
-            tenant=credential.tenant,
-            actor=credential.user,
-            action="signing.document_signed",
-            obj=document,
-            capacity=stamp.position.split("\n")[0][:60],
-            data={
-                "sha256": document.sha256,
-                "provider": document.provider,
-                "serial": document.certificate_serial,
-                "level": document.pades_level,
-            },
-        )
+        if audit:
+            document_audit(credential=credential, document=document, stamp=stamp)
     except BaseException:
         _delete_quietly(name)
         raise
@@ -513,6 +507,25 @@ def document_store(
         signed_pdf=signed,
         document=document,
         verification_url=verification_url(signature.verification_code),
+    )
+
+
+def document_audit(
+    *, credential: SigningCredential, document: SignedDocument, stamp: StampInfo
+) -> None:
+    """The audit event of a stored signed document (``document_store``)."""
+    audit_record(
+        tenant=credential.tenant,
+        actor=credential.user,
+        action="signing.document_signed",
+        obj=document,
+        capacity=stamp.position.split("\n")[0][:60],
+        data={
+            "sha256": document.sha256,
+            "provider": document.provider,
+            "serial": document.certificate_serial,
+            "level": document.pades_level,
+        },
     )
 
 
