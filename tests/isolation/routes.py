@@ -87,6 +87,7 @@ APP_PARAMS: dict[tuple[str, str], Param] = {
     ("drafting", "action"): Param(literal="submit"),
     ("attendance", "action"): Param(literal="approve"),
     ("drafting", "delivery_id"): Param("drafting.Delivery", data_required=False),
+    ("drafting", "batch_id"): Param("drafting.SigningBatch", data_required=False),
 }
 
 #: Route prefixes that never show tenant data: static files and allauth's flows
