@@ -63,7 +63,7 @@ def _timed(spent: dict[str, list[float]]) -> Iterator[None]:
 
     timed = {attr: wrap(name, getattr(sending, attr)) for name, attr in parts.items()}
     with (
-        mock.patch.multiple(sending, **timed),
+        mock.patch.multiple(sending, **timed),  # type: ignore[call-overload]
         # The batch takes numbers through its own import of ``number_take``.
         mock.patch.object(batches, "number_take", timed["number_take"]),
     ):

@@ -58,6 +58,7 @@ class FastQRStamp(QRStamp):
         commands, side = qr_commands(self.url)
         xobject = init_xobject_dictionary(commands, side, side)
         xobject.compress()
+        assert self.writer is not None  # a stamp is always drawn into a writer
         return self.writer.add_object(xobject), side
 
 

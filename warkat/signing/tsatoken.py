@@ -102,7 +102,8 @@ def signed_attributes(
 def set_of(*items: bytes) -> bytes:
     """A DER SET OF: the elements in the order of their encodings (X.690 §11.6)."""
     width = max(len(item) for item in items)
-    return der(SET, b"".join(sorted(items, key=lambda i: i.ljust(width, b"\0"))))
+    ordered = sorted(items, key=lambda item: bytes(item).ljust(width, b"\0"))
+    return der(SET, b"".join(ordered))
 
 
 def response(

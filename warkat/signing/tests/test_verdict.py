@@ -14,7 +14,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 from warkat.signing import documents, keystore, pki, services
 from warkat.signing.providers import tenant_ca
-from warkat.signing.providers.base import SignRequest, pdf_open
+from warkat.signing.providers.base import DEFAULT_BOX, SignRequest, pdf_open
 from warkat.signing.tests import factories
 
 NOW = dt.datetime.now(dt.UTC)
@@ -49,11 +49,11 @@ def _raw_sign(signer: factories.Signer, *, ca: Any = None, cert: Any = None) -> 
     rendered = factories.letter_pdf()
     request = SignRequest(
         pdf=rendered.pdf, reader=pdf_open(rendered.pdf),
-        box=rendered.signature_box,
+        box=rendered.signature_box or DEFAULT_BOX,
         stamp=factories.STAMP, verification_url="https://warkat.example/v/x",
         reason="", location="Keerom",
     )  # fmt: skip
-    the_cert = cert or pki.cached_cert(bytes(row.cert_der))
+    the_cert = cert or pki.cached_cert(bytes(row.cert_der or b""))
     return tenant_ca.sign(
         request=request, key=key, cert=the_cert, material=material
     ).signed_pdf
@@ -110,7 +110,7 @@ def test_unknown_signer(signer: factories.Signer, client: Client) -> None:
     pdf = tenant_ca.sign(
         request=SignRequest(
             pdf=rendered.pdf, reader=pdf_open(rendered.pdf),
-            box=rendered.signature_box, stamp=factories.STAMP,
+            box=rendered.signature_box or DEFAULT_BOX, stamp=factories.STAMP,
             verification_url="https://elsewhere.example/v", reason="", location="",
         ),
         key=key, cert=forged,
@@ -157,6 +157,7 @@ def test_revoked_after_signing_stays_valid_and_says_so(
 def test_expired_certificate(signer: factories.Signer, client: Client) -> None:
     assert signer.certificate is not None
     result = factories.sign(signer)
+    assert signer.certificate.not_after is not None
     after = signer.certificate.not_after + dt.timedelta(days=2)
     with time_machine.travel(after):
         # Signed while valid: still valid after the certificate expired.
