@@ -9,7 +9,8 @@ the kadis, then signs them, alternating per round:
 
 * before (d1d625c): one ``letter_sign`` per letter, as the pimpinan had to (a
   passphrase and code each time: ``signer_unlock`` per letter), through the
-  sign path as it was (``bench_signing._before``);
+  sign path as it was (``bench_signing._before``) and the renderer's fetcher
+  loading the CA store per document;
 * now: one ``batches.letters_sign_batch`` call (one unlock, then number, render,
   PAdES B-LT with the tenant's TSA, storage and delivery rows per letter).
 
@@ -22,9 +23,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import statistics
-import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -70,6 +69,18 @@ def _timed(spent: dict[str, list[float]]) -> Iterator[None]:
         yield
 
 
+@contextmanager
+def _render_before() -> Iterator[None]:
+    """Rendering as at d1d625c: the fetcher loaded the system's CA store for
+    every document."""
+    from unittest import mock
+
+    from warkat.signing import render
+
+    with mock.patch.object(render, "no_network_ssl_context", lambda: None):
+        yield
+
+
 def _check(drafts: list[Any]) -> tuple[int, int, int]:
     from warkat.drafting.models import Draft, NumberEntry
 
@@ -87,9 +98,9 @@ def _check(drafts: list[Any]) -> tuple[int, int, int]:
 
 def run(*, letters: int, rounds: int) -> list[dict[str, Any]]:
     import time_machine
-    from django.test import override_settings
 
     from bench.bench_signing import _before
+    from bench.scratch import scratch_media
     from warkat.demo.accounts import demo_totp_code
     from warkat.drafting import sending
     from warkat.drafting.batches import letters_sign_batch
@@ -100,19 +111,7 @@ def run(*, letters: int, rounds: int) -> list[dict[str, Any]]:
 
     out = []
     with (
-        tempfile.TemporaryDirectory(prefix="warkat-bench-") as media,
-        override_settings(
-            STORAGES={
-                "default": {
-                    "BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": media},
-                },
-                "staticfiles": {
-                    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-                },
-            },
-            WARKAT_TSA_URL="",
-        ),
+        scratch_media(WARKAT_TSA_URL=""),
         time_machine.travel(NOW, tick=True) as clock,
     ):
         tenant = tenant_create(region_code="91.11", actor=None, build_regions=False)
@@ -135,7 +134,7 @@ def run(*, letters: int, rounds: int) -> list[dict[str, Any]]:
                                 passphrase=PASSPHRASE, otp=demo_totp_code(),
                             )  # fmt: skip
                         else:
-                            with _before():
+                            with _before(), _render_before():
                                 for d in drafts:
                                     clock.shift(31)  # a code is accepted once
                                     sending.letter_sign(
@@ -159,22 +158,13 @@ def run(*, letters: int, rounds: int) -> list[dict[str, Any]]:
 
 
 def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
+    from bench.scratch import django_for_signing
+
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--letters", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args(argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "warkat.config.settings")
-    os.environ.setdefault("WARKAT_TESTING", "1")
-    # Only the signing is timed: queued deliveries are kept, not run.
-    os.environ.setdefault(
-        "WARKAT_TASKS_BACKEND", "django.tasks.backends.dummy.DummyBackend"
-    )
-    import logging
-
-    import django
-
-    django.setup()
-    logging.disable(logging.WARNING)
+    django_for_signing()
     from django.conf import settings
     from django.test.utils import setup_databases, teardown_databases
 

@@ -24,7 +24,6 @@ import datetime as dt
 import io
 import os
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
 from typing import Any
@@ -104,29 +103,17 @@ def run(*, runs: int, megabytes: float) -> list[tuple[str, float, float, int]]:
 
     import time_machine
     from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.test import Client, override_settings
+    from django.test import Client
     from pyhanko.pdf_utils import generic
 
+    from bench.scratch import scratch_media
     from warkat.signing import pdfparse, verification
     from warkat.signing.tests import factories
     from warkat.tenancy.scope import tenant_scope
     from warkat.tenancy.services import tenant_create
 
     with (
-        tempfile.TemporaryDirectory(prefix="warkat-bench-") as media,
-        override_settings(
-            STORAGES={
-                "default": {
-                    "BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": media},
-                },
-                "staticfiles": {
-                    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-                },
-            },
-            WARKAT_TSA_URL="",
-            WARKAT_VERIFY_RATE=10**9,
-        ),
+        scratch_media(WARKAT_TSA_URL="", WARKAT_VERIFY_RATE=10**9),
     ):
         tenant = tenant_create(region_code="91.11", actor=None, build_regions=False)
         with tenant_scope(tenant):
