@@ -24,6 +24,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from bench.tables import rows_table
+
 
 def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "warkat.config.settings")
@@ -170,18 +172,6 @@ def table(runs: list[Run]) -> str:
     return rows_table(HEADERS, [r.row() for r in runs])
 
 
-def rows_table(headers: list[str], body: list[list[str]]) -> str:
-    """A plain-text table, right-aligned, with a rule under the headers."""
-    rows = [headers, *body]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(headers))]
-    lines = [
-        "  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True))
-        for row in rows
-    ]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
 def main(argv: list[str] | None = None) -> list[Run]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--signers", type=int, default=64)
@@ -191,7 +181,18 @@ def main(argv: list[str] | None = None) -> list[Run]:
         help="time each transaction keeps the counter locked (one run per value)",
     )  # fmt: skip
     parser.add_argument("--fail", type=float, default=0.1, help="share rolled back")
+    parser.add_argument(
+        "--signed-signers", type=int, nargs="*", default=[1, 8],
+        help="signers per run through the real signing transactions ([] to skip)",
+    )  # fmt: skip
+    parser.add_argument("--signed-each", type=int, default=25)
+    parser.add_argument("--kill-after", type=float, default=1.0, help="seconds")
     args = parser.parse_args(argv)
+    if args.signed_signers:
+        # Only the signing is timed: queued deliveries are kept, not run.
+        os.environ.setdefault(
+            "WARKAT_TASKS_BACKEND", "django.tasks.backends.dummy.DummyBackend"
+        )
     _setup_django()
     from django.conf import settings
 
@@ -206,9 +207,42 @@ def main(argv: list[str] | None = None) -> list[Run]:
     print(f"Numbering: {args.signers} concurrent signers on one counter (PostgreSQL)")
     print(table(runs))
     bad = [r for r in runs if r.duplicates or r.gaps or r.counter != r.committed]
+    if args.signed_signers:
+        bad += _signed(args.signed_signers, args.signed_each, args.kill_after)
     if bad:
-        raise SystemExit("numbering broke: duplicates or gaps found")
+        raise SystemExit("numbering broke: duplicates, gaps or half-signed letters")
     return runs
+
+
+def _signed(signers: list[int], each: int, kill_after: float) -> list[Any]:
+    """The second part (``numbering_signed``): printed, and what went wrong."""
+    import logging
+
+    from bench import bench_signers, numbering_signed
+
+    os.environ.setdefault("WARKAT_TESTING", "1")
+    logging.disable(logging.WARNING)
+    runs, check = numbering_signed.run(
+        signers=signers, each=each, kill_after_s=kill_after
+    )
+    print()
+    print(
+        "Signatures on one counter through the real letter_sign transactions "
+        "(step 1 number, step 3 record; render and signature made once, outside "
+        "any lock) — target 200/s"
+    )
+    print(bench_signers.table(runs))
+    print(
+        f"kill -9 of {max(signers)} signers after {kill_after:g} s, "
+        f"{check.letters} letters: {check.signed_before_kill} signed, "
+        f"{check.pending_at_kill} numbers being signed; duplicates "
+        f"{check.duplicates}, gaps {check.gaps}, half-signed {check.half_signed}; "
+        f"recovery voided {check.voided_by_recovery}, then "
+        f"{check.signed_after_recovery}/{check.letters} signed, gaps "
+        f"{check.final_gaps} -> {'ok' if check.ok else 'BROKEN'}"
+    )
+    bad: list[Any] = [r for r in runs if r.duplicates or r.gaps or r.unsigned]
+    return bad if check.ok else [*bad, check]
 
 
 if __name__ == "__main__":

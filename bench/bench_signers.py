@@ -25,8 +25,8 @@ import datetime as dt
 import multiprocessing
 import os
 import statistics
-import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,7 +70,7 @@ HEADERS = [
 
 
 def table(runs: list[SignRun]) -> str:
-    from bench.bench_numbering import rows_table
+    from bench.tables import rows_table
 
     return rows_table(HEADERS, [r.row() for r in runs])
 
@@ -180,30 +180,22 @@ def sign_concurrently(
     )  # fmt: skip
 
 
-def runs_all(*, signers: list[int], each: int) -> list[SignRun]:
+def runs_all(
+    *, signers: list[int], each: int, then: Callable[..., Any] | None = None
+) -> list[SignRun]:
     """Build the organisation, then per entry of ``signers`` the letters, signed
     concurrently (in the current database: the caller provides a throw-away one).
-    The runs follow each other on the same counter."""
+    The runs follow each other on the same counter; ``then(o=, user=,
+    credential=)`` runs last, in the same organisation, storage and clock."""
     import time_machine
-    from django.test import override_settings
 
+    from bench.scratch import scratch_media
     from warkat.letters.tests.factories import build_org
     from warkat.tenancy.scope import tenant_scope
     from warkat.tenancy.services import tenant_create
 
     with (
-        tempfile.TemporaryDirectory(prefix="warkat-bench-") as media,
-        override_settings(
-            STORAGES={
-                "default": {
-                    "BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": media},
-                },
-                "staticfiles": {
-                    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-                },
-            }
-        ),
+        scratch_media(),
         time_machine.travel(NOW, tick=True),
     ):
         tenant = tenant_create(region_code="91.11", actor=None, build_regions=False)
@@ -222,27 +214,21 @@ def runs_all(*, signers: list[int], each: int) -> list[SignRun]:
                         o=o, user=user, drafts=drafts, credential=credential, signers=n
                     )
                 )
+            if then is not None:
+                then(o=o, user=user, credential=credential)
             return out
 
 
 def main(argv: list[str] | None = None) -> list[SignRun]:
+    from bench.scratch import django_for_signing
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--signers", type=int, nargs="*", default=[1, 8])
     parser.add_argument("--each", type=int, default=4, help="letters per signer")
     args = parser.parse_args(argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "warkat.config.settings")
-    os.environ.setdefault("WARKAT_TESTING", "1")
     # Only the signing is timed: the queued delivery and page pictures are kept
     # in memory, not run in the signer's thread (the immediate backend would).
-    os.environ.setdefault(
-        "WARKAT_TASKS_BACKEND", "django.tasks.backends.dummy.DummyBackend"
-    )
-    import logging
-
-    import django
-
-    django.setup()
-    logging.disable(logging.WARNING)
+    django_for_signing()
     from django.conf import settings
     from django.test.utils import setup_databases, teardown_databases
 

@@ -22,6 +22,8 @@ medians against plain pyHanko.
   encoded once per process, stamp font parsed and compressed once per process,
   visible stamp with QR code and embedded font). B-LT also answers an OCSP request
   for the signer's certificate and embeds it with the CA's CRLs.
+* "in a batch": the same, with the key unlocked once for all signatures, as
+  ``drafting.batches`` does (one passphrase and code for the whole batch).
 * Warkat ``document_sign``, whole call: ``signer_unlock`` + ``document_sign`` as the
   letter workflow calls them, database and file storage included, for a
   throw-away tenant in a transaction rolled back at the end (skipped when the
@@ -37,8 +39,8 @@ import os
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -91,13 +93,55 @@ def _pem_files(folder: Path, ca: Any, key: Any, cert: Any) -> dict[str, str]:
     return paths
 
 
+@contextmanager
+def _before() -> Iterator[None]:
+    """The sign path as it was at d1d625c, for the "before" rows of the same run:
+    pyHanko's own ``sign_pdf`` (presign validation of the signer's path and the
+    TSA's for every signature, the DSS in a second revision with VRI), its QR
+    stamp (best of eight mask patterns, a rectangle per module) and certificates
+    parsed again for every signature."""
+    from unittest import mock
+
+    from pyhanko.sign.signers.pdf_signer import DSSContentSettings
+    from pyhanko.stamp import QRStampStyle
+
+    from warkat.signing import pki
+    from warkat.signing.providers import presign, tenant_ca
+
+    style = tenant_ca.stamp_style()
+
+    def stock_style() -> QRStampStyle:
+        return QRStampStyle(
+            stamp_text=style.stamp_text, text_box_style=style.text_box_style,
+            border_width=style.border_width, innsep=style.innsep,
+        )  # fmt: skip
+
+    def pyhanko_sign_pdf(pdf_signer: Any, writer: Any, **kw: Any) -> Any:
+        return pdf_signer.sign_pdf(
+            writer, output=kw["output"], bytes_reserved=kw["bytes_reserved"],
+            appearance_text_params=kw["text_params"],
+        )  # fmt: skip
+
+    with (
+        mock.patch.object(tenant_ca, "stamp_style", stock_style),
+        mock.patch.object(presign, "sign_pdf", pyhanko_sign_pdf),
+        mock.patch.object(presign, "DSS_WITH_SIGNATURE", DSSContentSettings()),
+        mock.patch.object(pki, "asn1_cert", pki.asn1_cert.__wrapped__),
+        mock.patch.object(tenant_ca, "_registry", tenant_ca._registry.__wrapped__),
+    ):
+        yield
+
+
 def _paths(stack: ExitStack, folder: Path) -> dict[str, Callable[[], bytes]]:
     """The three sign paths, ready to call; each returns the signed PDF."""
+    import datetime as dt
+
+    from cryptography.hazmat.primitives import serialization
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
     from warkat.signing import keystore, pki
-    from warkat.signing.providers import tenant_ca
+    from warkat.signing.providers import presign, tenant_ca
     from warkat.signing.providers.base import SignRequest, StampInfo, pdf_open
     from warkat.signing.render import render_for_signing
     from warkat.signing.tests.factories import LETTER_HTML
@@ -174,13 +218,42 @@ def _paths(stack: ExitStack, folder: Path) -> dict[str, Callable[[], bytes]]:
         ),
     ]
 
-    def warkat(long_term: bool) -> Callable[[], bytes]:
+    def ocsp_make() -> bytes:
+        return pki.ocsp_respond(
+            request_der=pki.ocsp_request_build(
+                cert=cert, issuer_cert=ca.intermediate_cert
+            ),
+            issuer_cert=ca.intermediate_cert,
+            issuer_key=ca.intermediate_key,
+            lookup=lambda _s: pki.OcspStatus(cert=cert),
+        )
+
+    cert_der = cert.public_bytes(serialization.Encoding.DER)
+
+    once = keystore.key_unlock(
+        stored_key, passphrase=PASSPHRASE, label="bench", public_key_der=public_der
+    )
+
+    def warkat(
+        long_term: bool, before: bool = False, batch: bool = False
+    ) -> Callable[[], bytes]:
         def run() -> bytes:
-            unlocked = keystore.key_unlock(
-                stored_key,
-                passphrase=PASSPHRASE,
-                label="bench",
-                public_key_der=public_der,
+            if before:
+                with _before():
+                    return sign_once()
+            return sign_once()
+
+        def sign_once() -> bytes:
+            # A batch unlocks the key once for all its letters.
+            unlocked = (
+                once
+                if batch
+                else keystore.key_unlock(
+                    stored_key,
+                    passphrase=PASSPHRASE,
+                    label="bench",
+                    public_key_der=public_der,
+                )
             )
             request = SignRequest(
                 pdf=rendered.pdf,
@@ -196,14 +269,13 @@ def _paths(stack: ExitStack, folder: Path) -> dict[str, Callable[[], bytes]]:
             )
             if long_term:
                 material.crls = crls
+                # Before: an OCSP answer made for every signature; now: made once
+                # per certificate and kept while fresh (as ``documents`` does).
                 material.ocsps = [
-                    pki.ocsp_respond(
-                        request_der=pki.ocsp_request_build(
-                            cert=cert, issuer_cert=ca.intermediate_cert
-                        ),
-                        issuer_cert=ca.intermediate_cert,
-                        issuer_key=ca.intermediate_key,
-                        lookup=lambda _s: pki.OcspStatus(cert=cert),
+                    ocsp_make()
+                    if before
+                    else presign.ocsp_answer(
+                        cert_der, ocsp_make, now=dt.datetime.now(dt.UTC)
                     )
                 ]
             return tenant_ca.sign(
@@ -214,8 +286,12 @@ def _paths(stack: ExitStack, folder: Path) -> dict[str, Callable[[], bytes]]:
 
     paths = {
         "plain pyHanko sign_pdf defaults (B-T)": plain,
-        "Warkat sign path (B-T)": warkat(False),
-        "Warkat sign path (B-LT: CRLs + OCSP)": warkat(True),
+        "Warkat B-T, before (d1d625c)": warkat(False, before=True),
+        "Warkat B-T, now": warkat(False),
+        "Warkat B-LT (CRLs + OCSP), before": warkat(True, before=True),
+        "Warkat B-LT (CRLs + OCSP), now": warkat(True),
+        "Warkat B-T, now, in a batch": warkat(False, batch=True),
+        "Warkat B-LT, now, in a batch": warkat(True, batch=True),
     }
     whole = _whole_call(stack, folder, rendered)
     if isinstance(whole, str):
@@ -330,10 +406,10 @@ def main(argv: list[str] | None = None) -> list[Row]:
         f"Signing a 2-page letter, RSA-2048, local TSA: {args.runs} interleaved runs "
         f"after {args.warmup} warm-up (ms per signature)"
     )
-    print(f"{'path':<40} {'median':>8} {'p95':>8} {'speed-up':>9} {'PDF bytes':>10}")
+    print(f"{'path':<42} {'median':>8} {'p95':>8} {'speed-up':>9} {'PDF bytes':>10}")
     for row in rows:
         print(
-            f"{row.path:<40} {row.median_ms:>8.1f} {row.p95_ms:>8.1f} "
+            f"{row.path:<42} {row.median_ms:>8.1f} {row.p95_ms:>8.1f} "
             f"{row.speedup:>8.1f}x {row.output_bytes:>10}"
         )
     return rows

@@ -94,6 +94,7 @@ APP_PARAMS: dict[tuple[str, str], Param] = {
     ("attendance", "action"): Param(literal="approve"),
     ("drafting", "delivery_id"): Param("drafting.Delivery", data_required=False),
     ("archive", "action"): Param(literal="agree"),
+    ("drafting", "batch_id"): Param("drafting.SigningBatch", data_required=False),
 }
 
 #: Route prefixes that never show tenant data: static files and allauth's flows

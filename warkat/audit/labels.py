@@ -81,6 +81,7 @@ ACTION_LABELS = {
     "drafting.approve": _("Draft initialled (paraf)"),
     "drafting.return": _("Draft returned for revision"),
     "drafting.sign": _("Letter signed"),
+    "drafting.sign_batch": _("Several letters signed in one action (batch)"),
     "drafting.sent": _("Letter sent"),
     "drafting.delivery": _("Letter delivered"),
     "drafting.delivery_retry": _("Delivery retried"),

@@ -9,7 +9,9 @@ Warkat (receipts, agenda books, letters for signing) goes through ``render_pdf``
 from __future__ import annotations
 
 import base64
+import functools
 import mimetypes
+import ssl
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -74,4 +76,15 @@ def _fetcher() -> object:
                 url, result["string"], {"Content-Type": result["mime_type"]}
             )
 
-    return StaticOnlyFetcher(allowed_protocols=("https", "data"))
+    return StaticOnlyFetcher(
+        allowed_protocols=("https", "data"), ssl_context=no_network_ssl_context()
+    )
+
+
+@functools.cache
+def no_network_ssl_context() -> ssl.SSLContext:
+    """The TLS context WeasyPrint's fetcher base class wants. Our fetchers never
+    open a connection (``fetch`` is overridden), so it carries no trust store:
+    without it, each fetcher loads the system's CA certificates (tens of
+    milliseconds per rendered letter), and a connection would fail to verify."""
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)

@@ -98,3 +98,14 @@ def number_being_signed() -> Conflict:
             "itself if the signing does not finish."
         ),
     )
+
+
+def batch_letter_failed() -> Conflict:
+    return Conflict(
+        "drafting.batch_letter_failed",
+        _("The letter could not be signed; nothing was signed. Sign it again."),
+    )
+
+
+def batch_not_found() -> NotFound:
+    return NotFound("drafting.batch_not_found", _("Signing batch not found."))

@@ -593,3 +593,8 @@ class Delivery(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.recipient_id}: {self.status}"
+
+
+# The batch tables live beside this module; imported so Django finds them.
+from warkat.drafting.batch_models import SigningBatch as SigningBatch  # noqa: E402
+from warkat.drafting.batch_models import SigningBatchItem as SigningBatchItem  # noqa: E402

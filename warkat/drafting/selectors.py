@@ -18,6 +18,11 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from warkat.drafting import errors
+from warkat.drafting.batch_models import (
+    BATCH_EVENT_LABELS,
+    SigningBatch,
+    SigningBatchItem,
+)
 from warkat.drafting.models import (
     DRAFT_EVENT_LABELS,
     Delivery,
@@ -38,6 +43,7 @@ from warkat.tenancy.models import Tenant
 from warkat.tenancy.scope import all_tenants
 
 LIST_SIZE = 50
+EVENT_LABELS = {**DRAFT_EVENT_LABELS, **BATCH_EVENT_LABELS}
 
 
 def chain_q(user: Any) -> Q:
@@ -145,6 +151,8 @@ class DraftPage:
     events: list[LetterEvent]
     current: ReviewStep | None
     actions: set[str]
+    #: The batch line when the letter was signed in a batch.
+    batch_item: SigningBatchItem | None = None
 
     @property
     def recipient_rows(self) -> list[tuple[Recipient, Delivery | None]]:
@@ -154,10 +162,7 @@ class DraftPage:
     def history_rows(self) -> list[tuple[LetterEvent, str]]:
         """The history with each event's name as the reader sees it (never the
         stored code)."""
-        return [
-            (e, str(DRAFT_EVENT_LABELS.get(e.kind) or e.kind_label))
-            for e in self.events
-        ]
+        return [(e, str(EVENT_LABELS.get(e.kind) or e.kind_label)) for e in self.events]
 
 
 def draft_page(*, user: Any, draft: Draft) -> DraftPage:
@@ -193,6 +198,52 @@ def draft_page(*, user: Any, draft: Draft) -> DraftPage:
         ),
         current=current,
         actions=draft_actions(user=user, draft=draft, current=current),
+        batch_item=(
+            SigningBatchItem.objects.filter(draft=draft, outcome="signed")
+            .select_related("batch")
+            .first()
+            if draft.signed_document_id
+            else None
+        ),
+    )
+
+
+@dataclass
+class BatchReport:
+    """A signing batch as its signer sees it: each letter asked for, in order,
+    with its line (None: not reached)."""
+
+    batch: SigningBatch
+    rows: list[tuple[Draft, SigningBatchItem | None]]
+
+    @property
+    def signed(self) -> int:
+        return sum(1 for _d, i in self.rows if i and i.outcome == "signed")
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for _d, i in self.rows if i and i.outcome == "failed")
+
+    @property
+    def unfinished(self) -> int:
+        return sum(1 for _d, i in self.rows if i is None)
+
+
+def batch_for_user(*, user: Any, batch_id: int) -> BatchReport:
+    """One of the user's own signing batches; anyone else's is not found."""
+    batch = SigningBatch.objects.filter(pk=batch_id, signer_id=user.pk).first()
+    if batch is None:
+        raise errors.batch_not_found()
+    items = {i.draft_id: i for i in SigningBatchItem.objects.filter(batch=batch)}
+    drafts = {
+        d.pk: d
+        for d in drafts_visible(
+            user, Draft.objects.filter(pk__in=batch.draft_ids)
+        ).select_related("letter", "naskah_type")
+    }
+    return BatchReport(
+        batch=batch,
+        rows=[(drafts[i], items.get(i)) for i in batch.draft_ids if i in drafts],
     )
 
 

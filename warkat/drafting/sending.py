@@ -52,6 +52,11 @@ from django.utils.translation import gettext_lazy as _
 from warkat.audit.services import audit_record
 from warkat.core.queue import enqueue_durable
 from warkat.drafting import errors
+from warkat.drafting.batch_models import (
+    SIGNED_IN_BATCH,
+    SigningBatch,
+    SigningBatchItem,
+)
 from warkat.drafting.delivery import deliveries_create
 from warkat.drafting.models import (
     Delivery,
@@ -95,6 +100,7 @@ from warkat.org.selectors import holds_position
 from warkat.signing.documents import (
     Signature,
     StampInfo,
+    document_audit,
     document_store,
     footer_text,
     signature_make,
@@ -148,7 +154,7 @@ def letter_sign(*, actor: Any, draft: Draft, passphrase: str, otp: str) -> Draft
     )  # fmt: skip
     taken = number_take(actor=actor, draft=draft)
     try:
-        signed = _render_sign_record(
+        signed = render_sign_record(
             actor=actor, draft=draft, taken=taken, credential=credential
         )
     except Exception:
@@ -158,10 +164,16 @@ def letter_sign(*, actor: Any, draft: Draft, passphrase: str, otp: str) -> Draft
     return signed
 
 
-def _render_sign_record(
-    *, actor: Any, draft: Draft, taken: Taken, credential: Any
+def render_sign_record(
+    *,
+    actor: Any,
+    draft: Draft,
+    taken: Taken,
+    credential: Any,
+    batch: SigningBatch | None = None,
 ) -> Draft:
-    """Steps 2 and 3 of ``letter_sign``."""
+    """Steps 2 and 3 of ``letter_sign`` (also of each letter of a batch,
+    ``drafting.batches``)."""
     tenant = draft.tenant
     # Step 2: no transaction, no lock: render with the number, then sign.
     work = Draft.objects.select_related("letter", "naskah_type", "signer_position").get(
@@ -186,7 +198,7 @@ def _render_sign_record(
     )  # fmt: skip
     return _signed_record(
         actor=actor, draft=draft, taken=taken, credential=credential,
-        signature=signature, stamp=stamp,
+        signature=signature, stamp=stamp, batch=batch,
     )  # fmt: skip
 
 
@@ -260,11 +272,12 @@ def number_take(*, actor: Any, draft: Draft) -> Taken:
 
 def _signed_record(
     *, actor: Any, draft: Draft, taken: Taken, credential: Any,
-    signature: Signature, stamp: StampInfo,
+    signature: Signature, stamp: StampInfo, batch: SigningBatch | None = None,
 ) -> Draft:  # fmt: skip
     """Step 3: store the signed PDF and mark the letter signed, in one short
     transaction, if nothing changed since step 1 (same round and version, the
-    number still this letter's); otherwise nothing is stored."""
+    number still this letter's); otherwise nothing is stored. In a batch, the
+    letter's line of the batch is written in the same transaction."""
     tenant = draft.tenant
     with signed_files_guard(), transaction.atomic():
         locked = lock_draft(draft)
@@ -286,7 +299,7 @@ def _signed_record(
         result = document_store(
             credential=credential, signature=signature, stamp=stamp,
             security=letter.security, letter_number=letter.number,
-            letter_date=taken.day,
+            letter_date=taken.day, audit=False,
         )  # fmt: skip
         now = timezone.now()
         entry.kind = NumberEntry.Kind.SIGNED
@@ -307,13 +320,23 @@ def _signed_record(
             state=StepState.SIGNED, acted_by=actor.person, acted_capacity=kind,
             acted_at=now, version=locked.version,
         )  # fmt: skip
-        event_record(locked, "signed", actor=actor, capacity=kind,
-               position=locked.signer_position, note=letter.number)  # fmt: skip
-        audit_drafting(locked, "sign", actor=actor, capacity=kind, number=letter.number,
-               sequence=entry.sequence, document=result.document.pk)  # fmt: skip
+        event_record(locked, "signed" if batch is None else SIGNED_IN_BATCH,
+               actor=actor, capacity=kind, position=locked.signer_position,
+               note=letter.number)  # fmt: skip
+        if batch is not None:
+            SigningBatchItem.objects.create(
+                tenant=tenant, batch=batch, draft=locked, number=letter.number,
+                outcome=SigningBatchItem.Outcome.SIGNED, at=now,
+            )  # fmt: skip
         deliveries_create(draft=locked)
         draft_notify(draft=locked, event="signed")
         _enqueue_delivery(tenant.pk, locked.pk)
+        # Last: the audit chain is the tenant's one queue of writers (see
+        # ``document_store``); it is held only from here to the commit.
+        document_audit(credential=credential, document=result.document, stamp=stamp)
+        audit_drafting(locked, "sign", actor=actor, capacity=kind, number=letter.number,
+               sequence=entry.sequence, document=result.document.pk,
+               batch=batch.pk if batch else None)  # fmt: skip
     return locked
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from warkat.drafting.views import editor, letter, number_register, setup
+from warkat.drafting.views import batch, editor, letter, number_register, setup
 
 app_name = "drafting"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("baru/", editor.draft_new, name="new"),
     path("penerima/", editor.recipient_picker, name="picker"),
     path("nomor/", number_register.register, name="register"),
+    path("tandatangan/", batch.sign_batch, name="sign_batch"),
+    path("tandatangan/<id:batch_id>/", batch.batch_report, name="batch"),
     path("pengaturan/", setup.settings_home, name="settings"),
     path("pengaturan/jenis/baru/", setup.naskah_type_edit, name="type_new"),
     path("pengaturan/jenis/<id:type_id>/", setup.naskah_type_edit, name="type_edit"),

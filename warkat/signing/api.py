@@ -37,6 +37,9 @@ class VerifyOut(Schema):
 class UploadOut(Schema):
     matches: bool
     sha256: str
+    #: valid, altered, unknown_signer, revoked, expired, unconfirmed, not_signed
+    result: str
+    message: str
     document: VerifyOut | None = None
 
 
@@ -67,7 +70,13 @@ def verify_upload(request: HttpRequest, file: File[UploadedFile]) -> Any:
         if verdict.matches and verdict.verification
         else None
     )
-    return {"matches": verdict.matches, "sha256": verdict.sha256, "document": document}
+    return {
+        "matches": verdict.matches,
+        "sha256": verdict.sha256,
+        "result": verdict.result,
+        "message": str(verdict.verdict.message),
+        "document": document,
+    }
 
 
 class CertificateOut(Schema):

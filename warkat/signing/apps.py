@@ -8,4 +8,9 @@ class SigningConfig(AppConfig):
     label = "signing"
 
     def ready(self) -> None:
-        from warkat.signing import checks  # noqa: F401  (registration)
+        from warkat.signing import (
+            checks,  # noqa: F401  (registration)
+            pdfparse,
+        )
+
+        pdfparse.install()

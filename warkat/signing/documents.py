@@ -45,7 +45,7 @@ from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 
 from warkat.audit.services import audit_record
 from warkat.org.models import Person
-from warkat.signing import errors, keystore, pki, services
+from warkat.signing import errors, keystore, pki, services, tsaclient
 from warkat.signing.models import (
     BsreAccount,
     CertificateAuthority,
@@ -53,7 +53,7 @@ from warkat.signing.models import (
     SignedDocument,
     SignerCertificate,
 )
-from warkat.signing.providers import bsre, tenant_ca
+from warkat.signing.providers import bsre, presign, tenant_ca
 from warkat.signing.providers.base import (
     DEFAULT_BOX,
     SignRequest,
@@ -72,6 +72,7 @@ __all__ = [
     "SignatureResult",
     "SigningCredential",
     "StampInfo",
+    "document_audit",
     "document_sign",
     "document_store",
     "footer_text",
@@ -317,14 +318,12 @@ def _tenant_material(ca: CertificateAuthority) -> tenant_ca.CaMaterial:
     root = pki.cached_cert(bytes(ca.root_cert_der))
     intermediate = pki.cached_cert(bytes(ca.intermediate_cert_der))
     if settings.WARKAT_TSA_URL:
-        from pyhanko.sign.timestamps.requests_client import HTTPTimeStamper
-
         # An external TSA's chain cannot be checked offline: B-T only.
         return tenant_ca.CaMaterial(
             root=root,
             intermediate=intermediate,
-            timestamper=HTTPTimeStamper(
-                settings.WARKAT_TSA_URL, timeout=settings.WARKAT_TSA_TIMEOUT
+            timestamper=tsaclient.timestamper(
+                settings.WARKAT_TSA_URL, settings.WARKAT_TSA_TIMEOUT
             ),
         )
     ca = services.ca_crl_refresh(ca=ca)
@@ -363,9 +362,15 @@ def tenant_timestamper(tenant: Tenant) -> pki.TenantTimeStamper:
     return _timestamper(services.ca_for(tenant))
 
 
-def _ocsp_for(ca: CertificateAuthority, cert: Any) -> bytes:
+def _ocsp_for(ca: CertificateAuthority, cert: Any, cert_der: bytes) -> bytes:
     """The responder's answer for a certificate the caller has just found active
-    in the database (no second lookup)."""
+    in the database (no second lookup), made once and kept while fresh."""
+    return presign.ocsp_answer(
+        cert_der, lambda: _ocsp_make(ca, cert), now=timezone.now()
+    )
+
+
+def _ocsp_make(ca: CertificateAuthority, cert: Any) -> bytes:
     intermediate = pki.cached_cert(bytes(ca.intermediate_cert_der))
     return pki.ocsp_respond(
         request_der=pki.ocsp_request_build(cert=cert, issuer_cert=intermediate),
@@ -387,7 +392,7 @@ def _sign_tenant_ca(credential: SigningCredential, request: SignRequest) -> Any:
     cert = pki.cached_cert(bytes(cert_row.cert_der))
     material = _tenant_material(ca)
     if material.crls:
-        material.ocsps = [_ocsp_for(ca, cert)]
+        material.ocsps = [_ocsp_for(ca, cert, bytes(cert_row.cert_der))]
     try:
         return tenant_ca.sign(
             request=request, key=credential.key, cert=cert, material=material
@@ -460,10 +465,14 @@ def document_store(
     security: str = "biasa",
     letter_number: str = "",
     letter_date: dt.date | None = None,
+    audit: bool = True,
 ) -> SignatureResult:
     """Store a signature made by ``signature_make`` once: the file, its
     ``SignedDocument`` row and the audit event. Run it inside the caller's
-    transaction (and ``signed_files_guard``) to make the step atomic."""
+    transaction (and ``signed_files_guard``) to make the step atomic.
+    ``audit=False``: the caller records it (``document_audit``) at the end of its
+    transaction, so that the tenant's audit chain, which every writer of the
+    tenant takes in turn, is held only for the last moment."""
     signed = signature.signed_pdf
     name = _store(tenant_id=credential.tenant.pk, data=signed)
     try:
@@ -489,19 +498,8 @@ def document_store(
             pades_level=signature.pades_level,
         )
         document.save()
-        audit_record(
-            tenant=credential.tenant,
-            actor=credential.user,
-            action="signing.document_signed",
-            obj=document,
-            capacity=stamp.position.split("\n")[0][:60],
-            data={
-                "sha256": document.sha256,
-                "provider": document.provider,
-                "serial": document.certificate_serial,
-                "level": document.pades_level,
-            },
-        )
+        if audit:
+            document_audit(credential=credential, document=document, stamp=stamp)
     except BaseException:
         _delete_quietly(name)
         raise
@@ -509,6 +507,25 @@ def document_store(
         signed_pdf=signed,
         document=document,
         verification_url=verification_url(signature.verification_code),
+    )
+
+
+def document_audit(
+    *, credential: SigningCredential, document: SignedDocument, stamp: StampInfo
+) -> None:
+    """The audit event of a stored signed document (``document_store``)."""
+    audit_record(
+        tenant=credential.tenant,
+        actor=credential.user,
+        action="signing.document_signed",
+        obj=document,
+        capacity=stamp.position.split("\n")[0][:60],
+        data={
+            "sha256": document.sha256,
+            "provider": document.provider,
+            "serial": document.certificate_serial,
+            "level": document.pades_level,
+        },
     )
 
 

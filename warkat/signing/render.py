@@ -21,7 +21,12 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from warkat.core.errors import ValidationError
-from warkat.core.pdf import BASE_URL, RefusedFetch, safe_url_fetcher
+from warkat.core.pdf import (
+    BASE_URL,
+    RefusedFetch,
+    no_network_ssl_context,
+    safe_url_fetcher,
+)
 
 #: Template address of storage files: ``{{ media_base }}<storage name>``.
 MEDIA_PATH = "/_media/"
@@ -40,7 +45,11 @@ class LetterFetcher(URLFetcher):
     """Static files and ``data:`` (``core.pdf``), plus images under ``media_prefix``."""
 
     def __init__(self, *, media_prefix: str | None) -> None:
-        super().__init__(allowed_protocols=("https", "data"), allow_redirects=False)
+        super().__init__(
+            allowed_protocols=("https", "data"),
+            allow_redirects=False,
+            ssl_context=no_network_ssl_context(),
+        )
         self.media_prefix = media_prefix
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:

@@ -35,6 +35,9 @@ from warkat.signing.filecache import by_file
 __all__ = ["EmbeddedFontFactory", "FontProgram", "font_program"]
 
 
+PDF_UNITS_PER_EM = 1000
+
+
 @dataclass(frozen=True)
 class FontProgram:
     """A TrueType font ready to embed: metrics, glyph widths and the compressed
@@ -61,21 +64,31 @@ def _font_program(path: str) -> FontProgram:
     # shared object from several threads.
     tt.ensureDecompiled()
     hmtx = tt["hmtx"]
-    widths = tuple(hmtx[name][0] for name in tt.getGlyphOrder())
     head, hhea, os2 = tt["head"], tt["hhea"], tt["OS/2"]
+
+    # PDF glyph space has 1000 units per em (ISO 32000-1 §9.2.4), whatever the
+    # font's own grid (2048 for DejaVu): widths and metrics in font units made
+    # every glyph twice as wide as drawn (letter-spaced, clipped stamp text).
+    def pdf_units(value: float) -> int:
+        return round(value * PDF_UNITS_PER_EM / head.unitsPerEm)
+
+    widths = tuple(pdf_units(hmtx[name][0]) for name in tt.getGlyphOrder())
     descriptor = (
-        ("/Ascent", hhea.ascent),
-        ("/Descent", hhea.descent),
-        ("/FontBBox", (head.xMin, head.yMin, head.xMax, head.yMax)),
+        ("/Ascent", pdf_units(hhea.ascent)),
+        ("/Descent", pdf_units(hhea.descent)),
+        (
+            "/FontBBox",
+            tuple(pdf_units(v) for v in (head.xMin, head.yMin, head.xMax, head.yMax)),
+        ),
         # Symbolic: the glyphs are addressed by CID, not by a standard encoding.
         ("/Flags", 0b100),
         ("/StemV", int(10 + 220 * (os2.usWeightClass - 50) / 900)),
         ("/ItalicAngle", float(getattr(tt["post"], "italicAngle", 0))),
-        ("/CapHeight", getattr(os2, "sCapHeight", 750)),
+        ("/CapHeight", pdf_units(getattr(os2, "sCapHeight", 0)) or 700),
     )
     return FontProgram(
         ps_name=_read_ps_name(tt),
-        units_per_em=head.unitsPerEm,
+        units_per_em=PDF_UNITS_PER_EM,
         tt=tt,
         hb_face=hb.Face(raw),
         widths=widths,
@@ -166,6 +179,8 @@ class EmbeddedFontEngine(GlyphAccumulator):
         )
         self.program = program
         self.hb_font = hb.Font(program.hb_face)
+        # Shaping results in PDF glyph space, like the widths.
+        self.hb_font.scale = (program.units_per_em, program.units_per_em)
         self.tt = program.tt
         self._font_ref = writer.allocate_placeholder()
         self.cidfont_obj = _WholeCidFont(program)  # type: ignore[assignment]

@@ -25,6 +25,7 @@ from warkat.signing import errors, pki
 from warkat.signing.documents import signed_open
 from warkat.signing.filecache import by_file
 from warkat.signing.models import CertificateAuthority, Provider, SignedDocument
+from warkat.signing.verdict import SignatureVerdict, pdf_verdicts, worst
 from warkat.tenancy.clock import tenant_localtime
 from warkat.tenancy.models import Tenant
 from warkat.tenancy.scope import all_tenants
@@ -53,9 +54,13 @@ class Verification:
     document: SignedDocument
     tenant: Tenant
     checks: list[SignatureCheck]
+    #: An uploaded file's result (``signing.verdict``), which decides validity.
+    verdict: SignatureVerdict | None = None
 
     @property
     def valid(self) -> bool:
+        if self.verdict is not None:
+            return self.verdict.valid
         return bool(self.checks) and all(c.ok for c in self.checks)
 
     @property
@@ -216,38 +221,53 @@ def verification_by_code(code: str) -> Verification:
 @dataclass(frozen=True)
 class UploadVerdict:
     """``matches``: the upload is byte for byte a document signed in Warkat (and,
-    when ``expected`` was given, that one) and its signatures validate."""
+    when ``expected`` was given, that one) and its signatures are valid.
+    ``verdict``: what its signatures say, worst first (``signing.verdict``),
+    whether or not Warkat recorded the file."""
 
     matches: bool
     verification: Verification | None
     sha256: str
+    verdict: SignatureVerdict
+
+    @property
+    def result(self) -> str:
+        return str(self.verdict.result)
+
+    @property
+    def recorded(self) -> bool:
+        return self.verification is not None
 
 
 def upload_check(
     *, pdf: bytes, expected: SignedDocument | None = None
 ) -> UploadVerdict:
+    """Judge an uploaded PDF: its signatures (any file, recorded or not) and
+    whether it is byte for byte a document signed in Warkat."""
     digest = hashlib.sha256(pdf).hexdigest()
-    if expected is not None and expected.sha256 != digest:
-        return UploadVerdict(matches=False, verification=None, sha256=digest)
-    # Public upload: a SHA-256 names one file, whichever tenant signed it.
-    with all_tenants():
-        document = (
-            expected
-            or SignedDocument.objects.select_related("tenant")
-            .filter(sha256=digest)
-            .order_by("pk")
-            .first()
-        )
-        roots = _roots(document) if document is not None else None
+    judged = worst(pdf_verdicts(pdf, bsre_roots=bsre_trust_roots()))
+    document = None
+    if expected is None or expected.sha256 == digest:
+        # Public upload: a SHA-256 names one file, whichever tenant signed it.
+        with all_tenants():
+            document = (
+                expected
+                or SignedDocument.objects.select_related("tenant")
+                .filter(sha256=digest)
+                .order_by("pk")
+                .first()
+            )
     if document is None:
-        return UploadVerdict(matches=False, verification=None, sha256=digest)
-    checks = pdf_check(pdf, roots=roots)
+        return UploadVerdict(
+            matches=False, verification=None, sha256=digest, verdict=judged
+        )
     verification = Verification(
-        document=document, tenant=document.tenant, checks=checks
+        document=document, tenant=document.tenant, checks=[], verdict=judged
     )
     return UploadVerdict(
-        matches=verification.valid, verification=verification, sha256=digest
-    )
+        matches=judged.valid, verification=verification, sha256=digest,
+        verdict=judged,
+    )  # fmt: skip
 
 
 def signed_at_local(verification: Verification) -> dt.datetime:

@@ -36,9 +36,11 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from warkat.signing import pki
+from warkat.signing.providers import presign
 from warkat.signing.providers.base import FONT_FILE, ProviderResult, SignRequest
 from warkat.signing.providers.local_revinfo import local_fetchers
 from warkat.signing.stampfont import EmbeddedFontFactory
+from warkat.signing.stampqr import FastQRStampStyle
 
 #: Bytes of the CMS beyond its certificates, signer id, signing-certificate
 #: attribute, signature and timestamp token: algorithm identifiers, the other
@@ -102,6 +104,12 @@ def _cms_parts(cert_der: bytes, chain_der: tuple[bytes, ...]) -> _CmsParts:
     )
 
 
+# One entry per CA chain (registering a certificate hashes its names).
+@functools.lru_cache(maxsize=256)
+def _registry(chain: tuple[x509.Certificate, ...]) -> SimpleCertificateStore:
+    return SimpleCertificateStore.from_certs([pki.asn1_cert(c) for c in chain])
+
+
 class _SigningCertificateV2(SigningCertificateV2Provider):
     """pyHanko's signing-certificate-v2 attribute, from the cached DER."""
 
@@ -131,9 +139,7 @@ class UnlockedKeySigner(signers.Signer):
         self._parts = _cms_parts(cert_der, chain_der)
         super().__init__(
             signing_cert=pki.asn1_cert(cert),
-            cert_registry=SimpleCertificateStore.from_certs(
-                [pki.asn1_cert(c) for c in chain]
-            ),
+            cert_registry=_registry(tuple(chain)),
             prefer_pss=False,
         )
 
@@ -233,7 +239,7 @@ class UnlockedKeySigner(signers.Signer):
 
 
 def stamp_style() -> QRStampStyle:
-    return QRStampStyle(
+    return FastQRStampStyle(
         stamp_text="%(text)s",
         text_box_style=TextBoxStyle(
             font=EmbeddedFontFactory(str(FONT_FILE)), font_size=7, leading=9
@@ -249,6 +255,22 @@ def next_field_name(reader: PdfFileReader) -> str:
     while f"TTE{n}" in existing:
         n += 1
     return f"TTE{n}"
+
+
+def _material_key(cert: x509.Certificate, material: CaMaterial) -> tuple[bytes, ...]:
+    """What the presign validation of a B-LT signature depends on."""
+    der = serialization.Encoding.DER
+    tsa = getattr(material.timestamper, "tsa_cert", None)
+    return (
+        cert.public_bytes(der),
+        material.intermediate.public_bytes(der),
+        material.root.public_bytes(der),
+        tsa.dump() if tsa is not None else b"",
+        b"crl",
+        *material.crls,
+        b"ocsp",
+        *material.ocsps,
+    )
 
 
 def sign(
@@ -289,6 +311,7 @@ def sign(
         name=request.stamp.name,
         embed_validation_info=material.long_term,
         validation_context=context,
+        dss_settings=presign.DSS_WITH_SIGNATURE,
     )
     pdf_signer = signers.PdfSigner(
         meta,
@@ -302,14 +325,16 @@ def sign(
         ),
     )
     out = io.BytesIO()
-    pdf_signer.sign_pdf(
+    presign.sign_pdf(
+        pdf_signer,
         writer,
         output=out,
         bytes_reserved=signer.bytes_reserved(material.timestamper),
-        appearance_text_params={
+        text_params={
             "url": request.verification_url,
             "text": "\n".join(request.stamp.lines()),
         },
+        material_key=_material_key(cert, material) if material.long_term else None,
     )
     return ProviderResult(
         signed_pdf=out.getvalue(),

@@ -149,3 +149,59 @@ def test_tsa_endpoint_answers_rfc3161(signer: factories.Signer, client: Client) 
     assert garbage.content[0] == 0x30
     status = tsp.PKIStatusInfo.load(garbage.content[2:])
     assert status["status"].native == "rejection"
+
+
+def test_the_assembled_tsa_token_is_the_object_built_one() -> None:
+    """``tsatoken`` writes the DER by hand: byte for byte what pyHanko's
+    object-built ``DummyTimeStamper`` gives for the same request, time and
+    serial, with and without a nonce."""
+    import datetime as dt
+    from unittest import mock
+
+    from asn1crypto import algos, keys
+    from cryptography.hazmat.primitives import serialization
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+    urls = pki.PkiUrls(*(f"https://warkat.example/pki/x/{n}" for n in range(5)))
+    ca = pki.ca_build(organisation="Kabupaten Keerom", urls=urls)
+    tsa = pki.TenantTimeStamper(
+        tsa_cert=ca.tsa_cert, tsa_key=ca.tsa_key,
+        chain=[ca.intermediate_cert, ca.root_cert],
+    )  # fmt: skip
+    tsa.fixed_dt = dt.datetime(2026, 11, 4, 1, 2, 3, 456789, tzinfo=dt.UTC)
+    # The parent signs with the key as a PrivateKeyInfo and with its own policy.
+    tsa.tsa_key = keys.PrivateKeyInfo.load(
+        ca.tsa_key.private_bytes(
+            serialization.Encoding.DER,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    for nonce in (None, 12345678901234567890):
+        request = tsp.TimeStampReq(
+            {
+                "version": 1,
+                "message_imprint": tsp.MessageImprint(
+                    {
+                        "hash_algorithm": algos.DigestAlgorithm(
+                            {"algorithm": "sha256"}
+                        ),
+                        "hashed_message": os.urandom(32),
+                    }
+                ),
+                "nonce": nonce,
+                "cert_req": True,
+            }
+        )
+        with (
+            mock.patch(
+                "pyhanko.sign.timestamps.common_utils.get_nonce", return_value=42
+            ),
+            mock.patch(
+                "pyhanko.sign.timestamps.dummy_client.get_nonce", return_value=42
+            ),
+            mock.patch.object(pki, "TSA_POLICY_OID", "1.3.6.1.4.1.4146.2.2"),
+        ):
+            assembled = tsa.request_tsa_response(request).dump()
+            built = DummyTimeStamper.request_tsa_response(tsa, request).dump()
+        assert assembled == built

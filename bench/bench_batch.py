@@ -1,0 +1,198 @@
+"""Batch signing benchmark: 50 letters signed in one action with one code.
+
+    python -m bench.bench_batch [--letters 50] [--rounds 2]
+
+In a throw-away test database (Django's test-database machinery, dropped at the
+end; SQLite or PostgreSQL from ``DATABASE_URL``), builds the letters tests'
+organisation and ``--letters`` approved letters of one naskah type waiting for
+the kadis, then signs them, alternating per round:
+
+* before (d1d625c): one ``letter_sign`` per letter, as the pimpinan had to (a
+  passphrase and code each time: ``signer_unlock`` per letter), through the
+  sign path as it was (``bench_signing._before``) and the renderer's fetcher
+  loading the CA store per document;
+* now: one ``batches.letters_sign_batch`` call (one unlock, then number, render,
+  PAdES B-LT with the tenant's TSA, storage and delivery rows per letter).
+
+Reported: seconds for the whole action, letters per second, and where a letter's
+time goes (render, signature, the three short transactions), plus the register
+check: numbers 1…N per round, no duplicate, no gap, every letter signed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+#: The letters tests' organisation is valid on this day.
+NOW = dt.datetime(2026, 11, 4, 1, 0, tzinfo=dt.UTC)
+BUDGET_S = 3.0
+
+
+@contextmanager
+def _timed(spent: dict[str, list[float]]) -> Iterator[None]:
+    """Time the parts of a letter's signing (module attributes of ``sending``)."""
+    from unittest import mock
+
+    from warkat.drafting import sending
+
+    def wrap(name: str, real: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kw: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return real(*args, **kw)
+            finally:
+                spent[name].append(time.perf_counter() - start)
+
+        return call
+
+    parts = {
+        "render": "draft_render",
+        "signature": "signature_make",
+        "number": "number_take",
+        "record": "_signed_record",
+    }
+    from warkat.drafting import batches
+
+    timed = {attr: wrap(name, getattr(sending, attr)) for name, attr in parts.items()}
+    with (
+        mock.patch.multiple(sending, **timed),  # type: ignore[call-overload]
+        # The batch takes numbers through its own import of ``number_take``.
+        mock.patch.object(batches, "number_take", timed["number_take"]),
+    ):
+        yield
+
+
+@contextmanager
+def _render_before() -> Iterator[None]:
+    """Rendering as at d1d625c: the fetcher loaded the system's CA store for
+    every document."""
+    from unittest import mock
+
+    from warkat.signing import render
+
+    with mock.patch.object(render, "no_network_ssl_context", lambda: None):
+        yield
+
+
+def _check(drafts: list[Any]) -> tuple[int, int, int]:
+    from warkat.drafting.models import Draft, NumberEntry
+
+    ids = [d.pk for d in drafts]
+    sequences = list(
+        NumberEntry.objects.filter(letter__draft__in=ids).values_list(
+            "sequence", flat=True
+        )
+    )
+    unsigned = Draft.objects.filter(pk__in=ids, signed_document__isnull=True).count()
+    duplicates = len(sequences) - len(set(sequences))
+    span = set(range(min(sequences, default=1), max(sequences, default=0) + 1))
+    return duplicates, len(span - set(sequences)), unsigned
+
+
+def run(*, letters: int, rounds: int) -> list[dict[str, Any]]:
+    import time_machine
+
+    from bench.bench_signing import _before
+    from bench.scratch import scratch_media
+    from warkat.demo.accounts import demo_totp_code
+    from warkat.drafting import sending
+    from warkat.drafting.batches import letters_sign_batch
+    from warkat.drafting.tests.factories import PASSPHRASE, approved, signer_ready
+    from warkat.letters.tests.factories import build_org
+    from warkat.tenancy.scope import tenant_scope
+    from warkat.tenancy.services import tenant_create
+
+    out = []
+    with (
+        scratch_media(WARKAT_TSA_URL=""),
+        time_machine.travel(NOW, tick=True) as clock,
+    ):
+        tenant = tenant_create(region_code="91.11", actor=None, build_regions=False)
+        with tenant_scope(tenant):
+            o = build_org(tenant)
+            user = signer_ready(o)
+            for round_no in range(rounds):
+                for mode in ("before", "now"):
+                    drafts = [
+                        approved(o, subject=f"Surat {mode} {round_no}-{n + 1}")
+                        for n in range(letters)
+                    ]
+                    spent: dict[str, list[float]] = defaultdict(list)
+                    clock.shift(31)  # a fresh authenticator code
+                    start = time.perf_counter()
+                    with _timed(spent):
+                        if mode == "now":
+                            letters_sign_batch(
+                                actor=user, draft_ids=[d.pk for d in drafts],
+                                passphrase=PASSPHRASE, otp=demo_totp_code(),
+                            )  # fmt: skip
+                        else:
+                            with _before(), _render_before():
+                                for d in drafts:
+                                    clock.shift(31)  # a code is accepted once
+                                    sending.letter_sign(
+                                        actor=user, draft=d, passphrase=PASSPHRASE,
+                                        otp=demo_totp_code(),
+                                    )  # fmt: skip
+                    seconds = time.perf_counter() - start
+                    duplicates, gaps, unsigned = _check(drafts)
+                    out.append(
+                        {
+                            "mode": mode, "round": round_no, "letters": letters,
+                            "seconds": seconds, "duplicates": duplicates,
+                            "gaps": gaps, "unsigned": unsigned,
+                            **{
+                                f"{k} ms": 1000 * statistics.median(v)
+                                for k, v in spent.items()
+                            },
+                        }
+                    )  # fmt: skip
+    return out
+
+
+def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
+    from bench.scratch import django_for_signing
+
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--letters", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args(argv)
+    django_for_signing()
+    from django.conf import settings
+    from django.test.utils import setup_databases, teardown_databases
+
+    old = setup_databases(verbosity=0, interactive=False)
+    try:
+        rows = run(letters=args.letters, rounds=args.rounds)
+    finally:
+        teardown_databases(old, verbosity=0)
+    engine = "PostgreSQL" if settings.IS_POSTGRES else "SQLite"
+    print(
+        f"Signing {args.letters} letters in one action ({engine}); before: one "
+        f"letter_sign per letter, now: one batch (budget {BUDGET_S:.0f} s)"
+    )
+    parts = ["render ms", "signature ms", "number ms", "record ms"]
+    head = ["mode", "round", "seconds", "letters/s", *[f"p50 {p}" for p in parts]]
+    head += ["dup", "gaps", "unsigned", "budget"]
+    print("  ".join(f"{h:>12}" for h in head))
+    for r in rows:
+        cells = [r["mode"], str(r["round"]), f"{r['seconds']:.2f}"]
+        cells.append(f"{r['letters'] / r['seconds']:.1f}")
+        cells += [f"{r.get(p, 0):.1f}" for p in parts]
+        cells += [str(r["duplicates"]), str(r["gaps"]), str(r["unsigned"])]
+        cells.append("ok" if r["seconds"] <= BUDGET_S else "OVER")
+        print("  ".join(f"{c:>12}" for c in cells))
+    if any(r["duplicates"] or r["gaps"] or r["unsigned"] for r in rows):
+        raise SystemExit("batch signing broke: duplicates, gaps or unsigned letters")
+    return rows
+
+
+if __name__ == "__main__":
+    main()
