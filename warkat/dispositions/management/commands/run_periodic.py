@@ -16,6 +16,7 @@ from warkat.core.tasks import heartbeats_enqueue
 from warkat.dashboard.tasks import dashboard_refresh_run
 from warkat.dispositions.tasks import deadlines_run, orphan_files_run
 from warkat.drafting.tasks import recovery_run
+from warkat.intake.tasks import mailin_run
 from warkat.letters.tasks import pages_sweep_run
 from warkat.ocr.tasks import file_texts_sweep_run
 from warkat.signing.tasks import signed_orphans_run
@@ -35,6 +36,8 @@ JOBS: list[tuple[str, int, Task]] = [
     ("attendance_discipline", 24 * 3600, discipline_run),
     # Expired SSO codes and tokens, records of exchanged codes past their use.
     ("sso_cleanup", 24 * 3600, sso_cleanup_run),
+    # New messages of the units' mailboxes (mail-in).
+    ("mailin", 300, mailin_run),
 ]
 
 
