@@ -62,17 +62,19 @@ def _locked_pending(actor: Any, item_id: int) -> InboundItem:
     return item
 
 
-class _StoredUpload(io.BytesIO):
+class NamedBytes(io.BytesIO):
+    """Bytes with a file name, read like an upload (``letters.files.file_check``)."""
+
     def __init__(self, data: bytes, name: str) -> None:
         super().__init__(data)
         self.name = name
 
 
-def _uploads(item: InboundItem) -> list[_StoredUpload]:
+def _uploads(item: InboundItem) -> list[NamedBytes]:
     uploads = []
     for f in item.files.all():
         with file_open(f.storage_name) as handle:
-            uploads.append(_StoredUpload(handle.read(), f.original_name))
+            uploads.append(NamedBytes(handle.read(), f.original_name))
     return uploads
 
 
