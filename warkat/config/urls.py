@@ -19,6 +19,7 @@ urlpatterns = [
     path("naskah/", include("warkat.drafting.urls")),
     path("dasbor/", include("warkat.dashboard.urls")),
     path("absen/", include("warkat.attendance.urls")),
+    path("surat-luar/", include("warkat.intake.urls")),
     # OpenID Connect provider for the SKPD apps; issuer = <base>/sso
     path("sso/", include(sso_oidc)),
     path("aplikasi-sso/", include(sso_admin)),
