@@ -4,11 +4,11 @@ exporting exchange packages."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -98,7 +98,7 @@ def _detail(
 
 @tenant_view
 @require_POST
-def item_register(request: HttpRequest, item_id: int) -> HttpResponseBase:
+def item_register(request: HttpRequest, item_id: int) -> HttpResponse:
     user = _queue_user(request)
     item = item_for_user(user=user, item_id=item_id)
     form = CompleteForm(request.POST)
@@ -136,7 +136,7 @@ def item_register(request: HttpRequest, item_id: int) -> HttpResponseBase:
 
 @tenant_view
 @require_POST
-def item_discard_view(request: HttpRequest, item_id: int) -> HttpResponseBase:
+def item_discard_view(request: HttpRequest, item_id: int) -> HttpResponse:
     user = _queue_user(request)
     form = DiscardForm(request.POST)
     item_discard(
@@ -150,17 +150,17 @@ def item_discard_view(request: HttpRequest, item_id: int) -> HttpResponseBase:
 
 @tenant_view
 @require_GET
-def item_file(request: HttpRequest, item_id: int, file_id: int) -> HttpResponseBase:
+def item_file(request: HttpRequest, item_id: int, file_id: int) -> HttpResponse:
     item = item_for_user(user=_queue_user(request), item_id=item_id)
     f = item.files.filter(pk=file_id).first()
     if f is None:
         raise errors.item_not_found()
-    return file_response(f)
+    return cast(HttpResponse, file_response(f))
 
 
 @tenant_view
 @require_POST
-def package_import(request: HttpRequest) -> HttpResponseBase:
+def package_import(request: HttpRequest) -> HttpResponse:
     user = _queue_user(request)
     form = PackageForm(request.POST, request.FILES)
     unit = None

@@ -31,7 +31,7 @@ from warkat.signing.verification import bsre_trust_roots, pdf_check, upload_chec
 
 
 def _metadata(letter: Letter, signed: SignedDocument | None) -> dict[str, Any]:
-    code = letter.classification.code if letter.classification_id else ""
+    code = letter.classification.code if letter.classification else ""
     outgoing = letter.direction == "outgoing"
     tenant = letter.tenant.name
     addressed = letter.addressed_position

@@ -122,11 +122,12 @@ def test_a_100_mb_message_is_refused_unread(
     os.chown(path, *_owner(path.parent))
     read: list[int] = []
     original = imap.Session.message
-    monkeypatch.setattr(
-        imap.Session,
-        "message",
-        lambda self, uid: read.append(uid) or original(self, uid),
-    )
+
+    def message(self: imap.Session, uid: int) -> bytes:
+        read.append(uid)
+        return original(self, uid)
+
+    monkeypatch.setattr(imap.Session, "message", message)
     dovecot.append(user, PASSWORD, letter_mail())
     assert mailbox_fetch(mailbox_id=mailbox.pk) == 2
     big = InboundItem.objects.get(message_id="<besar@papua.invalid>")
