@@ -171,9 +171,9 @@ def exchange_import(*, actor: Any, unit: Unit, data: bytes) -> InboundItem:
     except ValidationError as exc:
         fields = refusal_fields(exc)
         checked = []
-    sender = (
-        metadata.get("pengirim") if isinstance(metadata.get("pengirim"), dict) else {}
-    )
+    sender: Any = metadata.get("pengirim")
+    if not isinstance(sender, dict):
+        sender = {}
     with stored_files_guard() as stored, transaction.atomic():
         item = InboundItem.objects.create(
             tenant=unit.tenant,
