@@ -233,3 +233,31 @@ def test_only_a_tenant_admin_connects_a_mailbox(
     with pytest.raises(PermissionDenied):
         connect(o, dovecot, actor=o.users.tu)
     assert not Mailbox.objects.exists()
+
+
+def test_a_failure_mid_message_leaves_the_mailbox_before_it(
+    o: SimpleNamespace, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch, media: Any
+) -> None:
+    from warkat.letters import files
+    from warkat.letters.errors import StorageUnavailable, storage_failed
+
+    mailbox, user = connect(o, dovecot)
+    dovecot.append(user, PASSWORD, letter_mail())
+    real_store = files.file_store
+    calls: list[int] = []
+
+    def second_store_fails(**kw: Any) -> str:
+        calls.append(1)
+        if len(calls) == 2:
+            raise storage_failed()
+        return real_store(**kw)
+
+    monkeypatch.setattr(files, "file_store", second_store_fails)
+    with pytest.raises(StorageUnavailable):
+        mailbox_fetch(mailbox_id=mailbox.pk)
+    # Neither the item, nor its first file, nor the UID was kept.
+    assert not InboundItem.objects.exists() and stored_files(media) == []
+    assert Mailbox.objects.get(pk=mailbox.pk).last_uid == 0
+    monkeypatch.setattr(files, "file_store", real_store)
+    assert mailbox_fetch(mailbox_id=mailbox.pk) == 1
+    assert InboundFile.objects.count() == 2
