@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 # the Tesseract, Ghostscript and Indonesian model versions it was built and tested with.
 APT_PACKAGES=(chromium gettext poppler-utils util-linux oathtool fonts-dejavu-core fonts-liberation2
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 shared-mime-info
-  ocrmypdf tesseract-ocr tesseract-ocr-ind ghostscript)
+  ocrmypdf tesseract-ocr tesseract-ocr-ind ghostscript dovecot-imapd)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

@@ -159,6 +159,15 @@ ACTION_LABELS = {
     "webhook.rotate": _("Webhook secret rotated"),
     "webhook.replay": _("Webhook delivery replayed"),
     "webhook.settings": _("Webhook internal hosts changed"),
+    # Letters from outside (mail-in, exchange packages)
+    "intake.mailbox_connect": _("Unit mailbox connected or changed"),
+    "intake.mail_receive": _("E-mail received into the mail-in queue"),
+    "intake.mail_refuse": _("E-mail refused by mail-in"),
+    "intake.item_register": _("Letter from outside registered"),
+    "intake.item_discard": _("Letter from outside discarded"),
+    "intake.package_export": _("Exchange package exported"),
+    "intake.package_import": _("Exchange package imported"),
+    "intake.package_refuse": _("Exchange package refused"),
 }
 
 #: Capacities as stored by services (assignment kinds) and as printed (Plt., a.n.).

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "warkat.attendance",
     # Before oauth2_provider: its templates (consent, logout) are overridden here.
     "warkat.sso",
+    "warkat.intake",
     "oauth2_provider",
     "warkat.backup",
     "warkat.webhooks",
@@ -317,6 +318,10 @@ WHITENOISE_ROOT = BASE_DIR / "webroot"
 WARKAT_UPLOAD_MAX_BYTES = env_int("WARKAT_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 WARKAT_IMPORT_MAX_BYTES = env_int("WARKAT_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = WARKAT_UPLOAD_MAX_BYTES + 1024 * 1024
+# Mail-in (warkat.intake): messages larger than this are refused unread (the
+# server's RFC822.SIZE); seconds before an IMAP connection gives up.
+WARKAT_MAILIN_MAX_BYTES = env_int("WARKAT_MAILIN_MAX_BYTES", 100 * 1024 * 1024)
+WARKAT_MAILIN_TIMEOUT = env_int("WARKAT_MAILIN_TIMEOUT", 30)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- background work --------------------------------------------------------

@@ -23,6 +23,7 @@ urlpatterns = [
     path("dasbor/", include("warkat.dashboard.urls")),
     path("absen/", include("warkat.attendance.urls")),
     path("arsip/", include("warkat.archive.urls")),
+    path("surat-luar/", include("warkat.intake.urls")),
     # OpenID Connect provider for the SKPD apps; issuer = <base>/sso
     path("sso/", include(sso_oidc)),
     path("aplikasi-sso/", include(sso_admin)),

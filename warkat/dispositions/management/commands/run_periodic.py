@@ -17,6 +17,7 @@ from warkat.core.tasks import heartbeats_enqueue
 from warkat.dashboard.tasks import dashboard_refresh_run
 from warkat.dispositions.tasks import deadlines_run, orphan_files_run
 from warkat.drafting.tasks import recovery_run
+from warkat.intake.tasks import mailin_run
 from warkat.letters.tasks import pages_sweep_run
 from warkat.ocr.tasks import file_texts_sweep_run
 from warkat.signing.tasks import signed_orphans_run
@@ -41,6 +42,8 @@ JOBS: list[tuple[str, int, Task]] = [
     ("sso_cleanup", 24 * 3600, sso_cleanup_run),
     # Webhook deliveries due whose drain was lost or never scheduled.
     ("webhooks", 60, webhooks_sweep_run),
+    # New messages of the units' mailboxes (mail-in).
+    ("mailin", 300, mailin_run),
 ]
 
 

@@ -1,0 +1,1 @@
+"""Writes of letters from outside (see the modules)."""
