@@ -44,6 +44,7 @@ from warkat.backup.rewrap import rewrap
 from warkat.backup.storagefiles import FILES_DIR, file_put
 from warkat.backup.tenant_export import KIND, REFS, ROWS_DIR
 from warkat.backup.tenantset import (
+    ORG_CHANGE_TARGETS,
     RECIPIENT_TARGETS,
     SOFT_REFS,
     all_models,
@@ -190,6 +191,10 @@ class _Remap:
             pointed = RECIPIENT_TARGETS.get(old["kind"])
             if pointed:
                 new["target_id"] = self.ref(pointed, old["target_id"])
+        if name == "org.OrgChange" and old["entity"] in ORG_CHANGE_TARGETS:
+            new["object_id"] = self.ref(
+                ORG_CHANGE_TARGETS[old["entity"]], old["object_id"]
+            )
         for column in storage_fields(model):
             if old[column]:
                 moved = _moved(old[column], self.old_tenant, self.new_tenant)

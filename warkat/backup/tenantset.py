@@ -36,10 +36,20 @@ SOFT_REFS: dict[tuple[str, str], str] = {
     ("drafting.Delivery", "delivered_letter_id"): "letters.Letter",
     ("drafting.Recipient", "target_tenant_id"): "tenancy.Tenant",
     ("drafting.Draft", "duty_person_ids"): "org.Person",
+    ("drafting.SigningBatch", "draft_ids"): "drafting.Draft",
 }
 
 #: ``Recipient.target_id`` points at a position or a unit, by ``kind``.
 RECIPIENT_TARGETS = {"position": "org.Position", "unit": "org.Unit"}
+
+#: ``OrgChange.object_id`` points at the model its ``entity`` names (the change
+#: feed); the ``data`` snapshot of each change stays as recorded, like other history.
+ORG_CHANGE_TARGETS = {
+    "unit": "org.Unit",
+    "position": "org.Position",
+    "person": "org.Person",
+    "assignment": "org.Assignment",
+}
 
 #: Id-like columns deliberately kept: ``AuditEvent.object_id`` is handled by the
 #: import itself (and keeps its hashed value in ``origin``); ``Recipient.target_id``
@@ -48,6 +58,15 @@ RECIPIENT_TARGETS = {"position": "org.Position", "unit": "org.Unit"}
 KEPT_AS_IS = {
     ("audit.AuditEvent", "object_id"),
     ("drafting.Recipient", "target_id"),
+    ("org.OrgChange", "object_id"),  # by ORG_CHANGE_TARGETS
+    # Not ids of rows: the webhook message id (``msg_…``), an e-mail's Message-ID,
+    # OAuth client ids.
+    ("webhooks.Message", "msg_id"),
+    ("intake.InboundItem", "message_id"),
+    ("sso.Client", "client_id"),
+    ("oauth2_provider.DeviceGrant", "client_id"),
+    # The delivery log's record of what a webhook message was about (history).
+    ("webhooks.Message", "object_id"),
 }
 
 #: Columns holding names of files in the default storage.
