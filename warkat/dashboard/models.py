@@ -34,6 +34,11 @@ UNIT_COUNTERS = (
     "disp_due_on_time",
     "disp_overdue_open",
     "active_users",
+    "att_present",
+    "att_late",
+    "att_absent",
+    "att_leave",
+    "att_duty",
 )
 
 #: The counters of a person's day (the evidence of the monthly kinerja page).
@@ -74,6 +79,12 @@ class UnitDay(TenantOwned):
     disp_due_on_time = _counter(_("dispositions followed up by their deadline"))
     disp_overdue_open = _counter(_("dispositions overdue at the end of the day"))
     active_users = _counter(_("active users"))
+    # People of the unit by their attendance status that day (e-absen).
+    att_present = _counter(_("present"))
+    att_late = _counter(_("late (TL)"))
+    att_absent = _counter(_("absent without reason (TK)"))
+    att_leave = _counter(_("on leave (izin, sakit, cuti)"))
+    att_duty = _counter(_("on official duty (dinas luar)"))
     # Minutes from sending to first reading / to follow-up of each disposition read or
     # followed up that day: medians over any period stay exact.
     read_minutes = models.JSONField(default=list)
