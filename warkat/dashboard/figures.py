@@ -249,9 +249,7 @@ def _active_users(p: _Period, out: DayFigures, holders: _Holders) -> None:
 def _attendance(p: _Period, out: DayFigures, holders: _Holders, t: Tenant) -> None:
     """People by day status, counted for the unit they held a position in that day;
     their schedule is that of the unit of their first (definitif) assignment."""
-    units = units_by_id(
-        ids={rows[0][0] for rows in holders.by_person.values() if rows}
-    )
+    units = units_by_id(ids={rows[0][0] for rows in holders.by_person.values() if rows})
     people = {
         person_id: units[rows[0][0]].path if rows[0][0] in units else ""
         for person_id, rows in holders.by_person.items()

@@ -2,9 +2,10 @@
 
 ``UnitDay`` and ``PersonDay`` hold one row per unit (or person) and local day of the
 tenant, only for days on which something happened. They are derived data: every
-column is a function of the source rows of letters, dispositions, drafting and the
-audit log, recomputed by ``warkat.dashboard.rebuild`` (periodically for today and
-yesterday, on demand for any period). Pages read these tables, never the letters.
+column is a function of the source rows of letters, dispositions, drafting, the
+audit log and the attendance day statuses, recomputed by ``warkat.dashboard.rebuild``
+(periodically for today and yesterday, on demand for any period). Pages read these
+tables, never the letters.
 """
 
 from __future__ import annotations
@@ -307,6 +308,9 @@ class DataRequestTarget(TenantOwned):
         "org.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     review_note = models.TextField(blank=True)
+    # Deadline follow-through (``warkat.dashboard.datareq_deadlines``): once each.
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("data request addressee")

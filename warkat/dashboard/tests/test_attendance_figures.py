@@ -35,7 +35,9 @@ def tap(o: SimpleNamespace, frozen: Any, key: str, moment: dt.datetime) -> None:
     )
 
 
-def away(o: SimpleNamespace, key: str, kind: str, first: dt.date, last: dt.date) -> None:
+def away(
+    o: SimpleNamespace, key: str, kind: str, first: dt.date, last: dt.date
+) -> None:
     AttendanceRequest.objects.create(
         tenant=o.tenant,
         person=getattr(o.people, key),
@@ -68,18 +70,17 @@ def monday(o: SimpleNamespace, frozen: Any) -> SimpleNamespace:
         frozen.move_to(at(MONDAY, 6))
         away(o, "kabid_b", "cuti_tahunan", MONDAY, MONDAY + dt.timedelta(days=1))
         away(o, "sekdis", "dinas_luar", MONDAY, MONDAY)
-        for key, came, left in (
-            ("staf_a", (7, 20), (16, 5)),
-            ("kadis", (7, 25), (16, 10)),
-            ("kabid_a", (8, 10), (16, 30)),
-        ):
-            tap(o, frozen, key, at(MONDAY, *came))
-        for key, came, left in (
-            ("staf_a", (7, 20), (16, 5)),
-            ("kadis", (7, 25), (16, 10)),
-            ("kabid_a", (8, 10), (16, 30)),
-        ):
-            tap(o, frozen, key, at(MONDAY, *left))
+        taps = sorted(
+            (at(MONDAY, *hm), key)
+            for key, came, left in (
+                ("staf_a", (7, 20), (16, 5)),
+                ("kadis", (7, 25), (16, 10)),
+                ("kabid_a", (8, 10), (16, 30)),
+            )
+            for hm in (came, left)
+        )
+        for moment, key in taps:
+            tap(o, frozen, key, moment)
         frozen.move_to(at(MONDAY + dt.timedelta(days=1), 8))
         figures_refresh(tenant=o.tenant)
     return o
