@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +37,7 @@ from warkat.org.selectors import (
     unit_find,
 )
 from warkat.tenancy.clock import tenant_zone
+from warkat.tenancy.models import Tenant
 from warkat.tenancy.scope import current_tenant
 
 
@@ -181,3 +183,37 @@ def schedules_list() -> QuerySet[WorkSchedule]:
     return WorkSchedule.objects.prefetch_related("days").order_by(
         "unit_id", "valid_from", "pk"
     )
+
+
+# --- for other apps (the command centre's daily figures) ----------------------------
+
+#: The attendance figures kept per unit and day elsewhere, and the day statuses each
+#: counts: late days are present days too; leave is izin, sakit and every cuti.
+FIGURE_GROUPS: dict[str, frozenset[str]] = {
+    "att_present": frozenset(PRESENT),
+    "att_late": frozenset({DayStatus.TL, DayStatus.TL_PSW}),
+    "att_absent": frozenset({DayStatus.TK}),
+    "att_leave": frozenset(AWAY - {DayStatus.DINAS_LUAR}),
+    "att_duty": frozenset({DayStatus.DINAS_LUAR}),
+}
+
+
+def statuses_for_figures(
+    *,
+    tenant: Tenant,
+    people: dict[int, str],
+    first: dt.date,
+    last: dt.date,
+    now: dt.datetime,
+) -> Iterator[tuple[int, dt.date, tuple[str, ...]]]:
+    """Each day of ``first``..``last`` (up to today) of ``people`` (person id → the
+    path of their unit, for the schedule) as (person id, day, the ``FIGURE_GROUPS``
+    keys its status counts for); days counting for none (off, not yet in) are left
+    out. The same derivation as the board and the recap, read once for all."""
+    book = ScheduleBook(tenant, first, last)
+    days = days_of(book=book, people=people, start=first, end=last, now=now)
+    for person_id, by_day in days.items():
+        for day, status in by_day.items():
+            keys = tuple(k for k, s in FIGURE_GROUPS.items() if status.status in s)
+            if keys:
+                yield person_id, day, keys

@@ -106,6 +106,8 @@ ACTION_LABELS = {
     "datarequest.submit": _("Data submitted"),
     "datarequest.accept": _("Data accepted and published"),
     "datarequest.return": _("Data sent back for correction"),
+    "datarequest.remind": _("Data request deadline reminded"),
+    "datarequest.escalate": _("Overdue data request escalated"),
     "dataset.unpublish": _("Dataset withdrawn from the portal"),
     "drafting.number_take": _("Letter number taken for signing"),
     "drafting.number_give_back": _("Letter number given back (signing failed)"),

@@ -5,7 +5,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Query, Router, Schema
+from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from warkat.api.base import ERROR_RESPONSES, Id, scope
@@ -52,6 +52,11 @@ class FiguresOut(Schema):
     disp_due: int
     disp_due_on_time: int
     active_users: int
+    att_present: int = Field(description="Person-days present (late ones included)")
+    att_late: int = Field(description="Person-days late (TL, TL and PSW)")
+    att_absent: int = Field(description="Person-days absent without reason (TK)")
+    att_leave: int = Field(description="Person-days on leave (izin, sakit, cuti)")
+    att_duty: int = Field(description="Person-days on official duty (dinas luar)")
     overdue_at_end: int
     read_median_hours: float | None
     follow_median_hours: float | None

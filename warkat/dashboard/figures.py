@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
+from warkat.attendance.selectors import statuses_for_figures
 from warkat.audit.selectors import active_people_between
 from warkat.dashboard.models import PERSON_COUNTERS, UNIT_COUNTERS
 from warkat.dispositions.selectors import dispositions_for_figures, followups_between
@@ -25,7 +28,7 @@ from warkat.drafting.selectors import (
     review_returns_between,
 )
 from warkat.letters.selectors import incoming_registered_between
-from warkat.org.selectors import assignments_overlapping
+from warkat.org.selectors import assignments_overlapping, units_by_id
 from warkat.tenancy.clock import tenant_zone
 from warkat.tenancy.models import Tenant
 
@@ -243,6 +246,23 @@ def _active_users(p: _Period, out: DayFigures, holders: _Holders) -> None:
         out.add(holders.unit_of(person_id, day), day, "active_users")
 
 
+def _attendance(p: _Period, out: DayFigures, holders: _Holders, t: Tenant) -> None:
+    """People by day status, counted for the unit they held a position in that day;
+    their schedule is that of the unit of their first (definitif) assignment."""
+    units = units_by_id(ids={rows[0][0] for rows in holders.by_person.values() if rows})
+    people = {
+        person_id: units[rows[0][0]].path if rows[0][0] in units else ""
+        for person_id, rows in holders.by_person.items()
+        if rows
+    }
+    for person_id, day, keys in statuses_for_figures(
+        tenant=t, people=people, first=p.first, last=p.last, now=timezone.now()
+    ):
+        unit_id = holders.unit_of(person_id, day)
+        for key in keys:
+            out.add(unit_id, day, key)
+
+
 def figures_compute(*, tenant: Tenant, first: dt.date, last: dt.date) -> DayFigures:
     """Every unit's and person's figures for the local days ``first``..``last`` of
     the scoped tenant. Reads only through the other apps' selectors."""
@@ -253,4 +273,5 @@ def figures_compute(*, tenant: Tenant, first: dt.date, last: dt.date) -> DayFigu
     _drafting(period, out)
     _dispositions(period, out, holders)
     _active_users(period, out, holders)
+    _attendance(period, out, holders, tenant)
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from warkat.dashboard.adoption import adoption_refresh
+from warkat.dashboard.datareq_deadlines import datarequest_deadlines_process
 from warkat.dashboard.rebuild import figures_refresh
 from warkat.tenancy.models import Tenant
 from warkat.tenancy.scope import tenant_scope
@@ -21,4 +22,16 @@ def refresh_all(*, tenant_id: int | None = None) -> dict[str, int]:
         totals["tenants"] += 1
         totals["unit_rows"] += result.unit_rows
         totals["person_rows"] += result.person_rows
+    return totals
+
+
+def data_deadlines_all() -> dict[str, int]:
+    """Data request reminders and escalations of every active tenant."""
+    totals = {"tenants": 0, "reminded": 0, "escalated": 0}
+    for tenant in Tenant.objects.filter(is_active=True).order_by("pk"):
+        with tenant_scope(tenant):
+            run = datarequest_deadlines_process(tenant=tenant)
+        totals["tenants"] += 1
+        totals["reminded"] += run.reminded
+        totals["escalated"] += run.escalated
     return totals

@@ -2,9 +2,10 @@
 
 ``UnitDay`` and ``PersonDay`` hold one row per unit (or person) and local day of the
 tenant, only for days on which something happened. They are derived data: every
-column is a function of the source rows of letters, dispositions, drafting and the
-audit log, recomputed by ``warkat.dashboard.rebuild`` (periodically for today and
-yesterday, on demand for any period). Pages read these tables, never the letters.
+column is a function of the source rows of letters, dispositions, drafting, the
+audit log and the attendance day statuses, recomputed by ``warkat.dashboard.rebuild``
+(periodically for today and yesterday, on demand for any period). Pages read these
+tables, never the letters.
 """
 
 from __future__ import annotations
@@ -34,6 +35,11 @@ UNIT_COUNTERS = (
     "disp_due_on_time",
     "disp_overdue_open",
     "active_users",
+    "att_present",
+    "att_late",
+    "att_absent",
+    "att_leave",
+    "att_duty",
 )
 
 #: The counters of a person's day (the evidence of the monthly kinerja page).
@@ -74,6 +80,12 @@ class UnitDay(TenantOwned):
     disp_due_on_time = _counter(_("dispositions followed up by their deadline"))
     disp_overdue_open = _counter(_("dispositions overdue at the end of the day"))
     active_users = _counter(_("active users"))
+    # People of the unit by their attendance status that day (e-absen).
+    att_present = _counter(_("present"))
+    att_late = _counter(_("late (TL)"))
+    att_absent = _counter(_("absent without reason (TK)"))
+    att_leave = _counter(_("on leave (izin, sakit, cuti)"))
+    att_duty = _counter(_("on official duty (dinas luar)"))
     # Minutes from sending to first reading / to follow-up of each disposition read or
     # followed up that day: medians over any period stay exact.
     read_minutes = models.JSONField(default=list)
@@ -296,6 +308,9 @@ class DataRequestTarget(TenantOwned):
         "org.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     review_note = models.TextField(blank=True)
+    # Deadline follow-through (``warkat.dashboard.datareq_deadlines``): once each.
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("data request addressee")

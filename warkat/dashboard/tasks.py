@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from warkat.dashboard.jobs import refresh_all
+from warkat.dashboard.jobs import data_deadlines_all, refresh_all
 
 
 @task(queue_name="default")
@@ -15,3 +15,9 @@ def dashboard_refresh_run(*, tenant_id: int | None = None) -> dict[str, int]:
     """Refresh today's and yesterday's figures and the adoption snapshot of every
     active tenant (or one)."""
     return refresh_all(tenant_id=tenant_id)
+
+
+@task(queue_name="default")
+def datarequest_deadlines_run() -> dict[str, int]:
+    """Remind addressees of data requests due soon and escalate overdue ones."""
+    return data_deadlines_all()

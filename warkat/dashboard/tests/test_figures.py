@@ -82,7 +82,8 @@ def test_rebuild_equals_the_incremental_figures(
     PersonDay.objects.all().delete()
     result = figures_rebuild(
         tenant=o.tenant,
-        first=MONDAY - dt.timedelta(days=3),
+        # From Saturday: an earlier working day would count absences (TK).
+        first=MONDAY - dt.timedelta(days=2),
         last=MONDAY + dt.timedelta(3),
     )
     assert result.unit_rows == len(kept_units)
@@ -139,5 +140,8 @@ def test_run_periodic_refreshes_todays_figures(o: SimpleNamespace, frozen: Any) 
     register(o, subject="Surat hari ini")
     assert not UnitDay.objects.exists()
     call_command("run_periodic", stdout=StringIO())
-    today = UnitDay.objects.get(unit=o.dinas)
-    assert (today.day, today.letters_in) == (dt.date(2026, 11, 4), 1)
+    today = UnitDay.objects.get(unit=o.dinas, day=dt.date(2026, 11, 4))
+    assert today.letters_in == 1
+    # Yesterday (refreshed too) has no letters, only its people absent without reason.
+    yesterday = UnitDay.objects.get(unit=o.dinas, day=dt.date(2026, 11, 3))
+    assert (yesterday.letters_in, yesterday.att_absent) == (0, 4)

@@ -14,7 +14,7 @@ from django.tasks import Task
 from warkat.archive.tasks import disposal_sweep
 from warkat.attendance.tasks import discipline_run
 from warkat.core.tasks import heartbeats_enqueue
-from warkat.dashboard.tasks import dashboard_refresh_run
+from warkat.dashboard.tasks import dashboard_refresh_run, datarequest_deadlines_run
 from warkat.dispositions.tasks import deadlines_run, orphan_files_run
 from warkat.drafting.tasks import recovery_run
 from warkat.intake.tasks import mailin_run
@@ -35,6 +35,8 @@ JOBS: list[tuple[str, int, Task]] = [
     # Text of files: due retries, lost readings, runs a dead worker left running.
     ("file_texts", 60, file_texts_sweep_run),
     ("dashboard", 600, dashboard_refresh_run),
+    # Data requests of the command centre due soon (reminder) or overdue (escalation).
+    ("data_requests", 3600, datarequest_deadlines_run),
     ("attendance_discipline", 24 * 3600, discipline_run),
     # Destructions and handovers a dead worker left half-way.
     ("archive_disposal", 3600, disposal_sweep),
