@@ -39,6 +39,8 @@ class SettingsIn(Schema):
     # PP 94/2021 thresholds: [[days, step], …]
     discipline_steps: list[list[int | str]] | None = None
     consecutive_alert_days: int | None = None
+    selfie_required: bool | None = None
+    selfie_retention_days: int | None = None
 
 
 class SettingsOut(Schema):
@@ -54,6 +56,8 @@ class SettingsOut(Schema):
     tk_pct: float
     discipline_steps: list[list[int | str]]
     consecutive_alert_days: int
+    selfie_required: bool
+    selfie_retention_days: int
 
 
 def _settings_out(s: AttendanceSettings) -> SettingsOut:
@@ -70,6 +74,8 @@ def _settings_out(s: AttendanceSettings) -> SettingsOut:
         tk_pct=float(s.tk_pct),
         discipline_steps=[[int(d), str(t)] for d, t in s.discipline_steps],
         consecutive_alert_days=s.consecutive_alert_days,
+        selfie_required=s.selfie_required,
+        selfie_retention_days=s.selfie_retention_days,
     )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.tasks import Task
 
-from warkat.attendance.tasks import discipline_run
+from warkat.attendance.tasks import discipline_run, selfies_purge_run
 from warkat.core.tasks import heartbeats_enqueue
 from warkat.dashboard.tasks import dashboard_refresh_run
 from warkat.dispositions.tasks import deadlines_run, orphan_files_run
@@ -34,6 +34,8 @@ JOBS: list[tuple[str, int, Task]] = [
     ("file_texts", 60, file_texts_sweep_run),
     ("dashboard", 600, dashboard_refresh_run),
     ("attendance_discipline", 24 * 3600, discipline_run),
+    # Check-in selfies past the tenant's retention: file deleted, purge recorded.
+    ("attendance_selfies", 6 * 3600, selfies_purge_run),
     # Expired SSO codes and tokens, records of exchanged codes past their use.
     ("sso_cleanup", 24 * 3600, sso_cleanup_run),
     # Webhook deliveries due whose drain was lost or never scheduled.
