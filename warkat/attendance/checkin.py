@@ -36,7 +36,7 @@ from warkat.attendance.models import (
     Source,
     WorkLocation,
 )
-from warkat.attendance.schedule import attendance_settings, local_date
+from warkat.attendance.schedule import attendance_settings, record_day
 from warkat.attendance.selfie import (
     Picture,
     selfie_decode,
@@ -192,7 +192,7 @@ def checkin_record(
             return CheckInResult(existing, False)
     settings = attendance_settings(tenant)
     picture = _picture(settings, source, selfie)
-    day = local_date(tenant, at)
+    day = record_day(tenant, person.pk, at)
     stored: list[str] = []
     try:
         with transaction.atomic():

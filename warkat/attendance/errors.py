@@ -255,3 +255,14 @@ def selfie_invalid() -> ValidationError:
 
 def selfie_not_found() -> NotFound:
     return NotFound("attendance.selfie_not_found", _("No selfie for this record."))
+
+
+def roster_invalid(row: int) -> ValidationError:
+    return ValidationError(
+        "attendance.roster_invalid",
+        _(
+            "Roster row %(row)s: unknown person or shift, or the same person and day twice (nothing was imported)."
+        ),
+        field="rows",
+        params={"row": row},
+    )

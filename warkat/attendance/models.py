@@ -162,6 +162,60 @@ class WorkScheduleDay(TenantOwned):
         return f"{self.weekday} {self.start}-{self.end}"
 
 
+class Shift(TenantOwned):
+    """A shift of a unit that works in shifts (hospital, fire service, Satpol PP).
+    An ``end`` not after ``start`` ends the next day (a night shift)."""
+
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    name = models.CharField(_("name"), max_length=60)
+    start = models.TimeField(_("start"))
+    end = models.TimeField(_("end"))
+
+    class Meta:
+        verbose_name = _("shift")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "name"], name="shift_name_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.start:%H:%M}-{self.end:%H:%M}"
+
+    @property
+    def crosses_midnight(self) -> bool:
+        return self.end <= self.start
+
+
+class RosterEntry(TenantOwned):
+    """Who works which shift on a day; it overrides the unit's working hours for
+    that person and day (holidays included). No shift: a rostered day off."""
+
+    person = models.ForeignKey("org.Person", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    shift = models.ForeignKey(
+        Shift, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "person", "day"], name="rosterentry_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["tenant", "day"], name="rosterentry_day")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.day} {self.shift_id}"
+
+
 class WorkLocation(TenantOwned):
     """A place where a unit's people may check in: a point and a radius."""
 
