@@ -41,6 +41,9 @@ class CheckInIn(Schema):
     # Machines only: whose record it is.
     person_id: int | None = None
     nip: str = ""
+    # When the tenant asks for selfies: the picture (base64 or a data: URL) with
+    # each tap from the phone; offline-queued and machine records come without.
+    selfie: str = ""
 
 
 class FlagOut(Schema):
@@ -109,6 +112,7 @@ def _record(user: Any, data: CheckInIn) -> Any:
         direction=data.direction,
         person_id=data.person_id,
         nip=data.nip,
+        selfie=data.selfie,
     )
 
 

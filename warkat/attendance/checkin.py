@@ -36,7 +36,13 @@ from warkat.attendance.models import (
     Source,
     WorkLocation,
 )
-from warkat.attendance.schedule import attendance_settings, local_date
+from warkat.attendance.schedule import attendance_settings, record_day
+from warkat.attendance.selfie import (
+    Picture,
+    selfie_decode,
+    selfie_store,
+    selfies_discard,
+)
 from warkat.org.models import Person
 from warkat.org.selectors import person_find
 from warkat.tenancy.scope import current_tenant
@@ -145,10 +151,15 @@ def checkin_record(
     direction: str | None = None,
     person_id: int | None = None,
     nip: str = "",
+    selfie: str = "",
 ) -> CheckInResult:
     """Record a check-in (or check-out) of the actor, or of the person a machine
     names. The direction, when not given, is "in" for the day's first record and
-    "out" afterwards (the last check-out of the day counts)."""
+    "out" afterwards (the last check-out of the day counts).
+
+    When the tenant asks for selfies, a tap from the phone (source "web") must
+    carry one (base64); records from the offline queue and machines come without
+    (see ``attendance.selfie``). With the setting off a picture is ignored."""
     if source not in (Source.WEB, Source.OFFLINE, Source.MACHINE):
         raise errors.source_invalid()
     if direction not in (None, "", Direction.IN, Direction.OUT):
@@ -180,20 +191,35 @@ def checkin_record(
         if existing is not None:
             return CheckInResult(existing, False)
     settings = attendance_settings(tenant)
-    day = local_date(tenant, at)
+    picture = _picture(settings, source, selfie)
+    day = record_day(tenant, person.pk, at)
+    stored: list[str] = []
     try:
         with transaction.atomic():
             return _record(
                 person=person, tenant=tenant, settings=settings, at=at, day=day,
                 now=now, lat=lat, lon=lon, accuracy=accuracy_m, source=source,
                 device_at=device_at, key=key, direction=direction or None,
+                picture=picture, stored=stored,
             )  # fmt: skip
-    except IntegrityError:
+    except BaseException as exc:
+        selfies_discard(stored)
+        if not isinstance(exc, IntegrityError):
+            raise
         # The same key raced in from a retry: the first one stands.
         existing = CheckIn.objects.filter(person=person, client_key=key).first()
         if key and existing is not None:
             return CheckInResult(existing, False)
         raise
+
+
+def _picture(settings: AttendanceSettings, source: str, raw: str) -> Picture | None:
+    """The selfie to keep with this tap, checked before anything is written."""
+    if not settings.selfie_required or source != Source.WEB:
+        return None
+    if not raw.strip():
+        raise errors.selfie_missing()
+    return selfie_decode(raw)
 
 
 #: Two taps this close (and within the window) are one tap sent twice.
@@ -241,6 +267,8 @@ def _record(
     device_at: dt.datetime | None,
     key: str,
     direction: str | None,
+    picture: Picture | None,
+    stored: list[str],
 ) -> CheckInResult:
     previous = (
         CheckIn.objects.filter(person=person)
@@ -286,4 +314,6 @@ def _record(
         review=Review.PENDING if flags else Review.NONE,
         client_key=key,
     )
+    if picture is not None:
+        selfie_store(record=record, picture=picture, stored=stored)
     return CheckInResult(record, True)

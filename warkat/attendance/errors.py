@@ -234,3 +234,35 @@ def batch_too_large(limit: int) -> ValidationError:
         field="records",
         params={"limit": limit},
     )
+
+
+def selfie_missing() -> ValidationError:
+    return ValidationError(
+        "attendance.selfie_missing",
+        _("A selfie is required with a check-in: take a picture and try again."),
+        field="selfie",
+    )
+
+
+def selfie_invalid() -> ValidationError:
+    return ValidationError(
+        "attendance.selfie_invalid",
+        _("The selfie is not a readable picture (JPEG, PNG or WebP up to %(mb)s MB)."),
+        field="selfie",
+        params={"mb": 5},
+    )
+
+
+def selfie_not_found() -> NotFound:
+    return NotFound("attendance.selfie_not_found", _("No selfie for this record."))
+
+
+def roster_invalid(row: int) -> ValidationError:
+    return ValidationError(
+        "attendance.roster_invalid",
+        _(
+            "Roster row %(row)s: unknown person or shift, or the same person and day twice (nothing was imported)."
+        ),
+        field="rows",
+        params={"row": row},
+    )

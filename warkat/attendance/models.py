@@ -82,6 +82,10 @@ class AttendanceSettings(TenantOwned):
     # PP 94/2021 thresholds: [[days, step], …] and consecutive days.
     discipline_steps = models.JSONField(default=list)
     consecutive_alert_days = models.PositiveSmallIntegerField(default=10)
+    # A selfie with each check-in from the phone (off by default); kept this many
+    # days, then the picture is deleted by the periodic purge.
+    selfie_required = models.BooleanField(default=False)
+    selfie_retention_days = models.PositiveSmallIntegerField(default=90)
 
     class Meta:
         verbose_name = _("attendance settings")
@@ -156,6 +160,60 @@ class WorkScheduleDay(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.weekday} {self.start}-{self.end}"
+
+
+class Shift(TenantOwned):
+    """A shift of a unit that works in shifts (hospital, fire service, Satpol PP).
+    An ``end`` not after ``start`` ends the next day (a night shift)."""
+
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    name = models.CharField(_("name"), max_length=60)
+    start = models.TimeField(_("start"))
+    end = models.TimeField(_("end"))
+
+    class Meta:
+        verbose_name = _("shift")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "name"], name="shift_name_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.start:%H:%M}-{self.end:%H:%M}"
+
+    @property
+    def crosses_midnight(self) -> bool:
+        return self.end <= self.start
+
+
+class RosterEntry(TenantOwned):
+    """Who works which shift on a day; it overrides the unit's working hours for
+    that person and day (holidays included). No shift: a rostered day off."""
+
+    person = models.ForeignKey("org.Person", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    shift = models.ForeignKey(
+        Shift, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "person", "day"], name="rosterentry_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["tenant", "day"], name="rosterentry_day")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.day} {self.shift_id}"
 
 
 class WorkLocation(TenantOwned):
@@ -323,6 +381,41 @@ class CheckIn(TenantOwned):
     def counts(self) -> bool:
         """A rejected record does not count for the day's status."""
         return self.review != Review.REJECTED
+
+
+class CheckInSelfie(TenantOwned):
+    """The picture taken with a check-in (re-encoded small JPEG, no EXIF), under the
+    tenant's folder of the default storage. Shown only to the person's superiors
+    and the personnel office; after the retention the file is deleted and
+    ``purged_at`` says when (the row stays as the trace)."""
+
+    record = models.OneToOneField(
+        CheckIn, on_delete=models.PROTECT, related_name="selfie"
+    )
+    storage_name = models.CharField(max_length=255, blank=True)
+    width = models.PositiveSmallIntegerField()
+    height = models.PositiveSmallIntegerField()
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField()
+    purged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(purged_at__isnull=True) | models.Q(storage_name=""),
+                name="checkinselfie_purged_no_file",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["tenant", "created_at"],
+                condition=models.Q(purged_at__isnull=True),
+                name="checkinselfie_kept",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"selfie of {self.record_id}"
 
 
 class RequestKind(models.TextChoices):

@@ -15,6 +15,8 @@ from warkat.attendance.models import (
     NATIONAL_WEEK,
     PP94_STEPS,
     AttendanceSettings,
+    RosterEntry,
+    Shift,
     WorkSchedule,
     WorkScheduleDay,
 )
@@ -47,6 +49,39 @@ class DayPlan:
     end: dt.datetime
 
 
+#: A night shift's check-out still belongs to the shift's day until this long
+#: after the shift's end (overtime, a late hand-over).
+SHIFT_GRACE = dt.timedelta(hours=4)
+
+
+def shift_plan(shift: Shift, day: dt.date, tz: dt.tzinfo) -> DayPlan:
+    """The shift worked on ``day``; a night shift ends the next day."""
+    end_day = day + dt.timedelta(days=1) if shift.crosses_midnight else day
+    return DayPlan(
+        start=dt.datetime.combine(day, shift.start, tzinfo=tz),
+        end=dt.datetime.combine(end_day, shift.end, tzinfo=tz),
+    )
+
+
+def record_day(tenant: Tenant, person_id: int, at: dt.datetime) -> dt.date:
+    """The day a record at ``at`` counts for: its local date, except the end of a
+    rostered night shift begun the day before (the check-out at 07:00 belongs to
+    the shift that started at 21:00)."""
+    tz = tenant_zone(tenant)
+    local = at.astimezone(tz).date()
+    before = local - dt.timedelta(days=1)
+    entry = (
+        RosterEntry.objects.filter(person_id=person_id, day=before)
+        .select_related("shift")
+        .first()
+    )
+    if entry is None or entry.shift is None or not entry.shift.crosses_midnight:
+        return local
+    if at <= shift_plan(entry.shift, before, tz).end + SHIFT_GRACE:
+        return before
+    return local
+
+
 def _time(value: str) -> dt.time:
     return dt.time.fromisoformat(value)
 
@@ -77,6 +112,17 @@ class ScheduleBook:
         for s in schedules.values():
             dated, undated = self.by_unit.setdefault(s.unit_id, ([], []))
             (dated if s.valid_from else undated).append(s)
+        self.start, self.end = start, end
+        # (person, day) → the rostered shift (None: a rostered day off).
+        self.roster: dict[tuple[int, dt.date], Shift | None] = {}
+
+    def load_roster(self, person_ids: set[int]) -> None:
+        """Read the rosters of ``person_ids`` over the book's span (one query)."""
+        rows = RosterEntry.objects.filter(
+            person_id__in=person_ids, day__gte=self.start, day__lte=self.end
+        ).select_related("shift")
+        for row in rows:
+            self.roster[(row.person_id, row.day)] = row.shift
 
     def is_holiday(self, day: dt.date) -> bool:
         return day in self.holidays
@@ -97,8 +143,15 @@ class ScheduleBook:
                 return self.weeks[undated[0].pk]
         return _NATIONAL
 
-    def plan(self, day: dt.date, unit_path: str = "") -> DayPlan | None:
-        """Working hours of a unit on ``day``; None on a day off."""
+    def plan(
+        self, day: dt.date, unit_path: str = "", person_id: int | None = None
+    ) -> DayPlan | None:
+        """Working hours of a unit (or of a rostered person) on ``day``; None on a
+        day off. A roster entry (loaded by ``load_roster``) wins over the unit's
+        hours and holidays."""
+        if person_id is not None and (person_id, day) in self.roster:
+            shift = self.roster[(person_id, day)]
+            return None if shift is None else shift_plan(shift, day, self.tz)
         if day in self.holidays:
             return None
         hours = self._week(day, unit_path).get(day.weekday())

@@ -143,7 +143,7 @@ def records_to_review(*, actor: Any, limit: int = 100) -> list[CheckIn]:
     """Flagged records awaiting a decision that ``actor`` may take (oldest first)."""
     pending = (
         CheckIn.objects.filter(review=Review.PENDING)
-        .select_related("person", "location")
+        .select_related("person", "location", "selfie")
         .order_by("at", "pk")
     )
     if not is_personnel_office(actor):

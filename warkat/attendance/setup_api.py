@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from warkat.api.base import ERROR_RESPONSES, Id, scope
+from warkat.attendance import roster
 from warkat.attendance import setup_services as setup
 from warkat.attendance.models import AttendanceSettings, WorkLocation
 from warkat.attendance.schedule import attendance_settings
@@ -39,6 +40,8 @@ class SettingsIn(Schema):
     # PP 94/2021 thresholds: [[days, step], …]
     discipline_steps: list[list[int | str]] | None = None
     consecutive_alert_days: int | None = None
+    selfie_required: bool | None = None
+    selfie_retention_days: int | None = None
 
 
 class SettingsOut(Schema):
@@ -54,6 +57,8 @@ class SettingsOut(Schema):
     tk_pct: float
     discipline_steps: list[list[int | str]]
     consecutive_alert_days: int
+    selfie_required: bool
+    selfie_retention_days: int
 
 
 def _settings_out(s: AttendanceSettings) -> SettingsOut:
@@ -70,6 +75,8 @@ def _settings_out(s: AttendanceSettings) -> SettingsOut:
         tk_pct=float(s.tk_pct),
         discipline_steps=[[int(d), str(t)] for d, t in s.discipline_steps],
         consecutive_alert_days=s.consecutive_alert_days,
+        selfie_required=s.selfie_required,
+        selfie_retention_days=s.selfie_retention_days,
     )
 
 
@@ -275,3 +282,77 @@ def schedule_create_api(request: HttpRequest, payload: ScheduleIn) -> Any:
         valid_to=s.valid_to,
         days=payload.days,
     )
+
+
+class ShiftIn(Schema):
+    name: str
+    start: dt.time
+    # Not after ``start``: the shift ends the next day (night shift).
+    end: dt.time
+    unit_id: int | None = None
+
+
+class ShiftOut(Schema):
+    id: int
+    name: str
+    start: dt.time
+    end: dt.time
+    unit_id: int | None
+    crosses_midnight: bool
+
+
+@router.post(
+    "/attendance/shifts",
+    response={201: ShiftOut, **ERROR_RESPONSES},
+    auth=scope("attendance:write"),
+)
+@in_caller_tenant
+def shift_create_api(request: HttpRequest, payload: ShiftIn) -> Any:
+    """A shift for units that work in shifts (hospital, fire service, Satpol PP)."""
+    s = roster.shift_create(
+        actor=request.auth,  # type: ignore[attr-defined]
+        name=payload.name,
+        start=payload.start,
+        end=payload.end,
+        unit_id=payload.unit_id,
+    )
+    return 201, ShiftOut(
+        id=s.pk,
+        name=s.name,
+        start=s.start,
+        end=s.end,
+        unit_id=s.unit_id,
+        crosses_midnight=s.crosses_midnight,
+    )
+
+
+class RosterRowIn(Schema):
+    day: dt.date
+    # A shift's name; empty: a rostered day off.
+    shift: str = ""
+    person_id: int | None = None
+    nip: str = ""
+
+
+class RosterIn(Schema):
+    rows: list[RosterRowIn]
+
+
+class RosterOut(Schema):
+    imported: int
+
+
+@router.post(
+    "/attendance/roster",
+    response={200: RosterOut, **ERROR_RESPONSES},
+    auth=scope("attendance:write"),
+)
+@in_caller_tenant
+def roster_import_api(request: HttpRequest, payload: RosterIn) -> Any:
+    """Who works which shift on which day (overrides the unit's working hours for
+    lateness and early leave). All rows or none."""
+    count = roster.roster_import(
+        actor=request.auth,  # type: ignore[attr-defined]
+        rows=[roster.RosterRow(**r.dict()) for r in payload.rows],
+    )
+    return RosterOut(imported=count)

@@ -40,6 +40,7 @@ NUMBER_FIELDS: dict[str, tuple[int, int]] = {
     "offline_gap_min": (1, 7 * 24 * 60),
     "annual_leave_days": (0, 60),
     "consecutive_alert_days": (1, 60),
+    "selfie_retention_days": (1, 3650),
 }
 
 
@@ -83,6 +84,10 @@ def settings_update(*, actor: Any, changes: dict[str, Any]) -> AttendanceSetting
             if not 0 <= float(value) <= 50:
                 raise errors.setting_invalid(name)
             row.suspicious_accuracy_m = Decimal(str(value)).quantize(Decimal("0.01"))
+        elif name == "selfie_required":
+            if not isinstance(value, bool):
+                raise errors.setting_invalid(name)
+            row.selfie_required = value
         elif name == "discipline_steps":
             row.discipline_steps = _steps(value)
         else:

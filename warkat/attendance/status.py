@@ -170,13 +170,14 @@ def days_of(
     ).only("person_id", "day", "at", "direction", "review"):
         records[(r.person_id, r.day)].append(r)
     away = absences(ids, start, end)
+    book.load_roster(ids)
     today = now.astimezone(book.tz).date()
     result: dict[int, dict[dt.date, Day]] = {pk: {} for pk in ids}
     day = start
     while day <= min(end, today):
         for pk, path in people.items():
             result[pk][day] = derive(
-                plan=book.plan(day, path),
+                plan=book.plan(day, path, pk),
                 records=records.get((pk, day), ()),
                 absence=away.get((pk, day)),
                 now=now,

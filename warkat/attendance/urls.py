@@ -9,6 +9,7 @@ urlpatterns = [
     path("sw.js", views.service_worker, name="service_worker"),
     path("papan/", views.board_page, name="board"),
     path("tinjau/", views.review_page, name="review"),
+    path("swafoto/<id:record_id>/", views.selfie_view, name="selfie"),
     path("rekap/", views.recap_page, name="recap"),
     path("permohonan/", views.requests_page, name="requests"),
     path(

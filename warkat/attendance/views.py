@@ -18,7 +18,8 @@ from warkat.attendance.fraud import flag_text
 from warkat.attendance.models import Direction, RequestKind
 from warkat.attendance.recap import recap_month
 from warkat.attendance.review import checkin_review
-from warkat.attendance.schedule import local_today
+from warkat.attendance.schedule import attendance_settings, local_today
+from warkat.attendance.selfie import selfie_for_viewer, selfie_open
 from warkat.core.errors import DomainError, ValidationError
 from warkat.core.http import script_response, tenant_view
 from warkat.org.selectors import unit_children
@@ -34,11 +35,32 @@ def checkin_page(request: HttpRequest) -> HttpResponse:
         (r, [flag_text(f) for f in r.flags])
         for r in selectors.my_records(person=person, day=day).select_related("location")
     ]
+    settings = attendance_settings(request.tenant)  # type: ignore[attr-defined]
     return render(
         request,
         "attendance/checkin.html",
-        {"person": person, "day": day, "records": records},
+        {
+            "person": person,
+            "day": day,
+            "records": records,
+            "selfie_required": settings.selfie_required,
+        },
     )
+
+
+@tenant_view
+@require_GET
+def selfie_view(request: HttpRequest, record_id: int) -> HttpResponse:
+    """The selfie of a record, served to the person's superiors and the
+    personnel office only (never a public URL; 404 for everyone else)."""
+    selfie = selfie_for_viewer(actor=request.user, record_id=record_id)
+    # A few tens of kilobytes (480 px JPEG): read whole, served by the app only.
+    with selfie_open(selfie) as handle:
+        response = HttpResponse(handle.read(), content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = f'inline; filename="selfie-{record_id}.jpg"'
+    return response
 
 
 @require_GET

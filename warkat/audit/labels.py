@@ -90,6 +90,8 @@ ACTION_LABELS = {
     # Attendance (e-absen)
     "attendance.settings_changed": _("Attendance rules changed"),
     "attendance.schedule_created": _("Working schedule added"),
+    "attendance.shift_created": _("Shift added"),
+    "attendance.roster_imported": _("Shift roster imported"),
     "attendance.location_created": _("Work location added"),
     "attendance.location_deactivated": _("Work location deactivated"),
     "attendance.place_assigned": _("Extra work place assigned"),

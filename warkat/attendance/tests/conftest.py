@@ -13,6 +13,9 @@ import pytest
 import time_machine
 
 from warkat.attendance.models import WorkLocation
+
+# Every attendance test stores files (selfies) in a temporary folder.
+from warkat.letters.tests.conftest import media  # noqa: F401
 from warkat.letters.tests.factories import build_org
 
 WIT = dt.timezone(dt.timedelta(hours=9))

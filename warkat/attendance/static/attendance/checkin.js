@@ -9,6 +9,7 @@
   const status = document.getElementById("absen-status");
   const queueInfo = document.getElementById("absen-queue");
   const list = document.getElementById("absen-records");
+  const selfieInput = document.getElementById("absen-selfie");
   const t = root.dataset;
   const KEY = "warkat.absen.queue";
 
@@ -70,8 +71,33 @@
       });
     } catch (e) { saveQueue(items); }
   }
-  function tap() {
+  // The tenant asks for a selfie: shrink it on the phone (the server re-encodes it
+  // smaller still and strips its metadata). Offline-queued taps go without it.
+  function shrink(file) {
+    return new Promise((resolve, reject) => {
+      const img = new Image();
+      const url = URL.createObjectURL(file);
+      img.onload = () => {
+        const scale = Math.min(1, 960 / Math.max(img.width, img.height));
+        const canvas = document.createElement("canvas");
+        canvas.width = Math.round(img.width * scale);
+        canvas.height = Math.round(img.height * scale);
+        canvas.getContext("2d").drawImage(img, 0, 0, canvas.width, canvas.height);
+        URL.revokeObjectURL(url);
+        resolve(canvas.toDataURL("image/jpeg", 0.85));
+      };
+      img.onerror = () => { URL.revokeObjectURL(url); reject(new Error("image")); };
+      img.src = url;
+    });
+  }
+  async function tap() {
     if (!("geolocation" in navigator)) { status.textContent = t.nogeo; return; }
+    let selfie = "";
+    if (selfieInput && navigator.onLine) {
+      const file = selfieInput.files && selfieInput.files[0];
+      if (!file) { status.textContent = t.noselfie; status.className = "absen-status error"; return; }
+      try { selfie = await shrink(file); } catch (e) { selfie = ""; }
+    }
     button.disabled = true;
     status.className = "absen-status";
     status.textContent = t.locating;
@@ -86,8 +112,8 @@
       status.textContent = t.sending;
       try {
         if (!navigator.onLine) throw new Error("offline");
-        const res = await post(t.api, record);
-        if (res.ok) show(res.data);
+        const res = await post(t.api, selfie ? Object.assign({ selfie: selfie }, record) : record);
+        if (res.ok) { show(res.data); if (selfieInput) selfieInput.value = ""; }
         else { status.textContent = res.data.message || ""; status.className = "absen-status error"; }
       } catch (e) {
         const items = queue();

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.tasks import Task
 
 from warkat.archive.tasks import disposal_sweep
-from warkat.attendance.tasks import discipline_run
+from warkat.attendance.tasks import discipline_run, selfies_purge_run
 from warkat.core.tasks import heartbeats_enqueue
 from warkat.dashboard.tasks import dashboard_refresh_run, datarequest_deadlines_run
 from warkat.dispositions.tasks import deadlines_run, orphan_files_run
@@ -40,6 +40,8 @@ JOBS: list[tuple[str, int, Task]] = [
     ("attendance_discipline", 24 * 3600, discipline_run),
     # Destructions and handovers a dead worker left half-way.
     ("archive_disposal", 3600, disposal_sweep),
+    # Check-in selfies past the tenant's retention: file deleted, purge recorded.
+    ("attendance_selfies", 6 * 3600, selfies_purge_run),
     # Expired SSO codes and tokens, records of exchanged codes past their use.
     ("sso_cleanup", 24 * 3600, sso_cleanup_run),
     # Webhook deliveries due whose drain was lost or never scheduled.
