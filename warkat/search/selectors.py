@@ -53,6 +53,17 @@ class Hit:
 
 
 @dataclass
+class Facet:
+    value: str
+    label: str
+    count: int
+
+
+#: The facets of a search, in the order shown.
+FACETS = ("direction", "security", "unit", "year")
+
+
+@dataclass
 class SearchPage:
     query: str
     hits: list[Hit] = field(default_factory=list)
@@ -60,6 +71,8 @@ class SearchPage:
     page: int = 1
     per_page: int = 20
     filters: SearchFilters = field(default_factory=SearchFilters)
+    # Counts of the hits (the same capped set as ``total``) per value, most first.
+    facets: dict[str, list[Facet]] = field(default_factory=dict)
 
     @property
     def total_label(self) -> str:
@@ -135,6 +148,31 @@ def _ranked_ids(
     return rows
 
 
+def _facets(ids: list[int]) -> dict[str, list[Facet]]:
+    """Counts by direction, security level, unit and year (tenant's zone) of the
+    letters ``ids`` (visible hits only), in one query."""
+    counts: dict[str, dict[str, list[Any]]] = {name: {} for name in FACETS}
+    rows = Letter.objects.filter(pk__in=ids).values_list(
+        "direction", "security", "unit_id", "unit__name", "created_at"
+    )
+    for direction, security, unit_id, unit_name, created_at in rows:
+        year = str(timezone.localtime(created_at).year)
+        for name, value, label in (
+            ("direction", direction, Direction(direction).label),
+            ("security", security, Security(security).label),
+            ("unit", str(unit_id), unit_name),
+            ("year", year, year),
+        ):
+            counts[name].setdefault(value, [label, 0])[1] += 1
+    return {
+        name: sorted(
+            (Facet(value=v, label=str(lc[0]), count=lc[1]) for v, lc in by.items()),
+            key=lambda f: (-f.count, f.label),
+        )
+        for name, by in counts.items()
+    }
+
+
 def search_letters(
     *,
     user: Any,
@@ -156,6 +194,7 @@ def search_letters(
         return result
     everything = _ranked_ids(user=user, parsed=parsed, f=f)
     result.total = len(everything)
+    result.facets = _facets([pk for pk, _rank in everything[:COUNT_CAP]])
     ranked = everything[:COUNT_CAP][offset : offset + per_page]
     if not ranked:
         return result
