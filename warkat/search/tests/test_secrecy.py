@@ -165,3 +165,38 @@ def test_facets_in_another_tenant_count_only_its_letters(
         counts = _facet_counts(result.facets)
     assert counts["unit"] == {str(elsewhere.letter.unit_id): 1}
     assert sum(counts["direction"].values()) == 1
+
+
+@pytest.mark.parametrize("few", [0, 1000])
+def test_many_matches_path_gives_the_same_answers(
+    corpus: SimpleNamespace, monkeypatch: pytest.MonkeyPatch, few: int
+) -> None:
+    """On PostgreSQL a query with more than ``FEW_MATCHES`` matches is answered by
+    checking the newest visible letters one by one: same hits, counts and facets,
+    and still never the secret letter outside its chain (SQLite: one path)."""
+    from warkat.search import engine
+
+    c = corpus
+    expected = {}
+    for role in ("tu", "admin", "kadis", "kabid_a", "outsider"):
+        user = getattr(c.o.users, role)
+        expected[role] = [
+            (hits(r), r.total, _facet_counts(r.facets))
+            for r in (
+                search_letters(user=user, query=q)
+                for q in ("anggaran", "investigasi", "pembangunan")
+            )
+        ]
+    monkeypatch.setattr(engine, "FEW_MATCHES", few)
+    for role, answers in expected.items():
+        user = getattr(c.o.users, role)
+        got = [
+            (hits(r), r.total, _facet_counts(r.facets))
+            for r in (
+                search_letters(user=user, query=q)
+                for q in ("anggaran", "investigasi", "pembangunan")
+            )
+        ]
+        assert got == answers, role
+        secret_seen = any(c.secret.pk in h for h, _t, _f in got)
+        assert secret_seen == (role in ("kadis", "kabid_a")), role
