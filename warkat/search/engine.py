@@ -78,7 +78,7 @@ def newest_hits_sql(
             return (
                 "SELECT letter_id, rank FROM (SELECT o.id AS letter_id, "
                 "warkat_search_rank(o.id, to_tsquery('simple', %s)) AS rank FROM ("
-                f"SELECT v.id FROM ({v_sql}) v ORDER BY v.id DESC OFFSET 0) o) r "
+                f"SELECT v.id FROM ({v_sql}) AS v(id) ORDER BY v.id DESC OFFSET 0) o) r "
                 "WHERE rank IS NOT NULL LIMIT %s",
                 [tsquery, *v_params, limit],
             )
