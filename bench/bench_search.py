@@ -209,14 +209,16 @@ def _new_statements(user: Any, q: str) -> None:
     from warkat.search.engine import newest_hits_sql
     from warkat.search.selectors import COUNT_CAP
     from warkat.search.text import parse_query
+    from warkat.tenancy.scope import tenant_scope
 
-    visible = letters_visible(user, Letter.objects.all()).values("pk")
-    sql, params = newest_hits_sql(
-        parse_query(q),
-        tenant_id=user.tenant_id,
-        visible=visible.query.sql_with_params(),
-        limit=COUNT_CAP + 1,
-    )
+    with tenant_scope(user.tenant):
+        visible = letters_visible(user, Letter.objects.all()).values("pk")
+        sql, params = newest_hits_sql(
+            parse_query(q),
+            tenant_id=user.tenant_id,
+            visible=visible.query.sql_with_params(),
+            limit=COUNT_CAP + 1,
+        )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         cursor.fetchall()
@@ -227,10 +229,11 @@ def _before_sql(user: Any, tsquery: str) -> tuple[str, list[Any]]:
     visible letters, then paged and counted up to 1,000."""
     from warkat.letters.access import letters_visible
     from warkat.letters.models import Letter
+    from warkat.tenancy.scope import tenant_scope
 
-    v_sql, v_params = (
-        letters_visible(user, Letter.objects.all()).values("pk").query.sql_with_params()
-    )
+    with tenant_scope(user.tenant):
+        visible = letters_visible(user, Letter.objects.all()).values("pk")
+        v_sql, v_params = visible.query.sql_with_params()
     sql = (
         "SELECT letter_id, rank, COUNT(*) OVER () FROM ("
         "SELECT m.letter_id, m.rank FROM (SELECT letter_id, rank FROM "

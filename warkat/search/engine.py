@@ -18,6 +18,7 @@ of hits is the same.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import connections
@@ -50,7 +51,7 @@ def newest_hits_sql(
     parsed: ParsedQuery,
     *,
     tenant_id: int,
-    visible: tuple[str, list[Any]],
+    visible: tuple[str, Sequence[Any]],
     limit: int,
     using: str = "default",
 ) -> tuple[str, list[Any]]:
