@@ -167,6 +167,16 @@ def test_facets_in_another_tenant_count_only_its_letters(
     assert sum(counts["direction"].values()) == 1
 
 
+def _answers(user: object) -> list[tuple[set[int], int, dict]]:
+    return [
+        (hits(r), r.total, _facet_counts(r.facets))
+        for r in (
+            search_letters(user=user, query=q)
+            for q in ("anggaran", "investigasi", "pembangunan")
+        )
+    ]
+
+
 @pytest.mark.parametrize("few", [0, 1000])
 def test_many_matches_path_gives_the_same_answers(
     corpus: SimpleNamespace, monkeypatch: pytest.MonkeyPatch, few: int
@@ -180,23 +190,11 @@ def test_many_matches_path_gives_the_same_answers(
     expected = {}
     for role in ("tu", "admin", "kadis", "kabid_a", "outsider"):
         user = getattr(c.o.users, role)
-        expected[role] = [
-            (hits(r), r.total, _facet_counts(r.facets))
-            for r in (
-                search_letters(user=user, query=q)
-                for q in ("anggaran", "investigasi", "pembangunan")
-            )
-        ]
+        expected[role] = _answers(user)
     monkeypatch.setattr(engine, "FEW_MATCHES", few)
     for role, answers in expected.items():
         user = getattr(c.o.users, role)
-        got = [
-            (hits(r), r.total, _facet_counts(r.facets))
-            for r in (
-                search_letters(user=user, query=q)
-                for q in ("anggaran", "investigasi", "pembangunan")
-            )
-        ]
+        got = _answers(user)
         assert got == answers, role
         secret_seen = any(c.secret.pk in h for h, _t, _f in got)
         assert secret_seen == (role in ("kadis", "kabid_a")), role
