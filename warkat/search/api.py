@@ -35,6 +35,12 @@ class HitOut(Schema):
     snippets: list[SnippetOut]
 
 
+class FacetOut(Schema):
+    value: str = Field(description="the filter value (a unit's id, a year)")
+    label: str
+    count: int
+
+
 class SearchOut(Schema):
     total: int = Field(
         description="hits, exact up to count_cap; count_cap + 1 means more"
@@ -44,6 +50,10 @@ class SearchOut(Schema):
     per_page: int
     has_next: bool
     hits: list[HitOut]
+    facets: dict[str, list[FacetOut]] = Field(
+        description="counts of the hits (the same capped set as total) by "
+        "direction, security, unit and year"
+    )
 
 
 class SearchQuery(Schema):
@@ -90,6 +100,10 @@ def search_api(request: HttpRequest, q: Query[SearchQuery]) -> Any:
         page=result.page,
         per_page=result.per_page,
         has_next=result.has_next,
+        facets={
+            name: [FacetOut(value=f.value, label=f.label, count=f.count) for f in fs]
+            for name, fs in result.facets.items()
+        },
         hits=[
             HitOut(
                 rank=hit.rank,

@@ -18,6 +18,7 @@ of hits is the same.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import connections
@@ -39,6 +40,61 @@ def match_sql(
     if connections[using].vendor == "postgresql":
         return _PG_MATCH, [pg_tsquery(parsed)]
     return _FTS_MATCH, [fts5_query(parsed), tenant_id]
+
+
+#: Up to this many matches a query's hits are found from its matches; beyond, by
+#: checking the newest visible letters one by one (PostgreSQL). Same answers.
+FEW_MATCHES = 1000
+
+
+def newest_hits_sql(
+    parsed: ParsedQuery,
+    *,
+    tenant_id: int,
+    visible: tuple[str, Sequence[Any]],
+    limit: int,
+    using: str = "default",
+) -> tuple[str, list[Any]]:
+    """``SELECT letter_id, rank`` of the ``limit`` newest letters of ``visible``
+    (SQL selecting letter ids) that match, newest first.
+
+    PostgreSQL: when the query matches more than ``FEW_MATCHES`` letters of the
+    tenant (``warkat_search_first``, one more statement), the visible letters are
+    read newest first and ranked one by one (``warkat_search_rank``) until ``limit``
+    match, so the cost follows ``limit``, not the number of matches; otherwise the
+    few matches are joined to the visible letters. Either way the answer is the
+    same, and only letters of ``visible`` are ever counted."""
+    v_sql, v_params = visible
+    conn = connections[using]
+    if conn.vendor == "postgresql":
+        tsquery = pg_tsquery(parsed)
+        with conn.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM warkat_search_first("
+                "to_tsquery('simple', %s), %s)",
+                [tsquery, FEW_MATCHES + 1],
+            )
+            many = cursor.fetchone()[0] > FEW_MATCHES
+        if many:
+            return (
+                "SELECT letter_id, rank FROM (SELECT o.id AS letter_id, "
+                "warkat_search_rank(o.id, to_tsquery('simple', %s)) AS rank FROM ("
+                f"SELECT v.id FROM ({v_sql}) AS v(id) ORDER BY v.id DESC OFFSET 0) o) r "
+                "WHERE rank IS NOT NULL LIMIT %s",
+                [tsquery, *v_params, limit],
+            )
+        m_sql = (
+            "SELECT letter_id, rank FROM warkat_search_first("
+            "to_tsquery('simple', %s), %s)"
+        )
+        m_params: list[Any] = [tsquery, FEW_MATCHES + 1]
+    else:
+        m_sql, m_params = match_sql(parsed, tenant_id=tenant_id, using=using)
+    return (
+        f"SELECT m.letter_id, m.rank FROM ({m_sql}) m WHERE m.letter_id IN ({v_sql}) "
+        "ORDER BY m.letter_id DESC LIMIT %s",
+        [*m_params, *v_params, limit],
+    )
 
 
 def sender_match_sql(

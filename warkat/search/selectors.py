@@ -22,14 +22,15 @@ from django.utils import timezone
 from warkat.core.days import day_range
 from warkat.letters.access import letters_visible
 from warkat.letters.models import Direction, Letter, Security
-from warkat.search.engine import match_sql, sender_match_sql
+from warkat.search.engine import newest_hits_sql, sender_match_sql
 from warkat.search.errors import query_refused
 from warkat.search.index import gather_texts
 from warkat.search.snippets import Snippet, snippets
 from warkat.search.text import ParsedQuery, QueryError, parse_query
 
-#: Hits are counted up to this many ("1000+" beyond); pages stop there too.
-COUNT_CAP = 1000
+#: Hits are the newest this many visible matches, ranked; counted up to this many
+#: ("200+" beyond); pages stop there too.
+COUNT_CAP = 200
 MAX_PER_PAGE = 50
 
 
@@ -52,6 +53,17 @@ class Hit:
 
 
 @dataclass
+class Facet:
+    value: str
+    label: str
+    count: int
+
+
+#: The facets of a search, in the order shown.
+FACETS = ("direction", "security", "unit", "year")
+
+
+@dataclass
 class SearchPage:
     query: str
     hits: list[Hit] = field(default_factory=list)
@@ -59,6 +71,8 @@ class SearchPage:
     page: int = 1
     per_page: int = 20
     filters: SearchFilters = field(default_factory=SearchFilters)
+    # Counts of the hits (the same capped set as ``total``) per value, most first.
+    facets: dict[str, list[Facet]] = field(default_factory=dict)
 
     @property
     def total_label(self) -> str:
@@ -114,27 +128,49 @@ def _filter_q(f: SearchFilters) -> Q:
 
 
 def _ranked_ids(
-    *, user: Any, parsed: ParsedQuery, f: SearchFilters, offset: int, limit: int
-) -> tuple[list[tuple[int, float]], int]:
+    *, user: Any, parsed: ParsedQuery, f: SearchFilters
+) -> list[tuple[int, float]]:
+    """The newest ``COUNT_CAP + 1`` visible hits, best first: the ranking work is
+    bounded by the cap, whatever the number of matches."""
     visible = letters_visible(user, Letter.objects.filter(_filter_q(f))).values("pk")
     db = visible.db
-    v_sql, v_params = visible.query.sql_with_params()
-    m_sql, m_params = match_sql(parsed, tenant_id=user.tenant_id, using=db)
-    # Capped: counting and ranking stop at COUNT_CAP + 1 visible hits.
-    sql = (
-        "SELECT letter_id, rank, COUNT(*) OVER () FROM ("
-        f"SELECT m.letter_id, m.rank FROM ({m_sql}) m "
-        f"WHERE m.letter_id IN ({v_sql}) "
-        "ORDER BY m.rank DESC, m.letter_id DESC LIMIT %s) hits "
-        "ORDER BY rank DESC, letter_id DESC LIMIT %s OFFSET %s"
+    sql, params = newest_hits_sql(
+        parsed,
+        tenant_id=user.tenant_id,
+        visible=visible.query.sql_with_params(),
+        limit=COUNT_CAP + 1,
+        using=db,
     )
-    params = [*m_params, *v_params, COUNT_CAP + 1, limit, offset]
     with connections[db].cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if not rows:
-        return [], 0
-    return [(int(r[0]), float(r[1])) for r in rows], int(rows[0][2])
+        rows = [(int(r[0]), float(r[1])) for r in cursor.fetchall()]
+    rows.sort(key=lambda r: (-r[1], -r[0]))
+    return rows
+
+
+def _facets(ids: list[int]) -> dict[str, list[Facet]]:
+    """Counts by direction, security level, unit and year (tenant's zone) of the
+    letters ``ids`` (visible hits only), in one query."""
+    counts: dict[str, dict[str, list[Any]]] = {name: {} for name in FACETS}
+    rows = Letter.objects.filter(pk__in=ids).values_list(
+        "direction", "security", "unit_id", "unit__name", "created_at"
+    )
+    for direction, security, unit_id, unit_name, created_at in rows:
+        year = str(timezone.localtime(created_at).year)
+        for name, value, label in (
+            ("direction", direction, Direction(direction).label),
+            ("security", security, Security(security).label),
+            ("unit", str(unit_id), unit_name),
+            ("year", year, year),
+        ):
+            counts[name].setdefault(value, [label, 0])[1] += 1
+    return {
+        name: sorted(
+            (Facet(value=v, label=str(lc[0]), count=lc[1]) for v, lc in by.items()),
+            key=lambda f: (-f.count, f.label),
+        )
+        for name, by in counts.items()
+    }
 
 
 def search_letters(
@@ -156,16 +192,11 @@ def search_letters(
     offset = (page - 1) * per_page
     if offset >= COUNT_CAP:
         return result
-    ranked, total = _ranked_ids(
-        user=user, parsed=parsed, f=f, offset=offset, limit=per_page
-    )
-    result.total = total
+    everything = _ranked_ids(user=user, parsed=parsed, f=f)
+    result.total = len(everything)
+    result.facets = _facets([pk for pk, _rank in everything[:COUNT_CAP]])
+    ranked = everything[:COUNT_CAP][offset : offset + per_page]
     if not ranked:
-        if offset and total == 0:
-            # Past the last page: the count still tells how many there are.
-            result.total = _ranked_ids(
-                user=user, parsed=parsed, f=f, offset=0, limit=1
-            )[1]
         return result
     ids = [pk for pk, _rank in ranked]
     letters = Letter.objects.select_related("unit", "classification").in_bulk(ids)

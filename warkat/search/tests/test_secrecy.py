@@ -102,3 +102,99 @@ def test_page_and_api_keep_the_secret(
     # Gorontalo's admin, signed in: none of Keerom's letters.
     data = _api(elsewhere.users.admin, "pembangunan")
     assert {h["letter"]["id"] for h in data["hits"]} == {elsewhere.letter.pk}
+
+
+def _facet_counts(facets: dict) -> dict[str, dict[str, int]]:
+    return {
+        name: {
+            (f["value"] if isinstance(f, dict) else f.value): (
+                f["count"] if isinstance(f, dict) else f.count
+            )
+            for f in fs
+        }
+        for name, fs in facets.items()
+    }
+
+
+@pytest.mark.parametrize("role", ["tu", "admin", "kabid_b", "outsider", "kadinkes"])
+def test_facets_never_count_the_secret_letter_outside_its_chain(
+    corpus: SimpleNamespace, role: str
+) -> None:
+    c = corpus
+    user = getattr(c.o.users, role)
+    result = search_letters(user=user, query="anggaran")
+    counts = _facet_counts(result.facets)
+    assert "rahasia" not in counts["security"]
+    for name in ("direction", "security", "unit", "year"):
+        assert sum(counts[name].values()) == result.total, name
+    assert _facet_counts(search_letters(user=user, query="investigasi").facets) == {
+        "direction": {},
+        "security": {},
+        "unit": {},
+        "year": {},
+    }
+    data = _api(user, "anggaran")
+    api_counts = _facet_counts(data["facets"])
+    assert "rahasia" not in api_counts["security"]
+    assert sum(api_counts["security"].values()) == data["total"]
+    assert _api(user, "investigasi")["facets"]["security"] == []
+    html = _page(user, "anggaran")
+    assert "security=rahasia" not in html
+
+
+@pytest.mark.parametrize("role", ["kadis", "kabid_a"])
+def test_facets_count_the_secret_letter_in_its_chain(
+    corpus: SimpleNamespace, role: str
+) -> None:
+    c = corpus
+    user = getattr(c.o.users, role)
+    result = search_letters(user=user, query="investigasi")
+    counts = _facet_counts(result.facets)
+    assert counts["security"] == {"rahasia": 1}
+    assert counts["unit"] == {str(c.secret.unit_id): 1}
+    data = _api(user, "anggaran")
+    assert _facet_counts(data["facets"])["security"].get("rahasia") == 1
+    assert "security=rahasia" in _page(user, "anggaran")
+
+
+def test_facets_in_another_tenant_count_only_its_letters(
+    corpus: SimpleNamespace, elsewhere: SimpleNamespace
+) -> None:
+    with tenant_scope(elsewhere.tenant):
+        result = search_letters(user=elsewhere.users.admin, query="pembangunan")
+        counts = _facet_counts(result.facets)
+    assert counts["unit"] == {str(elsewhere.letter.unit_id): 1}
+    assert sum(counts["direction"].values()) == 1
+
+
+def _answers(user: object) -> list[tuple[set[int], int, dict]]:
+    return [
+        (hits(r), r.total, _facet_counts(r.facets))
+        for r in (
+            search_letters(user=user, query=q)
+            for q in ("anggaran", "investigasi", "pembangunan")
+        )
+    ]
+
+
+@pytest.mark.parametrize("few", [0, 1000])
+def test_many_matches_path_gives_the_same_answers(
+    corpus: SimpleNamespace, monkeypatch: pytest.MonkeyPatch, few: int
+) -> None:
+    """On PostgreSQL a query with more than ``FEW_MATCHES`` matches is answered by
+    checking the newest visible letters one by one: same hits, counts and facets,
+    and still never the secret letter outside its chain (SQLite: one path)."""
+    from warkat.search import engine
+
+    c = corpus
+    expected = {}
+    for role in ("tu", "admin", "kadis", "kabid_a", "outsider"):
+        user = getattr(c.o.users, role)
+        expected[role] = _answers(user)
+    monkeypatch.setattr(engine, "FEW_MATCHES", few)
+    for role, answers in expected.items():
+        user = getattr(c.o.users, role)
+        got = _answers(user)
+        assert got == answers, role
+        secret_seen = any(c.secret.pk in h for h, _t, _f in got)
+        assert secret_seen == (role in ("kadis", "kabid_a")), role
