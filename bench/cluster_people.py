@@ -5,8 +5,9 @@ bidang/seksi, positions with superiors, people with valid NIPs, one definitif
 assignment each). On top of it, for every generated person: a user account with the
 load test's password (one Argon2 hash computed once and shared, so 5,000 accounts take
 seconds instead of minutes; each still signs in through the real password check),
-the ``staf`` role, and an API bearer token; and one work location per OPD (and one for
-the Setda) so that every person can check in at their own office. Written with
+the ``staf`` role, an API bearer token and, for the heads of units (who sign and so
+must have one), the demo authenticator (``DEMO_TOTP_SECRET``); and one work location per OPD (and one for
+the Setda) and distrik so that every person can check in at their own office. Written with
 ``bulk_create``: the rows are what ``user_create``/``api_token_create``/
 ``location_create`` would write, without one audit event per row (one summary event
 instead).
@@ -35,12 +36,15 @@ def people_seed(
     """Generate ``people`` people with accounts in ``tenant`` (inside its scope), below
     the existing kepala daerah's ``head`` position, and return, per person, the
     username, API token and office coordinates."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
     from bench.orgdata import org_generate
     from warkat.accounts.models import ApiToken, Role, User, UserRole
     from warkat.accounts.selectors import api_token_hash
     from warkat.accounts.services import TOKEN_PREFIX
     from warkat.attendance.models import WorkLocation
     from warkat.audit.services import audit_record
+    from warkat.demo.accounts import DEMO_TOTP_SECRET
     from warkat.org.models import Assignment, Unit
 
     taken = set(Assignment.objects.values_list("person_id", flat=True))
@@ -80,6 +84,11 @@ def people_seed(
         office_of[person.pk] = offices.get(top) or next(iter(offices.values()))
     User.objects.bulk_create(users, batch_size=1000)
     users = list(User.objects.filter(username__startswith="pegawai.").order_by("pk"))
+    # Heads sign letters: they must have an authenticator before using the app.
+    heads = {a.person_id for a in assignments if a.position.is_head}
+    for user in users:
+        if user.person_id in heads:
+            TOTP.activate(user, DEMO_TOTP_SECRET)
     UserRole.objects.bulk_create(
         [UserRole(tenant=tenant, user=u, role=Role.STAF) for u in users],
         batch_size=1000,
@@ -107,6 +116,7 @@ def people_seed(
             "token": raw,
             "lat": float(office_of[u.person_id].latitude),
             "lon": float(office_of[u.person_id].longitude),
+            "totp": u.person_id in heads,
         }
         for u, raw in zip(users, raws, strict=True)
         if u.person_id is not None

@@ -36,6 +36,7 @@ SEED: dict[str, Any] = json.loads(_SEED_FILE.read_text() or "{}")
 HOSTS = [h for h in os.environ.get("WARKAT_LOAD_HOSTS", "").split(",") if h]
 FACTOR = float(os.environ.get("WARKAT_LOAD_FACTOR", "2"))
 LOGIN = "/akun/login/"
+MFA = "/akun/2fa/authenticate/"
 
 #: Requests per second of each kind at the peak (see the module docstring).
 PEAK = {
@@ -47,8 +48,9 @@ PEAK = {
     "dispose": 0.2,
     "sign": 0.03,
 }
-#: HTTP requests per action (a sign-in is the form, the post and the home page).
-REQUESTS = {"sign_in": 3}
+#: HTTP requests per action (a sign-in is the form, the post and the home page;
+#: heads of units also send their authenticator's code: see below).
+REQUESTS = {"sign_in": 3.0}
 #: Requests per second one simulated user makes.
 PER_USER = 0.5
 #: The generated staff (``bench.cluster_people``): username, token, office.
@@ -59,6 +61,7 @@ PEOPLE: list[dict[str, Any]] = SEED.get("people") or [
     if SEED.get("users")
 ]  # fmt: skip
 PEOPLE_TOKENS = [p["token"] for p in PEOPLE]
+REQUESTS["sign_in"] += sum(bool(p.get("totp")) for p in PEOPLE) / max(1, len(PEOPLE))
 random.Random(0).shuffle(PEOPLE)
 _people = itertools.cycle(PEOPLE) if PEOPLE else None
 
@@ -138,7 +141,8 @@ class Base(HttpUser):
 
 
 class SignIn(Base):
-    """Signs in on the web (argon2 and all) as the next person, opens the home page."""
+    """Signs in on the web (argon2 and all) as the next person — heads of units
+    with their authenticator's code — and opens the home page."""
 
     @task
     def sign_in(self) -> None:
@@ -160,6 +164,21 @@ class SignIn(Base):
             if signed.status_code != 302 or LOGIN in where:
                 signed.failure(f"{signed.status_code} → {where!r}: not signed in")
                 return
+            if person.get("totp") != (where == MFA):
+                signed.failure(f"→ {where!r}: authenticator step expected "
+                               f"{bool(person.get('totp'))}")  # fmt: skip
+                return
+        if where == MFA:  # a head of unit (a signer): the authenticator's code
+            with self.client.post(
+                host + MFA, name="POST authenticator code", catch_response=True,
+                allow_redirects=False, headers={"Referer": host + MFA},
+                data={"code": totp(SEED["totp_secret"]),
+                      "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", "")},
+            ) as code:  # fmt: skip
+                where = code.headers.get("Location", "")
+                if code.status_code != 302 or MFA in where or LOGIN in where:
+                    code.failure(f"{code.status_code} → {where!r}: code refused")
+                    return
         with self.client.get(_host() + "/", name="GET home", catch_response=True,
                              allow_redirects=False) as home:  # fmt: skip
             if home.status_code != 200:

@@ -157,6 +157,7 @@ def test_load_test_people_can_sign_in_and_check_in_at_their_office(
             tenant=tenant, people=60, password=PASSWORD, head=o.pos.bupati
         )
         assert len(people) == 60
+        assert 0 < sum(p["totp"] for p in people) < 60  # the heads have authenticators
         theirs = sum(1 for u in vars(o.users).values() if u.person_id)
         assert Person.objects.count() == 60 + theirs
         for entry in people[::7]:
