@@ -51,10 +51,10 @@ def people_seed(
     org_generate(tenant=tenant, people=people, head=head)
     root = Unit.objects.get(kind="pemda", parent=None)
     offices: dict[int, WorkLocation] = {}
-    tops = Unit.objects.filter(parent=root).exclude(
-        kind__in=["kecamatan", "kelurahan", "desa"]
-    )
-    for i, unit in enumerate(tops.order_by("pk")):
+    tops = Unit.objects.filter(parent=root).exclude(kind__in=["kelurahan", "desa"])
+    # The Bupati's office too: the root is everyone's ancestor, so nobody is left
+    # without a place (the generated staff of a unit check in at its own office).
+    for i, unit in enumerate([root, *tops.order_by("pk")]):
         offices[unit.pk] = WorkLocation(
             tenant=tenant, unit=unit, name=f"Kantor {unit.name}"[:200],
             latitude=BASE_LAT + Decimal(i % 8) * Decimal("0.004"),
@@ -80,8 +80,8 @@ def people_seed(
             )
         )  # fmt: skip
         ids = [int(p) for p in a.position.unit.path.split("/") if p.isdigit()]
-        top = next((i for i in ids if i in offices), 0)
-        office_of[person.pk] = offices.get(top) or next(iter(offices.values()))
+        top = next((i for i in ids if i in offices and i != root.pk), 0)
+        office_of[person.pk] = offices.get(top) or offices[root.pk]
     User.objects.bulk_create(users, batch_size=1000)
     users = list(User.objects.filter(username__startswith="pegawai.").order_by("pk"))
     # Heads sign letters: they must have an authenticator before using the app.

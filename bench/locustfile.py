@@ -169,6 +169,8 @@ class SignIn(Base):
                                f"{bool(person.get('totp'))}")  # fmt: skip
                 return
         if where == MFA:  # a head of unit (a signer): the authenticator's code
+            if time.time() % 30 > 15:  # one that is still valid when it arrives
+                time.sleep(30 - time.time() % 30)
             with self.client.post(
                 host + MFA, name="POST authenticator code", catch_response=True,
                 allow_redirects=False, headers={"Referer": host + MFA},
