@@ -360,12 +360,14 @@ class AppHost(Service):
 # --- the whole installation -----------------------------------------------------------
 class Cluster:
     """PostgreSQL, the object store, ``hosts`` app hosts and ``workers`` task workers
-    on ports ``base`` … ``base + 19``."""
+    on ports ``base`` … ``base + 19``. ``people``: a generated organisation of that
+    many people with accounts in the seeded tenant (the load test's)."""
 
     def __init__(self, base: int, *, hosts: int = 2, workers: int = 2,
                  durable: bool = False, gunicorn_workers: int = 2, drafts: int = DRAFTS,
+                 people: int = 0,
                  extra_env: dict[str, str] | None = None) -> None:  # fmt: skip
-        self.drafts = drafts
+        self.drafts, self.people = drafts, people
         self.root = Path(tempfile.mkdtemp(prefix="warkat-cluster-"))
         self.root.chmod(0o755)  # PostgreSQL runs as its own user
         self.pg = Postgres(self.root, base, durable=durable)
@@ -439,8 +441,11 @@ class Cluster:
     def _database(self) -> None:
         """A migrated, seeded database: made once per version of the migrations and
         the seed (a minute or two), then copied from ``CACHE`` (a second)."""
-        version = fingerprint("warkat/**/migrations/*.py", "bench/cluster_seed.py")
-        cached = CACHE / f"db-{version}-{self.drafts}"
+        version = fingerprint(
+            "warkat/**/migrations/*.py", "bench/cluster_seed.py",
+            *(("bench/cluster_people.py", "bench/orgdata.py") if self.people else ()),
+        )  # fmt: skip
+        cached = CACHE / f"db-{version}-{self.drafts}-{self.people}"
         if not cached.exists():
             self.pg.init()
             self.pg.start()
@@ -449,7 +454,8 @@ class Cluster:
             self.manage("migrate", "--no-input", "-v0")
             self.manage("createcachetable", "-v0")
             out = subprocess.run(
-                [sys.executable, "-m", "bench.cluster_seed", "--drafts", str(self.drafts)],
+                [sys.executable, "-m", "bench.cluster_seed", "--drafts", str(self.drafts),
+                 "--people", str(self.people)],
                 cwd=PROJECT, env=self.env, capture_output=True, text=True, timeout=900,
             )  # fmt: skip
             if out.returncode:

@@ -1,7 +1,8 @@
 """Seed a fresh ``Cluster`` database: one tenant (Kabupaten Keerom) with the letters
 tests' organisation (``build_org``), four signers of one dinas with certificates
 and the demo authenticator, ``--drafts`` approved drafts waiting for each of them,
-and API tokens. Prints one JSON line with the ids, names and tokens the tests and
+and API tokens; with ``--people N`` first a generated organisation of N people with
+accounts, tokens and office locations (``bench.cluster_people``). Prints one JSON line with the ids, names and tokens the tests and
 the load test use. Run as ``python -m bench.cluster_seed`` with the cluster's
 environment."""
 
@@ -17,7 +18,8 @@ SIGNERS = ("kadis", "sekdis", "kabid_a", "kabid_b")
 PASSWORD = "x-Pass-12345"
 
 
-def seed(*, drafts: int) -> dict[str, object]:
+def seed(*, drafts: int, people: int = 0) -> dict[str, object]:
+    from bench.cluster_people import people_seed
     from warkat.accounts.services import api_token_create
     from warkat.demo.accounts import DEMO_TOTP_SECRET
     from warkat.demo.drafting import _review_all
@@ -30,7 +32,15 @@ def seed(*, drafts: int) -> dict[str, object]:
 
     tenant = tenant_create(region_code="91.11", actor=None)
     with tenant_scope(tenant):
-        o = build_org(tenant)
+        # Codes prefixed: the generated OPDs include a DINKES of their own.
+        o = build_org(tenant, prefix="LT" if people else "")
+        staff = (
+            people_seed(
+                tenant=tenant, people=people, password=PASSWORD, head=o.pos.bupati
+            )
+            if people
+            else []
+        )
         for key in SIGNERS:
             signer_ready(o, key)
         waiting: dict[str, list[int]] = {}
@@ -65,16 +75,19 @@ def seed(*, drafts: int) -> dict[str, object]:
             "passphrase": PASSPHRASE,
             "drafts": waiting,
             "totp_secret": DEMO_TOTP_SECRET,
+            "people": staff,
         }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--drafts", type=int, default=2)
+    parser.add_argument("--people", type=int, default=0,
+                        help="also a generated organisation of this many people")  # fmt: skip
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "warkat.config.settings")
     django.setup()
-    print(json.dumps(seed(drafts=args.drafts)))
+    print(json.dumps(seed(drafts=args.drafts, people=args.people)))
 
 
 if __name__ == "__main__":

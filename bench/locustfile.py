@@ -25,6 +25,7 @@ import random
 import struct
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ SEED: dict[str, Any] = json.loads(_SEED_FILE.read_text() or "{}")
 HOSTS = [h for h in os.environ.get("WARKAT_LOAD_HOSTS", "").split(",") if h]
 FACTOR = float(os.environ.get("WARKAT_LOAD_FACTOR", "2"))
 LOGIN = "/akun/login/"
+MFA = "/akun/2fa/authenticate/"
 
 #: Requests per second of each kind at the peak (see the module docstring).
 PEAK = {
@@ -46,14 +48,40 @@ PEAK = {
     "dispose": 0.2,
     "sign": 0.03,
 }
+#: HTTP requests per action (a sign-in is the form, the post and the home page;
+#: heads of units also send their authenticator's code: see below).
+REQUESTS = {"sign_in": 3.0}
 #: Requests per second one simulated user makes.
 PER_USER = 0.5
+#: The generated staff (``bench.cluster_people``): username, token, office.
+PEOPLE: list[dict[str, Any]] = SEED.get("people") or [
+    {"username": SEED["users"][k], "token": SEED["tokens"][k],
+     "lat": -2.93456, "lon": 140.78701}
+    for k in ("staf_a", "staf_b", "tu", "outsider")
+    if SEED.get("users")
+]  # fmt: skip
+PEOPLE_TOKENS = [p["token"] for p in PEOPLE]
+REQUESTS["sign_in"] += sum(bool(p.get("totp")) for p in PEOPLE) / max(1, len(PEOPLE))
+random.Random(0).shuffle(PEOPLE)
+_people = itertools.cycle(PEOPLE) if PEOPLE else None
 
 _turn = itertools.count()
 _letters: list[int] = []
 _undisposed: list[int] = []
 _instructions: list[str] = []
 _lock = threading.Lock()
+
+
+def _next_person() -> dict[str, Any]:
+    """Each person in turn: sign-ins and check-ins spread over every account."""
+    with _lock:
+        assert _people is not None, "no people in the seed"
+        return next(_people)
+
+
+def target_rate() -> float:
+    """HTTP requests per second the scenario aims at (Locust counts requests)."""
+    return sum(r * FACTOR * REQUESTS.get(k, 1) for k, r in PEAK.items())
 
 
 def users_needed(kind: str) -> int:
@@ -86,42 +114,97 @@ class Base(HttpUser):
     wait_time = constant_throughput(PER_USER)
     who = "staf_a"
 
-    def api(self, method: str, path: str, name: str, **kwargs: Any) -> Any:
-        headers = {"Authorization": f"Bearer {SEED['tokens'][self.who]}"}
+    def api(self, method: str, path: str, name: str, *, token: str = "",
+            expect: tuple[int, ...] = (200,),
+            check: Callable[[Any], str] | None = None, **kwargs: Any) -> Any:  # fmt: skip
+        """Call the API as ``self.who`` (or with ``token``) and return the JSON body,
+        or None after counting a failure: a status other than ``expect``, a body
+        that is not JSON, or what ``check`` says is wrong with the body."""
+        headers = {"Authorization": f"Bearer {token or SEED['tokens'][self.who]}"}
         with self.client.request(
             method, _host() + "/api/v1" + path, name=name, headers=headers,
-            catch_response=True, **kwargs,
+            catch_response=True, allow_redirects=False, **kwargs,
         ) as response:  # fmt: skip
-            if response.status_code >= 400:
+            if response.status_code not in expect:
                 response.failure(f"{response.status_code}: {response.text[:200]}")
-            return response
+                return None
+            try:
+                body = response.json()
+            except ValueError:
+                response.failure(f"not JSON: {response.text[:200]}")
+                return None
+            wrong = check(body) if check else ""
+            if wrong:
+                response.failure(wrong)
+                return None
+            return body
 
 
 class SignIn(Base):
-    """Signs in on the web (argon2 and all), opens the home page, signs out."""
+    """Signs in on the web (argon2 and all) as the next person — heads of units
+    with their authenticator's code — and opens the home page."""
 
     @task
     def sign_in(self) -> None:
         self.client.cookies.clear()
         host = _host()
-        self.client.get(host + LOGIN, name="GET login page")
-        who = random.choice(
-            ["staf_a", "staf_b", "kabid_a", "kabid_b", "tu", "outsider"]
-        )
-        self.client.post(
-            host + LOGIN, name="POST sign in",
-            data={"login": SEED["users"][who], "password": SEED["password"],
+        person = _next_person()
+        with self.client.get(host + LOGIN, name="GET login page",
+                             catch_response=True) as page:  # fmt: skip
+            if page.status_code != 200 or "csrftoken" not in self.client.cookies:
+                page.failure(f"{page.status_code}: no sign-in form")
+                return
+        with self.client.post(
+            host + LOGIN, name="POST sign in", catch_response=True,
+            allow_redirects=False, headers={"Referer": host + LOGIN},
+            data={"login": person["username"], "password": SEED["password"],
                   "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", "")},
-        )  # fmt: skip
-        self.client.get(_host() + "/", name="GET home")
+        ) as signed:  # fmt: skip
+            where = signed.headers.get("Location", "")
+            if signed.status_code != 302 or LOGIN in where:
+                signed.failure(f"{signed.status_code} → {where!r}: not signed in")
+                return
+            if person.get("totp") != (where == MFA):
+                signed.failure(f"→ {where!r}: authenticator step expected "
+                               f"{bool(person.get('totp'))}")  # fmt: skip
+                return
+        if where == MFA:  # a head of unit (a signer): the authenticator's code
+            if time.time() % 30 > 15:  # one that is still valid when it arrives
+                time.sleep(30 - time.time() % 30)
+            with self.client.post(
+                host + MFA, name="POST authenticator code", catch_response=True,
+                allow_redirects=False, headers={"Referer": host + MFA},
+                data={"code": totp(SEED["totp_secret"]),
+                      "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", "")},
+            ) as code:  # fmt: skip
+                where = code.headers.get("Location", "")
+                if code.status_code != 302 or MFA in where or LOGIN in where:
+                    code.failure(f"{code.status_code} → {where!r}: code refused")
+                    return
+        with self.client.get(_host() + "/", name="GET home", catch_response=True,
+                             allow_redirects=False) as home:  # fmt: skip
+            if home.status_code != 200:
+                home.failure(f"{home.status_code}: home page not shown")
 
 
 class CheckIn(Base):
+    """The next person checks in at their own office (inside its geofence)."""
+
     @task
     def check_in(self) -> None:
-        self.who = random.choice(["staf_a", "staf_b", "outsider", "tu", "kabid_b"])
-        self.api("POST", "/attendance/check-ins", "POST check-in",
-                 json={"latitude": -2.9, "longitude": 140.7, "accuracy_m": 15})  # fmt: skip
+        person = _next_person()
+        self.api(
+            "POST", "/attendance/check-ins", "POST check-in", token=person["token"],
+            expect=(201, 200), check=_not_flagged,
+            json={"latitude": person["lat"] + random.uniform(-2e-4, 2e-4),
+                  "longitude": person["lon"] + random.uniform(-2e-4, 2e-4),
+                  "accuracy_m": 15, "client_key": f"load-{time.time_ns()}"},
+        )  # fmt: skip
+
+
+def _not_flagged(body: Any) -> str:
+    """A check-in at one's own office is recorded without a flag."""
+    return f"flagged: {body.get('flags')}" if body.get("flags") else ""
 
 
 class Reader(Base):
@@ -129,7 +212,12 @@ class Reader(Base):
 
     @task(3)
     def inbox(self) -> None:
-        self.api("GET", "/inbox", "GET inbox")
+        # Mostly the generated staff's own inboxes, now and then the kadis's (the
+        # one that fills up with the letters registered during the run).
+        if PEOPLE_TOKENS and random.random() < 0.8:
+            self.api("GET", "/inbox", "GET inbox", token=random.choice(PEOPLE_TOKENS))
+        else:
+            self.api("GET", "/inbox", "GET inbox")
 
     @task(2)
     def read(self) -> None:
@@ -145,7 +233,7 @@ class Registrar(Base):
     @task
     def register(self) -> None:
         n = time.time_ns()
-        response = self.api(
+        body = self.api(
             "POST", "/letters/incoming", "POST register letter",
             data={"unit_id": SEED["dinas"],
                   "addressed_position_id": SEED["positions"]["kadis"],
@@ -153,11 +241,12 @@ class Registrar(Base):
                   "number": f"005/{n}", "letter_date": "2026-11-02",
                   "sender_institution": "Dinas Kominfo Provinsi Papua"},
             files=[("files", ("surat.pdf", _pdf(), "application/pdf"))],
+            expect=(201,),
         )  # fmt: skip
-        if response.status_code == 201:
+        if body is not None:
             with _lock:
-                _letters.append(response.json()["id"])
-                _undisposed.append(response.json()["id"])
+                _letters.append(body["id"])
+                _undisposed.append(body["id"])
 
 
 class Disposer(Base):
@@ -171,12 +260,13 @@ class Disposer(Base):
             return
         if not _instructions:
             listed = self.api("GET", "/instructions", "GET instructions")
-            _instructions.extend(listed.json()[:1] if listed.ok else [])
+            _instructions.extend((listed or [])[:1])
         self.api(
             "POST", f"/letters/{letter}/dispositions", "POST disposition",
             json={"to_position_ids": [SEED["positions"]["kabid_a"]],
                   "instructions": _instructions[:1], "note": "Tindak lanjuti.",
                   "deadline_days": 3},
+            expect=(201, 200),
         )  # fmt: skip
 
 
@@ -206,6 +296,7 @@ class Signer(Base):
         self.api(
             "POST", f"/letters/{letter}/sign", "POST sign",
             json={"passphrase": SEED["passphrase"], "otp": totp(SEED["totp_secret"])},
+            expect=(200, 201, 202),
         )  # fmt: skip
 
 

@@ -3,10 +3,12 @@
 Starts the two-host installation of ``bench.cluster`` (its own PostgreSQL with
 durable settings, S3, two gunicorn hosts, two task workers), runs
 ``bench/locustfile.py`` headless against both hosts (round robin) for
-``--minutes`` at ``--factor`` times the morning peak of a 5,000-person tenant, and
+``--minutes`` at ``--factor`` times the morning peak of a 5,000-person tenant (with
+``--people`` generated people with accounts, see ``bench.cluster_people``), and
 samples the database's connections of the app role and the task queue's depth
 every two seconds. Prints p50/p95/p99 and failures per route, the request rate,
-and the largest connection count and queue depth seen; exits non-zero on any
+the largest connection count and queue depth seen, and a summary line comparing
+the achieved request rate with the target; exits non-zero on any
 failed request. Nothing outside its temporary cluster is touched.
 """
 
@@ -32,6 +34,8 @@ def main() -> int:
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--factor", type=float, default=2.0,
                         help="times the morning peak (default 2)")  # fmt: skip
+    parser.add_argument("--people", type=int, default=5000,
+                        help="people with accounts in the tenant (default 5000)")  # fmt: skip
     parser.add_argument("--gunicorn-workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=BASE_PORT)
     parser.add_argument("--out", default=str(PROJECT / "bench" / "out" / "morning"))
@@ -40,7 +44,7 @@ def main() -> int:
     # One signature per signer and 30-second window, for the whole run.
     drafts = int(args.minutes * 2) + 2
     cluster = Cluster(args.port, durable=True, gunicorn_workers=args.gunicorn_workers,
-                      drafts=drafts)  # fmt: skip
+                      drafts=drafts, people=args.people)  # fmt: skip
     samples: list[tuple[int, int]] = []
     stop = threading.Event()
     try:
@@ -63,7 +67,7 @@ def main() -> int:
         env = {**os.environ, "WARKAT_LOAD_SEED": str(seed),
                "WARKAT_LOAD_HOSTS": ",".join(h.url for h in cluster.hosts),
                "WARKAT_LOAD_FACTOR": str(args.factor)}  # fmt: skip
-        users = _users(env)
+        users, target = _plan(env)
         subprocess.run(
             [BIN / "locust", "-f", PROJECT / "bench" / "locustfile.py", "--headless",
              "--users", str(users), "--spawn-rate", str(max(1, users // 10)),
@@ -72,34 +76,41 @@ def main() -> int:
             cwd=PROJECT, env=env, check=False,
         )  # fmt: skip
         stop.set()
-        return _report(out, samples, args)
+        return _report(out, samples, args, target)
     finally:
         stop.set()
         cluster.stop()
 
 
-def _users(env: dict[str, str]) -> int:
-    """The total of the user classes' fixed counts (computed by the locustfile)."""
+def _plan(env: dict[str, str]) -> tuple[int, float]:
+    """The total of the user classes' fixed counts and the target request rate
+    (computed by the locustfile, in a process of its own: importing Locust patches
+    the standard library)."""
     code = (
         "import bench.locustfile as f; print(sum(c.fixed_count for c in "
-        "[f.SignIn, f.CheckIn, f.Reader, f.Registrar, f.Disposer, f.Signer]))"
+        "[f.SignIn, f.CheckIn, f.Reader, f.Registrar, f.Disposer, f.Signer]), "
+        "f.target_rate())"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=PROJECT, env=env,
                          capture_output=True, text=True, check=True)  # fmt: skip
-    return int(out.stdout.strip().splitlines()[-1])
+    users, target = out.stdout.strip().splitlines()[-1].split()
+    return int(users), float(target)
 
 
-def _report(out: Path, samples: list[tuple[int, int]], args: argparse.Namespace) -> int:
+def _report(out: Path, samples: list[tuple[int, int]], args: argparse.Namespace,
+            target: float) -> int:  # fmt: skip
     with Path(f"{out}_stats.csv").open() as fh:
         rows = list(csv.DictReader(fh))
-    print(f"\nPemda morning x{args.factor:g}, {args.minutes:g} min, 2 app hosts, "
-          f"{os.cpu_count()} CPUs")  # fmt: skip
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\nPemda morning x{args.factor:g}, {args.people} people, {args.minutes:g} "
+          f"min, 2 app hosts, {os.cpu_count()} CPUs, load average {load}")  # fmt: skip
     print(f"{'route':<24} {'requests':>8} {'failed':>6} {'req/s':>6} "
           f"{'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}")  # fmt: skip
-    failures = 0
+    failures, achieved = 0, 0.0
     for row in rows:
         name = row["Name"] if row["Name"] != "Aggregated" else "all"
         failures += int(row["Failure Count"]) if name != "all" else 0
+        achieved = float(row["Requests/s"]) if name == "all" else achieved
         print(f"{name:<24} {row['Request Count']:>8} {row['Failure Count']:>6} "
               f"{float(row['Requests/s']):>6.1f} {row['50%']:>7} {row['95%']:>7} "
               f"{row['99%']:>7}")  # fmt: skip
@@ -109,6 +120,10 @@ def _report(out: Path, samples: list[tuple[int, int]], args: argparse.Namespace)
         print(f"database connections (app role): max {max(conns)}, "
               f"mean {sum(conns) / len(conns):.1f}; queue depth: max {max(depth)}, "
               f"last {depth[-1]} ({len(samples)} samples)")  # fmt: skip
+    print(f"SUMMARY: {achieved:.1f} req/s achieved of {target:.1f} req/s target "
+          f"({100 * achieved / target:.0f}%), {failures} failed requests"
+          + (f", max {max(c for c, _ in samples)} DB connections, max queue depth "
+             f"{max(d for _, d in samples)}" if samples else ""))  # fmt: skip
     failed = Path(f"{out}_failures.csv")
     if failures and failed.exists():
         print(failed.read_text()[:2000])

@@ -197,9 +197,11 @@ class _Planner:
             tier=tier,
         )
 
-    def build(self, *, people: int, opd_count: int) -> OrgPlan:
+    def build(
+        self, *, people: int, opd_count: int, head: Position | None = None
+    ) -> OrgPlan:
         root = self.root
-        bupati = self.position(
+        bupati = head or self.position(
             root,
             code="BUPATI",
             name="Bupati",
@@ -358,16 +360,19 @@ def opd_count_for(people: int) -> int:
 
 
 @transaction.atomic
-def org_generate(*, tenant: Tenant, people: int, seed: int = 0) -> OrgSummary:
+def org_generate(
+    *, tenant: Tenant, people: int, seed: int = 0, head: Position | None = None
+) -> OrgSummary:
     """Build an organisation of ``people`` people in ``tenant`` (which must have only
-    the units ``tenant_create`` made). Every position gets a definitif holder while
+    the units ``tenant_create`` made, or, given the existing kepala daerah's ``head``
+    position, no unit coded like a generated one). Every position gets a definitif holder while
     people last; remaining structural positions stay vacant."""
     rng = random.Random(f"{seed}:{tenant.region_code}")
     today = timezone.localdate()
     with tenant_scope(tenant):
         root = Unit.objects.get(kind="pemda", parent=None)
         planner = _Planner(tenant, root)
-        plan = planner.build(people=people, opd_count=opd_count_for(people))
+        plan = planner.build(people=people, opd_count=opd_count_for(people), head=head)
         makers = _People(tenant, rng, today)
         persons: list[Person] = []
         assignments: list[Assignment] = []

@@ -135,3 +135,40 @@ def test_ocr_benchmark_prints_pages_per_minute_and_the_target() -> None:
     assert "pages/min" in lines[0]
     assert lines[2].split()[-2:] == ["63.2", "ok"]
     assert lines[3].split()[-1] == "OVER"
+
+
+def test_load_test_people_can_sign_in_and_check_in_at_their_office(
+    db: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """``bench.cluster_seed --people``: the generated accounts are valid for the app
+    (password, token, role) and each person's office takes their check-in unflagged."""
+    from bench.cluster_people import people_seed
+    from bench.cluster_seed import PASSWORD
+    from warkat.accounts.models import User
+    from warkat.accounts.selectors import api_token_resolve
+    from warkat.attendance.checkin import checkin_record
+    from warkat.letters.tests.factories import build_org
+    from warkat.tenancy.services import tenant_create
+
+    tenant = tenant_create(region_code="91.11", actor=None, build_regions=False)
+    with tenant_scope(tenant):
+        o = build_org(tenant, prefix="LT")
+        people = people_seed(
+            tenant=tenant, people=60, password=PASSWORD, head=o.pos.bupati
+        )
+        assert len(people) == 60
+        assert 0 < sum(p["totp"] for p in people) < 60  # the heads have authenticators
+        theirs = sum(1 for u in vars(o.users).values() if u.person_id)
+        assert Person.objects.count() == 60 + theirs
+        for entry in people[::7]:
+            user = User.objects.get(username=entry["username"])
+            assert user.check_password(PASSWORD) and not user.must_change_password
+            assert user.roles.filter(role="staf").exists()
+            token = api_token_resolve(raw=entry["token"])
+            assert token is not None and token.user_id == user.pk
+            with django_capture_on_commit_callbacks(execute=True):
+                result = checkin_record(
+                    actor=user, latitude=entry["lat"], longitude=entry["lon"],
+                    accuracy_m=15, client_key=f"t-{user.pk}",
+                )  # fmt: skip
+            assert result.created and not result.record.flags, result.record.flags
