@@ -15,6 +15,7 @@ each request to the next host. Everything listens on 127.0.0.1 only.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import http.client
 import itertools
@@ -34,6 +35,8 @@ from pathlib import Path
 from typing import Any
 
 import requests
+
+from warkat.sso.keys import new_key_pem
 
 PROJECT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -387,6 +390,10 @@ class Cluster:
         ]  # fmt: skip
         self.seed: dict[str, Any] = {}
 
+    @functools.cached_property
+    def _oidc_key(self) -> str:
+        return new_key_pem()
+
     def _environment(self, extra: dict[str, str]) -> dict[str, str]:
         keep = {"PATH", "HOME", "LANG", "LC_ALL", "TZ", "SYSTEMROOT"}
         env = {k: v for k, v in os.environ.items() if k in keep}
@@ -394,6 +401,9 @@ class Cluster:
             PYTHONPATH=str(PROJECT),
             DATABASE_URL=self.pg.url(),
             WARKAT_SECRET_KEY=SECRET,
+            # One OpenID Connect signing key for every host, as in production
+            # (otherwise each host would make its own development key on its disk).
+            WARKAT_OIDC_KEY=self._oidc_key,
             WARKAT_ALLOWED_HOSTS="127.0.0.1,localhost",
             WARKAT_S3_BUCKET=BUCKET,
             WARKAT_S3_ENDPOINT_URL=self.store.endpoint,
