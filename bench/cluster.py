@@ -390,9 +390,7 @@ class Cluster:
         ]  # fmt: skip
         self.seed: dict[str, Any] = {}
 
-    @functools.cached_property
-    def _oidc_key(self) -> str:
-        return new_key_pem()
+    _oidc_key = functools.cached_property(lambda self: new_key_pem())
 
     def _environment(self, extra: dict[str, str]) -> dict[str, str]:
         keep = {"PATH", "HOME", "LANG", "LC_ALL", "TZ", "SYSTEMROOT"}
@@ -401,9 +399,7 @@ class Cluster:
             PYTHONPATH=str(PROJECT),
             DATABASE_URL=self.pg.url(),
             WARKAT_SECRET_KEY=SECRET,
-            # One OpenID Connect signing key for every host, as in production
-            # (otherwise each host would make its own development key on its disk).
-            WARKAT_OIDC_KEY=self._oidc_key,
+            WARKAT_OIDC_KEY=self._oidc_key,  # one for every host, as in production
             WARKAT_ALLOWED_HOSTS="127.0.0.1,localhost",
             WARKAT_S3_BUCKET=BUCKET,
             WARKAT_S3_ENDPOINT_URL=self.store.endpoint,

@@ -64,6 +64,7 @@ def _load(tenant: Tenant, *, demo_accounts: bool) -> None:
     from warkat.demo.letters import demo_letters_load
     from warkat.demo.management.commands.demo_load import letter_actors
     from warkat.demo.organisation import demo_org_load
+    from warkat.demo.service_accounts import demo_service_account_load
     from warkat.demo.sso import demo_sso_load
     from warkat.demo.webhooks import demo_webhooks_load
 
@@ -79,6 +80,7 @@ def _load(tenant: Tenant, *, demo_accounts: bool) -> None:
         demo_attendance_load(tenant=tenant, people=people, days=7)
         demo_archive_load(tenant=tenant, people=people)
         demo_sso_load(tenant=tenant)
+        demo_service_account_load(tenant=tenant)
         _beyond_the_demo(tenant)
 
 

@@ -75,8 +75,10 @@ PARAMS: dict[str, Param] = {
     "batch_id": Param("archive.DisposalBatch"),
     "hold_id": Param("archive.LegalHold"),
     "client_pk": Param("sso.Client"),
+    "account_id": Param("accounts.ServiceAccount"),
     "endpoint_id": Param("webhooks.Endpoint"),
     "delivery_id": Param("webhooks.Delivery"),
+    "item_id": Param("intake.InboundItem", data_required=False),
 }
 
 #: Parameters whose meaning depends on the app: (URL namespace, name) → Param.
@@ -92,6 +94,8 @@ APP_PARAMS: dict[tuple[str, str], Param] = {
     ("drafting", "type_id"): Param("drafting.NaskahType"),
     ("drafting", "action"): Param(literal="submit"),
     ("attendance", "action"): Param(literal="approve"),
+    ("intake", "file_id"): Param("intake.InboundFile", data_required=False),
+    ("attendance", "record_id"): Param("attendance.CheckIn", data_required=False),
     ("drafting", "delivery_id"): Param("drafting.Delivery", data_required=False),
     ("archive", "action"): Param(literal="agree"),
     ("drafting", "batch_id"): Param("drafting.SigningBatch", data_required=False),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from warkat.core.widgets import DateInput
 from warkat.letters.models import Direction, Security
 
 
@@ -24,9 +25,5 @@ class SearchForm(forms.Form):
         label=_("Classification code"), required=False, max_length=20
     )
     state = forms.CharField(label=_("Status"), required=False, max_length=20)
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())

@@ -58,6 +58,7 @@ class Command(BaseCommand):
         from warkat.demo.letters import demo_letters_load
         from warkat.demo.organisation import demo_org_load
         from warkat.demo.search import demo_search_index
+        from warkat.demo.service_accounts import demo_service_account_load
         from warkat.demo.sso import demo_sso_load
         from warkat.demo.webhooks import demo_webhooks_load
         from warkat.tenancy.services import tenant_create
@@ -73,6 +74,7 @@ class Command(BaseCommand):
             demo_attendance_load(tenant=keerom, people=org["people"])
             demo_archive_load(tenant=keerom, people=org["people"])
             demo_sso_load(tenant=keerom)
+            demo_service_account_load(tenant=keerom)
             demo_search_index(tenant=keerom)
         return keerom
 
