@@ -118,6 +118,18 @@ def _timestamp_time(sig: Any) -> dt.datetime | None:
     return None
 
 
+def _has_timestamp_token(sig: Any) -> bool:
+    """Whether the signature carries a timestamp token at all (readable or not)."""
+    try:
+        attrs = sig.signer_info["unsigned_attrs"]
+        return any(
+            a["type"].native == "signature_time_stamp_token"
+            for a in (attrs if attrs.native is not None else ())
+        )
+    except Exception:
+        return True  # unreadable unsigned attributes: something was changed
+
+
 def _issued(
     cert: Any, bsre_roots: list[Any] | None
 ) -> tuple[SignerCertificate | None, list[Any] | None]:
@@ -175,7 +187,11 @@ def _judge(sig: Any, bsre_roots: list[Any] | None) -> SignatureVerdict:
     if row is None and not status.trusted:
         return verdict(Result.UNKNOWN_SIGNER)
     stamp = status.timestamp_validity
-    if signed_at is None or stamp is None or not (stamp.intact and stamp.trusted):
+    if _has_timestamp_token(sig) and (
+        signed_at is None or stamp is None or not stamp.intact
+    ):
+        return verdict(Result.ALTERED)  # a timestamp was there and was changed
+    if signed_at is None or stamp is None or not stamp.trusted:
         return verdict(Result.UNCONFIRMED)
     not_before, not_after = cert.not_valid_before, cert.not_valid_after
     if row is not None and row.revoked_at is not None and row.revoked_at <= signed_at:
