@@ -104,30 +104,29 @@ class SignatureVerdict:
         return MESSAGES[self.result]
 
 
-def _timestamp_time(sig: Any) -> dt.datetime | None:
-    """``genTime`` of the signature's timestamp token (checked by pyHanko)."""
+def _timestamp(sig: Any) -> tuple[bool, dt.datetime | None]:
+    """Whether the signature carries a timestamp token at all (unreadable unsigned
+    attributes count as one: something was changed), and the token's ``genTime``
+    when it can be read (pyHanko checks the token itself)."""
     try:
         attrs = sig.signer_info["unsigned_attrs"]
-        for attr in attrs if attrs.native is not None else ():
-            if attr["type"].native == "signature_time_stamp_token":
-                content = attr["values"][0]["content"]["encap_content_info"]
-                when: dt.datetime = content["content"].parsed["gen_time"].native
-                return when
+        tokens = [
+            a
+            for a in (attrs if attrs.native is not None else ())
+            if a["type"].native == "signature_time_stamp_token"
+        ]
+    except Exception:
+        log.info("unreadable unsigned attributes in %s", sig.field_name)
+        return True, None
+    if not tokens:
+        return False, None
+    try:
+        content = tokens[0]["values"][0]["content"]["encap_content_info"]
+        when: dt.datetime = content["content"].parsed["gen_time"].native
+        return True, when
     except Exception:
         log.info("unreadable timestamp token in %s", sig.field_name)
-    return None
-
-
-def _has_timestamp_token(sig: Any) -> bool:
-    """Whether the signature carries a timestamp token at all (readable or not)."""
-    try:
-        attrs = sig.signer_info["unsigned_attrs"]
-        return any(
-            a["type"].native == "signature_time_stamp_token"
-            for a in (attrs if attrs.native is not None else ())
-        )
-    except Exception:
-        return True  # unreadable unsigned attributes: something was changed
+        return True, None
 
 
 def _issued(
@@ -163,7 +162,7 @@ def _judge(sig: Any, bsre_roots: list[Any] | None) -> SignatureVerdict:
     cert = sig.signer_cert
     signer = cert.subject.human_friendly
     row, roots = _issued(cert, bsre_roots)
-    signed_at = _timestamp_time(sig)
+    has_timestamp, signed_at = _timestamp(sig)
 
     def context(moment: dt.datetime | None) -> Any:
         return ValidationContext(
@@ -187,9 +186,7 @@ def _judge(sig: Any, bsre_roots: list[Any] | None) -> SignatureVerdict:
     if row is None and not status.trusted:
         return verdict(Result.UNKNOWN_SIGNER)
     stamp = status.timestamp_validity
-    if _has_timestamp_token(sig) and (
-        signed_at is None or stamp is None or not stamp.intact
-    ):
+    if has_timestamp and (signed_at is None or stamp is None or not stamp.intact):
         return verdict(Result.ALTERED)  # a timestamp was there and was changed
     if signed_at is None or stamp is None or not stamp.trusted:
         return verdict(Result.UNCONFIRMED)
