@@ -33,6 +33,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/ops/" in str(item.fspath):
             item.add_marker(pytest.mark.multihost)
+            # One cluster per run: every test of the set-up goes to one xdist worker.
+            item.add_marker(pytest.mark.xdist_group("ops"))
             if reason:
                 item.add_marker(pytest.mark.skip(reason=reason))
 

@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 DOVECOT = "/usr/sbin/dovecot"
-PORT = 19001
 PASSWORD = "rahasia-kotak"
 USERS = 200
 
@@ -55,8 +54,9 @@ service anvil {{
 
 
 class Dovecot:
-    def __init__(self, root: Path, port: int = PORT) -> None:
-        self.root, self.port = root, port
+    def __init__(self, root: Path, port: int = 0) -> None:
+        # A free loopback port unless one is given: parallel runs never clash.
+        self.root, self.port = root, port or _free_port()
         self.process: subprocess.Popen[bytes] | None = None
         self._users = itertools.count(1)
 
@@ -129,6 +129,12 @@ class Dovecot:
         client.select("INBOX")
         client.logout()
         return self.root / "mail" / user / "new"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def _user(n: int) -> str:
