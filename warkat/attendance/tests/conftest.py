@@ -14,10 +14,10 @@ import pytest
 import time_machine
 
 from warkat.attendance.models import WorkLocation
+from warkat.letters.samples import sample_pdf
 
 # Every attendance test stores files (selfies) in a temporary folder.
 from warkat.letters.tests.conftest import media  # noqa: F401
-from warkat.letters.samples import sample_pdf
 from warkat.letters.tests.factories import build_org
 
 WIT = dt.timezone(dt.timedelta(hours=9))

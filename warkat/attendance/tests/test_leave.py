@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 
 from warkat.attendance.models import AttendanceRequest, CheckIn
-from warkat.attendance.tests.conftest import NOTE
-from warkat.attendance.tests.conftest import at
+from warkat.attendance.tests.conftest import NOTE, at
 from warkat.letters.tests.factories import client_for
 from warkat.notify.models import Notification
 
