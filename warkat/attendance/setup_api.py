@@ -232,7 +232,10 @@ class ScheduleIn(Schema):
     unit_id: int | None = None
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
-    days: list[DayIn]
+    # Empty with a ``preset``: "national" (Perpres 21/2023, 37.5 h from 07:30) or
+    # "ramadan" (32.5 h from 08:00).
+    days: list[DayIn] = []
+    preset: str = ""
 
 
 class ScheduleOut(Schema):
@@ -287,7 +290,8 @@ def schedule_create_api(request: HttpRequest, payload: ScheduleIn) -> Any:
         unit_id=payload.unit_id,
         valid_from=payload.valid_from,
         valid_to=payload.valid_to,
-        days=[setup.DayHours(**d.dict()) for d in payload.days],
+        days=[setup.DayHours(**d.dict()) for d in payload.days]
+        or setup.preset_days(payload.preset),
     )
     return 201, ScheduleOut(
         id=s.pk,
@@ -295,7 +299,15 @@ def schedule_create_api(request: HttpRequest, payload: ScheduleIn) -> Any:
         unit_id=s.unit_id,
         valid_from=s.valid_from,
         valid_to=s.valid_to,
-        days=payload.days,
+        days=[
+            DayIn(
+                weekday=d.weekday,
+                start=d.start,
+                end=d.end,
+                break_minutes=d.break_minutes,
+            )
+            for d in s.days.order_by("weekday")
+        ],
     )
 
 

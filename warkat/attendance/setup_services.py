@@ -22,7 +22,7 @@ from warkat.attendance.models import (
     WorkSchedule,
     WorkScheduleDay,
 )
-from warkat.attendance.rules import PP94_STEPS
+from warkat.attendance.rules import NATIONAL_WEEK, PP94_STEPS, RAMADAN_WEEK
 from warkat.audit.services import audit_record
 from warkat.org.selectors import person_find, unit_find
 from warkat.tenancy.models import Tenant
@@ -200,6 +200,21 @@ class DayHours:
     start: dt.time
     end: dt.time
     break_minutes: int = 60
+
+
+def preset_days(preset: str) -> list[DayHours]:
+    """The national week ("national") or the Ramadan week ("ramadan"); anything
+    else gives no days (refused by ``schedule_create``)."""
+    week = {"national": NATIONAL_WEEK, "ramadan": RAMADAN_WEEK}.get(preset, {})
+    return [
+        DayHours(
+            weekday=w,
+            start=dt.time.fromisoformat(start),
+            end=dt.time.fromisoformat(end),
+            break_minutes=pause,
+        )
+        for w, (start, end, pause) in sorted(week.items())
+    ]
 
 
 @transaction.atomic
