@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.http import HttpResponse
 from django.utils import timezone
 
 from warkat.attendance import errors
@@ -176,7 +177,11 @@ def document_for_viewer(*, actor: Any, document_id: int) -> RequestDocument:
     return document
 
 
-def document_read(document: RequestDocument) -> bytes:
+def document_response(document: RequestDocument) -> HttpResponse:
+    """The document as a private attachment (never cached, never sniffed)."""
     with default_storage.open(document.storage_name, "rb") as handle:
-        data: bytes = handle.read()
-    return data
+        response = HttpResponse(handle.read(), content_type=document.content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+    return response

@@ -325,3 +325,12 @@ def balance_forbidden() -> PermissionDenied:
         "attendance.forbidden",
         _("You may not see the leave balance of this person."),
     )
+
+
+def leave_too_long(months: int) -> ValidationError:
+    return ValidationError(
+        "attendance.leave_too_long",
+        _("This kind of leave lasts at most %(months)s month(s)."),
+        field="end_date",
+        params={"months": months},
+    )

@@ -7,6 +7,7 @@ A correction never edits a record: its approval adds a record (source
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from typing import Any
 
@@ -32,6 +33,7 @@ from warkat.attendance.models import (
     RequestState,
     Source,
 )
+from warkat.attendance.rules import MAX_MONTHS
 from warkat.attendance.schedule import (
     ScheduleBook,
     attendance_settings,
@@ -53,6 +55,13 @@ def _tenant() -> Tenant:
     tenant = current_tenant()
     assert tenant is not None
     return tenant
+
+
+def _months_after(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (the month's last day when shorter)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 #: First key of the advisory lock that serialises one person's requests.
@@ -173,6 +182,8 @@ def _submit(
         raise errors.no_working_day()
     if kind == RequestKind.CUTI_TAHUNAN and end.year != start_date.year:
         raise errors.leave_spans_years()
+    if kind in MAX_MONTHS and end >= _months_after(start_date, MAX_MONTHS[kind]):
+        raise errors.leave_too_long(MAX_MONTHS[kind])
     settings = attendance_settings(tenant)
     pairs = uploads_check(documents, required_documents(settings, kind, days))
     _lock_person(person.pk)

@@ -5,7 +5,7 @@ import base64
 import binascii
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import Router, Schema
 
 from warkat.api.base import ERROR_RESPONSES, Id, scope
@@ -17,7 +17,7 @@ from warkat.attendance.documents import (
     MAX_FILES,
     Upload,
     document_for_viewer,
-    document_read,
+    document_response,
 )
 from warkat.attendance.models import RequestDocument
 from warkat.attendance.schedule import attendance_settings, local_today
@@ -131,8 +131,4 @@ def request_document_api(request: HttpRequest, document_id: Id) -> Any:
         actor=request.auth,  # type: ignore[attr-defined]
         document_id=document_id,
     )
-    response = HttpResponse(document_read(document), content_type=document.content_type)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
-    return response
+    return document_response(document)

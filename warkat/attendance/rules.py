@@ -57,3 +57,11 @@ DOCUMENT_RULES: list[list[int | str]] = [
     ["cuti_cltn", 0, "Bukti alasan cuti di luar tanggungan negara"],
     ["dinas_luar", 0, "Surat tugas"],
 ]
+
+#: Longest leave of a kind in calendar months (PP 11/2017): cuti besar and cuti
+#: melahirkan at most 3 months, cuti karena alasan penting at most 1 month.
+MAX_MONTHS: dict[str, int] = {
+    "cuti_besar": 3,
+    "cuti_melahirkan": 3,
+    "cuti_alasan_penting": 1,
+}

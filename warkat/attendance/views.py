@@ -18,7 +18,7 @@ from warkat.attendance.documents import (
     MAX_BYTES,
     Upload,
     document_for_viewer,
-    document_read,
+    document_response,
     document_rules,
 )
 from warkat.attendance.errors import document_too_large
@@ -208,11 +208,7 @@ def document_download(request: HttpRequest, document_id: int) -> HttpResponse:
     """A request's document, for the requester, the approver chain and the
     personnel office only (404 for everyone else)."""
     document = document_for_viewer(actor=request.user, document_id=document_id)
-    response = HttpResponse(document_read(document), content_type=document.content_type)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
-    return response
+    return document_response(document)
 
 
 @tenant_view

@@ -14,6 +14,7 @@ import pytest
 from warkat.attendance.balance import leave_balance
 from warkat.attendance.models import AttendanceRequest, AttendanceSettings
 from warkat.attendance.schedule import attendance_settings
+from warkat.attendance.tests.conftest import NOTE
 from warkat.dispositions.calendar import national_holidays
 from warkat.letters.tests.factories import client_for
 from warkat.org.tests import factories as org
@@ -168,3 +169,24 @@ def test_pages_show_the_balance_to_the_person_and_the_approver(o: Any) -> None:
     assert "Cuti tahunan 2026: sisa 10 dari 12 hari kerja" in mine
     todo = client_for(o.users.kabid_a).get("/absen/permohonan/").content.decode()
     assert "Cuti tahunan 2026: hak 12 hari, 0 sudah diambil, 2 diajukan" in todo
+
+
+@pytest.mark.parametrize(
+    ("kind", "end", "status"),
+    [
+        ("cuti_alasan_penting", "2026-12-08", 201),  # within one month
+        ("cuti_alasan_penting", "2026-12-09", 422),
+        ("cuti_melahirkan", "2027-02-08", 201),  # within three months
+        ("cuti_melahirkan", "2027-02-09", 422),
+    ],
+)
+def test_longest_leave_of_a_kind(o: Any, kind: str, end: str, status: int) -> None:
+    body = {"kind": kind, "start_date": "2026-11-09", "end_date": end,
+            "reason": "Keluarga", "documents": [NOTE]}  # fmt: skip
+    res = client_for(o.users.staf_a).post(
+        URL, data=json.dumps(body), content_type="application/json"
+    )
+    assert res.status_code == status, res.content
+    if status == 422:
+        assert res.json()["code"] == "attendance.leave_too_long"
+        assert "paling lama" in res.json()["message"]
