@@ -72,6 +72,7 @@ PARAMS: dict[str, Param] = {
     "checkin_id": Param("attendance.CheckIn"),
     "request_id": Param("attendance.AttendanceRequest"),
     "location_id": Param("attendance.WorkLocation"),
+    "document_id": Param("attendance.RequestDocument"),
     "batch_id": Param("archive.DisposalBatch"),
     "hold_id": Param("archive.LegalHold"),
     "client_pk": Param("sso.Client"),

@@ -10,6 +10,7 @@ def register_routers(api: NinjaAPI) -> None:
     from warkat.accounts.api import users_router
     from warkat.archive.api import router as archive_router
     from warkat.attendance.api import router as attendance_router
+    from warkat.attendance.leave_api import router as attendance_leave_router
     from warkat.attendance.setup_api import router as attendance_setup_router
     from warkat.audit.api import router as audit_router
     from warkat.dashboard.api import router as dashboard_router
@@ -41,6 +42,7 @@ def register_routers(api: NinjaAPI) -> None:
     api.add_router("/", signing_router)
     api.add_router("/", dashboard_router)
     api.add_router("/", attendance_router)
+    api.add_router("/", attendance_leave_router)
     api.add_router("/", attendance_setup_router)
     api.add_router("/", webhooks_router)
     api.add_router("/", archive_router)

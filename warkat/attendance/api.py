@@ -13,6 +13,12 @@ from warkat.attendance.access import actor_person
 from warkat.attendance.checkin import checkin_record
 from warkat.attendance.exports import recap_download
 from warkat.attendance.fraud import flag_text
+from warkat.attendance.leave_api import (
+    DocumentIn,
+    DocumentOut,
+    document_out,
+    documents_decode,
+)
 from warkat.attendance.models import AttendanceRequest, CheckIn
 from warkat.attendance.recap import recap_month
 from warkat.attendance.review import checkin_review
@@ -304,6 +310,8 @@ class RequestIn(Schema):
     # Corrections: "in"/"out" and the time to record.
     correction_direction: str = ""
     correction_time: dt.time | None = None
+    # The documents the tenant's rules require (a doctor's note), base64.
+    documents: list[DocumentIn] = []
 
 
 class DecisionIn(Schema):
@@ -327,6 +335,7 @@ class RequestOut(Schema):
     correction_time: dt.time | None
     decided_at: dt.datetime | None
     decision_note: str
+    documents: list[DocumentOut]
 
 
 def request_out(r: AttendanceRequest) -> RequestOut:
@@ -346,6 +355,7 @@ def request_out(r: AttendanceRequest) -> RequestOut:
         correction_time=r.correction_time,
         decided_at=r.decided_at,
         decision_note=r.decision_note,
+        documents=[document_out(d) for d in r.documents.all()],
     )
 
 
@@ -367,6 +377,7 @@ def request_submit_api(request: HttpRequest, payload: RequestIn) -> Any:
         reason=payload.reason,
         correction_direction=payload.correction_direction,
         correction_time=payload.correction_time,
+        documents=documents_decode(payload.documents),
     )
     return 201, request_out(created)
 
@@ -384,7 +395,9 @@ def requests_api(request: HttpRequest, to_decide: bool = False) -> Any:
         rows = selectors.requests_to_decide(actor=user)
     else:
         rows = list(
-            selectors.requests_of(person=actor_person(user)).select_related("person")
+            selectors.requests_of(person=actor_person(user))
+            .select_related("person")
+            .prefetch_related("documents")
         )
     return [request_out(r) for r in rows]
 

@@ -26,16 +26,21 @@ class Absence:
     in_a_row: int  # the longest run of working days without reason
 
 
-def absences_count(days: dict[dt.date, object]) -> Absence:
+def absences_count(
+    days: dict[dt.date, object], since: dt.date | None = None
+) -> Absence:
+    """Days without reason from ``since`` (the year's first day), and the longest
+    run reaching into that span: a run begun in December counts in January."""
     total = run = longest = 0
     for day in sorted(days):
         status = getattr(days[day], "status", "")
         if status == DayStatus.LIBUR:
             continue  # weekends and holidays do not break a run
         if status == DayStatus.TK:
-            total += 1
             run += 1
-            longest = max(longest, run)
+            if since is None or day >= since:
+                total += 1
+                longest = max(longest, run)
         else:
             run = 0
     return Absence(total, longest)
@@ -50,15 +55,18 @@ def discipline_check(*, tenant: Tenant, today: dt.date | None = None) -> int:
     if last < first:
         return 0
     rules = attendance_settings(tenant)
+    # A run of days without reason may begin last year (PP 94/2021 Pasal 15(2)
+    # counts working days in a row, not within a calendar year).
+    start = first - dt.timedelta(days=2 * rules.consecutive_alert_days + 14)
     steps = sorted((int(d), str(s)) for d, s in rules.discipline_steps)
     people = list(people_filter())
     held = current_positions(person_ids={p.pk for p in people}, on=today)
     paths = {
         p.pk: held[p.pk][0].position.unit.path if held[p.pk] else "" for p in people
     }
-    book = ScheduleBook(tenant, first, last)
+    book = ScheduleBook(tenant, start, last)
     end_of_last = dt.datetime.combine(today, dt.time.min, tzinfo=book.tz)
-    days = days_of(book=book, people=paths, start=first, end=last, now=end_of_last)
+    days = days_of(book=book, people=paths, start=start, end=last, now=end_of_last)
     done = set(
         DisciplineAlert.objects.filter(year=today.year).values_list(
             "person_id", "threshold"
@@ -67,7 +75,7 @@ def discipline_check(*, tenant: Tenant, today: dt.date | None = None) -> int:
     office = role_person_ids(tenant_id=tenant.pk, role=Role.KEPEGAWAIAN)
     made = 0
     for person in people:
-        counted = absences_count(days[person.pk])  # type: ignore[arg-type]
+        counted = absences_count(days[person.pk], first)  # type: ignore[arg-type]
         reached = [(f"days:{d}", d, step) for d, step in steps if counted.total >= d]
         if counted.in_a_row >= rules.consecutive_alert_days:
             reached.append(

@@ -257,7 +257,9 @@ def selfie_not_found() -> NotFound:
     return NotFound("attendance.selfie_not_found", _("No selfie for this record."))
 
 
-def roster_invalid(row: int) -> ValidationError:
+def roster_invalid(
+    row: int, problems: list[dict[str, object]] | None = None
+) -> ValidationError:
     return ValidationError(
         "attendance.roster_invalid",
         _(
@@ -265,4 +267,70 @@ def roster_invalid(row: int) -> ValidationError:
         ),
         field="rows",
         params={"row": row},
+        details=problems,
+    )
+
+
+def document_missing(names: list[str]) -> ValidationError:
+    return ValidationError(
+        "attendance.document_missing",
+        _("This request needs a document attached: %(names)s."),
+        field="documents",
+        params={"names": "; ".join(names)},
+    )
+
+
+def document_invalid() -> ValidationError:
+    return ValidationError(
+        "attendance.document_invalid",
+        _("A document must be a PDF, JPEG or PNG file."),
+        field="documents",
+    )
+
+
+def document_too_large(megabytes: int) -> ValidationError:
+    return ValidationError(
+        "attendance.document_too_large",
+        _("A document is empty or larger than %(mb)s MB."),
+        field="documents",
+        params={"mb": megabytes},
+    )
+
+
+def documents_too_many(limit: int) -> ValidationError:
+    return ValidationError(
+        "attendance.documents_too_many",
+        _("At most %(limit)s documents per request."),
+        field="documents",
+        params={"limit": limit},
+    )
+
+
+def document_not_found() -> NotFound:
+    return NotFound("attendance.document_not_found", _("Document not found."))
+
+
+def leave_spans_years() -> ValidationError:
+    return ValidationError(
+        "attendance.leave_spans_years",
+        _(
+            "Annual leave is counted per year: make one request for the days of each year."
+        ),
+        field="end_date",
+    )
+
+
+def balance_forbidden() -> PermissionDenied:
+    return PermissionDenied(
+        "attendance.forbidden",
+        _("You may not see the leave balance of this person."),
+    )
+
+
+def leave_too_long(months: int) -> ValidationError:
+    return ValidationError(
+        "attendance.leave_too_long",
+        _("This kind of leave lasts at most %(months)s month(s)."),
+        field="end_date",
+        params={"months": months},
     )

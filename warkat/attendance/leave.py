@@ -7,16 +7,24 @@ A correction never edits a record: its approval adds a record (source
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from warkat.attendance import errors
 from warkat.attendance.access import actor_person
+from warkat.attendance.balance import leave_balance
+from warkat.attendance.documents import (
+    Upload,
+    documents_discard,
+    documents_store,
+    required_documents,
+    uploads_check,
+)
 from warkat.attendance.models import (
     AttendanceRequest,
     CheckIn,
@@ -25,6 +33,7 @@ from warkat.attendance.models import (
     RequestState,
     Source,
 )
+from warkat.attendance.rules import MAX_MONTHS
 from warkat.attendance.schedule import (
     ScheduleBook,
     attendance_settings,
@@ -48,18 +57,11 @@ def _tenant() -> Tenant:
     return tenant
 
 
-def annual_leave_left(*, person: Person, year: int) -> int:
-    """Annual leave days not yet taken or asked for in ``year``."""
-    used = (
-        AttendanceRequest.objects.filter(
-            person=person,
-            kind=RequestKind.CUTI_TAHUNAN,
-            state__in=LIVE,
-            start_date__year=year,
-        ).aggregate(n=Sum("days"))["n"]
-        or 0
-    )
-    return max(0, attendance_settings(_tenant()).annual_leave_days - used)
+def _months_after(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (the month's last day when shorter)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 #: First key of the advisory lock that serialises one person's requests.
@@ -103,7 +105,6 @@ def _notify(
     )
 
 
-@transaction.atomic
 def request_submit(
     *,
     actor: Any,
@@ -113,9 +114,42 @@ def request_submit(
     reason: str,
     correction_direction: str = "",
     correction_time: dt.time | None = None,
+    documents: list[Upload] | None = None,
 ) -> AttendanceRequest:
     """Ask the superior position for leave, permission, official duty or a
-    correction of a day's record."""
+    correction of a day's record, with the documents the tenant's rules require
+    (a doctor's note); the stored files are deleted if the request is refused."""
+    stored: list[str] = []
+    try:
+        return _submit(
+            actor=actor,
+            kind=kind,
+            start_date=start_date,
+            end_date=end_date,
+            reason=reason,
+            correction_direction=correction_direction,
+            correction_time=correction_time,
+            documents=documents or [],
+            stored=stored,
+        )
+    except BaseException:
+        documents_discard(stored)
+        raise
+
+
+@transaction.atomic
+def _submit(
+    *,
+    actor: Any,
+    kind: str,
+    start_date: dt.date,
+    end_date: dt.date | None,
+    reason: str,
+    correction_direction: str,
+    correction_time: dt.time | None,
+    documents: list[Upload],
+    stored: list[str],
+) -> AttendanceRequest:
     tenant = _tenant()
     person = actor_person(actor)
     if kind not in RequestKind.values:
@@ -146,14 +180,20 @@ def request_submit(
     days = ScheduleBook(tenant, start_date, end).working_days(start_date, end, path)
     if kind != RequestKind.KOREKSI and days == 0:
         raise errors.no_working_day()
+    if kind == RequestKind.CUTI_TAHUNAN and end.year != start_date.year:
+        raise errors.leave_spans_years()
+    if kind in MAX_MONTHS and end >= _months_after(start_date, MAX_MONTHS[kind]):
+        raise errors.leave_too_long(MAX_MONTHS[kind])
+    settings = attendance_settings(tenant)
+    pairs = uploads_check(documents, required_documents(settings, kind, days))
     _lock_person(person.pk)
     clash = _overlapping(person, start_date, end, kind, correction_direction)
     if clash is not None:
         raise errors.overlap(clash.start_date, clash.end_date)
     if kind == RequestKind.CUTI_TAHUNAN:
-        left = annual_leave_left(person=person, year=start_date.year)
-        if days > left:
-            raise errors.balance_exceeded(left)
+        left = leave_balance(person=person, year=start_date.year, settings=settings)
+        if days > left.left:
+            raise errors.balance_exceeded(left.left)
     request = AttendanceRequest.objects.create(
         tenant=tenant,
         person=person,
@@ -167,12 +207,19 @@ def request_submit(
         approver_position_id=superior,
         created_at=timezone.now(),
     )
+    attached = documents_store(request=request, pairs=pairs, stored=stored)
     audit_record(
         tenant=tenant,
         actor=actor,
         action="attendance.request_submitted",
         obj=request,
-        data={"kind": kind, "start": str(start_date), "end": str(end), "days": days},
+        data={
+            "kind": kind,
+            "start": str(start_date),
+            "end": str(end),
+            "days": days,
+            "documents": [d.name for d in attached],
+        },
     )
     with translation.override("id"):
         _notify(

@@ -12,39 +12,12 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from warkat.attendance.rules import (
+    ANNUAL_LEAVE_DAYS,
+    LEAVE_CAP_ONE_YEAR,
+    LEAVE_CAP_TWO_YEARS,
+)
 from warkat.tenancy.models import TenantOwned
-
-#: Perpres 21/2023 default: Mon-Thu 07:30-16:00 (60 min break), Fri 07:30-16:30
-#: (90 min break) = 37.5 h a week; weekday → (start, end, break minutes).
-NATIONAL_WEEK: dict[int, tuple[str, str, int]] = {
-    0: ("07:30", "16:00", 60),
-    1: ("07:30", "16:00", 60),
-    2: ("07:30", "16:00", 60),
-    3: ("07:30", "16:00", 60),
-    4: ("07:30", "16:30", 90),
-}
-#: Ramadan: start 08:00, 32.5 h a week (30 min break Mon-Thu, 60 min Friday).
-RAMADAN_WEEK: dict[int, tuple[str, str, int]] = {
-    0: ("08:00", "15:00", 30),
-    1: ("08:00", "15:00", 30),
-    2: ("08:00", "15:00", 30),
-    3: ("08:00", "15:00", 30),
-    4: ("08:00", "15:30", 60),
-}
-
-#: PP 94/2021: cumulative days absent without reason in a year → the step a
-#: superior must consider (never applied automatically).
-PP94_STEPS: list[list[int | str]] = [
-    [3, "teguran lisan"],
-    [4, "teguran tertulis"],
-    [7, "pernyataan tidak puas secara tertulis"],
-    [11, "pemotongan tunjangan kinerja 25% selama 6 bulan"],
-    [14, "pemotongan tunjangan kinerja 25% selama 9 bulan"],
-    [17, "pemotongan tunjangan kinerja 25% selama 12 bulan"],
-    [21, "penurunan jabatan setingkat lebih rendah selama 12 bulan"],
-    [25, "pembebasan dari jabatan menjadi jabatan pelaksana selama 12 bulan"],
-    [28, "pemberhentian dengan hormat tidak atas permintaan sendiri"],
-]
 
 
 def _pct(value: str) -> models.DecimalField:
@@ -68,7 +41,17 @@ class AttendanceSettings(TenantOwned):
     # An offline record sent this much later than its device time is flagged.
     offline_gap_min = models.PositiveSmallIntegerField(default=30)
     # Leave.
-    annual_leave_days = models.PositiveSmallIntegerField(default=12)
+    annual_leave_days = models.PositiveSmallIntegerField(default=ANNUAL_LEAVE_DAYS)
+    # Most annual leave usable in a year with last year's unused days, and with
+    # the unused days of two years in a row (PP 11/2017).
+    leave_cap_one_year = models.PositiveSmallIntegerField(default=LEAVE_CAP_ONE_YEAR)
+    leave_cap_two_years = models.PositiveSmallIntegerField(default=LEAVE_CAP_TWO_YEARS)
+    # First year whose leave is recorded here (earlier years carry nothing over);
+    # empty: the year of the tenant's first request.
+    leave_records_from = models.PositiveSmallIntegerField(null=True, blank=True)
+    # [[kind, more than N working days, document name], …]; empty: the national
+    # defaults (rules.DOCUMENT_RULES).
+    document_rules = models.JSONField(default=list, blank=True)
     # TPP cuts (percent of the monthly allowance), Perkada practice defaults.
     tl1_pct = _pct("0.5")
     tl2_pct = _pct("1")
@@ -531,6 +514,25 @@ class AttendanceRequest(TenantOwned):
     def audit_repr(self) -> str:
         # The reason may be medical: the log names the request, not its text.
         return f"attendance request {self.pk} ({self.kind})"
+
+
+class RequestDocument(TenantOwned):
+    """A document attached to a request (a doctor's note), sniffed as PDF, JPEG
+    or PNG, under the tenant's folder of the default storage; shown only to the
+    requester, the approver chain and the personnel office."""
+
+    request = models.ForeignKey(
+        AttendanceRequest, on_delete=models.PROTECT, related_name="documents"
+    )
+    name = models.CharField(_("document"), max_length=200)
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    storage_name = models.CharField(max_length=255)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.request_id}: {self.name}"
 
 
 class DisciplineAlert(TenantOwned):

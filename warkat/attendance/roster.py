@@ -13,13 +13,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 
+from warkat.accounts.models import Role
 from warkat.attendance import errors
+from warkat.attendance.access import may_see_unit
 from warkat.attendance.models import RosterEntry, Shift
 from warkat.attendance.setup_services import require_configure
 from warkat.audit.services import audit_record
-from warkat.org.models import Person
-from warkat.org.selectors import unit_find
+from warkat.core.errors import PermissionDenied
+from warkat.org.models import Person, Unit
+from warkat.org.selectors import people_filter, unit_find
+from warkat.tenancy.models import Tenant
+from warkat.tenancy.scope import current_tenant
 
 #: Rows one import may hold (a month of a large hospital).
 MAX_ROWS = 20_000
@@ -65,15 +71,34 @@ def shift_create(
     return shift
 
 
-@transaction.atomic
-def roster_import(*, actor: Any, rows: list[RosterRow]) -> int:
-    """Set the roster for the (person, day) pairs of ``rows`` (a later import of
-    the same pair replaces it). Returns the number of rows written."""
-    tenant = require_configure(actor)
-    if not rows or len(rows) > MAX_ROWS:
-        raise errors.roster_invalid(0)
+def roster_editor(actor: Any, unit: Unit | None) -> Tenant:
+    """The tenant admin and the personnel office edit every roster; the head of
+    a unit (or of a unit above it, Plt/Plh included) that unit's people."""
+    tenant = current_tenant()
+    assert tenant is not None
+    if actor is not None and actor.has_role(Role.TENANT_ADMIN, Role.KEPEGAWAIAN):
+        return tenant
+    if actor is None or unit is None or not may_see_unit(actor, unit):
+        raise errors.forbidden()
+    return tenant
+
+
+def may_edit_roster(actor: Any, unit: Unit | None) -> bool:
+    try:
+        roster_editor(actor, unit)
+    except PermissionDenied:
+        return False
+    return True
+
+
+#: Why a row was refused (``details`` of the error: {"row", "problem"}).
+PROBLEMS = ("person", "shift", "duplicate")
+
+
+def _resolve(
+    rows: list[RosterRow], people: QuerySet[Person]
+) -> tuple[list[tuple[int, dt.date, Shift | None]], list[dict[str, Any]]]:
     shifts = {s.name: s for s in Shift.objects.all()}
-    people = Person.objects.filter(is_active=True)
     by_id = set(
         people.filter(pk__in={r.person_id for r in rows if r.person_id}).values_list(
             "pk", flat=True
@@ -86,26 +111,112 @@ def roster_import(*, actor: Any, rows: list[RosterRow]) -> int:
     )
     seen: set[tuple[int, dt.date]] = set()
     wanted: list[tuple[int, dt.date, Shift | None]] = []
+    problems: list[dict[str, Any]] = []
     for number, row in enumerate(rows, start=1):
         if row.person_id is not None:
             pk = row.person_id if row.person_id in by_id else None
         else:
             pk = by_nip.get(row.nip.strip())
         name = row.shift.strip()
-        if pk is None or (name and name not in shifts) or (pk, row.day) in seen:
-            raise errors.roster_invalid(number)
+        problem = (
+            "person" if pk is None
+            else "shift" if name and name not in shifts
+            else "duplicate" if (pk, row.day) in seen
+            else ""
+        )  # fmt: skip
+        if problem or pk is None:
+            problems.append({"row": number, "problem": problem})
+            continue
         seen.add((pk, row.day))
         wanted.append((pk, row.day, shifts[name] if name else None))
+    return wanted, problems
+
+
+def _scope(unit: Unit | None) -> QuerySet[Person]:
+    people = Person.objects.filter(is_active=True)
+    return people_filter(unit=unit) if unit is not None else people
+
+
+def roster_problems(
+    *, actor: Any, rows: list[RosterRow], unit: Unit | None = None
+) -> list[dict[str, Any]]:
+    """The rows an import would refuse ({"row", "problem"}), writing nothing."""
+    roster_editor(actor, unit)
+    return _resolve(rows, _scope(unit))[1]
+
+
+@transaction.atomic
+def roster_import(
+    *,
+    actor: Any,
+    rows: list[RosterRow],
+    unit: Unit | None = None,
+    clear: list[tuple[int, dt.date]] | None = None,
+) -> int:
+    """Set the roster for the (person, day) pairs of ``rows`` (a later import of
+    the same pair replaces it). Returns the number of rows written. A unit's
+    head may set only the people of that unit; every bad row is reported (in the
+    error's details) and nothing is written."""
+    tenant = roster_editor(actor, unit)
+    if (not rows and not clear) or len(rows) > MAX_ROWS:
+        raise errors.roster_invalid(0)
+    people = _scope(unit)
+    wanted, problems = _resolve(rows, people)
+    if problems:
+        raise errors.roster_invalid(problems[0]["row"], problems)
+    if clear:
+        allowed = set(
+            people.filter(pk__in={p for p, _d in clear}).values_list("pk", flat=True)
+        )
+        for person_id, day in clear:
+            if person_id not in allowed:
+                raise errors.forbidden()
+            RosterEntry.objects.filter(person_id=person_id, day=day).delete()
     for person_id, day, shift in wanted:
         RosterEntry.objects.update_or_create(
             tenant=tenant, person_id=person_id, day=day, defaults={"shift": shift}
         )
-    days = sorted(day for _p, day in seen)
+    days = sorted([day for _p, day, _s in wanted] + [d for _p, d in clear or []])
     audit_record(
         tenant=tenant,
         actor=actor,
         action="attendance.roster_imported",
         obj=None,
-        data={"rows": len(wanted), "from": str(days[0]), "to": str(days[-1])},
+        data={
+            "rows": len(wanted),
+            "cleared": len(clear or []),
+            "from": str(days[0]),
+            "to": str(days[-1]),
+            "unit": unit.pk if unit else None,
+        },
     )
     return len(wanted)
+
+
+def roster_month(
+    *, unit: Unit, first: dt.date, last: dt.date
+) -> tuple[list[Person], dict[tuple[int, dt.date], Shift | None]]:
+    """The people of ``unit``'s subtree and their roster entries in the span."""
+    people = list(people_filter(unit=unit)[:500])
+    entries = RosterEntry.objects.filter(
+        person_id__in=[p.pk for p in people], day__gte=first, day__lte=last
+    ).select_related("shift")
+    return people, {(e.person_id, e.day): e.shift for e in entries}
+
+
+def roster_of(*, person: Person, first: dt.date, last: dt.date) -> list[RosterEntry]:
+    return list(
+        RosterEntry.objects.filter(person=person, day__gte=first, day__lte=last)
+        .select_related("shift")
+        .order_by("day")
+    )
+
+
+def shifts_for(unit: Unit | None) -> list[Shift]:
+    """Shifts a unit may use: the tenant's and those of the unit or above it."""
+    ids = [int(p) for p in unit.path.split("/") if p] if unit else []
+    return list(
+        Shift.objects.filter(Q(unit__isnull=True) | Q(unit_id__in=ids)).order_by(
+            "start", "name"
+        )
+    )

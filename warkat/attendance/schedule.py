@@ -12,14 +12,13 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from warkat.attendance.models import (
-    NATIONAL_WEEK,
-    PP94_STEPS,
     AttendanceSettings,
     RosterEntry,
     Shift,
     WorkSchedule,
     WorkScheduleDay,
 )
+from warkat.attendance.rules import NATIONAL_WEEK, PP94_STEPS
 from warkat.dispositions.calendar import national_holidays, tenant_holidays
 from warkat.tenancy.clock import tenant_zone
 from warkat.tenancy.models import Tenant

@@ -171,6 +171,7 @@ def requests_to_decide(*, actor: Any) -> list[AttendanceRequest]:
         )
         .exclude(person=person)
         .select_related("person")
+        .prefetch_related("documents")
         .order_by("created_at", "pk")
     )
 

@@ -11,6 +11,7 @@ from ninja import Router, Schema
 from warkat.api.base import ERROR_RESPONSES, Id, scope
 from warkat.attendance import roster
 from warkat.attendance import setup_services as setup
+from warkat.attendance.documents import document_rules
 from warkat.attendance.models import AttendanceSettings, WorkLocation
 from warkat.attendance.schedule import attendance_settings
 from warkat.attendance.selectors import locations_list, schedules_list
@@ -28,6 +29,12 @@ class SettingsIn(Schema):
     repeat_days: int | None = None
     offline_gap_min: int | None = None
     annual_leave_days: int | None = None
+    # Annual leave usable with last year's unused days / two years' (PP 11/2017).
+    leave_cap_one_year: int | None = None
+    leave_cap_two_years: int | None = None
+    leave_records_from: int | None = None
+    # [[kind, more than N working days, document name], …]
+    document_rules: list[list[int | str]] | None = None
     tl1_pct: Decimal | None = None
     tl2_pct: Decimal | None = None
     tl3_pct: Decimal | None = None
@@ -52,6 +59,10 @@ class SettingsOut(Schema):
     repeat_days: int
     offline_gap_min: int
     annual_leave_days: int
+    leave_cap_one_year: int
+    leave_cap_two_years: int
+    leave_records_from: int | None
+    document_rules: list[list[int | str]]
     tl_pct: list[float]
     psw_pct: list[float]
     tk_pct: float
@@ -70,6 +81,10 @@ def _settings_out(s: AttendanceSettings) -> SettingsOut:
         repeat_days=s.repeat_days,
         offline_gap_min=s.offline_gap_min,
         annual_leave_days=s.annual_leave_days,
+        leave_cap_one_year=s.leave_cap_one_year,
+        leave_cap_two_years=s.leave_cap_two_years,
+        leave_records_from=s.leave_records_from,
+        document_rules=[list(r) for r in document_rules(s)],
         tl_pct=[float(p) for p in (s.tl1_pct, s.tl2_pct, s.tl3_pct, s.tl4_pct)],
         psw_pct=[float(p) for p in (s.psw1_pct, s.psw2_pct, s.psw3_pct, s.psw4_pct)],
         tk_pct=float(s.tk_pct),
@@ -217,7 +232,10 @@ class ScheduleIn(Schema):
     unit_id: int | None = None
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
-    days: list[DayIn]
+    # Empty with a ``preset``: "national" (Perpres 21/2023, 37.5 h from 07:30) or
+    # "ramadan" (32.5 h from 08:00).
+    days: list[DayIn] = []
+    preset: str = ""
 
 
 class ScheduleOut(Schema):
@@ -272,7 +290,8 @@ def schedule_create_api(request: HttpRequest, payload: ScheduleIn) -> Any:
         unit_id=payload.unit_id,
         valid_from=payload.valid_from,
         valid_to=payload.valid_to,
-        days=[setup.DayHours(**d.dict()) for d in payload.days],
+        days=[setup.DayHours(**d.dict()) for d in payload.days]
+        or setup.preset_days(payload.preset),
     )
     return 201, ScheduleOut(
         id=s.pk,
@@ -280,7 +299,15 @@ def schedule_create_api(request: HttpRequest, payload: ScheduleIn) -> Any:
         unit_id=s.unit_id,
         valid_from=s.valid_from,
         valid_to=s.valid_to,
-        days=payload.days,
+        days=[
+            DayIn(
+                weekday=d.weekday,
+                start=d.start,
+                end=d.end,
+                break_minutes=d.break_minutes,
+            )
+            for d in s.days.order_by("weekday")
+        ],
     )
 
 

@@ -13,15 +13,16 @@ from django.db import transaction
 
 from warkat.accounts.models import Role
 from warkat.attendance import errors
+from warkat.attendance.documents import rules_clean
 from warkat.attendance.geo import valid_coordinates
 from warkat.attendance.models import (
-    PP94_STEPS,
     AttendanceSettings,
     PersonPlace,
     WorkLocation,
     WorkSchedule,
     WorkScheduleDay,
 )
+from warkat.attendance.rules import NATIONAL_WEEK, PP94_STEPS, RAMADAN_WEEK
 from warkat.audit.services import audit_record
 from warkat.org.selectors import person_find, unit_find
 from warkat.tenancy.models import Tenant
@@ -39,6 +40,9 @@ NUMBER_FIELDS: dict[str, tuple[int, int]] = {
     "repeat_days": (0, 60),
     "offline_gap_min": (1, 7 * 24 * 60),
     "annual_leave_days": (0, 60),
+    "leave_cap_one_year": (0, 120),
+    "leave_cap_two_years": (0, 120),
+    "leave_records_from": (2000, 2200),
     "consecutive_alert_days": (1, 60),
     "selfie_retention_days": (1, 3650),
 }
@@ -90,6 +94,8 @@ def settings_update(*, actor: Any, changes: dict[str, Any]) -> AttendanceSetting
             row.selfie_required = value
         elif name == "discipline_steps":
             row.discipline_steps = _steps(value)
+        elif name == "document_rules":
+            row.document_rules = rules_clean(value)
         else:
             raise errors.setting_invalid(name)
     row.save()
@@ -194,6 +200,21 @@ class DayHours:
     start: dt.time
     end: dt.time
     break_minutes: int = 60
+
+
+def preset_days(preset: str) -> list[DayHours]:
+    """The national week ("national") or the Ramadan week ("ramadan"); anything
+    else gives no days (refused by ``schedule_create``)."""
+    week = {"national": NATIONAL_WEEK, "ramadan": RAMADAN_WEEK}.get(preset, {})
+    return [
+        DayHours(
+            weekday=w,
+            start=dt.time.fromisoformat(start),
+            end=dt.time.fromisoformat(end),
+            break_minutes=pause,
+        )
+        for w, (start, end, pause) in sorted(week.items())
+    ]
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from warkat.attendance import views
+from warkat.attendance import roster_views, views
 
 app_name = "attendance"
 
@@ -12,6 +12,12 @@ urlpatterns = [
     path("swafoto/<id:record_id>/", views.selfie_view, name="selfie"),
     path("rekap/", views.recap_page, name="recap"),
     path("permohonan/", views.requests_page, name="requests"),
+    path(
+        "permohonan/dokumen/<id:document_id>/",
+        views.document_download,
+        name="document",
+    ),
+    path("jadwal-shift/", roster_views.roster_page, name="roster"),
     path(
         "permohonan/<id:request_id>/<str:action>/",
         views.request_action,

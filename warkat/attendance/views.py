@@ -13,6 +13,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from warkat.attendance import leave, selectors
 from warkat.attendance.access import actor_person
+from warkat.attendance.balance import leave_balance
+from warkat.attendance.documents import (
+    MAX_BYTES,
+    Upload,
+    document_for_viewer,
+    document_response,
+    document_rules,
+)
+from warkat.attendance.errors import document_too_large
 from warkat.attendance.exports import COLUMNS, recap_download
 from warkat.attendance.fraud import flag_text
 from warkat.attendance.models import Direction, RequestKind
@@ -126,10 +135,20 @@ def _time(value: str) -> dt.time | None:
         return None
 
 
+def _uploads(request: HttpRequest) -> list[Upload]:
+    """The attached files, each read only when within the size limit."""
+    files = request.FILES.getlist("documents")
+    if any((f.size or 0) > MAX_BYTES for f in files):
+        raise document_too_large(MAX_BYTES // (1024 * 1024))
+    return [Upload(filename=f.name or "", data=f.read()) for f in files[:10]]
+
+
 @tenant_view
 @require_http_methods(["GET", "POST"])
 def requests_page(request: HttpRequest) -> HttpResponse:
     person = actor_person(request.user)
+    tenant = request.tenant  # type: ignore[attr-defined]
+    settings = attendance_settings(tenant)
     if request.method == "POST":
         try:
             start = _date(request.POST.get("start_date", ""), "start_date")
@@ -147,22 +166,49 @@ def requests_page(request: HttpRequest) -> HttpResponse:
                 reason=request.POST.get("reason", ""),
                 correction_direction=request.POST.get("correction_direction", ""),
                 correction_time=_time(request.POST.get("correction_time", "")),
+                documents=_uploads(request),
             )
         except DomainError as exc:
             messages.error(request, exc.text())
         else:
             messages.success(request, _("Request sent to your superior."))
         return redirect("attendance:requests")
+    to_decide = selectors.requests_to_decide(actor=request.user)
+    year = local_today(tenant).year
+    labels = dict(RequestKind.choices)
     return render(
         request,
         "attendance/requests.html",
         {
-            "mine": selectors.requests_of(person=person)[:50],
-            "to_decide": selectors.requests_to_decide(actor=request.user),
+            "mine": selectors.requests_of(person=person).prefetch_related("documents")[
+                :50
+            ],
+            "to_decide": [
+                (
+                    r,
+                    leave_balance(
+                        person=r.person_id, year=r.start_date.year, settings=settings
+                    ),
+                )
+                for r in to_decide
+            ],
+            "balance": leave_balance(person=person, year=year, settings=settings),
+            "document_rules": [
+                (labels.get(k, k), n, name) for k, n, name in document_rules(settings)
+            ],
             "kinds": RequestKind.choices,
             "directions": Direction.choices,
         },
     )
+
+
+@tenant_view
+@require_GET
+def document_download(request: HttpRequest, document_id: int) -> HttpResponse:
+    """A request's document, for the requester, the approver chain and the
+    personnel office only (404 for everyone else)."""
+    document = document_for_viewer(actor=request.user, document_id=document_id)
+    return document_response(document)
 
 
 @tenant_view

@@ -176,11 +176,17 @@ class DemoActor:
 def _requests(tenant: Tenant, staff: list[Any], held: dict[int, Any]) -> list[Any]:
     """Pending requests from three people who have a superior: sick, annual
     leave, and a forgotten check-out to correct."""
+    from warkat.attendance.documents import Upload
     from warkat.attendance.leave import request_submit
+    from warkat.letters.samples import sample_pdf
 
     today = local_today(tenant)
     asking = [p for p in staff if held[p.pk] and held[p.pk][0].position.superior_id]
     made = []
+    note = Upload(
+        filename="surat-keterangan-dokter.pdf",
+        data=sample_pdf(["Surat Keterangan Dokter", "Istirahat 2 (dua) hari"]),
+    )
     specs = [
         ("sakit", 1, 2, "Demam tinggi, surat dokter terlampir", "", None),
         ("cuti_tahunan", 7, 11, "Urusan keluarga di Jayapura", "", None),
@@ -200,6 +206,7 @@ def _requests(tenant: Tenant, staff: list[Any], held: dict[int, Any]) -> list[An
                 reason=reason,
                 correction_direction=direction,
                 correction_time=time,
+                documents=[note] if kind == "sakit" else [],
             )
         )
     return made

@@ -3,6 +3,7 @@ office location for the dinas, and frozen time (Wednesday 4 November 2026)."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
@@ -13,6 +14,7 @@ import pytest
 import time_machine
 
 from warkat.attendance.models import WorkLocation
+from warkat.letters.samples import sample_pdf
 
 # Every attendance test stores files (selfies) in a temporary folder.
 from warkat.letters.tests.conftest import media  # noqa: F401
@@ -44,6 +46,14 @@ def o(in_tenant: Any, clock: Any) -> SimpleNamespace:
     )
     built.clock = clock
     return built
+
+
+#: A doctor's note as the API takes it.
+NOTE_PDF = sample_pdf(["Surat keterangan dokter", "Istirahat 2 hari"])
+NOTE = {
+    "filename": "surat-dokter.pdf",
+    "content_base64": base64.b64encode(NOTE_PDF).decode(),
+}
 
 
 def at(hour: int, minute: int = 0, day: int = 4) -> dt.datetime:

@@ -46,7 +46,12 @@ def test_thresholds_alert_superior_and_personnel_office_once(
             "threshold", "days"
         )
     )
-    assert mine == {("days:3", 3), ("consecutive:3", 3)}
+    assert ("days:3", 3) in mine and {k for k, _n in mine} == {
+        "days:3",
+        "consecutive:3",
+    }
+    # The run began in December (nobody came): it reaches into January.
+    assert dict(mine)["consecutive:3"] > 3
     assert not DisciplineAlert.objects.filter(person=o.people.staf_b).exists()
     told = Notification.objects.filter(kind="attendance.discipline")
     about_a = [n for n in told if "Pranata Komputer Orang" in n.title]
@@ -54,3 +59,20 @@ def test_thresholds_alert_superior_and_personnel_office_once(
     assert "teguran lisan" in about_a[0].body
     # Once only.
     assert discipline_check(tenant=o.tenant, today=dt.date(2027, 1, 8)) == 0
+
+
+def test_a_run_from_december_counts_in_january_but_an_old_one_does_not(o: Any) -> None:
+    from warkat.attendance.discipline import absences_count
+    from warkat.attendance.status import DayStatus
+
+    def day(status: str) -> Any:
+        return type("D", (), {"status": status})()
+
+    jan = dt.date(2027, 1, 1)
+    days = {dt.date(2026, 12, d): day(DayStatus.TK) for d in range(21, 32)}
+    days[jan] = day(DayStatus.LIBUR)
+    days[dt.date(2027, 1, 4)] = day(DayStatus.TK)
+    counted = absences_count(days, jan)
+    assert (counted.total, counted.in_a_row) == (1, 12)
+    days[dt.date(2027, 1, 4)] = day(DayStatus.HADIR)
+    assert absences_count(days, jan).in_a_row == 0  # ended before the year

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from warkat.attendance.models import AttendanceRequest, CheckIn
-from warkat.attendance.tests.conftest import at
+from warkat.attendance.tests.conftest import NOTE, at
 from warkat.letters.tests.factories import client_for
 from warkat.notify.models import Notification
 
@@ -27,7 +27,8 @@ def ask(o: Any, who: str = "staf_a", **body: Any) -> Any:
     body.setdefault("kind", "sakit")
     body.setdefault("start_date", "2026-11-05")
     body.setdefault("end_date", "2026-11-06")
-    body.setdefault("reason", "Demam, surat dokter menyusul")
+    body.setdefault("reason", "Demam, surat dokter terlampir")
+    body.setdefault("documents", [NOTE])
     return post(client_for(getattr(o.users, who)), **body)
 
 

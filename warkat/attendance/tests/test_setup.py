@@ -103,3 +103,26 @@ def test_ramadan_override_moves_the_start_to_eight(o: Any) -> None:
         {"name": "Salah", "days": [{"weekday": 0, "start": "16:00", "end": "08:00"}]},
     )  # fmt: skip
     assert bad.status_code == 422
+
+
+def test_national_presets_give_the_ramadan_and_regular_weeks(o: Any) -> None:
+    client = client_for(o.users.admin)
+    res = send(
+        client, "post", "/api/v1/attendance/schedules",
+        {"name": "Ramadan 2027", "valid_from": "2027-02-08", "valid_to": "2027-03-09",
+         "preset": "ramadan"},
+    )  # fmt: skip
+    assert res.status_code == 201, res.content
+    days = res.json()["days"]
+    assert [d["weekday"] for d in days] == [0, 1, 2, 3, 4]
+    assert days[0]["start"].startswith("08:00") and days[4]["end"].startswith("15:30")
+    minutes = sum(
+        (int(d["end"][:2]) * 60 + int(d["end"][3:5]))
+        - (int(d["start"][:2]) * 60 + int(d["start"][3:5]))
+        - d["break_minutes"]
+        for d in days
+    )
+    assert minutes == 32 * 60 + 30  # Perpres 21/2023: 32.5 hours in Ramadan
+    unknown = send(client, "post", "/api/v1/attendance/schedules",
+                   {"name": "X", "preset": "libur"})  # fmt: skip
+    assert unknown.status_code == 422
