@@ -6,8 +6,16 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from warkat.tenancy.models import Tenant
+
+# Property tests judge correctness, never speed: a busy machine (parallel test
+# processes, CI neighbours) must not fail them on a timing health check.
+settings.register_profile(
+    "warkat", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("warkat")
 
 
 @pytest.fixture(scope="session")
