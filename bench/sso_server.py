@@ -1,0 +1,217 @@
+"""The SSO benchmark through the real HTTP server (``python -m bench.bench_sso``).
+
+gunicorn runs with production settings on a copy of the PostgreSQL database named
+by ``DATABASE_URL`` (created from it as a template, dropped afterwards). This
+process prepares the tenant and gets each authorization code as the person's
+browser does (Django's test client on the same copy, not timed); the app's calls —
+the code exchange, userinfo, the refresh — are timed as the app sees them: a new
+HTTP connection per request, as from behind the load balancer that terminates TLS
+(``X-Forwarded-Proto: https``). The server's CPU time (its processes' user + system
+time over the timed requests) is divided by the requests made.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from bench import PROJECT_DIR
+from bench.bench_sso import REDIRECT, TARGET_MS, auth_code, pct, setup
+
+WORKERS, THREADS = 2, 4
+NAMES = ("token (code)", "userinfo", "token (refresh)")
+
+
+def _admin_sql(url: str, sql: str) -> None:
+    admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
+    subprocess.run(["psql", admin, "-q", "-c", sql], check=True)
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [pid, *(int(p) for p in found)]
+
+
+def _gunicorn(sock: socket.socket, url: str) -> subprocess.Popen[bytes]:
+    key = (PROJECT_DIR / "var" / "oidc-dev-key.pem").read_text()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "WARKAT_PRODUCTION": "1",
+        "WARKAT_SECRET_KEY": secrets.token_urlsafe(50),
+        "WARKAT_ALLOWED_HOSTS": "127.0.0.1",
+        "WARKAT_OIDC_KEY": key,
+        "WARKAT_LOG_LEVEL": "WARNING",
+    }
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "warkat.config.wsgi",
+        "--bind", f"fd://{sock.fileno()}",
+        "--workers", str(WORKERS), "--threads", str(THREADS),
+        "--no-control-socket", "--log-level", "warning",
+    ]  # fmt: skip
+    return subprocess.Popen(command, cwd=PROJECT_DIR, env=env, pass_fds=[sock.fileno()])
+
+
+class _App:
+    """The SKPD app's side: a new connection per request."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+
+    def call(
+        self, method: str, path: str, *, form: dict[str, str] | None = None,
+        bearer: str = "",
+    ) -> tuple[float, dict[str, Any]]:  # fmt: skip
+        headers = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1"}
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if bearer:
+            headers["Authorization"] = f"Bearer {bearer}"
+        started = time.perf_counter()
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            data = response.read()
+        finally:
+            conn.close()
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status != 200:
+            raise RuntimeError(f"{path}: {response.status} {data[:300]!r}")
+        return elapsed, json.loads(data)
+
+    def wait_ready(self, deadline: float) -> None:
+        while time.monotonic() < deadline:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                conn.request("GET", "/healthz")
+                if conn.getresponse().status == 200:
+                    return
+            except OSError:
+                time.sleep(0.5)
+        raise RuntimeError("gunicorn did not start")
+
+
+def run(iterations: int, warmup: int, port: int, pids: list[int]) -> dict[str, Any]:
+    from django.test import Client as HttpClient
+
+    user, client, secret = setup()
+    browser = HttpClient()
+    browser.force_login(user)
+    app = _App(port)
+    creds = {"client_id": client.client_id, "client_secret": secret}
+    timings: dict[str, list[float]] = {name: [] for name in NAMES}
+    cpu = 0.0
+    for i in range(warmup + iterations):
+        code, verifier = auth_code(browser, client)
+        if i == warmup:
+            cpu = -_cpu_seconds(pids)
+        exchange = {
+            "grant_type": "authorization_code", "code": code,
+            "redirect_uri": REDIRECT, "code_verifier": verifier, **creds,
+        }  # fmt: skip
+        took, tokens = app.call("POST", "/sso/token/", form=exchange)
+        took_info, _info = app.call(
+            "GET", "/sso/userinfo/", bearer=tokens["access_token"]
+        )
+        renew = {
+            "grant_type": "refresh_token",
+            "refresh_token": tokens["refresh_token"],
+            **creds,
+        }
+        took_renew, _renewed = app.call("POST", "/sso/token/", form=renew)
+        if i >= warmup:
+            for name, value in zip(NAMES, (took, took_info, took_renew), strict=True):
+                timings[name].append(value)
+    cpu += _cpu_seconds(pids)
+    return {
+        "iterations": iterations,
+        "cpu_ms_per_request": cpu * 1000 / (3 * iterations),
+        "rows": [
+            (name, statistics.median(v), pct(v, 0.95)) for name, v in timings.items()
+        ],
+    }
+
+
+def table(result: dict[str, Any], loads: tuple[float, float]) -> str:
+    lines = [
+        f"SSO endpoints through gunicorn ({WORKERS} workers x {THREADS} threads, "
+        f"production settings, PostgreSQL), {result['iterations']} requests each; "
+        f"wall-clock as the app sees it, load average {loads[0]:.1f} → "
+        f"{loads[1]:.1f} (2 cores, shared)",
+        f"{'endpoint':<16} {'p50 ms':>7} {'p95 ms':>7}  p95 ≤ {TARGET_MS:.0f} ms",
+    ]
+    for name, p50, p95 in result["rows"]:
+        ok = "yes" if p95 <= TARGET_MS else "NO"
+        lines.append(f"{name:<16} {p50:>7.1f} {p95:>7.1f}  {ok}")
+    lines.append(
+        f"server CPU per request (all three kinds): "
+        f"{result['cpu_ms_per_request']:.1f} ms"
+    )
+    return "\n".join(lines)
+
+
+def main(iterations: int, warmup: int) -> None:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit("DATABASE_URL must name a migrated PostgreSQL database")
+    source = urlsplit(url).path.lstrip("/")
+    copy = f"{source}_sso"
+    _admin_sql(url, f'DROP DATABASE IF EXISTS "{copy}"')
+    _admin_sql(url, f'CREATE DATABASE "{copy}" TEMPLATE "{source}"')
+    copy_url = urlunsplit(urlsplit(url)._replace(path=f"/{copy}"))
+    os.environ["DATABASE_URL"] = copy_url
+    server = None
+    try:
+        from bench import bootstrap
+
+        bootstrap(migrate=False)
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(128)
+        port = sock.getsockname()[1]
+        server = _gunicorn(sock, copy_url)
+        sock.close()
+        _App(port).wait_ready(time.monotonic() + 120)
+        from django.conf import settings
+        from django.test import override_settings
+
+        plain = "django.contrib.staticfiles.storage.StaticFilesStorage"
+        storages = {**settings.STORAGES, "staticfiles": {"BACKEND": plain}}
+        load_start = os.getloadavg()[0]
+        with override_settings(STORAGES=storages):
+            result = run(iterations, warmup, port, _children(server.pid))
+        print(table(result, (load_start, os.getloadavg()[0])))
+    finally:
+        if server is not None:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+        from django.db import connections
+
+        connections.close_all()
+        _admin_sql(url, f'DROP DATABASE IF EXISTS "{copy}"')
