@@ -38,9 +38,9 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from bench import PROJECT_DIR
+from bench.pgcopy import copy_create, copy_drop, cpu_seconds
 
 #: The sender before concurrent delivery over kept-alive connections.
 BASELINE_REV = "7edb5f2"
@@ -190,7 +190,12 @@ class _Receivers:
 def _workers(count: int, code_dir: Path) -> list[subprocess.Popen[bytes]]:
     command = [sys.executable, str(code_dir / "manage.py"), "task_worker",
                "--queue-name", "webhooks", "--interval", "0.1", "--no-startup-delay"]  # fmt: skip
-    env = {**os.environ, "WARKAT_VAR_DIR": str(PROJECT_DIR / "var")}
+    env = {
+        **os.environ,
+        "WARKAT_VAR_DIR": str(PROJECT_DIR / "var"),
+        # As the app role: row-level security applies to the workers' queries.
+        "DATABASE_URL": os.environ["WARKAT_BENCH_WORKER_URL"],
+    }
     return [
         subprocess.Popen(
             command,
@@ -201,12 +206,6 @@ def _workers(count: int, code_dir: Path) -> list[subprocess.Popen[bytes]]:
         )
         for _ in range(count)
     ]
-
-
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a live process (Linux ``/proc``)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _stop(process: subprocess.Popen[Any]) -> None:
@@ -238,51 +237,76 @@ def _wait(tenant: Any, ids: list[int], want: int, deadline: float) -> float | No
     return None
 
 
-def run_one(
-    *, events: int, endpoints: int, workers: int, limit: float, code_dir: Path
-) -> dict[str, Any]:
+def _django() -> None:
     from bench import bootstrap
 
     bootstrap(migrate=False)
+
+
+def prepare(*, events: int, endpoints: int) -> dict[str, Any]:
+    """The tenant, its subscriptions and the events (their drain tasks wait in the
+    queue: no worker runs yet). Both runs start from a copy of this database."""
+    _django()
     from django.db import transaction
 
     from warkat.audit.services import audit_record
     from warkat.tenancy.scope import tenant_scope
+    from warkat.webhooks.models import Endpoint
+
+    # Placeholder ports: each run points the subscriptions at its own receivers.
+    tenant, letter, secrets = _setup([9] * endpoints)
+    started = time.monotonic()
+    with tenant_scope(tenant):
+        for _ in range(events):
+            with transaction.atomic():
+                audit_record(
+                    tenant=tenant, actor=None, action="letter.register",
+                    obj=letter, data={"agenda": letter.agenda_label},
+                )  # fmt: skip
+        ids = list(Endpoint.objects.order_by("pk").values_list("pk", flat=True))
+    return {
+        "tenant": tenant.pk,
+        "endpoint_ids": ids,
+        "secrets": secrets,
+        "produce_s": time.monotonic() - started,
+    }
+
+
+def run_one(
+    *, prepared: dict[str, Any], workers: int, limit: float, code_dir: Path
+) -> dict[str, Any]:
+    _django()
+    from warkat.tenancy.models import Tenant
+    from warkat.tenancy.scope import tenant_scope
     from warkat.webhooks.models import Attempt, Endpoint, Message
 
+    ids, secrets = prepared["endpoint_ids"], prepared["secrets"]
+    events = Message.objects.with_scopes_disabled().count()
     folder = Path(tempfile.mkdtemp(prefix="bench-webhooks-"))
-    receivers = _Receivers(endpoints, folder)
+    receivers = _Receivers(len(ids), folder)
     pool: list[subprocess.Popen[bytes]] = []
-    result: dict[str, Any] = {"events": events, "endpoints": endpoints}
+    result: dict[str, Any] = {"events": events, "endpoints": len(ids)}
     try:
-        tenant, letter, secrets = _setup(receivers.ports)
+        tenant = Tenant.objects.get(pk=prepared["tenant"])
         receivers.secrets(secrets)
         with tenant_scope(tenant):
-            ids = list(Endpoint.objects.order_by("pk").values_list("pk", flat=True))
-        time.sleep(1.0)  # listening before the first event
-        pool = _workers(workers, code_dir)
+            for pk, port in zip(ids, receivers.ports, strict=True):
+                Endpoint.objects.filter(pk=pk).update(
+                    url=f"http://127.0.0.1:{port}/hook"
+                )
+        time.sleep(1.0)  # the receivers listening
         result["load_start"] = os.getloadavg()[0]
+        pool = _workers(workers, code_dir)
         started = time.monotonic()
         deadline = started + limit
-        with tenant_scope(tenant):
-            for _ in range(events):
-                with transaction.atomic():
-                    audit_record(
-                        tenant=tenant,
-                        actor=None,
-                        action="letter.register",
-                        obj=letter,
-                        data={"agenda": letter.agenda_label},
-                    )
-        result["produce_s"] = time.monotonic() - started
-        done_up = _wait(tenant, ids[:-1], events * (endpoints - 1), deadline)
+        done_up = _wait(tenant, ids[:-1], events * (len(ids) - 1), deadline)
         result["up_s"] = (done_up - started) if done_up else None
         receivers.bring_up_last()
         back = time.monotonic()
         done_down = _wait(tenant, ids[-1:], events, back + limit)
         result["down_after_return_s"] = (done_down - back) if done_down else None
         result["load_end"] = os.getloadavg()[0]
-        result["worker_cpu_s"] = sum(_cpu_seconds(p.pid) for p in pool)
+        result["worker_cpu_s"] = cpu_seconds([p.pid for p in pool])
         with tenant_scope(tenant):
             result["attempts"] = Attempt.objects.count()
             result["down_attempts"] = Attempt.objects.filter(
@@ -293,7 +317,6 @@ def run_one(
         for process in pool:
             _stop(process)
         got = receivers.stop()
-    result["messages"] = len(sent)
     result["lost"] = sum(len(sent - {m for m, ok in rows if ok}) for rows in got)
     result["duplicates"] = sum(len(rows) - len({m for m, _ok in rows}) for rows in got)
     result["unverified"] = sum(1 for rows in got for _m, ok in rows if not ok)
@@ -301,12 +324,6 @@ def run_one(
 
 
 # --- the two runs side by side ----------------------------------------------------
-
-
-def _admin_sql(url: str, sql: str) -> None:
-    parts = urlsplit(url)
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    subprocess.run(["psql", admin, "-q", "-c", sql], check=True)
 
 
 def _baseline_tree(rev: str, folder: Path) -> Path:
@@ -319,42 +336,30 @@ def _baseline_tree(rev: str, folder: Path) -> Path:
     return folder
 
 
-def _phase(url: str, name: str, code_dir: Path, args: argparse.Namespace) -> Any:
-    source = urlsplit(url).path.lstrip("/")
-    copy = f"{source}_wh_{name}"
-    _admin_sql(url, f'DROP DATABASE IF EXISTS "{copy}"')
-    _admin_sql(url, f'CREATE DATABASE "{copy}" TEMPLATE "{source}"')
-    env = {
-        **os.environ,
-        "DATABASE_URL": urlunsplit(urlsplit(url)._replace(path=f"/{copy}")),
-    }
-    try:
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "bench.bench_webhooks",
-                "--one",
-                str(code_dir),
-                "--events",
-                str(args.events),
-                "--endpoints",
-                str(args.endpoints),
-                "--workers",
-                str(args.workers),
-                "--limit",
-                str(args.limit),
-            ],
-            cwd=PROJECT_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        if done.returncode:
-            raise SystemExit(f"the {name} run failed:\n{done.stderr[-3000:]}")
-    finally:
-        _admin_sql(url, f'DROP DATABASE IF EXISTS "{copy}"')
+def _subprocess(args: list[str], env: dict[str, str], what: str) -> Any:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.bench_webhooks", *args],
+        cwd=PROJECT_DIR, env={**os.environ, **env}, capture_output=True, text=True,
+    )  # fmt: skip
+    if done.returncode:
+        raise SystemExit(f"{what} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _phase(
+    prep_url: str, name: str, code_dir: Path, prepared: dict[str, Any], limit: float,
+    workers: int,
+) -> Any:  # fmt: skip
+    copy, copy_url, app_url = copy_create(prep_url, name)
+    try:
+        return _subprocess(
+            ["--one", str(code_dir), "--prepared", json.dumps(prepared),
+             "--workers", str(workers), "--limit", str(limit)],
+            {"DATABASE_URL": copy_url, "WARKAT_BENCH_WORKER_URL": app_url},
+            f"the {name} run",
+        )  # fmt: skip
+    finally:
+        copy_drop(prep_url, copy)
 
 
 def _table(runs: dict[str, dict[str, Any]], workers: int) -> str:
@@ -366,7 +371,6 @@ def _table(runs: dict[str, dict[str, Any]], workers: int) -> str:
         rate = f"{up_total / r['up_s']:.0f}" if r.get("up_s") else "-"
         return [
             f"{r['events']} x {r['endpoints']} (1 down)",
-            secs(r["produce_s"]),
             secs(r["up_s"]),
             rate,
             secs(r["down_after_return_s"]),
@@ -378,7 +382,6 @@ def _table(runs: dict[str, dict[str, Any]], workers: int) -> str:
 
     labels = [
         "events x endpoints",
-        "events committed in (wall)",
         "deliveries to the 9 up ones (wall)",
         "deliveries/s (up endpoints)",
         "down one's backlog after return",
@@ -407,20 +410,22 @@ def main() -> None:
     parser.add_argument("--baseline", default=BASELINE_REV)
     parser.add_argument("--serve", help=argparse.SUPPRESS)
     parser.add_argument("--one", help=argparse.SUPPRESS)
+    parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--prepared", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
         _serve(args.serve)
         return
     os.environ.setdefault("WARKAT_WEBHOOK_RETRY_SECONDS", "1,2,4,8,16,32,64,128,256")
     os.environ.setdefault("WARKAT_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+    if args.prepare:
+        print(json.dumps(prepare(events=args.events, endpoints=args.endpoints)))
+        return
     if args.one:
         result = run_one(
-            events=args.events,
-            endpoints=args.endpoints,
-            workers=args.workers,
-            limit=args.limit,
-            code_dir=Path(args.one),
-        )
+            prepared=json.loads(args.prepared), workers=args.workers,
+            limit=args.limit, code_dir=Path(args.one),
+        )  # fmt: skip
         print(json.dumps(result))
         return
     if not 2 <= args.endpoints <= 50 or not 1 <= args.events <= 20000:
@@ -429,11 +434,27 @@ def main() -> None:
     if not url.startswith(("postgres://", "postgresql://")):
         parser.error("DATABASE_URL must name a migrated PostgreSQL database")
     runs: dict[str, dict[str, Any]] = {}
-    with tempfile.TemporaryDirectory(prefix="bench-webhooks-code-") as folder:
-        if args.baseline:
-            tree = _baseline_tree(args.baseline, Path(folder))
-            runs[f"before ({args.baseline})"] = _phase(url, "before", tree, args)
-        runs["now"] = _phase(url, "now", PROJECT_DIR, args)
+    prep, prep_url, _app = copy_create(url, "wh")
+    try:
+        prepared = _subprocess(
+            ["--prepare", "--events", str(args.events),
+             "--endpoints", str(args.endpoints)],
+            {"DATABASE_URL": prep_url}, "preparing the events",
+        )  # fmt: skip
+        with tempfile.TemporaryDirectory(prefix="bench-webhooks-code-") as folder:
+            phases = [("now", PROJECT_DIR)]
+            if args.baseline:
+                tree = _baseline_tree(args.baseline, Path(folder))
+                phases.insert(0, ("before", tree))
+            for name, code_dir in phases:
+                label = f"before ({args.baseline})" if name == "before" else name
+                runs[label] = _phase(
+                    prep_url, name, code_dir, prepared, args.limit, args.workers
+                )
+    finally:
+        copy_drop(url, prep)
+    print(f"{args.events} events committed one per transaction in "
+          f"{prepared['produce_s']:.0f} s before the workers started (not timed below)")  # fmt: skip
     print(_table(runs, args.workers))
 
 

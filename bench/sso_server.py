@@ -1,7 +1,8 @@
 """The SSO benchmark through the real HTTP server (``python -m bench.bench_sso``).
 
 gunicorn runs with production settings on a copy of the PostgreSQL database named
-by ``DATABASE_URL`` (created from it as a template, dropped afterwards). This
+by ``DATABASE_URL`` (created from it as a template, dropped afterwards), as an app
+role of its own (NOSUPERUSER NOBYPASSRLS: row-level security applies). This
 process prepares the tenant and gets each authorization code as the person's
 browser does (Django's test client on the same copy, not timed); the app's calls —
 the code exchange, userinfo, the refresh — are timed as the app sees them: a new
@@ -24,29 +25,14 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 from bench import PROJECT_DIR
 from bench.bench_sso import REDIRECT, TARGET_MS, auth_code, pct, setup
+from bench.pgcopy import copy_create, copy_drop, cpu_seconds
 
 WORKERS, THREADS = 2, 4
 NAMES = ("token (code)", "userinfo", "token (refresh)")
-
-
-def _admin_sql(url: str, sql: str) -> None:
-    admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
-    subprocess.run(["psql", admin, "-q", "-c", sql], check=True)
-
-
-def _cpu_seconds(pids: list[int]) -> float:
-    total = 0.0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _children(pid: int) -> list[int]:
@@ -130,7 +116,7 @@ def run(iterations: int, warmup: int, port: int, pids: list[int]) -> dict[str, A
     for i in range(warmup + iterations):
         code, verifier = auth_code(browser, client)
         if i == warmup:
-            cpu = -_cpu_seconds(pids)
+            cpu = -cpu_seconds(pids)
         exchange = {
             "grant_type": "authorization_code", "code": code,
             "redirect_uri": REDIRECT, "code_verifier": verifier, **creds,
@@ -148,7 +134,7 @@ def run(iterations: int, warmup: int, port: int, pids: list[int]) -> dict[str, A
         if i >= warmup:
             for name, value in zip(NAMES, (took, took_info, took_renew), strict=True):
                 timings[name].append(value)
-    cpu += _cpu_seconds(pids)
+    cpu += cpu_seconds(pids)
     return {
         "iterations": iterations,
         "cpu_ms_per_request": cpu * 1000 / (3 * iterations),
@@ -161,7 +147,8 @@ def run(iterations: int, warmup: int, port: int, pids: list[int]) -> dict[str, A
 def table(result: dict[str, Any], loads: tuple[float, float]) -> str:
     lines = [
         f"SSO endpoints through gunicorn ({WORKERS} workers x {THREADS} threads, "
-        f"production settings, PostgreSQL), {result['iterations']} requests each; "
+        f"production settings, PostgreSQL as an app role under row-level security), "
+        f"{result['iterations']} requests each; "
         f"wall-clock as the app sees it, load average {loads[0]:.1f} → "
         f"{loads[1]:.1f} (2 cores, shared)",
         f"{'endpoint':<16} {'p50 ms':>7} {'p95 ms':>7}  p95 ≤ {TARGET_MS:.0f} ms",
@@ -180,11 +167,7 @@ def main(iterations: int, warmup: int) -> None:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("DATABASE_URL must name a migrated PostgreSQL database")
-    source = urlsplit(url).path.lstrip("/")
-    copy = f"{source}_sso"
-    _admin_sql(url, f'DROP DATABASE IF EXISTS "{copy}"')
-    _admin_sql(url, f'CREATE DATABASE "{copy}" TEMPLATE "{source}"')
-    copy_url = urlunsplit(urlsplit(url)._replace(path=f"/{copy}"))
+    copy, copy_url, app_url = copy_create(url, "sso")
     os.environ["DATABASE_URL"] = copy_url
     server = None
     try:
@@ -195,7 +178,7 @@ def main(iterations: int, warmup: int) -> None:
         sock.bind(("127.0.0.1", 0))
         sock.listen(128)
         port = sock.getsockname()[1]
-        server = _gunicorn(sock, copy_url)
+        server = _gunicorn(sock, app_url)
         sock.close()
         _App(port).wait_ready(time.monotonic() + 120)
         from django.conf import settings
@@ -214,4 +197,4 @@ def main(iterations: int, warmup: int) -> None:
         from django.db import connections
 
         connections.close_all()
-        _admin_sql(url, f'DROP DATABASE IF EXISTS "{copy}"')
+        copy_drop(url, copy)

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import F, Min, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -317,7 +317,7 @@ def outcomes_record(
     *, endpoint: Endpoint, outcomes: list[tuple[Delivery, Outcome]]
 ) -> None:
     """The attempts of a batch, their deliveries' new state and the endpoint's, in
-    the caller's transaction (one write per batch, not per delivery)."""
+    the caller's transaction (a few statements per batch, not one per delivery)."""
     if not outcomes:
         return
     schedule = retry_seconds()
@@ -333,32 +333,39 @@ def outcomes_record(
         )
         for delivery, o in outcomes
     )
+    # The delivered ones in one statement per answer status (usually one).
+    by_status: dict[int | None, list[tuple[Delivery, Outcome]]] = {}
     for delivery, o in outcomes:
+        if o.ok:
+            by_status.setdefault(o.status, []).append((delivery, o))
+    for status, rows in by_status.items():
+        Delivery.objects.filter(pk__in=[d.pk for d, _o in rows]).update(
+            attempts=F("attempts") + 1,
+            last_status=status,
+            last_error="",
+            claim=None,
+            state=DeliveryState.DELIVERED,
+            delivered_at=max(o.at for _d, o in rows),
+            next_attempt_at=None,
+        )
+    retried = []
+    for delivery, o in outcomes:
+        if o.ok:
+            continue
         delivery.attempts += 1
         delivery.last_status = o.status
         delivery.last_error = o.error
         delivery.claim = None
-        if o.ok:
-            delivery.state = DeliveryState.DELIVERED
-            delivery.delivered_at = o.at
-            delivery.next_attempt_at = None
-        elif o.status == 410 or delivery.attempts > len(schedule):
+        if o.status == 410 or delivery.attempts > len(schedule):
             delivery.state = DeliveryState.FAILED
             delivery.next_attempt_at = None
         else:
             wait = schedule[delivery.attempts - 1]
             delivery.next_attempt_at = o.at + dt.timedelta(seconds=wait)
+        retried.append(delivery)
     Delivery.objects.bulk_update(
-        [d for d, _o in outcomes],
-        [
-            "attempts",
-            "last_status",
-            "last_error",
-            "claim",
-            "state",
-            "delivered_at",
-            "next_attempt_at",
-        ],
+        retried,
+        ["attempts", "last_status", "last_error", "claim", "state", "next_attempt_at"],
     )
     failed = [o for _d, o in outcomes if not o.ok]
     last = max(o.at for _d, o in outcomes)

@@ -137,7 +137,7 @@ class Pool:
         except TimeoutError as exc:
             raise TransportError(f"timeout after {self.timeout:g} s") from exc
         except (OSError, http.client.HTTPException) as exc:
-            if not fresh and isinstance(exc, BrokenPipeError):
+            if not fresh and isinstance(exc, BrokenPipeError | ConnectionResetError):
                 raise _Stale from exc
             raise TransportError(f"{type(exc).__name__}: {exc}"[:300]) from exc
         finally:
