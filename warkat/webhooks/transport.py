@@ -173,7 +173,11 @@ def _read(
         read += len(piece)
         if len(chunk) < EXCERPT_BYTES:
             chunk += piece[: EXCERPT_BYTES - len(chunk)]
-    keep = response.isclosed() and not response.will_close and read <= DRAIN_BYTES
+    # ``read1`` leaves a response of known length open once it is read whole.
+    whole = response.isclosed() or response.length == 0
+    if whole:
+        response.close()
+    keep = whole and not response.will_close and read <= DRAIN_BYTES
     answer = Answer(
         status=response.status,
         excerpt=chunk.decode("utf-8", errors="replace")[:EXCERPT_BYTES],
