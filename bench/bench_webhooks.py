@@ -387,7 +387,7 @@ def _table(runs: dict[str, dict[str, Any]], workers: int) -> str:
         "down one's backlog after return",
         f"CPU of the {workers} task workers",
         "attempts (all / to the down one)",
-        "lost / duplicated / bad signature",
+        "not received at the end / dup. / bad sig.",
         "load average (1 min) start → end",
     ]
     columns = {name: rows(r) for name, r in runs.items()}
