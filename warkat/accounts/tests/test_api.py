@@ -51,12 +51,12 @@ def test_issue_and_use_a_token(client: Client, staff: User) -> None:
 
 
 def test_a_token_asks_for_some_scopes_only(client: Client, staff: User) -> None:
-    response = issue(client, "staf.keerom", scopes=["profile:read", "org:read"])
+    response = issue(client, "staf.keerom", scopes=["profile:read", "letters:read"])
     assert response.status_code == 200, response.content
     body = response.json()
-    assert body["scopes"] == ["org:read", "profile:read"]
+    assert body["scopes"] == ["letters:read", "profile:read"]
     assert client.get(ME, **bearer(body["token"])).status_code == 200
-    refused = client.get("/api/v1/letters", **bearer(body["token"]))
+    refused = client.get("/api/v1/units", **bearer(body["token"]))
     assert refused.status_code == 403
     assert refused.json()["code"] == "auth.scope_missing"
     # Without scopes: every scope, as before.
