@@ -83,12 +83,19 @@ class TokenIn(Schema):
     otp: str | None = Field(None, max_length=20, description="Authenticator code")
     name: str = Field("", max_length=100, description="What the token is for")
     ttl_days: int = Field(30, ge=1, le=365)
+    scopes: list[str] | None = Field(
+        None,
+        max_length=50,
+        description="API scopes the token is narrowed to (a subset of the scopes; "
+        "omitted: every scope, the account's roles still decide)",
+    )
 
 
 class TokenOut(Schema):
     token: str
     prefix: str
     expires_at: dt.datetime
+    scopes: list[str] | None = Field(None, description="None: every scope")
     user: UserOut
 
 
@@ -222,12 +229,16 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Any:
                 _("Sign in on the web first and set up two-factor authentication."),
             )
         token, raw = services.api_token_create(
-            user=user, name=payload.name, ttl_days=payload.ttl_days
+            user=user,
+            name=payload.name,
+            ttl_days=payload.ttl_days,
+            scopes=payload.scopes,
         )
         return TokenOut(
             token=raw,
             prefix=token.prefix,
             expires_at=token.expires_at,
+            scopes=token.scopes,
             user=user_out(user),
         )
 

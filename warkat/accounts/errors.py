@@ -187,6 +187,23 @@ def not_own_account() -> PermissionDenied:
     )
 
 
+def token_scope_unknown(name: str) -> ValidationError:
+    return ValidationError(
+        "token.scope_unknown",
+        _("Unknown scope: %(scope)s."),
+        field="scopes",
+        params={"scope": name},
+    )
+
+
+def token_scopes_empty() -> ValidationError:
+    return ValidationError(
+        "token.scopes_empty",
+        _("Name at least one scope, or leave the scopes out for every scope."),
+        field="scopes",
+    )
+
+
 def token_ttl_invalid() -> ValidationError:
     return ValidationError(
         "token.ttl_invalid",

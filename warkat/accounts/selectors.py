@@ -138,11 +138,13 @@ def service_account_of(token: ApiToken) -> ServiceAccount | None:
 
 
 def api_token_scopes(token: ApiToken) -> frozenset[str] | None:
-    """What the token may reach: its service account's scopes, the scopes a
-    personal token was narrowed to, or None (every scope) for a personal token."""
+    """What the token may reach: its service account's scopes (narrowed to the
+    token's own when it has some), the scopes a personal token was narrowed to, or
+    None (every scope) for a personal token."""
     account = service_account_of(token)
     if account is not None:
-        return frozenset(account.scopes)
+        allowed = frozenset(account.scopes)
+        return allowed if token.scopes is None else allowed & frozenset(token.scopes)
     if token.scopes is None:
         return None
     return frozenset(token.scopes)

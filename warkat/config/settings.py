@@ -420,6 +420,10 @@ WARKAT_VERIFY_RATE = env_int("WARKAT_VERIFY_RATE", 30)
 # Seconds a receiver has to answer; seconds between retries (about three days in
 # all, then a delivery fails); an endpoint failing this long is disabled.
 WARKAT_WEBHOOK_TIMEOUT = env_int("WARKAT_WEBHOOK_TIMEOUT", 10)
+# Seconds to open a connection (a receiver that is down is given up quickly), and
+# requests one endpoint's drain sends at once over its kept-alive connections.
+WARKAT_WEBHOOK_CONNECT_TIMEOUT = env_int("WARKAT_WEBHOOK_CONNECT_TIMEOUT", 3)
+WARKAT_WEBHOOK_CONCURRENCY = env_int("WARKAT_WEBHOOK_CONCURRENCY", 8)
 WARKAT_WEBHOOK_RETRY_SECONDS = [
     int(s)
     for s in env_list(

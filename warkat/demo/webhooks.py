@@ -29,6 +29,6 @@ def demo_webhooks_load(*, tenant: Tenant) -> Endpoint:
         name=DEMO_NAME,
         url=f"http://127.0.0.1:{DEMO_RECEIVER_PORT}/hook",
         event_types=list(EventType.values),
-        scopes=[Scope.LETTERS_READ, Scope.DISPOSITIONS_READ, Scope.DRAFTS_READ],
+        scopes=[Scope.LETTERS_READ, Scope.DISPOSITIONS_READ],
     )
     return endpoint

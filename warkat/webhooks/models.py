@@ -31,11 +31,12 @@ class EventType(models.TextChoices):
 
 
 class Scope(models.TextChoices):
-    """What an endpoint may read; without the scope a payload carries ids only."""
+    """What an endpoint may read; without the scope a payload carries ids only.
+    The names are the API's scopes (``warkat.api.scopes``): a subscription reads
+    what a token with the same scopes reads (drafts are letters, as in the API)."""
 
-    LETTERS_READ = "letters:read", _("Letters (subject, sender, number)")
+    LETTERS_READ = "letters:read", _("Letters and drafts (subject, sender, number)")
     DISPOSITIONS_READ = "dispositions:read", _("Dispositions (instructions, notes)")
-    DRAFTS_READ = "drafts:read", _("Drafts (subject, reviewer)")
     ATTENDANCE_READ = "attendance:read", _("Attendance requests")
     DASHBOARD_READ = "dashboard:read", _("Data requests")
 

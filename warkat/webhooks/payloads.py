@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -59,27 +60,55 @@ def letter_data(letter: Letter, scopes: set[str]) -> dict[str, Any]:
     }
 
 
-def _letter(object_id: str, scopes: set[str]) -> dict[str, Any]:
+@dataclass
+class Loaded:
+    """Letters and dispositions of a batch of messages, read in one query each."""
+
+    letters: dict[int, Letter] = field(default_factory=dict)
+    dispositions: dict[int, Disposition] = field(default_factory=dict)
+
+
+def _letters() -> Any:
+    return Letter.objects.select_related("unit", "addressed_position")
+
+
+def _dispositions() -> Any:
+    return Disposition.objects.select_related(
+        "letter__unit", "letter__addressed_position", "from_position", "to_position"
+    )
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit()]
+
+
+def _load(messages: list[Message]) -> Loaded:
+    by_kind: dict[str, list[str]] = {}
+    for message in messages:
+        kind = BUILDERS[message.event_type].__name__
+        by_kind.setdefault(kind, []).append(message.object_id)
+    letter_ids = _ids(by_kind.get("_letter", []) + by_kind.get("_draft", []))
+    return Loaded(
+        letters=_letters().in_bulk(letter_ids) if letter_ids else {},
+        dispositions=_dispositions().in_bulk(_ids(by_kind.get("_disposition", [])))
+        if "_disposition" in by_kind
+        else {},
+    )
+
+
+def _letter(object_id: str, scopes: set[str], loaded: Loaded) -> dict[str, Any]:
     letter = (
-        Letter.objects.select_related("unit", "addressed_position")
-        .filter(pk=object_id)
-        .first()
+        loaded.letters.get(int(object_id)) or _letters().filter(pk=object_id).first()
     )
     if letter is None:
         return {"letter": {"id": int(object_id), "deleted": True}}
     return {"letter": letter_data(letter, scopes)}
 
 
-def _disposition(object_id: str, scopes: set[str]) -> dict[str, Any]:
+def _disposition(object_id: str, scopes: set[str], loaded: Loaded) -> dict[str, Any]:
     d = (
-        Disposition.objects.select_related(
-            "letter__unit",
-            "letter__addressed_position",
-            "from_position",
-            "to_position",
-        )
-        .filter(pk=object_id)
-        .first()
+        loaded.dispositions.get(int(object_id))
+        or _dispositions().filter(pk=object_id).first()
     )
     if d is None:
         return {"disposition": {"id": int(object_id), "deleted": True}}
@@ -101,8 +130,8 @@ def _disposition(object_id: str, scopes: set[str]) -> dict[str, Any]:
     return {"disposition": data, "letter": letter_data(d.letter, scopes)}
 
 
-def _draft(object_id: str, scopes: set[str]) -> dict[str, Any]:
-    letter_part = _letter(object_id, scopes)
+def _draft(object_id: str, scopes: set[str], loaded: Loaded) -> dict[str, Any]:
+    letter_part = _letter(object_id, scopes, loaded)
     draft = Draft.objects.filter(letter_id=object_id).first()
     if draft is None:
         return letter_part
@@ -112,13 +141,13 @@ def _draft(object_id: str, scopes: set[str]) -> dict[str, Any]:
         # Who must act is a position of the organisation, never the text.
         data["reviewer_position"] = _position(step.position)
         data["step_kind"] = step.kind
-    if not draft.letter.is_secret and Scope.DRAFTS_READ in scopes:
+    if not draft.letter.is_secret and Scope.LETTERS_READ in scopes:
         data["about"] = draft.about
         data["version"] = draft.version
     return {"draft": data, **letter_part}
 
 
-def _attendance(object_id: str, scopes: set[str]) -> dict[str, Any]:
+def _attendance(object_id: str, scopes: set[str], _loaded: Loaded) -> dict[str, Any]:
     row = AttendanceRequest.objects.filter(pk=object_id).first()
     if row is None:
         return {"attendance_request": {"id": int(object_id), "deleted": True}}
@@ -136,7 +165,7 @@ def _attendance(object_id: str, scopes: set[str]) -> dict[str, Any]:
     return {"attendance_request": data}
 
 
-def _data_request(object_id: str, scopes: set[str]) -> dict[str, Any]:
+def _data_request(object_id: str, scopes: set[str], _loaded: Loaded) -> dict[str, Any]:
     row = DataRequest.objects.filter(pk=object_id).first()
     if row is None:
         return {"data_request": {"id": int(object_id), "deleted": True}}
@@ -148,7 +177,7 @@ def _data_request(object_id: str, scopes: set[str]) -> dict[str, Any]:
     return {"data_request": data}
 
 
-BUILDERS: dict[str, Callable[[str, set[str]], dict[str, Any]]] = {
+BUILDERS: dict[str, Callable[[str, set[str], Loaded], dict[str, Any]]] = {
     EventType.LETTER_REGISTERED: _letter,
     EventType.LETTER_SIGNED: _letter,
     EventType.LETTER_DELIVERED: _letter,
@@ -162,19 +191,39 @@ BUILDERS: dict[str, Callable[[str, set[str]], dict[str, Any]]] = {
 }
 
 
-def payload(*, endpoint: Endpoint, message: Message) -> dict[str, Any]:
+def payload(
+    *, endpoint: Endpoint, message: Message, loaded: Loaded | None = None
+) -> dict[str, Any]:
     scopes = set(endpoint.scopes)
+    build = BUILDERS[message.event_type]
     return {
         "type": message.event_type,
         "timestamp": message.occurred_at,
-        "data": BUILDERS[message.event_type](message.object_id, scopes),
+        "data": build(message.object_id, scopes, loaded or Loaded()),
     }
 
 
-def body(*, endpoint: Endpoint, message: Message) -> bytes:
+def _encode(data: dict[str, Any]) -> bytes:
     return json.dumps(
-        payload(endpoint=endpoint, message=message),
-        cls=DjangoJSONEncoder,
-        separators=(",", ":"),
-        ensure_ascii=False,
+        data, cls=DjangoJSONEncoder, separators=(",", ":"), ensure_ascii=False
     ).encode()
+
+
+def body(*, endpoint: Endpoint, message: Message) -> bytes:
+    return _encode(payload(endpoint=endpoint, message=message))
+
+
+def bodies(
+    *, endpoint: Endpoint, messages: list[Message]
+) -> dict[int, bytes | Exception]:
+    """The bodies of a batch (by message id), its letters and dispositions read in
+    one query each; a message whose object cannot be read gets its error."""
+    loaded = _load(messages)
+    found: dict[int, bytes | Exception] = {}
+    for message in messages:
+        try:
+            data = payload(endpoint=endpoint, message=message, loaded=loaded)
+            found[message.pk] = _encode(data)
+        except (ValueError, LookupError) as exc:
+            found[message.pk] = exc
+    return found

@@ -31,9 +31,10 @@ class Receiver:
     def __init__(
         self, *, port: int, secrets: list[str] | None = None, host: str = "127.0.0.1"
     ) -> None:
-        self.host, self.port = host, port
+        self.host, self.port = host, port  # 0: a free port, known once started
         self.secrets = list(secrets or [])
         self.received: list[Received] = []
+        self.connections = 0  # connections accepted (kept alive between requests)
         self.status = 200
         self.hang = 0.0
         self.on_receive: Any = None
@@ -83,6 +84,15 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
+            # Kept-alive connections, as most receivers allow (every answer has
+            # its length).
+            protocol_version = "HTTP/1.1"
+
+            def setup(self) -> None:
+                super().setup()
+                with receiver._lock:
+                    receiver.connections += 1
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
@@ -111,6 +121,8 @@ class Receiver:
         self._stop.clear()
         self._server = ThreadingHTTPServer((self.host, self.port), Handler)
         self._server.daemon_threads = True
+        # Port 0 takes a free one.
+        self.port = int(self._server.server_address[1])
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
         return self

@@ -1,12 +1,21 @@
 """Delivering an endpoint's due webhooks (the work behind ``tasks.deliver_endpoint``).
 
-A drain claims a few due deliveries at a time by moving their ``next_attempt_at``
-past the send timeout (a lease, no row lock held while sending), so two workers
-never send the same delivery at once, and one that dies mid-way leaves them due
-again when the lease ends. Each attempt builds the payload from current data
-(``payloads``), signs it with a fresh timestamp and the same ``webhook-id``, vets the
-address again (the DNS answer may have changed since the subscription was saved)
-and records the attempt.
+A drain claims a batch of due deliveries at a time (``SELECT … FOR UPDATE SKIP
+LOCKED`` in a short transaction that moves their ``next_attempt_at`` past the time
+the batch may take: a lease, no row lock held while sending), so two workers never
+send the same delivery at once, and one that dies mid-way leaves them due again when
+the lease ends. The batch's payloads are built from current data (``payloads``, one
+query per kind of object), the address is vetted again (the DNS answer may have
+changed since the subscription was saved), and the requests go out
+``WARKAT_WEBHOOK_CONCURRENCY`` at a time from threads sharing kept-alive connections
+to that address, each signed with a fresh timestamp and the message's
+``webhook-id``; the batch's attempts are then recorded in one transaction. Messages
+of one endpoint may therefore arrive out of order (as with any retry): receivers
+order them by the payload's timestamp and de-duplicate them by ``webhook-id``.
+
+A receiver that is down costs one short connection attempt
+(``WARKAT_WEBHOOK_CONNECT_TIMEOUT``) and no more of the batch: each endpoint has its
+own drain task, so the others are not held up.
 
 Retries: a failed delivery waits ``RETRY_SECONDS[n]`` after its n-th attempt (5 s up
 to 20 h, about three days in all), then it is failed. The endpoint itself backs off
@@ -20,13 +29,15 @@ tenant administrators are told.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import F, Min, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -48,7 +59,7 @@ from warkat.webhooks.models import (
 from warkat.webhooks.ssrf import Target, vet
 
 #: Deliveries claimed at a time (their attempts are recorded in one transaction).
-BATCH = 50
+BATCH = 100
 
 
 def retry_seconds() -> list[int]:
@@ -57,6 +68,14 @@ def retry_seconds() -> list[int]:
 
 def timeout() -> float:
     return float(settings.WARKAT_WEBHOOK_TIMEOUT)
+
+
+def connect_timeout() -> float:
+    return float(settings.WARKAT_WEBHOOK_CONNECT_TIMEOUT)
+
+
+def concurrency() -> int:
+    return max(1, int(settings.WARKAT_WEBHOOK_CONCURRENCY))
 
 
 @dataclass
@@ -71,21 +90,29 @@ def internal_hosts(tenant_id: int) -> list[str]:
     return list(row.internal_hosts) if row else []
 
 
-def _claim(endpoint: Endpoint) -> list[Delivery]:
+def _claim(endpoint: Endpoint, limit: int = BATCH) -> list[Delivery]:
+    """Lease up to ``limit`` due deliveries: their rows are locked (skipping rows
+    another drain is claiming) only in this short transaction, which moves their
+    ``next_attempt_at`` past the time a batch may take."""
     now = timezone.now()
-    due = Delivery.objects.filter(
-        endpoint_id=endpoint.pk,
-        state=DeliveryState.PENDING,
-        next_attempt_at__lte=now,
-    )
-    ids = list(
-        due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:BATCH]
-    )
-    if not ids:
-        return []
     token = uuid.uuid4()
-    lease = dt.timedelta(seconds=timeout() * BATCH + 30)
-    due.filter(pk__in=ids).update(claim=token, next_attempt_at=now + lease)
+    lease = dt.timedelta(seconds=timeout() * limit + 30)
+    with transaction.atomic():
+        ids = list(
+            Delivery.objects.filter(
+                endpoint_id=endpoint.pk,
+                state=DeliveryState.PENDING,
+                next_attempt_at__lte=now,
+            )
+            .select_for_update(skip_locked=True)
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if not ids:
+            return []
+        Delivery.objects.filter(pk__in=ids).update(
+            claim=token, next_attempt_at=now + lease
+        )
     return list(
         Delivery.objects.filter(claim=token).select_related("message").order_by("pk")
     )
@@ -101,9 +128,62 @@ def _flag(endpoint: Endpoint, queued: bool) -> None:
     Endpoint.objects.filter(pk=endpoint.pk).update(drain_queued=queued)
 
 
+class _Sender:
+    """The threads and kept-alive connections of one drain. Only the network work
+    runs in the threads; the database is read and written by the drain itself."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        self.secrets = secrets
+        self.pool: transport.Pool | None = None
+        self.threads = ThreadPoolExecutor(max_workers=concurrency())
+
+    def close(self) -> None:
+        self.threads.shutdown(wait=True)
+        if self.pool is not None:
+            self.pool.close()
+
+    def _pool(self, target: Target) -> transport.Pool:
+        if self.pool is None or self.pool.target != target:
+            if self.pool is not None:
+                self.pool.close()
+            self.pool = transport.Pool(
+                target, timeout=timeout(), connect_timeout=connect_timeout()
+            )
+        return self.pool
+
+    def send(
+        self,
+        batch: list[Delivery],
+        target: Target | str,
+        bodies: dict[int, bytes | Exception],
+    ) -> list[tuple[Delivery, Outcome]]:
+        """Send the batch ``concurrency()`` at a time; after the first failure the
+        deliveries not yet started are left unsent (the endpoint backs off)."""
+        pool = None if isinstance(target, str) else self._pool(target)
+        failed = threading.Event()
+
+        def one(delivery: Delivery) -> Outcome | None:
+            if failed.is_set():
+                return None
+            outcome = delivery_send(
+                delivery=delivery,
+                pool=pool,
+                refused=target if isinstance(target, str) else "",
+                body=bodies[delivery.message_id],
+                secrets=self.secrets,
+            )
+            if not outcome.ok:
+                failed.set()
+            return outcome
+
+        results = list(self.threads.map(one, batch))
+        return [(d, o) for d, o in zip(batch, results, strict=True) if o is not None]
+
+
 def endpoint_drain(*, endpoint_id: int) -> DrainResult:
     """Send what is due for the endpoint (inside its tenant's scope), a batch at a
-    time, until nothing is due or the endpoint backs off.
+    time and several requests at once, until nothing is due or the endpoint backs
+    off. An endpoint that failed last time is probed with one delivery first.
 
     ``drain_queued`` stays set while the drain runs, so a burst of new events adds
     no task; it is cleared when nothing is left (then one more look catches what
@@ -114,32 +194,36 @@ def endpoint_drain(*, endpoint_id: int) -> DrainResult:
     if endpoint is None:
         return result
     internal = internal_hosts(endpoint.tenant_id)
-    secrets = endpoint_secrets(endpoint)
+    sender = _Sender(endpoint_secrets(endpoint))
     cleared = False
-    while endpoint.is_active and not _backing_off(endpoint):
-        batch = _claim(endpoint)
-        if not batch:
-            if cleared:
-                break
-            _flag(endpoint, False)
-            cleared = True
-            continue
-        outcomes: list[tuple[Delivery, Outcome]] = []
-        # Vetted again for every batch: the DNS answer may have changed since the
-        # subscription was saved; the batch connects to the address vetted here.
-        target = _target(endpoint, internal)
-        for delivery in batch:
-            outcome = delivery_send(
-                endpoint=endpoint, delivery=delivery, target=target, secrets=secrets
+    try:
+        while endpoint.is_active and not _backing_off(endpoint):
+            batch = _claim(endpoint, 1 if endpoint.failures else BATCH)
+            if not batch:
+                if cleared:
+                    break
+                _flag(endpoint, False)
+                cleared = True
+                continue
+            # Vetted again for every batch: the DNS answer may have changed since
+            # the subscription was saved; the batch connects to the address vetted
+            # here (a changed address gets new connections).
+            target = _target(endpoint, internal)
+            bodies = payloads.bodies(
+                endpoint=endpoint, messages=[d.message for d in batch]
             )
-            outcomes.append((delivery, outcome))
-            if not outcome.ok:
-                break  # the endpoint backs off: the rest of the batch waits
-        with transaction.atomic():
-            outcomes_record(endpoint=endpoint, outcomes=outcomes)
-            _release(batch[len(outcomes) :], endpoint.retry_at or timezone.now())
-        result.delivered += sum(1 for _d, o in outcomes if o.ok)
-        result.failed_attempts += sum(1 for _d, o in outcomes if not o.ok)
+            outcomes = sender.send(batch, target, bodies)
+            sent = {d.pk for d, _o in outcomes}
+            with transaction.atomic():
+                outcomes_record(endpoint=endpoint, outcomes=outcomes)
+                _release(
+                    [d for d in batch if d.pk not in sent],
+                    endpoint.retry_at or timezone.now(),
+                )
+            result.delivered += sum(1 for _d, o in outcomes if o.ok)
+            result.failed_attempts += sum(1 for _d, o in outcomes if not o.ok)
+    finally:
+        sender.close()
     if endpoint.is_active and _backing_off(endpoint):
         _flag(endpoint, True)
     elif not cleared:
@@ -187,38 +271,37 @@ def _target(endpoint: Endpoint, internal: list[str]) -> Target | str:
 
 def delivery_send(
     *,
-    endpoint: Endpoint,
     delivery: Delivery,
-    target: Target | str,
+    pool: transport.Pool | None,
+    refused: str,
+    body: bytes | Exception,
     secrets: list[str],
 ) -> Outcome:
-    """One attempt over the network (no database write): the payload built now,
-    signed with a fresh timestamp and the message's ``webhook-id``."""
-    message = delivery.message
+    """One attempt over the network (no database access: it runs in a sending
+    thread), signed with a fresh timestamp and the message's ``webhook-id``.
+    ``refused`` is why the address was refused (then ``pool`` is None); ``body``
+    the error when the payload could not be built."""
     started = time.monotonic()
     status: int | None = None
     excerpt = error = ""
-    try:
-        if isinstance(target, str):
-            error = target
-        else:
-            body = payloads.body(endpoint=endpoint, message=message)
-            headers = signature.headers(
-                secrets_=secrets,
-                msg_id=message.msg_id,
-                timestamp=int(time.time()),
-                body=body,
-            )
-            answer = transport.post(
-                target=target, body=body, headers=headers, timeout=timeout()
-            )
-            status, excerpt = answer.status, answer.excerpt
-    except transport.TransportError as exc:
-        error = str(exc)
-    except (ValueError, LookupError) as exc:
+    if pool is None:
+        error = refused
+    elif isinstance(body, Exception):
         # A message whose object id cannot be read: failed like any attempt, so it
         # is retried and finally failed instead of stopping the endpoint's drain.
-        error = f"payload: {type(exc).__name__}"
+        error = f"payload: {type(body).__name__}"
+    else:
+        headers = signature.headers(
+            secrets_=secrets,
+            msg_id=delivery.message.msg_id,
+            timestamp=int(time.time()),
+            body=body,
+        )
+        try:
+            answer = pool.post(body=body, headers=headers)
+            status, excerpt = answer.status, answer.excerpt
+        except transport.TransportError as exc:
+            error = str(exc)
     if status is not None and not 200 <= status < 300:
         error = f"HTTP {status}"
     return Outcome(
@@ -234,7 +317,7 @@ def outcomes_record(
     *, endpoint: Endpoint, outcomes: list[tuple[Delivery, Outcome]]
 ) -> None:
     """The attempts of a batch, their deliveries' new state and the endpoint's, in
-    the caller's transaction (one write per batch, not per delivery)."""
+    the caller's transaction (a few statements per batch, not one per delivery)."""
     if not outcomes:
         return
     schedule = retry_seconds()
@@ -250,38 +333,46 @@ def outcomes_record(
         )
         for delivery, o in outcomes
     )
+    # The delivered ones in one statement per answer status (usually one).
+    by_status: dict[int | None, list[tuple[Delivery, Outcome]]] = {}
     for delivery, o in outcomes:
+        if o.ok:
+            by_status.setdefault(o.status, []).append((delivery, o))
+    for status, rows in by_status.items():
+        Delivery.objects.filter(pk__in=[d.pk for d, _o in rows]).update(
+            attempts=F("attempts") + 1,
+            last_status=status,
+            last_error="",
+            claim=None,
+            state=DeliveryState.DELIVERED,
+            delivered_at=max(o.at for _d, o in rows),
+            next_attempt_at=None,
+        )
+    retried = []
+    for delivery, o in outcomes:
+        if o.ok:
+            continue
         delivery.attempts += 1
         delivery.last_status = o.status
         delivery.last_error = o.error
         delivery.claim = None
-        if o.ok:
-            delivery.state = DeliveryState.DELIVERED
-            delivery.delivered_at = o.at
-            delivery.next_attempt_at = None
-        elif o.status == 410 or delivery.attempts > len(schedule):
+        if o.status == 410 or delivery.attempts > len(schedule):
             delivery.state = DeliveryState.FAILED
             delivery.next_attempt_at = None
         else:
             wait = schedule[delivery.attempts - 1]
             delivery.next_attempt_at = o.at + dt.timedelta(seconds=wait)
+        retried.append(delivery)
     Delivery.objects.bulk_update(
-        [d for d, _o in outcomes],
-        [
-            "attempts",
-            "last_status",
-            "last_error",
-            "claim",
-            "state",
-            "delivered_at",
-            "next_attempt_at",
-        ],
+        retried,
+        ["attempts", "last_status", "last_error", "claim", "state", "next_attempt_at"],
     )
-    _delivery, last = outcomes[-1]
-    if last.ok:
-        _endpoint_succeeded(endpoint, last.at)
+    failed = [o for _d, o in outcomes if not o.ok]
+    last = max(o.at for _d, o in outcomes)
+    if not failed:
+        _endpoint_succeeded(endpoint, last)
     else:
-        _endpoint_failed(endpoint, last.at, gone=last.status == 410)
+        _endpoint_failed(endpoint, last, gone=any(o.status == 410 for o in failed))
 
 
 def _endpoint_succeeded(endpoint: Endpoint, now: dt.datetime) -> None:

@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 
 from warkat.accounts import errors, selectors
 from warkat.accounts.models import ApiToken, Role, User, UserRole
+from warkat.api.scopes import SCOPES
 from warkat.audit.services import audit_record
 from warkat.core.errors import ValidationError
 from warkat.org.models import Person, Unit
@@ -445,12 +446,23 @@ def auth_event_record(
 
 @transaction.atomic
 def api_token_create(
-    *, user: User, name: str = "", ttl_days: int = 30
+    *,
+    user: User,
+    name: str = "",
+    ttl_days: int = 30,
+    scopes: Iterable[str] | None = None,
 ) -> tuple[ApiToken, str]:
     """A bearer token for ``user``; only its SHA-256 is stored, the raw value is
-    returned once."""
+    returned once. ``scopes`` narrows it to those API scopes (None: every scope;
+    the user's roles still decide inside each route)."""
     if not 1 <= ttl_days <= 365:
         raise errors.token_ttl_invalid()
+    narrowed = None if scopes is None else sorted(set(scopes))
+    for scope in narrowed or []:
+        if scope not in SCOPES:
+            raise errors.token_scope_unknown(scope)
+    if narrowed == []:
+        raise errors.token_scopes_empty()
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         tenant=user.tenant,
@@ -459,13 +471,18 @@ def api_token_create(
         prefix=raw[len(TOKEN_PREFIX) : len(TOKEN_PREFIX) + 8],
         name=name[:100],
         expires_at=timezone.now() + dt.timedelta(days=ttl_days),
+        scopes=narrowed,
     )
     audit_record(
         tenant=_tenant_of(user),
         actor=user,
         action="token.create",
         obj=token,
-        data={"name": token.name, "expires_at": token.expires_at.isoformat()},
+        data={
+            "name": token.name,
+            "expires_at": token.expires_at.isoformat(),
+            "scopes": narrowed,
+        },
     )
     return token, raw
 

@@ -50,6 +50,34 @@ def test_issue_and_use_a_token(client: Client, staff: User) -> None:
     assert me["roles"] == [{"role": "staf", "unit_id": None, "unit_code": None}]
 
 
+def test_a_token_asks_for_some_scopes_only(client: Client, staff: User) -> None:
+    response = issue(client, "staf.keerom", scopes=["profile:read", "letters:read"])
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["scopes"] == ["letters:read", "profile:read"]
+    assert client.get(ME, **bearer(body["token"])).status_code == 200
+    refused = client.get("/api/v1/units", **bearer(body["token"]))
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "auth.scope_missing"
+    # Without scopes: every scope, as before.
+    assert issue(client, "staf.keerom").json()["scopes"] is None
+
+
+def test_unknown_or_no_scopes_are_refused(client: Client, staff: User) -> None:
+    from warkat.accounts.models import ApiToken
+
+    for scopes, code in (
+        (["letters:read", "letters:delete"], "token.scope_unknown"),
+        ([], "token.scopes_empty"),
+    ):
+        response = issue(client, "staf.keerom", scopes=scopes)
+        assert response.status_code in (400, 422), response.content
+        body = response.json()
+        assert body["code"] == code
+        assert body["message"] and body["message_en"]
+    assert not ApiToken.objects.with_scopes_disabled().exists()
+
+
 def test_token_by_nip(client: Client, staff: User) -> None:
     assert staff.person is not None
     assert issue(client, staff.person.nip or "").status_code == 200

@@ -238,6 +238,21 @@ def test_personal_tokens_keep_every_scope_unless_narrowed(
     assert call(raw).json()["code"] == "auth.scope_missing"
 
 
+def test_a_service_account_token_narrowed_further_keeps_only_the_common_scopes(
+    tenant: Tenant, admin: User
+) -> None:
+    account = make_account(tenant, admin, scopes=["org:read", "letters:read"])
+    raw = token_for(account, admin)
+    assert call(raw).status_code == 200
+    ApiToken.objects.with_scopes_disabled().filter(user=account.user).update(
+        scopes=["letters:read", "org:write"]
+    )
+    # org:read is the account's but not the token's; org:write the token's only.
+    assert call(raw).json()["code"] == "auth.scope_missing"
+    write = call(raw, "/api/v1/units", "post", data={"name": "X", "kind": "dinas"})
+    assert write.json()["code"] == "auth.scope_missing"
+
+
 def test_secret_letters_show_a_service_account_only_their_agenda_line(
     tenant: Tenant,
 ) -> None:

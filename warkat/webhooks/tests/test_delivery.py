@@ -83,6 +83,27 @@ def test_nothing_is_sent_for_a_rolled_back_change(
     assert not Delivery.objects.exists()
 
 
+def test_a_backlog_goes_out_several_at_once_over_kept_connections(
+    o: SimpleNamespace,
+    hook: SimpleNamespace,
+    django_capture_on_commit_callbacks: Any,
+    settings: Any,
+) -> None:
+    settings.WARKAT_WEBHOOK_CONCURRENCY = 2
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+    Endpoint.objects.update(retry_at=later)  # held back while the backlog builds
+    for _ in range(4):
+        _register(o, django_capture_on_commit_callbacks)
+    assert hook.receiver.received == []
+    Endpoint.objects.update(retry_at=None)
+    assert endpoint_drain(endpoint_id=hook.endpoint.pk).delivered == 4
+    got = hook.receiver.received
+    assert len({r.msg_id for r in got if r.verified}) == 4 == len(got)
+    # Two sending threads, each keeping its connection: at most two connections.
+    assert 1 <= hook.receiver.connections <= 2
+    assert set(Delivery.objects.values_list("state", flat=True)) == {"delivered"}
+
+
 def test_retry_keeps_the_id_and_signs_a_fresh_timestamp(
     o: SimpleNamespace,
     hook: SimpleNamespace,

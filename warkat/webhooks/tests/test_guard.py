@@ -170,3 +170,22 @@ def test_transport_connects_to_the_vetted_ip(connects: list[Any]) -> None:
     with pytest.raises(transport.TransportError):
         transport.post(target=target, body=b"{}", headers={}, timeout=1)
     assert connects == [("93.184.216.34", 80)]
+
+
+def test_connecting_has_its_own_short_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A receiver that is down is given up after the connect timeout, not the
+    whole answer's."""
+    waited: list[Any] = []
+
+    def create(address: Any, timeout: Any = None, *a: Any, **k: Any) -> None:
+        waited.append(timeout)
+        raise TimeoutError
+
+    monkeypatch.setattr(socket, "create_connection", create)
+    target = ssrf.Target(
+        scheme="http", host="example.org", port=80, path="/", address="93.184.216.34"
+    )
+    pool = transport.Pool(target, timeout=10, connect_timeout=3)
+    with pytest.raises(transport.TransportError, match="timeout"):
+        pool.post(body=b"{}", headers={})
+    assert waited == [3]

@@ -114,3 +114,10 @@ def test_another_tenants_events_never_reach_the_endpoint(
         assert not Endpoint.objects.exists()
     assert hook.receiver.received == []
     assert not Delivery.objects.exists()
+
+
+def test_subscription_scopes_are_api_scopes() -> None:
+    from warkat.api.scopes import SCOPES
+    from warkat.webhooks.models import Scope
+
+    assert set(Scope.values) <= set(SCOPES)
