@@ -169,7 +169,9 @@ class SignIn(Base):
                                f"{bool(person.get('totp'))}")  # fmt: skip
                 return
         if where == MFA:  # a head of unit (a signer): the authenticator's code
-            if time.time() % 30 > 15:  # one that is still valid when it arrives
+            if time.time() % 30 > 27:
+                # The code is about to change: wait for the next, as a person does
+                # (the server still takes a code one step late, RFC 6238 §5.2).
                 time.sleep(30 - time.time() % 30)
             with self.client.post(
                 host + MFA, name="POST authenticator code", catch_response=True,
