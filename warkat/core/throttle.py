@@ -24,7 +24,8 @@ def window_take(name: str, key: str, *, seconds: int = 60) -> tuple[int, int]:
     """Count one hit of ``key`` in the current window of ``seconds``; returns the
     window's count including this hit and the seconds until the window ends."""
     cache_key, left = _key(name, key, seconds)
-    cache.add(cache_key, 0, timeout=seconds + 30)
+    if cache.add(cache_key, 1, timeout=seconds + 30):  # the window's first hit
+        return 1, left
     try:
         count = cache.incr(cache_key)
     except ValueError:  # expired between add and incr
