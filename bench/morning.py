@@ -95,6 +95,12 @@ def main() -> int:
         return code
     finally:
         stop.set()
+        # The hosts' and workers' logs outlive the cluster, for a failure's cause.
+        logs = Path(args.out).parent / "logs"
+        shutil.rmtree(logs, ignore_errors=True)
+        logs.mkdir(parents=True)
+        for log in Path(cluster.root).glob("*.log"):
+            shutil.copy(log, logs / log.name)
         cluster.stop()
 
 
