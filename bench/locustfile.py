@@ -126,7 +126,9 @@ class Base(HttpUser):
             catch_response=True, allow_redirects=False, **kwargs,
         ) as response:  # fmt: skip
             if response.status_code not in expect:
-                response.failure(f"{response.status_code}: {response.text[:200]}")
+                # Status 0: no HTTP answer; say what the transport saw.
+                why = response.text[:200] or repr(getattr(response, "error", ""))
+                response.failure(f"{response.status_code}: {why}")
                 return None
             try:
                 body = response.json()
