@@ -448,7 +448,7 @@ class Cluster:
         """A migrated, seeded database: made once per version of the migrations and
         the seed (a minute or two), then copied from ``CACHE`` (a second)."""
         version = fingerprint(
-            "warkat/**/migrations/*.py", "bench/cluster_seed.py",
+            "warkat/**/migrations/*.py", "bench/cluster_seed.py", "warkat/*/hashers.py",
             *(("bench/cluster_people.py", "bench/orgdata.py") if self.people else ()),
         )  # fmt: skip
         cached = CACHE / f"db-{version}-{self.drafts}-{self.people}"

@@ -126,7 +126,9 @@ class Base(HttpUser):
             catch_response=True, allow_redirects=False, **kwargs,
         ) as response:  # fmt: skip
             if response.status_code not in expect:
-                response.failure(f"{response.status_code}: {response.text[:200]}")
+                # Status 0: no HTTP answer; say what the transport saw.
+                why = response.text[:200] or repr(getattr(response, "error", ""))
+                response.failure(f"{response.status_code}: {why}")
                 return None
             try:
                 body = response.json()
@@ -169,7 +171,9 @@ class SignIn(Base):
                                f"{bool(person.get('totp'))}")  # fmt: skip
                 return
         if where == MFA:  # a head of unit (a signer): the authenticator's code
-            if time.time() % 30 > 15:  # one that is still valid when it arrives
+            if time.time() % 30 > 27:
+                # The code is about to change: wait for the next, as a person does
+                # (the server still takes a code one step late, RFC 6238 §5.2).
                 time.sleep(30 - time.time() % 30)
             with self.client.post(
                 host + MFA, name="POST authenticator code", catch_response=True,

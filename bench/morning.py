@@ -18,6 +18,7 @@ import argparse
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -43,7 +44,12 @@ def main() -> int:
 
     # One signature per signer and 30-second window, for the whole run.
     drafts = int(args.minutes * 2) + 2
-    cluster = Cluster(args.port, durable=True, gunicorn_workers=args.gunicorn_workers,
+    threads = Path(args.out).parent / "cpu-by-route"
+    shutil.rmtree(threads, ignore_errors=True)
+    threads.mkdir(parents=True)
+    hooks = {"GUNICORN_CMD_ARGS": f"-c {PROJECT / 'bench' / 'gunicorn_cpu.py'}",
+             "WARKAT_BENCH_CPU_DIR": str(threads)}  # fmt: skip
+    cluster = MeasuredCluster(args.port, extra_env=hooks, durable=True, gunicorn_workers=args.gunicorn_workers,
                       drafts=drafts, people=args.people)  # fmt: skip
     samples: list[tuple[int, int]] = []
     stop = threading.Event()
@@ -68,18 +74,127 @@ def main() -> int:
                "WARKAT_LOAD_HOSTS": ",".join(h.url for h in cluster.hosts),
                "WARKAT_LOAD_FACTOR": str(args.factor)}  # fmt: skip
         users, target = _plan(env)
-        subprocess.run(
+        cluster.pg.sql("SELECT pg_stat_statements_reset()", db="warkat")
+        before, routes_before = _cpu(cluster), _routes(threads)
+        locust = subprocess.Popen(
             [BIN / "locust", "-f", PROJECT / "bench" / "locustfile.py", "--headless",
              "--users", str(users), "--spawn-rate", str(max(1, users // 10)),
              "--run-time", f"{int(args.minutes * 60)}s", "--csv", out,
              "--only-summary", "--loglevel", "WARNING"],
-            cwd=PROJECT, env=env, check=False,
+            cwd=PROJECT, env=env,
         )  # fmt: skip
+        usage = os.wait4(locust.pid, 0)[2]
+        locust.returncode = 0
+        after = _cpu(cluster)
         stop.set()
-        return _report(out, samples, args, target)
+        cpu = {k: after[k] - before[k] for k in after}
+        cpu["load generator"] = usage.ru_utime + usage.ru_stime
+        code = _report(out, samples, args, target, cpu)
+        _routes_report(routes_before, _routes(threads))
+        _statements(cluster)
+        return code
     finally:
         stop.set()
+        # The hosts' and workers' logs outlive the cluster, for a failure's cause.
+        logs = Path(args.out).parent / "logs"
+        shutil.rmtree(logs, ignore_errors=True)
+        logs.mkdir(parents=True)
+        for log in Path(cluster.root).glob("*.log"):
+            shutil.copy(log, logs / log.name)
         cluster.stop()
+
+
+class MeasuredCluster(Cluster):
+    """The cluster, with ``pg_stat_statements`` loaded to see the database's work."""
+
+    def _database(self) -> None:
+        super()._database()
+        self.pg.stop()
+        with (self.pg.data / "postgresql.conf").open("a") as fh:
+            fh.write("shared_preload_libraries = 'pg_stat_statements'\n"
+                     "pg_stat_statements.track = all\n")  # fmt: skip
+        self.pg.start()
+        self.pg.sql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements", db="warkat")
+
+
+def _tree_cpu(root: int, parents: dict[int, int], times: dict[int, float]) -> float:
+    """CPU seconds of ``root`` and its descendants, with the reaped (exited) ones
+    that the kernel adds to their parent's children times."""
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        total += times.get(pid, 0.0)
+        todo.extend(child for child, parent in parents.items() if parent == pid)
+    return total
+
+
+def _cpu(cluster: Cluster) -> dict[str, float]:
+    """CPU seconds used so far by each part of the cluster (from ``/proc``)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        parents[pid] = int(fields[1])
+        times[pid] = sum(int(f) for f in fields[11:15]) / tick
+    postmaster = int((cluster.pg.data / "postmaster.pid").read_text().split()[0])
+    roots = {
+        "app hosts": [h.process.pid for h in cluster.hosts if h.process],
+        "task workers": [w.process.pid for w in cluster.workers if w.process],
+        "PostgreSQL": [postmaster],
+        "S3 (moto)": [cluster.store.process.pid] if cluster.store.process else [],
+    }
+    return {k: sum(_tree_cpu(p, parents, times) for p in v) for k, v in roots.items()}
+
+
+def _routes(folder: Path) -> dict[str, list[float]]:
+    """Requests and thread CPU seconds by route so far, over all app processes."""
+    totals: dict[str, list[float]] = {}
+    for path in folder.glob("*.json"):
+        for route, (n, cpu) in json.loads(path.read_text()).items():
+            total = totals.setdefault(route, [0, 0.0])
+            total[0] += n
+            total[1] += cpu
+    return totals
+
+
+def _routes_report(
+    before: dict[str, list[float]], after: dict[str, list[float]]
+) -> None:
+    print(
+        "\napp CPU per request by route (the request's own thread, not the database's)"
+    )
+    print(f"{'route':<44} {'requests':>8} {'CPU ms':>7}")
+    for route, (n, cpu) in sorted(after.items(), key=lambda kv: -kv[1][1]):
+        n0, cpu0 = before.get(route, [0, 0.0])
+        if n > n0:
+            print(
+                f"{route[:44]:<44} {n - n0:>8.0f} {1000 * (cpu - cpu0) / (n - n0):>7.1f}"
+            )
+
+
+def _statements(cluster: Cluster) -> None:
+    """The database's statements by total time during the run (the app role's)."""
+    rows = cluster.pg.sql(
+        "SELECT calls, round(total_exec_time)::int, round(mean_exec_time::numeric, 2),"
+        " left(regexp_replace(query, '\\s+', ' ', 'g'), 110) FROM pg_stat_statements"
+        " s JOIN pg_roles r ON r.oid = s.userid WHERE r.rolname = 'warkat_app'"
+        " ORDER BY total_exec_time DESC LIMIT 25",
+        db="warkat",
+    )  # fmt: skip
+    calls = cluster.pg.sql(
+        "SELECT sum(calls), round(sum(total_exec_time)) FROM pg_stat_statements s JOIN"
+        " pg_roles r ON r.oid = s.userid WHERE r.rolname = 'warkat_app'", db="warkat"
+    )  # fmt: skip
+    print(f"\nstatements of the app role (calls, total ms): {calls}")
+    print(f"{'calls':>7} {'total ms':>9} {'mean ms':>8}  statement")
+    for row in rows.splitlines():
+        n, total, mean, query = row.split("|", 3)
+        print(f"{n:>7} {total:>9} {mean:>8}  {query}")
 
 
 def _plan(env: dict[str, str]) -> tuple[int, float]:
@@ -98,7 +213,7 @@ def _plan(env: dict[str, str]) -> tuple[int, float]:
 
 
 def _report(out: Path, samples: list[tuple[int, int]], args: argparse.Namespace,
-            target: float) -> int:  # fmt: skip
+            target: float, cpu: dict[str, float]) -> int:  # fmt: skip
     with Path(f"{out}_stats.csv").open() as fh:
         rows = list(csv.DictReader(fh))
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
@@ -120,6 +235,23 @@ def _report(out: Path, samples: list[tuple[int, int]], args: argparse.Namespace,
         print(f"database connections (app role): max {max(conns)}, "
               f"mean {sum(conns) / len(conns):.1f}; queue depth: max {max(depth)}, "
               f"last {depth[-1]} ({len(samples)} samples)")  # fmt: skip
+    requests = int(
+        next((r["Request Count"] for r in rows if r["Name"] == "Aggregated"), 0)
+    )
+    server = sum(v for k, v in cpu.items() if k != "load generator")
+    print(
+        "CPU seconds during the run: "
+        + ", ".join(f"{k} {v:.0f}" for k, v in cpu.items())
+    )
+    if requests:
+        cores = os.cpu_count() or 1
+        per = 1000 * server / requests
+        with_load = per + 1000 * cpu["load generator"] / requests
+        parts = ", ".join(f"{k} {1000 * v / requests:.1f}" for k, v in cpu.items())
+        print(f"server CPU per request: {per:.1f} ms ({parts}); {cores} quiet cores "
+              f"serve at most {cores * 1000 / per:.0f} req/s of this mix (load "
+              f"generator elsewhere), {cores * 1000 / with_load:.0f} req/s with it "
+              "on the same cores")  # fmt: skip
     print(f"SUMMARY: {achieved:.1f} req/s achieved of {target:.1f} req/s target "
           f"({100 * achieved / target:.0f}%), {failures} failed requests"
           + (f", max {max(c for c, _ in samples)} DB connections, max queue depth "

@@ -10,16 +10,22 @@ from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context
+from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import reverse
 
-from warkat.accounts import errors, selectors
+from warkat.accounts import errors, selectors, throttle
 from warkat.accounts.backends import AUTH_ERROR_ATTR
 from warkat.core.secrets import open_text, seal_text
+
+#: Where ``pre_authenticate`` leaves the seconds to wait when it refused a sign-in.
+THROTTLED_ATTR = "warkat_signin_retry_after"
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -29,9 +35,15 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        login = credentials.get("username") or ""
+        try:
+            throttle.signin_take(request, login)
+        except errors.RateLimited as exc:
+            # The form says why; the login view answers 429 with Retry-After.
+            setattr(request, THROTTLED_ATTR, exc.retry_after)
+            raise forms.ValidationError(exc.text(), code="throttled") from exc
         # A locked account says so, before allauth's own rate limit answers with a
         # vaguer message.
-        login = credentials.get("username") or ""
         for user in selectors.login_candidates(login=login):
             if selectors.user_is_locked(user) and user.locked_until:
                 raise forms.ValidationError(
@@ -46,6 +58,9 @@ class AccountAdapter(DefaultAccountAdapter):
         if user is None and isinstance(failure, errors.AccountLocked):
             raise forms.ValidationError(failure.text(), code="locked")
         return user
+
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        throttle.signin_failed(request)
 
     def get_password_change_redirect_url(self, request: HttpRequest) -> str:
         # After the forced change of a temporary password, go on to the app.
@@ -100,3 +115,16 @@ class MfaAdapter(DefaultMFAAdapter):
         ):
             return False
         return super().can_delete_authenticator(authenticator)
+
+
+def totp_mark_used(self: TOTP, code: str) -> bool:
+    """Record ``code`` as used by its user; False if it already was (a replay).
+
+    Installed over allauth's ``TOTP._mark_code_used`` (``AccountsConfig.ready``):
+    allauth keeps the mark for one period, but with ``MFA_TOTP_TOLERANCE`` steps
+    accepted either side a code is valid for ``2 * tolerance + 1`` periods, and
+    would be taken a second time once its mark expired."""
+    steps = 2 * mfa_settings.TOTP_TOLERANCE + 1
+    return cache.add(
+        self._get_used_cache_key(code), "y", timeout=steps * mfa_settings.TOTP_PERIOD
+    )

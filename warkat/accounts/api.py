@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 
-from warkat.accounts import errors, selectors, services
+from warkat.accounts import errors, selectors, services, throttle
 from warkat.accounts.models import Role, User, UserRole
 from warkat.accounts.permissions import USER_ADMINS, require_role
 from warkat.api.base import ERROR_RESPONSES, PUBLIC, Id, scope
@@ -186,7 +186,7 @@ def _role_specs(roles: list[RoleIn]) -> list[tuple[str, Unit | None]]:
 # --- auth ---------------------------------------------------------------------------------
 
 
-def _otp_check(user: User, otp: str | None, login: str) -> None:
+def _otp_check(request: HttpRequest, user: User, otp: str | None, login: str) -> None:
     totp = Authenticator.objects.filter(
         user_id=user.pk, type=Authenticator.Type.TOTP
     ).first()
@@ -195,6 +195,7 @@ def _otp_check(user: User, otp: str | None, login: str) -> None:
     if not otp:
         raise errors.otp_required()
     if not TOTP(totp).validate_code(otp.strip()):
+        throttle.signin_failed(request)
         until = services.login_failure_record(user=user, login=login)
         if until is not None:
             raise errors.AccountLocked(until, user.tenant)
@@ -208,14 +209,19 @@ def _otp_check(user: User, otp: str | None, login: str) -> None:
     summary="Issue a bearer token (username or NIP + password, + TOTP code if set up)",
 )
 def token_create(request: HttpRequest, payload: TokenIn) -> Any:
-    user = services.login_verify(login=payload.login, password=payload.password)
+    throttle.signin_take(request, payload.login)
+    try:
+        user = services.login_verify(login=payload.login, password=payload.password)
+    except DomainError:
+        throttle.signin_failed(request)
+        raise
     if user.tenant is None:
         raise PermissionDenied(
             "auth.no_tenant",
             _("Your account is not part of any regional government."),
         )
     with tenant_scope(user.tenant):
-        _otp_check(user, payload.otp, payload.login)
+        _otp_check(request, user, payload.otp, payload.login)
         if user.must_change_password:
             raise PermissionDenied(
                 "auth.password_change_required",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -221,16 +222,28 @@ class RateLimited(DomainError):
 
     status_code = 429
 
-    def __init__(self, retry_after: int) -> None:
+    def __init__(
+        self, retry_after: int, code: str = "auth.rate_limited", message: Any = None
+    ) -> None:
         self.retry_after = retry_after
         super().__init__(
-            "auth.rate_limited",
-            _(
+            code,
+            message
+            or _(
                 "Too many requests for this service account. "
                 "Try again in %(seconds)s seconds."
             ),
             params={"seconds": retry_after},
         )
+
+
+def signin_throttled(retry_after: int) -> RateLimited:
+    """Too many sign-in attempts for one account, or from one address."""
+    return RateLimited(
+        retry_after,
+        "auth.signin_throttled",
+        _("Too many sign-in attempts. Try again in %(seconds)s seconds."),
+    )
 
 
 def token_revoked() -> AuthenticationFailed:

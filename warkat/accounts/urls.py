@@ -53,5 +53,7 @@ urlpatterns = [
         service_views.service_account_disable,
         name="accounts-service-disable",
     ),
+    # allauth's sign-in page, answering 429 when accounts.throttle refuses.
+    path("login/", views.login, name="account_login"),
     path("", include("allauth.urls")),
 ]

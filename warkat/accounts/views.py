@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account import views as allauth_views
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from warkat.accounts import selectors, services
+from warkat.accounts.adapter import THROTTLED_ATTR
 from warkat.accounts.forms import RolesForm, UserCreateForm
 from warkat.accounts.models import Role
 from warkat.accounts.permissions import USER_ADMINS, require_role
@@ -173,3 +175,14 @@ def user_set_active(request: HttpRequest, user_id: int) -> HttpResponse:
         services.user_deactivate(user=managed, actor=request.user)
         messages.success(request, _("The account is deactivated."))
     return redirect("accounts-user-detail", user_id=managed.pk)
+
+
+def login(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    """allauth's sign-in page; a sign-in refused by ``accounts.throttle`` shows the
+    form with the reason, answered 429 with ``Retry-After``."""
+    response = allauth_views.login(request, *args, **kwargs)
+    retry_after = getattr(request, THROTTLED_ATTR, None)
+    if retry_after is not None:
+        response.status_code = 429
+        response["Retry-After"] = str(retry_after)
+    return response

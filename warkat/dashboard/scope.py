@@ -14,7 +14,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from warkat.dashboard import errors
-from warkat.org.selectors import position_links, positions_held, units_filter
+from warkat.org.selectors import (
+    position_links,
+    positions_below_exist,
+    positions_held,
+    units_filter,
+)
 
 if TYPE_CHECKING:
     from warkat.org.models import Unit
@@ -73,13 +78,24 @@ def leader_scope(*, user: Any) -> Scope:
     cached = getattr(user, "_warkat_dashboard_scope", None)
     if cached is not None:
         return cached
-    units = list(units_filter(active=None))
     if _is_admin(user):
+        units = list(units_filter(active=None))
         top = {u.pk for u in units if u.parent_id is None}
     else:
         person = getattr(user, "person", None)
-        held = [a.position_id for a in positions_held(person=person)] if person else []
-        top = _headed_units(held) if held else set()
+        held = list(positions_held(person=person)) if person else []
+        ids = [a.position_id for a in held]
+        # Most staff head nothing and have no one below them: they cover nothing,
+        # known without reading the whole chain of command and every unit (which
+        # the home page asked on every view).
+        leads = any(a.position.is_head for a in held) or positions_below_exist(
+            position_ids=ids
+        )
+        top = _headed_units(ids) if leads else set()
+        if not top:
+            user._warkat_dashboard_scope = Scope()
+            return user._warkat_dashboard_scope
+        units = list(units_filter(active=None))
     by_id = {u.pk: u for u in units}
     root_paths = sorted((by_id[pk].path for pk in top if pk in by_id), key=len)
     kept: list[str] = []

@@ -337,6 +337,13 @@ def position_links() -> QuerySet[Position, tuple[Any, ...]]:
     )
 
 
+def positions_below_exist(*, position_ids: list[int]) -> bool:
+    """Whether any active position reports directly to one of ``position_ids``."""
+    return bool(position_ids) and (
+        Position.objects.filter(is_active=True, superior_id__in=position_ids).exists()
+    )
+
+
 def assignments_overlapping(
     *, first: dt.date, last: dt.date
 ) -> QuerySet[Assignment, tuple[Any, ...]]:

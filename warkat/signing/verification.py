@@ -17,10 +17,9 @@ from typing import Any
 
 from cryptography import x509
 from django.conf import settings
-from django.core.cache import cache
-from django.utils import timezone
 
 from warkat.audit.context import client_ip
+from warkat.core.throttle import window_take
 from warkat.signing import errors, pki
 from warkat.signing.documents import signed_open
 from warkat.signing.filecache import by_file
@@ -97,15 +96,7 @@ def rate_limit(*, ip: str | None = None) -> None:
     """Allow WARKAT_VERIFY_RATE requests per client address per minute. Counted in
     the shared Django cache (database or Redis), so every app process sees it;
     pages, uploads and the API share one budget."""
-    address = ip or client_ip() or "unknown"
-    window = int(timezone.now().timestamp() // 60)
-    key = f"warkat:verify:{address}:{window}"
-    cache.add(key, 0, timeout=90)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=90)
-        count = 1
+    count, _ = window_take("verify", ip or client_ip() or "unknown")
     if count > settings.WARKAT_VERIFY_RATE:
         raise errors.rate_limited()
 

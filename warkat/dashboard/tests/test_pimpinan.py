@@ -166,3 +166,18 @@ def test_home_links_to_the_command_centre_only_for_who_may_open_it(
         home = client.get("/").content.decode()
         assert (f'href="{overview}"' in home) is shown, user
         assert (client.get(overview).status_code == 200) is shown, user
+
+
+def test_who_leads_nothing_is_known_without_reading_every_unit(
+    o: SimpleNamespace,
+) -> None:
+    # The home page asks on every view: staff who head nothing and have no one
+    # below them must not cost the chain of command and the whole unit tree.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert not leader_scope(user=o.users.staf_a)
+    read = [q["sql"] for q in queries.captured_queries]
+    assert not any(sql.startswith('SELECT "org_unit".') for sql in read), read
+    assert len(read) <= 3, read
