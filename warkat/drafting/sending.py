@@ -50,6 +50,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from warkat.audit.services import audit_record
+from warkat.core.coalesce import coalesced
 from warkat.core.queue import enqueue_durable
 from warkat.drafting import errors
 from warkat.drafting.batch_models import (
@@ -218,6 +219,11 @@ def number_take(*, actor: Any, draft: Draft) -> Taken:
     """Step 1: the only place the number counter is locked. Takes the next number
     for the letter and records it in the register as "being signed", or takes up
     the one an interrupted or concurrent signing of this letter took today."""
+    with coalesced():
+        return _number_take(actor=actor, draft=draft)
+
+
+def _number_take(*, actor: Any, draft: Draft) -> Taken:
     tenant = draft.tenant
     locked = lock_draft(draft)
     letter = Letter.objects.select_for_update().get(pk=locked.letter_id)
@@ -279,7 +285,9 @@ def _signed_record(
     number still this letter's); otherwise nothing is stored. In a batch, the
     letter's line of the batch is written in the same transaction."""
     tenant = draft.tenant
-    with signed_files_guard(), transaction.atomic():
+    # One refresh of the letter's search row for the letter, its event and its
+    # audit events (``core.coalesce``), at the end, inside the transaction.
+    with signed_files_guard(), transaction.atomic(), coalesced():
         locked = lock_draft(draft)
         letter = Letter.objects.select_for_update().get(pk=locked.letter_id)
         entry = (
