@@ -45,7 +45,8 @@ class SignRun:
     gaps: int
     unsigned: int
     #: "now", or "before": the search index refreshed after every write of a
-    #: signing (no ``core.coalesce`` block), as before the change.
+    #: signing (no ``core.coalesce`` block) and one lock of the audit chain head
+    #: per event, as before the change.
     mode: str = "now"
     #: CPU milliseconds per signature of the signer processes (Python) and of
     #: their PostgreSQL backends (read from /proc, same machine), and database
@@ -103,6 +104,19 @@ def signer(o: Any) -> tuple[Any, Any]:
     return user, credential
 
 
+def _audit_one_by_one(*, tenant: Any, entries: list[Any]) -> list[Any]:
+    """``audit_records`` as it was before: one ``audit_record`` (one lock and
+    one update of the chain head) per event."""
+    from dataclasses import fields
+
+    from warkat.audit.services import audit_record
+
+    return [
+        audit_record(tenant=tenant, **{f.name: getattr(e, f.name) for f in fields(e)})
+        for e in entries
+    ]
+
+
 def backend_cpu_s() -> float:
     """CPU seconds used so far by this connection's PostgreSQL backend process
     (user + system, from ``/proc``; -1 when the server is not on this machine)."""
@@ -126,7 +140,7 @@ def sign_concurrently(
     """``signers`` processes (forked, each with its own database connection, as
     the web server's workers are) sign ``drafts`` (dealt round-robin) through the
     real ``letter_sign``; then check the register."""
-    from contextlib import nullcontext
+    from contextlib import ExitStack, nullcontext
     from unittest import mock
 
     from django.db import connection, connections, transaction
@@ -161,14 +175,19 @@ def sign_concurrently(
             queries[0] += 1
             return execute(*args)
 
-        before = {"coalesced": nullcontext} if mode == "before" else {}
+        before = ExitStack()
+        if mode == "before":
+            before.enter_context(mock.patch.object(sending, "coalesced", nullcontext))
+            before.enter_context(
+                mock.patch.object(sending, "audit_records", _audit_one_by_one)
+            )
         cpu = time.process_time()
         db_cpu = backend_cpu_s()
         try:
             with (
                 mock.patch.object(sending, "signer_unlock", return_value=credential),
                 mock.patch.object(sending, "counter_next", timed_next),
-                mock.patch.multiple(sending, **before),  # type: ignore[call-overload]
+                before,
                 connection.execute_wrapper(counted),
                 tenant_scope(o.tenant),
             ):
