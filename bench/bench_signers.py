@@ -44,11 +44,22 @@ class SignRun:
     duplicates: int
     gaps: int
     unsigned: int
+    #: "now", or "before": the search index refreshed after every write of a
+    #: signing (no ``core.coalesce`` block) and one lock of the audit chain head
+    #: per event, as before the change.
+    mode: str = "now"
+    #: CPU milliseconds per signature of the signer processes (Python) and of
+    #: their PostgreSQL backends (read from /proc, same machine), and database
+    #: queries per signature.
+    cpu_ms: float = 0.0
+    db_cpu_ms: float = 0.0
+    queries: float = 0.0
 
     def row(self) -> list[str]:
         lat = sorted(self.latencies_s)
         p95 = lat[int(0.95 * (len(lat) - 1))] if lat else 0.0
         return [
+            self.mode,
             str(self.signers),
             str(self.letters),
             f"{self.seconds:.1f}",
@@ -60,12 +71,16 @@ class SignRun:
             str(self.duplicates),
             str(self.gaps),
             str(self.unsigned),
+            f"{self.cpu_ms:.1f}",
+            f"{self.db_cpu_ms:.1f}" if self.db_cpu_ms >= 0 else "-",
+            f"{self.queries:.0f}",
         ]
 
 
 HEADERS = [
-    "signers", "letters", "seconds", "letters/s", "p50 s", "p95 s",
+    "mode", "signers", "letters", "seconds", "letters/s", "p50 s", "p95 s",
     "lock p50 ms", "lock max ms", "duplicates", "gaps", "unsigned",
+    "CPU ms/sig", "DB CPU ms/sig", "queries/sig",
 ]  # fmt: skip
 
 
@@ -89,15 +104,46 @@ def signer(o: Any) -> tuple[Any, Any]:
     return user, credential
 
 
+def _audit_one_by_one(*, tenant: Any, entries: list[Any]) -> list[Any]:
+    """``audit_records`` as it was before: one ``audit_record`` (one lock and
+    one update of the chain head) per event."""
+    from dataclasses import fields
+
+    from warkat.audit.services import audit_record
+
+    return [
+        audit_record(tenant=tenant, **{f.name: getattr(e, f.name) for f in fields(e)})
+        for e in entries
+    ]
+
+
+def backend_cpu_s() -> float:
+    """CPU seconds used so far by this connection's PostgreSQL backend process
+    (user + system, from ``/proc``; -1 when the server is not on this machine)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return -1.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def sign_concurrently(
-    *, o: Any, user: Any, drafts: list[Any], credential: Any, signers: int
-) -> SignRun:
+    *, o: Any, user: Any, drafts: list[Any], credential: Any, signers: int,
+    mode: str = "now",
+) -> SignRun:  # fmt: skip
     """``signers`` processes (forked, each with its own database connection, as
     the web server's workers are) sign ``drafts`` (dealt round-robin) through the
     real ``letter_sign``; then check the register."""
+    from contextlib import ExitStack, nullcontext
     from unittest import mock
 
-    from django.db import connections, transaction
+    from django.db import connection, connections, transaction
 
     from warkat.drafting import sending
     from warkat.drafting.models import Draft, NumberEntry
@@ -123,10 +169,26 @@ def sign_concurrently(
             return number
 
         error = ""
+        queries = [0]
+
+        def counted(execute: Any, *args: Any) -> Any:
+            queries[0] += 1
+            return execute(*args)
+
+        before = ExitStack()
+        if mode == "before":
+            before.enter_context(mock.patch.object(sending, "coalesced", nullcontext))
+            before.enter_context(
+                mock.patch.object(sending, "audit_records", _audit_one_by_one)
+            )
+        cpu = time.process_time()
+        db_cpu = backend_cpu_s()
         try:
             with (
                 mock.patch.object(sending, "signer_unlock", return_value=credential),
                 mock.patch.object(sending, "counter_next", timed_next),
+                before,
+                connection.execute_wrapper(counted),
                 tenant_scope(o.tenant),
             ):
                 barrier.wait()
@@ -138,7 +200,10 @@ def sign_concurrently(
                     times.append(time.perf_counter() - start)
         except BaseException as exc:  # reported by the parent
             error = repr(exc)
-        results.put((times, held, error))
+        cpu = time.process_time() - cpu
+        db_end = backend_cpu_s()
+        db_cpu = db_end - db_cpu if db_cpu >= 0 and db_end >= 0 else -1.0
+        results.put((times, held, error, cpu, queries[0], db_cpu))
         results.close()
         results.join_thread()  # flushed before the child ends without clean-up
         connections.close_all()
@@ -152,10 +217,16 @@ def sign_concurrently(
     latencies: list[float] = []
     held: list[float] = []
     errors: list[str] = []
+    cpu_s = 0.0
+    db_cpu_s = 0.0
+    queries = 0
     for _child in children:
-        times, locks, error = results.get(timeout=3600)
+        times, locks, error, cpu, count, db_cpu = results.get(timeout=3600)
         latencies.extend(times)
         held.extend(locks)
+        cpu_s += cpu
+        db_cpu_s = db_cpu_s + db_cpu if db_cpu >= 0 and db_cpu_s >= 0 else -1.0
+        queries += count
         if error:
             errors.append(error)
     seconds = time.perf_counter() - started
@@ -176,15 +247,19 @@ def sign_concurrently(
         duplicates=len(sequences) - len(set(sequences)),
         gaps=len(set(range(min(sequences, default=1), max(sequences, default=0) + 1))
                  - set(sequences)),
-        unsigned=unsigned,
+        unsigned=unsigned, mode=mode, cpu_ms=1000 * cpu_s / max(len(drafts), 1),
+        db_cpu_ms=1000 * db_cpu_s / max(len(drafts), 1) if db_cpu_s >= 0 else -1.0,
+        queries=queries / max(len(drafts), 1),
     )  # fmt: skip
 
 
 def runs_all(
-    *, signers: list[int], each: int, then: Callable[..., Any] | None = None
-) -> list[SignRun]:
-    """Build the organisation, then per entry of ``signers`` the letters, signed
-    concurrently (in the current database: the caller provides a throw-away one).
+    *, signers: list[int], each: int, then: Callable[..., Any] | None = None,
+    modes: tuple[str, ...] = ("now",),
+) -> list[SignRun]:  # fmt: skip
+    """Build the organisation, then per entry of ``signers`` and of ``modes`` the
+    letters, signed concurrently (in the current database: the caller provides a
+    throw-away one).
     The runs follow each other on the same counter; ``then(o=, user=,
     credential=)`` runs last, in the same organisation, storage and clock."""
     import time_machine
@@ -206,14 +281,21 @@ def runs_all(
             user, credential = signer(o)
             out = []
             for n in signers:
-                drafts = [
-                    approved(o, subject=f"Surat uji {i + 1}") for i in range(n * each)
-                ]
-                out.append(
-                    sign_concurrently(
-                        o=o, user=user, drafts=drafts, credential=credential, signers=n
+                for mode in modes:
+                    drafts = [
+                        approved(o, subject=f"Surat uji {i + 1}")
+                        for i in range(n * each)
+                    ]
+                    out.append(
+                        sign_concurrently(
+                            o=o,
+                            user=user,
+                            drafts=drafts,
+                            credential=credential,
+                            signers=n,
+                            mode=mode,
+                        )
                     )
-                )
             if then is not None:
                 then(o=o, user=user, credential=credential)
             return out

@@ -196,7 +196,9 @@ def run(
     old = setup_databases(verbosity=0, interactive=False)
     try:
         with _step_2_reused():
-            runs = bench_signers.runs_all(signers=signers, each=each, then=then)
+            runs = bench_signers.runs_all(
+                signers=signers, each=each, then=then, modes=("before", "now")
+            )
     finally:
         teardown_databases(old, verbosity=0)
     return runs, checks[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
@@ -55,6 +56,17 @@ def _object_repr(obj: Any) -> str:
     return str(label if label is not None else obj)[:300]
 
 
+@dataclass(frozen=True)
+class AuditEntry:
+    """One event to append with ``audit_records``."""
+
+    actor: Any | None
+    action: str
+    obj: models.Model | None = None
+    capacity: str = ""
+    data: dict[str, Any] | None = None
+
+
 # No savepoint when nested: an event that cannot be written fails the whole service.
 @transaction.atomic(savepoint=False)
 def audit_record(
@@ -67,6 +79,18 @@ def audit_record(
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event to ``tenant``'s chain (locks the chain head)."""
+    entry = AuditEntry(
+        actor=actor, action=action, obj=obj, capacity=capacity, data=data
+    )
+    return audit_records(tenant=tenant, entries=[entry])[0]
+
+
+@transaction.atomic(savepoint=False)
+def audit_records(*, tenant: Tenant, entries: list[AuditEntry]) -> list[AuditEvent]:
+    """Append ``entries`` to ``tenant``'s chain, in order, with one lock of the
+    chain head and one update of it (the head is the tenant's one queue of
+    writers: a service writing several events holds it once, briefly). The
+    chain is the same as with one ``audit_record`` per entry."""
     head = (
         AuditChainHead.objects.with_scopes_disabled()
         .select_for_update()
@@ -81,25 +105,30 @@ def audit_record(
             .select_for_update()
             .get(pk=head.pk)
         )
-    user = actor if actor is not None and getattr(actor, "pk", None) else None
-    event = AuditEvent(
-        tenant=tenant,
-        seq=head.seq + 1,
-        occurred_at=timezone.now(),
-        actor=user,
-        actor_name=user.get_username() if user else "",
-        capacity=capacity,
-        action=action,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        object_repr=_object_repr(obj),
-        data=json.loads(json.dumps(data or {}, default=str)),
-        client_ip=client_ip(),
-        prev_hash=head.last_hash,
-    )
-    event.hash = event_hash(prev_hash=head.last_hash, event=event)
-    event.save()
-    head.seq = event.seq
-    head.last_hash = event.hash
+    events = []
+    ip = client_ip()
+    for entry in entries:
+        actor, obj = entry.actor, entry.obj
+        user = actor if actor is not None and getattr(actor, "pk", None) else None
+        event = AuditEvent(
+            tenant=tenant,
+            seq=head.seq + 1,
+            occurred_at=timezone.now(),
+            actor=user,
+            actor_name=user.get_username() if user else "",
+            capacity=entry.capacity,
+            action=entry.action,
+            object_type=obj._meta.label_lower if obj is not None else "",
+            object_id=str(obj.pk) if obj is not None else "",
+            object_repr=_object_repr(obj),
+            data=json.loads(json.dumps(entry.data or {}, default=str)),
+            client_ip=ip,
+            prev_hash=head.last_hash,
+        )
+        event.hash = event_hash(prev_hash=head.last_hash, event=event)
+        event.save()
+        head.seq = event.seq
+        head.last_hash = event.hash
+        events.append(event)
     head.save(update_fields=["seq", "last_hash"])
-    return event
+    return events

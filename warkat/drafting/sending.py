@@ -49,7 +49,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from warkat.audit.services import audit_record
+from warkat.audit.services import audit_record, audit_records
+from warkat.core.coalesce import coalesced
 from warkat.core.queue import enqueue_durable
 from warkat.drafting import errors
 from warkat.drafting.batch_models import (
@@ -88,6 +89,7 @@ from warkat.drafting.tasks import deliver_letter
 from warkat.drafting.workflow import (
     State,
     audit_drafting,
+    audit_drafting_entry,
     event_record,
     holder_kind,
     lock_draft,
@@ -100,7 +102,7 @@ from warkat.org.selectors import holds_position
 from warkat.signing.documents import (
     Signature,
     StampInfo,
-    document_audit,
+    document_audit_entry,
     document_store,
     footer_text,
     signature_make,
@@ -218,6 +220,11 @@ def number_take(*, actor: Any, draft: Draft) -> Taken:
     """Step 1: the only place the number counter is locked. Takes the next number
     for the letter and records it in the register as "being signed", or takes up
     the one an interrupted or concurrent signing of this letter took today."""
+    with coalesced():
+        return _number_take(actor=actor, draft=draft)
+
+
+def _number_take(*, actor: Any, draft: Draft) -> Taken:
     tenant = draft.tenant
     locked = lock_draft(draft)
     letter = Letter.objects.select_for_update().get(pk=locked.letter_id)
@@ -279,7 +286,9 @@ def _signed_record(
     number still this letter's); otherwise nothing is stored. In a batch, the
     letter's line of the batch is written in the same transaction."""
     tenant = draft.tenant
-    with signed_files_guard(), transaction.atomic():
+    # One refresh of the letter's search row for the letter, its event and its
+    # audit events (``core.coalesce``), at the end, inside the transaction.
+    with signed_files_guard(), transaction.atomic(), coalesced():
         locked = lock_draft(draft)
         letter = Letter.objects.select_for_update().get(pk=locked.letter_id)
         entry = (
@@ -332,11 +341,18 @@ def _signed_record(
         draft_notify(draft=locked, event="signed")
         _enqueue_delivery(tenant.pk, locked.pk)
         # Last: the audit chain is the tenant's one queue of writers (see
-        # ``document_store``); it is held only from here to the commit.
-        document_audit(credential=credential, document=result.document, stamp=stamp)
-        audit_drafting(locked, "sign", actor=actor, capacity=kind, number=letter.number,
-               sequence=entry.sequence, document=result.document.pk,
-               batch=batch.pk if batch else None)  # fmt: skip
+        # ``document_store``); it is held only from here to the commit, and
+        # locked once for both events.
+        audit_records(tenant=tenant, entries=[
+            document_audit_entry(
+                credential=credential, document=result.document, stamp=stamp
+            ),
+            audit_drafting_entry(
+                locked, "sign", actor=actor, capacity=kind, number=letter.number,
+                sequence=entry.sequence, document=result.document.pk,
+                batch=batch.pk if batch else None,
+            ),
+        ])  # fmt: skip
     return locked
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from warkat.audit.services import audit_record
+from warkat.audit.services import AuditEntry, audit_records
 from warkat.drafting import errors
 from warkat.drafting.models import Draft, DraftState, ReviewStep, StepKind, StepState
 from warkat.letters.models import LetterEvent
@@ -96,8 +96,15 @@ def audit_drafting(
     draft: Draft, action: str, *, actor: Any, capacity: str = "", **data: Any
 ) -> None:
     """The audit event ``drafting.<action>`` of the draft's letter."""
-    audit_record(
-        tenant=draft.tenant,
+    entry = audit_drafting_entry(draft, action, actor=actor, capacity=capacity, **data)
+    audit_records(tenant=draft.tenant, entries=[entry])
+
+
+def audit_drafting_entry(
+    draft: Draft, action: str, *, actor: Any, capacity: str = "", **data: Any
+) -> AuditEntry:
+    """``audit_drafting``'s event, to append together with others."""
+    return AuditEntry(
         actor=actor,
         action=f"drafting.{action}",
         obj=draft.letter,

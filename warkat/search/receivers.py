@@ -10,15 +10,23 @@ from typing import Any
 from django.db.models.signals import post_save
 
 from warkat.audit.models import AuditEvent
+from warkat.core.coalesce import once_at_end
 from warkat.dispositions.models import Disposition, FollowUp
 from warkat.letters.models import Letter, LetterEvent
 from warkat.ocr.signals import file_text_ready
 from warkat.search.index import LETTER_FIELDS, search_docs_refresh
 
 
+def _refresh_letters(letter_ids: list[int]) -> None:
+    search_docs_refresh(letter_ids=letter_ids)
+
+
 def _refresh(letter_id: int | None) -> None:
+    """Refresh the letter's index row now, or once at the end of the writing
+    service's ``core.coalesce.coalesced()`` block (a signing writes the letter,
+    its event and two audit events: one refresh, not four)."""
     if letter_id:
-        search_docs_refresh(letter_ids=[letter_id])
+        once_at_end(_refresh_letters, [letter_id])
 
 
 def letter_saved(sender: Any, instance: Letter, **kwargs: Any) -> None:

@@ -43,7 +43,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 
-from warkat.audit.services import audit_record
+from warkat.audit.services import AuditEntry, audit_record, audit_records
 from warkat.org.models import Person
 from warkat.signing import errors, keystore, pki, services, tsaclient
 from warkat.signing.models import (
@@ -68,21 +68,11 @@ Status = SignerCertificate.Status
 STORAGE_PREFIX = "signed"
 
 __all__ = [
-    "Signature",
-    "SignatureResult",
-    "SigningCredential",
-    "StampInfo",
-    "document_audit",
-    "document_sign",
-    "document_store",
-    "footer_text",
-    "signature_make",
-    "signed_files_guard",
-    "signed_orphans_sweep",
-    "signer_unlock",
-    "verification_code_new",
-    "verification_url",
-]
+    "Signature", "SignatureResult", "SigningCredential", "StampInfo",
+    "document_audit_entry", "document_sign", "document_store", "footer_text",
+    "signature_make", "signed_files_guard", "signed_orphans_sweep",
+    "signer_unlock", "verification_code_new", "verification_url",
+]  # fmt: skip
 
 FOOTER_BSRE = (
     "Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat "
@@ -470,7 +460,7 @@ def document_store(
     """Store a signature made by ``signature_make`` once: the file, its
     ``SignedDocument`` row and the audit event. Run it inside the caller's
     transaction (and ``signed_files_guard``) to make the step atomic.
-    ``audit=False``: the caller records it (``document_audit``) at the end of its
+    ``audit=False``: the caller records it (``document_audit_entry``) at the end of its
     transaction, so that the tenant's audit chain, which every writer of the
     tenant takes in turn, is held only for the last moment."""
     signed = signature.signed_pdf
@@ -499,7 +489,10 @@ def document_store(
         )
         document.save()
         if audit:
-            document_audit(credential=credential, document=document, stamp=stamp)
+            entry = document_audit_entry(
+                credential=credential, document=document, stamp=stamp
+            )
+            audit_records(tenant=credential.tenant, entries=[entry])
     except BaseException:
         _delete_quietly(name)
         raise
@@ -510,12 +503,12 @@ def document_store(
     )
 
 
-def document_audit(
+def document_audit_entry(
     *, credential: SigningCredential, document: SignedDocument, stamp: StampInfo
-) -> None:
-    """The audit event of a stored signed document (``document_store``)."""
-    audit_record(
-        tenant=credential.tenant,
+) -> AuditEntry:
+    """The audit event of a stored signed document (``document_store``), to
+    append with ``audit.services.audit_records``."""
+    return AuditEntry(
         actor=credential.user,
         action="signing.document_signed",
         obj=document,

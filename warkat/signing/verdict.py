@@ -159,8 +159,13 @@ def _judge(sig: Any, bsre_roots: list[Any] | None) -> SignatureVerdict:
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
-    cert = sig.signer_cert
-    signer = cert.subject.human_friendly
+    try:
+        cert = sig.signer_cert
+        signer = cert.subject.human_friendly
+    except Exception:
+        # A signature whose CMS no longer names its signer was changed.
+        log.info("unreadable signer in %s", sig.field_name)
+        return SignatureVerdict(Result.ALTERED)
     row, roots = _issued(cert, bsre_roots)
     has_timestamp, signed_at = _timestamp(sig)
 
@@ -186,7 +191,9 @@ def _judge(sig: Any, bsre_roots: list[Any] | None) -> SignatureVerdict:
     if row is None and not status.trusted:
         return verdict(Result.UNKNOWN_SIGNER)
     stamp = status.timestamp_validity
-    if has_timestamp and (signed_at is None or stamp is None or not stamp.intact):
+    if has_timestamp and (
+        signed_at is None or stamp is None or not (stamp.intact and stamp.valid)
+    ):
         return verdict(Result.ALTERED)  # a timestamp was there and was changed
     if signed_at is None or stamp is None or not stamp.trusted:
         return verdict(Result.UNCONFIRMED)
@@ -225,14 +232,41 @@ def _covers_document(status: Any) -> bool:
 def pdf_verdicts(pdf: bytes, *, bsre_roots: list[Any] | None) -> list[SignatureVerdict]:
     """A verdict per embedded signature; ``[not_signed]`` for none or no PDF.
     ``bsre_roots``: the trust anchors of certificates Warkat did not issue."""
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
-    try:
-        signatures = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures
-    except Exception:
-        signatures = []
+    signatures, broken = _embedded(pdf)
     verdicts = [_judge(s, bsre_roots) for s in signatures]
+    verdicts += [SignatureVerdict(Result.ALTERED)] * broken
     return verdicts or [SignatureVerdict(Result.NOT_SIGNED)]
+
+
+def _embedded(pdf: bytes) -> tuple[list[Any], int]:
+    """The file's signatures that can be read, in signing order, and the number
+    of signed fields whose signature (the CMS blob) cannot be read at all: such a
+    field was signed and then changed, so it counts as altered, not as absent.
+    Fields of a signature format pyHanko does not know are left out, as pyHanko
+    does."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.fields import SigSeedSubFilter, enumerate_sig_fields
+    from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+
+    known = {f.value for f in SigSeedSubFilter}
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        fields = list(enumerate_sig_fields(reader, filled_status=True))
+    except Exception:
+        return [], 0
+    readable: list[Any] = []
+    broken = 0
+    for name, value, sig_field in fields:
+        try:
+            if value.get_object().get("/SubFilter") not in known:
+                continue
+            signature = EmbeddedPdfSignature(reader, sig_field, name)
+            signature.signed_revision  # noqa: B018 (reads the byte range)
+            readable.append(signature)
+        except Exception:
+            log.info("unreadable signature in field %s", name)
+            broken += 1
+    return sorted(readable, key=lambda s: s.signed_revision), broken
 
 
 def worst(verdicts: list[SignatureVerdict]) -> SignatureVerdict:

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
 from warkat.audit.models import AuditEvent
-from warkat.audit.services import audit_record, event_hash
+from warkat.audit.services import AuditEntry, audit_record, audit_records, event_hash
 from warkat.audit.verify import ALTERED, MISSING, REORDERED, audit_chain_verify
 from warkat.tenancy.models import Tenant
 
@@ -44,6 +44,24 @@ def chain(in_tenant: Tenant) -> Tenant:
 def test_intact_chain(chain: Tenant) -> None:
     report = audit_chain_verify(tenant=chain)
     assert report.ok and report.checked == 6
+
+
+def test_several_events_with_one_lock_chain_alike(chain: Tenant) -> None:
+    """``audit_records`` appends in order, each event linked to the one before,
+    and leaves the head at the last: the chain verifies and goes on."""
+    events = audit_records(
+        tenant=chain,
+        entries=[
+            AuditEntry(actor=None, action="test.many", data={"n": n}) for n in range(3)
+        ],
+    )
+    audit_record(tenant=chain, actor=None, action="test.after")
+    assert [e.seq for e in events] == [7, 8, 9]
+    assert (
+        events[1].prev_hash == events[0].hash and events[2].prev_hash == events[1].hash
+    )
+    report = audit_chain_verify(tenant=chain)
+    assert report.ok and report.checked == 10
 
 
 def test_altered_event(chain: Tenant) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from typing import Any
 
 import time_machine
@@ -88,6 +89,46 @@ def test_altered_bytes_and_added_content(
     writer.write(out)
     _text, data = _upload(client, out.getvalue())
     assert data["result"] == "altered"
+
+
+def _corrupted_cms(signed: bytes) -> dict[str, bytes]:
+    """The signed file with its CMS blob (``/Contents``) damaged three ways: its
+    first bytes overwritten (no longer readable as CMS), one byte of the
+    timestamp token's own signature changed, every byte zeroed."""
+    from asn1crypto import cms
+
+    match = re.search(rb"/Contents\s*<([0-9a-fA-F]+)>", signed)
+    assert match is not None
+    start, end = match.span(1)
+    blob = bytes.fromhex(match.group(1).decode())
+    info = cms.ContentInfo.load(blob.rstrip(b"\0"))["content"]["signer_infos"][0]
+    token = next(
+        a["values"][0]
+        for a in info["unsigned_attrs"]
+        if a["type"].native == "signature_time_stamp_token"
+    )
+    token_sig = bytes(token["content"]["signer_infos"][0]["signature"].native)
+    at = start + 2 * blob.index(token_sig) + 10
+    variants = {}
+    for name, (lo, hi, fill) in {
+        "header": (start, start + 8, b"ffffffff"),
+        "timestamp": (at, at + 1, b"0" if signed[at : at + 1] != b"0" else b"1"),
+        "zeroed": (start, end, b"0" * (end - start)),
+    }.items():
+        variants[name] = signed[:lo] + fill + signed[hi:]
+    return variants
+
+
+def test_corrupted_signature_blob_is_altered(
+    signer: factories.Signer, client: Client
+) -> None:
+    """A damaged CMS blob is a changed document, never 'not signed' or merely
+    'not confirmed'."""
+    signed = factories.sign(signer).signed_pdf
+    for name, pdf in _corrupted_cms(signed).items():
+        text, data = _upload(client, pdf)
+        assert (name, data["result"]) == (name, "altered")
+        assert "tte-altered" in text
 
 
 def test_unknown_signer(signer: factories.Signer, client: Client) -> None:
