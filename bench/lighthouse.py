@@ -1,21 +1,25 @@
 """Pages on a weak network: Lighthouse in Debian's Chromium on emulated mobile 3G.
 
-Starts the demo (``scripts/demo.sh``) on a free loopback port, signs in with demo
-accounts and runs Lighthouse (``bench/lighthouse/node_modules``, installed with
-``npm ci`` in ``bench/lighthouse``) against the pages of the daily work, each on a
-first load (empty cache) and on a repeat visit (the same browser, cache kept). Prints
-KB transferred, first and largest contentful paint, time to interactive and total
-blocking time per page, against the budget of issue 15 (60 KB first load, 25 KB
-repeat visit, usable in 2 s). A benchmark, never part of the test suite:
+Starts the demo (``scripts/demo.sh``) of the checkout on a free loopback port (and of a
+baseline checkout with ``--base``, measured in the same run, alternating with the
+current one so both see the same machine load), signs in with demo accounts and runs
+Lighthouse (``bench/lighthouse/node_modules``, installed with ``npm ci`` in
+``bench/lighthouse``) against the pages of the daily work, each on a first load (empty
+cache) and on a repeat visit (the same browser, cache kept), ``--runs`` times (3),
+and prints the medians: KB transferred, requests, first and largest contentful paint,
+time to interactive, total blocking time, render-blocking requests and console errors
+per page, against the budget of issue 15 (60 KB first load, 25 KB repeat visit, usable
+in 2 s), with the machine's load average. Lighthouse's simulated 4x CPU multiplies the
+main-thread time it observes, so a loaded machine inflates TTI and TBT (wall-clock
+figures). A benchmark, never part of the test suite:
 
-    .venv/bin/python -m bench.lighthouse [--root DIR] [--out bench/out/lighthouse]
-
-``--root`` measures another checkout (e.g. a base commit in a second worktree).
+    .venv/bin/python -m bench.lighthouse [--base OTHER_CHECKOUT] [--root DIR] [--runs 3]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.cookiejar
 import json
 import os
@@ -23,6 +27,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import tempfile
 import time
@@ -51,6 +56,8 @@ class Result:
     tti_ms: float
     tbt_ms: float
     requests: int
+    blocking: int
+    errors: int
 
     @property
     def usable_ms(self) -> float:
@@ -164,7 +171,21 @@ def metric(report: dict, audit: str) -> float:
     return float(value) if value is not None else float("nan")
 
 
-def measure(
+def blocking(report: dict) -> int:
+    """Requests that hold the first paint back (Lighthouse's render-blocking audit)."""
+    for audit in ("render-blocking-resources", "render-blocking-insight"):
+        details = report["audits"].get(audit, {}).get("details") or {}
+        if "items" in details:
+            return len(details["items"])
+    return 0
+
+
+def console_errors(report: dict) -> int:
+    details = report["audits"].get("errors-in-console", {}).get("details") or {}
+    return len(details.get("items", []))
+
+
+def one_run(
     name: str, url: str, cookies: list[tuple[str, str]], out_dir: Path
 ) -> list[Result]:
     """First load with an empty cache, then the same page again in the same browser."""
@@ -203,6 +224,8 @@ def measure(
                     tti_ms=metric(report, "interactive"),
                     tbt_ms=metric(report, "total-blocking-time"),
                     requests=len(requests),
+                    blocking=blocking(report),
+                    errors=console_errors(report),
                 )
             )
         return results
@@ -212,20 +235,109 @@ def measure(
         shutil.rmtree(profile, ignore_errors=True)
 
 
-def table(results: list[Result]) -> str:
+def median(runs: list[Result]) -> Result:
+    """Each figure's median over the runs (Lighthouse's simulated CPU multiplies the
+    main-thread time it observes, so one run on a loaded machine says little)."""
+
+    def mid(values: list[float]) -> float:
+        return statistics.median(values)
+
+    return Result(
+        page=runs[0].page,
+        visit=runs[0].visit,
+        kb=mid([r.kb for r in runs]),
+        fcp_ms=mid([r.fcp_ms for r in runs]),
+        lcp_ms=mid([r.lcp_ms for r in runs]),
+        tti_ms=mid([r.tti_ms for r in runs]),
+        tbt_ms=mid([r.tbt_ms for r in runs]),
+        requests=round(mid([r.requests for r in runs])),
+        blocking=max(r.blocking for r in runs),
+        errors=max(r.errors for r in runs),
+    )
+
+
+class Demo:
+    """``scripts/demo.sh`` of one checkout on a free port, and its signed-in users."""
+
+    def __init__(self, root: Path, url: str | None = None) -> None:
+        self.root = root
+        self.proc: subprocess.Popen | None = None
+        if url:  # a demo of this checkout already served there
+            self.base = url.rstrip("/")
+            return
+        port = free_port()
+        self.base = f"http://127.0.0.1:{port}"
+        self.proc = subprocess.Popen(
+            ["scripts/demo.sh"],
+            cwd=root,
+            env={**os.environ, "PORT": str(port)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
+    def pages(self) -> list[tuple[str, str, list[tuple[str, str]]]]:
+        """(name, URL, cookies) of the pages measured."""
+        wait_http(self.base + "/akun/login/", 900)
+        sekda = Session(self.base)
+        sekda.sign_in("sekda.keerom", self.root)
+        _, inbox = sekda.get("/surat/masuk/")
+        letter = first_link(inbox, r"/surat/\d+/")
+        letter_id = letter.strip("/").split("/")[-1]
+        reviewer = Session(self.base)
+        reviewer.sign_in("198506042010042014", self.root)
+        paths = [
+            ("sign-in", "/akun/login/", []),
+            ("inbox", "/surat/masuk/", sekda.cookies()),
+            ("letter", letter, sekda.cookies()),
+            ("disposition form", f"/disposisi/surat/{letter_id}/", sekda.cookies()),
+            ("drafts to review", "/naskah/", reviewer.cookies()),
+            ("check-in", "/absen/", sekda.cookies()),
+        ]
+        return [(name, self.base + path, cookies) for name, path, cookies in paths]
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        self.proc.wait(30)
+
+
+def cell(base: float | None, now: float, fmt: str) -> str:
+    text = format(now, fmt)
+    return text if base is None else f"{format(base, fmt)} → {text}"
+
+
+def table(now: dict[tuple[str, str], Result], base: dict | None) -> str:
     lines = [
-        "| page | visit | KB transferred | requests | FCP s | LCP s | TTI s | TBT ms | budget |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---|",
+        "| page | visit | KB transferred | requests | FCP s | LCP s | TTI s | TBT ms "
+        "| blocking | console errors | budget |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
-    for r in results:
+    for key, r in now.items():
+        b = base.get(key) if base else None
         budget_kb = FIRST_BUDGET_KB if r.visit == "first" else REPEAT_BUDGET_KB
         ok = r.kb <= budget_kb and r.usable_ms <= USABLE_BUDGET_MS
+        figures = [
+            cell(b and b.kb, r.kb, ".1f"),
+            cell(b and b.requests, r.requests, "d"),
+            cell(b and b.fcp_ms / 1000, r.fcp_ms / 1000, ".2f"),
+            cell(b and b.lcp_ms / 1000, r.lcp_ms / 1000, ".2f"),
+            cell(b and b.tti_ms / 1000, r.tti_ms / 1000, ".2f"),
+            cell(b and b.tbt_ms, r.tbt_ms, ".0f"),
+            cell(b and b.blocking, r.blocking, "d"),
+            cell(b and b.errors, r.errors, "d"),
+        ]
         lines.append(
-            f"| {r.page} | {r.visit} | {r.kb:.1f} | {r.requests} | {r.fcp_ms / 1000:.2f} "
-            f"| {r.lcp_ms / 1000:.2f} | {r.tti_ms / 1000:.2f} | {r.tbt_ms:.0f} "
-            f"| {'ok' if ok else 'over'} |"
+            f"| {r.page} | {r.visit} | {' | '.join(figures)} | {'ok' if ok else 'over'} |"
         )
     return "\n".join(lines)
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} ({os.cpu_count()} CPUs)"
 
 
 def main() -> None:
@@ -234,47 +346,61 @@ def main() -> None:
         "--root", type=Path, default=HERE.parent, help="checkout to serve"
     )
     parser.add_argument(
+        "--base", type=Path, help="baseline checkout, measured in the same run"
+    )
+    parser.add_argument(
+        "--url", help="measure the demo of --root already served at this address"
+    )
+    parser.add_argument(
+        "--base-url", help="measure the demo of --base already served there"
+    )
+    parser.add_argument("--runs", type=int, default=3, help="runs per page (median)")
+    parser.add_argument(
+        "--only", action="append", help="measure only this page (repeatable)"
+    )
+    parser.add_argument(
         "--out", type=Path, default=HERE.parent / "bench/out/lighthouse"
     )
     args = parser.parse_args()
     if not LIGHTHOUSE.exists():
         raise SystemExit("install Lighthouse first: (cd bench/lighthouse && npm ci)")
-    root = args.root.resolve()
-    args.out.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    demo = subprocess.Popen(
-        ["scripts/demo.sh"],
-        cwd=root,
-        env={**os.environ, "PORT": str(port)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    checkouts = {"now": args.root.resolve()}
+    if args.base:
+        checkouts = {"base": args.base.resolve(), **checkouts}
+    demos = {
+        label: Demo(root, args.url if label == "now" else args.base_url)
+        for label, root in checkouts.items()
+    }
+    runs: dict[str, dict[tuple[str, str], list[Result]]] = {}
     try:
-        wait_http(base + "/akun/login/", 900)
-        sekda = Session(base)
-        sekda.sign_in("sekda.keerom", root)
-        _, inbox = sekda.get("/surat/masuk/")
-        letter = first_link(inbox, r"/surat/\d+/")
-        letter_id = letter.strip("/").split("/")[-1]
-        reviewer = Session(base)
-        reviewer.sign_in("198506042010042014", root)
-        pages = [
-            ("sign-in", "/akun/login/", []),
-            ("inbox", "/surat/masuk/", sekda.cookies()),
-            ("letter", letter, sekda.cookies()),
-            ("disposition form", f"/disposisi/surat/{letter_id}/", sekda.cookies()),
-            ("drafts to review", "/naskah/", reviewer.cookies()),
-        ]
-        results: list[Result] = []
-        for name, path, cookies in pages:
-            slug = name.replace(" ", "-")
-            results += measure(slug, base + path, cookies, args.out)
-        print(table(results))
+        pages = {label: demo.pages() for label, demo in demos.items()}
+        print(f"start: {load()}", flush=True)
+        for n in range(args.runs):
+            # Baseline and current alternate, so both see the same machine load.
+            for label, page_list in pages.items():
+                out = args.out / label
+                out.mkdir(parents=True, exist_ok=True)
+                for name, url, cookies in page_list:
+                    if args.only and name not in args.only:
+                        continue
+                    slug = f"{name.replace(' ', '-')}-{n + 1}"
+                    for r in one_run(slug, url, cookies, out):
+                        key = (name, r.visit)
+                        runs.setdefault(label, {}).setdefault(key, []).append(r)
+            print(f"run {n + 1} of {args.runs}: {load()}", flush=True)
     finally:
-        os.killpg(demo.pid, signal.SIGTERM)
-        demo.wait(30)
+        for demo in demos.values():
+            demo.stop()
+    medians = {
+        label: {key: median(rs) for key, rs in results.items()}
+        for label, results in runs.items()
+    }
+    print(
+        f"Median of {args.runs} runs"
+        + (" (baseline → now)" if args.base else "")
+        + f"; {load()}"
+    )
+    print(table(medians["now"], medians.get("base")))
 
 
 if __name__ == "__main__":
