@@ -29,6 +29,7 @@ import signal
 import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.parse
@@ -362,6 +363,8 @@ def main() -> None:
         "--out", type=Path, default=HERE.parent / "bench/out/lighthouse"
     )
     args = parser.parse_args()
+    # Stopped with SIGTERM: still stop the demos and browsers this run started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if not LIGHTHOUSE.exists():
         raise SystemExit("install Lighthouse first: (cd bench/lighthouse && npm ci)")
     checkouts = {"now": args.root.resolve()}
@@ -387,20 +390,24 @@ def main() -> None:
                     for r in one_run(slug, url, cookies, out):
                         key = (name, r.visit)
                         runs.setdefault(label, {}).setdefault(key, []).append(r)
-            print(f"run {n + 1} of {args.runs}: {load()}", flush=True)
+            # The figures so far, in case a long run is cut short.
+            report(runs, n + 1, bool(args.base))
     finally:
         for demo in demos.values():
             demo.stop()
+
+
+def report(
+    runs: dict[str, dict[tuple[str, str], list[Result]]], n: int, base: bool
+) -> None:
     medians = {
         label: {key: median(rs) for key, rs in results.items()}
         for label, results in runs.items()
     }
     print(
-        f"Median of {args.runs} runs"
-        + (" (baseline → now)" if args.base else "")
-        + f"; {load()}"
+        f"Median of {n} run(s)" + (" (baseline → now)" if base else "") + f"; {load()}"
     )
-    print(table(medians["now"], medians.get("base")))
+    print(table(medians["now"], medians.get("base")), flush=True)
 
 
 if __name__ == "__main__":
