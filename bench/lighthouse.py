@@ -379,13 +379,15 @@ def main() -> None:
         pages = {label: demo.pages() for label, demo in demos.items()}
         print(f"start: {load()}", flush=True)
         for n in range(args.runs):
-            # Baseline and current alternate, so both see the same machine load.
-            for label, page_list in pages.items():
-                out = args.out / label
-                out.mkdir(parents=True, exist_ok=True)
-                for name, url, cookies in page_list:
-                    if args.only and name not in args.only:
-                        continue
+            # Page by page, the baseline and the current checkout one after the
+            # other, so both see the same machine load.
+            for i, (name, *_) in enumerate(pages["now"]):
+                if args.only and name not in args.only:
+                    continue
+                for label, page_list in pages.items():
+                    _, url, cookies = page_list[i]
+                    out = args.out / label
+                    out.mkdir(parents=True, exist_ok=True)
                     slug = f"{name.replace(' ', '-')}-{n + 1}"
                     for r in one_run(slug, url, cookies, out):
                         key = (name, r.visit)
