@@ -24,6 +24,7 @@ import contextlib
 import hmac
 import http.cookiejar
 import json
+import math
 import os
 import re
 import shutil
@@ -187,7 +188,7 @@ def console_errors(report: dict) -> int:
 
 
 def one_run(
-    name: str, url: str, cookies: list[tuple[str, str]], out_dir: Path
+    name: str, url: str, cookies: list[tuple[str, str]], out_dir: Path, n: int
 ) -> list[Result]:
     """First load with an empty cache, then the same page again in the same browser."""
     profile = tempfile.mkdtemp(prefix="warkat-lh-")
@@ -209,9 +210,13 @@ def one_run(
         wait_http(f"http://127.0.0.1:{port}/json/version", 30)
         results = []
         for visit, keep in (("first", False), ("repeat", True)):
-            report = lighthouse(
-                url, port, cookies, keep, out_dir / f"{name}-{visit}.json"
-            )
+            out = out_dir / f"{name.replace(' ', '-')}-{n}-{visit}.json"
+            for _attempt in range(3):
+                report = lighthouse(url, port, cookies, keep, out)
+                # On a loaded machine the trace is sometimes lost (NO_NAVSTART):
+                # measured again; a run that never gets one counts as unknown.
+                if not report.get("runtimeError"):
+                    break
             if report.get("finalDisplayedUrl", url) != url:
                 raise SystemExit(f"{url} ended at {report['finalDisplayedUrl']}")
             requests = report["audits"]["network-requests"]["details"]["items"]
@@ -241,7 +246,9 @@ def median(runs: list[Result]) -> Result:
     main-thread time it observes, so one run on a loaded machine says little)."""
 
     def mid(values: list[float]) -> float:
-        return statistics.median(values)
+        # A run in which Lighthouse could not time a paint gives NaN: left out.
+        known = [v for v in values if not math.isnan(v)]
+        return statistics.median(known) if known else math.nan
 
     return Result(
         page=runs[0].page,
@@ -388,8 +395,7 @@ def main() -> None:
                     _, url, cookies = page_list[i]
                     out = args.out / label
                     out.mkdir(parents=True, exist_ok=True)
-                    slug = f"{name.replace(' ', '-')}-{n + 1}"
-                    for r in one_run(slug, url, cookies, out):
+                    for r in one_run(name, url, cookies, out, n + 1):
                         key = (name, r.visit)
                         runs.setdefault(label, {}).setdefault(key, []).append(r)
             # The figures so far, in case a long run is cut short.
