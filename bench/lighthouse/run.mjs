@@ -17,6 +17,8 @@ const flags = {
   output: 'json',
   logLevel: 'error',
   onlyCategories: ['performance'],
+  // With the performance audits: errors in the console (a CSP refusal is one).
+  onlyAudits: ['errors-in-console'],
   formFactor: 'mobile',
   // Chromium's 3G preset as issue 15 states it: 300 ms round trip, 700 kbps, CPU 4x.
   throttlingMethod: 'simulate',

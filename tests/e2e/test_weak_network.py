@@ -50,13 +50,15 @@ def test_sign_in_and_inbox_without_console_errors(
     page.goto(f"{live_server.url}/akun/login/")
     page.wait_for_load_state("networkidle")
     _nothing_blocks_rendering(page)
-    # htmx loaded and left its indicator styles to the stylesheet.
-    assert page.evaluate("window.htmx.config.includeIndicatorStyles") is False
+    # The sign-in page has no hx- attributes: no htmx to fetch and start.
+    assert page.evaluate("typeof window.htmx") == "undefined"
 
     _enter(page, live_server, demo.people["sekda"])
     page.goto(f"{live_server.url}/surat/masuk/")
     page.wait_for_load_state("networkidle")
     _nothing_blocks_rendering(page)
+    # The inbox's filter is htmx: loaded, and leaving its indicator styles to app.css.
+    assert page.evaluate("window.htmx.config.includeIndicatorStyles") is False
     assert page.locator("ul.inbox li.item").count() >= 1
 
     # The letter on a phone: its page pictures come in the narrow rendition.

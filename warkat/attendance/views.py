@@ -8,6 +8,7 @@ import datetime as dt
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -74,8 +75,15 @@ def selfie_view(request: HttpRequest, record_id: int) -> HttpResponse:
 
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
-    """The offline worker of the attendance pages (scope /absen/)."""
-    return script_response("attendance/sw.js")
+    """The offline worker of the attendance pages (scope /absen/). Its shell names
+    the page's script as the page asks for it (content-hashed), or the page would
+    find no script offline."""
+    response = script_response("attendance/sw.js")
+    response.content = response.content.replace(
+        b'"/static/attendance/checkin.js"',
+        f'"{static("attendance/checkin.js")}"'.encode(),
+    )
+    return response
 
 
 @tenant_view

@@ -322,7 +322,7 @@ STORAGES = {
             if DEBUG or TESTING
             # Content-hashed names, Brotli and gzip copies made by collectstatic: served
             # with a one-year immutable cache (core.static.StaticFilesMiddleware).
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "warkat.core.static.StaticFilesStorage"
         )
     },
 }

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.middleware.gzip import GZipMiddleware
 from whitenoise.middleware import WhiteNoiseMiddleware
+from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 
 class StaticFilesMiddleware(WhiteNoiseMiddleware):
@@ -15,6 +16,20 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
     WhiteNoise's ten."""
 
     FOREVER = 365 * 24 * 60 * 60
+
+
+class StaticFilesStorage(CompressedManifestStaticFilesStorage):
+    """collectstatic's storage: content-hashed names, Brotli and gzip copies, and the
+    web-app manifest's icons under their hashed names too (the browser fetched the
+    plain ``icon.svg`` a second time, on WhiteNoise's short cache)."""
+
+    patterns = (
+        *CompressedManifestStaticFilesStorage.patterns,
+        (
+            "*.webmanifest",
+            ((r"""(?P<matched>"src":\s*"(?P<url>[^"]+)")""", '"src": "%(url)s"'),),
+        ),
+    )
 
 
 class TextGZipMiddleware(GZipMiddleware):

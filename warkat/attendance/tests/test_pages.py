@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from unittest import mock
 
 import pytest
+from django.templatetags.static import StaticNode
 
 from warkat.attendance.checkin import checkin_record
 from warkat.attendance.models import AttendanceRequest, CheckIn
@@ -31,6 +34,25 @@ def test_offline_worker_is_served_under_its_scope(o: Any) -> None:
     assert res.status_code == 200
     assert res["Content-Type"] == "application/javascript"
     assert b"warkat-absen" in res.content
+
+
+def test_offline_worker_keeps_the_script_the_page_asks_for(o: Any) -> None:
+    """Offline, the page asks for its script under the content-hashed name it
+    carries (collectstatic's manifest in production): the worker's shell keeps that
+    one, not the plain name."""
+
+    def hashed(cls: Any, path: str) -> str:
+        stem, _dot, ext = path.rpartition(".")
+        return f"/static/{stem}.0123abcd4567.{ext}"
+
+    c = client_for(o.users.staf_a)
+    with mock.patch.object(StaticNode, "handle_simple", classmethod(hashed)):
+        page = c.get("/absen/").content.decode()
+        worker = c.get("/absen/sw.js").content.decode()
+    script = re.search(r'<script src="(/static/attendance/checkin[^"]*)"', page)
+    assert script and script.group(1).endswith(".0123abcd4567.js")
+    assert f'"{script.group(1)}"' in worker
+    assert '"/static/attendance/checkin.js"' not in worker
 
 
 def test_board_page_lists_who_is_not_here(o: Any) -> None:

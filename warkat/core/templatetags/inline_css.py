@@ -9,6 +9,7 @@ CSP nonce (``style-src`` allows nothing inline without it). A builtin tag (see
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from django import template
@@ -19,6 +20,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
+_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+
 
 def _read(path: str) -> str:
     found = finders.find(path)
@@ -26,6 +29,10 @@ def _read(path: str) -> str:
         raise template.TemplateSyntaxError(f"inline_css: no static file {path!r}")
     with open(found, encoding="utf-8") as f:
         css = f.read()
+    # Comments are for the people who read the file, not for every page on 3G (the
+    # HTML is never cached, so they would travel on each visit).
+    css = _COMMENT.sub("", css)
+    css = "\n".join(line.strip() for line in css.splitlines() if line.strip())
     # The text goes between <style> tags: a "</" would end the element early.
     if "</" in css:
         raise template.TemplateSyntaxError(f"inline_css: {path!r} contains '</'")

@@ -129,8 +129,17 @@ def test_favicon_and_manifest_served(server: tuple[int, dict[str, str]]) -> None
         "warkat/icon-192.png",
     ):
         assert _get(port, f"/static/{manifest[name]}").status == 200
-    # The icons the manifest names exist next to it.
-    for icon in json.loads(
-        (Path(settings.BASE_DIR) / "static/warkat/manifest.webmanifest").read_text()
-    )["icons"]:
-        assert _get(port, f"/static/warkat/{icon['src']}").status == 200
+    # The icons the manifest names exist next to it, by their hashed names (kept a
+    # year, never fetched twice).
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", f"/static/{manifest['warkat/manifest.webmanifest']}")
+    icons = json.loads(conn.getresponse().read())["icons"]
+    conn.close()
+    assert {i["src"] for i in icons} == {
+        manifest[f"warkat/{n}"].removeprefix("warkat/")
+        for n in ("icon.svg", "icon-192.png", "icon-512.png")
+    }
+    for icon in icons:
+        resp = _get(port, f"/static/warkat/{icon['src']}")
+        assert resp.status == 200
+        assert resp.getheader("Cache-Control") == YEAR

@@ -134,6 +134,9 @@
   saveQueue(queue());
   flush();
   if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register(t.sw).catch(() => {});
+    // Once the page has loaded: on 3G the worker's downloads must not compete with it.
+    const register = () => navigator.serviceWorker.register(t.sw).catch(() => {});
+    if (document.readyState === "complete") register();
+    else window.addEventListener("load", register);
   }
 })();

@@ -1,7 +1,9 @@
 /* Warkat attendance offline worker (scope /absen/): keeps the check-in page and its
    files so the page opens without network; check-ins are queued by the page. */
-const CACHE = "warkat-absen-v1";
-const SHELL = ["/absen/", "/static/attendance/checkin.js", "/static/attendance/attendance.css", "/static/warkat/app.css"];
+const CACHE = "warkat-absen-v2";
+// The page carries its stylesheets; its script is named by content hash (the view
+// serving this file writes the current name in).
+const SHELL = ["/absen/", "/static/attendance/checkin.js"];
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));
 });

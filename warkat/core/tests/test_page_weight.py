@@ -1,0 +1,40 @@
+"""What every page carries on a weak network (issue 15): its stylesheet without the
+comments, and htmx only where the page uses it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from django.template import Context, Template
+
+import warkat
+
+TEMPLATES = sorted(Path(warkat.__file__).parent.glob("**/templates/**/*.html"))
+NO_HTMX = re.compile(r"{%\s*block htmx\s*%}\s*{%\s*endblock")
+
+
+def test_inline_stylesheet_leaves_its_comments_behind() -> None:
+    html = Template("{% inline_css 'warkat/app.css' %}").render(Context({}))
+    assert ".topbar" in html and ".htmx-indicator" in html
+    assert "/*" not in html and "*/" not in html
+    assert "\n " not in html  # no indentation either
+
+
+def test_pages_without_htmx_have_no_hx_attributes() -> None:
+    without = [t for t in TEMPLATES if NO_HTMX.search(t.read_text())]
+    names = {t.name for t in without}
+    assert {"checkin.html", "base.html"} <= names  # allauth's layout, the check-in
+    for template in without:
+        text = template.read_text()
+        assert not re.search(r"\shx-(?!headers)", text), template
+        # The pages that extend a layout without htmx come from allauth's layout
+        # and include nothing with hx- attributes either.
+        for name in re.findall(r'{%\s*include\s+"([^"]+)"', text):
+            included = [t for t in TEMPLATES if t.as_posix().endswith(name)]
+            for inc in included:
+                assert not re.search(r"\shx-", inc.read_text()), (template, inc)
+    # Every page in allauth's layout (sign-in, two-factor, password) is without it.
+    for t in TEMPLATES:
+        if t.parent.name in ("account", "mfa", "totp"):
+            assert not re.search(r"\shx-", t.read_text()), t
