@@ -73,7 +73,7 @@ def _fill_seconds(tenant: Any) -> tuple[float, int]:
     from warkat.archive.services.dues import all_dues_refresh
     from warkat.tenancy.scope import tenant_scope
 
-    with transaction.atomic(), tenant_scope(tenant):
+    with tenant_scope(tenant), transaction.atomic():
         started = time.perf_counter()
         rows = all_dues_refresh()
         seconds = time.perf_counter() - started
