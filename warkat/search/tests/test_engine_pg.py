@@ -135,8 +135,8 @@ def test_the_window_reads_the_index(corpus: SimpleNamespace) -> None:
         cursor.execute("SET LOCAL enable_indexscan = off")
         cursor.execute(
             "EXPLAIN SELECT letter_id FROM search_searchdoc WHERE tsv @@ "
-            "to_tsquery('simple', 'bangun') AND (letter_id + 0) >= 0 "
-            "AND (letter_id + 0) < 1000000 ORDER BY letter_id DESC LIMIT 3"
+            "to_tsquery('simple', 'bangun') AND (letter_id + 0) >= 0::bigint "
+            "AND (letter_id + 0) < 1000000::bigint ORDER BY letter_id DESC LIMIT 3"
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Bitmap Index Scan on searchdoc_tsv" in plan
