@@ -27,6 +27,7 @@ import io
 import statistics
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from bench.run import Result, _load, _role, measure, print_table, signed_in_client
@@ -65,9 +66,18 @@ def _index_rows(tenant_id: int) -> int:
         return int(cursor.fetchone()[0])
 
 
-def build_index(*, tenant: Any, words: int, tail: int) -> dict[str, float]:
-    """Write the tenant's index rows (heads tokenised in Python, bodies generated in
-    PostgreSQL), then build the GIN index. Returns the timings in seconds."""
+#: The index of migration 0004: the vector and the letter id (``btree_gin``).
+GIN_INDEX = (
+    "CREATE INDEX searchdoc_tsv ON search_searchdoc USING gin (tsv, (letter_id + 0))"
+)
+
+
+def build_index(
+    *, tenant: Any, words: int, tail: int, newest: int = 0
+) -> dict[str, float]:
+    """Write the index rows of the tenant's letters (the ``newest`` ones only when
+    given; heads tokenised in Python, bodies generated in PostgreSQL), then build
+    the GIN index. Returns the timings in seconds."""
     from django.db import connection, transaction
 
     from warkat.letters.models import Letter
@@ -78,6 +88,7 @@ def build_index(*, tenant: Any, words: int, tail: int) -> dict[str, float]:
     started = time.perf_counter()
     with transaction.atomic(), tenant_scope(tenant), connection.cursor() as cursor:
         cursor.execute("DROP INDEX IF EXISTS searchdoc_tsv")
+        cursor.execute("DELETE FROM search_searchdoc WHERE tenant_id = %s", [tenant.pk])
         cursor.execute(
             "CREATE TEMP TABLE bench_heads (letter_id bigint, sender text, head text) "
             "ON COMMIT DROP"
@@ -85,7 +96,9 @@ def build_index(*, tenant: Any, words: int, tail: int) -> dict[str, float]:
         rows = Letter.objects.values_list(
             "pk", "number", "agenda_number", "agenda_year", "sender_institution",
             "sender_name", "subject", "summary",
-        )  # fmt: skip
+        ).order_by("-pk")  # fmt: skip
+        if newest:
+            rows = rows[:newest]
         buffer = io.StringIO()
         for pk, number, agenda, year, inst, name, subject, summary in rows.iterator(
             chunk_size=20_000
@@ -117,7 +130,7 @@ def build_index(*, tenant: Any, words: int, tail: int) -> dict[str, float]:
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("SET maintenance_work_mem = '512MB'")
-        cursor.execute("CREATE INDEX searchdoc_tsv ON search_searchdoc USING gin (tsv)")
+        cursor.execute(GIN_INDEX)
         timings["GIN index build"] = time.perf_counter() - started
         cursor.execute("VACUUM ANALYZE search_searchdoc")
     return timings
@@ -137,12 +150,18 @@ def _sizes() -> dict[str, str]:
 
 
 def _letter_number(tenant: Any) -> str:
-    from warkat.letters.models import Letter
-    from warkat.tenancy.scope import tenant_scope
+    """The number of the letter in the middle of the indexed ones."""
+    from django.db import connection
 
-    with tenant_scope(tenant):
-        letters = Letter.objects.exclude(number="").order_by("pk")
-        return str(letters[letters.count() // 2].number)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT l.number FROM letters_letter l JOIN search_searchdoc d "
+            "ON d.letter_id = l.id WHERE d.tenant_id = %s AND l.number <> '' "
+            "ORDER BY l.id OFFSET (SELECT count(*) / 2 FROM search_searchdoc "
+            "WHERE tenant_id = %s) LIMIT 1",
+            [tenant.pk, tenant.pk],
+        )
+        return str(cursor.fetchone()[0])
 
 
 def _as_app_role(role: str, body: Callable[[], Any]) -> Any:
@@ -158,13 +177,29 @@ def _as_app_role(role: str, body: Callable[[], Any]) -> Any:
             transaction.set_rollback(True)
 
 
+class TimedOut(Result):
+    """A statement stopped by ``--timeout`` (the old designs at a million letters)."""
+
+    def cells(self) -> list[str]:
+        return [f">{self.p50_ms:.0f}", "timeout", "1"]
+
+
+def _p95(times: list[float]) -> float:
+    times.sort()
+    return times[min(len(times) - 1, max(0, round(0.95 * len(times)) - 1))]
+
+
 def _statement(
-    tenant_id: int, sql: str, params: list[Any] | None, iterations: int
+    tenant_id: int,
+    sql: str,
+    params: list[Any] | None,
+    iterations: int,
+    timeout_ms: int = 0,
 ) -> Result:
-    """One statement timed alone, as the role in the tenant's scope: the previous
-    design's (a condition on the table itself, which the row-level policy keeps from
-    using any index), or the search statement of a request as sent."""
-    from django.db import connection
+    """One statement timed alone, as the role in the tenant's scope (the old
+    designs: a condition on the table itself, which the row-level policy keeps from
+    using any index), stopped after ``timeout_ms`` when given."""
+    from django.db import OperationalError, connection, transaction
 
     times = []
     with connection.cursor() as cursor:
@@ -172,53 +207,113 @@ def _statement(
             "SELECT set_config('warkat.tenant_id', %s, true)", [str(tenant_id)]
         )
         for _ in range(iterations):
-            started = time.perf_counter()
-            cursor.execute(sql, params)
-            cursor.fetchall()
-            times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    p95 = times[min(len(times) - 1, max(0, round(0.95 * len(times)) - 1))]
-    return Result(p50_ms=statistics.median(times), p95_ms=p95, queries=(1, 1))
+            try:
+                with transaction.atomic():
+                    if timeout_ms:
+                        cursor.execute(f"SET LOCAL statement_timeout = {timeout_ms}")
+                    started = time.perf_counter()
+                    cursor.execute(sql, params)
+                    cursor.fetchall()
+                    times.append((time.perf_counter() - started) * 1000)
+            except OperationalError:  # canceled by the statement timeout
+                return TimedOut(p50_ms=timeout_ms, p95_ms=timeout_ms, queries=(1, 1))
+    return Result(p50_ms=statistics.median(times), p95_ms=_p95(times), queries=(1, 1))
 
 
-def _timed(tenant_id: int, body: Callable[[], Any], iterations: int) -> Result:
-    """``body`` timed alone, in the tenant's scope (as the role already set)."""
+def _backend_cpu_ns(pid: int) -> int:
+    """CPU time the database server process ``pid`` has used (same machine)."""
+    with open(f"/proc/{pid}/schedstat", encoding="ascii") as f:
+        return int(f.read().split()[0])
+
+
+def _cpu_timed(call: Callable[[], Any], iterations: int, warmup: int) -> Result:
+    """CPU milliseconds per call, this process and its database server process
+    together: on a loaded machine the time waited for a core is not counted."""
     from django.db import connection
+
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    for _ in range(warmup):
+        call()
+    times = []
+    for _ in range(iterations):
+        py, db = time.process_time_ns(), _backend_cpu_ns(pid)
+        call()
+        used = time.process_time_ns() - py + _backend_cpu_ns(pid) - db
+        times.append(used / 1e6)
+    return Result(p50_ms=statistics.median(times), p95_ms=_p95(times), queries=(0, 0))
+
+
+def _timed(
+    tenant_id: int, body: Callable[[], Any], iterations: int, warmup: int = 2
+) -> Result:
+    """``body`` timed alone, in the tenant's scope (as the role already set);
+    the statements it sends are counted."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT set_config('warkat.tenant_id', %s, true)", [str(tenant_id)]
         )
-    times = []
-    for _ in range(iterations):
-        started = time.perf_counter()
+    for _ in range(warmup):
         body()
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    p95 = times[min(len(times) - 1, max(0, round(0.95 * len(times)) - 1))]
-    return Result(p50_ms=statistics.median(times), p95_ms=p95, queries=(2, 2))
+    times = []
+    counts = []
+    for _ in range(iterations):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            body()
+            times.append((time.perf_counter() - started) * 1000)
+        counts.append(len(captured.captured_queries))
+    return Result(
+        p50_ms=statistics.median(times),
+        p95_ms=_p95(times),
+        queries=(min(counts), max(counts)),
+    )
 
 
-def _new_statements(user: Any, q: str) -> None:
-    """The bounded design's search statements of a request (the count of matches up
-    to ``FEW_MATCHES`` + 1, then the newest visible hits)."""
-    from django.db import connection
-
+def _visible_sql(user: Any) -> tuple[str, Any]:
     from warkat.letters.access import letters_visible
     from warkat.letters.models import Letter
-    from warkat.search.engine import newest_hits_sql
-    from warkat.search.selectors import COUNT_CAP
-    from warkat.search.text import parse_query
     from warkat.tenancy.scope import tenant_scope
 
     with tenant_scope(user.tenant):
         visible = letters_visible(user, Letter.objects.all()).values("pk")
-        sql, params = newest_hits_sql(
-            parse_query(q),
-            tenant_id=user.tenant_id,
-            visible=visible.query.sql_with_params(),
-            limit=COUNT_CAP + 1,
-        )
+        return visible.query.sql_with_params()
+
+
+def _new_statements(user: Any, q: str) -> None:
+    """The search statement of a request (the newest matches, window by window,
+    joined to the visible letters)."""
+    from warkat.search.engine import newest_hits
+    from warkat.search.selectors import COUNT_CAP
+    from warkat.search.text import parse_query
+
+    newest_hits(
+        parse_query(q),
+        tenant_id=user.tenant_id,
+        visible=_visible_sql(user),
+        limit=COUNT_CAP + 1,
+    )
+
+
+def _bounded_statements(user: Any, q: str) -> None:
+    """The previous (0003) design's statements: the count of matches up to
+    ``FEW_MATCHES`` + 1, then the few matches joined to the visible letters, or the
+    newest visible letters checked one by one."""
+    from django.db import connection
+
+    from warkat.search.engine import fallback_hits_sql
+    from warkat.search.selectors import COUNT_CAP
+    from warkat.search.text import parse_query, pg_tsquery
+
+    sql, params = fallback_hits_sql(
+        pg_tsquery(parse_query(q)),
+        visible=_visible_sql(user),
+        limit=COUNT_CAP + 1,
+        using="default",
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         cursor.fetchall()
@@ -245,18 +340,29 @@ def _before_sql(user: Any, tsquery: str) -> tuple[str, list[Any]]:
     return sql, [tsquery, *v_params, 1001, 20, 0]
 
 
-def _plan(tenant_id: int, query: str) -> str:
-    """The function's statement as its owner runs it (the role sees only a
-    "Function Scan": the plan inside a function is not shown)."""
+def _plan(tenant_id: int, query: str, span: int) -> str:
+    """The first window's statement of ``warkat_search_newest``, as its owner runs
+    it (the role sees only a "Function Scan": the plan inside is not shown)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("SET enable_indexscan = off")
+        cursor.execute("SELECT max(letter_id) + 1 FROM search_searchdoc")
+        top = cursor.fetchone()[0]
         cursor.execute(
-            "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) SELECT letter_id FROM search_searchdoc "
-            "WHERE tenant_id = %s AND tsv @@ to_tsquery('simple', %s)",
-            [tenant_id, query],
+            "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT d.letter_id, "
+            "ts_rank(d.rank_tsv, q) FROM search_searchdoc d, "
+            "to_tsquery('simple', %s) q WHERE d.tsv @@ q "
+            "AND (d.letter_id + 0) >= %s::bigint AND (d.letter_id + 0) < %s::bigint "
+            "AND d.tenant_id = %s "
+            "ORDER BY d.letter_id DESC LIMIT %s",
+            [query, top - span, top, tenant_id, span],
         )
-        return "\n".join(f"    {row[0]}" for row in cursor.fetchall())
+        plan = "\n".join(f"    {row[0]}" for row in cursor.fetchall())
+        cursor.execute("RESET enable_seqscan")
+        cursor.execute("RESET enable_indexscan")
+    return plan
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -271,6 +377,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--iterations", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--naive-iterations", type=int, default=3)
+    parser.add_argument(
+        "--indexed", type=int, default=0, help="index the newest N letters (0: all)"
+    )
+    parser.add_argument(
+        "--timeout", type=int, default=30_000, help="ms allowed to an old design"
+    )
+    parser.add_argument(
+        "--build-only", action="store_true", help="make the data, measure nothing"
+    )
     args = parser.parse_args(argv)
 
     from django.db import connection
@@ -285,8 +400,15 @@ def main(argv: list[str] | None = None) -> None:
         shape=Shape(args.people, args.letters, args.letters), log=True
     )
     timings: dict[str, float] = {}
-    if _index_rows(tenant.pk) < args.letters:
-        timings = build_index(tenant=tenant, words=args.words, tail=args.tail)
+    indexed = min(args.indexed or args.letters, args.letters)
+    if _index_rows(tenant.pk) < indexed:
+        timings = build_index(
+            tenant=tenant, words=args.words, tail=args.tail, newest=indexed
+        )
+    for what, seconds in timings.items():
+        print(f"  {what}: {seconds:.1f} s", flush=True)
+    if args.build_only:
+        return
     _ensure_role(args.role)
     number = _letter_number(tenant)
     queries = {
@@ -303,6 +425,7 @@ def main(argv: list[str] | None = None) -> None:
 
     results: dict[str, list[Result | None]] = {}
     totals: dict[str, int] = {}
+    cpu: dict[str, list[Result | None]] = {}
     for name, q in queries.items():
         tsquery = pg_tsquery(parse_query(q))
 
@@ -313,19 +436,46 @@ def main(argv: list[str] | None = None) -> None:
             new_statement = _timed(
                 tenant.pk, lambda: _new_statements(user, q), args.iterations
             )
-            before = _statement(tenant.pk, *_before_sql(user, tsquery), args.iterations)
+            bounded = _timed(
+                tenant.pk, lambda: _bounded_statements(user, q), args.naive_iterations
+            )
+            before = _statement(
+                tenant.pk,
+                *_before_sql(user, tsquery),
+                args.naive_iterations,
+                args.timeout,
+            )
             new = measure(
                 api(q),
                 iterations=args.iterations,
                 warmup=args.warmup,
                 expect_status=200,
             )
+            cpu[name] = [
+                replace(
+                    _cpu_timed(api(q), args.iterations, args.warmup),
+                    queries=new.queries,
+                ),
+                replace(
+                    _cpu_timed(
+                        lambda: _new_statements(user, q), args.iterations, args.warmup
+                    ),
+                    queries=new_statement.queries,
+                ),
+                replace(
+                    _cpu_timed(
+                        lambda: _bounded_statements(user, q), args.naive_iterations, 1
+                    ),
+                    queries=bounded.queries,
+                ),
+            ]
             old_fts = _statement(
                 tenant.pk,
                 "SELECT letter_id FROM search_searchdoc WHERE tsv @@ to_tsquery('simple', %s) "
                 "ORDER BY ts_rank(tsv, to_tsquery('simple', %s)) DESC LIMIT 20",
                 [tsquery, tsquery],
                 args.naive_iterations,
+                args.timeout,
             )
             old_like = _statement(
                 tenant.pk,
@@ -334,35 +484,46 @@ def main(argv: list[str] | None = None) -> None:
                 "AND d.body ILIKE %s) ORDER BY l.id DESC LIMIT 20",
                 [f"%{q.strip(chr(34))}%"] * 3,
                 args.naive_iterations,
+                args.timeout,
             )
-            return [new, new_statement, before, old_fts, old_like]
+            return [new, new_statement, bounded, before, old_fts, old_like]
 
         results[name] = _as_app_role(args.role, run)
     rows = [(f"{name} ({totals[name]} hits)", r) for name, r in results.items()]
     role = _as_app_role(args.role, _role)
     print(
-        f"\nSearch over {args.letters:,} letters, {args.words:,} words of file text each,"
-        f" PostgreSQL{role}"
+        f"\nSearch over {args.letters:,} letters ({indexed:,} indexed, the newest), "
+        f"{args.words:,} words of file text each, PostgreSQL{role}"
     )
     for what, seconds in timings.items():
         print(f"  {what}: {seconds:.1f} s")
     for what, size in _sizes().items():
         print(f"  {what}: {size}")
     print_table(
-        "p50/p95 ms; the bounded design: the whole API request (queries counted) and "
-        "its search statements alone; before: the previous design's statement (every "
-        "match ranked and checked, then capped); the old designs: one statement each",
+        "p50/p95 ms, wall clock; the windowed design (0004): the whole API request "
+        "and its search statements alone; before it: the bounded design (0003: the "
+        "count of matches, then the newest visible letters checked one by one), the "
+        "design before that (every match ranked, then capped) and the old ones (a "
+        f"condition on the table); the older designs {args.naive_iterations} times "
+        f"each, stopped after {args.timeout} ms",
         [
-            "API (bounded)",
-            "its search statements",
-            "before: all matches ranked",
+            "API (windows)",
+            "its statements",
+            "before: bounded (0003)",
+            "all matches ranked",
             "old: @@ on table",
             "old: ILIKE",
         ],
         rows,
     )
-    print("\nThe function's statement, as its owner runs it (common word):")
-    print(_plan(tenant.pk, "koordinasi"))
+    print_table(
+        "CPU ms per call (this process and its database server process; p50/p95): "
+        "what the machine's load does not inflate",
+        ["API (windows)", "its statements", "before: bounded (0003)"],
+        [(f"{name} ({totals[name]} hits)", r) for name, r in cpu.items()],
+    )
+    print("\nThe first window (402 ids) as the function's owner runs it, common word:")
+    print(_plan(tenant.pk, "koordinasi", 402))
     print(f"\nDone; {_load()}")
 
 

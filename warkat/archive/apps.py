@@ -7,8 +7,22 @@ class ArchiveConfig(AppConfig):
     label = "archive"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from warkat.accounts.models import Role
+        from warkat.archive.models import TenantClassificationCode
+        from warkat.archive.services import dues
         from warkat.core.home import HomeLink, home_link_register
+        from warkat.letters.models import Letter
+
+        uid = "warkat.archive.dues"
+        post_save.connect(dues.letter_saved, sender=Letter, dispatch_uid=uid)
+        for signal in (post_save, post_delete):
+            signal.connect(
+                dues.local_code_changed,
+                sender=TenantClassificationCode,
+                dispatch_uid=f"{uid}.code",
+            )
 
         # The page itself decides who sees what (unit TU, records staff, committee).
         home_link_register(

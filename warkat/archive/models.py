@@ -473,3 +473,37 @@ class DestructionRecord(TenantOwned):
                 fields=["batch", "storage_name"], name="destruction_once"
             ),
         ]
+
+
+class LetterDue(TenantOwned):
+    """When a letter falls due, stored (``retention`` explains the rule): a unit's
+    due lists are then read through an index instead of computing every letter's
+    dates. Kept by ``warkat.archive.services.dues`` when a letter's code, dates,
+    direction or unit change, or the tenant's local JRA does; only letters whose
+    code carries a retention have a row."""
+
+    letter = models.OneToOneField(
+        "letters.Letter", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    record_date = models.DateField()
+    # The first year (1 January) past the active, and past the inactive period.
+    transfer_year = models.PositiveSmallIntegerField()
+    final_year = models.PositiveSmallIntegerField()
+    final = models.CharField(max_length=20)
+
+    class Meta:
+        verbose_name = _("letter due date")
+        indexes = [
+            models.Index(
+                fields=["tenant", "unit", "transfer_year", "record_date", "letter"],
+                name="letterdue_transfer",
+            ),
+            models.Index(
+                fields=["tenant", "unit", "final_year", "record_date", "letter"],
+                name="letterdue_final",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"due dates of letter {self.letter_id}"

@@ -42,58 +42,99 @@ def match_sql(
     return _FTS_MATCH, [fts5_query(parsed), tenant_id]
 
 
-#: Up to this many matches a query's hits are found from its matches; beyond, by
-#: checking the newest visible letters one by one (PostgreSQL). Same answers.
+#: When the newest matches hold too few visible hits (``newest_hits``): up to this
+#: many matches a query's hits are found from its matches; beyond, by checking the
+#: newest visible letters one by one (PostgreSQL). Same answers.
 FEW_MATCHES = 1000
 
 
-def newest_hits_sql(
+#: The newest matches asked of ``warkat_search_newest`` per hit wanted: a user sees
+#: most of the tenant's letters (a secret letter outside the chain is the exception),
+#: so the newest ``limit`` visible hits are almost always among them.
+NEWEST_FACTOR = 1.5
+
+
+def newest_hits(
     parsed: ParsedQuery,
     *,
     tenant_id: int,
     visible: tuple[str, Sequence[Any]],
     limit: int,
     using: str = "default",
-) -> tuple[str, list[Any]]:
-    """``SELECT letter_id, rank`` of the ``limit`` newest letters of ``visible``
-    (SQL selecting letter ids) that match, newest first.
+) -> list[tuple[int, float]]:
+    """The ``limit`` newest letters of ``visible`` (SQL selecting letter ids) that
+    match, as (letter id, rank), newest first.
 
-    PostgreSQL: when the query matches more than ``FEW_MATCHES`` letters of the
-    tenant (``warkat_search_first``, one more statement), the visible letters are
-    read newest first and ranked one by one (``warkat_search_rank``) until ``limit``
-    match, so the cost follows ``limit``, not the number of matches; otherwise the
-    few matches are joined to the visible letters. Either way the answer is the
-    same, and only letters of ``visible`` are ever counted."""
+    PostgreSQL: one statement reads the tenant's newest matches from the index
+    (``warkat_search_newest``, migration 0004: the work follows ``limit`` whatever
+    the word's frequency) and keeps the visible ones. Only when they are too few
+    while older matches exist (a user who may read a small part of the letters, or
+    narrow filters) the answer is made by ``fallback_hits_sql`` (two more statements).
+    The answer is the same either way."""
     v_sql, v_params = visible
     conn = connections[using]
-    if conn.vendor == "postgresql":
-        tsquery = pg_tsquery(parsed)
-        with conn.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM warkat_search_first("
-                "to_tsquery('simple', %s), %s)",
-                [tsquery, FEW_MATCHES + 1],
-            )
-            many = cursor.fetchone()[0] > FEW_MATCHES
-        if many:
-            return (
-                "SELECT letter_id, rank FROM (SELECT o.id AS letter_id, "
-                "warkat_search_rank(o.id, to_tsquery('simple', %s)) AS rank FROM ("
-                f"SELECT v.id FROM ({v_sql}) AS v(id) ORDER BY v.id DESC OFFSET 0) o) r "
-                "WHERE rank IS NOT NULL LIMIT %s",
-                [tsquery, *v_params, limit],
-            )
-        m_sql = (
-            "SELECT letter_id, rank FROM warkat_search_first("
-            "to_tsquery('simple', %s), %s)"
-        )
-        m_params: list[Any] = [tsquery, FEW_MATCHES + 1]
-    else:
+    if conn.vendor != "postgresql":
         m_sql, m_params = match_sql(parsed, tenant_id=tenant_id, using=using)
+        sql = (
+            f"SELECT m.letter_id, m.rank FROM ({m_sql}) m WHERE m.letter_id IN "
+            f"({v_sql}) ORDER BY m.letter_id DESC LIMIT %s"
+        )
+        return _rows(using, sql, [*m_params, *v_params, limit])
+    tsquery = pg_tsquery(parsed)
+    asked = max(limit, int(limit * NEWEST_FACTOR))
+    # The count comes on every row (a row even without hits): the caller learns
+    # whether the function stopped at ``asked`` (older matches may exist).
+    sql = (
+        "WITH m AS MATERIALIZED (SELECT letter_id, rank FROM "
+        "warkat_search_newest(to_tsquery('simple', %s), %s)) "
+        "SELECT n.total, h.letter_id, h.rank FROM (SELECT count(*) AS total FROM m) n "
+        "LEFT JOIN LATERAL (SELECT m.letter_id, m.rank FROM m "
+        f"WHERE m.letter_id IN ({v_sql}) ORDER BY m.letter_id DESC LIMIT %s) h ON true"
+    )
+    with conn.cursor() as cursor:
+        cursor.execute(sql, [tsquery, asked, *v_params, limit])
+        rows = cursor.fetchall()
+    found = [(int(r[1]), float(r[2])) for r in rows if r[1] is not None]
+    if len(found) >= limit or rows[0][0] < asked:
+        return found
+    sql, params = fallback_hits_sql(tsquery, visible=visible, limit=limit, using=using)
+    return _rows(using, sql, params)
+
+
+def _rows(using: str, sql: str, params: list[Any]) -> list[tuple[int, float]]:
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(int(r[0]), float(r[1])) for r in cursor.fetchall()]
+
+
+def fallback_hits_sql(
+    tsquery: str, *, visible: tuple[str, Sequence[Any]], limit: int, using: str
+) -> tuple[str, list[Any]]:
+    """PostgreSQL, when the user may read few of the newest matches: when the query
+    matches more than ``FEW_MATCHES`` letters of the tenant (``warkat_search_first``,
+    one more statement), the visible letters are read newest first and ranked one
+    by one (``warkat_search_rank``) until ``limit`` match; otherwise the few matches
+    are joined to the visible letters."""
+    v_sql, v_params = visible
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM warkat_search_first(to_tsquery('simple', %s), %s)",
+            [tsquery, FEW_MATCHES + 1],
+        )
+        many = cursor.fetchone()[0] > FEW_MATCHES
+    if many:
+        return (
+            "SELECT letter_id, rank FROM (SELECT o.id AS letter_id, "
+            "warkat_search_rank(o.id, to_tsquery('simple', %s)) AS rank FROM ("
+            f"SELECT v.id FROM ({v_sql}) AS v(id) ORDER BY v.id DESC OFFSET 0) o) r "
+            "WHERE rank IS NOT NULL LIMIT %s",
+            [tsquery, *v_params, limit],
+        )
     return (
-        f"SELECT m.letter_id, m.rank FROM ({m_sql}) m WHERE m.letter_id IN ({v_sql}) "
-        "ORDER BY m.letter_id DESC LIMIT %s",
-        [*m_params, *v_params, limit],
+        "SELECT m.letter_id, m.rank FROM (SELECT letter_id, rank FROM "
+        "warkat_search_first(to_tsquery('simple', %s), %s)) m "
+        f"WHERE m.letter_id IN ({v_sql}) ORDER BY m.letter_id DESC LIMIT %s",
+        [tsquery, FEW_MATCHES + 1, *v_params, limit],
     )
 
 

@@ -14,7 +14,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connections
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -22,7 +21,7 @@ from django.utils import timezone
 from warkat.core.days import day_range
 from warkat.letters.access import letters_visible
 from warkat.letters.models import Direction, Letter, Security
-from warkat.search.engine import newest_hits_sql, sender_match_sql
+from warkat.search.engine import newest_hits, sender_match_sql
 from warkat.search.errors import query_refused
 from warkat.search.index import gather_texts
 from warkat.search.snippets import Snippet, snippets
@@ -133,17 +132,13 @@ def _ranked_ids(
     """The newest ``COUNT_CAP + 1`` visible hits, best first: the ranking work is
     bounded by the cap, whatever the number of matches."""
     visible = letters_visible(user, Letter.objects.filter(_filter_q(f))).values("pk")
-    db = visible.db
-    sql, params = newest_hits_sql(
+    rows = newest_hits(
         parsed,
         tenant_id=user.tenant_id,
         visible=visible.query.sql_with_params(),
         limit=COUNT_CAP + 1,
-        using=db,
+        using=visible.db,
     )
-    with connections[db].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = [(int(r[0]), float(r[1])) for r in cursor.fetchall()]
     rows.sort(key=lambda r: (-r[1], -r[0]))
     return rows
 

@@ -86,3 +86,58 @@ def test_the_index_answers_the_match(corpus: SimpleNamespace) -> None:
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "searchdoc_tsv" in plan
+
+
+def _newest(tenant_setting: str, words: str, lim: int) -> list[int]:
+    """``warkat_search_newest`` as a non-owner role, in the order it returns."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DO $$ BEGIN CREATE ROLE {PROBE_ROLE} NOLOGIN; "
+            "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+        )
+        cursor.execute(f"SET LOCAL ROLE {PROBE_ROLE}")
+        cursor.execute(
+            "SELECT set_config('warkat.tenant_id', %s, true)", [tenant_setting]
+        )
+        try:
+            cursor.execute(
+                "SELECT letter_id FROM warkat_search_newest("
+                "to_tsquery('simple', %s), %s)",
+                [pg_tsquery(parse_query(words)), lim],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        finally:
+            cursor.execute("RESET ROLE")
+
+
+@pytest.mark.parametrize("lim", [1, 2, 3, 50])
+def test_the_newest_matches_window_by_window(
+    corpus: SimpleNamespace, elsewhere: SimpleNamespace, lim: int
+) -> None:
+    """Small ``lim``s make the function read several windows (the first is 2 x lim
+    ids wide) and then the rest: always the tenant's ``lim`` newest matches."""
+    keerom = str(corpus.o.tenant.pk)
+    for words in ("pembangunan", "anggaran", '"vaksinasi malaria"', "zzzz"):
+        every = sorted(_matches(keerom, words), reverse=True)
+        assert _newest(keerom, words, lim) == every[:lim], words
+    assert _newest(str(elsewhere.tenant.pk), "pembangunan", lim) == [
+        elsewhere.letter.pk
+    ]
+    for junk in ("", "all", "none", f"{keerom} OR 1=1"):
+        assert _newest(junk, "pembangunan", lim) == []
+
+
+def test_the_window_reads_the_index(corpus: SimpleNamespace) -> None:
+    """A window is one scan of the GIN index on (vector, letter id): the b-tree on
+    the letter id cannot serve it, so no plan checks ``@@`` row by row."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT letter_id FROM search_searchdoc WHERE tsv @@ "
+            "to_tsquery('simple', 'bangun') AND (letter_id + 0) >= 0::bigint "
+            "AND (letter_id + 0) < 1000000::bigint ORDER BY letter_id DESC LIMIT 3"
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Bitmap Index Scan on searchdoc_tsv" in plan
+    assert "Index Cond: ((tsv @@" in plan and "(letter_id + 0)" in plan
