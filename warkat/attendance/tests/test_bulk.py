@@ -32,9 +32,7 @@ def send(user: Any, unit: Any, start: str = "2026-11-02", end: str = "2026-11-03
 
 @pytest.fixture
 def bkpsdm(o: Any) -> Any:
-    return org.user(
-        o.tenant, "kepegawaian", person_=o.people.sekdis, username="bkpsdm"
-    )
+    return org.user(o.tenant, "kepegawaian", person_=o.people.sekdis, username="bkpsdm")
 
 
 def test_missing_records_added_as_corrections_originals_kept(
@@ -102,12 +100,9 @@ def test_page_for_the_personnel_office(o: Any, bkpsdm: Any) -> None:
     client = client_for(bkpsdm)
     page = client.get("/absen/koreksi-massal/")
     assert page.status_code == 200 and "Koreksi massal" in page.content.decode()
-    done = client.post(
-        "/absen/koreksi-massal/",
-        {"unit": o.bid_a.pk, "start_date": "2026-11-02", "end_date": "2026-11-02",
-         "reason": "Listrik padam"},  # fmt: skip
-        follow=True,
-    )
+    form = {"unit": o.bid_a.pk, "start_date": "2026-11-02", "end_date": "2026-11-02"}
+    form["reason"] = "Listrik padam"
+    done = client.post("/absen/koreksi-massal/", form, follow=True)
     assert "catatan ditambahkan melalui koreksi" in done.content.decode()
     assert BulkCorrection.objects.get().corrections > 0
     assert client_for(o.users.staf_a).get("/absen/koreksi-massal/").status_code == 403
