@@ -149,6 +149,8 @@ def _maternity(o: Any, year: int, state: str = "approved") -> None:
         start_date=dt.date(year, 2, 2), end_date=dt.date(year, 4, 30),
         reason="Melahirkan", days=60, approver_position=o.pos.kabid_a, state=state,
         created_at=dt.datetime(year, 1, 2, tzinfo=dt.UTC),
+        decided_at=dt.datetime(year, 1, 3, tzinfo=dt.UTC),
+        decided_by=o.people.kabid_a,
     )  # fmt: skip
 
 
@@ -157,7 +159,10 @@ def test_maternity_leave_for_the_first_three_children_only(o: Any) -> None:
         _maternity(o, year)
     _maternity(o, 2020, state="refused")  # a refused request is not a child
     assert ask(o, "cuti_melahirkan", "2026-11-09", "2027-01-08").status_code == 201
-    AttendanceRequest.objects.filter(start_date__year=2026).update(state="approved")
+    AttendanceRequest.objects.filter(start_date__year=2026).update(
+        state="approved", decided_at=dt.datetime(2026, 11, 4, tzinfo=dt.UTC),
+        decided_by=o.people.kabid_a,
+    )  # fmt: skip
     res = ask(o, "cuti_melahirkan", "2027-03-01", "2027-04-30")
     assert res.status_code == 422
     assert res.json()["code"] == "attendance.maternity_limit"
