@@ -28,8 +28,9 @@ def office(transactional_db: Any) -> Any:
             tenant=tenant, unit=o.bid_a, name="Pagi",
             start=dt.time(7), end=dt.time(14),
         )  # fmt: skip
+        officer = org.person(tenant, full_name="Petugas BKPSDM")
         o.bkpsdm = org.user(
-            tenant, "kepegawaian", person_=o.people.sekdis, username="bkpsdm.e2e"
+            tenant, "kepegawaian", person_=officer, username="bkpsdm.e2e"
         )
     o.tenant = tenant
     return o

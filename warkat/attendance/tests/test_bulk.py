@@ -32,7 +32,8 @@ def send(user: Any, unit: Any, start: str = "2026-11-02", end: str = "2026-11-03
 
 @pytest.fixture
 def bkpsdm(o: Any) -> Any:
-    return org.user(o.tenant, "kepegawaian", person_=o.people.sekdis, username="bkpsdm")
+    officer = org.person(o.tenant, full_name="Petugas BKPSDM")
+    return org.user(o.tenant, "kepegawaian", person_=officer, username="bkpsdm")
 
 
 def test_missing_records_added_as_corrections_originals_kept(
@@ -62,7 +63,7 @@ def test_missing_records_added_as_corrections_originals_kept(
     fixes = AttendanceRequest.objects.filter(kind="koreksi", person=o.people.staf_a)
     assert fixes.count() == 3
     assert all(r.state == "approved" and r.bulk_id == res.json()["id"] for r in fixes)
-    assert all(r.decided_by_id == o.people.sekdis.pk for r in fixes)
+    assert all(r.decided_by_id == bkpsdm.person_id for r in fixes)
     # On sick leave: nothing; outside the unit: nothing.
     assert not CheckIn.objects.filter(person=o.people.kabid_a).exists()
     assert not CheckIn.objects.filter(person=o.people.staf_b).exists()
