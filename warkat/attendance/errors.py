@@ -334,3 +334,39 @@ def leave_too_long(months: int) -> ValidationError:
         field="end_date",
         params={"months": months},
     )
+
+
+def service_too_short(eligible: object) -> ValidationError:
+    return ValidationError(
+        "attendance.service_too_short",
+        _(
+            "Annual leave is for a PNS/CPNS with at least one year of service: "
+            "it can start from %(date)s."
+        ),
+        field="start_date",
+        params={"date": str(eligible)},
+    )
+
+
+def maternity_limit(children: int) -> ValidationError:
+    return ValidationError(
+        "attendance.maternity_limit",
+        _(
+            "Maternity leave is given for the first %(children)s children only; "
+            "for a later child, ask for long leave (cuti besar)."
+        ),
+        field="kind",
+        params={"children": children},
+    )
+
+
+def bulk_dates_invalid(days: int) -> ValidationError:
+    return ValidationError(
+        "attendance.bulk_dates_invalid",
+        _(
+            "A bulk correction covers days up to today, the end not before the "
+            "start, at most %(days)s days."
+        ),
+        field="end_date",
+        params={"days": days},
+    )

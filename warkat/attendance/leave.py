@@ -7,7 +7,6 @@ A correction never edits a record: its approval adds a record (source
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from typing import Any
 
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from warkat.attendance import errors
 from warkat.attendance.access import actor_person
-from warkat.attendance.balance import leave_balance
+from warkat.attendance.balance import leave_balance, months_after, service_start
 from warkat.attendance.documents import (
     Upload,
     documents_discard,
@@ -57,13 +56,6 @@ def _tenant() -> Tenant:
     return tenant
 
 
-def _months_after(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later (the month's last day when shorter)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 #: First key of the advisory lock that serialises one person's requests.
 _LOCK_NAMESPACE = 0x61627365  # "abse"
 
@@ -90,6 +82,18 @@ def _overlapping(
     else:
         live = live.exclude(kind=RequestKind.KOREKSI)
     return live.order_by("start_date").first()
+
+
+def _maternity_check(person: Person, children: int) -> None:
+    """Cuti melahirkan is for the first ``children`` children born while a PNS
+    (PP 11/2017: the first three); after that the leave is a cuti besar."""
+    given = AttendanceRequest.objects.filter(
+        person=person,
+        kind=RequestKind.CUTI_MELAHIRKAN,
+        state=RequestState.APPROVED,
+    ).count()
+    if given >= children:
+        raise errors.maternity_limit(children)
 
 
 def _notify(
@@ -155,7 +159,8 @@ def _submit(
     if kind not in RequestKind.values:
         raise errors.kind_invalid()
     end = end_date or start_date
-    if end < start_date or end - start_date > MAX_SPAN:
+    long_leave = kind == RequestKind.CUTI_CLTN  # up to years, checked below
+    if end < start_date or (not long_leave and end - start_date > MAX_SPAN):
         raise errors.dates_invalid()
     if not reason.strip():
         raise errors.reason_required()
@@ -182,14 +187,21 @@ def _submit(
         raise errors.no_working_day()
     if kind == RequestKind.CUTI_TAHUNAN and end.year != start_date.year:
         raise errors.leave_spans_years()
-    if kind in MAX_MONTHS and end >= _months_after(start_date, MAX_MONTHS[kind]):
-        raise errors.leave_too_long(MAX_MONTHS[kind])
     settings = attendance_settings(tenant)
+    longest = settings.cltn_max_months if long_leave else MAX_MONTHS.get(kind)
+    if longest is not None and end >= months_after(start_date, int(longest)):
+        raise errors.leave_too_long(int(longest))
+    if kind == RequestKind.CUTI_TAHUNAN:
+        eligible = service_start(person, settings)
+        if eligible is not None and start_date < eligible:
+            raise errors.service_too_short(eligible)
     pairs = uploads_check(documents, required_documents(settings, kind, days))
     _lock_person(person.pk)
     clash = _overlapping(person, start_date, end, kind, correction_direction)
     if clash is not None:
         raise errors.overlap(clash.start_date, clash.end_date)
+    if kind == RequestKind.CUTI_MELAHIRKAN:
+        _maternity_check(person, int(settings.maternity_children))
     if kind == RequestKind.CUTI_TAHUNAN:
         left = leave_balance(person=person, year=start_date.year, settings=settings)
         if days > left.left:

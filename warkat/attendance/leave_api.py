@@ -3,6 +3,7 @@
 
 import base64
 import binascii
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
@@ -12,6 +13,7 @@ from warkat.api.base import ERROR_RESPONSES, Id, scope
 from warkat.attendance import errors
 from warkat.attendance.access import actor_person, may_see_person
 from warkat.attendance.balance import leave_balance
+from warkat.attendance.bulk import bulk_correct
 from warkat.attendance.documents import (
     MAX_BYTES,
     MAX_FILES,
@@ -79,6 +81,11 @@ class BalanceOut(Schema):
     taken: int
     pending: int
     left: int
+    # First day of annual leave after a year of service (None: not known).
+    eligible_from: dt.date | None
+    # Cuti bersama days taken from the entitlement / rostered to work (kept).
+    bersama_deducted: int
+    bersama_worked: int
 
 
 @router.get(
@@ -113,6 +120,9 @@ def leave_balance_api(
         taken=b.taken,
         pending=b.pending,
         left=b.left,
+        eligible_from=b.eligible_from,
+        bersama_deducted=b.bersama_deducted,
+        bersama_worked=b.bersama_worked,
     )
 
 
@@ -132,3 +142,48 @@ def request_document_api(request: HttpRequest, document_id: Id) -> Any:
         document_id=document_id,
     )
     return document_response(document)
+
+
+class BulkCorrectionIn(Schema):
+    unit_id: int
+    start_date: dt.date
+    end_date: dt.date
+    # Why (the machine outage); kept with every correction.
+    reason: str
+
+
+class BulkCorrectionOut(Schema):
+    id: int
+    unit_id: int
+    start_date: dt.date
+    end_date: dt.date
+    reason: str
+    corrections: int
+
+
+@router.post(
+    "/attendance/bulk-corrections",
+    response={201: BulkCorrectionOut, **ERROR_RESPONSES},
+    summary="Bulk correction after a machine outage (personnel office)",
+    auth=scope("attendance:write"),
+)
+@in_caller_tenant
+def bulk_correction_api(request: HttpRequest, payload: BulkCorrectionIn) -> Any:
+    """Add the missing check-in/check-out records of every working person-day in
+    the date range for the unit and everything below it: one approved correction
+    per missing record, the originals kept, audited. Personnel office only."""
+    batch = bulk_correct(
+        actor=request.auth,  # type: ignore[attr-defined]
+        unit_id=payload.unit_id,
+        start=payload.start_date,
+        end=payload.end_date,
+        reason=payload.reason,
+    )
+    return 201, BulkCorrectionOut(
+        id=batch.pk,
+        unit_id=batch.unit_id,
+        start_date=batch.start_date,
+        end_date=batch.end_date,
+        reason=batch.reason,
+        corrections=batch.corrections,
+    )

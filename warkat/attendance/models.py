@@ -14,8 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from warkat.attendance.rules import (
     ANNUAL_LEAVE_DAYS,
+    ANNUAL_LEAVE_SERVICE_MONTHS,
+    CLTN_MAX_MONTHS,
+    CUTI_BERSAMA_REDUCES_ANNUAL,
     LEAVE_CAP_ONE_YEAR,
     LEAVE_CAP_TWO_YEARS,
+    MATERNITY_CHILDREN,
 )
 from warkat.tenancy.models import TenantOwned
 
@@ -49,6 +53,16 @@ class AttendanceSettings(TenantOwned):
     # First year whose leave is recorded here (earlier years carry nothing over);
     # empty: the year of the tenant's first request.
     leave_records_from = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Months of service since the TMT CPNS before annual leave (PP 11/2017).
+    annual_leave_service_months = models.PositiveSmallIntegerField(
+        default=ANNUAL_LEAVE_SERVICE_MONTHS
+    )
+    # Cuti bersama taken from the annual entitlement (national rule: no).
+    cuti_bersama_reduces_annual = models.BooleanField(
+        default=CUTI_BERSAMA_REDUCES_ANNUAL
+    )
+    cltn_max_months = models.PositiveSmallIntegerField(default=CLTN_MAX_MONTHS)
+    maternity_children = models.PositiveSmallIntegerField(default=MATERNITY_CHILDREN)
     # [[kind, more than N working days, document name], …]; empty: the national
     # defaults (rules.DOCUMENT_RULES).
     document_rules = models.JSONField(default=list, blank=True)
@@ -461,6 +475,10 @@ class AttendanceRequest(TenantOwned):
     )
     decided_capacity = models.CharField(max_length=10, blank=True)
     decision_note = models.TextField(blank=True)
+    # A correction made by a bulk correction of the personnel office.
+    bulk = models.ForeignKey(
+        "attendance.BulkCorrection", null=True, blank=True, on_delete=models.PROTECT
+    )
 
     class Meta:
         verbose_name = _("attendance request")
@@ -556,3 +574,6 @@ class DisciplineAlert(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.year} {self.threshold}"
+
+
+from warkat.attendance.bulk_models import BulkCorrection  # noqa: E402, F401

@@ -43,6 +43,21 @@ PP94_STEPS: list[list[int | str]] = [
 ANNUAL_LEAVE_DAYS = 12
 LEAVE_CAP_ONE_YEAR = 18
 LEAVE_CAP_TWO_YEARS = 24
+#: Cuti tahunan is a right of a PNS/CPNS who has worked at least one year without
+#: a break (PP 11/2017 Pasal 311): months of service since the TMT CPNS.
+ANNUAL_LEAVE_SERVICE_MONTHS = 12
+#: Cuti bersama (PP 11/2017 Pasal 333): set by Keputusan Presiden and, by the
+#: national rule, it does *not* reduce annual leave; a PNS who by position must
+#: work on a cuti bersama day gets that day added to the year's annual leave.
+#: A tenant whose year's Keppres says otherwise turns this on: every cuti bersama
+#: working day of the year is then taken from the year's entitlement (a day the
+#: person is rostered to work is still kept).
+CUTI_BERSAMA_REDUCES_ANNUAL = False
+#: Cuti di luar tanggungan negara: at most 3 years (PP 11/2017 Pasal 337).
+CLTN_MAX_MONTHS = 36
+#: Cuti melahirkan for the first to the third child born while a PNS; from the
+#: fourth child on the leave is given as cuti besar (PP 11/2017 Pasal 325).
+MATERNITY_CHILDREN = 3
 
 #: Documents a request needs: [kind, more than this many working days, document].
 #: Sick more than one day: a doctor's note; sick leave beyond 14 days: a note

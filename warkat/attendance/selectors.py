@@ -107,6 +107,20 @@ class Board:
         return sorted(rows, key=lambda r: (order.get(r.day.status, 2), r.day.status))
 
 
+def unit_people(
+    unit: Unit, today: dt.date
+) -> tuple[list[Person], dict[int, list[Any]], dict[int, str]]:
+    """Everyone holding a position in ``unit``'s subtree, their positions today
+    and the path of the unit each one counts in (the one inside ``unit``)."""
+    people = list(people_filter(unit=unit))
+    held = current_positions(person_ids={p.pk for p in people}, on=today)
+    paths: dict[int, str] = {}
+    for p in people:
+        inside = [a for a in held[p.pk] if a.position.unit.path.startswith(unit.path)]
+        paths[p.pk] = (inside or held[p.pk])[0].position.unit.path if held[p.pk] else ""
+    return people, held, paths
+
+
 def board_today(*, actor: Any, unit: Unit, now: dt.datetime | None = None) -> Board:
     """Today's status of everyone holding a position in ``unit``'s subtree."""
     tenant = current_tenant()
@@ -114,12 +128,7 @@ def board_today(*, actor: Any, unit: Unit, now: dt.datetime | None = None) -> Bo
     now = now or timezone.now()
     today = now.astimezone(tenant_zone(tenant)).date()
     require_see_unit(actor, unit)
-    people = list(people_filter(unit=unit))
-    held = current_positions(person_ids={p.pk for p in people}, on=today)
-    paths: dict[int, str] = {}
-    for p in people:
-        inside = [a for a in held[p.pk] if a.position.unit.path.startswith(unit.path)]
-        paths[p.pk] = (inside or held[p.pk])[0].position.unit.path if held[p.pk] else ""
+    people, held, paths = unit_people(unit, today)
     book = ScheduleBook(tenant, today, today)
     days = days_of(book=book, people=paths, start=today, end=today, now=now)
     rows = []

@@ -33,6 +33,12 @@ class SettingsIn(Schema):
     leave_cap_one_year: int | None = None
     leave_cap_two_years: int | None = None
     leave_records_from: int | None = None
+    # PP 11/2017: service before annual leave, cuti bersama against annual leave,
+    # longest unpaid leave, children with maternity leave.
+    annual_leave_service_months: int | None = None
+    cuti_bersama_reduces_annual: bool | None = None
+    cltn_max_months: int | None = None
+    maternity_children: int | None = None
     # [[kind, more than N working days, document name], …]
     document_rules: list[list[int | str]] | None = None
     tl1_pct: Decimal | None = None
@@ -62,6 +68,10 @@ class SettingsOut(Schema):
     leave_cap_one_year: int
     leave_cap_two_years: int
     leave_records_from: int | None
+    annual_leave_service_months: int
+    cuti_bersama_reduces_annual: bool
+    cltn_max_months: int
+    maternity_children: int
     document_rules: list[list[int | str]]
     tl_pct: list[float]
     psw_pct: list[float]
@@ -84,6 +94,10 @@ def _settings_out(s: AttendanceSettings) -> SettingsOut:
         leave_cap_one_year=s.leave_cap_one_year,
         leave_cap_two_years=s.leave_cap_two_years,
         leave_records_from=s.leave_records_from,
+        annual_leave_service_months=s.annual_leave_service_months,
+        cuti_bersama_reduces_annual=s.cuti_bersama_reduces_annual,
+        cltn_max_months=s.cltn_max_months,
+        maternity_children=s.maternity_children,
         document_rules=[list(r) for r in document_rules(s)],
         tl_pct=[float(p) for p in (s.tl1_pct, s.tl2_pct, s.tl3_pct, s.tl4_pct)],
         psw_pct=[float(p) for p in (s.psw1_pct, s.psw2_pct, s.psw3_pct, s.psw4_pct)],

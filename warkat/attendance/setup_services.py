@@ -43,6 +43,9 @@ NUMBER_FIELDS: dict[str, tuple[int, int]] = {
     "leave_cap_one_year": (0, 120),
     "leave_cap_two_years": (0, 120),
     "leave_records_from": (2000, 2200),
+    "annual_leave_service_months": (0, 120),
+    "cltn_max_months": (1, 120),
+    "maternity_children": (0, 20),
     "consecutive_alert_days": (1, 60),
     "selfie_retention_days": (1, 3650),
 }
@@ -88,10 +91,10 @@ def settings_update(*, actor: Any, changes: dict[str, Any]) -> AttendanceSetting
             if not 0 <= float(value) <= 50:
                 raise errors.setting_invalid(name)
             row.suspicious_accuracy_m = Decimal(str(value)).quantize(Decimal("0.01"))
-        elif name == "selfie_required":
+        elif name in ("selfie_required", "cuti_bersama_reduces_annual"):
             if not isinstance(value, bool):
                 raise errors.setting_invalid(name)
-            row.selfie_required = value
+            setattr(row, name, value)
         elif name == "discipline_steps":
             row.discipline_steps = _steps(value)
         elif name == "document_rules":

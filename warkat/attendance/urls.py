@@ -1,6 +1,6 @@
 from django.urls import path
 
-from warkat.attendance import roster_views, views
+from warkat.attendance import bulk_views, roster_views, views
 
 app_name = "attendance"
 
@@ -18,6 +18,7 @@ urlpatterns = [
         name="document",
     ),
     path("jadwal-shift/", roster_views.roster_page, name="roster"),
+    path("koreksi-massal/", bulk_views.bulk_page, name="bulk"),
     path(
         "permohonan/<id:request_id>/<str:action>/",
         views.request_action,

@@ -20,6 +20,13 @@ def national_holidays(year: int) -> frozenset[dt.date]:
     return frozenset(days.keys())
 
 
+@lru_cache(maxsize=32)
+def cuti_bersama_days(year: int) -> frozenset[dt.date]:
+    """The year's cuti bersama alone (set by Keputusan Presiden)."""
+    days = holidays.country_holidays("ID", years=year, categories=("government",))
+    return frozenset(days.keys())
+
+
 def tenant_holidays(start: dt.date, end: dt.date) -> set[dt.date]:
     """The tenant's own non-working days in ``[start, end]`` (one query)."""
     return set(

@@ -22,7 +22,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from warkat.core.errors import ValidationError
 from warkat.org.models import Assignment, OrgChange, Person, Position, Unit
+from warkat.org.nip import nip_parse
 
 
 def _today() -> dt.date:
@@ -422,6 +424,17 @@ def person_find(*, person_id: int | None = None, nip: str = "") -> Person | None
     if person_id is not None:
         return people.filter(pk=person_id).first()
     return people.filter(nip=nip).first() if nip else None
+
+
+def appointment_date(*, person: Person) -> dt.date | None:
+    """When the person entered the service: the TMT CPNS month a PNS NIP carries
+    (the TMT year of a PPPK); None without a valid NIP (non-ASN, not recorded)."""
+    if person.employee_type not in ("pns", "pppk") or not person.nip:
+        return None
+    try:
+        return nip_parse(person.nip, employee_type=person.employee_type).tmt
+    except ValidationError:
+        return None
 
 
 def people_by_ids(*, person_ids: set[int]) -> dict[int, Person]:
