@@ -107,3 +107,10 @@ def test_page_for_the_personnel_office(o: Any, bkpsdm: Any) -> None:
     assert "catatan ditambahkan melalui koreksi" in done.content.decode()
     assert BulkCorrection.objects.get().corrections > 0
     assert client_for(o.users.staf_a).get("/absen/koreksi-massal/").status_code == 403
+
+
+def test_the_tab_shows_only_to_the_personnel_office(o: Any, bkpsdm: Any) -> None:
+    office = client_for(bkpsdm).get("/absen/koreksi-massal/").content.decode()
+    staff = client_for(o.users.staf_a).get("/absen/").content.decode()
+    assert 'href="/absen/koreksi-massal/"' in office
+    assert "koreksi-massal" not in staff
