@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from warkat.dashboard.figures import figures_compute
@@ -29,8 +29,25 @@ class RebuildResult:
     person_rows: int = 0
 
 
+#: First key of the advisory lock that serialises the rebuilds of one tenant.
+_LOCK_NAMESPACE = 0x64617368  # "dash"
+
+
+def _lock_tenant(tenant: Tenant) -> None:
+    """Two rebuilds of a tenant at once (the periodic refresh and an event's run)
+    would both delete and re-insert a day: the second waits for the first and then
+    computes from what it committed (SQLite runs one writer at a time anyway). Only
+    rebuilds take this lock; the events that mark days never wait for it."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, tenant.pk]
+            )
+
+
 @transaction.atomic
 def _replace(*, tenant: Tenant, first: dt.date, last: dt.date) -> RebuildResult:
+    _lock_tenant(tenant)
     figures = figures_compute(tenant=tenant, first=first, last=last)
     now = timezone.now()
     UnitDay.objects.filter(day__gte=first, day__lte=last).delete()
