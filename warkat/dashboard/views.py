@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from warkat.core.errors import DomainError
 from warkat.core.http import download_response, tenant_view
 from warkat.dashboard import errors, kinerja, services
-from warkat.dashboard.charts import Bar, bar_chart, line_chart
+from warkat.dashboard.charts import Bar, Tile, bar_chart, line_chart, tile_map
 from warkat.dashboard.datarequests import late_targets
 from warkat.dashboard.drill import position_letters, unit_positions
 from warkat.dashboard.exports import kinerja_xlsx
@@ -154,6 +154,25 @@ def _adoption_chart(entry: TenantAdoption) -> Any:
     )
 
 
+def _distrik_map(entry: TenantAdoption) -> Any:
+    """The distrik as tiles coloured by their share of accounts active in the last
+    30 days (none when the tenant has no distrik)."""
+    tiles = [
+        Tile(
+            u.unit_name,
+            u.accounts_active_30d / u.accounts if u.accounts else None,
+            f"{round(100 * u.accounts_active_30d / u.accounts)}%"
+            if u.accounts
+            else "-",
+        )
+        for u in entry.units
+        if u.unit_kind == "kecamatan"
+    ]
+    if not tiles:
+        return None
+    return tile_map(tiles, title=_("Distrik: share of accounts active in 30 days"))
+
+
 @tenant_view
 @require_GET
 def adoption_page(request: HttpRequest) -> HttpResponse:
@@ -167,7 +186,10 @@ def adoption_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dashboard/adoption.html",
-        {"entries": [(e, _adoption_chart(e)) for e in entries], "hosted": hosted},
+        {
+            "entries": [(e, _adoption_chart(e), _distrik_map(e)) for e in entries],
+            "hosted": hosted,
+        },
     )
 
 
