@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from warkat.dashboard.cache import figures_changed
 from warkat.dashboard.figures import figures_compute
 from warkat.dashboard.models import PersonDay, UnitDay
 from warkat.tenancy.clock import tenant_localdate
@@ -69,6 +70,7 @@ def _replace(*, tenant: Tenant, first: dt.date, last: dt.date) -> RebuildResult:
         for (person_id, day), c in figures.people.items()
     ]
     UnitDay.objects.bulk_create(unit_rows, batch_size=BATCH)
+    figures_changed(tenant_id=tenant.pk)
     PersonDay.objects.bulk_create(person_rows, batch_size=BATCH)
     return RebuildResult(
         days=(last - first).days + 1,
