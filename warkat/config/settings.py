@@ -387,6 +387,13 @@ CACHES = {
     )
 }
 
+# Seconds the command centre keeps a page's summed figures in the cache, until the
+# tenant's figures change (warkat.dashboard.cache); 0 turns it off (tests).
+WARKAT_DASHBOARD_CACHE = env_int("WARKAT_DASHBOARD_CACHE", 0 if TESTING else 300)
+# Seconds between an event and the recomputation of its day's figures: one run per
+# burst of events (warkat.dashboard.events).
+WARKAT_DASHBOARD_EVENT_DELAY = env_int("WARKAT_DASHBOARD_EVENT_DELAY", 60)
+
 # --- e-mail -----------------------------------------------------------------
 _EMAIL_BACKEND = env_str(
     "WARKAT_EMAIL_BACKEND",

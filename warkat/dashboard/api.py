@@ -11,6 +11,7 @@ from ninja.files import UploadedFile
 from warkat.api.base import ERROR_RESPONSES, Id, scope
 from warkat.dashboard import datarequests as dr
 from warkat.dashboard import errors, kinerja, services
+from warkat.dashboard.cache import cached, ids_key
 from warkat.dashboard.models import (
     UNIT_COUNTERS,
     AdoptionSnapshot,
@@ -112,8 +113,16 @@ def units_api(
     user = request.auth  # type: ignore[attr-defined]
     scope = require_scope(user=user)
     first, last = parse_period(date_from, date_to, today=tenant_localdate(user.tenant))
-    own = figures_by_unit(unit_ids=list(scope.units), first=first, last=last)
-    subtree = rolled_up(scope=scope, own=own)
+
+    def compute() -> tuple[dict[int, Figures], dict[int, Figures]]:
+        own = figures_by_unit(unit_ids=scope.ids_below(None), first=first, last=last)
+        subtree = rolled_up(scope=scope, own=own)
+        return (
+            {pk: f.settled() for pk, f in own.items()},
+            {pk: f.settled() for pk, f in subtree.items()},
+        )
+
+    own, subtree = cached(f"units:{first}:{last}:{ids_key(scope.units)}", compute)
     units = [
         UnitFiguresOut(
             id=u.pk,

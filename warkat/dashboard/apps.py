@@ -21,7 +21,18 @@ class DashboardConfig(AppConfig):
     label = "dashboard"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_save
+
         from warkat.core.home import HomeLink, home_link_register
+        from warkat.dashboard.events import audit_event_saved, checkin_saved
+
+        # Events mark their day's figures as changed, inside their own transaction.
+        post_save.connect(
+            audit_event_saved, sender="audit.AuditEvent", dispatch_uid="dashboard_audit"
+        )
+        post_save.connect(
+            checkin_saved, sender="attendance.CheckIn", dispatch_uid="dashboard_checkin"
+        )
 
         home_link_register(
             HomeLink(

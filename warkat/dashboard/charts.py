@@ -99,3 +99,46 @@ def line_chart(
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every text above is escaped
+
+
+@dataclass(frozen=True)
+class Tile:
+    label: str
+    #: Share 0..1 that colours the tile (None: no figure, drawn grey).
+    share: float | None
+    text: str
+
+
+#: Light to dark: the share of the tile's figure.
+SHADES = ("#fee2e2", "#fde68a", "#bbf7d0", "#4ade80", "#15803d")
+
+
+def tile_map(tiles: Sequence[Tile], *, title: str, width: int = 360) -> SafeString:
+    """A tile-grid cartogram: one equal square per distrik in a grid, coloured by
+    its share. The region data carries codes and names but no geometry, so the
+    tiles stand in the order given (by name), not where the distrik lie."""
+    cols = max(1, min(6, round(len(tiles) ** 0.5 + 0.5)))
+    size = (width - 2) // cols
+    rows = (len(tiles) + cols - 1) // cols
+    height = rows * size + 22
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-label="{escape(title)}" class="chart">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for i, tile in enumerate(tiles):
+        x, y = 1 + (i % cols) * size, 20 + (i // cols) * size
+        shade = "#e5e7eb"
+        if tile.share is not None:
+            shade = SHADES[min(len(SHADES) - 1, int(tile.share * len(SHADES)))]
+        label = tile.label if len(tile.label) <= 11 else tile.label[:10] + "…"
+        parts.append(
+            f'<rect x="{x}" y="{y}" width="{size - 3}" height="{size - 3}" '
+            f'fill="{shade}"><title>{escape(tile.label)}: {escape(tile.text)}'
+            f"</title></rect>"
+            f'<text x="{x + 4}" y="{y + 14}" font-size="10">{escape(label)}</text>'
+            f'<text x="{x + 4}" y="{y + size - 10}" font-size="13" '
+            f'font-weight="bold">{escape(tile.text)}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # every text above is escaped

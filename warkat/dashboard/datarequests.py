@@ -337,15 +337,16 @@ def submission_upload_file(
     )
 
 
-def late_targets(*, position_ids: list[int], today: dt.date) -> list[DataRequestTarget]:
-    """Data still owed past the deadline by ``position_ids`` (the command centre's
-    "who is late"), oldest deadline first."""
+def late_targets(*, today: dt.date) -> list[DataRequestTarget]:
+    """Data still owed past the deadline in the scoped tenant (the command centre's
+    "who is late"), oldest deadline first; the caller keeps its subtree's. Data
+    requests are few (tens a month), so they are not narrowed by position here: a
+    leader's subtree can hold thousands of positions."""
     return list(
         DataRequestTarget.objects.filter(
-            position_id__in=position_ids,
             state__in=[TargetState.PENDING, TargetState.RETURNED],
             request__deadline__lt=today,
         )
         .select_related("request")
-        .order_by("request__deadline", "pk")[:50]
+        .order_by("request__deadline", "pk")
     )

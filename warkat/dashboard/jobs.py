@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from warkat.dashboard.adoption import adoption_refresh
 from warkat.dashboard.datareq_deadlines import datarequest_deadlines_process
-from warkat.dashboard.rebuild import figures_refresh
+from warkat.dashboard.events import days_claim, periods
+from warkat.dashboard.rebuild import figures_rebuild, figures_refresh
 from warkat.tenancy.models import Tenant
 from warkat.tenancy.scope import tenant_scope
 
@@ -34,4 +35,20 @@ def data_deadlines_all() -> dict[str, int]:
         totals["tenants"] += 1
         totals["reminded"] += run.reminded
         totals["escalated"] += run.escalated
+    return totals
+
+
+def marked_days_refresh(*, tenant_id: int) -> dict[str, int]:
+    """The days events marked in one tenant, recomputed (nothing when the tenant is
+    gone or inactive, or another run took the marks first)."""
+    totals = {"days": 0, "unit_rows": 0, "person_rows": 0}
+    tenant = Tenant.objects.filter(pk=tenant_id, is_active=True).first()
+    if tenant is None:
+        return totals
+    with tenant_scope(tenant):
+        for first, last in periods(days_claim(tenant=tenant)):
+            result = figures_rebuild(tenant=tenant, first=first, last=last)
+            totals["days"] += result.days
+            totals["unit_rows"] += result.unit_rows
+            totals["person_rows"] += result.person_rows
     return totals

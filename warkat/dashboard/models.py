@@ -139,6 +139,26 @@ class PersonDay(TenantOwned):
         return f"{self.person_id} {self.day}"
 
 
+class DirtyDay(TenantOwned):
+    """A local day of a tenant whose figures changed since they were computed: marked
+    inside the transaction of the event (an audited action, a check-in) and cleared
+    by the task that recomputes the day (``warkat.dashboard.events``)."""
+
+    day = models.DateField(_("day"))
+    events = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("day whose figures changed")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "day"], name="dashboard_dirtyday_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id} {self.day}"
+
+
 class Rating(models.TextChoices):
     """PermenPANRB 6/2022 predikat kinerja."""
 

@@ -7,8 +7,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from warkat.dashboard.cache import cached, ids_key
 from warkat.dashboard.scope import Scope
-from warkat.dashboard.selectors import Figures, figures_by_unit, rolled_up
+from warkat.dashboard.selectors import Figures, figures_by_unit, rolled_into
 
 if TYPE_CHECKING:
     from warkat.org.models import Unit
@@ -52,24 +53,50 @@ def weeks(today: dt.date) -> tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.da
     return (monday, today), (monday - dt.timedelta(days=7), monday - dt.timedelta(1))
 
 
+def period_rolled(
+    *,
+    scope: Scope,
+    node: Unit | None,
+    targets: list[Unit] | None,
+    period: tuple[dt.date, dt.date],
+) -> dict[int, Figures]:
+    """The settled figures of ``targets`` over ``period`` (each with everything
+    below it; with no targets, key 0 holds the sum of the whole scope), cached per
+    tenant until its figures change."""
+    ids = scope.ids_below(node)
+
+    def compute() -> dict[int, Figures]:
+        own = figures_by_unit(unit_ids=ids, first=period[0], last=period[1])
+        if targets is None:
+            total = Figures()
+            for figures in own.values():
+                total.add(figures)
+            return {0: total.settled()}
+        rolled = rolled_into(scope=scope, own=own, targets=targets)
+        return {pk: f.settled() for pk, f in rolled.items()}
+
+    wanted = "sum" if targets is None else ids_key(u.pk for u in targets)
+    return cached(f"rolled:{period[0]}:{period[1]}:{ids_key(ids)}:{wanted}", compute)
+
+
 def overview(*, scope: Scope, node: Unit | None, today: dt.date) -> Overview:
     """``node``'s covered child units (the scope's roots when None), ranked."""
     this, last = weeks(today)
-    ids = list(scope.units) if node is None else scope.subtree_ids(node)
-    now = rolled_up(
-        scope=scope, own=figures_by_unit(unit_ids=ids, first=this[0], last=this[1])
-    )
-    before = rolled_up(
-        scope=scope, own=figures_by_unit(unit_ids=ids, first=last[0], last=last[1])
-    )
-    rows = [RankRow(u, now[u.pk], before[u.pk]) for u in scope.children(node)]
+    children = scope.children(node)
+    targets = [*children, *([node] if node is not None else scope.roots)]
+    now = period_rolled(scope=scope, node=node, targets=targets, period=this)
+    before = period_rolled(scope=scope, node=node, targets=targets, period=last)
+    if node is None and len(scope.roots) > 1:
+        # The total of several roots: medians over all of them, not of medians.
+        whole = period_rolled(scope=scope, node=None, targets=None, period=this)
+        whole_last = period_rolled(scope=scope, node=None, targets=None, period=last)
+    rows = [RankRow(u, now[u.pk], before[u.pk]) for u in children]
     if node is not None:
         total, total_last = now[node.pk], before[node.pk]
+    elif len(scope.roots) == 1:
+        total, total_last = now[scope.roots[0].pk], before[scope.roots[0].pk]
     else:
-        total, total_last = Figures(), Figures()
-        for root in scope.roots:
-            total.add(now[root.pk])
-            total_last.add(before[root.pk])
+        total, total_last = whole[0], whole_last[0]
     by_overdue = sorted(rows, key=lambda r: (-r.this_week.overdue, r.unit.name))
     by_follow = sorted(
         rows,

@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from warkat.dashboard.cache import figures_changed
 from warkat.dashboard.figures import figures_compute
 from warkat.dashboard.models import PersonDay, UnitDay
 from warkat.tenancy.clock import tenant_localdate
@@ -29,8 +30,25 @@ class RebuildResult:
     person_rows: int = 0
 
 
+#: First key of the advisory lock that serialises the rebuilds of one tenant.
+_LOCK_NAMESPACE = 0x64617368  # "dash"
+
+
+def _lock_tenant(tenant: Tenant) -> None:
+    """Two rebuilds of a tenant at once (the periodic refresh and an event's run)
+    would both delete and re-insert a day: the second waits for the first and then
+    computes from what it committed (SQLite runs one writer at a time anyway). Only
+    rebuilds take this lock; the events that mark days never wait for it."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, tenant.pk]
+            )
+
+
 @transaction.atomic
 def _replace(*, tenant: Tenant, first: dt.date, last: dt.date) -> RebuildResult:
+    _lock_tenant(tenant)
     figures = figures_compute(tenant=tenant, first=first, last=last)
     now = timezone.now()
     UnitDay.objects.filter(day__gte=first, day__lte=last).delete()
@@ -52,6 +70,7 @@ def _replace(*, tenant: Tenant, first: dt.date, last: dt.date) -> RebuildResult:
         for (person_id, day), c in figures.people.items()
     ]
     UnitDay.objects.bulk_create(unit_rows, batch_size=BATCH)
+    figures_changed(tenant_id=tenant.pk)
     PersonDay.objects.bulk_create(person_rows, batch_size=BATCH)
     return RebuildResult(
         days=(last - first).days + 1,

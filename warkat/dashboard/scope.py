@@ -31,6 +31,8 @@ class Scope:
     roots: list[Unit] = field(default_factory=list)
     #: Every covered unit by id.
     units: dict[int, Unit] = field(default_factory=dict)
+    #: Whether the scope covers every unit of the tenant (no unit filter needed).
+    whole: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.roots)
@@ -47,6 +49,14 @@ class Scope:
 
     def subtree_ids(self, unit: Unit) -> list[int]:
         return [u.pk for u in self.units.values() if u.path.startswith(unit.path)]
+
+    def ids_below(self, unit: Unit | None) -> list[int] | None:
+        """The unit ids a figure of ``unit`` (the whole scope when None) sums; None
+        when that is every unit of the tenant."""
+        only_root = len(self.roots) == 1 and unit is not None and unit == self.roots[0]
+        if unit is None or (self.whole and only_root):
+            return None if self.whole else list(self.units)
+        return self.subtree_ids(unit)
 
 
 def _is_admin(user: Any) -> bool:
@@ -102,9 +112,11 @@ def leader_scope(*, user: Any) -> Scope:
     for path in root_paths:
         if not any(path.startswith(k) for k in kept):
             kept.append(path)
+    covered = {u.pk: u for u in units if any(u.path.startswith(k) for k in kept)}
     scope = Scope(
         roots=sorted((u for u in units if u.path in kept), key=lambda u: u.path),
-        units={u.pk: u for u in units if any(u.path.startswith(k) for k in kept)},
+        units=covered,
+        whole=len(covered) == len(units),
     )
     user._warkat_dashboard_scope = scope
     return scope

@@ -10,15 +10,20 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet, Sum
+from django.db.models.expressions import RawSQL
 
 from warkat.dashboard import errors
 from warkat.dashboard.models import UNIT_COUNTERS, Dataset, UnitDay
 from warkat.dashboard.scope import Scope
 from warkat.tenancy.models import Tenant
 from warkat.tenancy.scope import tenant_scope
+
+if TYPE_CHECKING:
+    from warkat.org.models import Unit
 
 #: Longest period the pages and the API aggregate in one request.
 MAX_PERIOD_DAYS = 366
@@ -35,8 +40,20 @@ class Figures:
     follow_minutes: list[int] = field(default_factory=list)
     #: Dispositions overdue at the end of the period's last day.
     overdue: int = 0
+    #: The medians (hours to read, to follow up) once ``settled``: the lists are gone.
+    medians: tuple[float | None, float | None] | None = None
+
+    def settled(self) -> Figures:
+        """The same figures with the medians computed and the minute lists dropped
+        (small to cache; can no longer be added to)."""
+        return Figures(
+            counts=self.counts,
+            overdue=self.overdue,
+            medians=(self.read_median_hours, self.follow_median_hours),
+        )
 
     def add(self, other: Figures) -> None:
+        assert self.medians is None and other.medians is None, "settled figures"
         for key, value in other.counts.items():
             self.counts[key] += value
         self.read_minutes.extend(other.read_minutes)
@@ -49,10 +66,14 @@ class Figures:
 
     @property
     def read_median_hours(self) -> float | None:
+        if self.medians is not None:
+            return self.medians[0]
         return self._median_hours(self.read_minutes)
 
     @property
     def follow_median_hours(self) -> float | None:
+        if self.medians is not None:
+            return self.medians[1]
         return self._median_hours(self.follow_minutes)
 
     @property
@@ -102,12 +123,24 @@ def _date(value: str | dt.date | None) -> dt.date | None:
 
 
 _SUMS = {k: Sum(k) for k in UNIT_COUNTERS}
+#: Lists of ids longer than this are sent as one array parameter (PostgreSQL).
+ARRAY_FROM = 50
 
 
-def _rows(unit_ids: Iterable[int], first: dt.date, last: dt.date) -> QuerySet[UnitDay]:
-    return UnitDay.objects.filter(
-        unit_id__in=list(unit_ids), day__gte=first, day__lte=last
-    ).order_by()
+def _rows(
+    unit_ids: Iterable[int] | None, first: dt.date, last: dt.date
+) -> QuerySet[UnitDay]:
+    """The period's rows of ``unit_ids`` (None: every unit of the scoped tenant). A
+    long list goes to PostgreSQL as one array parameter: a leader's subtree can hold
+    hundreds of units, and a query with hundreds of placeholders costs more to build
+    and parse than to run."""
+    rows = UnitDay.objects.filter(day__gte=first, day__lte=last).order_by()
+    if unit_ids is None:
+        return rows
+    ids = list(unit_ids)
+    if connection.vendor == "postgresql" and len(ids) > ARRAY_FROM:
+        return rows.filter(unit_id__in=RawSQL("SELECT unnest(%s::bigint[])", [ids]))
+    return rows.filter(unit_id__in=ids)
 
 
 def _counts(row: Any) -> dict[str, int]:
@@ -115,7 +148,7 @@ def _counts(row: Any) -> dict[str, int]:
 
 
 def figures_by_unit(
-    *, unit_ids: Iterable[int], first: dt.date, last: dt.date
+    *, unit_ids: Iterable[int] | None, first: dt.date, last: dt.date
 ) -> dict[int, Figures]:
     """Each unit's own figures over ``first``..``last``: counters summed in the
     database, the overdue of the last day, and the minutes behind the medians (read
@@ -137,6 +170,23 @@ def figures_by_unit(
     return out
 
 
+def rolled_into(
+    *, scope: Scope, own: dict[int, Figures], targets: Iterable[Unit]
+) -> dict[int, Figures]:
+    """The figures of ``targets`` (covered units), each including everything below
+    it: every unit's own figures are added once to each target above it, not to
+    every covered ancestor (the page needs a node and its children only)."""
+    totals: dict[int, Figures] = {u.pk: Figures() for u in targets}
+    for unit_id, figures in own.items():
+        unit = scope.units.get(unit_id)
+        if unit is None:
+            continue
+        for ancestor in unit.path.split("/"):
+            if ancestor and int(ancestor) in totals:
+                totals[int(ancestor)].add(figures)
+    return totals
+
+
 def rolled_up(*, scope: Scope, own: dict[int, Figures]) -> dict[int, Figures]:
     """Each covered unit's figures including everything below it."""
     totals: dict[int, Figures] = {pk: Figures() for pk in scope.units}
@@ -151,7 +201,7 @@ def rolled_up(*, scope: Scope, own: dict[int, Figures]) -> dict[int, Figures]:
 
 
 def daily_series(
-    *, unit_ids: Iterable[int], first: dt.date, last: dt.date
+    *, unit_ids: Iterable[int] | None, first: dt.date, last: dt.date
 ) -> list[tuple[dt.date, Figures]]:
     """The counters of ``unit_ids`` together, day by day (days without rows are 0;
     no medians: one summing query)."""

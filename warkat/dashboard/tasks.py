@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from warkat.dashboard.jobs import data_deadlines_all, refresh_all
+from warkat.dashboard.jobs import data_deadlines_all, marked_days_refresh, refresh_all
 
 
 @task(queue_name="default")
@@ -21,3 +21,10 @@ def dashboard_refresh_run(*, tenant_id: int | None = None) -> dict[str, int]:
 def datarequest_deadlines_run() -> dict[str, int]:
     """Remind addressees of data requests due soon and escalate overdue ones."""
     return data_deadlines_all()
+
+
+@task(queue_name="default")
+def dashboard_days_run(*, tenant_id: int) -> dict[str, int]:
+    """Recompute the days of a tenant that events marked as changed
+    (``warkat.dashboard.events``)."""
+    return marked_days_refresh(tenant_id=tenant_id)

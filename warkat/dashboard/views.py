@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from warkat.core.errors import DomainError
 from warkat.core.http import download_response, tenant_view
 from warkat.dashboard import errors, kinerja, services
-from warkat.dashboard.charts import Bar, bar_chart, line_chart
+from warkat.dashboard.cache import cached, ids_key
+from warkat.dashboard.charts import Bar, Tile, bar_chart, line_chart, tile_map
 from warkat.dashboard.datarequests import late_targets
 from warkat.dashboard.drill import position_letters, unit_positions
 from warkat.dashboard.exports import kinerja_xlsx
@@ -29,17 +30,21 @@ from warkat.dashboard.monev import (
 from warkat.dashboard.ranking import Overview, overview
 from warkat.dashboard.scope import Scope, leader_scope, require_scope, unit_in_scope
 from warkat.dashboard.selectors import daily_series
-from warkat.org.selectors import position_links, positions_by_id
+from warkat.org.selectors import positions_by_id
 from warkat.tenancy.clock import tenant_localdate
 
 #: Days of the trend chart.
 TREND_DAYS = 28
+#: Late data deliveries listed on a page at most.
+MAX_LATE = 50
 
 
 def _charts(scope: Scope, data: Overview, today: dt.date) -> dict[str, Any]:
-    ids = list(scope.units) if data.node is None else scope.subtree_ids(data.node)
-    series = daily_series(
-        unit_ids=ids, first=today - dt.timedelta(days=TREND_DAYS - 1), last=today
+    ids = scope.ids_below(data.node)
+    first = today - dt.timedelta(days=TREND_DAYS - 1)
+    series = cached(
+        f"series:{first}:{today}:{ids_key(ids)}",
+        lambda: daily_series(unit_ids=ids, first=first, last=today),
     )
     days = [day for day, _f in series]
     return {
@@ -95,10 +100,12 @@ def _page(request: HttpRequest, unit_id: int | None, template: str) -> HttpRespo
 def _late_data(scope: Scope, node: Any, today: dt.date) -> list[Any]:
     """Data requests owed past their deadline by positions in the node's subtree."""
     ids = set(scope.units) if node is None else set(scope.subtree_ids(node))
-    positions = [pk for pk, _s, unit_id, _h in position_links() if unit_id in ids]
-    late = late_targets(position_ids=positions, today=today)
+    late = late_targets(today=today)
     names = positions_by_id(ids={t.position_id for t in late})
-    return [(t, names.get(t.position_id)) for t in late]
+    mine = [t for t in late if t.position_id in names]
+    return [
+        (t, names[t.position_id]) for t in mine if names[t.position_id].unit_id in ids
+    ][:MAX_LATE]
 
 
 def _ancestors(scope: Scope, node: Any) -> list[Any]:
@@ -154,6 +161,25 @@ def _adoption_chart(entry: TenantAdoption) -> Any:
     )
 
 
+def _distrik_map(entry: TenantAdoption) -> Any:
+    """The distrik as tiles coloured by their share of accounts active in the last
+    30 days (none when the tenant has no distrik)."""
+    tiles = [
+        Tile(
+            u.unit_name,
+            u.accounts_active_30d / u.accounts if u.accounts else None,
+            f"{round(100 * u.accounts_active_30d / u.accounts)}%"
+            if u.accounts
+            else "-",
+        )
+        for u in entry.units
+        if u.unit_kind == "kecamatan"
+    ]
+    if not tiles:
+        return None
+    return tile_map(tiles, title=_("Distrik: share of accounts active in 30 days"))
+
+
 @tenant_view
 @require_GET
 def adoption_page(request: HttpRequest) -> HttpResponse:
@@ -167,7 +193,10 @@ def adoption_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dashboard/adoption.html",
-        {"entries": [(e, _adoption_chart(e)) for e in entries], "hosted": hosted},
+        {
+            "entries": [(e, _adoption_chart(e), _distrik_map(e)) for e in entries],
+            "hosted": hosted,
+        },
     )
 
 

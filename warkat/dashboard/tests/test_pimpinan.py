@@ -181,3 +181,41 @@ def test_who_leads_nothing_is_known_without_reading_every_unit(
     read = [q["sql"] for q in queries.captured_queries]
     assert not any(sql.startswith('SELECT "org_unit".') for sql in read), read
     assert len(read) <= 3, read
+
+
+def test_cached_figures_last_until_the_figures_change(
+    o: SimpleNamespace,
+    history: dict,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """With the cache on, a second request reuses the summed figures; a rebuild
+    moves the tenant's version on when it commits and the next request sums again.
+    Another leader's request for another subtree never gets these figures."""
+    from warkat.dashboard.models import UnitDay
+    from warkat.dashboard.rebuild import figures_rebuild
+
+    settings.WARKAT_DASHBOARD_CACHE = 300
+    mon, _tue, wed, _thu = history["days"]
+    query = {"from": str(mon), "to": str(wed)}
+
+    def letters_in() -> int:
+        data = client_for(o.users.kadis).get("/api/v1/dashboard/units", query).json()
+        return {u["name"]: u for u in data["units"]}[
+            "Dinas Komunikasi dan Informatika"
+        ]["own"]["letters_in"]
+
+    assert letters_in() == 2
+    UnitDay.objects.filter(unit=o.dinas, day=mon).update(letters_in=7)
+    assert letters_in() == 2  # cached
+    kabid = client_for(o.users.kabid_a).get("/api/v1/dashboard/units", query).json()
+    assert [u["name"] for u in kabid["units"]] == ["Bidang Aplikasi"]
+    with django_capture_on_commit_callbacks(execute=True):
+        figures_rebuild(tenant=o.tenant, first=mon, last=mon)
+    assert letters_in() == 2  # recomputed from the letters: the 7 was never real
+    UnitDay.objects.filter(unit=o.dinas, day=mon).update(letters_in=9)
+    with django_capture_on_commit_callbacks(execute=True):
+        from warkat.dashboard.cache import figures_changed
+
+        figures_changed(tenant_id=o.tenant.pk)
+    assert letters_in() == 9
