@@ -449,3 +449,16 @@ def org_changes_since(*, since: int, limit: int) -> list[OrgChange]:
     """The next ``limit`` changes of the active tenant after cursor ``since``, in
     order. The cursor is the ``seq`` of the last change a reader has applied."""
     return list(OrgChange.objects.filter(seq__gt=since).order_by("seq")[:limit])
+
+
+def held_unit_ids_sql(person: str, day: str) -> str:
+    """SQL of the ids of the units (and their ancestors) of the positions ``person``
+    holds on ``day`` (SQL expressions), for callers that read everything they need
+    in one statement (attendance's check-in); ``current_positions`` in SQL."""
+    return f"""
+    SELECT DISTINCT unnest(string_to_array(trim(both '/' from u.path), '/'))::bigint
+      FROM org_assignment a
+      JOIN org_position p ON p.id = a.position_id
+      JOIN org_unit u ON u.id = p.unit_id
+     WHERE a.person_id = {person} AND a.start_date <= {day}
+       AND (a.end_date IS NULL OR a.end_date >= {day})"""

@@ -1,0 +1,361 @@
+"""The check-in fast path: ``POST /api/v1/attendance/check-ins`` from a phone with a
+bearer token, in two database round trips and without the rest of the middleware.
+
+The morning peak is tens of thousands of the same request within half an hour. Its
+ordinary path (the full middleware stack, the token resolved with the ORM, about
+twenty queries, model instances, pydantic) cost about ten milliseconds of CPU per
+check-in. This middleware (placed after the security middleware, so request ids,
+metrics and security headers stay) answers the common case itself:
+
+1. one pipelined round trip: under the escape hatch ``all`` only the tenant of the
+   token's hash is read and made the connection's tenant (row-level security);
+   then one statement reads, under that tenant, the token, its user and person,
+   the tenant's attendance settings and time zone, the person's previous record,
+   whether today has a check-in, whether the ``client_key`` was seen, how many
+   earlier days had exactly these coordinates, a night shift yesterday, and the
+   places (work locations of the units of the positions held today and the
+   person's own places) — every input of the rules, in one statement;
+2. the rules of ``attendance.checkin`` decide in Python (nearest place, outside,
+   inaccurate, too-perfect accuracy, impossible travel, repeated coordinates:
+   the same functions), then one pipelined round trip inserts the record (``ON
+   CONFLICT`` on the client key: a retry racing in records nothing twice), touches
+   the token's ``last_used_at`` when due and restores the connection's tenant.
+
+Nothing is deferred: the answer carries the record, its place and its flags.
+Anything else — a session caller (CSRF and the session stay with the full path),
+a machine or service account, an offline record, a selfie, an unknown, revoked or
+expired token, a narrowed token without the scope, bad or missing coordinates, a
+replayed key, a double tap, a night shift, a selfie-requiring tenant — is left to
+the ordinary path, which answers exactly as before: the fast path records nothing
+in those cases (the first round trip only reads).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zoneinfo
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
+from types import SimpleNamespace
+from typing import Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.urls import resolve
+from django.utils import timezone, translation
+
+from warkat.accounts.selectors import api_token_hash, token_tenant_sql, token_user_sql
+from warkat.attendance.checkin import SAME_PLACE_M
+from warkat.attendance.fraud import accuracy_flag, flag, flag_text, travel_flag
+from warkat.attendance.geo import Place, distance_m, nearest, valid_coordinates
+from warkat.org.selectors import held_unit_ids_sql
+from warkat.tenancy.scope import ALL_TENANTS, _db_value
+
+PATH = "/api/v1/attendance/check-ins"
+SCOPE = "attendance:write"
+#: Body fields the fast path understands (with values it takes, see ``_parse``).
+FIELDS = frozenset({"latitude", "longitude", "accuracy_m", "source", "client_key",
+                    "direction", "device_at", "person_id", "nip", "selfie"})  # fmt: skip
+_SIX = Decimal("0.000001")
+_TOUCH_EVERY = dt.timedelta(minutes=5)
+
+_SET_ALL = "SELECT set_config('warkat.tenant_id', %s, false)"
+_SET_TOKEN_TENANT = (
+    "SELECT set_config('warkat.tenant_id', coalesce(("
+    + token_tenant_sql("%s")
+    + "), ''), false)"
+)
+#: Every input of the rules, under the token's tenant (``%(…)s`` parameters).
+_READ = f"""
+WITH tok AS ({token_user_sql("%(hash)s", "%(now)s")})
+SELECT tok.*,
+  (SELECT json_build_array(s.duplicate_window_s, s.max_speed_kmh,
+          s.suspicious_accuracy_m, s.repeat_days, s.selfie_required)
+     FROM attendance_attendancesettings s) AS settings,
+  (SELECT json_build_array(c.id, c.at, c.source, c.direction, c.latitude,
+          c.longitude, c.accuracy_m)
+     FROM attendance_checkin c
+    WHERE c.person_id = tok.person_id AND c.review <> 'rejected'
+    ORDER BY c.at DESC, c.id DESC LIMIT 1) AS previous,
+  EXISTS (SELECT 1 FROM attendance_checkin c WHERE c.person_id = tok.person_id
+          AND c.day = tok.day AND c.direction = 'in'
+          AND c.review <> 'rejected') AS has_in,
+  EXISTS (SELECT 1 FROM attendance_checkin c WHERE c.person_id = tok.person_id
+          AND c.client_key = %(key)s AND c.client_key <> '') AS replayed,
+  (SELECT count(DISTINCT c.day) FROM attendance_checkin c
+    WHERE c.person_id = tok.person_id AND c.latitude = %(lat)s
+      AND c.longitude = %(lon)s AND c.day < tok.day) AS repeated,
+  EXISTS (SELECT 1 FROM attendance_rosterentry r
+          JOIN attendance_shift sh ON sh.id = r.shift_id
+          WHERE r.person_id = tok.person_id AND r.day = tok.day - 1
+            AND sh."end" <= sh.start) AS night_shift,
+  (SELECT json_agg(json_build_array(w.id, w.name, w.latitude, w.longitude,
+          w.radius_m) ORDER BY w.id)
+     FROM attendance_worklocation w
+    WHERE w.is_active AND (
+          w.unit_id IN ({held_unit_ids_sql("tok.person_id", "tok.day")})
+          OR w.id IN (SELECT pp.location_id FROM attendance_personplace pp
+                      WHERE pp.person_id = tok.person_id))) AS places
+FROM tok
+"""
+_INSERT = """
+INSERT INTO attendance_checkin (tenant_id, person_id, direction, at, day,
+    recorded_at, device_at, latitude, longitude, accuracy_m, source, location_id,
+    distance_m, flags, review, reviewed_by_id, reviewed_at, review_reason,
+    client_key, request_id)
+VALUES (%(tenant)s, %(person)s, %(direction)s, %(at)s, %(day)s, %(at)s, NULL,
+    %(lat)s, %(lon)s, %(accuracy)s, 'web', %(location)s, %(distance)s,
+    %(flags)s::jsonb, %(review)s, NULL, NULL, '', %(key)s, NULL)
+ON CONFLICT (tenant_id, person_id, client_key) WHERE client_key <> '' DO NOTHING
+RETURNING id
+"""
+_TOUCH = "UPDATE accounts_apitoken SET last_used_at = %s WHERE id = %s"
+#: Column order of the settings array, with the national defaults when unset.
+_SETTINGS = ("duplicate_window_s", "max_speed_kmh", "suspicious_accuracy_m",
+             "repeat_days", "selfie_required")  # fmt: skip
+_DEFAULTS = (120, 150, 2.0, 3, False)
+
+
+class CheckInFastMiddleware:
+    """Answers the common phone check-in itself (see the module docstring); every
+    other request, and every uncommon check-in, goes on down the stack."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.enabled = settings.IS_POSTGRES
+        self._match: Any = None
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            self.enabled
+            and request.method == "POST"
+            and request.path_info == PATH
+            and request.META.get("HTTP_AUTHORIZATION", "")[:7].lower() == "bearer "
+        ):
+            response = checkin_fast(request)
+            if response is not None:
+                if self._match is None:
+                    self._match = resolve(PATH)
+                request.resolver_match = self._match  # the metrics' route label
+                return response
+        return self.get_response(request)
+
+
+def _number(value: Any) -> float | None:
+    """A JSON number as pydantic's float takes it (no strings, no booleans)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _parse(request: HttpRequest) -> dict[str, Any] | None:
+    """The body of a plain phone check-in, or None for anything else."""
+    if not request.META.get("CONTENT_TYPE", "").startswith("application/json"):
+        return None
+    try:
+        data = json.loads(request.body)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not FIELDS.issuperset(data):
+        return None
+    if data.get("source", "web") != "web" or data.get("device_at") is not None:
+        return None
+    if data.get("person_id") is not None or data.get("nip") or data.get("selfie"):
+        return None
+    lat, lon = _number(data.get("latitude")), _number(data.get("longitude"))
+    accuracy = data.get("accuracy_m")
+    if accuracy is not None:
+        accuracy = _number(accuracy)
+        if accuracy is None:
+            return None
+    key, direction = data.get("client_key", ""), data.get("direction")
+    if not isinstance(key, str) or direction not in (None, "", "in", "out"):
+        return None
+    if lat is None or lon is None or not valid_coordinates(lat, lon, accuracy):
+        return None
+    return {
+        "lat": Decimal(str(lat)).quantize(_SIX, ROUND_HALF_UP),
+        "lon": Decimal(str(lon)).quantize(_SIX, ROUND_HALF_UP),
+        "accuracy": accuracy,
+        "key": key.strip()[:64],
+        "direction": direction or None,
+    }
+
+
+def checkin_fast(request: HttpRequest) -> HttpResponse | None:
+    """The check-in answered here, or None to leave the request to the full path."""
+    data = _parse(request)
+    raw = request.META["HTTP_AUTHORIZATION"][7:].strip()
+    if data is None or not raw or len(raw) > 200:
+        return None
+    now = timezone.now()
+    token_hash = api_token_hash(raw)
+    previous_tenant = _db_value()
+    connection.ensure_connection()
+    pg = connection.connection
+    with connection.wrap_database_errors:
+        try:
+            with pg.cursor() as setter, pg.cursor() as reader:
+                with pg.pipeline():
+                    setter.execute(_SET_ALL, [ALL_TENANTS], prepare=True)
+                    setter.execute(_SET_TOKEN_TENANT, [token_hash], prepare=True)
+                    read = {"hash": token_hash, "now": now, "key": data["key"],
+                            "lat": data["lat"], "lon": data["lon"]}  # fmt: skip
+                    reader.execute(_READ, read, prepare=True)
+                row = reader.fetchone()
+                names = [c.name for c in reader.description or ()]
+                facts = dict(zip(names, row, strict=True)) if row else None
+                record = _decide(facts, data, now) if facts else None
+                if record is None:
+                    setter.execute(_SET_ALL, [previous_tenant], prepare=True)
+                    return None
+                with pg.pipeline():
+                    reader.execute(_INSERT, record, prepare=True)
+                    if facts["last_used_at"] is None or (
+                        now - facts["last_used_at"] > _TOUCH_EVERY
+                    ):
+                        setter.execute(_TOUCH, [now, facts["token_id"]], prepare=True)
+                    setter.execute(_SET_ALL, [previous_tenant], prepare=True)
+                inserted = reader.fetchone()
+        except BaseException:
+            _restore(previous_tenant)
+            raise
+    if inserted is None:  # the same key raced in: the full path answers with it
+        return None
+    return _response(request, record, inserted[0])
+
+
+def _restore(previous: str) -> None:
+    """Give the connection back its tenant after a failure (or drop it)."""
+    try:
+        with connection.connection.cursor() as cur:
+            cur.execute(_SET_ALL, [previous])
+    except Exception:
+        connection.close()
+
+
+def _decide(
+    facts: dict[str, Any], data: dict[str, Any], now: dt.datetime
+) -> dict[str, Any] | None:
+    """The record to insert, or None when the full path must answer."""
+    scopes = facts["scopes"]
+    if (
+        facts["revoked_at"] is not None
+        or facts["expires_at"] <= now
+        or not facts["is_active"]
+        or facts["user_tenant"] != facts["tenant_id"]
+        or facts["machine"]
+        or facts["person_id"] is None
+        or (scopes is not None and SCOPE not in scopes)
+        or facts["replayed"]
+        or facts["night_shift"]
+    ):
+        return None
+    rules = dict(zip(_SETTINGS, facts["settings"] or _DEFAULTS, strict=True))
+    if rules["selfie_required"]:
+        return None
+    zone = zoneinfo.ZoneInfo(facts["time_zone"])
+    if now.astimezone(zone).date() != facts["day"]:
+        return None
+    lat, lon, accuracy = data["lat"], data["lon"], data["accuracy"]
+    previous = _previous(facts["previous"])
+    if _double_tap(previous, now, lat, lon, data["direction"], rules):
+        return None
+    direction = data["direction"] or ("out" if facts["has_in"] else "in")
+    places = [
+        Place(int(i), n, float(a), float(o), int(r))
+        for i, n, a, o, r in facts["places"] or ()
+    ]
+    place, distance = nearest(float(lat), float(lon), places)
+    flags: list[dict[str, Any]] = []
+    if place is None or distance is None:
+        flags.append(flag("no_place"))
+    else:
+        if distance > place.radius_m:
+            flags.append(flag("outside", distance=round(distance), place=place.name))
+        if accuracy is not None and accuracy > place.radius_m:
+            flags.append(
+                flag("inaccurate", accuracy=round(accuracy), radius=place.radius_m)
+            )
+    settings_ns = SimpleNamespace(
+        suspicious_accuracy_m=rules["suspicious_accuracy_m"],
+        max_speed_kmh=rules["max_speed_kmh"],
+    )
+    for found in (
+        accuracy_flag(accuracy, settings_ns),  # type: ignore[arg-type]
+        travel_flag(
+            previous=previous,
+            lat=float(lat),
+            lon=float(lon),  # type: ignore[arg-type]
+            accuracy=accuracy,
+            at=now,
+            settings=settings_ns,
+        ),  # type: ignore[arg-type]
+    ):
+        if found:
+            flags.append(found)
+    if rules["repeat_days"] and facts["repeated"] >= rules["repeat_days"]:
+        flags.append(flag("repeated", days=facts["repeated"]))
+    return {
+        "tenant": facts["tenant_id"], "person": facts["person_id"],
+        "direction": direction, "at": now, "day": facts["day"], "lat": lat, "lon": lon,
+        "accuracy": accuracy, "location": place.id if place else None,
+        "distance": round(distance) if distance is not None else None,
+        "flags": json.dumps(flags), "review": "pending" if flags else "",
+        "key": data["key"], "_flags": flags, "_place": place.name if place else None,
+    }  # fmt: skip
+
+
+def _previous(value: list[Any] | None) -> SimpleNamespace | None:
+    if not value:
+        return None
+    pk, at, source, direction, lat, lon, accuracy = value
+    return SimpleNamespace(
+        pk=pk, at=dt.datetime.fromisoformat(at), source=source, direction=direction,
+        latitude=lat, longitude=lon, accuracy_m=accuracy,
+    )  # fmt: skip
+
+
+def _double_tap(previous: SimpleNamespace | None, at: dt.datetime, lat: Decimal,
+                lon: Decimal, direction: str | None, rules: dict[str, Any]) -> bool:  # fmt: skip
+    """``checkin._same_tap`` for a web tap (the full path answers a double tap)."""
+    if previous is None or previous.source != "web":
+        return False
+    if abs(previous.at - at) > dt.timedelta(seconds=rules["duplicate_window_s"]):
+        return False
+    if direction is not None and previous.direction != direction:
+        return False
+    if previous.latitude is None or previous.longitude is None:
+        return False
+    apart = distance_m(float(previous.latitude), float(previous.longitude),
+                       float(lat), float(lon))  # fmt: skip
+    return apart <= SAME_PLACE_M
+
+
+def _response(request: HttpRequest, record: dict[str, Any], pk: int) -> HttpResponse:
+    """201 with the body ``api.checkin_out`` gives (same fields, same encoding)."""
+    flags = record["_flags"]
+    if flags:
+        with translation.override(translation.get_language_from_request(request)):
+            out_flags = [{"code": f["code"], "reason": flag_text(f)} for f in flags]
+    else:
+        out_flags = []
+    body = {
+        "id": pk, "person_id": record["person"], "direction": record["direction"],
+        "at": record["at"], "day": record["day"], "recorded_at": record["at"],
+        "device_at": None, "latitude": float(record["lat"]),
+        "longitude": float(record["lon"]), "accuracy_m": record["accuracy"],
+        "source": "web", "location": record["_place"],
+        "distance_m": record["distance"], "review": record["review"],
+        "flags": out_flags, "created": True,
+    }  # fmt: skip
+    response = HttpResponse(
+        json.dumps(body, cls=DjangoJSONEncoder),
+        status=201,
+        content_type="application/json; charset=utf-8",
+    )
+    response["X-Frame-Options"] = "DENY"
+    return response
