@@ -230,6 +230,14 @@ class Bench:
         with Path(f"{csv_prefix}_stats.csv").open() as fh:
             row = next(r for r in csv.DictReader(fh) if r["Name"] == "POST check-in")
         requests_done = int(row["Request Count"])
+        elapsed = requests_done / max(float(row["Requests/s"]), 1e-9)
+        top = self.pg.sql(
+            "SELECT calls || ' ' || left(regexp_replace(query, '\\s+', ' ', 'g'), 90) "
+            "FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid "
+            "WHERE r.rolname = 'warkat_app' ORDER BY calls DESC LIMIT 12",
+            db=db,
+        )
+        (CACHE.parent / f"checkin-statements-{db}.txt").write_text(top)
         n = max(1, requests_done)
         return {
             "rate": rate, "achieved": requests_done / elapsed,
@@ -262,6 +270,21 @@ class Bench:
         finally:
             self.pg.sql(f"DROP DATABASE {db} WITH (FORCE)")
 
+    def profile(self, label: str, code: Path) -> str:
+        """``bench/checkin_profile.py`` against a copy of the database, with ``code``."""
+        db = f"profile_{label}"
+        self.pg.sql(f"CREATE DATABASE {db} TEMPLATE warkat OWNER warkat_app")
+        env = {**self.env(code, db), "WARKAT_LOAD_SEED": str(self.root / "seed.json")}
+        try:
+            out = subprocess.run(
+                [sys.executable, PROJECT / "bench" / "checkin_profile.py",
+                 str(self.args.profile)],
+                cwd=code, env=env, capture_output=True, text=True, check=False,
+            )  # fmt: skip
+            return out.stdout + out.stderr[-2000:]
+        finally:
+            self.pg.sql(f"DROP DATABASE {db} WITH (FORCE)")
+
     def stop(self) -> None:
         if self.redis is not None:
             self.redis.terminate()
@@ -287,6 +310,8 @@ def main() -> int:
                         help="check-ins per second of one simulated phone")  # fmt: skip
     parser.add_argument("--board", action="store_true",
                         help="also time the board and the recap export (in process)")  # fmt: skip
+    parser.add_argument("--profile", type=int, default=0,
+                        help="profile this many check-ins in process (per version)")  # fmt: skip
     parser.add_argument("--no-peak", action="store_true", help="skip the Locust runs")
     parser.add_argument("--board-runs", type=int, default=20)
     parser.add_argument("--board-warmup", type=int, default=3)
@@ -310,6 +335,11 @@ def main() -> int:
             for i, (label, code) in enumerate(versions):
                 boards.append((label, bench.board(str(i), code)))
                 print(label, json.dumps(boards[-1][1]), flush=True)
+        for i, (label, code) in enumerate(versions if args.profile else []):
+            text = bench.profile(str(i), code)
+            path = CACHE.parent / f"checkin-profile-{i}.txt"
+            path.write_text(text)
+            print(label, text.splitlines()[0] if text else "", f"(profile: {path})")
         if args.no_peak:
             plan = []
         for i, (label, code, rate) in enumerate(plan):

@@ -46,6 +46,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.urls import resolve
 from django.utils import timezone, translation
+from psycopg import Cursor
 
 from warkat.accounts.selectors import api_token_hash, token_tenant_sql, token_user_sql
 from warkat.attendance.checkin import SAME_PLACE_M
@@ -163,7 +164,9 @@ def _parse(request: HttpRequest) -> dict[str, Any] | None:
         return None
     if data.get("source", "web") != "web" or data.get("device_at") is not None:
         return None
-    if data.get("person_id") is not None or data.get("nip") or data.get("selfie"):
+    if data.get("person_id") is not None or data.get("nip", "") != "":
+        return None
+    if data.get("selfie", "") != "":
         return None
     lat, lon = _number(data.get("latitude")), _number(data.get("longitude"))
     accuracy = data.get("accuracy_m")
@@ -198,7 +201,7 @@ def checkin_fast(request: HttpRequest) -> HttpResponse | None:
     pg = connection.connection
     with connection.wrap_database_errors:
         try:
-            with pg.cursor() as setter, pg.cursor() as reader:
+            with Cursor(pg) as setter, Cursor(pg) as reader:
                 with pg.pipeline():
                     setter.execute(_SET_ALL, [ALL_TENANTS], prepare=True)
                     setter.execute(_SET_TOKEN_TENANT, [token_hash], prepare=True)
@@ -213,7 +216,7 @@ def checkin_fast(request: HttpRequest) -> HttpResponse | None:
                     setter.execute(_SET_ALL, [previous_tenant], prepare=True)
                     return None
                 with pg.pipeline():
-                    reader.execute(_INSERT, record, prepare=True)
+                    reader.execute(_INSERT, _params(record), prepare=True)
                     if facts["last_used_at"] is None or (
                         now - facts["last_used_at"] > _TOUCH_EVERY
                     ):
@@ -226,6 +229,10 @@ def checkin_fast(request: HttpRequest) -> HttpResponse | None:
     if inserted is None:  # the same key raced in: the full path answers with it
         return None
     return _response(request, record, inserted[0])
+
+
+def _params(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in record.items() if not k.startswith("_")}
 
 
 def _restore(previous: str) -> None:

@@ -19,6 +19,7 @@ from warkat.accounts.services import api_token_create
 from warkat.attendance.api import checkin_out
 from warkat.attendance.models import CheckIn, PersonPlace, WorkLocation
 from warkat.attendance.tests.conftest import OFFICE, at
+from warkat.tenancy.scope import _db_value
 
 pytestmark = [
     pytest.mark.django_db,
@@ -67,10 +68,10 @@ def test_answers_like_the_full_path_without_reaching_it(o: Any, full_path: Any) 
     assert record.direction == "in" and record.review == "" and record.flags == []
     assert record.location == o.office and record.client_key == "tap-1"
     assert record.source == "web" and record.accuracy_m == 12.0
-    # The connection is back outside any tenant.
+    # The connection is back in the tenant setting it had before (the test's).
     with connection.cursor() as cur:
         cur.execute("SELECT current_setting('warkat.tenant_id', true)")
-        assert cur.fetchone()[0] == ""
+        assert cur.fetchone()[0] == _db_value() == str(o.tenant.pk)
 
 
 def test_flags_and_reasons_in_indonesian(o: Any, full_path: Any) -> None:
