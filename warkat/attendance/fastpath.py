@@ -40,9 +40,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 from typing import Any
 
+import psycopg
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.urls import resolve
 from django.utils import timezone, translation
@@ -197,38 +198,58 @@ def checkin_fast(request: HttpRequest) -> HttpResponse | None:
     now = timezone.now()
     token_hash = api_token_hash(raw)
     previous_tenant = _db_value()
-    connection.ensure_connection()
-    pg = connection.connection
+    try:
+        connection.ensure_connection()
+        pg = connection.connection
+        facts = _read(pg, token_hash, now, data)
+    except (psycopg.OperationalError, DatabaseError):
+        # A kept connection that died (the database restarted): nothing was written;
+        # drop it, and the full path connects again (with its health check).
+        connection.close()
+        return None
     with connection.wrap_database_errors:
         try:
-            with Cursor(pg) as setter, Cursor(pg) as reader:
-                with pg.pipeline():
-                    setter.execute(_SET_ALL, [ALL_TENANTS], prepare=True)
-                    setter.execute(_SET_TOKEN_TENANT, [token_hash], prepare=True)
-                    read = {"hash": token_hash, "now": now, "key": data["key"],
-                            "lat": data["lat"], "lon": data["lon"]}  # fmt: skip
-                    reader.execute(_READ, read, prepare=True)
-                row = reader.fetchone()
-                names = [c.name for c in reader.description or ()]
-                facts = dict(zip(names, row, strict=True)) if row else None
-                record = _decide(facts, data, now) if facts else None
+            record = _decide(facts, data, now) if facts else None
+            with Cursor(pg) as setter, Cursor(pg) as writer:
                 if record is None:
                     setter.execute(_SET_ALL, [previous_tenant], prepare=True)
                     return None
+                assert facts is not None
                 with pg.pipeline():
-                    reader.execute(_INSERT, _params(record), prepare=True)
+                    writer.execute(_INSERT, _params(record), prepare=True)
                     if facts["last_used_at"] is None or (
                         now - facts["last_used_at"] > _TOUCH_EVERY
                     ):
                         setter.execute(_TOUCH, [now, facts["token_id"]], prepare=True)
                     setter.execute(_SET_ALL, [previous_tenant], prepare=True)
-                inserted = reader.fetchone()
+                inserted = writer.fetchone()
         except BaseException:
             _restore(previous_tenant)
             raise
     if inserted is None:  # the same key raced in: the full path answers with it
         return None
     return _response(request, record, inserted[0])
+
+
+def _read(
+    pg: Any, token_hash: str, now: dt.datetime, data: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The first round trip: the token's tenant made the connection's, then every
+    input of the rules (None for an unknown token)."""
+    try:
+        with Cursor(pg) as setter, Cursor(pg) as reader:
+            with pg.pipeline():
+                setter.execute(_SET_ALL, [ALL_TENANTS], prepare=True)
+                setter.execute(_SET_TOKEN_TENANT, [token_hash], prepare=True)
+                read = {"hash": token_hash, "now": now, "key": data["key"],
+                        "lat": data["lat"], "lon": data["lon"]}  # fmt: skip
+                reader.execute(_READ, read, prepare=True)
+            row = reader.fetchone()
+            names = [c.name for c in reader.description or ()]
+    except BaseException:
+        _restore(_db_value())
+        raise
+    return dict(zip(names, row, strict=True)) if row else None
 
 
 def _params(record: dict[str, Any]) -> dict[str, Any]:
