@@ -68,7 +68,7 @@ def main() -> None:
     seed = json.loads(Path(os.environ["WARKAT_LOAD_SEED"]).read_text())["board"]
     runs, warmup, exports = (int(x) for x in sys.argv[1:4])
     tenant = Tenant.objects.get(pk=seed["tenant"])
-    client = Client()
+    client = Client(HTTP_HOST="localhost")
     client.force_login(_person_user(tenant))
     unit = seed["root"]
     month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).strftime(

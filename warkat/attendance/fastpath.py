@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import select
 import zoneinfo
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
@@ -47,7 +48,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.urls import resolve
 from django.utils import timezone, translation
-from psycopg import Cursor
+from psycopg import pq
 
 from warkat.accounts.selectors import api_token_hash, token_tenant_sql, token_user_sql
 from warkat.attendance.checkin import SAME_PLACE_M
@@ -64,15 +65,16 @@ FIELDS = frozenset({"latitude", "longitude", "accuracy_m", "source", "client_key
 _SIX = Decimal("0.000001")
 _TOUCH_EVERY = dt.timedelta(minutes=5)
 
-_SET_ALL = "SELECT set_config('warkat.tenant_id', %s, false)"
+_SET = "SELECT set_config('warkat.tenant_id', $1, false)"
 _SET_TOKEN_TENANT = (
     "SELECT set_config('warkat.tenant_id', coalesce(("
-    + token_tenant_sql("%s")
+    + token_tenant_sql("$1")
     + "), ''), false)"
 )
-#: Every input of the rules, under the token's tenant (``%(…)s`` parameters).
+#: Every input of the rules, under the token's tenant: $1 token hash, $2 now,
+#: $3 client key, $4 latitude, $5 longitude.
 _READ = f"""
-WITH tok AS ({token_user_sql("%(hash)s", "%(now)s")})
+WITH tok AS ({token_user_sql("$1", "$2")})
 SELECT tok.*,
   (SELECT json_build_array(s.duplicate_window_s, s.max_speed_kmh,
           s.suspicious_accuracy_m, s.repeat_days, s.selfie_required)
@@ -86,10 +88,10 @@ SELECT tok.*,
           AND c.day = tok.day AND c.direction = 'in'
           AND c.review <> 'rejected') AS has_in,
   EXISTS (SELECT 1 FROM attendance_checkin c WHERE c.person_id = tok.person_id
-          AND c.client_key = %(key)s AND c.client_key <> '') AS replayed,
+          AND c.client_key = $3 AND c.client_key <> '') AS replayed,
   (SELECT count(DISTINCT c.day) FROM attendance_checkin c
-    WHERE c.person_id = tok.person_id AND c.latitude = %(lat)s
-      AND c.longitude = %(lon)s AND c.day < tok.day) AS repeated,
+    WHERE c.person_id = tok.person_id AND c.latitude = $4
+      AND c.longitude = $5 AND c.day < tok.day) AS repeated,
   EXISTS (SELECT 1 FROM attendance_rosterentry r
           JOIN attendance_shift sh ON sh.id = r.shift_id
           WHERE r.person_id = tok.person_id AND r.day = tok.day - 1
@@ -108,13 +110,20 @@ INSERT INTO attendance_checkin (tenant_id, person_id, direction, at, day,
     recorded_at, device_at, latitude, longitude, accuracy_m, source, location_id,
     distance_m, flags, review, reviewed_by_id, reviewed_at, review_reason,
     client_key, request_id)
-VALUES (%(tenant)s, %(person)s, %(direction)s, %(at)s, %(day)s, %(at)s, NULL,
-    %(lat)s, %(lon)s, %(accuracy)s, 'web', %(location)s, %(distance)s,
-    %(flags)s::jsonb, %(review)s, NULL, NULL, '', %(key)s, NULL)
+VALUES ($1, $2, $3, $4::timestamptz, $5::date, $4::timestamptz, NULL, $6, $7,
+    $8, 'web', $9, $10, $11::jsonb, $12, NULL, NULL, '', $13, NULL)
 ON CONFLICT (tenant_id, person_id, client_key) WHERE client_key <> '' DO NOTHING
 RETURNING id
 """
-_TOUCH = "UPDATE accounts_apitoken SET last_used_at = %s WHERE id = %s"
+_TOUCH = "UPDATE accounts_apitoken SET last_used_at = $1 WHERE id = $2"
+#: Prepared once per connection under these names (one round trip each request).
+_STATEMENTS = {
+    b"warkat_fast_set": _SET,
+    b"warkat_fast_token": _SET_TOKEN_TENANT,
+    b"warkat_fast_read": _READ,
+    b"warkat_fast_insert": _INSERT,
+    b"warkat_fast_touch": _TOUCH,
+}
 #: Column order of the settings array, with the national defaults when unset.
 _SETTINGS = ("duplicate_window_s", "max_speed_kmh", "suspicious_accuracy_m",
              "repeat_days", "selfie_required")  # fmt: skip
@@ -210,25 +219,40 @@ def checkin_fast(request: HttpRequest) -> HttpResponse | None:
     with connection.wrap_database_errors:
         try:
             record = _decide(facts, data, now) if facts else None
-            with Cursor(pg) as setter, Cursor(pg) as writer:
-                if record is None:
-                    setter.execute(_SET_ALL, [previous_tenant], prepare=True)
-                    return None
-                assert facts is not None
-                with pg.pipeline():
-                    writer.execute(_INSERT, _params(record), prepare=True)
-                    if facts["last_used_at"] is None or (
-                        now - facts["last_used_at"] > _TOUCH_EVERY
-                    ):
-                        setter.execute(_TOUCH, [now, facts["token_id"]], prepare=True)
-                    setter.execute(_SET_ALL, [previous_tenant], prepare=True)
-                inserted = writer.fetchone()
+            back = [b"warkat_fast_set", [previous_tenant.encode()]]
+            if record is None:
+                _pipeline(pg, [back])
+                return None
+            assert facts is not None
+            calls: list[Any] = [[b"warkat_fast_insert", _params(record)]]
+            if facts["last_used_at"] is None or (
+                now - facts["last_used_at"] > _TOUCH_EVERY
+            ):
+                calls.append([b"warkat_fast_touch", [_text(now), facts["token_id"]]])
+            inserted = _pipeline(pg, [*calls, back])[0]
         except BaseException:
             _restore(previous_tenant)
             raise
-    if inserted is None:  # the same key raced in: the full path answers with it
+    if not inserted.ntuples:  # the same key raced in: the full path answers with it
         return None
-    return _response(request, record, inserted[0])
+    return _response(request, record, int(inserted.get_value(0, 0)))
+
+
+#: The columns of the read, in order, and how each is read from its text.
+_COLUMNS: tuple[tuple[str, Callable[[bytes], Any]], ...] = (
+    ("token_id", int), ("tenant_id", int),
+    ("expires_at", lambda v: dt.datetime.fromisoformat(v.decode())),
+    ("revoked_at", lambda v: dt.datetime.fromisoformat(v.decode())),
+    ("scopes", json.loads),
+    ("last_used_at", lambda v: dt.datetime.fromisoformat(v.decode())),
+    ("user_id", int), ("is_active", lambda v: v == b"t"), ("user_tenant", int),
+    ("person_id", int), ("machine", lambda v: v == b"t"),
+    ("time_zone", bytes.decode),
+    ("day", lambda v: dt.date.fromisoformat(v.decode())),
+    ("settings", json.loads), ("previous", json.loads),
+    ("has_in", lambda v: v == b"t"), ("replayed", lambda v: v == b"t"),
+    ("repeated", int), ("night_shift", lambda v: v == b"t"), ("places", json.loads),
+)  # fmt: skip
 
 
 def _read(
@@ -236,31 +260,91 @@ def _read(
 ) -> dict[str, Any] | None:
     """The first round trip: the token's tenant made the connection's, then every
     input of the rules (None for an unknown token)."""
+    read = [token_hash, _text(now), data["key"], data["lat"], data["lon"]]
     try:
-        with Cursor(pg) as setter, Cursor(pg) as reader:
-            with pg.pipeline():
-                setter.execute(_SET_ALL, [ALL_TENANTS], prepare=True)
-                setter.execute(_SET_TOKEN_TENANT, [token_hash], prepare=True)
-                read = {"hash": token_hash, "now": now, "key": data["key"],
-                        "lat": data["lat"], "lon": data["lon"]}  # fmt: skip
-                reader.execute(_READ, read, prepare=True)
-            row = reader.fetchone()
-            names = [c.name for c in reader.description or ()]
+        result = _pipeline(pg, [
+            [b"warkat_fast_set", [ALL_TENANTS.encode()]],
+            [b"warkat_fast_token", [token_hash.encode()]],
+            [b"warkat_fast_read", read],
+        ])[2]  # fmt: skip
     except BaseException:
         _restore(_db_value())
         raise
-    return dict(zip(names, row, strict=True)) if row else None
+    if not result.ntuples:
+        return None
+    assert result.nfields == len(_COLUMNS), "the read's columns changed"
+    facts: dict[str, Any] = {}
+    for i, (name, load) in enumerate(_COLUMNS):
+        value = result.get_value(0, i)
+        facts[name] = None if value is None else load(value)
+    return facts
 
 
-def _params(record: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in record.items() if not k.startswith("_")}
+def _text(value: Any) -> bytes | None:
+    """A parameter in PostgreSQL's text format."""
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, dt.date):
+        return value.isoformat().encode()
+    return str(value).encode()
+
+
+def _pipeline(pg: Any, calls: list[Any]) -> list[Any]:
+    """Run prepared statements (name, parameters) in one round trip, on libpq
+    directly (psycopg's cursors cost more CPU than the whole rest of a check-in);
+    their results, in order. A failed statement raises its error."""
+    conn = pg.pgconn
+    if not getattr(pg, "_warkat_fast_prepared", False):
+        for name, sql in _STATEMENTS.items():
+            done = conn.prepare(name, sql.encode())
+            if done.status != pq.ExecStatus.COMMAND_OK:
+                raise psycopg.errors.error_from_result(done, encoding=pg.info.encoding)
+        pg._warkat_fast_prepared = True
+    conn.enter_pipeline_mode()
+    results: list[Any] = []
+    error = None
+    try:
+        for name, params in calls:
+            conn.send_query_prepared(name, [_text(v) for v in params])
+        conn.pipeline_sync()
+        while conn.flush():
+            select.select([conn.socket], [conn.socket], [])
+            conn.consume_input()
+        while True:
+            while conn.is_busy():
+                select.select([conn.socket], [], [])
+                conn.consume_input()
+            res = conn.get_result()
+            if res is None:
+                continue
+            if res.status == pq.ExecStatus.PIPELINE_SYNC:
+                break
+            if error is None and res.status == pq.ExecStatus.FATAL_ERROR:
+                error = res
+            results.append(res)
+    finally:
+        conn.exit_pipeline_mode()
+    if error is not None:
+        raise psycopg.errors.error_from_result(error, encoding=pg.info.encoding)
+    return results
+
+
+#: The insert's parameters, in order.
+_INSERT_PARAMS = ("tenant", "person", "direction", "at", "day", "lat", "lon",
+                  "accuracy", "location", "distance", "flags", "review", "key")  # fmt: skip
+
+
+def _params(record: dict[str, Any]) -> list[Any]:
+    return [record[k] for k in _INSERT_PARAMS]
 
 
 def _restore(previous: str) -> None:
     """Give the connection back its tenant after a failure (or drop it)."""
     try:
         with connection.connection.cursor() as cur:
-            cur.execute(_SET_ALL, [previous])
+            cur.execute("SELECT set_config('warkat.tenant_id', %s, false)", [previous])
     except Exception:
         connection.close()
 
