@@ -254,6 +254,9 @@ class Bench:
         self.pg.sql(f"CREATE DATABASE {db} TEMPLATE warkat OWNER warkat_app")
         a = self.args
         env = {**self.env(code, db), "WARKAT_LOAD_SEED": str(self.root / "seed.json")}
+        if not (Path(env["WARKAT_VAR_DIR"]) / "static").exists():  # pages need it
+            subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input",
+                            "-v0"], cwd=code, env=env, check=True)  # fmt: skip
         try:
             out = subprocess.run(
                 [sys.executable, PROJECT / "bench" / "checkin_board.py",

@@ -63,6 +63,7 @@ SCOPE = "attendance:write"
 FIELDS = frozenset({"latitude", "longitude", "accuracy_m", "source", "client_key",
                     "direction", "device_at", "person_id", "nip", "selfie"})  # fmt: skip
 _SIX = Decimal("0.000001")
+_ENCODER = DjangoJSONEncoder()
 _TOUCH_EVERY = dt.timedelta(minutes=5)
 
 _SET = "SELECT set_config('warkat.tenant_id', $1, false)"
@@ -282,10 +283,8 @@ def _read(
 
 def _text(value: Any) -> bytes | None:
     """A parameter in PostgreSQL's text format."""
-    if value is None:
-        return None
-    if isinstance(value, bytes):
-        return value
+    if value is None or value.__class__ is bytes:
+        return value  # type: ignore[no-any-return]
     if isinstance(value, dt.date):
         return value.isoformat().encode()
     return str(value).encode()
@@ -416,7 +415,7 @@ def _decide(
         "direction": direction, "at": now, "day": facts["day"], "lat": lat, "lon": lon,
         "accuracy": accuracy, "location": place.id if place else None,
         "distance": round(distance) if distance is not None else None,
-        "flags": json.dumps(flags), "review": "pending" if flags else "",
+        "flags": json.dumps(flags) if flags else "[]", "review": "pending" if flags else "",
         "key": data["key"], "_flags": flags, "_place": place.name if place else None,
     }  # fmt: skip
 
@@ -455,9 +454,10 @@ def _response(request: HttpRequest, record: dict[str, Any], pk: int) -> HttpResp
             out_flags = [{"code": f["code"], "reason": flag_text(f)} for f in flags]
     else:
         out_flags = []
+    at = _ENCODER.default(record["at"])  # as the API's JSON renderer writes it
     body = {
         "id": pk, "person_id": record["person"], "direction": record["direction"],
-        "at": record["at"], "day": record["day"], "recorded_at": record["at"],
+        "at": at, "day": record["day"].isoformat(), "recorded_at": at,
         "device_at": None, "latitude": float(record["lat"]),
         "longitude": float(record["lon"]), "accuracy_m": record["accuracy"],
         "source": "web", "location": record["_place"],
@@ -465,7 +465,7 @@ def _response(request: HttpRequest, record: dict[str, Any], pk: int) -> HttpResp
         "flags": out_flags, "created": True,
     }  # fmt: skip
     response = HttpResponse(
-        json.dumps(body, cls=DjangoJSONEncoder),
+        json.dumps(body),
         status=201,
         content_type="application/json; charset=utf-8",
     )
