@@ -18,7 +18,7 @@ import pstats
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 
 def _environ(person: dict[str, Any], n: int) -> dict[str, Any]:
@@ -53,11 +53,12 @@ def main() -> None:
     ]
     statuses: list[str] = []
 
-    def start(status: str, headers: Any) -> None:
+    def start(status: str, headers: Any, exc_info: Any = None) -> Any:
         statuses.append(status[:3])
+        return None
 
     def tap(i: int) -> None:
-        for _chunk in app(_environ(people[i], i), start):
+        for _chunk in app(_environ(people[i], i), cast(Any, start)):
             pass
 
     for i in range(20):  # warm-up: imports, connections, prepared statements

@@ -39,7 +39,7 @@ import zoneinfo
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 import psycopg
 from django.conf import settings
@@ -395,16 +395,18 @@ def _decide(
         suspicious_accuracy_m=rules["suspicious_accuracy_m"],
         max_speed_kmh=rules["max_speed_kmh"],
     )
+    # The rules read attributes only: plain namespaces stand for the model rows.
+    rules_ns = cast(Any, settings_ns)
     for found in (
-        accuracy_flag(accuracy, settings_ns),  # type: ignore[arg-type]
+        accuracy_flag(accuracy, rules_ns),
         travel_flag(
-            previous=previous,
+            previous=cast(Any, previous),
             lat=float(lat),
-            lon=float(lon),  # type: ignore[arg-type]
+            lon=float(lon),
             accuracy=accuracy,
             at=now,
-            settings=settings_ns,
-        ),  # type: ignore[arg-type]
+            settings=rules_ns,
+        ),
     ):
         if found:
             flags.append(found)
