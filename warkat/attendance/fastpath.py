@@ -51,7 +51,7 @@ from django.utils import timezone, translation
 from psycopg import pq
 
 from warkat.accounts.selectors import api_token_hash, token_tenant_sql, token_user_sql
-from warkat.attendance.checkin import SAME_PLACE_M
+from warkat.attendance.checkin import SAME_PLACE_M, place_flags
 from warkat.attendance.fraud import accuracy_flag, flag, flag_text, travel_flag
 from warkat.attendance.geo import Place, distance_m, nearest, valid_coordinates
 from warkat.org.selectors import held_unit_ids_sql
@@ -381,16 +381,7 @@ def _decide(
         for i, n, a, o, r in facts["places"] or ()
     ]
     place, distance = nearest(float(lat), float(lon), places)
-    flags: list[dict[str, Any]] = []
-    if place is None or distance is None:
-        flags.append(flag("no_place"))
-    else:
-        if distance > place.radius_m:
-            flags.append(flag("outside", distance=round(distance), place=place.name))
-        if accuracy is not None and accuracy > place.radius_m:
-            flags.append(
-                flag("inaccurate", accuracy=round(accuracy), radius=place.radius_m)
-            )
+    flags = place_flags(place, distance, accuracy)
     settings_ns = SimpleNamespace(
         suspicious_accuracy_m=rules["suspicious_accuracy_m"],
         max_speed_kmh=rules["max_speed_kmh"],
