@@ -83,7 +83,11 @@ def people_seed(
         top = next((i for i in ids if i in offices and i != root.pk), 0)
         office_of[person.pk] = offices.get(top) or offices[root.pk]
     User.objects.bulk_create(users, batch_size=1000)
-    users = list(User.objects.filter(username__startswith="pegawai.").order_by("pk"))
+    users = list(
+        User.objects.filter(tenant=tenant, username__startswith="pegawai.").order_by(
+            "pk"
+        )
+    )
     # Heads sign letters: they must have an authenticator before using the app.
     heads = {a.person_id for a in assignments if a.position.is_head}
     for user in users:

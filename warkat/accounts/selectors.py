@@ -368,3 +368,30 @@ def service_account_get(*, tenant: Any, account_id: int) -> ServiceAccount:
     if account is None:
         raise errors.service_account_not_found()
     return account
+
+
+# --- SQL for callers that resolve a token in the same statement as their work ----------
+def token_tenant_sql(token_hash: str) -> str:
+    """SQL of the tenant id (text) of the token whose hash is the placeholder
+    ``token_hash``; to be run with the tenant setting ``all`` (tokens are resolved
+    before the tenant is known, as ``api_token_check`` does)."""
+    return f"SELECT t.tenant_id::text FROM accounts_apitoken t WHERE t.key_hash = {token_hash}"
+
+
+def token_user_sql(token_hash: str, now: str) -> str:
+    """SQL of one row for the token whose hash is ``token_hash``, read under its own
+    tenant: what ``api_token_check`` and ``api_token_scopes`` decide on (token id,
+    tenant, expiry, revocation, scopes, last use; its user's id, tenant, activity
+    and person; whether it is a service account's) and the tenant's time zone and
+    day at ``now`` (both placeholders)."""
+    return f"""
+    SELECT t.id AS token_id, t.tenant_id, t.expires_at, t.revoked_at, t.scopes,
+           t.last_used_at, u.id AS user_id, u.is_active, u.tenant_id AS user_tenant,
+           u.person_id,
+           EXISTS (SELECT 1 FROM accounts_serviceaccount sa
+                   WHERE sa.user_id = u.id) AS machine,
+           tn.time_zone, ({now}::timestamptz AT TIME ZONE tn.time_zone)::date AS day
+      FROM accounts_apitoken t
+      JOIN accounts_user u ON u.id = t.user_id
+      JOIN tenancy_tenant tn ON tn.id = t.tenant_id
+     WHERE t.key_hash = {token_hash}"""

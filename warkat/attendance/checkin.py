@@ -100,17 +100,8 @@ def _position_flags(
     settings: AttendanceSettings,
     previous: CheckIn | None,
 ) -> tuple[list[dict[str, Any]], Place | None, float | None]:
-    flags: list[dict[str, Any]] = []
     place, distance = nearest(float(lat), float(lon), places_for(person))
-    if place is None or distance is None:
-        flags.append(flag("no_place"))
-    else:
-        if distance > place.radius_m:
-            flags.append(flag("outside", distance=round(distance), place=place.name))
-        if accuracy is not None and accuracy > place.radius_m:
-            flags.append(
-                flag("inaccurate", accuracy=round(accuracy), radius=place.radius_m)
-            )
+    flags = place_flags(place, distance, accuracy)
     for found in (
         accuracy_flag(accuracy, settings),
         travel_flag(
@@ -128,6 +119,23 @@ def _position_flags(
         if found:
             flags.append(found)
     return flags, place, distance
+
+
+def place_flags(
+    place: Place | None, distance: float | None, accuracy: float | None
+) -> list[dict[str, Any]]:
+    """The geofence's flags: no place at all, outside the nearest, or an accuracy
+    worse than its radius."""
+    if place is None or distance is None:
+        return [flag("no_place")]
+    flags = []
+    if distance > place.radius_m:
+        flags.append(flag("outside", distance=round(distance), place=place.name))
+    if accuracy is not None and accuracy > place.radius_m:
+        flags.append(
+            flag("inaccurate", accuracy=round(accuracy), radius=place.radius_m)
+        )
+    return flags
 
 
 def _machine_person(actor: Any, person_id: int | None, nip: str) -> Person:

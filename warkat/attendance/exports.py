@@ -5,14 +5,14 @@ from __future__ import annotations
 import io
 
 from django.http import HttpResponse
-from django.template.loader import render_to_string
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from warkat.attendance import errors
+from warkat.attendance.pdftable import table_pdf
 from warkat.attendance.recap import Recap
 from warkat.attendance.status import DayStatus
 from warkat.core.http import download_response
-from warkat.core.pdf import render_pdf
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -67,11 +67,12 @@ def recap_xlsx(recap: Recap) -> bytes:
 
 
 def recap_pdf(recap: Recap) -> bytes:
-    html = render_to_string(
-        "attendance/pdf/recap.html",
-        {"recap": recap, "header": _header(), "rows": _rows(recap)},
+    """The recap as a PDF table (written directly: HTML layout of 5,000 rows of
+    31 columns takes minutes)."""
+    title = " · ".join(
+        [_("Attendance recap"), recap.unit.name, date_format(recap.first, "F Y")]
     )
-    return render_pdf(html)
+    return table_pdf(title, _header(), _rows(recap), text_columns=4)
 
 
 def recap_download(recap: Recap, fmt: str) -> HttpResponse:

@@ -19,8 +19,8 @@ from warkat.attendance.access import require_see_unit
 from warkat.attendance.models import AttendanceSettings
 from warkat.attendance.schedule import ScheduleBook, attendance_settings, local_today
 from warkat.attendance.status import AWAY, PRESENT, Day, DayStatus, days_of
-from warkat.org.models import Person, Unit
-from warkat.org.selectors import current_positions, people_filter
+from warkat.org.models import Unit
+from warkat.org.selectors import Holder, subtree_holders
 from warkat.tenancy.scope import current_tenant
 
 #: Upper bounds (minutes) of bands 1-3; above the last is band 4.
@@ -53,7 +53,7 @@ def month_span(value: str, today: dt.date) -> tuple[dt.date, dt.date]:
 
 @dataclass
 class PersonRecap:
-    person: Person
+    person: Holder
     position: str
     unit: str
     statuses: Counter[str] = field(default_factory=Counter)
@@ -134,11 +134,8 @@ def recap_month(
     assert tenant is not None
     require_see_unit(actor, unit)
     first, last = month_span(month, local_today(tenant))
-    people = list(people_filter(unit=unit))
-    held = current_positions(person_ids={p.pk for p in people})
-    paths = {
-        p.pk: held[p.pk][0].position.unit.path if held[p.pk] else "" for p in people
-    }
+    people = subtree_holders(unit=unit)
+    paths = {p.pk: p.unit_path for p in people}
     book = ScheduleBook(tenant, first, last)
     days = days_of(
         book=book, people=paths, start=first, end=last, now=now or timezone.now()
@@ -146,12 +143,7 @@ def recap_month(
     rules = attendance_settings(tenant)
     rows = []
     for p in people:
-        first_held = held[p.pk][0] if held[p.pk] else None
-        row = PersonRecap(
-            person=p,
-            position=first_held.position.name if first_held else "",
-            unit=first_held.position.unit.name if first_held else "",
-        )
+        row = PersonRecap(person=p, position=p.position, unit=p.unit)
         for day in days[p.pk].values():
             _add(row, day)
         row.cut_pct = _cut(row, rules)

@@ -105,6 +105,9 @@ MIDDLEWARE = [
     "warkat.core.ops_endpoints.OpsEndpointsMiddleware",
     "warkat.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The morning peak's phone check-in, answered before the rest of the stack
+    # (request id, metrics and security headers above still apply).
+    "warkat.attendance.fastpath.CheckInFastMiddleware",
     # First to see the request, last to touch the response: compresses the final body.
     "warkat.core.static.TextGZipMiddleware",
     "warkat.accounts.middleware.ClientIpMiddleware",
@@ -153,9 +156,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", _default_sqlite),
         # A connection per app thread kept between requests (a new PostgreSQL
-        # connection per request cost more CPU than most requests themselves),
-        # checked before reuse so a restarted database is reconnected to.
-        conn_max_age=env_int("WARKAT_DB_CONN_MAX_AGE", 600),
+        # connection per request cost more CPU than most requests, a whole check-in
+        # included), checked before reuse so a restarted database is reconnected to.
+        conn_max_age=0 if TESTING else env_int("WARKAT_DB_CONN_MAX_AGE", 600),
         conn_health_checks=True,
     )
 }

@@ -62,7 +62,10 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        rid = request_id_clean(request.headers.get(HEADER)) or request_id_new()
+        # META directly: ``request.headers`` would parse every header of the request.
+        rid = (
+            request_id_clean(request.META.get("HTTP_X_REQUEST_ID")) or request_id_new()
+        )
         request.request_id = rid  # type: ignore[attr-defined]
         token = _current.set(rid)
         try:

@@ -469,3 +469,79 @@ def org_changes_since(*, since: int, limit: int) -> list[OrgChange]:
     """The next ``limit`` changes of the active tenant after cursor ``since``, in
     order. The cursor is the ``seq`` of the last change a reader has applied."""
     return list(OrgChange.objects.filter(seq__gt=since).order_by("seq")[:limit])
+
+
+def held_unit_ids_sql(person: str, day: str) -> str:
+    """SQL of the ids of the units (and their ancestors) of the positions ``person``
+    holds on ``day`` (SQL expressions), for callers that read everything they need
+    in one statement (attendance's check-in); ``current_positions`` in SQL."""
+    return f"""
+    SELECT DISTINCT unnest(string_to_array(trim(both '/' from u.path), '/'))::bigint
+      FROM org_assignment a
+      JOIN org_position p ON p.id = a.position_id
+      JOIN org_unit u ON u.id = p.unit_id
+     WHERE a.person_id = {person} AND a.start_date <= {day}
+       AND (a.end_date IS NULL OR a.end_date >= {day})"""
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A person holding a position in a subtree, as boards and recaps of thousands
+    of people show them (read without model instances)."""
+
+    pk: int
+    display_name: str
+    nip: str | None
+    #: The first position held (definitif first) and its unit, wherever it is.
+    position: str
+    unit: str
+    unit_path: str
+    #: The unit path of the first position held inside the subtree.
+    inside_path: str
+
+
+def subtree_holders(*, unit: Unit, on: dt.date | None = None) -> list[Holder]:
+    """The active people holding a position in ``unit``'s subtree on ``on`` (those of
+    ``people_filter(unit=…)``, by name), each with the first of all the positions
+    they hold (``current_positions``' order): one query, tuples only."""
+    day = on or _today()
+    inside = Assignment.objects.filter(
+        _active_on(day), position__unit__path__startswith=unit.path
+    ).values("person_id")
+    rows = (
+        Assignment.objects.filter(
+            _active_on(day), person_id__in=inside, person__is_active=True
+        )
+        .order_by("person__full_name", "person_id", _KIND_ORDER, "start_date", "pk")
+        .values_list(
+            "person_id",
+            "person__full_name",
+            "person__front_title",
+            "person__back_title",
+            "person__nip",
+            "position__name",
+            "position__unit__name",
+            "position__unit__path",
+        )
+    )
+    found: list[Holder] = []
+    first: tuple[Any, ...] | None = None
+    inside_path = ""
+    for row in [*rows, None]:
+        if first is not None and (row is None or row[0] != first[0]):
+            pk, name, front, back, nip, position, unit_name, path = first
+            if front:
+                name = f"{front} {name}"
+            if back:
+                name = f"{name}, {back}"
+            found.append(
+                Holder(pk, name, nip, position, unit_name, path, inside_path or path)
+            )
+            first = None
+        if row is None:
+            break
+        if first is None:
+            first, inside_path = row, ""
+        if not inside_path and row[7].startswith(unit.path):
+            inside_path = row[7]
+    return found

@@ -1,0 +1,99 @@
+"""Board and recap timings, in process (run by ``bench.checkin_peak --board``, once
+per version of the code, with ``PYTHONPATH`` naming that version): today's board
+of the seeded 5,000-person tenant (API and page) and last month's recap export
+(XLSX and PDF), requested through Django's test ``Client`` (the whole middleware
+stack) as a personnel-office user, against a copy of the seeded database as the
+app role (``NOSUPERUSER NOBYPASSRLS``). Prints one JSON line: per scenario the
+server times (wall clock) and the process CPU times in milliseconds.
+
+Not importable as ``bench.…`` on purpose: it must run against either version.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+
+def _person_user(tenant: Any) -> Any:
+    from warkat.accounts.models import Role, User, UserRole
+    from warkat.tenancy.scope import tenant_scope
+
+    with tenant_scope(tenant):
+        user = User.objects.create(username="bench.kepegawaian", tenant=tenant,
+                                   must_change_password=False)  # fmt: skip
+        UserRole.objects.create(tenant=tenant, user=user, role=Role.KEPEGAWAIAN)
+    return user
+
+
+def _time(client: Any, url: str, runs: int, warmup: int) -> dict[str, Any]:
+    walls: list[float] = []
+    cpus: list[float] = []
+    size = 0
+    for i in range(warmup + runs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        response = client.get(url)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        if response.status_code != 200:
+            raise SystemExit(
+                f"{url}: {response.status_code} {response.content[:300]!r}"
+            )
+        size = len(response.content)
+        if i >= warmup:
+            walls.append(wall * 1000)
+            cpus.append(cpu * 1000)
+    walls.sort()
+    cpus.sort()
+    p95 = min(len(walls) - 1, round(0.95 * (len(walls) - 1)))
+    return {"p50": walls[len(walls) // 2], "p95": walls[p95], "cpu50": cpus[len(cpus) // 2],
+            "cpu95": cpus[p95], "runs": runs, "bytes": size}  # fmt: skip
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "warkat.config.settings")
+    import django
+
+    django.setup()
+    import datetime as dt
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from warkat.tenancy.models import Tenant
+
+    seed = json.loads(Path(os.environ["WARKAT_LOAD_SEED"]).read_text())["board"]
+    runs, warmup, exports = (int(x) for x in sys.argv[1:4])
+    tenant = Tenant.objects.get(pk=seed["tenant"])
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(_person_user(tenant))
+    unit = seed["root"]
+    month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).strftime(
+        "%Y-%m"
+    )
+    out = {
+        "board API": _time(
+            client, f"/api/v1/attendance/today?unit={unit}", runs, warmup
+        ),
+        "board page": _time(client, f"/absen/papan/?unit={unit}", runs, warmup),
+        "recap XLSX": _time(
+            client,
+            f"/api/v1/attendance/recap/export?month={month}&unit={unit}&fmt=xlsx",
+            exports,
+            0,
+        ),
+        "recap PDF": _time(
+            client,
+            f"/api/v1/attendance/recap/export?month={month}&unit={unit}&fmt=pdf",
+            exports,
+            0,
+        ),
+    }
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""Locust scenario of ``bench.checkin_peak``: the morning peak, check-ins only.
+
+Each simulated phone takes the next generated person (``WARKAT_LOAD_SEED``, the
+peak tenant's people in a shuffled order) and checks in with that person's API
+token at their office (inside its geofence, a realistic 15 m accuracy and a new
+``client_key`` per tap), paced at ``WARKAT_LOAD_PER_USER`` taps per second. An
+answer other than 201/200, a body that is not JSON or a flagged record counts as
+a failure (everyone is at their own office).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from locust import constant_throughput, task
+from locust.contrib.fasthttp import FastHttpUser
+
+_SEED: dict[str, Any] = json.loads(
+    Path(os.environ.get("WARKAT_LOAD_SEED", "/dev/null")).read_text() or "{}"
+)
+PEOPLE: list[dict[str, Any]] = list(_SEED.get("peak", {}).get("people", []))
+random.Random(0).shuffle(PEOPLE)
+PER_USER = float(os.environ.get("WARKAT_LOAD_PER_USER", "2"))
+_people = itertools.cycle(PEOPLE) if PEOPLE else None
+_lock = threading.Lock()
+
+
+class Phone(FastHttpUser):
+    wait_time = constant_throughput(PER_USER)
+    host = os.environ.get("WARKAT_LOAD_HOST", "http://127.0.0.1")
+
+    @task
+    def check_in(self) -> None:
+        with _lock:
+            assert _people is not None, "no people in the seed"
+            person = next(_people)
+        body = {
+            "latitude": person["lat"] + random.uniform(-2e-4, 2e-4),
+            "longitude": person["lon"] + random.uniform(-2e-4, 2e-4),
+            "accuracy_m": 15,
+            "client_key": f"peak-{time.time_ns()}-{random.getrandbits(32)}",
+        }
+        with self.client.post(
+            "/api/v1/attendance/check-ins", json=body, name="POST check-in",
+            headers={"Authorization": f"Bearer {person['token']}"},
+            catch_response=True,
+        ) as response:  # fmt: skip
+            if response.status_code not in (200, 201):
+                response.failure(f"{response.status_code}: {response.text[:200]}")
+                return
+            try:
+                answer = response.json()
+            except ValueError:
+                response.failure(f"not JSON: {response.text[:200]}")
+                return
+            if answer.get("flags"):
+                response.failure(f"flagged: {answer['flags']}")
