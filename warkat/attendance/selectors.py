@@ -34,6 +34,7 @@ from warkat.org.selectors import (
     Holder,
     current_positions,
     holders_of,
+    people_filter,
     subtree_holders,
     unit_find,
 )
