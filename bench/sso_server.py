@@ -28,8 +28,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from bench import PROJECT_DIR
-from bench.bench_sso import REDIRECT, TARGET_MS, auth_code, pct, setup
 from bench.pgcopy import copy_create, copy_drop, cpu_seconds
+from bench.sso_flow import REDIRECT, TARGET_MS, auth_code, pct, setup
 
 WORKERS, THREADS = 2, 4
 NAMES = ("token (code)", "userinfo", "token (refresh)")

@@ -101,6 +101,7 @@ ACTION_LABELS = {
     "attendance.request_approved": _("Leave or permission approved"),
     "attendance.request_refused": _("Leave or permission refused"),
     "attendance.request_cancelled": _("Leave or permission request withdrawn"),
+    "attendance.bulk_correction": _("Attendance corrected in bulk after an outage"),
     # Command centre and public data
     "dashboard.adoption_read": _("Adoption figures of hosted Pemda read"),
     "dashboard.assessment_set": _("Performance assessment recorded"),

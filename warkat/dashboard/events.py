@@ -34,19 +34,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from warkat.dashboard.dirtydays import marks_all
 from warkat.dashboard.models import DirtyDay
 from warkat.tenancy.clock import tenant_localdate
-from warkat.tenancy.models import Tenant
 
 #: Seconds between the first event of a day and its recomputation (one run per burst).
 DELAY = getattr(settings, "WARKAT_DASHBOARD_EVENT_DELAY", 60)
-
-
-def _marks() -> Any:
-    # Scopes off, narrowed to the event's tenant by every caller: an event may be
-    # recorded for another tenant than the request's (a letter delivered between
-    # Pemda); the database policy still admits only the tenant of the active scope.
-    return DirtyDay.objects.with_scopes_disabled()
 
 
 def _queue(tenant_id: int) -> None:
@@ -61,7 +54,7 @@ def _queue(tenant_id: int) -> None:
 
 def day_mark(*, tenant_id: int, day: dt.date, lock: bool = True) -> bool:
     """Mark ``day`` of the tenant as changed; True when this mark queued the run."""
-    marks = _marks().filter(tenant_id=tenant_id, day=day)
+    marks = marks_all().filter(tenant_id=tenant_id, day=day)
     if lock:
         if marks.update(events=F("events") + 1):
             return False
@@ -92,24 +85,3 @@ def checkin_saved(
     """``post_save`` of a check-in: its day's attendance figures changed."""
     if created and not raw:
         day_mark(tenant_id=instance.tenant_id, day=instance.day, lock=False)
-
-
-def days_claim(*, tenant: Tenant) -> list[dt.date]:
-    """Take the tenant's marked days (a short transaction of its own: it waits for
-    the events still holding a mark, see the module docstring)."""
-    with transaction.atomic():
-        marks = _marks().filter(tenant_id=tenant.pk)
-        days = sorted(marks.values_list("day", flat=True))
-        marks.filter(day__in=days).delete()
-    return days
-
-
-def periods(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
-    """Runs of consecutive days as (first, last)."""
-    out: list[tuple[dt.date, dt.date]] = []
-    for day in days:
-        if out and out[-1][1] + dt.timedelta(days=1) == day:
-            out[-1] = (out[-1][0], day)
-        else:
-            out.append((day, day))
-    return out

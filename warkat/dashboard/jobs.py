@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from warkat.dashboard.adoption import adoption_refresh
 from warkat.dashboard.datareq_deadlines import datarequest_deadlines_process
-from warkat.dashboard.events import days_claim, periods
+from warkat.dashboard.dirtydays import days_claim, periods
 from warkat.dashboard.rebuild import figures_rebuild, figures_refresh
 from warkat.tenancy.models import Tenant
 from warkat.tenancy.scope import tenant_scope

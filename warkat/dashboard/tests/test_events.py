@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from warkat.attendance.checkin import checkin_record
 from warkat.attendance.models import WorkLocation
-from warkat.dashboard import events
+from warkat.dashboard import dirtydays, events
 from warkat.dashboard.jobs import marked_days_refresh
 from warkat.dashboard.models import DirtyDay, PersonDay, UnitDay
 from warkat.dashboard.rebuild import figures_rebuild
@@ -137,7 +137,7 @@ def test_a_run_with_nothing_marked_or_a_gone_tenant_does_nothing(
 def test_periods_join_consecutive_days() -> None:
     d = MONDAY
     days = [d, d + dt.timedelta(1), d + dt.timedelta(3)]
-    assert events.periods(days) == [
+    assert dirtydays.periods(days) == [
         (d, d + dt.timedelta(1)),
         (d + dt.timedelta(3), d + dt.timedelta(3)),
     ]
