@@ -15,7 +15,10 @@ from django.conf import settings
 from bench.cluster import PG_BIN, Cluster
 
 #: Ports 18800 … 18819 by default (another base for a parallel run).
-BASE_PORT = int(os.environ.get("WARKAT_CLUSTER_PORT", "18800"))
+#: A parallel test process (pytest-xdist worker gwN) takes the ports 40 * N above.
+BASE_PORT = int(os.environ.get("WARKAT_CLUSTER_PORT", "18800")) + 40 * int(
+    os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0
+)
 
 
 def _missing() -> str | None:
@@ -33,8 +36,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/ops/" in str(item.fspath):
             item.add_marker(pytest.mark.multihost)
-            # One cluster per run: every test of the set-up goes to one xdist worker.
-            item.add_marker(pytest.mark.xdist_group("ops"))
             if reason:
                 item.add_marker(pytest.mark.skip(reason=reason))
 

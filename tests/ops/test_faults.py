@@ -13,6 +13,7 @@ import threading
 import time
 import uuid
 
+import pytest
 import requests
 
 from bench.cluster import Cluster, RoundRobin, wait_for
@@ -30,6 +31,9 @@ from tests.ops.steps import (
 
 OUTAGE = float(os.environ.get("WARKAT_TEST_OUTAGE_SECONDS", "4"))
 LETTERS = "SELECT count(*) FROM letters_letter"
+
+# One cluster per run: every test of the set-up goes to the same xdist worker.
+pytestmark = pytest.mark.xdist_group("ops")
 
 
 def assert_unavailable_api(response: requests.Response) -> None:

@@ -8,6 +8,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
 import requests
 
 from bench.cluster import BUCKET, Cluster, wait_for
@@ -20,6 +21,9 @@ from tests.ops.steps import (
     register,
     rows,
 )
+
+# One cluster per run: every test of the set-up goes to the same xdist worker.
+pytestmark = pytest.mark.xdist_group("ops")
 
 
 def test_sign_in_on_one_host_and_work_on_the_other(cluster: Cluster) -> None:
