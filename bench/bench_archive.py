@@ -17,12 +17,16 @@ nothing measured is changed.
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 from collections.abc import Callable
 from typing import Any
 
-from bench.bench_search import _as_app_role, _cpu_timed, _ensure_role, _p95
+from bench.bench_search import (
+    _as_app_role,
+    _cpu_timed,
+    _ensure_role,
+    timed_calls,
+)
 from bench.run import Result, _load, _role, print_table
 
 PAGE = 100
@@ -48,22 +52,8 @@ def _after(*, user: Any, unit: Any, kind: str, today: Any) -> int:
 
 
 def _wall(call: Callable[[], Any], iterations: int) -> Result:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     call()
-    times, counts = [], []
-    for _ in range(iterations):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            call()
-            times.append((time.perf_counter() - started) * 1000)
-        counts.append(len(captured.captured_queries))
-    return Result(
-        p50_ms=statistics.median(times),
-        p95_ms=_p95(times),
-        queries=(min(counts), max(counts)),
-    )
+    return timed_calls(call, iterations)
 
 
 def _fill_seconds(tenant: Any) -> tuple[float, int]:
