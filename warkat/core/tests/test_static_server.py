@@ -23,6 +23,9 @@ from django.conf import settings
 PROJECT = Path(settings.BASE_DIR).parent
 YEAR = "max-age=31536000, public, immutable"
 
+# One collectstatic and one server per run: the module's tests stay on one xdist worker.
+pytestmark = pytest.mark.xdist_group("static_server")
+
 
 def _free_port() -> int:
     with socket.socket() as s:
