@@ -24,6 +24,26 @@ from typing import Any
 CODES = ("91.11", "91.03", "91.05", "91.06", "91.10", "91.17")
 
 
+def bench_dinas(slug: str) -> tuple[Any, Any]:
+    """A benchmark's own tenant (the first free kabupaten of ``CODES``) with one
+    dinas under its root."""
+    from warkat.org.services.units import unit_create, unit_root
+    from warkat.tenancy.models import Tenant
+    from warkat.tenancy.scope import tenant_scope
+    from warkat.tenancy.services import tenant_create
+
+    used = set(Tenant.objects.values_list("region_code", flat=True))
+    code = next(c for c in CODES if c not in used)
+    tenant = tenant_create(region_code=code, actor=None, build_regions=False, slug=slug)
+    with tenant_scope(tenant):
+        root = unit_root(tenant=tenant)
+        dinas = unit_create(
+            tenant=tenant, actor=None, parent=root, kind="dinas",
+            name="Dinas Bench", code="BENCH",
+        )  # fmt: skip
+    return tenant, dinas
+
+
 class _Rollback(Exception):
     pass
 
@@ -38,25 +58,13 @@ def run(people: int) -> dict[str, Any]:
     from warkat.org.services.assignments import assignment_create
     from warkat.org.services.people import person_create
     from warkat.org.services.positions import position_create
-    from warkat.org.services.units import unit_create, unit_root
-    from warkat.tenancy.models import Tenant
     from warkat.tenancy.scope import tenant_scope
-    from warkat.tenancy.services import tenant_create
 
     result: dict[str, Any] = {}
     try:
         with transaction.atomic():
-            used = set(Tenant.objects.values_list("region_code", flat=True))
-            code = next(c for c in CODES if c not in used)
-            tenant = tenant_create(
-                region_code=code, actor=None, build_regions=False, slug="bench-absen"
-            )
+            tenant, dinas = bench_dinas("bench-absen")
             with tenant_scope(tenant):
-                root = unit_root(tenant=tenant)
-                dinas = unit_create(
-                    tenant=tenant, actor=None, parent=root, kind="dinas",
-                    name="Dinas Bench", code="BENCH",
-                )  # fmt: skip
                 head = position_create(
                     tenant=tenant, actor=None, unit=dinas, name="Kepala",
                     code="BENCH.KEPALA", category="jpt", is_head=True,

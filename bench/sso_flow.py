@@ -11,7 +11,7 @@ import secrets
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from bench.bench_checkin import CODES  # the bench's own Papua kabupaten
+from bench.bench_checkin import bench_dinas
 
 # Never followed: the code is read from the continue page.
 REDIRECT = "https://skpd.bench.invalid/callback"
@@ -28,24 +28,11 @@ def setup() -> tuple[Any, Any, str]:
     from warkat.org.services.assignments import assignment_create
     from warkat.org.services.people import person_create
     from warkat.org.services.positions import position_create
-    from warkat.org.services.units import unit_create, unit_root
     from warkat.sso.services import client_create
-    from warkat.tenancy.models import Tenant
-    from warkat.tenancy.services import tenant_create
-
-    used = set(Tenant.objects.values_list("region_code", flat=True))
-    code = next(c for c in CODES if c not in used)
-    tenant = tenant_create(
-        region_code=code, actor=None, build_regions=False, slug="bench-sso"
-    )
     from warkat.tenancy.scope import tenant_scope
 
+    tenant, dinas = bench_dinas("bench-sso")
     with tenant_scope(tenant):
-        root = unit_root(tenant=tenant)
-        dinas = unit_create(
-            tenant=tenant, actor=None, parent=root, kind="dinas",
-            name="Dinas Bench", code="BENCH",
-        )  # fmt: skip
         admin, _ = user_create(
             tenant=tenant, actor=None, username="bench-sso-admin", person=None,
             password=secrets.token_urlsafe(16), roles=[("tenant_admin", None)],
