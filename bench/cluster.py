@@ -15,6 +15,7 @@ each request to the next host. Everything listens on 127.0.0.1 only.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import functools
 import hashlib
 import http.client
@@ -58,6 +59,19 @@ def fingerprint(*patterns: str) -> str:
                 digest.update(str(path.relative_to(PROJECT)).encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+@contextlib.contextmanager
+def cache_lock(cached: Path) -> Iterator[None]:
+    """Held while one cached set-up is checked and made: a second run that starts
+    meanwhile (another test process, a benchmark) waits, then copies it."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with open(CACHE / f".{cached.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 LOGIN = "/akun/login/"
@@ -452,6 +466,12 @@ class Cluster:
             *(("bench/cluster_people.py", "bench/orgdata.py") if self.people else ()),
         )  # fmt: skip
         cached = CACHE / f"db-{version}-{self.drafts}-{self.people}"
+        with cache_lock(cached):
+            self._database_from(cached)
+        self.seed = json.loads((cached / "seed.json").read_text())
+        self.pg.start()
+
+    def _database_from(self, cached: Path) -> None:
         if not cached.exists():
             self.pg.init()
             self.pg.start()
@@ -488,8 +508,6 @@ class Cluster:
                 if path.is_file():
                     key = str(path.relative_to(objects))
                     self.store.client().upload_file(str(path), BUCKET, key)
-        self.seed = json.loads((cached / "seed.json").read_text())
-        self.pg.start()
 
     def _static(self) -> None:
         """``collectstatic`` runs on every app host (README); its output depends only
@@ -498,17 +516,21 @@ class Cluster:
             CACHE
             / f"static-{fingerprint('warkat/**/static/**/*', 'warkat/webroot/**/*')}"
         )
-        if not cached.exists():
-            env = {
-                **self.env,
-                "WARKAT_VAR_DIR": str(cached.with_suffix(f".{os.getpid()}")),
-            }
-            self.manage("collectstatic", "--no-input", "-v0", env=env)
-            Path(env["WARKAT_VAR_DIR"]).rename(cached)
+        with cache_lock(cached):
+            if not cached.exists():
+                self._collectstatic(cached)
         for host in self.hosts:
             shutil.copytree(
                 cached / "static", Path(host.env["WARKAT_VAR_DIR"]) / "static"
             )
+
+    def _collectstatic(self, cached: Path) -> None:
+        making = cached.with_suffix(f".{os.getpid()}")
+        self.manage(
+            "collectstatic", "--no-input", "-v0",
+            env={**self.env, "WARKAT_VAR_DIR": str(making)},
+        )  # fmt: skip
+        making.rename(cached)
 
     def stop(self) -> None:
         # Throw-away processes: killed at once, all together (a graceful stop of
