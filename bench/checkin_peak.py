@@ -38,7 +38,8 @@ from typing import Any
 import psutil
 import requests
 
-from bench.cluster import BIN, PROJECT, SECRET, Postgres, fingerprint, wait_for
+from bench.cluster import BIN, PROJECT, SECRET, Postgres, wait_for
+from bench.setup_cache import fingerprint
 from warkat.sso.keys import new_key_pem
 
 CACHE = PROJECT / "var" / "checkin-cache"

@@ -15,9 +15,7 @@ each request to the next host. Everything listens on 127.0.0.1 only.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import functools
-import hashlib
 import http.client
 import itertools
 import json
@@ -37,6 +35,7 @@ from typing import Any
 
 import requests
 
+from bench.setup_cache import cache_lock, fingerprint
 from warkat.sso.keys import new_key_pem
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -47,31 +46,6 @@ BUCKET = "warkat-files"
 CACHE = Path(os.environ.get("WARKAT_CLUSTER_CACHE", PROJECT / "var" / "cluster-cache"))
 #: Approved drafts waiting for each signer in the seeded database (the tests').
 DRAFTS = 3
-
-
-def fingerprint(*patterns: str) -> str:
-    """A digest of the files matching ``patterns`` under the project (names and
-    contents), to know when a cached set-up is out of date."""
-    digest = hashlib.sha256()
-    for pattern in patterns:
-        for path in sorted(PROJECT.glob(pattern)):
-            if path.is_file() and ".venv" not in path.parts:
-                digest.update(str(path.relative_to(PROJECT)).encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-@contextlib.contextmanager
-def cache_lock(cached: Path) -> Iterator[None]:
-    """Held while one cached set-up is checked and made: a second run that starts
-    meanwhile (another test process, a benchmark) waits, then copies it."""
-    CACHE.mkdir(parents=True, exist_ok=True)
-    with open(CACHE / f".{cached.name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 LOGIN = "/akun/login/"
