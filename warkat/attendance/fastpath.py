@@ -58,6 +58,9 @@ from warkat.org.selectors import held_unit_ids_sql
 from warkat.tenancy.scope import ALL_TENANTS, _db_value
 
 PATH = "/api/v1/attendance/check-ins"
+CONTENT_TYPE = "application/json; charset=utf-8"
+#: Environ key set when the WSGI entry point tried (and declined) the fast path.
+TRIED = "warkat.checkin_fast_tried"
 SCOPE = "attendance:write"
 #: Body fields the fast path understands (with values it takes, see ``_parse``).
 FIELDS = frozenset({"latitude", "longitude", "accuracy_m", "source", "client_key",
@@ -133,7 +136,10 @@ _DEFAULTS = (120, 150, 2.0, 3, False)
 
 class CheckInFastMiddleware:
     """Answers the common phone check-in itself (see the module docstring); every
-    other request, and every uncommon check-in, goes on down the stack."""
+    other request, and every uncommon check-in, goes on down the stack. Behind the
+    production WSGI entry point (``fastwsgi``) the check-in is answered before
+    Django and reaches this middleware only when that declined it (marked in the
+    environ: it is not tried twice)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -146,14 +152,28 @@ class CheckInFastMiddleware:
             and request.method == "POST"
             and request.path_info == PATH
             and request.META.get("HTTP_AUTHORIZATION", "")[:7].lower() == "bearer "
+            and TRIED not in request.META
         ):
-            response = checkin_fast(request)
-            if response is not None:
+            body = checkin_fast(
+                authorization=request.META["HTTP_AUTHORIZATION"],
+                content_type=request.META.get("CONTENT_TYPE", ""),
+                body=request.body,
+                language=lambda: translation.get_language_from_request(request),
+            )
+            if body is not None:
                 if self._match is None:
                     self._match = resolve(PATH)
                 request.resolver_match = self._match  # the metrics' route label
-                return response
+                return answer(body)
         return self.get_response(request)
+
+
+def answer(body: bytes) -> HttpResponse:
+    """The 201 of a fast check-in (``fastwsgi`` sends the same headers)."""
+    response = HttpResponse(body, status=201, content_type=CONTENT_TYPE)
+    response["X-Frame-Options"] = "DENY"
+    response["Content-Length"] = str(len(body))
+    return response
 
 
 def _number(value: Any) -> float | None:
@@ -163,12 +183,12 @@ def _number(value: Any) -> float | None:
     return float(value)
 
 
-def _parse(request: HttpRequest) -> dict[str, Any] | None:
+def _parse(content_type: str, body: bytes) -> dict[str, Any] | None:
     """The body of a plain phone check-in, or None for anything else."""
-    if not request.META.get("CONTENT_TYPE", "").startswith("application/json"):
+    if not content_type.startswith("application/json"):
         return None
     try:
-        data = json.loads(request.body)
+        data = json.loads(body)
     except ValueError:
         return None
     if not isinstance(data, dict) or not FIELDS.issuperset(data):
@@ -199,10 +219,15 @@ def _parse(request: HttpRequest) -> dict[str, Any] | None:
     }
 
 
-def checkin_fast(request: HttpRequest) -> HttpResponse | None:
-    """The check-in answered here, or None to leave the request to the full path."""
-    data = _parse(request)
-    raw = request.META["HTTP_AUTHORIZATION"][7:].strip()
+def checkin_fast(
+    *, authorization: str, content_type: str, body: bytes, language: Callable[[], str]
+) -> bytes | None:
+    """The body of the 201 answer to a check-in recorded here, or None to leave the
+    request to the full path (nothing recorded). ``authorization`` is the header
+    (``Bearer …``); ``language`` gives the request's language (only called for the
+    reasons of a flagged record)."""
+    data = _parse(content_type, body)
+    raw = authorization[7:].strip()
     if data is None or not raw or len(raw) > 200:
         return None
     now = timezone.now()
@@ -236,7 +261,7 @@ def checkin_fast(request: HttpRequest) -> HttpResponse | None:
             raise
     if not inserted.ntuples:  # the same key raced in: the full path answers with it
         return None
-    return _response(request, record, int(inserted.get_value(0, 0)))
+    return _response(record, int(inserted.get_value(0, 0)), language)
 
 
 #: The columns of the read, in order, and how each is read from its text.
@@ -439,11 +464,11 @@ def _double_tap(previous: SimpleNamespace | None, at: dt.datetime, lat: Decimal,
     return apart <= SAME_PLACE_M
 
 
-def _response(request: HttpRequest, record: dict[str, Any], pk: int) -> HttpResponse:
-    """201 with the body ``api.checkin_out`` gives (same fields, same encoding)."""
+def _response(record: dict[str, Any], pk: int, language: Callable[[], str]) -> bytes:
+    """The body ``api.checkin_out`` gives (same fields, same encoding)."""
     flags = record["_flags"]
     if flags:
-        with translation.override(translation.get_language_from_request(request)):
+        with translation.override(language()):
             out_flags = [{"code": f["code"], "reason": flag_text(f)} for f in flags]
     else:
         out_flags = []
@@ -457,10 +482,4 @@ def _response(request: HttpRequest, record: dict[str, Any], pk: int) -> HttpResp
         "distance_m": record["distance"], "review": record["review"],
         "flags": out_flags, "created": True,
     }  # fmt: skip
-    response = HttpResponse(
-        json.dumps(body),
-        status=201,
-        content_type="application/json; charset=utf-8",
-    )
-    response["X-Frame-Options"] = "DENY"
-    return response
+    return json.dumps(body).encode()
