@@ -44,7 +44,7 @@ from typing import Any, cast
 import psycopg
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DatabaseError, connection
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
 from django.http import HttpRequest, HttpResponse
 from django.urls import resolve
 from django.utils import timezone, translation
@@ -233,16 +233,17 @@ def checkin_fast(
     now = timezone.now()
     token_hash = api_token_hash(raw)
     previous_tenant = _db_value()
+    db = connections[DEFAULT_DB_ALIAS]  # this thread's (one lookup, not four)
     try:
-        connection.ensure_connection()
-        pg = connection.connection
+        db.ensure_connection()
+        pg = db.connection
         facts = _read(pg, token_hash, now, data)
     except (psycopg.OperationalError, DatabaseError):
         # A kept connection that died (the database restarted): nothing was written;
         # drop it, and the full path connects again (with its health check).
-        connection.close()
+        db.close()
         return None
-    with connection.wrap_database_errors:
+    with db.wrap_database_errors:
         try:
             record = _decide(facts, data, now) if facts else None
             back = [b"warkat_fast_set", [previous_tenant.encode()]]
@@ -254,7 +255,8 @@ def checkin_fast(
             if facts["last_used_at"] is None or (
                 now - facts["last_used_at"] > _TOUCH_EVERY
             ):
-                calls.append([b"warkat_fast_touch", [_text(now), facts["token_id"]]])
+                touch = [_text(now), str(facts["token_id"]).encode()]
+                calls.append([b"warkat_fast_touch", touch])
             inserted = _pipeline(pg, [*calls, back])[0]
         except BaseException:
             _restore(previous_tenant)
@@ -286,11 +288,13 @@ def _read(
 ) -> dict[str, Any] | None:
     """The first round trip: the token's tenant made the connection's, then every
     input of the rules (None for an unknown token)."""
-    read = [token_hash, _text(now), data["key"], data["lat"], data["lon"]]
+    hashed = token_hash.encode()
+    read = [hashed, _text(now), data["key"].encode(), str(data["lat"]).encode(),
+            str(data["lon"]).encode()]  # fmt: skip
     try:
         result = _pipeline(pg, [
             [b"warkat_fast_set", [ALL_TENANTS.encode()]],
-            [b"warkat_fast_token", [token_hash.encode()]],
+            [b"warkat_fast_token", [hashed]],
             [b"warkat_fast_read", read],
         ])[2]  # fmt: skip
     except BaseException:
@@ -316,7 +320,7 @@ def _text(value: Any) -> bytes | None:
 
 
 def _pipeline(pg: Any, calls: list[Any]) -> list[Any]:
-    """Run prepared statements (name, parameters) in one round trip, on libpq
+    """Run prepared statements (name, parameters in text format) in one round trip, on libpq
     directly (psycopg's cursors cost more CPU than the whole rest of a check-in);
     their results, in order. A failed statement raises its error."""
     conn = pg.pgconn
@@ -331,7 +335,7 @@ def _pipeline(pg: Any, calls: list[Any]) -> list[Any]:
     error = None
     try:
         for name, params in calls:
-            conn.send_query_prepared(name, [_text(v) for v in params])
+            conn.send_query_prepared(name, params)
         conn.pipeline_sync()
         while conn.flush():
             select.select([conn.socket], [conn.socket], [])
@@ -360,8 +364,8 @@ _INSERT_PARAMS = ("tenant", "person", "direction", "at", "day", "lat", "lon",
                   "accuracy", "location", "distance", "flags", "review", "key")  # fmt: skip
 
 
-def _params(record: dict[str, Any]) -> list[Any]:
-    return [record[k] for k in _INSERT_PARAMS]
+def _params(record: dict[str, Any]) -> list[bytes | None]:
+    return [_text(record[k]) for k in _INSERT_PARAMS]
 
 
 def _restore(previous: str) -> None:
