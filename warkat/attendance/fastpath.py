@@ -4,8 +4,10 @@ bearer token, in two database round trips and without the rest of the middleware
 The morning peak is tens of thousands of the same request within half an hour. Its
 ordinary path (the full middleware stack, the token resolved with the ORM, about
 twenty queries, model instances, pydantic) cost about ten milliseconds of CPU per
-check-in. This middleware (placed after the security middleware, so request ids,
-metrics and security headers stay) answers the common case itself:
+check-in. ``checkin_fast`` answers the common case itself, called in production by
+the WSGI entry point in front of Django (``fastwsgi``), and otherwise by this
+middleware (placed after the security middleware, so request ids, metrics and
+security headers stay; it does not try a request the front already declined):
 
 1. one pipelined round trip: under the escape hatch ``all`` only the tenant of the
    token's hash is read and made the connection's tenant (row-level security);
