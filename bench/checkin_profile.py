@@ -1,6 +1,6 @@
 """Where a check-in's CPU goes (run by ``bench.checkin_peak --profile N`` per version
 of the code): ``N`` check-ins of the peak tenant's people, each through the WSGI
-application as gunicorn calls it (every middleware, the real database as the app
+application gunicorn calls (``warkat.config.wsgi``: the real database as the app
 role), first unprofiled (CPU per check-in, ``time.process_time``), then ``N``
 others under ``cProfile``. Prints the CPU per check-in and the functions with the
 most own time and the most cumulative time.
@@ -44,9 +44,8 @@ def _environ(person: dict[str, Any], n: int) -> dict[str, Any]:
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "warkat.config.settings")
-    from django.core.wsgi import get_wsgi_application
+    from warkat.config.wsgi import application as app
 
-    app = get_wsgi_application()
     n = int(sys.argv[1])
     people = json.loads(Path(os.environ["WARKAT_LOAD_SEED"]).read_text())["peak"][
         "people"

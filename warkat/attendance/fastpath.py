@@ -4,8 +4,10 @@ bearer token, in two database round trips and without the rest of the middleware
 The morning peak is tens of thousands of the same request within half an hour. Its
 ordinary path (the full middleware stack, the token resolved with the ORM, about
 twenty queries, model instances, pydantic) cost about ten milliseconds of CPU per
-check-in. This middleware (placed after the security middleware, so request ids,
-metrics and security headers stay) answers the common case itself:
+check-in. ``checkin_fast`` answers the common case itself, called in production by
+the WSGI entry point in front of Django (``fastwsgi``), and otherwise by this
+middleware (placed after the security middleware, so request ids, metrics and
+security headers stay; it does not try a request the front already declined):
 
 1. one pipelined round trip: under the escape hatch ``all`` only the tenant of the
    token's hash is read and made the connection's tenant (row-level security);
@@ -44,7 +46,7 @@ from typing import Any, cast
 import psycopg
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DatabaseError, connection
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
 from django.http import HttpRequest, HttpResponse
 from django.urls import resolve
 from django.utils import timezone, translation
@@ -58,6 +60,9 @@ from warkat.org.selectors import held_unit_ids_sql
 from warkat.tenancy.scope import ALL_TENANTS, _db_value
 
 PATH = "/api/v1/attendance/check-ins"
+CONTENT_TYPE = "application/json; charset=utf-8"
+#: Environ key set when the WSGI entry point tried (and declined) the fast path.
+TRIED = "warkat.checkin_fast_tried"
 SCOPE = "attendance:write"
 #: Body fields the fast path understands (with values it takes, see ``_parse``).
 FIELDS = frozenset({"latitude", "longitude", "accuracy_m", "source", "client_key",
@@ -133,7 +138,10 @@ _DEFAULTS = (120, 150, 2.0, 3, False)
 
 class CheckInFastMiddleware:
     """Answers the common phone check-in itself (see the module docstring); every
-    other request, and every uncommon check-in, goes on down the stack."""
+    other request, and every uncommon check-in, goes on down the stack. Behind the
+    production WSGI entry point (``fastwsgi``) the check-in is answered before
+    Django and reaches this middleware only when that declined it (marked in the
+    environ: it is not tried twice)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -146,14 +154,28 @@ class CheckInFastMiddleware:
             and request.method == "POST"
             and request.path_info == PATH
             and request.META.get("HTTP_AUTHORIZATION", "")[:7].lower() == "bearer "
+            and TRIED not in request.META
         ):
-            response = checkin_fast(request)
-            if response is not None:
+            body = checkin_fast(
+                authorization=request.META["HTTP_AUTHORIZATION"],
+                content_type=request.META.get("CONTENT_TYPE", ""),
+                body=request.body,
+                language=lambda: translation.get_language_from_request(request),
+            )
+            if body is not None:
                 if self._match is None:
                     self._match = resolve(PATH)
                 request.resolver_match = self._match  # the metrics' route label
-                return response
+                return answer(body)
         return self.get_response(request)
+
+
+def answer(body: bytes) -> HttpResponse:
+    """The 201 of a fast check-in (``fastwsgi`` sends the same headers)."""
+    response = HttpResponse(body, status=201, content_type=CONTENT_TYPE)
+    response["X-Frame-Options"] = "DENY"
+    response["Content-Length"] = str(len(body))
+    return response
 
 
 def _number(value: Any) -> float | None:
@@ -163,12 +185,12 @@ def _number(value: Any) -> float | None:
     return float(value)
 
 
-def _parse(request: HttpRequest) -> dict[str, Any] | None:
+def _parse(content_type: str, body: bytes) -> dict[str, Any] | None:
     """The body of a plain phone check-in, or None for anything else."""
-    if not request.META.get("CONTENT_TYPE", "").startswith("application/json"):
+    if not content_type.startswith("application/json"):
         return None
     try:
-        data = json.loads(request.body)
+        data = json.loads(body)
     except ValueError:
         return None
     if not isinstance(data, dict) or not FIELDS.issuperset(data):
@@ -199,25 +221,31 @@ def _parse(request: HttpRequest) -> dict[str, Any] | None:
     }
 
 
-def checkin_fast(request: HttpRequest) -> HttpResponse | None:
-    """The check-in answered here, or None to leave the request to the full path."""
-    data = _parse(request)
-    raw = request.META["HTTP_AUTHORIZATION"][7:].strip()
+def checkin_fast(
+    *, authorization: str, content_type: str, body: bytes, language: Callable[[], str]
+) -> bytes | None:
+    """The body of the 201 answer to a check-in recorded here, or None to leave the
+    request to the full path (nothing recorded). ``authorization`` is the header
+    (``Bearer …``); ``language`` gives the request's language (only called for the
+    reasons of a flagged record)."""
+    data = _parse(content_type, body)
+    raw = authorization[7:].strip()
     if data is None or not raw or len(raw) > 200:
         return None
     now = timezone.now()
     token_hash = api_token_hash(raw)
     previous_tenant = _db_value()
+    db = connections[DEFAULT_DB_ALIAS]  # this thread's (one lookup, not four)
     try:
-        connection.ensure_connection()
-        pg = connection.connection
+        db.ensure_connection()
+        pg = db.connection
         facts = _read(pg, token_hash, now, data)
     except (psycopg.OperationalError, DatabaseError):
         # A kept connection that died (the database restarted): nothing was written;
         # drop it, and the full path connects again (with its health check).
-        connection.close()
+        db.close()
         return None
-    with connection.wrap_database_errors:
+    with db.wrap_database_errors:
         try:
             record = _decide(facts, data, now) if facts else None
             back = [b"warkat_fast_set", [previous_tenant.encode()]]
@@ -229,14 +257,15 @@ def checkin_fast(request: HttpRequest) -> HttpResponse | None:
             if facts["last_used_at"] is None or (
                 now - facts["last_used_at"] > _TOUCH_EVERY
             ):
-                calls.append([b"warkat_fast_touch", [_text(now), facts["token_id"]]])
+                touch = [_text(now), str(facts["token_id"]).encode()]
+                calls.append([b"warkat_fast_touch", touch])
             inserted = _pipeline(pg, [*calls, back])[0]
         except BaseException:
             _restore(previous_tenant)
             raise
     if not inserted.ntuples:  # the same key raced in: the full path answers with it
         return None
-    return _response(request, record, int(inserted.get_value(0, 0)))
+    return _response(record, int(inserted.get_value(0, 0)), language)
 
 
 #: The columns of the read, in order, and how each is read from its text.
@@ -261,11 +290,13 @@ def _read(
 ) -> dict[str, Any] | None:
     """The first round trip: the token's tenant made the connection's, then every
     input of the rules (None for an unknown token)."""
-    read = [token_hash, _text(now), data["key"], data["lat"], data["lon"]]
+    hashed = token_hash.encode()
+    read = [hashed, _text(now), data["key"].encode(), str(data["lat"]).encode(),
+            str(data["lon"]).encode()]  # fmt: skip
     try:
         result = _pipeline(pg, [
             [b"warkat_fast_set", [ALL_TENANTS.encode()]],
-            [b"warkat_fast_token", [token_hash.encode()]],
+            [b"warkat_fast_token", [hashed]],
             [b"warkat_fast_read", read],
         ])[2]  # fmt: skip
     except BaseException:
@@ -291,7 +322,7 @@ def _text(value: Any) -> bytes | None:
 
 
 def _pipeline(pg: Any, calls: list[Any]) -> list[Any]:
-    """Run prepared statements (name, parameters) in one round trip, on libpq
+    """Run prepared statements (name, parameters in text format) in one round trip, on libpq
     directly (psycopg's cursors cost more CPU than the whole rest of a check-in);
     their results, in order. A failed statement raises its error."""
     conn = pg.pgconn
@@ -306,7 +337,7 @@ def _pipeline(pg: Any, calls: list[Any]) -> list[Any]:
     error = None
     try:
         for name, params in calls:
-            conn.send_query_prepared(name, [_text(v) for v in params])
+            conn.send_query_prepared(name, params)
         conn.pipeline_sync()
         while conn.flush():
             select.select([conn.socket], [conn.socket], [])
@@ -335,8 +366,8 @@ _INSERT_PARAMS = ("tenant", "person", "direction", "at", "day", "lat", "lon",
                   "accuracy", "location", "distance", "flags", "review", "key")  # fmt: skip
 
 
-def _params(record: dict[str, Any]) -> list[Any]:
-    return [record[k] for k in _INSERT_PARAMS]
+def _params(record: dict[str, Any]) -> list[bytes | None]:
+    return [_text(record[k]) for k in _INSERT_PARAMS]
 
 
 def _restore(previous: str) -> None:
@@ -439,11 +470,11 @@ def _double_tap(previous: SimpleNamespace | None, at: dt.datetime, lat: Decimal,
     return apart <= SAME_PLACE_M
 
 
-def _response(request: HttpRequest, record: dict[str, Any], pk: int) -> HttpResponse:
-    """201 with the body ``api.checkin_out`` gives (same fields, same encoding)."""
+def _response(record: dict[str, Any], pk: int, language: Callable[[], str]) -> bytes:
+    """The body ``api.checkin_out`` gives (same fields, same encoding)."""
     flags = record["_flags"]
     if flags:
-        with translation.override(translation.get_language_from_request(request)):
+        with translation.override(language()):
             out_flags = [{"code": f["code"], "reason": flag_text(f)} for f in flags]
     else:
         out_flags = []
@@ -457,10 +488,4 @@ def _response(request: HttpRequest, record: dict[str, Any], pk: int) -> HttpResp
         "distance_m": record["distance"], "review": record["review"],
         "flags": out_flags, "created": True,
     }  # fmt: skip
-    response = HttpResponse(
-        json.dumps(body),
-        status=201,
-        content_type="application/json; charset=utf-8",
-    )
-    response["X-Frame-Options"] = "DENY"
-    return response
+    return json.dumps(body).encode()

@@ -106,7 +106,8 @@ MIDDLEWARE = [
     "warkat.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # The morning peak's phone check-in, answered before the rest of the stack
-    # (request id, metrics and security headers above still apply).
+    # (request id, metrics and security headers above still apply) when the WSGI
+    # entry point in front of Django (attendance.fastwsgi) has not answered it.
     "warkat.attendance.fastpath.CheckInFastMiddleware",
     # First to see the request, last to touch the response: compresses the final body.
     "warkat.core.static.TextGZipMiddleware",

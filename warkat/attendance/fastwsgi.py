@@ -1,0 +1,194 @@
+"""The check-in fast path at the WSGI level, in front of Django.
+
+``fastpath.CheckInFastMiddleware`` answers the common phone check-in in two round
+trips, but only after Django has built its request, sent ``request_started`` and
+run the middleware above it; at the morning peak that wrapping cost about a third
+of the CPU of a check-in. ``CheckInFastApplication`` (the production entry point,
+``warkat.config.wsgi``) answers the same requests before Django, with the same
+function (``fastpath.checkin_fast``: same token checks, same rules, same record)
+and what the middleware above the fast path gives its answer:
+
+* the request id (``X-Request-ID``: the proxy's when plausible, else a new one),
+  set for the logs while the check-in runs (``core.requestid``);
+* the metrics (``warkat_http_requests_total`` and the latency histogram, under
+  the route's pattern, as ``core.metrics.MetricsMiddleware`` counts them);
+* the security middleware's headers (HSTS on a secure request, ``nosniff``,
+  ``Referrer-Policy``, ``Cross-Origin-Opener-Policy``); a request the security
+  middleware would redirect to HTTPS is left to Django;
+* the connection's age and health as ``close_old_connections`` keeps them at the
+  start of a request.
+
+Check-ins are not audit events and a phone's token has no rate limit (a service
+account's has: machines are always left to Django), so there is nothing more to
+keep. Everything the fast path declines — and any error in it, logged — goes to
+Django unchanged (the body put back), marked so the middleware does not try again:
+the full path then answers exactly as it always did, and a record that was already
+inserted is found there again as a replay or a double tap, never recorded twice.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.handlers.wsgi import WSGIRequest
+from django.db import connections
+from django.urls import resolve
+from django.utils import translation
+
+from warkat.attendance.fastpath import CONTENT_TYPE, PATH, TRIED, checkin_fast
+from warkat.core import requestid
+from warkat.core.metrics import HTTP_LATENCY, HTTP_REQUESTS
+
+logger = logging.getLogger("django.request")
+
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+#: A phone check-in's body is a few hundred bytes; anything larger is Django's.
+MAX_BODY = 4096
+
+
+def _security_headers() -> tuple[str | None, list[tuple[str, str]]]:
+    """HSTS (for secure requests) and the headers every answer gets, as
+    ``SecurityMiddleware.process_response`` adds them to the fast answer."""
+    hsts = None
+    if settings.SECURE_HSTS_SECONDS:
+        hsts = f"max-age={settings.SECURE_HSTS_SECONDS}"
+        if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
+            hsts += "; includeSubDomains"
+        if settings.SECURE_HSTS_PRELOAD:
+            hsts += "; preload"
+    always = []
+    if settings.SECURE_CONTENT_TYPE_NOSNIFF:
+        always.append(("X-Content-Type-Options", "nosniff"))
+    policy = settings.SECURE_REFERRER_POLICY
+    if policy:
+        values = (
+            [v.strip() for v in policy.split(",")]
+            if isinstance(policy, str)
+            else policy
+        )
+        always.append(("Referrer-Policy", ",".join(values)))
+    if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
+        always.append(
+            ("Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY)
+        )
+    return hsts, always
+
+
+def is_secure(environ: dict[str, Any]) -> bool:
+    """``HttpRequest.is_secure`` for a WSGI environ."""
+    proxy = settings.SECURE_PROXY_SSL_HEADER
+    if proxy:
+        header, secure_value = proxy
+        value = environ.get(header)
+        if value is not None:
+            return bool(value.split(",", 1)[0].strip() == secure_value)
+    return bool(environ.get("wsgi.url_scheme") == "https")
+
+
+class CheckInFastApplication:
+    """WSGI application: the common phone check-in answered here, everything else
+    (and every check-in the fast path declines) by ``app`` (Django's)."""
+
+    def __init__(self, app: WSGIApp) -> None:
+        self.app = app
+        self.enabled = settings.IS_POSTGRES
+        self.redirect = settings.SECURE_SSL_REDIRECT
+        self.hsts, self.always = _security_headers()
+        self._metrics: Any = None
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: StartResponse
+    ) -> Iterable[bytes]:
+        if (
+            self.enabled
+            and environ.get("PATH_INFO") == PATH
+            and environ.get("REQUEST_METHOD") == "POST"
+            and environ.get("HTTP_AUTHORIZATION", "")[:7].lower() == "bearer "
+        ):
+            answered = self._fast(environ, start_response)
+            if answered is not None:
+                return answered
+        return self.app(environ, start_response)
+
+    def _fast(
+        self, environ: dict[str, Any], start_response: StartResponse
+    ) -> list[bytes] | None:
+        started = time.perf_counter()
+        environ[TRIED] = True
+        secure = is_secure(environ)
+        if self.redirect and not secure:
+            return None  # Django's security middleware redirects it
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return None
+        if not 0 < length <= MAX_BODY:
+            return None
+        body = environ["wsgi.input"].read(length)
+        environ["wsgi.input"] = io.BytesIO(body)  # for Django, if it answers
+        rid = (
+            requestid.request_id_clean(environ.get("HTTP_X_REQUEST_ID"))
+            or requestid.request_id_new()
+        )
+        token = requestid._current.set(rid)
+        try:
+            _connection_kept()
+            out = checkin_fast(
+                authorization=environ["HTTP_AUTHORIZATION"],
+                content_type=environ.get("CONTENT_TYPE", ""),
+                body=body,
+                language=lambda: _language(environ),
+            )
+        except Exception:
+            logger.exception("check-in fast path failed; the full path answers")
+            out = None
+        finally:
+            requestid._current.reset(token)
+        if out is None:
+            environ["HTTP_X_REQUEST_ID"] = rid  # the same id in Django's logs
+            return None
+        headers = [
+            ("Content-Type", CONTENT_TYPE),
+            ("X-Frame-Options", "DENY"),
+            ("Content-Length", str(len(out))),
+        ]
+        if secure and self.hsts:
+            headers.append(("Strict-Transport-Security", self.hsts))
+        headers += self.always
+        headers.append((requestid.HEADER, rid))
+        start_response("201 Created", headers)
+        latency, count = self._labels()
+        latency.observe(time.perf_counter() - started)
+        count.inc()
+        return [out]
+
+    def _labels(self) -> tuple[Any, Any]:
+        """The metrics' children of the check-in route (made once per process)."""
+        if self._metrics is None:
+            route = resolve(PATH).route
+            self._metrics = (
+                HTTP_LATENCY.labels("POST", route),
+                HTTP_REQUESTS.labels("POST", route, "201"),
+            )
+        return self._metrics  # type: ignore[no-any-return]
+
+
+def _connection_kept() -> None:
+    """``close_old_connections`` for this thread's connection at the start of a
+    request: closed when past its age or after errors (outside a transaction: a
+    test's atomic block keeps it)."""
+    conn = connections["default"]
+    if conn.connection is not None and not conn.in_atomic_block:
+        conn.close_if_unusable_or_obsolete()
+
+
+def _language(environ: dict[str, Any]) -> str:
+    """The request's language as Django would choose it (cookie, then header)."""
+    return translation.get_language_from_request(WSGIRequest(environ))
