@@ -130,6 +130,7 @@ def test_ocr_benchmark_prints_pages_per_minute_cpu_and_the_target() -> None:
             mode,
             pages=10,
             register_s=0.5,
+            first_s=1.5,
             searchable_s=searchable_s,
             done_s=20.0,
             cpu_searchable=6.0,

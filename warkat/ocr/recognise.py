@@ -12,7 +12,8 @@ A scanned PDF is read in two steps. First its pages without text are recognised,
 one Tesseract process per page and as many at once as cores (``ocr_jobs``), each
 page rasterised by poppler's ``pdftoppm`` to greyscale at ``settings.WARKAT_OCR_DPI``
 (300 by default: Tesseract's accuracy drops below that on typed letters); the text is
-handed to ``on_text`` at once, so that the caller can make the letter searchable.
+handed to ``on_text`` page by page as they are read, so that the caller can make
+the letter searchable at once.
 Then OCRmyPDF makes the PDF/A, with the plugin ``ocrmypdf_plugin`` giving it the
 pages already read instead of running Tesseract on them again. OCRmyPDF writes to
 a pipe, which spares its full decoding of every stream of the output (a check
@@ -32,7 +33,7 @@ import signal
 import subprocess
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -87,15 +88,15 @@ def read_file(
     workdir: Path,
     timeout: int | None = None,
     thread_limit: str | None = "1",
-    on_text: Callable[[str, int], None] | None = None,
+    on_text: Callable[[str, int], None] = lambda text, pages: None,
     pagewise: bool = True,
 ) -> Reading:
     """The text of ``source``; OCR output goes to ``workdir``. A scanned PDF's
-    pages are read first and their text given to ``on_text(text, pages)`` before
-    the PDF/A is made (``pagewise``; False: OCRmyPDF alone, for the benchmark's
-    comparison). ``thread_limit`` is ``OMP_THREAD_LIMIT`` for Tesseract (None
-    leaves it unset). ``timeout`` bounds the whole reading. Raises
-    ``ReadingFailed``."""
+    pages are read first, their text given to ``on_text(text, pages)`` each time
+    one more page is read, before the PDF/A is made (``pagewise``; False: OCRmyPDF
+    alone, for the benchmark's comparison). ``thread_limit`` is
+    ``OMP_THREAD_LIMIT`` for Tesseract (None leaves it unset). ``timeout`` bounds
+    the whole reading. Raises ``ReadingFailed``."""
     deadline = time.monotonic() + (timeout or settings.WARKAT_OCR_TIMEOUT)
     env = {k: v for k, v in os.environ.items() if k != "OMP_THREAD_LIMIT"}
     if thread_limit is not None:
@@ -109,10 +110,15 @@ def read_file(
             )
         count = len(pages) or 1
         if pages and pagewise:
-            early = _pages_read(source, pages, workdir, deadline=deadline, env=env)
+            _pages_read(
+                source,
+                pages,
+                workdir,
+                deadline=deadline,
+                env=env,
+                progress=lambda texts: on_text(_joined(texts), len(texts)),
+            )
             read_before = True
-            if on_text is not None:
-                on_text(_joined(early), len(early))
     elif content_type in IMAGE_TYPES:
         source = _image_prepared(source, workdir)
         count = 1
@@ -150,11 +156,14 @@ def _pages_read(
     *,
     deadline: float,
     env: dict[str, str],
+    progress: Callable[[list[str]], None],
 ) -> list[str]:
     """``pages`` with each page without text replaced by its OCR (one Tesseract
-    per page, ``ocr_jobs`` at once); each read page's text-only PDF and text stay
-    in ``workdir/pages`` for OCRmyPDF. A page that cannot be read this way stays
-    empty here and is left to OCRmyPDF, which says why if it fails too."""
+    per page, ``ocr_jobs`` at once), given to ``progress`` (in this thread) each
+    time a page is read, so that the first pages are found before the last are
+    read; each read page's text-only PDF and text stay in ``workdir/pages`` for
+    OCRmyPDF. A page that cannot be read this way stays empty here and is left to
+    OCRmyPDF, which says why if it fails too."""
     folder = workdir / "pages"
     folder.mkdir(exist_ok=True)
     scans = [n for n, text in enumerate(pages, 1) if _visible(text) < MIN_PAGE_CHARS]
@@ -164,8 +173,11 @@ def _pages_read(
 
     out = list(pages)
     with ThreadPoolExecutor(max_workers=ocr_jobs(len(scans))) as pool:
-        for number, text in pool.map(read, scans):
+        for done in as_completed([pool.submit(read, n) for n in scans]):
+            number, text = done.result()
             out[number - 1] = text
+            if text.strip():
+                progress(out)
     return out
 
 
