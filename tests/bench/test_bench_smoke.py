@@ -122,19 +122,41 @@ def test_dashboard_scenarios_run_after_a_rebuild(db: Any, capsys: Any) -> None:
         assert UnitDay.objects.filter(disp_received__gt=0).exists()
 
 
-def test_ocr_benchmark_prints_pages_per_minute_and_the_target() -> None:
-    from bench.bench_ocr import Run, table
+def test_ocr_benchmark_prints_pages_per_minute_cpu_and_the_target() -> None:
+    from bench.bench_ocr import Run, recall, table
 
-    out = table(
-        [
-            Run("OMP_THREAD_LIMIT=1", pages=10, register_s=0.5, read_s=9.5, found=True),
-            Run("unset", pages=10, register_s=0.5, read_s=70.0, found=True),
-        ]
-    )
-    lines = out.splitlines()
-    assert "pages/min" in lines[0]
-    assert lines[2].split()[-2:] == ["63.2", "ok"]
+    def run(mode: str, searchable_s: float) -> Run:
+        return Run(
+            mode,
+            pages=10,
+            register_s=0.5,
+            first_s=1.5,
+            searchable_s=searchable_s,
+            done_s=20.0,
+            cpu_searchable=6.0,
+            cpu_done=12.0,
+            load=1.0,
+            recall=0.98,
+            found=True,
+        )
+
+    lines = table([run("now", 9.5), run("before", 70.0)]).splitlines()
+    assert "pages/min" in lines[0] and "CPU s/page all" in lines[0]
+    # searchable 10.0 s: 60 pages/min; 0.6 and 1.2 CPU s a page; two idle cores
+    # 0.5 + 6 / 2 and 0.5 + 12 / 2 s; 98 % of the words.
+    assert lines[2].split()[-9:] == [
+        "10.0",
+        "20.5",
+        "60.0",
+        "0.60",
+        "1.20",
+        "3.5",
+        "6.5",
+        "98.0%",
+        "ok",
+    ]
     assert lines[3].split()[-1] == "OVER"
+    assert recall("Surat dari surat", [["surat surat", "dari Skofro"]]) == 0.75
 
 
 def test_load_test_people_can_sign_in_and_check_in_at_their_office(

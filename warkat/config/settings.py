@@ -364,8 +364,11 @@ WARKAT_OCR_LANGUAGES = env_str("WARKAT_OCR_LANGUAGES", "ind")
 WARKAT_OCR_TIMEOUT = env_int("WARKAT_OCR_TIMEOUT", 600)
 # Attempts per file before it is shown as failed (a TU or admin may start it again).
 WARKAT_OCR_ATTEMPTS = env_int("WARKAT_OCR_ATTEMPTS", 3)
-# Pages read in parallel (OCRmyPDF -j); 0: the machine's cores.
+# Pages read in parallel (one Tesseract per page, OCRmyPDF -j); 0: the cores.
 WARKAT_OCR_JOBS = env_int("WARKAT_OCR_JOBS", 0)
+# Resolution scanned pages are rasterised at for Tesseract (300: its accuracy drops
+# below that on typed letters; more costs time without reading more).
+WARKAT_OCR_DPI = env_int("WARKAT_OCR_DPI", 300)
 # Task workers (``manage.py task_worker``, core.workers): a task that failed because a
 # part was down is retried this many times in all, after a growing pause; a task
 # whose worker died (no liveness stamp for WARKAT_WORKER_STALE_SECONDS) runs again.

@@ -8,7 +8,10 @@ run the sweep gave up on cannot overwrite a newer one. The searchable PDF/A is s
 beside the original under the same ``{tenant}/{yyyy}/{mm}/{uuid}.pdf`` convention
 (``letters.files``) before that transaction and deleted again if it does not commit;
 the original file is never written. The signal ``file_text_ready`` is sent inside
-the transaction that stores a done text.
+the transaction that stores a done text, and earlier for a scan: as soon as its
+pages are recognised, before the PDF/A is made, their text is stored on the running
+row (``_text_early``, the same conditional update) and the signal sent, so that the
+letter is found by its words while OCRmyPDF still works.
 
 A failure is recorded (``error``: a code of ``models.ERRORS``) and, while attempts
 remain (``settings.WARKAT_OCR_ATTEMPTS``), the row goes back to pending with
@@ -34,7 +37,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from warkat.ocr.models import FileText, TextState
+from warkat.ocr.models import FileText, TextSource, TextState
 from warkat.ocr.recognise import Reading, ReadingFailed, read_file
 from warkat.ocr.signals import file_text_ready
 
@@ -56,10 +59,15 @@ class Outcome:
 
 
 def file_text_read(
-    *, file_text_id: int, timeout: int | None = None, thread_limit: str | None = "1"
+    *,
+    file_text_id: int,
+    timeout: int | None = None,
+    thread_limit: str | None = "1",
+    pagewise: bool = True,
 ) -> Outcome:
     """Read the text of one file if its row is waiting (inside the tenant's scope).
-    Idempotent: a row that is not pending, or whose retry is not due, is skipped."""
+    Idempotent: a row that is not pending, or whose retry is not due, is skipped.
+    ``thread_limit`` and ``pagewise`` as ``recognise.read_file``'s."""
     claimed = _claim(file_text_id)
     if claimed is None:
         return Outcome("skipped")
@@ -74,6 +82,8 @@ def file_text_read(
                 workdir=work,
                 timeout=timeout,
                 thread_limit=thread_limit,
+                on_text=lambda text, pages: _text_early(claimed, text, pages),
+                pagewise=pagewise,
             )
         except ReadingFailed as exc:
             log.warning("text of file %s: %s", claimed.pk, exc)
@@ -114,6 +124,26 @@ def _this_attempt(row: FileText) -> Q:
     return Q(pk=row.pk, state=TextState.RUNNING, attempts=row.attempts)
 
 
+def _clean(text: str) -> str:
+    # PostgreSQL text cannot hold NUL, which a PDF's text layer may carry.
+    return text.replace("\x00", "")
+
+
+def _text_early(row: FileText, text: str, pages: int) -> None:
+    """Store a scan's recognised text on the running row and index it, before the
+    PDF/A is made (the row stays running). Not this attempt's any more: nothing."""
+    with transaction.atomic():
+        updated = FileText.objects.filter(_this_attempt(row)).update(
+            source=TextSource.OCR,
+            text=_clean(text),
+            pages=pages,
+            updated_at=timezone.now(),
+        )
+        if updated:
+            early = FileText.objects.get(pk=row.pk)
+            file_text_ready.send(sender=FileText, file_text=early)
+
+
 def _store(row: FileText, reading: Reading) -> Outcome:
     name = ""
     try:
@@ -123,8 +153,7 @@ def _store(row: FileText, reading: Reading) -> Outcome:
             updated = FileText.objects.filter(_this_attempt(row)).update(
                 state=TextState.DONE,
                 source=reading.source,
-                # PostgreSQL text cannot hold NUL, which a PDF's text layer may carry.
-                text=reading.text.replace("\x00", ""),
+                text=_clean(reading.text),
                 pages=reading.pages,
                 searchable_name=name,
                 error="",

@@ -8,9 +8,20 @@ TIFF) go through OCRmyPDF with Tesseract (``settings.WARKAT_OCR_LANGUAGES``,
 with a timeout and an address-space cap, so a hostile or huge file costs a failed
 attempt, never the worker. Nothing here touches the database or the storage.
 
+A scanned PDF is read in two steps. First its pages without text are recognised,
+one Tesseract process per page and as many at once as cores (``ocr_jobs``), each
+page rasterised by poppler's ``pdftoppm`` to greyscale at ``settings.WARKAT_OCR_DPI``
+(300 by default: Tesseract's accuracy drops below that on typed letters); the text is
+handed to ``on_text`` page by page as they are read, so that the caller can make
+the letter searchable at once.
+Then OCRmyPDF makes the PDF/A, with the plugin ``ocrmypdf_plugin`` giving it the
+pages already read instead of running Tesseract on them again. OCRmyPDF writes to
+a pipe, which spares its full decoding of every stream of the output (a check
+costing about a fifth of its time), and does not linearise.
+
 Tesseract runs with ``OMP_THREAD_LIMIT=1``: its OpenMP threads fight over the cores
-with OCRmyPDF's page workers (``-j``) and make recognition several times slower on a
-small machine; parallelism comes from ``-j`` (one page per process) instead.
+with the other page processes and make recognition several times slower on a
+small machine; parallelism comes from one page per process instead.
 """
 
 from __future__ import annotations
@@ -20,8 +31,12 @@ import os
 import shutil
 import signal
 import subprocess
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from django.conf import settings
 
@@ -41,6 +56,10 @@ TEXT_TIMEOUT = 60
 IMAGE_DPI = 300
 #: OCRmyPDF's exit codes that name the file, not the machine, as the cause.
 _EXIT_CODES = {2: "damaged", 4: "damaged", 8: "encrypted", 3: "missing_tool"}
+#: The OCRmyPDF plugin that reuses the pages read beforehand.
+PLUGIN = Path(__file__).with_name("ocrmypdf_plugin.py")
+#: Where those pages wait (``ocrmypdf_plugin.FOLDER_ENV``), inside the work folder.
+PAGES_ENV = "WARKAT_OCR_PAGES"
 
 
 class ReadingFailed(Exception):
@@ -69,11 +88,20 @@ def read_file(
     workdir: Path,
     timeout: int | None = None,
     thread_limit: str | None = "1",
+    on_text: Callable[[str, int], None] = lambda text, pages: None,
+    pagewise: bool = True,
 ) -> Reading:
-    """The text of ``source``; OCR output goes to ``workdir``. ``thread_limit`` is
-    ``OMP_THREAD_LIMIT`` for Tesseract (None leaves it unset, for the benchmark's
-    comparison). Raises ``ReadingFailed``."""
-    timeout = timeout or settings.WARKAT_OCR_TIMEOUT
+    """The text of ``source``; OCR output goes to ``workdir``. A scanned PDF's
+    pages are read first, their text given to ``on_text(text, pages)`` each time
+    one more page is read, before the PDF/A is made (``pagewise``; False: OCRmyPDF
+    alone, for the benchmark's comparison). ``thread_limit`` is
+    ``OMP_THREAD_LIMIT`` for Tesseract (None leaves it unset). ``timeout`` bounds
+    the whole reading. Raises ``ReadingFailed``."""
+    deadline = time.monotonic() + (timeout or settings.WARKAT_OCR_TIMEOUT)
+    env = {k: v for k, v in os.environ.items() if k != "OMP_THREAD_LIMIT"}
+    if thread_limit is not None:
+        env["OMP_THREAD_LIMIT"] = thread_limit
+    read_before = False
     if content_type == PDF:
         pages = _pdf_pages_text(source)
         if pages and all(_visible(p) >= MIN_PAGE_CHARS for p in pages):
@@ -81,24 +109,117 @@ def read_file(
                 text=_joined(pages), pages=len(pages), source="text", searchable=None
             )
         count = len(pages) or 1
+        if pages and pagewise:
+            _pages_read(
+                source,
+                pages,
+                workdir,
+                deadline=deadline,
+                env=env,
+                progress=lambda texts: on_text(_joined(texts), len(texts)),
+            )
+            read_before = True
     elif content_type in IMAGE_TYPES:
         source = _image_prepared(source, workdir)
         count = 1
     else:
         raise ReadingFailed("damaged", f"unsupported type {content_type}")
     searchable = workdir / "searchable.pdf"
+    if read_before:
+        env[PAGES_ENV] = str(workdir / "pages")
     _ocr(
         source,
         searchable,
         pages=count,
         image=content_type in IMAGE_TYPES,
-        timeout=timeout,
-        thread_limit=thread_limit,
+        deadline=deadline,
+        env=env,
+        read_before=read_before,
     )
     pages = _pdf_pages_text(searchable)
     return Reading(
         text=_joined(pages), pages=len(pages), source="ocr", searchable=searchable
     )
+
+
+def _remaining(deadline: float) -> int:
+    left = int(deadline - time.monotonic())
+    if left <= 0:
+        raise ReadingFailed("timeout", "no time left")
+    return left
+
+
+def _pages_read(
+    source: Path,
+    pages: list[str],
+    workdir: Path,
+    *,
+    deadline: float,
+    env: dict[str, str],
+    progress: Callable[[list[str]], None],
+) -> list[str]:
+    """``pages`` with each page without text replaced by its OCR (one Tesseract
+    per page, ``ocr_jobs`` at once), given to ``progress`` (in this thread) each
+    time a page is read, so that the first pages are found before the last are
+    read; each read page's text-only PDF and text stay in ``workdir/pages`` for
+    OCRmyPDF. A page that cannot be read this way stays empty here and is left to
+    OCRmyPDF, which says why if it fails too."""
+    folder = workdir / "pages"
+    folder.mkdir(exist_ok=True)
+    scans = [n for n, text in enumerate(pages, 1) if _visible(text) < MIN_PAGE_CHARS]
+
+    def read(number: int) -> tuple[int, str]:
+        return number, _page_read(source, number, folder, deadline=deadline, env=env)
+
+    out = list(pages)
+    with ThreadPoolExecutor(max_workers=ocr_jobs(len(scans))) as pool:
+        for done in as_completed([pool.submit(read, n) for n in scans]):
+            number, text = done.result()
+            out[number - 1] = text
+            if text.strip():
+                progress(out)
+    return out
+
+
+def _page_read(
+    source: Path, number: int, folder: Path, *, deadline: float, env: dict[str, str]
+) -> str:
+    """Page ``number`` of ``source`` rasterised and recognised; its text ("" when
+    it could not be read: OCRmyPDF then tries)."""
+    dpi = str(settings.WARKAT_OCR_DPI)
+    base = folder / f"{number:06d}"
+    image = base.with_suffix(".pgm")
+    page = str(number)
+    raster = ["pdftoppm", "-gray", "-r", dpi, "-f", page, "-l", page, "-singlefile"]
+    code, stderr = _run(
+        [*raster, str(source), str(base)], timeout=_remaining(deadline), env=env
+    )
+    if code == 0 and image.exists():
+        code, stderr = _run(
+            [
+                "tesseract",
+                str(image),
+                str(base),
+                "-l",
+                settings.WARKAT_OCR_LANGUAGES,
+                "--dpi",
+                dpi,
+                "-c",
+                "textonly_pdf=1",
+                "pdf",
+                "txt",
+            ],
+            timeout=_remaining(deadline),
+            env=env,
+        )
+    image.unlink(missing_ok=True)
+    text = base.with_suffix(".txt")
+    if code != 0 or not text.exists():
+        log.info("page %s of %s left to OCRmyPDF: %s", number, source.name, stderr)
+        base.with_suffix(".pdf").unlink(missing_ok=True)
+        text.unlink(missing_ok=True)
+        return ""
+    return text.read_text(encoding="utf-8", errors="replace")
 
 
 def ocr_jobs(pages: int) -> int:
@@ -113,8 +234,9 @@ def _ocr(
     *,
     pages: int,
     image: bool,
-    timeout: int,
-    thread_limit: str | None,
+    deadline: float,
+    env: dict[str, str],
+    read_before: bool,
 ) -> None:
     command = [
         "ocrmypdf",
@@ -126,20 +248,23 @@ def _ocr(
         "0",
         "--output-type",
         "pdfa",
+        "--pdf-renderer",
+        "sandwich",
+        "--fast-web-view",
+        "1000000",
         "-j",
         str(ocr_jobs(pages)),
         *(["--image-dpi", str(IMAGE_DPI)] if image else []),
+        *(["--plugin", str(PLUGIN)] if read_before else []),
         str(source),
-        str(output),
+        "-",
     ]
-    env = {k: v for k, v in os.environ.items() if k != "OMP_THREAD_LIMIT"}
-    if thread_limit is not None:
-        env["OMP_THREAD_LIMIT"] = thread_limit
-    code, stderr = _run(command, timeout=timeout, env=env)
+    with output.open("wb") as out:
+        code, stderr = _run(command, timeout=_remaining(deadline), env=env, stdout=out)
     if code != 0:
         log.warning("OCR of %s failed (exit %s): %s", source.name, code, stderr)
         raise ReadingFailed(_EXIT_CODES.get(code, "crashed"), f"exit {code}")
-    if not output.exists():
+    if not output.exists() or output.stat().st_size == 0:
         raise ReadingFailed("crashed", "no output")
 
 
@@ -160,9 +285,16 @@ def _pdf_pages_text(path: Path) -> list[str]:
     return pages[:-1] if len(pages) > 1 else pages
 
 
-def _run(command: list[str], *, timeout: int, env: dict[str, str]) -> tuple[int, str]:
+def _run(
+    command: list[str],
+    *,
+    timeout: int,
+    env: dict[str, str],
+    stdout: IO[bytes] | None = None,
+) -> tuple[int, str]:
     """Run ``command`` capped in memory, in its own process group so that a timeout
-    also stops its children (Tesseract, Ghostscript); (exit code, stderr tail)."""
+    also stops its children (Tesseract, Ghostscript); its output goes to
+    ``stdout`` (or nowhere); (exit code, stderr tail)."""
     if shutil.which(command[0]) is None:
         raise ReadingFailed("missing_tool", command[0])
     capped = ["prlimit", f"--as={MEMORY_LIMIT}", *command]
@@ -170,7 +302,7 @@ def _run(command: list[str], *, timeout: int, env: dict[str, str]) -> tuple[int,
         capped = command
     with subprocess.Popen(
         capped,
-        stdout=subprocess.DEVNULL,
+        stdout=stdout if stdout is not None else subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         env=env,
         start_new_session=True,

@@ -15,10 +15,12 @@ from warkat.ocr.models import FileText, TextState
 
 def letter_texts(letter_ids: Iterable[int]) -> dict[int, list[str]]:
     """The read texts of the given letters' files (letter and follow-up files),
-    by letter id, in file order."""
+    by letter id, in file order: also the text of a scan whose pages are read while
+    its PDF/A is still being made (running), or whose PDF/A then failed (the text
+    itself was read)."""
     texts: dict[int, list[str]] = defaultdict(list)
     rows = (
-        FileText.objects.filter(letter_id__in=list(letter_ids), state=TextState.DONE)
+        FileText.objects.filter(letter_id__in=list(letter_ids))
         .exclude(text="")
         .order_by("letter_id", "id")
         .values_list("letter_id", "text")

@@ -88,7 +88,15 @@ def test_a_scan_is_ocred_into_a_searchable_pdfa_beside_the_original(
     assert b"pdfaid:part" in searchable  # PDF/A metadata
     # The original is untouched.
     assert default_storage.open(original.storage_name).read() == before
-    assert [t.pk for t in ready_signals] == [row.pk]
+    # Sent twice: once the pages are read, before the PDF/A (searchable at once),
+    # then with the stored PDF/A.
+    assert [t.pk for t in ready_signals] == [row.pk, row.pk]
+    early, done = ready_signals
+    assert early.state == TextState.RUNNING
+    assert early.source == "ocr"
+    assert WORD in early.text
+    assert early.searchable_name == ""
+    assert done.state == TextState.DONE
 
 
 @pytest.mark.parametrize("fmt", ["PNG", "JPEG"])

@@ -21,14 +21,15 @@ from warkat.tenancy.scope import tenant_scope
 NIP = "198503302010011001"
 
 
-def file_text(letter: Letter, text: str) -> FileText:
-    """The text of the letter's file, as the OCR app stores it and tells search."""
+def file_text(letter: Letter, text: str, state: str = TextState.DONE) -> FileText:
+    """The text of the letter's file, as the OCR app stores it and tells search
+    (``state`` running: a scan's pages read, its PDF/A not made yet)."""
     row, _ = FileText.objects.update_or_create(
         letter_file=letter.files.order_by("pk").first(),
         defaults={
             "tenant_id": letter.tenant_id,
             "letter": letter,
-            "state": TextState.DONE,
+            "state": state,
             "source": "ocr",
             "text": text,
         },

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from warkat.dispositions.models import Disposition
+from warkat.ocr.models import TextState
 from warkat.search.models import SearchDoc
 from warkat.search.selectors import SearchFilters, search_letters
 from warkat.search.tests.conftest import NIP, file_text, followup_create, hits
@@ -67,6 +68,19 @@ def test_file_texts_disposition_notes_and_follow_ups(corpus: SimpleNamespace) ->
     file_text(c.bangun, "lampiran tentang irigasi")
     assert find(c, "irigasi") == {c.bangun.pk}
     assert SearchDoc.objects.filter(letter=c.bangun).count() == 1
+
+
+def test_a_scans_text_is_found_before_its_pdfa_is_made(corpus: SimpleNamespace) -> None:
+    """The OCR app stores a scan's text page by page while the row is running
+    (the PDF/A comes after); the text is found then, and stays found if the PDF/A
+    then fails, since the text itself was read."""
+    c = corpus
+    row = file_text(c.bangun, "halaman pertama tentang irigasi", TextState.RUNNING)
+    assert find(c, "irigasi") == {c.bangun.pk}
+    row.state = TextState.FAILED
+    row.save(update_fields=["state"])
+    call_command("search_reindex", "--tenant", c.o.tenant.slug, stdout=None)
+    assert find(c, "irigasi") == {c.bangun.pk}
 
 
 def test_ranking_snippets_and_paging(corpus: SimpleNamespace) -> None:
