@@ -186,8 +186,9 @@ def test_board_answer_is_exactly_its_declared_schema(o: Any) -> None:
     AttendanceRequest.objects.create(
         tenant=o.tenant, person=o.people.staf_b, kind="sakit",
         start_date=dt.date(2026, 11, 4), end_date=dt.date(2026, 11, 4),
-        reason="Demam", days=1, approver_position=o.pos.kabid_b,
-        state="approved", created_at=at(6),
+        reason="Demam", days=1, approver_position=o.pos.sekdis,
+        state="approved", created_at=at(6), decided_at=at(6, 30),
+        decided_by=o.people.sekdis,
     )  # fmt: skip
     res = client_for(o.users.kadis).get(f"/api/v1/attendance/today?unit={o.dinas.pk}")
     assert res.status_code == 200 and res["Content-Type"] == "application/json"

@@ -32,6 +32,16 @@ def send(user: Any, unit: Any, start: str = "2026-11-02", end: str = "2026-11-03
     )
 
 
+def kabid_sick(o: Any) -> AttendanceRequest:
+    """The Kabid on approved sick leave on 2 and 3 November (nothing to correct)."""
+    return AttendanceRequest.objects.create(
+        tenant=o.tenant, person=o.people.kabid_a, kind="sakit",
+        start_date=at(0, day=2).date(), end_date=at(0, day=3).date(), reason="Demam",
+        days=2, approver_position=o.pos.sekdis, state="approved",
+        created_at=at(6, day=2), decided_at=at(6, day=2), decided_by=o.people.sekdis,
+    )  # fmt: skip
+
+
 @pytest.fixture
 def bkpsdm(o: Any) -> Any:
     officer = org.person(o.tenant, full_name="Petugas BKPSDM")
@@ -45,12 +55,7 @@ def test_missing_records_added_as_corrections_originals_kept(
     original = checkin_record(
         actor=o.users.staf_a, latitude=-2.93456, longitude=140.78701, accuracy_m=9.0
     ).record
-    sick = AttendanceRequest.objects.create(
-        tenant=o.tenant, person=o.people.kabid_a, kind="sakit",
-        start_date=at(0, day=2).date(), end_date=at(0, day=3).date(), reason="Demam",
-        days=2, approver_position=o.pos.sekdis, state="approved",
-        created_at=at(6, day=2), decided_at=at(6, day=2), decided_by=o.people.sekdis,
-    )  # fmt: skip
+    sick = kabid_sick(o)
     o.clock.move_to(at(8, 0, day=4))
     res = send(bkpsdm, o.bid_a)
     assert res.status_code == 201, res.content
@@ -80,12 +85,7 @@ def test_missing_records_added_as_corrections_originals_kept(
 def test_each_corrected_person_is_told_in_app(
     o: Any, bkpsdm: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    AttendanceRequest.objects.create(
-        tenant=o.tenant, person=o.people.kabid_a, kind="sakit",
-        start_date=at(0, day=2).date(), end_date=at(0, day=3).date(), reason="Demam",
-        days=2, approver_position=o.pos.sekdis, state="approved",
-        created_at=at(6, day=2), decided_at=at(6, day=2), decided_by=o.people.sekdis,
-    )  # fmt: skip
+    kabid_sick(o)
     o.clock.move_to(at(8, 0, day=4))
     # Queued with the batch's transaction, delivered once it commits.
     with django_capture_on_commit_callbacks(execute=True):
