@@ -207,7 +207,7 @@ def test_board_answer_is_exactly_its_declared_schema(o: Any) -> None:
     assert rows[o.people.staf_b.pk]["status"] == "sakit"
     assert body["counts"]["tk"] == body["total"] - 2
     schema = api.get_openapi_schema()
-    ok = schema["paths"]["/api/v1/attendance/today"]["get"]["responses"]["200"]
+    ok = schema["paths"]["/api/v1/attendance/today"]["get"]["responses"][200]
     assert ok["content"]["application/json"]["schema"]["$ref"].endswith("/BoardOut")
 
 
