@@ -1,7 +1,7 @@
 """Board and recap timings, in process (run by ``bench.checkin_peak --board``, once
 per version of the code, with ``PYTHONPATH`` naming that version): today's board
 of the seeded 5,000-person tenant (API and page) and last month's recap export
-(XLSX and PDF), requested through Django's test ``Client`` (the whole middleware
+(XLSX and PDF; skipped with 0 exports), requested through Django's test ``Client`` (the whole middleware
 stack) as a personnel-office user, against a copy of the seeded database as the
 app role (``NOSUPERUSER NOBYPASSRLS``). Prints one JSON line: per scenario the
 server times (wall clock) and the process CPU times in milliseconds.
@@ -11,6 +11,7 @@ Not importable as ``bench.…`` on purpose: it must run against either version.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -55,9 +56,8 @@ def _time(client: Any, url: str, runs: int, warmup: int) -> dict[str, Any]:
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "warkat.config.settings")
-    import django
-
-    django.setup()
+    # Start as the server does (whatever that version's WSGI module does at start).
+    importlib.import_module("warkat.config.wsgi")
     import datetime as dt
 
     from django.test import Client
@@ -74,11 +74,19 @@ def main() -> None:
     month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).strftime(
         "%Y-%m"
     )
-    out = {
+    out: dict[str, Any] = {
         "board API": _time(
             client, f"/api/v1/attendance/today?unit={unit}", runs, warmup
         ),
         "board page": _time(client, f"/absen/papan/?unit={unit}", runs, warmup),
+    }
+    if exports:
+        out.update(recap(client, month, unit, exports))
+    print(json.dumps(out))
+
+
+def recap(client: Any, month: str, unit: int, exports: int) -> dict[str, Any]:
+    return {
         "recap XLSX": _time(
             client,
             f"/api/v1/attendance/recap/export?month={month}&unit={unit}&fmt=xlsx",
@@ -92,7 +100,6 @@ def main() -> None:
             0,
         ),
     }
-    print(json.dumps(out))
 
 
 if __name__ == "__main__":

@@ -65,6 +65,20 @@ def tree_cpu(pid: int) -> float:
     return total
 
 
+def export_revision(revision: str, target: Path) -> Path:
+    """A git revision exported into ``target`` (with this checkout's compiled
+    messages), to run the baseline beside this checkout."""
+    target.mkdir()
+    archive = subprocess.run(["git", "archive", revision], cwd=PROJECT,
+                             check=True, capture_output=True).stdout  # fmt: skip
+    subprocess.run(["tar", "-x", "-C", target], input=archive, check=True)
+    for mo in PROJECT.glob("warkat/**/*.mo"):
+        dest = target / mo.relative_to(PROJECT)
+        if dest.parent.exists():
+            shutil.copy2(mo, dest)
+    return target
+
+
 class Bench:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
@@ -144,17 +158,7 @@ class Bench:
         )  # fmt: skip
 
     def baseline_code(self) -> Path:
-        """The baseline revision exported (with this checkout's compiled messages)."""
-        target = self.root / "baseline"
-        target.mkdir()
-        archive = subprocess.run(["git", "archive", self.args.baseline], cwd=PROJECT,
-                                 check=True, capture_output=True).stdout  # fmt: skip
-        subprocess.run(["tar", "-x", "-C", target], input=archive, check=True)
-        for mo in PROJECT.glob("warkat/**/*.mo"):
-            dest = target / mo.relative_to(PROJECT)
-            if dest.parent.exists():
-                shutil.copy2(mo, dest)
-        return target
+        return export_revision(self.args.baseline, self.root / "baseline")
 
     # --- one run ------------------------------------------------------------------
     def run(self, label: str, code: Path, rate: float) -> dict[str, Any]:

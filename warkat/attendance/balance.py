@@ -52,13 +52,19 @@ def months_after(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def service_start(person: Person, settings: AttendanceSettings) -> dt.date | None:
-    """The first day the person has annual leave (TMT CPNS + the service months);
-    None when the NIP does not tell (no condition is applied)."""
+def served_from(person: Person, months: int) -> dt.date | None:
+    """The day the person has ``months`` of service since the TMT CPNS; None when
+    the NIP does not tell (no condition is applied)."""
     tmt = appointment_date(person=person)
     if tmt is None:
         return None
-    return months_after(tmt, int(settings.annual_leave_service_months))
+    return months_after(tmt, months)
+
+
+def service_start(person: Person, settings: AttendanceSettings) -> dt.date | None:
+    """The first day the person has annual leave (TMT CPNS + the service months);
+    None when the NIP does not tell (no condition is applied)."""
+    return served_from(person, int(settings.annual_leave_service_months))
 
 
 def bersama_counts(person_id: int, year: int) -> tuple[int, int]:

@@ -17,7 +17,8 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from warkat.attendance import errors
 from warkat.attendance.access import actor_person, is_personnel_office
@@ -34,6 +35,7 @@ from warkat.attendance.schedule import ScheduleBook, local_today
 from warkat.attendance.selectors import unit_people
 from warkat.attendance.status import DayStatus, days_of
 from warkat.audit.services import audit_record
+from warkat.notify.services import notice_send
 from warkat.org.selectors import unit_find
 from warkat.tenancy.clock import tenant_zone
 from warkat.tenancy.scope import current_tenant
@@ -137,6 +139,7 @@ def bulk_correct(
     )
     batch.corrections = len(requests)
     batch.save(update_fields=["corrections"])
+    _tell_corrected(tenant.pk, {r.person_id for r in requests}, batch)
     audit_record(
         tenant=tenant,
         actor=actor,
@@ -155,6 +158,30 @@ def bulk_correct(
         },
     )
     return batch
+
+
+def _tell_corrected(
+    tenant_id: int, person_ids: set[int], batch: BulkCorrection
+) -> None:
+    """An in-app notice to each person whose attendance the batch corrected, queued
+    with the batch's transaction (nothing is sent if it rolls back)."""
+    with translation.override("id"):
+        notice_send(
+            tenant_id=tenant_id,
+            person_ids=person_ids,
+            kind="attendance.corrected",
+            title=_("Your attendance was corrected by the personnel office"),
+            body=_(
+                "Missing check-ins or check-outs from %(start)s to %(end)s were "
+                "added as approved corrections. Reason: %(reason)s"
+            )
+            % {
+                "start": batch.start_date,
+                "end": batch.end_date,
+                "reason": batch.reason,
+            },
+            url="/absen/permohonan/",
+        )
 
 
 def bulk_corrections() -> list[BulkCorrection]:

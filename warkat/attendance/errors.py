@@ -348,6 +348,18 @@ def service_too_short(eligible: object) -> ValidationError:
     )
 
 
+def long_leave_service_too_short(eligible: object) -> ValidationError:
+    return ValidationError(
+        "attendance.long_leave_service_too_short",
+        _(
+            "Long leave (cuti besar) and unpaid leave (CLTN) are for a PNS with at "
+            "least five years of continuous service: they can start from %(date)s."
+        ),
+        field="start_date",
+        params={"date": str(eligible)},
+    )
+
+
 def maternity_limit(children: int) -> ValidationError:
     return ValidationError(
         "attendance.maternity_limit",

@@ -16,7 +16,12 @@ from django.utils.translation import gettext as _
 
 from warkat.attendance import errors
 from warkat.attendance.access import actor_person
-from warkat.attendance.balance import leave_balance, months_after, service_start
+from warkat.attendance.balance import (
+    leave_balance,
+    months_after,
+    served_from,
+    service_start,
+)
 from warkat.attendance.documents import (
     Upload,
     documents_discard,
@@ -32,7 +37,11 @@ from warkat.attendance.models import (
     RequestState,
     Source,
 )
-from warkat.attendance.rules import MAX_MONTHS
+from warkat.attendance.rules import (
+    LONG_LEAVE_KINDS,
+    LONG_LEAVE_SERVICE_MONTHS,
+    MAX_MONTHS,
+)
 from warkat.attendance.schedule import (
     ScheduleBook,
     attendance_settings,
@@ -195,6 +204,10 @@ def _submit(
         eligible = service_start(person, settings)
         if eligible is not None and start_date < eligible:
             raise errors.service_too_short(eligible)
+    if kind in LONG_LEAVE_KINDS:
+        eligible = served_from(person, LONG_LEAVE_SERVICE_MONTHS)
+        if eligible is not None and start_date < eligible:
+            raise errors.long_leave_service_too_short(eligible)
     pairs = uploads_check(documents, required_documents(settings, kind, days))
     _lock_person(person.pk)
     clash = _overlapping(person, start_date, end, kind, correction_direction)

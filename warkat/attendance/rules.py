@@ -46,6 +46,11 @@ LEAVE_CAP_TWO_YEARS = 24
 #: Cuti tahunan is a right of a PNS/CPNS who has worked at least one year without
 #: a break (PP 11/2017 Pasal 311): months of service since the TMT CPNS.
 ANNUAL_LEAVE_SERVICE_MONTHS = 12
+#: Cuti besar and cuti di luar tanggungan negara are for a PNS who has worked at
+#: least five years without a break (PP 11/2017 as amended, the sections on cuti
+#: besar and on CLTN): months of service since the TMT CPNS, as for annual leave.
+LONG_LEAVE_SERVICE_MONTHS = 60
+LONG_LEAVE_KINDS = frozenset({"cuti_besar", "cuti_cltn"})
 #: Cuti bersama (PP 11/2017 Pasal 333): set by Keputusan Presiden and, by the
 #: national rule, it does *not* reduce annual leave; a PNS who by position must
 #: work on a cuti bersama day gets that day added to the year's annual leave.

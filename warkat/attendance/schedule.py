@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from warkat.attendance.models import (
@@ -115,13 +117,19 @@ class ScheduleBook:
         # (person, day) → the rostered shift (None: a rostered day off).
         self.roster: dict[tuple[int, dt.date], Shift | None] = {}
 
-    def load_roster(self, person_ids: set[int]) -> None:
-        """Read the rosters of ``person_ids`` over the book's span (one query)."""
+    def load_roster(
+        self, person_ids: set[int], among: QuerySet[Any] | None = None
+    ) -> None:
+        """Read the rosters of ``person_ids`` over the book's span (one query;
+        ``among``: a subquery of person ids to filter by in SQL instead)."""
         rows = RosterEntry.objects.filter(
-            person_id__in=person_ids, day__gte=self.start, day__lte=self.end
+            person_id__in=person_ids if among is None else among,
+            day__gte=self.start,
+            day__lte=self.end,
         ).select_related("shift")
         for row in rows:
-            self.roster[(row.person_id, row.day)] = row.shift
+            if row.person_id in person_ids:
+                self.roster[(row.person_id, row.day)] = row.shift
 
     def is_holiday(self, day: dt.date) -> bool:
         return day in self.holidays

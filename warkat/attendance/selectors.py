@@ -36,6 +36,7 @@ from warkat.org.selectors import (
     holders_of,
     people_filter,
     subtree_holders,
+    subtree_people,
     unit_find,
 )
 from warkat.tenancy.clock import tenant_zone
@@ -134,7 +135,14 @@ def board_today(*, actor: Any, unit: Unit, now: dt.datetime | None = None) -> Bo
     people = subtree_holders(unit=unit, on=today)
     paths = {p.pk: p.inside_path for p in people}
     book = ScheduleBook(tenant, today, today)
-    days = days_of(book=book, people=paths, start=today, end=today, now=now)
+    days = days_of(
+        book=book,
+        people=paths,
+        start=today,
+        end=today,
+        now=now,
+        among=subtree_people(unit=unit, on=today),
+    )
     rows = []
     counts: Counter[str] = Counter()
     for p in people:

@@ -11,9 +11,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from warkat.attendance.duty import duty_days
@@ -85,6 +86,10 @@ class Rec(NamedTuple):
     review: str
 
 
+_REJECTED, _PENDING = str(Review.REJECTED), str(Review.PENDING)
+_IN, _OUT = str(Direction.IN), str(Direction.OUT)
+
+
 def derive(
     *,
     plan: DayPlan | None,
@@ -94,12 +99,21 @@ def derive(
 ) -> Day:
     """The status of one day. ``absence``: the approved absence kind (or dinas luar
     from a surat tugas) covering it."""
-    counting = [r for r in records if r.review != Review.REJECTED]
-    pending = any(r.review == Review.PENDING for r in counting)
-    ins = [r.at for r in counting if r.direction == Direction.IN]
-    outs = [r.at for r in counting if r.direction == Direction.OUT]
-    first_in = min(ins) if ins else None
-    last_out = max(outs) if outs else None
+    # One pass (a board or a recap derives thousands of days).
+    pending = False
+    first_in: dt.datetime | None = None
+    last_out: dt.datetime | None = None
+    for r in records:
+        review = r.review
+        if review == _REJECTED:
+            continue
+        if review == _PENDING:
+            pending = True
+        if r.direction == _IN:
+            if first_in is None or r.at < first_in:
+                first_in = r.at
+        elif r.direction == _OUT and (last_out is None or r.at > last_out):
+            last_out = r.at
     base = Day(
         status=DayStatus.LIBUR,
         check_in=first_in,
@@ -137,19 +151,26 @@ def derive(
 
 
 def absences(
-    person_ids: set[int], start: dt.date, end: dt.date
+    person_ids: set[int],
+    start: dt.date,
+    end: dt.date,
+    among: QuerySet[Any] | None = None,
 ) -> dict[tuple[int, dt.date], str]:
     """Approved absences and official duty covering ``[start, end]``: (person, day) →
-    kind. Two reads whatever the number of people (requests, surat tugas)."""
+    kind. Two reads whatever the number of people (requests, surat tugas).
+    ``among``: a subquery of person ids (a superset of ``person_ids``) to filter by
+    in SQL instead of the ids themselves."""
     found: dict[tuple[int, dt.date], str] = {}
     rows = AttendanceRequest.objects.filter(
-        person_id__in=person_ids,
+        person_id__in=person_ids if among is None else among,
         state=RequestState.APPROVED,
         kind__in=ABSENCE_KINDS,
         start_date__lte=end,
         end_date__gte=start,
     ).values_list("person_id", "kind", "start_date", "end_date")
     for person_id, kind, first, last in rows:
+        if person_id not in person_ids:
+            continue
         day = max(first, start)
         while day <= min(last, end):
             found[(person_id, day)] = kind
@@ -169,25 +190,38 @@ def days_of(
     start: dt.date,
     end: dt.date,
     now: dt.datetime,
+    among: QuerySet[Any] | None = None,
 ) -> dict[int, dict[dt.date, Day]]:
     """Every day of ``[start, end]`` (up to today) for ``people`` (person id → the
-    path of their unit): records, absences and duty read once for all of them."""
+    path of their unit): records, absences and duty read once for all of them.
+    ``among``: a subquery of person ids (a superset of ``people``) that the reads
+    filter by instead of thousands of ids (the board of a whole pemda)."""
     ids = set(people)
+    who: Any = ids if among is None else among
     records: dict[tuple[int, dt.date], list[Rec]] = defaultdict(list)
     # Tuples, not model instances: a month of 5,000 people is 200,000 rows.
     for person_id, day, *rest in CheckIn.objects.filter(
-        person_id__in=ids, day__gte=start, day__lte=end
+        person_id__in=who, day__gte=start, day__lte=end
     ).values_list("person_id", "day", "at", "direction", "review"):
         records[(person_id, day)].append(Rec(*rest))
-    away = absences(ids, start, end)
-    book.load_roster(ids)
+    away = absences(ids, start, end, among)
+    book.load_roster(ids, among)
+    roster = book.roster
     today = now.astimezone(book.tz).date()
     result: dict[int, dict[dt.date, Day]] = {pk: {} for pk in ids}
     day = start
     while day <= min(end, today):
+        # A unit's plan of the day once, not once per person (a roster wins).
+        plans: dict[str, DayPlan | None] = {}
         for pk, path in people.items():
+            if (pk, day) in roster:
+                plan = book.plan(day, path, pk)
+            elif path in plans:
+                plan = plans[path]
+            else:
+                plan = plans[path] = book.plan(day, path)
             result[pk][day] = derive(
-                plan=book.plan(day, path, pk),
+                plan=plan,
                 records=records.get((pk, day), ()),
                 absence=away.get((pk, day)),
                 now=now,

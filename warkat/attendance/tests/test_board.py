@@ -166,3 +166,60 @@ def test_board_queries_do_not_grow_with_people(o: Any) -> None:
         res = c.get(url)
     assert res.json()["total"] == 17
     assert len(many) == len(few)
+
+
+def test_board_answer_is_exactly_its_declared_schema(o: Any) -> None:
+    """The board is written straight to JSON (not through the schema): every answer
+    must be what the OpenAPI schema declares, field for field, in the API's own
+    encoding of the same values (dates, UTC times with milliseconds)."""
+    from ninja.responses import NinjaJSONEncoder
+
+    from warkat.api.urls import api
+    from warkat.attendance.api import BoardOut
+    from warkat.attendance.models import AttendanceRequest
+
+    o.clock.move_to(at(7, 40))
+    tap(o, "staf_a", latitude=OFFICE[0] + 0.02)  # late, flagged for review
+    o.clock.move_to(at(16, 5, day=4).replace(microsecond=250_000))
+    tap(o, "staf_a")  # the check-out, with a fraction of a second
+    o.clock.move_to(at(17))
+    AttendanceRequest.objects.create(
+        tenant=o.tenant, person=o.people.staf_b, kind="sakit",
+        start_date=dt.date(2026, 11, 4), end_date=dt.date(2026, 11, 4),
+        reason="Demam", days=1, approver_position=o.pos.sekdis,
+        state="approved", created_at=at(6), decided_at=at(6, 30),
+        decided_by=o.people.sekdis,
+    )  # fmt: skip
+    res = client_for(o.users.kadis).get(f"/api/v1/attendance/today?unit={o.dinas.pk}")
+    assert res.status_code == 200 and res["Content-Type"] == "application/json"
+    body = res.json()
+    declared = BoardOut.model_validate(body)  # every field there, of its type
+    # ... and nothing else, written as the schema's own rendering writes it.
+    assert body == json.loads(json.dumps(declared.model_dump(), cls=NinjaJSONEncoder))
+    rows = {r["person_id"]: r["day"] for r in body["people"]}
+    staf_a = rows[o.people.staf_a.pk]
+    assert (staf_a["status"], staf_a["late_min"], staf_a["pending_review"]) == (
+        "tl",
+        10,
+        True,
+    )
+    assert staf_a["check_out"].endswith(".250Z")
+    assert rows[o.people.staf_b.pk]["status"] == "sakit"
+    assert body["counts"]["tk"] == body["total"] - 2
+    schema = api.get_openapi_schema()
+    ok = schema["paths"]["/api/v1/attendance/today"]["get"]["responses"][200]
+    assert ok["content"]["application/json"]["schema"]["$ref"].endswith("/BoardOut")
+
+
+def test_board_page_lists_who_is_not_here_escaped(o: Any) -> None:
+    o.people.staf_b.full_name = "<b>Staf</b> & Co"
+    o.people.staf_b.save(update_fields=["full_name"])
+    o.clock.move_to(at(7, 50))
+    tap(o, "staf_a")  # 20 minutes late
+    o.clock.move_to(at(9))
+    res = client_for(o.users.kadis).get(f"/absen/papan/?unit={o.dinas.pk}")
+    html = res.content.decode()
+    assert res.status_code == 200
+    assert "terlambat 20 menit" in html
+    assert "&lt;b&gt;Staf&lt;/b&gt; &amp; Co" in html and "<b>Staf</b>" not in html
+    assert 'class="st-belum"' in html and 'class="st-tl"' in html

@@ -1,6 +1,7 @@
 """Bulk correction after a machine outage: the personnel office adds the missing
 records of a date range for a unit's subtree as approved corrections, keeping the
-originals, skipping leave and complete days, audited; nobody else may."""
+originals, skipping leave and complete days, audited, each corrected person told in the
+app; nobody else may."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from warkat.attendance.models import AttendanceRequest, BulkCorrection, CheckIn
 from warkat.attendance.tests.conftest import at
 from warkat.audit.models import AuditEvent
 from warkat.letters.tests.factories import client_for
+from warkat.notify.models import Notification
 from warkat.org.tests import factories as org
 from warkat.tenancy.scope import tenant_scope
 
@@ -30,6 +32,16 @@ def send(user: Any, unit: Any, start: str = "2026-11-02", end: str = "2026-11-03
     )
 
 
+def kabid_sick(o: Any) -> AttendanceRequest:
+    """The Kabid on approved sick leave on 2 and 3 November (nothing to correct)."""
+    return AttendanceRequest.objects.create(
+        tenant=o.tenant, person=o.people.kabid_a, kind="sakit",
+        start_date=at(0, day=2).date(), end_date=at(0, day=3).date(), reason="Demam",
+        days=2, approver_position=o.pos.sekdis, state="approved",
+        created_at=at(6, day=2), decided_at=at(6, day=2), decided_by=o.people.sekdis,
+    )  # fmt: skip
+
+
 @pytest.fixture
 def bkpsdm(o: Any) -> Any:
     officer = org.person(o.tenant, full_name="Petugas BKPSDM")
@@ -43,12 +55,7 @@ def test_missing_records_added_as_corrections_originals_kept(
     original = checkin_record(
         actor=o.users.staf_a, latitude=-2.93456, longitude=140.78701, accuracy_m=9.0
     ).record
-    sick = AttendanceRequest.objects.create(
-        tenant=o.tenant, person=o.people.kabid_a, kind="sakit",
-        start_date=at(0, day=2).date(), end_date=at(0, day=3).date(), reason="Demam",
-        days=2, approver_position=o.pos.sekdis, state="approved",
-        created_at=at(6, day=2), decided_at=at(6, day=2), decided_by=o.people.sekdis,
-    )  # fmt: skip
+    sick = kabid_sick(o)
     o.clock.move_to(at(8, 0, day=4))
     res = send(bkpsdm, o.bid_a)
     assert res.status_code == 201, res.content
@@ -75,11 +82,41 @@ def test_missing_records_added_as_corrections_originals_kept(
     assert again.status_code == 201 and again.json()["corrections"] == 0
 
 
+def test_each_corrected_person_is_told_in_app(
+    o: Any, bkpsdm: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    kabid_sick(o)
+    o.clock.move_to(at(8, 0, day=4))
+    # Queued with the batch's transaction, delivered once it commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        res = send(bkpsdm, o.bid_a)
+    assert res.status_code == 201, res.content
+    corrected = set(
+        AttendanceRequest.objects.filter(bulk_id=res.json()["id"]).values_list(
+            "person_id", flat=True
+        )
+    )
+    assert o.people.staf_a.pk in corrected
+    notes = Notification.objects.filter(kind="attendance.corrected")
+    assert {n.person_id for n in notes} == corrected  # one each, nobody else
+    assert o.people.kabid_a.pk not in corrected  # on sick leave: nothing to fix
+    note = notes.get(person=o.people.staf_a)
+    assert "dikoreksi" in note.title and "Mesin sidik jari rusak" in note.body
+    assert "2026-11-02" in note.body and note.url == "/absen/permohonan/"
+    # Nothing left to correct: nobody is told again.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send(bkpsdm, o.bid_a).json()["corrections"] == 0
+    assert Notification.objects.filter(kind="attendance.corrected").count() == len(
+        corrected
+    )
+
+
 @pytest.mark.parametrize("who", ["staf_a", "kabid_a", "admin"])
 def test_only_the_personnel_office(o: Any, who: str) -> None:
     res = send(getattr(o.users, who), o.bid_a)
     assert res.status_code == 403
     assert not BulkCorrection.objects.exists() and not CheckIn.objects.exists()
+    assert not Notification.objects.exists()
 
 
 def test_other_tenant_and_bad_ranges(o: Any, bkpsdm: Any, other_tenant: Any) -> None:

@@ -1,5 +1,5 @@
 """National leave rules (PP 11/2017 as amended by PP 17/2020), tenant-adjustable:
-one year of service before annual leave, cuti bersama and the annual entitlement,
+one year of service before annual leave, five before cuti besar and CLTN, cuti bersama and the annual entitlement,
 unpaid leave up to three years, maternity leave for the first three children."""
 
 from __future__ import annotations
@@ -9,7 +9,9 @@ import json
 from typing import Any
 
 import pytest
+from django.utils import translation
 
+from warkat.attendance import errors
 from warkat.attendance.balance import leave_balance
 from warkat.attendance.models import (
     AttendanceRequest,
@@ -169,6 +171,34 @@ def test_maternity_leave_for_the_first_three_children_only(o: Any) -> None:
     assert "cuti besar" in res.json()["message"]
     # The fourth child: cuti besar is accepted.
     assert ask(o, "cuti_besar", "2027-03-01", "2027-04-30").status_code == 201
+
+
+@pytest.mark.parametrize("kind", ["cuti_besar", "cuti_cltn"])
+@pytest.mark.parametrize(
+    ("start", "status"),
+    [("2026-11-30", 422), ("2026-12-01", 201)],
+)
+def test_long_leave_needs_five_years_of_service(
+    o: Any, kind: str, start: str, status: int
+) -> None:
+    appointed(o, 2021, 12)  # TMT CPNS December 2021: five years on 1 December 2026
+    res = ask(o, kind, start, "2026-12-04")
+    assert res.status_code == status, res.content
+    if status == 422:
+        assert res.json()["code"] == "attendance.long_leave_service_too_short"
+        assert res.json()["field"] == "start_date"
+        assert "2026-12-01" in res.json()["message"]
+        assert "lima tahun" in res.json()["message"]
+        assert AttendanceRequest.objects.count() == 0
+
+
+def test_long_leave_service_message_in_both_languages() -> None:
+    error = errors.long_leave_service_too_short(dt.date(2027, 1, 1))
+    with translation.override("en"):
+        assert "five years of continuous service" in error.text()
+        assert "2027-01-01" in error.text()
+    with translation.override("id"):
+        assert "lima tahun secara terus-menerus" in error.text()
 
 
 def test_settings_api_shows_and_changes_the_leave_rules(o: Any) -> None:
