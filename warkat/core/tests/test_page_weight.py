@@ -38,18 +38,3 @@ def test_pages_without_htmx_have_no_hx_attributes() -> None:
     for t in TEMPLATES:
         if t.parent.name in ("account", "mfa", "totp"):
             assert not re.search(r"\shx-", t.read_text()), t
-
-
-def test_htmx_is_fetched_after_parsing_and_run_after_the_first_paint() -> None:
-    html = Template("{% load htmx_after_paint %}{% htmx_after_paint %}").render(
-        Context({"csp_nonce": "n0nce"})
-    )
-    # One inline script with the request's nonce, no <script src> (nothing the
-    # browser would fetch and run before it paints) and no preload in the head.
-    assert html.startswith('<script nonce="n0nce">') and html.count("<script") == 1
-    assert "src=" not in html and "<link" not in html
-    assert "django_htmx/htmx-2.min" in html
-    # The preload is asked for when the page is parsed; the script goes in on load
-    # once the first contentful paint is reported (or 3 s after load).
-    assert '"DOMContentLoaded"' in html and 'rel:"preload"' in html
-    assert '"load"' in html and '"first-contentful-paint"' in html
