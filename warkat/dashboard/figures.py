@@ -12,16 +12,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from warkat.attendance.selectors import statuses_for_figures
 from warkat.audit.selectors import active_people_between
 from warkat.dashboard.models import PERSON_COUNTERS, UNIT_COUNTERS
-from warkat.dispositions.selectors import dispositions_for_figures, followups_between
+from warkat.dispositions.selectors import (
+    dispositions_for_figures,
+    followups_between,
+    owed_for_figures,
+)
 from warkat.drafting.selectors import (
     drafts_for_figures,
     paper_numbers_between,
@@ -32,6 +38,7 @@ from warkat.org.selectors import assignments_overlapping, units_by_id
 from warkat.tenancy.clock import tenant_zone
 from warkat.tenancy.models import Tenant
 
+_DAY = dt.timedelta(days=1)
 #: States that settle a disposition when ``followed_up_at`` is not set.
 _SETTLING_STATES = frozenset({"closed", "declined", "cancelled"})
 
@@ -141,6 +148,17 @@ def _settled_at(row: dict[str, Any]) -> dt.datetime | None:
     return None
 
 
+#: Rows fetched at a time when a read is streamed.
+STREAM_CHUNK = 5000
+
+
+def _stream[T](rows: QuerySet[Any, T]) -> Iterator[T]:
+    """The rows one chunk at a time (a server-side cursor on PostgreSQL, inside the
+    rebuild's transaction): a period of a large tenant is hundreds of thousands of
+    rows, folded into the daily counters one by one and never held together."""
+    return rows.iterator(chunk_size=STREAM_CHUNK)
+
+
 class _Period:
     def __init__(self, tenant: Tenant, first: dt.date, last: dt.date) -> None:
         self.tz = tenant_zone(tenant)
@@ -159,8 +177,8 @@ class _Period:
 
 
 def _letters(p: _Period, out: DayFigures) -> None:
-    for unit_id, created_at, source_id in incoming_registered_between(
-        start=p.start, end=p.end
+    for unit_id, created_at, source_id in _stream(
+        incoming_registered_between(start=p.start, end=p.end)
     ):
         day = p.local(created_at)
         out.add(unit_id, day, "letters_in")
@@ -169,7 +187,7 @@ def _letters(p: _Period, out: DayFigures) -> None:
 
 
 def _drafting(p: _Period, out: DayFigures) -> None:
-    for row in drafts_for_figures(start=p.start, end=p.end):
+    for row in _stream(drafts_for_figures(start=p.start, end=p.end)):
         unit_id = row["letter__unit_id"]
         if (day := p.day(row["created_at"])) is not None:
             out.add(unit_id, day, "drafts_created")
@@ -180,9 +198,9 @@ def _drafting(p: _Period, out: DayFigures) -> None:
             out.add_person(row["signed_by_id"], day, "letters_signed")
         if (day := p.day(row["sent_at"])) is not None:
             out.add(unit_id, day, "letters_sent")
-    for unit_id, acted_at in review_returns_between(start=p.start, end=p.end):
+    for unit_id, acted_at in _stream(review_returns_between(start=p.start, end=p.end)):
         out.add(unit_id, p.local(acted_at), "review_returns")
-    for unit_id, taken_at in paper_numbers_between(start=p.start, end=p.end):
+    for unit_id, taken_at in _stream(paper_numbers_between(start=p.start, end=p.end)):
         out.add(unit_id, p.local(taken_at), "numbered_paper")
 
 
@@ -233,8 +251,19 @@ def _dispositions(p: _Period, out: DayFigures, holders: _Holders) -> None:
     )
     for row in rows:
         _disposition(p, out, holders, row)
+    # The many more only still owed, counted in the database: each is overdue from
+    # the first day to the day before it was closed (or to the end).
+    for row in owed_for_figures(
+        start=p.start, end=p.end, first_day=p.first, last_day=p.last, tz=p.tz
+    ):
+        settled_day = row["settled_day"]
+        last = p.last if settled_day is None else min(p.last, settled_day - _DAY)
+        if p.first <= last and row["unit"] is not None:
+            out.overdue_spans[row["unit"]][p.first] += row["n"]
+            out.overdue_spans[row["unit"]][last + _DAY] -= row["n"]
     out.overdue_settle(p.first, p.last)
-    for person_id, created_at, deadline in followups_between(start=p.start, end=p.end):
+    followups = followups_between(start=p.start, end=p.end)
+    for person_id, created_at, deadline in _stream(followups):
         day = p.local(created_at)
         out.add_person(person_id, day, "followups")
         if deadline is None or day <= deadline:
@@ -242,7 +271,8 @@ def _dispositions(p: _Period, out: DayFigures, holders: _Holders) -> None:
 
 
 def _active_users(p: _Period, out: DayFigures, holders: _Holders) -> None:
-    for person_id, day in active_people_between(start=p.start, end=p.end, tz=p.tz):
+    active = active_people_between(start=p.start, end=p.end, tz=p.tz)
+    for person_id, day in _stream(active):
         out.add(holders.unit_of(person_id, day), day, "active_users")
 
 

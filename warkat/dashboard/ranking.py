@@ -4,10 +4,11 @@ dispositions and by time to follow up, this week against last week."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from warkat.dashboard.cache import cached, ids_key
+from warkat.dashboard.cache import cached_many, ids_key
 from warkat.dashboard.scope import Scope
 from warkat.dashboard.selectors import Figures, figures_by_unit, rolled_into
 
@@ -59,10 +60,10 @@ def period_rolled(
     node: Unit | None,
     targets: list[Unit] | None,
     period: tuple[dt.date, dt.date],
-) -> dict[int, Figures]:
-    """The settled figures of ``targets`` over ``period`` (each with everything
-    below it; with no targets, key 0 holds the sum of the whole scope), cached per
-    tenant until its figures change."""
+) -> tuple[str, Callable[[], dict[int, Figures]]]:
+    """The cache key and the computation of the settled figures of ``targets`` over
+    ``period`` (each with everything below it; with no targets, key 0 holds the sum
+    of the whole scope), cached per tenant until its figures change."""
     ids = scope.ids_below(node)
 
     def compute() -> dict[int, Figures]:
@@ -76,27 +77,46 @@ def period_rolled(
         return {pk: f.settled() for pk, f in rolled.items()}
 
     wanted = "sum" if targets is None else ids_key(u.pk for u in targets)
-    return cached(f"rolled:{period[0]}:{period[1]}:{ids_key(ids)}:{wanted}", compute)
+    return f"rolled:{period[0]}:{period[1]}:{ids_key(ids)}:{wanted}", compute
 
 
-def overview(*, scope: Scope, node: Unit | None, today: dt.date) -> Overview:
-    """``node``'s covered child units (the scope's roots when None), ranked."""
+def overview(
+    *,
+    scope: Scope,
+    node: Unit | None,
+    today: dt.date,
+    also: Mapping[str, Callable[[], Any]] | None = None,
+) -> tuple[Overview, dict[str, Any]]:
+    """``node``'s covered child units (the scope's roots when None), ranked; with
+    the values of ``also`` (more figures the page shows), read from the cache in
+    the same round trip."""
     this, last = weeks(today)
     children = scope.children(node)
     targets = [*children, *([node] if node is not None else scope.roots)]
-    now = period_rolled(scope=scope, node=node, targets=targets, period=this)
-    before = period_rolled(scope=scope, node=node, targets=targets, period=last)
-    if node is None and len(scope.roots) > 1:
+    wants = {
+        "now": period_rolled(scope=scope, node=node, targets=targets, period=this),
+        "before": period_rolled(scope=scope, node=node, targets=targets, period=last),
+    }
+    several = node is None and len(scope.roots) > 1
+    if several:
         # The total of several roots: medians over all of them, not of medians.
-        whole = period_rolled(scope=scope, node=None, targets=None, period=this)
-        whole_last = period_rolled(scope=scope, node=None, targets=None, period=last)
+        wants["whole"] = period_rolled(
+            scope=scope, node=None, targets=None, period=this
+        )
+        wants["whole_last"] = period_rolled(
+            scope=scope, node=None, targets=None, period=last
+        )
+    extra = dict(also or {})
+    values = cached_many({key: compute for key, compute in wants.values()} | extra)
+    got = {name: values[key] for name, (key, _c) in wants.items()}
+    now, before = got["now"], got["before"]
     rows = [RankRow(u, now[u.pk], before[u.pk]) for u in children]
     if node is not None:
         total, total_last = now[node.pk], before[node.pk]
-    elif len(scope.roots) == 1:
+    elif not several:
         total, total_last = now[scope.roots[0].pk], before[scope.roots[0].pk]
     else:
-        total, total_last = whole[0], whole_last[0]
+        total, total_last = got["whole"][0], got["whole_last"][0]
     by_overdue = sorted(rows, key=lambda r: (-r.this_week.overdue, r.unit.name))
     by_follow = sorted(
         rows,
@@ -106,4 +126,5 @@ def overview(*, scope: Scope, node: Unit | None, today: dt.date) -> Overview:
             r.unit.name,
         ),
     )
-    return Overview(node, this, last, total, total_last, by_overdue, by_follow)
+    data = Overview(node, this, last, total, total_last, by_overdue, by_follow)
+    return data, {key: values[key] for key in extra}

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from warkat.dashboard import errors
+from warkat.dashboard.cache import org_cached
 from warkat.org.selectors import (
     position_links,
     positions_below_exist,
@@ -83,29 +84,11 @@ def _headed_units(position_ids: list[int]) -> set[int]:
     return headed
 
 
-def leader_scope(*, user: Any) -> Scope:
-    """The units ``user`` may see figures of (empty when none)."""
-    cached = getattr(user, "_warkat_dashboard_scope", None)
-    if cached is not None:
-        return cached
-    if _is_admin(user):
-        units = list(units_filter(active=None))
+def _scope_of(top: set[int] | None) -> Scope:
+    """The scope of the units ``top`` (every unit of the tenant when None)."""
+    units = list(units_filter(active=None))
+    if top is None:
         top = {u.pk for u in units if u.parent_id is None}
-    else:
-        person = getattr(user, "person", None)
-        held = list(positions_held(person=person)) if person else []
-        ids = [a.position_id for a in held]
-        # Most staff head nothing and have no one below them: they cover nothing,
-        # known without reading the whole chain of command and every unit (which
-        # the home page asked on every view).
-        leads = any(a.position.is_head for a in held) or positions_below_exist(
-            position_ids=ids
-        )
-        top = _headed_units(ids) if leads else set()
-        if not top:
-            user._warkat_dashboard_scope = Scope()
-            return user._warkat_dashboard_scope
-        units = list(units_filter(active=None))
     by_id = {u.pk: u for u in units}
     root_paths = sorted((by_id[pk].path for pk in top if pk in by_id), key=len)
     kept: list[str] = []
@@ -113,11 +96,43 @@ def leader_scope(*, user: Any) -> Scope:
         if not any(path.startswith(k) for k in kept):
             kept.append(path)
     covered = {u.pk: u for u in units if any(u.path.startswith(k) for k in kept)}
-    scope = Scope(
+    return Scope(
         roots=sorted((u for u in units if u.path in kept), key=lambda u: u.path),
         units=covered,
         whole=len(covered) == len(units),
     )
+
+
+def _leader_scope(position_ids: list[int]) -> Scope:
+    top = _headed_units(position_ids)
+    return _scope_of(top) if top else Scope()
+
+
+def leader_scope(*, user: Any) -> Scope:
+    """The units ``user`` may see figures of (empty when none). It depends only on
+    the positions the user holds and on the organisation: kept in the cache under
+    the organisation's version, so a leader's request reads neither the chain of
+    command nor the unit tree again until one of them changes."""
+    cached = getattr(user, "_warkat_dashboard_scope", None)
+    if cached is not None:
+        return cached
+    if _is_admin(user):
+        scope = org_cached("scope:admin", lambda: _scope_of(None))
+    else:
+        person = getattr(user, "person", None)
+        held = list(positions_held(person=person)) if person else []
+        ids = sorted({a.position_id for a in held})
+        # Most staff head nothing and have no one below them: they cover nothing,
+        # known without reading the whole chain of command and every unit (which
+        # the home page asked on every view).
+        leads = any(a.position.is_head for a in held) or positions_below_exist(
+            position_ids=ids
+        )
+        scope = (
+            org_cached(f"scope:{','.join(map(str, ids))}", lambda: _leader_scope(ids))
+            if leads
+            else Scope()
+        )
     user._warkat_dashboard_scope = scope
     return scope
 

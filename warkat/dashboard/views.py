@@ -4,6 +4,7 @@ and the letters behind its figure, and the wall display."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from warkat.core.errors import DomainError
 from warkat.core.http import download_response, tenant_view
 from warkat.dashboard import errors, kinerja, services
-from warkat.dashboard.cache import cached, ids_key
+from warkat.dashboard.cache import ids_key
 from warkat.dashboard.charts import Bar, Tile, bar_chart, line_chart, tile_map
 from warkat.dashboard.datarequests import late_targets
 from warkat.dashboard.drill import position_letters, unit_positions
@@ -29,7 +30,7 @@ from warkat.dashboard.monev import (
 )
 from warkat.dashboard.ranking import Overview, overview
 from warkat.dashboard.scope import Scope, leader_scope, require_scope, unit_in_scope
-from warkat.dashboard.selectors import daily_series
+from warkat.dashboard.selectors import Figures, daily_series
 from warkat.org.selectors import positions_by_id
 from warkat.tenancy.clock import tenant_localdate
 
@@ -39,13 +40,19 @@ TREND_DAYS = 28
 MAX_LATE = 50
 
 
-def _charts(scope: Scope, data: Overview, today: dt.date) -> dict[str, Any]:
-    ids = scope.ids_below(data.node)
+def _series_want(
+    scope: Scope, node: Any, today: dt.date
+) -> tuple[str, Callable[[], list[tuple[dt.date, Figures]]]]:
+    """The cache key and the computation of the trend chart's days."""
+    ids = scope.ids_below(node)
     first = today - dt.timedelta(days=TREND_DAYS - 1)
-    series = cached(
+    return (
         f"series:{first}:{today}:{ids_key(ids)}",
         lambda: daily_series(unit_ids=ids, first=first, last=today),
     )
+
+
+def _charts(data: Overview, series: list[tuple[dt.date, Figures]]) -> dict[str, Any]:
     days = [day for day, _f in series]
     return {
         "overdue_chart": bar_chart(
@@ -85,14 +92,17 @@ def _page(request: HttpRequest, unit_id: int | None, template: str) -> HttpRespo
     if node is None and len(scope.roots) == 1:
         node = scope.roots[0]
     today = tenant_localdate(request.tenant)  # type: ignore[attr-defined]
-    data = overview(scope=scope, node=node, today=today)
+    series_key, series = _series_want(scope, node, today)
+    data, also = overview(
+        scope=scope, node=node, today=today, also={series_key: series}
+    )
     context: dict[str, Any] = {
         "data": data,
         "today": today,
         "ancestors": _ancestors(scope, node),
         "positions": unit_positions(unit=node, today=today) if node else [],
         "late_data": _late_data(scope, node, today),
-        **_charts(scope, data, today),
+        **_charts(data, also[series_key]),
     }
     return render(request, template, context)
 

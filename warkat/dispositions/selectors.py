@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Count, DateField, F, Prefetch, Q, QuerySet, When
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from warkat.dispositions.models import (
@@ -223,6 +226,9 @@ def disposition_for_actor(*, user: Any, disposition_id: int) -> Disposition:
 
 
 #: Columns of a disposition the command centre's figures are computed from.
+#: Rows fetched at a time from a streamed read.
+STREAM_CHUNK = 5000
+
 FIGURE_FIELDS = (
     "id",
     "letter_id",
@@ -241,29 +247,85 @@ FIGURE_FIELDS = (
 )
 
 
-def dispositions_for_figures(
-    *, start: dt.datetime, end: dt.datetime, first_day: dt.date, last_day: dt.date
-) -> list[dict[str, Any]]:
-    """Dispositions that changed in ``[start, end)`` (the local days ``first_day`` to
-    ``last_day``), fall due in it, or were still owed in it past their deadline:
-    everything the daily figures of that period read.
+_SETTLING = ["closed", "declined", "cancelled"]
 
-    Value rows only (ids, times, states): no note or letter content.
-    """
+
+def _figure_periods(
+    start: dt.datetime, end: dt.datetime, first_day: dt.date, last_day: dt.date
+) -> tuple[Q, Q]:
+    """(changed or due in the period, owed in it from before its first day)."""
     changed = (
         Q(sent_at__gte=start, sent_at__lt=end)
         | Q(read_at__gte=start, read_at__lt=end)
         | Q(followed_up_at__gte=start, followed_up_at__lt=end)
     )
     settled_before = Q(followed_up_at__lt=start) | Q(
-        state__in=["closed", "declined", "cancelled"], state_changed_at__lt=start
+        state__in=_SETTLING, state_changed_at__lt=start
     )
     due = Q(deadline__gte=first_day, deadline__lte=last_day)
     owed = Q(deadline__lt=first_day, sent_at__lt=end) & ~settled_before
-    return list(
-        Disposition.objects.filter(changed | due | owed)
+    return changed | due, owed
+
+
+def dispositions_for_figures(
+    *, start: dt.datetime, end: dt.datetime, first_day: dt.date, last_day: dt.date
+) -> Iterator[dict[str, Any]]:
+    """Dispositions that changed in ``[start, end)`` (the local days ``first_day`` to
+    ``last_day``) or fall due in it: the rows the daily figures of that period read
+    one by one (those only still owed in it are ``owed_for_figures``).
+
+    Value rows only (ids, times, states): no note or letter content. Streamed
+    (a server-side cursor on PostgreSQL, inside the caller's transaction): a
+    quarter of a million-letter tenant is hundreds of thousands of rows, which the
+    caller folds into daily counters one by one.
+    """
+    touched, _owed = _figure_periods(start, end, first_day, last_day)
+    return (
+        Disposition.objects.filter(touched)
         .order_by()
         .values(*FIGURE_FIELDS)
+        .iterator(chunk_size=STREAM_CHUNK)
+    )
+
+
+def owed_for_figures(
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
+    first_day: dt.date,
+    last_day: dt.date,
+    tz: ZoneInfo,
+) -> QuerySet[Disposition, dict[str, Any]]:
+    """The dispositions past their deadline before ``first_day``, still owed in the
+    period and untouched in it (neither sent, read, followed up nor due in it), to
+    be acted on and not cancelled, counted in the database: rows of the recipient
+    ``unit``, the local ``settled_day`` a closing or declining settled them in the
+    period (None: still owed at its end) and their number ``n``. In a tenant of
+    millions of open dispositions these are most of what a period reads, and all
+    that matters of them is how long each stayed overdue."""
+    touched, owed = _figure_periods(start, end, first_day, last_day)
+    closed_in_period = Q(
+        followed_up_at__isnull=True,
+        state__in=["closed", "declined"],
+        state_changed_at__isnull=False,
+    )
+    return (
+        Disposition.objects.filter(owed, for_information=False)
+        .exclude(touched)
+        .exclude(state="cancelled")
+        .order_by()
+        .values(
+            unit=F("to_position__unit_id"),
+            settled_day=Case(
+                When(
+                    closed_in_period,
+                    then=TruncDate("state_changed_at", tzinfo=tz),
+                ),
+                default=None,
+                output_field=DateField(),
+            ),
+        )
+        .annotate(n=Count("pk"))
     )
 
 

@@ -23,7 +23,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from warkat.core.errors import ValidationError
-from warkat.org.models import Assignment, OrgChange, Person, Position, Unit
+from warkat.org.models import (
+    Assignment,
+    OrgChange,
+    OrgChangeCounter,
+    Person,
+    Position,
+    Unit,
+)
 from warkat.org.nip import nip_parse
 
 
@@ -469,6 +476,18 @@ def org_changes_since(*, since: int, limit: int) -> list[OrgChange]:
     """The next ``limit`` changes of the active tenant after cursor ``since``, in
     order. The cursor is the ``seq`` of the last change a reader has applied."""
     return list(OrgChange.objects.filter(seq__gt=since).order_by("seq")[:limit])
+
+
+def org_version(*, tenant_id: int) -> int:
+    """A number that moves on with every committed change of the tenant's units,
+    positions, people and assignments (the change feed's last ``seq``): what is
+    derived from the organisation can be cached under it."""
+    seq = (
+        OrgChangeCounter.objects.filter(tenant_id=tenant_id)
+        .values_list("last_seq", flat=True)
+        .first()
+    )
+    return int(seq or 0)
 
 
 def held_unit_ids_sql(person: str, day: str) -> str:

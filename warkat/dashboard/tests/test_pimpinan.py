@@ -65,6 +65,16 @@ def test_api_units_gives_own_and_subtree_figures(
     assert units["Bidang Aplikasi"]["own"]["on_time_share"] == 1.0
     assert dinas["subtree"]["on_time_share"] == 0.5
     assert units["Bidang Aplikasi"]["own"]["read_median_hours"] == 25.0
+    # The answer is written as JSON directly: it must be what the OpenAPI says,
+    # field for field (the schema validates it and dumps it back unchanged).
+    from warkat.dashboard.api import FiguresOut, UnitFiguresOut, UnitsOut
+
+    assert UnitsOut.model_validate(data).model_dump(mode="json") == data
+    for unit in data["units"]:
+        assert list(unit) == list(UnitFiguresOut.model_fields)
+        assert (
+            list(unit["own"]) == list(unit["subtree"]) == list(FiguresOut.model_fields)
+        )
     # The Kabid sees their bidang only.
     kabid = client_for(o.users.kabid_a).get("/api/v1/dashboard/units").json()
     assert [u["name"] for u in kabid["units"]] == ["Bidang Aplikasi"]
@@ -219,3 +229,33 @@ def test_cached_figures_last_until_the_figures_change(
 
         figures_changed(tenant_id=o.tenant.pk)
     assert letters_in() == 9
+
+
+def test_a_cached_scope_lasts_until_the_organisation_changes(
+    o: SimpleNamespace, settings: Any
+) -> None:
+    """With the cache on, a leader's subtree is read once per organisation version:
+    a new unit below the dinas (or a renamed one) is in the next request's scope."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from warkat.accounts.models import User
+    from warkat.org.services.units import unit_update
+    from warkat.org.tests import factories as org
+
+    settings.WARKAT_DASHBOARD_CACHE = 300
+
+    def names() -> set[str]:
+        # A fresh user each time: the scope is also kept on the user for a request.
+        return scope_names(User.objects.get(pk=o.users.kadis.pk))
+
+    before = names()
+    with CaptureQueriesContext(connection) as queries:
+        assert names() == before
+    assert not any('FROM "org_unit"' in q["sql"] for q in queries.captured_queries)
+    org.unit(o.tenant, o.dinas, kind="bidang", name="Bidang Baru", code="KOMINFO.BARU")
+    assert names() == before | {"Bidang Baru"}
+    unit_update(unit=o.bid_a, actor=None, name="Bidang Aplikasi Informatika")
+    assert "Bidang Aplikasi Informatika" in names()
+    # Another leader's scope is its own.
+    assert "Bidang Baru" not in scope_names(User.objects.get(pk=o.users.kabid_a.pk))
