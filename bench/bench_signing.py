@@ -24,6 +24,11 @@ medians against plain pyHanko.
   for the signer's certificate and embeds it with the CA's CRLs.
 * "in a batch": the same, with the key unlocked once for all signatures, as
   ``drafting.batches`` does (one passphrase and code for the whole batch).
+* "main (955f569)" rows: the same path with the changes after 955f569 undone
+  in-process (``_main``): a new event loop per signature, stamp lines shaped
+  per signature, pyHanko's own byte-by-byte name and token reading/writing.
+  The plain pyHanko row runs with pyHanko's own reader and writer too
+  (``_pyhanko_as_shipped``: none of ``signing.pdfparse``).
 * Warkat ``document_sign``, whole call: ``signer_unlock`` + ``document_sign`` as the
   letter workflow calls them, database and file storage included, for a
   throw-away tenant in a transaction rolled back at the end (skipped when the
