@@ -179,6 +179,9 @@ def sign_concurrently(
         if mode == "before":
             before.enter_context(mock.patch.object(sending, "coalesced", nullcontext))
             before.enter_context(
+                mock.patch.object(sending, "already_fresh", nullcontext)
+            )
+            before.enter_context(
                 mock.patch.object(sending, "audit_records", _audit_one_by_one)
             )
         cpu = time.process_time()

@@ -24,6 +24,11 @@ medians against plain pyHanko.
   for the signer's certificate and embeds it with the CA's CRLs.
 * "in a batch": the same, with the key unlocked once for all signatures, as
   ``drafting.batches`` does (one passphrase and code for the whole batch).
+* "main (955f569)" rows: the same path with the changes after 955f569 undone
+  in-process (``_main``): a new event loop per signature, stamp lines shaped
+  per signature, pyHanko's own byte-by-byte name and token reading/writing.
+  The plain pyHanko row runs with pyHanko's own reader and writer too
+  (``_pyhanko_as_shipped``: none of ``signing.pdfparse``).
 * Warkat ``document_sign``, whole call: ``signer_unlock`` + ``document_sign`` as the
   letter workflow calls them, database and file storage included, for a
   throw-away tenant in a transaction rolled back at the end (skipped when the
@@ -33,6 +38,7 @@ medians against plain pyHanko.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import gc
 import io
 import os
@@ -98,6 +104,63 @@ def _pem_files(folder: Path, ca: Any, key: Any, cert: Any) -> dict[str, str]:
 
 
 @contextmanager
+def _main() -> Iterator[None]:
+    """The sign path as on main at 955f569, for the "main" rows of the same run:
+    a new event loop for every signature (``asyncio.run``), the stamp's lines
+    shaped and its ``ToUnicode`` map built for every signature, PDF names and
+    bare tokens read and written by pyHanko's own byte-by-byte code."""
+    from unittest import mock
+
+    from pyhanko.pdf_utils import generic, misc
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
+
+    from warkat.signing import pdfparse, stampfont
+    from warkat.signing.providers import presign
+
+    def sign_pdf(pdf_signer: Any, writer: Any, **kw: Any) -> Any:
+        return asyncio.run(presign._sign(pdf_signer, writer, **kw))
+
+    engine = stampfont.EmbeddedFontEngine
+    with (
+        mock.patch.object(presign, "sign_pdf", sign_pdf),
+        mock.patch.object(engine, "shape", GlyphAccumulator.shape),
+        mock.patch.object(
+            engine, "_format_tounicode_cmap", GlyphAccumulator._format_tounicode_cmap
+        ),
+        mock.patch.object(
+            misc, "read_until_delimiter", pdfparse._pyhanko_until_delimiter
+        ),
+        mock.patch.object(
+            generic, "read_until_delimiter", pdfparse._pyhanko_until_delimiter
+        ),
+        mock.patch.object(generic, "_decode_name", pdfparse._pyhanko_name_decode),
+        mock.patch.object(
+            generic.NameObject, "write_to_stream", pdfparse._pyhanko_name_write
+        ),
+    ):
+        yield
+
+
+@contextmanager
+def _pyhanko_as_shipped() -> Iterator[None]:
+    """pyHanko's own PDF reader and writer (none of ``signing.pdfparse``), for
+    the plain pyHanko row."""
+    from unittest import mock
+
+    from pyhanko.pdf_utils import generic
+
+    from warkat.signing import pdfparse
+
+    with (
+        _main(),
+        mock.patch.object(
+            generic, "read_hex_string_from_stream", pdfparse._pyhanko_reader
+        ),
+    ):
+        yield
+
+
+@contextmanager
 def _before() -> Iterator[None]:
     """The sign path as it was at d1d625c, for the "before" rows of the same run:
     pyHanko's own ``sign_pdf`` (presign validation of the signer's path and the
@@ -127,6 +190,7 @@ def _before() -> Iterator[None]:
         )  # fmt: skip
 
     with (
+        _main(),
         mock.patch.object(tenant_ca, "stamp_style", stock_style),
         mock.patch.object(presign, "sign_pdf", pyhanko_sign_pdf),
         mock.patch.object(presign, "DSS_WITH_SIGNATURE", DSSContentSettings()),
@@ -187,6 +251,10 @@ def _paths(stack: ExitStack, folder: Path) -> dict[str, Callable[[], bytes]]:
     assert plain_signer is not None
 
     def plain() -> bytes:
+        with _pyhanko_as_shipped():
+            return plain_once()
+
+    def plain_once() -> bytes:
         out = signers.sign_pdf(
             IncrementalPdfFileWriter(io.BytesIO(rendered.pdf), strict=False),
             signers.PdfSignatureMetadata(field_name="Signature1"),
@@ -239,11 +307,14 @@ def _paths(stack: ExitStack, folder: Path) -> dict[str, Callable[[], bytes]]:
     )
 
     def warkat(
-        long_term: bool, before: bool = False, batch: bool = False
+        long_term: bool, before: bool = False, batch: bool = False, main: bool = False
     ) -> Callable[[], bytes]:
         def run() -> bytes:
             if before:
                 with _before():
+                    return sign_once()
+            if main:
+                with _main():
                     return sign_once()
             return sign_once()
 
@@ -291,10 +362,14 @@ def _paths(stack: ExitStack, folder: Path) -> dict[str, Callable[[], bytes]]:
     paths = {
         "plain pyHanko sign_pdf defaults (B-T)": plain,
         "Warkat B-T, before (d1d625c)": warkat(False, before=True),
+        "Warkat B-T, main (955f569)": warkat(False, main=True),
         "Warkat B-T, now": warkat(False),
         "Warkat B-LT (CRLs + OCSP), before": warkat(True, before=True),
+        "Warkat B-LT (CRLs + OCSP), main": warkat(True, main=True),
         "Warkat B-LT (CRLs + OCSP), now": warkat(True),
+        "Warkat B-T, main, in a batch": warkat(False, batch=True, main=True),
         "Warkat B-T, now, in a batch": warkat(False, batch=True),
+        "Warkat B-LT, main, in a batch": warkat(True, batch=True, main=True),
         "Warkat B-LT, now, in a batch": warkat(True, batch=True),
     }
     whole = _whole_call(stack, folder, rendered)

@@ -7,6 +7,12 @@ runs at once, as before; inside one, the keys are collected and ``refresh`` runs
 once with all of them when the block ends without an exception. The block must
 sit inside the transaction whose writes it coalesces, so the derived rows commit
 (or roll back) with them. Nested blocks flush at the outermost one.
+
+``already_fresh()`` marks a block whose writes change nothing derived (audit
+events appended after the writes they describe, once those are refreshed): the
+refreshes asked for inside it are dropped. A service appends its audit events
+last (the tenant's audit chain head is locked from there to the commit), so the
+refreshes run before that lock is taken, not while it is held.
 """
 
 from __future__ import annotations
@@ -48,3 +54,15 @@ def once_at_end(refresh: Refresh, keys: Iterable[Any]) -> None:
         refresh(list(keys))
     else:
         pending.setdefault(refresh, set()).update(keys)
+
+
+@contextmanager
+def already_fresh() -> Iterator[None]:
+    """Drop the refreshes asked for inside this block: only for writes that the
+    caller knows leave every derived row as it is (an audit event appended after
+    the refresh of what it describes)."""
+    token = _pending.set({})
+    try:
+        yield
+    finally:
+        _pending.reset(token)

@@ -24,6 +24,13 @@ could expire in the queue):
    *signed* and the letter signed, creates the deliveries and queues them with the
    transaction (``core.queue``).
 
+Steps 1 and 3 append their audit events last, once everything else is written and
+the letter's search row refreshed (``core.coalesce.already_fresh``): the tenant's
+audit chain head, which every audited writer of the tenant queues on, is held
+only from there to the commit. Step 1 changes no searchable text and refreshes
+nothing (its counter lock is held for the number, the register entry and the
+audit event only).
+
 A failure in step 2 or 3 (TSA or BSrE unreachable) gives the number back to the
 counter when no later number was taken meanwhile, so the register looks as if it
 had never been taken; otherwise the number stays *being signed* for a retry. A
@@ -49,8 +56,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from warkat.audit.services import audit_record, audit_records
-from warkat.core.coalesce import coalesced
+from warkat.audit.services import AuditEntry, audit_record, audit_records
+from warkat.core.coalesce import already_fresh, coalesced
 from warkat.core.queue import enqueue_durable
 from warkat.drafting import errors
 from warkat.drafting.batch_models import (
@@ -88,7 +95,6 @@ from warkat.drafting.signature import Authority, signature_block
 from warkat.drafting.tasks import deliver_letter
 from warkat.drafting.workflow import (
     State,
-    audit_drafting,
     audit_drafting_entry,
     event_record,
     holder_kind,
@@ -221,10 +227,17 @@ def number_take(*, actor: Any, draft: Draft) -> Taken:
     for the letter and records it in the register as "being signed", or takes up
     the one an interrupted or concurrent signing of this letter took today."""
     with coalesced():
-        return _number_take(actor=actor, draft=draft)
+        taken, audit = _number_take(actor=actor, draft=draft)
+    if audit is not None:
+        # Last, so the tenant's audit chain head is held only from here to the
+        # commit. Taking a number changes none of the letter's searchable texts
+        # (the number is written in step 3): no refresh of its search row.
+        with already_fresh():
+            audit_records(tenant=draft.tenant, entries=[audit])
+    return taken
 
 
-def _number_take(*, actor: Any, draft: Draft) -> Taken:
+def _number_take(*, actor: Any, draft: Draft) -> tuple[Taken, AuditEntry | None]:
     tenant = draft.tenant
     locked = lock_draft(draft)
     letter = Letter.objects.select_for_update().get(pk=locked.letter_id)
@@ -248,7 +261,7 @@ def _number_take(*, actor: Any, draft: Draft) -> Taken:
     )
     if entry is not None:
         if entry_day(entry, tenant) == day:
-            return taken(entry)
+            return taken(entry), None
         # Taken on another day: the number carries that day's month and year.
         pending_void(entry=entry, reason=PENDING_STALE_REASON)
     unit = numbering_unit(locked.signer_position)
@@ -272,9 +285,10 @@ def _number_take(*, actor: Any, draft: Draft) -> Taken:
         letter=letter, subject=letter.subject[:500], taken_at=timezone.now(),
         taken_by=actor,
     )  # fmt: skip
-    audit_drafting(locked, "number_take", actor=actor, capacity=assignment.kind,
-           number=number, sequence=sequence)  # fmt: skip
-    return taken(entry)
+    audit = audit_drafting_entry(locked, "number_take", actor=actor,
+                                 capacity=assignment.kind, number=number,
+                                 sequence=sequence)  # fmt: skip
+    return taken(entry), audit
 
 
 def _signed_record(
@@ -285,10 +299,30 @@ def _signed_record(
     transaction, if nothing changed since step 1 (same round and version, the
     number still this letter's); otherwise nothing is stored. In a batch, the
     letter's line of the batch is written in the same transaction."""
+    # One refresh of the letter's search row for the letter and its event
+    # (``core.coalesce``), inside the transaction, before the audit chain head
+    # is locked for the audit events (appended last).
+    with signed_files_guard(), transaction.atomic():
+        locked, audit = _signed_writes(
+            actor=actor, draft=draft, taken=taken, credential=credential,
+            signature=signature, stamp=stamp, batch=batch,
+        )  # fmt: skip
+        # Last: the audit chain is the tenant's one queue of writers (see
+        # ``document_store``); it is held only from here to the commit, and
+        # locked once for both events, whose refresh of the letter's search
+        # row has already run.
+        with already_fresh():
+            audit_records(tenant=draft.tenant, entries=audit)
+    return locked
+
+
+def _signed_writes(
+    *, actor: Any, draft: Draft, taken: Taken, credential: Any,
+    signature: Signature, stamp: StampInfo, batch: SigningBatch | None,
+) -> tuple[Draft, list[AuditEntry]]:  # fmt: skip
+    """Step 3's writes but the audit events (returned, to append last)."""
     tenant = draft.tenant
-    # One refresh of the letter's search row for the letter, its event and its
-    # audit events (``core.coalesce``), at the end, inside the transaction.
-    with signed_files_guard(), transaction.atomic(), coalesced():
+    with coalesced():
         locked = lock_draft(draft)
         letter = Letter.objects.select_for_update().get(pk=locked.letter_id)
         entry = (
@@ -340,20 +374,16 @@ def _signed_record(
         deliveries_create(draft=locked)
         draft_notify(draft=locked, event="signed")
         _enqueue_delivery(tenant.pk, locked.pk)
-        # Last: the audit chain is the tenant's one queue of writers (see
-        # ``document_store``); it is held only from here to the commit, and
-        # locked once for both events.
-        audit_records(tenant=tenant, entries=[
-            document_audit_entry(
-                credential=credential, document=result.document, stamp=stamp
-            ),
-            audit_drafting_entry(
-                locked, "sign", actor=actor, capacity=kind, number=letter.number,
-                sequence=entry.sequence, document=result.document.pk,
-                batch=batch.pk if batch else None,
-            ),
-        ])  # fmt: skip
-    return locked
+    return locked, [
+        document_audit_entry(
+            credential=credential, document=result.document, stamp=stamp
+        ),
+        audit_drafting_entry(
+            locked, "sign", actor=actor, capacity=kind, number=letter.number,
+            sequence=entry.sequence, document=result.document.pk,
+            batch=batch.pk if batch else None,
+        ),
+    ]  # fmt: skip
 
 
 def _enqueue_delivery(tenant_id: int, draft_id: int) -> None:

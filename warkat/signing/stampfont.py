@@ -9,20 +9,22 @@ its ``hmtx`` table and a ``ToUnicode`` map of the glyphs actually shown.
 
 Everything cached here is read-only after it is built (all font tables are
 decompiled up front), so signing threads may share it; the HarfBuzz font object
-is created per engine.
+is created per engine. Shaping a line and the ``ToUnicode`` map are kept per
+text (a signer's stamp shows the same lines on every letter): a result is only
+ever added, never changed, so a race at worst shapes a line twice.
 """
 
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Any
 
 import uharfbuzz as hb
 from fontTools import ttLib
 from pyhanko.pdf_utils import generic
-from pyhanko.pdf_utils.font.api import FontEngine, FontEngineFactory
+from pyhanko.pdf_utils.font.api import FontEngine, FontEngineFactory, ShapeResult
 from pyhanko.pdf_utils.font.opentype import (
     GlyphAccumulator,
     _build_type0_font_from_cidfont,
@@ -52,6 +54,29 @@ class FontProgram:
     descriptor: tuple[tuple[str, Any], ...]
     font_file: bytes
     font_file_length: int
+    #: What shaping a line of text gave (``EmbeddedFontEngine.shape``), per
+    #: font size and text: a signer's stamp shows the same lines every time.
+    shapes: dict[tuple[int, bool, str], _Shaped] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    #: ``ToUnicode`` maps already written, by the glyphs they map.
+    to_unicode: dict[tuple[tuple[int, str], ...], bytes] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+
+#: Bounds on the caches of a ``FontProgram`` (entries are a few hundred bytes).
+SHAPES_MAX = 4096
+
+
+@dataclass(frozen=True)
+class _Shaped:
+    """One line's shaping result and the glyphs it uses, to replay into the
+    engine of another signature."""
+
+    result: ShapeResult
+    glyphs: tuple[tuple[int, tuple[int, int]], ...]
+    cid_to_unicode: tuple[tuple[int, str], ...]
 
 
 def _font_program(path: str) -> FontProgram:
@@ -204,6 +229,41 @@ class EmbeddedFontEngine(GlyphAccumulator):
         if result is None:
             result = self._glyphs[glyph_id] = (glyph_id, self.program.widths[glyph_id])
         return result
+
+    def shape(self, txt: str, with_actual_text: bool = True) -> ShapeResult:
+        """HarfBuzz's shaping of ``txt``, done once per process for each text and
+        size (the glyphs it uses are recorded in this engine as pyHanko does)."""
+        key = (self.font_size, with_actual_text, txt)
+        shaped = self.program.shapes.get(key)
+        if shaped is None:
+            glyphs, cid_to_unicode = self._glyphs, self._cid_to_unicode
+            self._glyphs, self._cid_to_unicode = {}, {}
+            try:
+                result = super().shape(txt, with_actual_text)
+                shaped = _Shaped(
+                    result=result,
+                    glyphs=tuple(self._glyphs.items()),
+                    cid_to_unicode=tuple(self._cid_to_unicode.items()),
+                )
+            finally:
+                self._glyphs, self._cid_to_unicode = glyphs, cid_to_unicode
+            if len(self.program.shapes) < SHAPES_MAX:
+                self.program.shapes[key] = shaped
+        self._glyphs.update(shaped.glyphs)
+        self._cid_to_unicode.update(shaped.cid_to_unicode)
+        return shaped.result
+
+    def _format_tounicode_cmap(self) -> generic.StreamObject:
+        key = tuple(sorted(self._cid_to_unicode.items()))
+        encoded = self.program.to_unicode.get(key)
+        if encoded is None:
+            stream = super()._format_tounicode_cmap()
+            encoded = stream.encoded_data
+            if len(self.program.to_unicode) < SHAPES_MAX:
+                self.program.to_unicode[key] = encoded
+        return generic.StreamObject(
+            {pdf_name("/Filter"): pdf_name("/FlateDecode")}, encoded_data=encoded
+        )
 
     def prepare_write(self) -> None:
         if self._write_prepared:

@@ -117,3 +117,48 @@ def test_a_voided_number_of_a_secret_letter_keeps_no_subject(
     assert numbers_pending_sweep() == 1
     voided = NumberEntry.objects.get(sequence=1)
     assert voided.letter_id is None and voided.subject == ""
+
+
+def test_search_row_refreshed_before_the_audit_chain_is_locked(
+    o: SimpleNamespace, frozen: Any, monkeypatch: Any
+) -> None:
+    """Taking a number refreshes no search row (no searchable text changes); the
+    record step refreshes the letter's once, before it appends its audit events
+    (the tenant's chain head is then held only to the commit)."""
+    from warkat.search import receivers
+
+    user, d = signer_ready(o), approved(o)
+    calls: list[tuple[str, Any]] = []
+    real_refresh, real_audit = receivers._refresh_letters, sending.audit_records
+
+    def refresh(ids: list[int]) -> None:
+        calls.append(("refresh", ids))
+        real_refresh(ids)
+
+    def audit(**kw: Any) -> Any:
+        calls.append(("audit", [e.action for e in kw["entries"]]))
+        return real_audit(**kw)
+
+    monkeypatch.setattr(receivers, "_refresh_letters", refresh)
+    monkeypatch.setattr(sending, "audit_records", audit)
+    letter_sign(actor=user, draft=d, passphrase=PASSPHRASE, otp=otp())
+    assert calls == [
+        ("audit", ["drafting.number_take"]),
+        ("refresh", [d.letter_id]),
+        ("audit", ["signing.document_signed", "drafting.sign"]),
+    ]
+
+
+def test_already_fresh_drops_refreshes_inside_it_only() -> None:
+    from warkat.core.coalesce import already_fresh, coalesced, once_at_end
+
+    ran: list[list[int]] = []
+    with coalesced():
+        once_at_end(ran.append, [1])
+        with already_fresh():
+            once_at_end(ran.append, [2])
+        once_at_end(ran.append, [3])
+    with already_fresh():
+        once_at_end(ran.append, [4])
+    once_at_end(ran.append, [5])
+    assert ran == [[1, 3], [5]]

@@ -110,6 +110,18 @@ async def _sign(
     return misc.finalise_output(output, res_output)
 
 
+#: One event loop per thread, kept: ``asyncio.run`` makes and closes a loop (a
+#: selector, a socket pair, the executor's shutdown) for every signature.
+_loops = threading.local()
+
+
+def _loop() -> asyncio.AbstractEventLoop:
+    loop = getattr(_loops, "loop", None)
+    if loop is None or loop.is_closed():
+        loop = _loops.loop = asyncio.new_event_loop()
+    return loop
+
+
 def sign_pdf(
     pdf_signer: PdfSigner,
     writer: Any,
@@ -121,7 +133,7 @@ def sign_pdf(
 ) -> Any:
     """Sign like ``pdf_signer.sign_pdf``; ``material_key`` (B-LT) names the
     validation material the presign validation depends on."""
-    return asyncio.run(
+    return _loop().run_until_complete(
         _sign(
             pdf_signer,
             writer,

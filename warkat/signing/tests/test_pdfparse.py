@@ -36,3 +36,50 @@ def test_bad_input_is_refused(source: bytes) -> None:
 
 def test_installed() -> None:
     assert generic.read_hex_string_from_stream is pdfparse.read_hex_string
+
+
+@pytest.mark.parametrize(
+    "source, start",
+    [
+        (b"/Type /Page", 1),
+        (b"/Font<</F1 2 0 R>>", 1),
+        (b"123 0 R", 0),
+        (b"true]", 0),
+        (b"/A#20B(x)", 1),
+        (b"/Last", 1),
+        (b"", 0),
+        (b"/\x00x", 1),
+    ],
+)
+def test_tokens_read_as_pyhanko_reads_them(source: bytes, start: int) -> None:
+    mine, theirs = io.BytesIO(source), io.BytesIO(source)
+    mine.seek(start)
+    theirs.seek(start)
+    assert pdfparse.read_until_delimiter(mine) == (
+        pdfparse._pyhanko_until_delimiter(theirs)
+    )
+    assert mine.tell() == theirs.tell()
+
+
+@pytest.mark.parametrize("raw", [b"Type", b"A#20B", b"F1", b"Caf#C3#A9"])
+def test_names_decoded_and_written_as_pyhanko_does(raw: bytes) -> None:
+    name = pdfparse.decode_name(raw)
+    assert name == pdfparse._pyhanko_name_decode(raw)
+    assert pdfparse.decode_name(raw) is name  # kept
+    mine, theirs = io.BytesIO(), io.BytesIO()
+    name.write_to_stream(mine)
+    name.write_to_stream(mine)  # the second from the kept form
+    pdfparse._pyhanko_name_write(name, theirs)
+    pdfparse._pyhanko_name_write(name, theirs)
+    assert mine.getvalue() == theirs.getvalue()
+
+
+def test_bad_name_still_refused() -> None:
+    with pytest.raises(Exception, match="escape"):
+        pdfparse.decode_name(b"A#2")
+
+
+def test_token_readers_installed() -> None:
+    assert generic.read_until_delimiter is pdfparse.read_until_delimiter
+    assert generic._decode_name is pdfparse.decode_name
+    assert generic.NameObject.write_to_stream is pdfparse.write_name

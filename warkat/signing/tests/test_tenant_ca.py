@@ -182,3 +182,24 @@ def test_unreadable_pdf_is_refused_before_signing(data: bytes) -> None:
     with pytest.raises(DomainError) as exc:
         pdf_open(data)
     assert exc.value.code == "signing.pdf_invalid"
+
+
+def test_stamp_lines_shaped_once_give_the_same_glyphs() -> None:
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    def engine() -> Any:
+        writer = IncrementalPdfFileWriter(io.BytesIO(letter_pdf().pdf), strict=False)
+        factory = stampfont.EmbeddedFontFactory(str(FONT_FILE), font_size=7)
+        return factory.create_font_engine(writer)
+
+    text = "Plt. Kepala Dinas Kesehatan — Ésther Wonda fi"
+    plain, first, again = engine(), engine(), engine()
+    expected = GlyphAccumulator.shape(plain, text)
+    assert first.shape(text) == expected
+    assert again.shape(text) == expected  # from the kept result
+    assert first._glyphs == again._glyphs == plain._glyphs
+    assert first._cid_to_unicode == again._cid_to_unicode == plain._cid_to_unicode
+    cmap = GlyphAccumulator._format_tounicode_cmap(plain).data
+    assert first._format_tounicode_cmap().data == cmap
+    assert again._format_tounicode_cmap().data == cmap
