@@ -54,6 +54,15 @@ FEW_MATCHES = 1000
 NEWEST_FACTOR = 1.5
 
 
+#: What a search page's facets count, read with the hits (``facts=True``): the
+#: letter's direction, security level, unit (id and name) and creation time.
+_FACTS = ", l.direction, l.security, l.unit_id, u.name, l.created_at"
+_FACTS_JOIN = (
+    " LEFT JOIN letters_letter l ON l.id = h.letter_id"
+    " LEFT JOIN org_unit u ON u.id = l.unit_id"
+)
+
+
 def newest_hits(
     parsed: ParsedQuery,
     *,
@@ -61,9 +70,12 @@ def newest_hits(
     visible: tuple[str, Sequence[Any]],
     limit: int,
     using: str = "default",
-) -> list[tuple[int, float]]:
+    facts: bool = False,
+) -> list[tuple[Any, ...]]:
     """The ``limit`` newest letters of ``visible`` (SQL selecting letter ids) that
-    match, as (letter id, rank), newest first.
+    match, as (letter id, rank), newest first; with ``facts``, each followed by
+    the letter's direction, security level, unit id, unit name and creation time
+    (read in the same statement, for the facets).
 
     PostgreSQL: one statement reads the tenant's newest matches from the index
     (``warkat_search_newest``, migration 0004: the work follows ``limit`` whatever
@@ -79,7 +91,7 @@ def newest_hits(
             f"SELECT m.letter_id, m.rank FROM ({m_sql}) m WHERE m.letter_id IN "
             f"({v_sql}) ORDER BY m.letter_id DESC LIMIT %s"
         )
-        return _rows(using, sql, [*m_params, *v_params, limit])
+        return _rows(using, sql, [*m_params, *v_params, limit], facts)
     tsquery = pg_tsquery(parsed)
     asked = max(limit, int(limit * NEWEST_FACTOR))
     # The count comes on every row (a row even without hits): the caller learns
@@ -87,24 +99,33 @@ def newest_hits(
     sql = (
         "WITH m AS MATERIALIZED (SELECT letter_id, rank FROM "
         "warkat_search_newest(to_tsquery('simple', %s), %s)) "
-        "SELECT n.total, h.letter_id, h.rank FROM (SELECT count(*) AS total FROM m) n "
+        f"SELECT n.total, h.letter_id, h.rank{_FACTS if facts else ''} "
+        "FROM (SELECT count(*) AS total FROM m) n "
         "LEFT JOIN LATERAL (SELECT m.letter_id, m.rank FROM m "
         f"WHERE m.letter_id IN ({v_sql}) ORDER BY m.letter_id DESC LIMIT %s) h ON true"
+        + (f"{_FACTS_JOIN} ORDER BY h.letter_id DESC" if facts else "")
     )
     with conn.cursor() as cursor:
         cursor.execute(sql, [tsquery, asked, *v_params, limit])
         rows = cursor.fetchall()
-    found = [(int(r[1]), float(r[2])) for r in rows if r[1] is not None]
+    found = [(int(r[1]), float(r[2]), *r[3:]) for r in rows if r[1] is not None]
     if len(found) >= limit or rows[0][0] < asked:
         return found
     sql, params = fallback_hits_sql(tsquery, visible=visible, limit=limit, using=using)
-    return _rows(using, sql, params)
+    return _rows(using, sql, params, facts)
 
 
-def _rows(using: str, sql: str, params: list[Any]) -> list[tuple[int, float]]:
+def _rows(
+    using: str, sql: str, params: list[Any], facts: bool = False
+) -> list[tuple[Any, ...]]:
+    if facts:
+        sql = (
+            f"SELECT h.letter_id, h.rank{_FACTS} FROM ({sql}) h{_FACTS_JOIN} "
+            "ORDER BY h.letter_id DESC"
+        )
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
-        return [(int(r[0]), float(r[1])) for r in cursor.fetchall()]
+        return [(int(r[0]), float(r[1]), *r[2:]) for r in cursor.fetchall()]
 
 
 def fallback_hits_sql(

@@ -25,15 +25,22 @@ class Snippet:
 
 
 def _hits(text: str, wanted: set[str]) -> list[tuple[int, int]]:
+    """The spans of the query's words in ``text``, up to the end of the snippet
+    (``_render`` starts it at most a third of its length before the first one):
+    a long file text is read no further than that."""
     spans = [
         m.span() for m in _NUMBER.finditer(text) if number_token(m.group()) in wanted
     ]
+    first = spans[0][0] if spans else None
     for m in _WORD.finditer(text):
+        if first is not None and m.start() >= first + SNIPPET_CHARS:
+            break
         if any(s <= m.start() < e for s, e in spans):
             continue
         folded = "".join(_WORD.findall(fold(m.group())))
         if folded and word_token(folded) in wanted:
             spans.append(m.span())
+            first = m.start() if first is None else min(first, m.start())
     return sorted(spans)
 
 
