@@ -55,22 +55,29 @@ NEWEST_FACTOR = 1.5
 
 
 #: What a search page's facets count, read with the hits (``facts=True``): the
-#: letter's direction, security level, unit (id and name) and creation time, looked
-#: up hit by hit (``OFFSET 0`` keeps the lookup a parameterised index probe: joined
-#: flat, the planner may hash the whole letters table for a few hundred hits).
+#: letter's direction, security level, unit (id and name) and creation time.
 _FACTS = ", f.direction, f.security, f.unit_id, f.name, f.created_at"
-_FACTS_JOIN = (
-    " LEFT JOIN LATERAL (SELECT l.direction, l.security, l.unit_id, u.name, "
-    "l.created_at FROM letters_letter l JOIN org_unit u ON u.id = l.unit_id "
-    "WHERE l.id = h.letter_id OFFSET 0) f ON true"
+_FACTS_OF = (
+    "SELECT l.id, l.direction, l.security, l.unit_id, u.name, l.created_at "
+    "FROM letters_letter l JOIN org_unit u ON u.id = l.unit_id"
 )
 
 
-def _with_facts(sql: str, first: str = "") -> str:
-    """``sql`` (hits, ``letter_id`` and ``rank``) followed by their letters' facts."""
+def _with_facts(sql: str, vendor: str, first: str = "") -> str:
+    """``sql`` (hits: ``letter_id`` and ``rank``) followed by their letters' facts.
+    PostgreSQL looks them up hit by hit (a lateral subquery kept apart by
+    ``OFFSET 0``: joined flat, the planner may hash the whole letters table for a
+    few hundred hits); SQLite's joins are such lookups already."""
+    if vendor == "postgresql":
+        join = (
+            f" LEFT JOIN LATERAL ({_FACTS_OF} WHERE l.id = h.letter_id OFFSET 0) f "
+            "ON true"
+        )
+    else:
+        join = f" LEFT JOIN ({_FACTS_OF}) f ON f.id = h.letter_id"
     return (
         f"WITH h AS MATERIALIZED ({sql}) SELECT {first}h.letter_id, h.rank{_FACTS} "
-        f"FROM h{_FACTS_JOIN} ORDER BY h.letter_id DESC"
+        f"FROM h{join} ORDER BY h.letter_id DESC"
     )
 
 
@@ -116,7 +123,7 @@ def newest_hits(
         f"WHERE m.letter_id IN ({v_sql}) ORDER BY m.letter_id DESC LIMIT %s) h ON true"
     )
     if facts:
-        sql = _with_facts(sql, "h.total, ")
+        sql = _with_facts(sql, conn.vendor, "h.total, ")
     with conn.cursor() as cursor:
         cursor.execute(sql, [tsquery, asked, *v_params, limit])
         rows = cursor.fetchall()
@@ -131,7 +138,7 @@ def _rows(
     using: str, sql: str, params: list[Any], facts: bool = False
 ) -> list[tuple[Any, ...]]:
     if facts:
-        sql = _with_facts(sql)
+        sql = _with_facts(sql, connections[using].vendor)
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
         return [(int(r[0]), float(r[1]), *r[2:]) for r in cursor.fetchall()]
