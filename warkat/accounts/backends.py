@@ -38,3 +38,12 @@ class NipOrUsernameBackend(ModelBackend):
             if request is not None:
                 setattr(request, AUTH_ERROR_ATTR, exc)
             raise PermissionDenied(str(exc)) from exc
+
+    def get_user(self, user_id: Any) -> User | None:
+        """The signed-in user of a session, with the tenant every request reads
+        (the tenant scope, the API's caller) in the same query."""
+        try:
+            user = User._default_manager.select_related("tenant").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None

@@ -7,10 +7,14 @@ check constraints.
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
 
+from warkat.letters.bulk import LetterManager
 from warkat.tenancy.models import TenantOwned
 
 
@@ -146,6 +150,11 @@ class Letter(TenantOwned):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Bulk writes tell the apps that keep copies of a letter's fields (``bulk``).
+    objects: ClassVar[Any] = ScopedManager(
+        _manager_class=LetterManager, tenant="tenant"
+    )
 
     class Meta:
         verbose_name = _("letter")

@@ -54,6 +54,33 @@ FEW_MATCHES = 1000
 NEWEST_FACTOR = 1.5
 
 
+#: What a search page's facets count, read with the hits (``facts=True``): the
+#: letter's direction, security level, unit (id and name) and creation time.
+_FACTS = ", f.direction, f.security, f.unit_id, f.name, f.created_at"
+_FACTS_OF = (
+    "SELECT l.id, l.direction, l.security, l.unit_id, u.name, l.created_at "
+    "FROM letters_letter l JOIN org_unit u ON u.id = l.unit_id"
+)
+
+
+def _with_facts(sql: str, vendor: str, first: str = "") -> str:
+    """``sql`` (hits: ``letter_id`` and ``rank``) followed by their letters' facts.
+    PostgreSQL looks them up hit by hit (a lateral subquery kept apart by
+    ``OFFSET 0``: joined flat, the planner may hash the whole letters table for a
+    few hundred hits); SQLite's joins are such lookups already."""
+    if vendor == "postgresql":
+        join = (
+            f" LEFT JOIN LATERAL ({_FACTS_OF} WHERE l.id = h.letter_id OFFSET 0) f "
+            "ON true"
+        )
+    else:
+        join = f" LEFT JOIN ({_FACTS_OF}) f ON f.id = h.letter_id"
+    return (
+        f"WITH h AS MATERIALIZED ({sql}) SELECT {first}h.letter_id, h.rank{_FACTS} "
+        f"FROM h{join} ORDER BY h.letter_id DESC"
+    )
+
+
 def newest_hits(
     parsed: ParsedQuery,
     *,
@@ -61,9 +88,12 @@ def newest_hits(
     visible: tuple[str, Sequence[Any]],
     limit: int,
     using: str = "default",
-) -> list[tuple[int, float]]:
+    facts: bool = False,
+) -> list[tuple[Any, ...]]:
     """The ``limit`` newest letters of ``visible`` (SQL selecting letter ids) that
-    match, as (letter id, rank), newest first.
+    match, as (letter id, rank), newest first; with ``facts``, each followed by
+    the letter's direction, security level, unit id, unit name and creation time
+    (read in the same statement, for the facets).
 
     PostgreSQL: one statement reads the tenant's newest matches from the index
     (``warkat_search_newest``, migration 0004: the work follows ``limit`` whatever
@@ -79,7 +109,7 @@ def newest_hits(
             f"SELECT m.letter_id, m.rank FROM ({m_sql}) m WHERE m.letter_id IN "
             f"({v_sql}) ORDER BY m.letter_id DESC LIMIT %s"
         )
-        return _rows(using, sql, [*m_params, *v_params, limit])
+        return _rows(using, sql, [*m_params, *v_params, limit], facts)
     tsquery = pg_tsquery(parsed)
     asked = max(limit, int(limit * NEWEST_FACTOR))
     # The count comes on every row (a row even without hits): the caller learns
@@ -87,24 +117,31 @@ def newest_hits(
     sql = (
         "WITH m AS MATERIALIZED (SELECT letter_id, rank FROM "
         "warkat_search_newest(to_tsquery('simple', %s), %s)) "
-        "SELECT n.total, h.letter_id, h.rank FROM (SELECT count(*) AS total FROM m) n "
+        "SELECT n.total, h.letter_id, h.rank "
+        "FROM (SELECT count(*) AS total FROM m) n "
         "LEFT JOIN LATERAL (SELECT m.letter_id, m.rank FROM m "
         f"WHERE m.letter_id IN ({v_sql}) ORDER BY m.letter_id DESC LIMIT %s) h ON true"
     )
+    if facts:
+        sql = _with_facts(sql, conn.vendor, "h.total, ")
     with conn.cursor() as cursor:
         cursor.execute(sql, [tsquery, asked, *v_params, limit])
         rows = cursor.fetchall()
-    found = [(int(r[1]), float(r[2])) for r in rows if r[1] is not None]
+    found = [(int(r[1]), float(r[2]), *r[3:]) for r in rows if r[1] is not None]
     if len(found) >= limit or rows[0][0] < asked:
         return found
     sql, params = fallback_hits_sql(tsquery, visible=visible, limit=limit, using=using)
-    return _rows(using, sql, params)
+    return _rows(using, sql, params, facts)
 
 
-def _rows(using: str, sql: str, params: list[Any]) -> list[tuple[int, float]]:
+def _rows(
+    using: str, sql: str, params: list[Any], facts: bool = False
+) -> list[tuple[Any, ...]]:
+    if facts:
+        sql = _with_facts(sql, connections[using].vendor)
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
-        return [(int(r[0]), float(r[1])) for r in cursor.fetchall()]
+        return [(int(r[0]), float(r[1]), *r[2:]) for r in cursor.fetchall()]
 
 
 def fallback_hits_sql(

@@ -4,16 +4,19 @@ inside the transaction that changed the letter, and by ``search_reindex``."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
+from django.db.models import DateTimeField, F, Value
 from django.utils import timezone
 
 from warkat.dispositions.models import Disposition, FollowUp
 from warkat.letters.models import Letter, LetterEvent
-from warkat.ocr.selectors import letter_texts
+from warkat.ocr.models import FileText, TextState
 from warkat.search.models import SearchDoc
 from warkat.search.text import token_string
 
@@ -38,43 +41,76 @@ class LetterTexts:
     body: list[tuple[str, str]] = field(default_factory=list)
 
 
-def gather_texts(letter_ids: Iterable[int]) -> dict[int, LetterTexts]:
-    """The searchable texts of the given letters, in a constant number of queries."""
+#: Kinds of text besides the letter's own fields, in the order they are shown.
+_NOTE, _DISPOSITION, _FOLLOW_UP, _FILE = range(4)
+_LABELS = {_NOTE: "note", _DISPOSITION: "disposition", _FOLLOW_UP: "follow_up"}
+
+
+def _other_texts(ids: list[int]) -> list[tuple[Any, ...]]:
+    """Event notes, disposition notes, follow-ups and file texts of the letters
+    ``ids`` in one statement: (letter id, kind, time, row id, part, text)."""
+    no_time = Value(None, output_field=DateTimeField())
+    events = (
+        LetterEvent.objects.filter(letter_id__in=ids)
+        .exclude(note="")
+        .annotate(k=Value(_NOTE), t=F("at"), n=Value(0), x=F("note"))
+        .values_list("letter_id", "k", "t", "pk", "n", "x")
+    )
+    parts = [events]
+    for part, text in enumerate(("note", "state_note")):
+        parts.append(
+            Disposition.objects.filter(letter_id__in=ids)
+            .exclude(**{text: ""})
+            .annotate(k=Value(_DISPOSITION), t=F("sent_at"), n=Value(part), x=F(text))
+            .values_list("letter_id", "k", "t", "pk", "n", "x")
+        )
+    parts.append(
+        FollowUp.objects.filter(disposition__letter_id__in=ids)
+        .annotate(
+            lid=F("disposition__letter_id"),
+            k=Value(_FOLLOW_UP),
+            t=F("created_at"),
+            n=Value(0),
+            x=F("text"),
+        )
+        .values_list("lid", "k", "t", "pk", "n", "x")
+    )
+    parts.append(
+        FileText.objects.filter(letter_id__in=ids, state=TextState.DONE)
+        .exclude(text="")
+        .annotate(k=Value(_FILE), t=no_time, n=Value(0), x=F("text"))
+        .values_list("letter_id", "k", "t", "pk", "n", "x")
+    )
+    rows = list(parts[0].union(*parts[1:], all=True))
+    # In the order shown: by kind, then in time (files: as stored), one row's
+    # texts in field order.
+    rows.sort(key=lambda r: (r[1], r[2] is not None, r[2] or _EPOCH, r[3], r[4]))
+    return rows
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def gather_texts(
+    letter_ids: Iterable[int], *, letters: Iterable[Letter] | None = None
+) -> dict[int, LetterTexts]:
+    """The searchable texts of the given letters, in two queries (one when the
+    caller has read the ``letters`` already, with every field of ``LETTER_FIELDS``)."""
     ids = list(letter_ids)
     out: dict[int, LetterTexts] = defaultdict(LetterTexts)
-    letters = Letter.objects.filter(pk__in=ids).only("pk", *LETTER_FIELDS)
+    if letters is None:
+        letters = Letter.objects.filter(pk__in=ids).only("pk", *LETTER_FIELDS)
     for letter in letters:
         head = out[letter.pk].head
         head.append(("number", f"{letter.number} {letter.agenda_label}".strip()))
         head.append(("sender", f"{letter.sender_institution} {letter.sender_name}"))
         head.append(("subject", letter.subject))
         head.append(("summary", letter.summary))
-    notes = (
-        LetterEvent.objects.filter(letter_id__in=ids)
-        .exclude(note="")
-        .order_by("at", "pk")
-        .values_list("letter_id", "note")
-    )
-    for letter_id, note in notes:
-        out[letter_id].head.append(("note", note))
-    dispositions = (
-        Disposition.objects.filter(letter_id__in=ids)
-        .order_by("sent_at", "pk")
-        .values_list("letter_id", "note", "state_note")
-    )
-    for letter_id, note, state_note in dispositions:
-        for text in (note, state_note):
-            if text:
-                out[letter_id].head.append(("disposition", text))
-    follow_ups = (
-        FollowUp.objects.filter(disposition__letter_id__in=ids)
-        .order_by("created_at", "pk")
-        .values_list("disposition__letter_id", "text")
-    )
-    for letter_id, text in follow_ups:
-        out[letter_id].head.append(("follow_up", text))
-    for letter_id, texts in letter_texts(ids).items():
-        out[letter_id].body.extend(("file", t) for t in texts)
+    for letter_id, kind, _at, _pk, _part, text in _other_texts(ids):
+        if kind == _FILE:
+            out[letter_id].body.append(("file", text))
+        else:
+            out[letter_id].head.append((_LABELS[kind], text))
     return {pk: out[pk] for pk in ids if pk in out}
 
 

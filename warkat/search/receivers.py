@@ -12,6 +12,7 @@ from django.db.models.signals import post_save
 from warkat.audit.models import AuditEvent
 from warkat.core.coalesce import once_at_end
 from warkat.dispositions.models import Disposition, FollowUp
+from warkat.letters.bulk import bulk_fields_watch, letters_updated
 from warkat.letters.models import Letter, LetterEvent
 from warkat.ocr.signals import file_text_ready
 from warkat.search.index import LETTER_FIELDS, search_docs_refresh
@@ -80,6 +81,14 @@ def file_text_saved(sender: Any, file_text: Any, **kwargs: Any) -> None:
     _refresh(file_text.letter_id)
 
 
+def letters_bulk_updated(
+    sender: Any, letter_ids: list[int], fields: frozenset[str], **kwargs: Any
+) -> None:
+    """A queryset ``update()`` of indexed fields (``letters.bulk``)."""
+    if set(LETTER_FIELDS) & fields:
+        once_at_end(_refresh_letters, letter_ids)
+
+
 def connect() -> None:
     uid = "warkat.search"
     post_save.connect(letter_saved, sender=Letter, dispatch_uid=f"{uid}.letter")
@@ -90,3 +99,5 @@ def connect() -> None:
     post_save.connect(follow_up_saved, sender=FollowUp, dispatch_uid=f"{uid}.follow_up")
     post_save.connect(audit_recorded, sender=AuditEvent, dispatch_uid=f"{uid}.audit")
     file_text_ready.connect(file_text_saved, dispatch_uid=f"{uid}.file_text")
+    bulk_fields_watch(LETTER_FIELDS)
+    letters_updated.connect(letters_bulk_updated, dispatch_uid=f"{uid}.bulk")

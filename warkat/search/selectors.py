@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from warkat.core.days import day_range
 from warkat.letters.access import letters_visible
@@ -126,11 +127,10 @@ def _filter_q(f: SearchFilters) -> Q:
     return q
 
 
-def _ranked_ids(
-    *, user: Any, parsed: ParsedQuery, f: SearchFilters
-) -> list[tuple[int, float]]:
-    """The newest ``COUNT_CAP + 1`` visible hits, best first: the ranking work is
-    bounded by the cap, whatever the number of matches."""
+def _ranked(*, user: Any, parsed: ParsedQuery, f: SearchFilters) -> list[Any]:
+    """The newest ``COUNT_CAP + 1`` visible hits, best first, each with what the
+    facets count (``newest_hits`` with ``facts``): the ranking work is bounded by
+    the cap, whatever the number of matches."""
     visible = letters_visible(user, Letter.objects.filter(_filter_q(f))).values("pk")
     rows = newest_hits(
         parsed,
@@ -138,23 +138,35 @@ def _ranked_ids(
         visible=visible.query.sql_with_params(),
         limit=COUNT_CAP + 1,
         using=visible.db,
+        facts=True,
     )
     rows.sort(key=lambda r: (-r[1], -r[0]))
     return rows
 
 
-def _facets(ids: list[int]) -> dict[str, list[Facet]]:
+_DIRECTIONS = dict(Direction.choices)
+_SECURITY = dict(Security.choices)
+
+
+def _year(created_at: Any, zone: dt.tzinfo) -> str:
+    """The year of a creation time in ``zone`` (SQLite's raw rows give text)."""
+    if isinstance(created_at, str):
+        created_at = parse_datetime(created_at)
+        if created_at is not None and timezone.is_naive(created_at):
+            created_at = created_at.replace(tzinfo=dt.UTC)
+    return str(created_at.astimezone(zone).year) if created_at else ""
+
+
+def _facets(rows: list[Any]) -> dict[str, list[Facet]]:
     """Counts by direction, security level, unit and year (tenant's zone) of the
-    letters ``ids`` (visible hits only), in one query."""
+    hits ``rows`` (visible hits only, read with them: no query)."""
     counts: dict[str, dict[str, list[Any]]] = {name: {} for name in FACETS}
-    rows = Letter.objects.filter(pk__in=ids).values_list(
-        "direction", "security", "unit_id", "unit__name", "created_at"
-    )
-    for direction, security, unit_id, unit_name, created_at in rows:
-        year = str(timezone.localtime(created_at).year)
+    zone = timezone.get_current_timezone()
+    for _pk, _rank, direction, security, unit_id, unit_name, created_at in rows:
+        year = _year(created_at, zone)
         for name, value, label in (
-            ("direction", direction, Direction(direction).label),
-            ("security", security, Security(security).label),
+            ("direction", direction, _DIRECTIONS.get(direction, direction)),
+            ("security", security, _SECURITY.get(security, security)),
             ("unit", str(unit_id), unit_name),
             ("year", year, year),
         ):
@@ -187,16 +199,17 @@ def search_letters(
     offset = (page - 1) * per_page
     if offset >= COUNT_CAP:
         return result
-    everything = _ranked_ids(user=user, parsed=parsed, f=f)
+    everything = _ranked(user=user, parsed=parsed, f=f)
     result.total = len(everything)
-    result.facets = _facets([pk for pk, _rank in everything[:COUNT_CAP]])
+    result.facets = _facets(everything[:COUNT_CAP])
     ranked = everything[:COUNT_CAP][offset : offset + per_page]
     if not ranked:
         return result
-    ids = [pk for pk, _rank in ranked]
+    ids = [row[0] for row in ranked]
     letters = Letter.objects.select_related("unit", "classification").in_bulk(ids)
-    texts = gather_texts(ids)
-    for pk, rank in ranked:
+    # Snippets for the page's letters only, from the letters just read.
+    texts = gather_texts(ids, letters=letters.values())
+    for pk, rank, *_facts in ranked:
         found = texts.get(pk)
         result.hits.append(
             Hit(

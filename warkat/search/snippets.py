@@ -9,7 +9,13 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from warkat.search.text import ParsedQuery, fold, number_token, word_token
+from warkat.search.text import (
+    NUMBER_PREFIX,
+    ParsedQuery,
+    fold,
+    number_token,
+    word_token,
+)
 
 SNIPPET_CHARS = 220
 MAX_SNIPPETS = 3
@@ -25,15 +31,28 @@ class Snippet:
 
 
 def _hits(text: str, wanted: set[str]) -> list[tuple[int, int]]:
-    spans = [
-        m.span() for m in _NUMBER.finditer(text) if number_token(m.group()) in wanted
-    ]
+    """The spans of the query's words in ``text``, up to the end of the snippet
+    (``_render`` starts it at most a third of its length before the first one):
+    a long file text is read no further than that."""
+    spans = []
+    if any(token.startswith(NUMBER_PREFIX) for token in wanted):
+        spans = [
+            m.span()
+            for m in _NUMBER.finditer(text)
+            if number_token(m.group()) in wanted
+        ]
+    first = spans[0][0] if spans else None
+    plain = text.isascii()  # folding is lower-casing: no Unicode tables per word
     for m in _WORD.finditer(text):
+        if first is not None and m.start() >= first + SNIPPET_CHARS:
+            break
         if any(s <= m.start() < e for s, e in spans):
             continue
-        folded = "".join(_WORD.findall(fold(m.group())))
+        word = m.group()
+        folded = word.lower() if plain else "".join(_WORD.findall(fold(word)))
         if folded and word_token(folded) in wanted:
             spans.append(m.span())
+            first = m.start() if first is None else min(first, m.start())
     return sorted(spans)
 
 

@@ -56,6 +56,8 @@ PROTECTED_WORDS = _words(
 OPERATOR_WORDS = frozenset({"AND", "OR", "NOT", "NEAR"})
 
 MAX_TOKEN_LENGTH = 40
+#: Every number token starts so (a word's token may too: "nrp").
+NUMBER_PREFIX = "nr"
 #: Longer texts (a book-length scan) are indexed up to this many tokens.
 MAX_TOKENS = 60_000
 
@@ -89,7 +91,7 @@ def number_token(number: str) -> str:
     """The exact token of a letter number, agenda label or code with "/"."""
     normal = fold(number).strip(".-")
     digest = hashlib.blake2b(normal.encode(), digest_size=8).hexdigest()
-    return "nr" + digest.translate(_HEX_TO_LETTERS)
+    return NUMBER_PREFIX + digest.translate(_HEX_TO_LETTERS)
 
 
 def _spans(text: str) -> list[tuple[bool, str]]:

@@ -48,13 +48,18 @@ def tenant_scope(tenant: Tenant) -> Iterator[Tenant]:
         raise ValueError("tenant_scope needs a saved tenant")
     token = _current.set(tenant)
     previous = _db_value()
-    _set_db_tenant(str(tenant.pk))
+    value = str(tenant.pk)
+    # Nested in a scope of the same tenant (an API route inside the request's
+    # scope): the connection already says so, no statement to set or restore.
+    if previous != value:
+        _set_db_tenant(value)
     try:
         with scope(tenant=tenant.pk), tenant_time(tenant):
             yield tenant
     finally:
         _current.reset(token)
-        _set_db_tenant(previous)
+        if previous != value:
+            _set_db_tenant(previous)
 
 
 @contextmanager

@@ -27,6 +27,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -36,6 +37,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, ExtractYear
 
 from warkat.archive.models import (
+    ClassificationCode,
     DisposalBatch,
     DisposalItem,
     DisposalKind,
@@ -181,6 +183,20 @@ def rows_for(user: Any, letters: Sequence[Letter]) -> list[Row]:
     return rows
 
 
+def _transfer_years(year: int) -> list[int]:
+    """The transfer years a letter due for transfer in ``year`` can have: its
+    inactive period (final year minus transfer year) is at most the longest one
+    of the national codes and the tenant's local JRA, so it left the active period
+    less than that many years ago. One small query; another tenant's local values
+    (SQLite has no row-level security on the join) only make the list longer."""
+    longest = ClassificationCode.objects.aggregate(
+        national=Max("retention_inactive_years"),
+        local=Max("tenant_overrides__retention_inactive_years"),
+    )
+    span = max(longest["national"] or 0, longest["local"] or 0)
+    return list(range(year - span + 1, year + 1))
+
+
 def due_rows(
     *, kind: str, today: dt.date, units: QuerySet[Unit]
 ) -> QuerySet[LetterDue]:
@@ -189,7 +205,9 @@ def due_rows(
     year = today.year
     dues = LetterDue.objects.filter(unit__in=units)
     if kind == DisposalKind.TRANSFER:
-        dues = dues.filter(transfer_year__lte=year, final_year__gt=year)
+        # transfer_year <= year < final_year, read as a few exact transfer years
+        # (index ``letterdue_transfer_final``).
+        dues = dues.filter(transfer_year__in=_transfer_years(year), final_year__gt=year)
         dues = dues.exclude(_done(DisposalKind.TRANSFER))
     elif kind == DisposalKind.DESTRUCTION:
         dues = dues.filter(

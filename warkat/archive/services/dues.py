@@ -21,6 +21,10 @@ LETTER_FIELDS = frozenset(
 )
 
 
+#: Letters whose rows one statement rewrites after a bulk update.
+REFRESH_BATCH = 5000
+
+
 def _write(letters: QuerySet[Letter]) -> int:
     """Insert the due years of ``letters`` in one statement (computed in the
     database by ``with_retention``); letters without retention are left out."""
@@ -73,6 +77,17 @@ def letter_saved(sender: Any, instance: Letter, **kwargs: Any) -> None:
     if fields is not None and not (LETTER_FIELDS & {f for f in fields}):
         return
     letter_dues_refresh(letter_ids=[instance.pk])
+
+
+def letters_bulk_updated(
+    sender: Any, letter_ids: list[int], fields: frozenset[str], **kwargs: Any
+) -> None:
+    """A queryset ``update()`` of fields the due years depend on (``letters.bulk``):
+    the touched letters' rows rewritten in the same transaction, in batches."""
+    if not LETTER_FIELDS & fields:
+        return
+    for start in range(0, len(letter_ids), REFRESH_BATCH):
+        letter_dues_refresh(letter_ids=letter_ids[start : start + REFRESH_BATCH])
 
 
 def local_code_changed(sender: Any, instance: Any, **kwargs: Any) -> None:

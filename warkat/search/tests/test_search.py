@@ -153,3 +153,48 @@ def test_reindex_rebuilds_the_index(corpus: SimpleNamespace) -> None:
     call_command("search_reindex", "--tenant", corpus.o.tenant.slug, stdout=None)
     assert len(find(corpus, "pembangunan")) == 3
     assert find(corpus, "vaksinasi") == {corpus.scan.pk}
+
+
+def test_the_request_costs_the_same_queries_for_every_kind_of_query(
+    corpus: SimpleNamespace,
+) -> None:
+    """A common word, a rare word, a phrase and a letter number: the API and the
+    page each send the same statements whatever the query and its hits."""
+    from django.urls import reverse
+
+    from warkat.letters.tests.factories import client_for
+
+    client = client_for(corpus.o.users.kadis)
+    queries = ("anggaran", "malaria", '"pembangunan jembatan"', "800/123/BKPSDM/2026")
+    for url in ("/api/v1/search", reverse("search:search")):
+        client.get(url, {"q": "anggaran"})  # the session's first use
+        counts = set()
+        for q in queries:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url, {"q": q}).status_code == 200
+            counts.add(len(captured.captured_queries))
+        assert len(counts) == 1, (url, counts)
+
+
+def test_snippets_of_notes_dispositions_and_follow_ups_in_order(
+    corpus: SimpleNamespace,
+) -> None:
+    """The texts besides the letter's fields come in one statement: each with its
+    label, a disposition's note before its state note."""
+    c = corpus
+    disposition = Disposition.objects.get(letter=c.secret)
+    followup_create(
+        actor=c.o.users.kabid_a, disposition=disposition, text="Bendahara menjawab"
+    )
+    result = search_letters(user=c.o.users.kabid_a, query="bendahara")
+    labels = [s.label for s in result.hits[0].snippets]
+    assert labels[-2:] == ["disposition", "follow_up"], labels
+
+
+def test_a_bulk_update_of_a_letter_refreshes_its_entry(
+    corpus: SimpleNamespace,
+) -> None:
+    from warkat.letters.models import Letter
+
+    Letter.objects.filter(pk=corpus.kepala.pk).update(subject="Irigasi sawah baru")
+    assert find(corpus, "sawah") == {corpus.kepala.pk}

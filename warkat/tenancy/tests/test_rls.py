@@ -86,3 +86,29 @@ def test_app_role_cannot_write_into_another_tenant(
             "(%s, 'dinas', 'Injected', 'INJ', '', 0, '', '', '', '', true, now(), now())",
             [other_tenant.pk],
         )
+
+
+def test_a_nested_scope_of_the_same_tenant_sets_nothing_and_restores_nothing(
+    tenant: Tenant, other_tenant: Tenant
+) -> None:
+    """An API route's own scope inside the request's: the connection already
+    names the tenant. A scope of another tenant inside it still switches and
+    switches back."""
+    from django.test.utils import CaptureQueriesContext
+
+    from warkat.tenancy.scope import tenant_scope
+
+    def setting() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('warkat.tenant_id', true)")
+            return str(cursor.fetchone()[0])
+
+    with tenant_scope(tenant):
+        with CaptureQueriesContext(connection) as captured, tenant_scope(tenant):
+            pass
+        assert captured.captured_queries == []
+        assert setting() == str(tenant.pk)
+        with tenant_scope(other_tenant):
+            assert setting() == str(other_tenant.pk)
+        assert setting() == str(tenant.pk)
+    assert setting() == ""
