@@ -348,7 +348,7 @@ def main(argv: list[str] | None = None) -> None:
             nice=args.nice,
         )
     timings = build_gin(maintenance_mem=args.maintenance_mem, nice=args.nice)
-    built = {**load_figures(), **{k: f"{v:.0f} s" for k, v in timings.items()}}
+    built = {**load_figures(tenant.pk), **{k: f"{v:.0f} s" for k, v in timings.items()}}
     built.update(verify())
     for what, figure in built.items():
         print(f"  {what}: {figure}", flush=True)

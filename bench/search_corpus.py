@@ -62,10 +62,11 @@ GENERATED = ("tsv", "rank_tsv")
 _SETUP = [
     """
     CREATE TABLE IF NOT EXISTS bench_search_batch (
-        batch integer PRIMARY KEY, lo bigint NOT NULL, hi bigint NOT NULL,
+        tenant_id bigint NOT NULL, batch integer NOT NULL,
+        lo bigint NOT NULL, hi bigint NOT NULL,
         letters integer NOT NULL, done boolean NOT NULL DEFAULT false,
         wall_s double precision, python_cpu_s double precision,
-        db_cpu_s double precision
+        db_cpu_s double precision, PRIMARY KEY (tenant_id, batch)
     )
     """,
     """
@@ -158,17 +159,19 @@ def _planted_sql() -> str:
 def _plan(cursor: Any, tenant_id: int, batch: int) -> None:
     """Batches of all the tenant's letters, newest first, planned once (a later
     run resumes them, or goes on to older letters with a larger ``newest``)."""
-    cursor.execute("SELECT count(*) FROM bench_search_batch")
+    cursor.execute(
+        "SELECT count(*) FROM bench_search_batch WHERE tenant_id = %s", [tenant_id]
+    )
     if cursor.fetchone()[0]:
         return
     cursor.execute("DELETE FROM search_searchdoc WHERE tenant_id = %s", [tenant_id])
     cursor.execute(
-        "INSERT INTO bench_search_batch (batch, lo, hi, letters) "
-        "SELECT b, min(id), max(id), count(*) FROM ("
+        "INSERT INTO bench_search_batch (tenant_id, batch, lo, hi, letters) "
+        "SELECT %s, b, min(id), max(id), count(*) FROM ("
         " SELECT id, (row_number() OVER (ORDER BY id DESC) - 1) / %s AS b"
         " FROM letters_letter WHERE tenant_id = %s"
         ") s GROUP BY b",
-        [batch, tenant_id],
+        [tenant_id, batch, tenant_id],
     )
 
 
@@ -229,9 +232,9 @@ def _worker(tenant_id: int, pieces: int, chunks: int, nice: int, limit: int) -> 
         with transaction.atomic(), tenant_scope(tenant), connection.cursor() as cursor:
             cursor.execute(
                 "SELECT batch, lo, hi FROM bench_search_batch "
-                "WHERE NOT done AND batch < %s "
+                "WHERE tenant_id = %s AND NOT done AND batch < %s "
                 "ORDER BY batch LIMIT 1 FOR UPDATE SKIP LOCKED",
-                [limit],
+                [tenant_id, limit],
             )
             row = cursor.fetchone()
             if row is None:
@@ -247,11 +250,12 @@ def _worker(tenant_id: int, pieces: int, chunks: int, nice: int, limit: int) -> 
             )
             cursor.execute(
                 "UPDATE bench_search_batch SET done = true, wall_s = %s, "
-                "python_cpu_s = %s, db_cpu_s = %s WHERE batch = %s",
+                "python_cpu_s = %s, db_cpu_s = %s WHERE tenant_id = %s AND batch = %s",
                 [
                     time.perf_counter() - started,
                     time.process_time() - py,
                     (backend_cpu_ns(pid) - db) / 1e9,
+                    tenant_id,
                     batch,
                 ],
             )
@@ -291,8 +295,9 @@ def load(
         cursor.execute("DROP INDEX IF EXISTS searchdoc_tsv")
         _plan(cursor, tenant_id, batch)
         cursor.execute(
-            "SELECT count(*) FROM bench_search_batch WHERE NOT done AND batch < %s",
-            [_batches(newest, batch)],
+            "SELECT count(*) FROM bench_search_batch "
+            "WHERE tenant_id = %s AND NOT done AND batch < %s",
+            [tenant_id, _batches(newest, batch)],
         )
         todo = cursor.fetchone()[0]
     if not todo:
@@ -335,7 +340,7 @@ def build_gin(*, maintenance_mem: str = "1GB", nice: int = 19) -> dict[str, floa
     return timings
 
 
-def load_figures() -> dict[str, str]:
+def load_figures(tenant_id: int) -> dict[str, str]:
     """The load's totals, from the batch table (all runs of a resumed build)."""
     from django.db import connection
 
@@ -343,6 +348,8 @@ def load_figures() -> dict[str, str]:
         cursor.execute(
             "SELECT sum(letters) FILTER (WHERE done), count(*) FILTER (WHERE NOT done),"
             " sum(wall_s), sum(python_cpu_s), sum(db_cpu_s) FROM bench_search_batch"
+            " WHERE tenant_id = %s",
+            [tenant_id],
         )
         letters, left, wall, py, db = cursor.fetchone()
     if not letters:
