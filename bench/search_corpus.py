@@ -128,8 +128,7 @@ def backend_cpu_ns(pid: int) -> int:
 
 
 def _renice(pid: int, nice: int) -> None:
-    if not nice:
-        return
+    """Set the nice value of process ``pid`` (this machine's)."""
     try:
         os.setpriority(os.PRIO_PROCESS, pid, nice)
     except OSError as exc:  # another user's server: measured at its own priority
@@ -219,7 +218,8 @@ def _worker(tenant_id: int, pieces: int, chunks: int, nice: int, limit: int) -> 
     tenant = Tenant.objects.get(pk=tenant_id)
     connection.ensure_connection()
     pid = connection.connection.info.backend_pid
-    _renice(pid, nice)
+    if nice:
+        _renice(pid, nice)
     insert = _INSERT.format(planted=_planted_sql())
     loaded = 0
     with connection.cursor() as cursor:
@@ -329,7 +329,8 @@ def build_gin(*, maintenance_mem: str = "1GB", nice: int = 19) -> dict[str, floa
             return timings
         pid = connection.connection.info.backend_pid
         priority = os.getpriority(os.PRIO_PROCESS, pid)
-        _renice(pid, nice)
+        if nice:
+            _renice(pid, nice)
         cursor.execute("SET maintenance_work_mem = %s", [maintenance_mem])
         started, cpu = time.perf_counter(), backend_cpu_ns(pid)
         cursor.execute(GIN_INDEX)
@@ -339,7 +340,8 @@ def build_gin(*, maintenance_mem: str = "1GB", nice: int = 19) -> dict[str, floa
         cursor.execute("VACUUM ANALYZE search_searchdoc")
         timings["VACUUM ANALYZE"] = time.perf_counter() - started
         # The same server process then serves the measured requests.
-        _renice(pid, priority)
+        if nice:
+            _renice(pid, priority)
     return timings
 
 
