@@ -8,15 +8,12 @@ size.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/warkat_bench_search \\
         python -m bench.bench_search --letters 100000 --words 2000
 
-PostgreSQL only, in its own database. The data is made as the owner: letters with
-dispositions by ``bench.generate``, then one index row per letter whose head holds
-the tokens of the letter's own fields and whose body is ``--words`` words of
-generated attachment text, written inside PostgreSQL (``generate_series``, a
-skewed draw from ``--tail`` made-up words: a few very common, a long rare tail), with
-known words planted at known rates: ``koordinasi`` in 30 % of the letters, the phrase
-``jalan trans papua`` in 1 %, ``zamrud`` in 0.02 %. The GIN index is dropped during
-the load and its build timed. Requests are then made as ``--role`` (created
-``NOSUPERUSER NOBYPASSRLS`` if missing) with ``SET LOCAL ROLE`` inside a
+PostgreSQL only, in its own database. The letters are made as the owner by
+``bench.generate`` (or found: a copy of the shared million-letter dataset), then one
+index row per letter with ``--words`` words of attachment text by
+``bench.search_corpus`` (its docstring says how, and what it shortcuts), the GIN
+index built once after the load and timed. Requests are then made as ``--role``
+(created ``NOSUPERUSER NOBYPASSRLS`` if missing) with ``SET LOCAL ROLE`` inside a
 transaction that is rolled back: nothing measured is changed.
 """
 
