@@ -107,7 +107,7 @@ _INSERT = """
                bench_tsv_cat(c.tsv ORDER BY s.i) AS tsv
         FROM generate_series(1, %(pieces)s) s(i)
         JOIN bench_search_piece c
-          ON c.id = abs(hashint8(h.letter_id * 1024 + s.i)) %% %(chunks)s
+          ON c.id = (hashint8(h.letter_id * 1024 + s.i) & 2147483647) %% %(chunks)s
     ) b
     CROSS JOIN LATERAL (SELECT {planted} AS txt) p
 """
