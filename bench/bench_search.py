@@ -8,22 +8,18 @@ size.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/warkat_bench_search \\
         python -m bench.bench_search --letters 100000 --words 2000
 
-PostgreSQL only, in its own database. The data is made as the owner: letters with
-dispositions by ``bench.generate``, then one index row per letter whose head holds
-the tokens of the letter's own fields and whose body is ``--words`` words of
-generated attachment text, written inside PostgreSQL (``generate_series``, a
-skewed draw from ``--tail`` made-up words: a few very common, a long rare tail), with
-known words planted at known rates: ``koordinasi`` in 30 % of the letters, the phrase
-``jalan trans papua`` in 1 %, ``zamrud`` in 0.02 %. The GIN index is dropped during
-the load and its build timed. Requests are then made as ``--role`` (created
-``NOSUPERUSER NOBYPASSRLS`` if missing) with ``SET LOCAL ROLE`` inside a
+PostgreSQL only, in its own database. The letters are made as the owner by
+``bench.generate`` (or found: a copy of the shared million-letter dataset), then one
+index row per letter with ``--words`` words of attachment text by
+``bench.search_corpus`` (its docstring says how, and what it shortcuts), the GIN
+index built once after the load and timed. Requests are then made as ``--role``
+(created ``NOSUPERUSER NOBYPASSRLS`` if missing) with ``SET LOCAL ROLE`` inside a
 transaction that is rolled back: nothing measured is changed.
 """
 
 from __future__ import annotations
 
 import argparse
-import io
 import statistics
 import time
 from collections.abc import Callable, Iterator
@@ -32,13 +28,7 @@ from dataclasses import replace
 from typing import Any
 
 from bench.run import Result, _load, _role, measure, print_table, signed_in_client
-
-PLANTED = {
-    "common word": ("koordinasi", "h.letter_id %% 10 < 3"),
-    "phrase": ("jalan trans papua", "h.letter_id %% 100 = 7"),
-    "phrase words apart": ("jalan", "h.letter_id %% 20 = 3"),
-    "rare word": ("zamrud", "h.letter_id %% 5000 = 11"),
-}
+from bench.search_corpus import backend_cpu_ns, build_gin, load, load_figures, verify
 
 
 def _ensure_role(role: str) -> None:
@@ -67,76 +57,6 @@ def _index_rows(tenant_id: int) -> int:
         return int(cursor.fetchone()[0])
 
 
-#: The index of migration 0004: the vector and the letter id (``btree_gin``).
-GIN_INDEX = (
-    "CREATE INDEX searchdoc_tsv ON search_searchdoc USING gin (tsv, (letter_id + 0))"
-)
-
-
-def build_index(
-    *, tenant: Any, words: int, tail: int, newest: int = 0
-) -> dict[str, float]:
-    """Write the index rows of the tenant's letters (the ``newest`` ones only when
-    given; heads tokenised in Python, bodies generated in PostgreSQL), then build
-    the GIN index. Returns the timings in seconds."""
-    from django.db import connection, transaction
-
-    from warkat.letters.models import Letter
-    from warkat.search.text import token_string
-    from warkat.tenancy.scope import tenant_scope
-
-    timings: dict[str, float] = {}
-    started = time.perf_counter()
-    with transaction.atomic(), tenant_scope(tenant), connection.cursor() as cursor:
-        cursor.execute("DROP INDEX IF EXISTS searchdoc_tsv")
-        cursor.execute("DELETE FROM search_searchdoc WHERE tenant_id = %s", [tenant.pk])
-        cursor.execute(
-            "CREATE TEMP TABLE bench_heads (letter_id bigint, sender text, head text) "
-            "ON COMMIT DROP"
-        )
-        rows = Letter.objects.values_list(
-            "pk", "number", "agenda_number", "agenda_year", "sender_institution",
-            "sender_name", "subject", "summary",
-        ).order_by("-pk")  # fmt: skip
-        if newest:
-            rows = rows[:newest]
-        buffer = io.StringIO()
-        for pk, number, agenda, year, inst, name, subject, summary in rows.iterator(
-            chunk_size=20_000
-        ):
-            label = f"{agenda}/{year}" if agenda else ""
-            head = token_string(f"{number} {label}", subject, summary)
-            buffer.write(f"{pk}\t{token_string(f'{inst} {name}')}\t{head}\n")
-        raw = cursor.cursor  # psycopg's own cursor: COPY
-        with raw.copy("COPY bench_heads (letter_id, sender, head) FROM STDIN") as copy:
-            copy.write(buffer.getvalue())
-        timings["heads tokenised (Python) and copied"] = time.perf_counter() - started
-        started = time.perf_counter()
-        planted = " || ".join(
-            f"CASE WHEN {rate} THEN ' {token_string(words)}' ELSE '' END"
-            for words, rate in PLANTED.values()
-        )
-        cursor.execute(
-            "INSERT INTO search_searchdoc "
-            "(tenant_id, letter_id, sender, head, body, updated_at) "
-            "SELECT %s, h.letter_id, h.sender, h.head, "
-            # Made-up words w0x, w1x, …: w0x is the most frequent, then fewer and
-            # fewer (a cube of a uniform draw), a long tail of rare ones.
-            "(SELECT string_agg('w' || floor(pow(random(), 3) * %s)::int || 'x', ' ') "
-            " FROM generate_series(1, %s + 0 * h.letter_id)) || " + planted + ", now() "
-            "FROM bench_heads h",
-            [tenant.pk, tail, words],
-        )
-        timings["bodies generated, tsvectors computed"] = time.perf_counter() - started
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute("SET maintenance_work_mem = '512MB'")
-        cursor.execute(GIN_INDEX)
-        timings["GIN index build"] = time.perf_counter() - started
-        cursor.execute("VACUUM ANALYZE search_searchdoc")
-    return timings
-
-
 def _sizes() -> dict[str, str]:
     from django.db import connection
 
@@ -145,9 +65,15 @@ def _sizes() -> dict[str, str]:
             "SELECT pg_size_pretty(pg_table_size('search_searchdoc')), "
             "pg_size_pretty(pg_relation_size('searchdoc_tsv')), "
             "pg_size_pretty(pg_total_relation_size('search_searchdoc'))"
+            ", pg_size_pretty(pg_database_size(current_database()))"
         )
-        table, gin, total = cursor.fetchone()
-    return {"table (with TOAST)": table, "GIN index": gin, "total": total}
+        table, gin, total, database = cursor.fetchone()
+    return {
+        "table (with TOAST)": table,
+        "GIN index": gin,
+        "total": total,
+        "database": database,
+    }
 
 
 def _letter_number(tenant: Any) -> str:
@@ -234,12 +160,6 @@ def _statement(
     return Result(p50_ms=statistics.median(times), p95_ms=_p95(times), queries=(1, 1))
 
 
-def _backend_cpu_ns(pid: int) -> int:
-    """CPU time the database server process ``pid`` has used (same machine)."""
-    with open(f"/proc/{pid}/schedstat", encoding="ascii") as f:
-        return int(f.read().split()[0])
-
-
 def _cpu_timed(call: Callable[[], Any], iterations: int, warmup: int) -> Result:
     """CPU milliseconds per call, this process and its database server process
     together: on a loaded machine the time waited for a core is not counted."""
@@ -251,9 +171,9 @@ def _cpu_timed(call: Callable[[], Any], iterations: int, warmup: int) -> Result:
         call()
     times = []
     for _ in range(iterations):
-        py, db = time.process_time_ns(), _backend_cpu_ns(pid)
+        py, db = time.process_time_ns(), backend_cpu_ns(pid)
         call()
-        used = time.process_time_ns() - py + _backend_cpu_ns(pid) - db
+        used = time.process_time_ns() - py + backend_cpu_ns(pid) - db
         times.append(used / 1e6)
     return Result(p50_ms=statistics.median(times), p95_ms=_p95(times), queries=(0, 0))
 
@@ -413,6 +333,11 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="time the request, the page and the search statement only",
     )
+    parser.add_argument("--workers", type=int, default=2, help="loading processes")
+    parser.add_argument("--batch", type=int, default=5_000, help="letters per batch")
+    parser.add_argument("--chunks", type=int, default=20_000, help="text pieces")
+    parser.add_argument("--nice", type=int, default=19, help="priority of the build")
+    parser.add_argument("--maintenance-mem", default="1GB", help="for the GIN build")
     args = parser.parse_args(argv)
 
     from django.db import connection
@@ -427,15 +352,27 @@ def main(argv: list[str] | None = None) -> None:
     tenant = tenant_generate(
         shape=Shape(args.people, args.letters, args.letters), log=True
     )
-    timings: dict[str, float] = {}
     indexed = min(args.indexed or args.letters, args.letters)
     if _index_rows(tenant.pk) < indexed:
-        timings = build_index(
-            tenant=tenant, words=args.words, tail=args.tail, newest=indexed
+        load(
+            tenant_id=tenant.pk,
+            words=args.words,
+            tail=args.tail,
+            newest=indexed,
+            chunks=args.chunks,
+            batch=args.batch,
+            workers=args.workers,
+            nice=args.nice,
         )
-    for what, seconds in timings.items():
-        print(f"  {what}: {seconds:.1f} s", flush=True)
+    timings = build_gin(maintenance_mem=args.maintenance_mem, nice=args.nice)
+    built = {**load_figures(tenant.pk), **{k: f"{v:.0f} s" for k, v in timings.items()}}
+    built.update(verify())
+    for what, figure in built.items():
+        print(f"  {what}: {figure}", flush=True)
     if args.build_only:
+        for what, size in _sizes().items():
+            print(f"  {what}: {size}")
+        print(f"Done; {_load()}")
         return
     _ensure_role(args.role)
     number = _letter_number(tenant)
@@ -544,8 +481,8 @@ def main(argv: list[str] | None = None) -> None:
         f"\nSearch over {args.letters:,} letters ({indexed:,} indexed, the newest), "
         f"{args.words:,} words of file text each, PostgreSQL{role}"
     )
-    for what, seconds in timings.items():
-        print(f"  {what}: {seconds:.1f} s")
+    for what, figure in built.items():
+        print(f"  {what}: {figure}")
     for what, size in _sizes().items():
         print(f"  {what}: {size}")
     print_table(
