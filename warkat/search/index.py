@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from warkat.dispositions.models import Disposition, FollowUp
 from warkat.letters.models import Letter, LetterEvent
-from warkat.ocr.models import FileText, TextState
+from warkat.ocr.models import FileText
 from warkat.search.models import SearchDoc
 from warkat.search.text import token_string
 
@@ -76,7 +76,9 @@ def _other_texts(ids: list[int]) -> list[tuple[Any, ...]]:
         .values_list("lid", "k", "t", "pk", "n", "x")
     )
     parts.append(
-        FileText.objects.filter(letter_id__in=ids, state=TextState.DONE)
+        # Any state: a scan's text is found while its PDF/A is made, and stays
+        # found if that fails (ocr.selectors.letter_texts, the same rule).
+        FileText.objects.filter(letter_id__in=ids)
         .exclude(text="")
         .annotate(k=Value(_FILE), t=no_time, n=Value(0), x=F("text"))
         .values_list("letter_id", "k", "t", "pk", "n", "x")

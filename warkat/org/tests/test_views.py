@@ -105,9 +105,10 @@ def test_tree_and_children_have_constant_queries(staff_client: Client, tenant) -
         kids, body = _app_queries(staff_client, children, HTTP_HX_REQUEST="true")
         assert body.count('class="tree-node"') == size
         counts.append((tree, kids))
-    # tree: session, user, tenant, the tree, the user's roles (admin actions, nav);
-    # children: session, user, tenant, the unit, its children.
-    assert counts == [(5, 5), (5, 5)]
+    # tree: session, the user with its tenant, the tree, the user's roles (admin
+    # actions, nav); children: session, the user with its tenant, the unit, its
+    # children.
+    assert counts == [(4, 4), (4, 4)]
 
 
 def test_children_of_another_tenants_unit_are_not_found(
