@@ -37,8 +37,8 @@ def papua(o: SimpleNamespace, frozen: Any) -> SimpleNamespace:
     )
     gorontalo = tenant_create(region_code="75.01", actor=None, build_regions=False)
     with timezone.override("Asia/Jayapura"):
-        register(o, subject="Nota rahasia Keerom Xq", security="rahasia")
-        register(o, subject="Undangan biasa Keerom Xq")
+        register(o, subject="Nota rahasia Keerom SubjekTersembunyi", security="rahasia")
+        register(o, subject="Undangan biasa Keerom SubjekTersembunyi")
     o.users.kadis.last_login = timezone.now() - dt.timedelta(days=2)
     o.users.kadis.save(update_fields=["last_login"])
     with tenant_scope(province):
@@ -84,12 +84,12 @@ def test_province_sees_hosted_aggregates_only(
         u["unit_name"] for u in keerom["units"]
     }
     text = response.content.decode()
-    assert "Xq" not in text  # no subject, secret or not
+    assert "SubjekTersembunyi" not in text  # no subject, secret or not
     assert "Orang" not in text  # no person's name
     page = client_for(papua.admin).get("/dasbor/adopsi/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert o.tenant.name in html and "Xq" not in html and "Orang" not in html
+    assert o.tenant.name in html and "SubjekTersembunyi" not in html and "Orang" not in html
     with tenant_scope(papua.province):
         events = AuditEvent.objects.filter(action="dashboard.adoption_read")
         assert events.count() == 2
