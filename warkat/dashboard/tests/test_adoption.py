@@ -89,7 +89,11 @@ def test_province_sees_hosted_aggregates_only(
     page = client_for(papua.admin).get("/dasbor/adopsi/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert o.tenant.name in html and "SubjekTersembunyi" not in html and "Orang" not in html
+    assert (
+        o.tenant.name in html
+        and "SubjekTersembunyi" not in html
+        and "Orang" not in html
+    )
     with tenant_scope(papua.province):
         events = AuditEvent.objects.filter(action="dashboard.adoption_read")
         assert events.count() == 2
