@@ -37,6 +37,8 @@ from typing import Any
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIRequest
 from django.db import connections
+from django.http import HttpResponse
+from django.middleware.security import SecurityMiddleware
 from django.urls import resolve
 from django.utils import translation
 
@@ -53,32 +55,17 @@ WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 MAX_BODY = 4096
 
 
-def _security_headers() -> tuple[str | None, list[tuple[str, str]]]:
-    """HSTS (for secure requests) and the headers every answer gets, as
-    ``SecurityMiddleware.process_response`` adds them to the fast answer."""
-    hsts = None
-    if settings.SECURE_HSTS_SECONDS:
-        hsts = f"max-age={settings.SECURE_HSTS_SECONDS}"
-        if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
-            hsts += "; includeSubDomains"
-        if settings.SECURE_HSTS_PRELOAD:
-            hsts += "; preload"
-    always = []
-    if settings.SECURE_CONTENT_TYPE_NOSNIFF:
-        always.append(("X-Content-Type-Options", "nosniff"))
-    policy = settings.SECURE_REFERRER_POLICY
-    if policy:
-        values = (
-            [v.strip() for v in policy.split(",")]
-            if isinstance(policy, str)
-            else policy
-        )
-        always.append(("Referrer-Policy", ",".join(values)))
-    if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
-        always.append(
-            ("Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY)
-        )
-    return hsts, always
+def _security_headers(*, secure: bool) -> list[tuple[str, str]]:
+    """What Django's ``SecurityMiddleware`` adds to an answer (HSTS only on a secure
+    request), asked of the middleware itself once, so the two never differ."""
+    environ = {
+        "REQUEST_METHOD": "POST", "PATH_INFO": PATH, "wsgi.input": io.BytesIO(),
+        "wsgi.url_scheme": "https" if secure else "http",
+        "SERVER_NAME": "localhost", "SERVER_PORT": "443" if secure else "80",
+    }  # fmt: skip
+    middleware = SecurityMiddleware(lambda request: HttpResponse())
+    response = middleware.process_response(WSGIRequest(environ), HttpResponse())
+    return [(k, v) for k, v in response.items() if k.lower() != "content-type"]
 
 
 def is_secure(environ: dict[str, Any]) -> bool:
@@ -100,7 +87,7 @@ class CheckInFastApplication:
         self.app = app
         self.enabled = settings.IS_POSTGRES
         self.redirect = settings.SECURE_SSL_REDIRECT
-        self.hsts, self.always = _security_headers()
+        self.security = {s: _security_headers(secure=s) for s in (False, True)}
         self._metrics: Any = None
 
     def __call__(
@@ -159,9 +146,7 @@ class CheckInFastApplication:
             ("X-Frame-Options", "DENY"),
             ("Content-Length", str(len(out))),
         ]
-        if secure and self.hsts:
-            headers.append(("Strict-Transport-Security", self.hsts))
-        headers += self.always
+        headers += self.security[secure]
         headers.append((requestid.HEADER, rid))
         start_response("201 Created", headers)
         latency, count = self._labels()
