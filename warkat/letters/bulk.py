@@ -1,6 +1,7 @@
 """Bulk writes of letters that other apps' stored copies depend on.
 
-A queryset's ``update()`` (and ``bulk_update()``) sends no ``post_save``: the
+A queryset's ``update()`` (and ``bulk_update()``, which writes through it, one
+``update()`` per batch) sends no ``post_save``: the
 archive's stored due years (``LetterDue``) and the search index, kept by
 ``post_save`` receivers, would silently go stale. ``Letter.objects`` uses
 ``LetterQuerySet``: when a bulk write touches a field some app registered
@@ -51,21 +52,6 @@ class LetterQuerySet(models.QuerySet):  # type: ignore[type-arg]
             done = super().update(**kwargs)
             if ids:
                 letters_updated.send(sender=self.model, letter_ids=ids, fields=fields)
-        return done
-
-    def bulk_update(
-        self, objs: Iterable[Any], fields: Iterable[str], batch_size: int | None = None
-    ) -> int:
-        objs = list(objs)
-        fields = list(fields)
-        names = _names(self.model, fields)
-        if not names & _WATCHED:
-            return super().bulk_update(objs, fields, batch_size=batch_size)
-        with transaction.atomic(using=self.db):
-            done = super().bulk_update(objs, fields, batch_size=batch_size)
-            ids = [obj.pk for obj in objs if obj.pk is not None]
-            if ids:
-                letters_updated.send(sender=self.model, letter_ids=ids, fields=names)
         return done
 
 
