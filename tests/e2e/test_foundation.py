@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE
 from tests.e2e.demo import DEMO_PASSWORD, DemoData, totp_code
@@ -73,15 +74,17 @@ def test_admin_walks_the_foundation_pages(
     assert_fits_phone(page)
     with page.expect_response(re.compile(r"/organisasi/\?q=")):
         page.fill("#unit-q", "kominfo")
-    page.wait_for_load_state("networkidle")
+    # The response reaches the test before htmx swaps it in: wait for the swap.
+    expect(page.locator("#tree")).not_to_contain_text("Dinas Kesehatan")
     assert page.locator("#tree").count() == 1  # the search replaces the tree
-    tree = page.locator("#tree").inner_text()
-    assert "Komunikasi dan Informatika" in tree and "Dinas Kesehatan" not in tree
+    expect(page.locator("#tree")).to_contain_text("Komunikasi dan Informatika")
     shoot("org-tree-search")
     kominfo_url = page.get_by_role("link", name="Dinas Komunikasi dan Informatika")
-    kominfo_url.first.click()
-    page.wait_for_load_state("networkidle")
-    assert "Bidang Informasi dan Komunikasi Publik" in page.locator("main").inner_text()
+    with page.expect_navigation():
+        kominfo_url.first.click()
+    expect(page.locator("main")).to_contain_text(
+        "Bidang Informasi dan Komunikasi Publik"
+    )
     assert_fits_phone(page)
 
     # People list, then one person with their assignment history (a Plh included).
@@ -109,16 +112,16 @@ def test_admin_walks_the_foundation_pages(
     assert_fits_phone(page)
     page.goto(f"{live_server.url}/organisasi/impor/people/")
     page.set_input_files("input[type=file]", str(csv_file))
-    page.click("form.org-form button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("form.org-form button[type=submit]")
     report = page.locator("section.report").inner_text()
     assert "199001152015031004" in report
     shoot("import-dry-run")
     # A dry run writes nothing.
     people = page.request.get(f"{live_server.url}/organisasi/pegawai/?q=Yance")
     assert "Yance Uji Impor" not in people.text()
-    page.click("section.report form button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("section.report form button[type=submit]")
     page.goto(f"{live_server.url}/organisasi/pegawai/?q=Yance")
     assert "Yance Uji Impor" in page.locator("main").inner_text()
 
@@ -141,8 +144,7 @@ def test_admin_walks_the_foundation_pages(
     page.fill("input[name=date]", "2026-12-01")
     page.fill("input[name=name]", "HUT Kabupaten Keerom")
     page.get_by_role("button", name="Tambah").click()
-    page.wait_for_load_state("networkidle")
-    assert "HUT Kabupaten Keerom" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("HUT Kabupaten Keerom")
     shoot("disposition-settings")
     assert_fits_phone(page)
 
