@@ -36,12 +36,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import select
 import zoneinfo
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 import psycopg
 from django.conf import settings
@@ -54,6 +55,13 @@ from psycopg import pq
 
 from warkat.accounts.selectors import api_token_hash, token_tenant_sql, token_user_sql
 from warkat.attendance.checkin import SAME_PLACE_M, place_flags
+from warkat.attendance.fastsession import (
+    SESSION_SQL,
+    SESSION_USER_SQL,
+    USER_TENANT_SQL,
+    session_hash_ok,
+    session_user_id,
+)
 from warkat.attendance.fraud import accuracy_flag, flag, flag_text, travel_flag
 from warkat.attendance.geo import Place, distance_m, nearest, valid_coordinates
 from warkat.org.selectors import held_unit_ids_sql
@@ -77,10 +85,14 @@ _SET_TOKEN_TENANT = (
     + token_tenant_sql("$1")
     + "), ''), false)"
 )
-#: Every input of the rules, under the token's tenant: $1 token hash, $2 now,
-#: $3 client key, $4 latitude, $5 longitude.
-_READ = f"""
-WITH tok AS ({token_user_sql("$1", "$2")})
+
+
+def _read_sql(caller: str) -> str:
+    """Every input of the rules for the caller's row ``caller`` (a token's or a
+    session user's, ``tok``), under its tenant: $2 now, $3 client key, $4 latitude,
+    $5 longitude."""
+    return f"""
+WITH tok AS ({caller})
 SELECT tok.*,
   (SELECT json_build_array(s.duplicate_window_s, s.max_speed_kmh,
           s.suspicious_accuracy_m, s.repeat_days, s.selfie_required)
@@ -111,13 +123,15 @@ SELECT tok.*,
                       WHERE pp.person_id = tok.person_id))) AS places
 FROM tok
 """
+
+
 _INSERT = """
 INSERT INTO attendance_checkin (tenant_id, person_id, direction, at, day,
     recorded_at, device_at, latitude, longitude, accuracy_m, source, location_id,
     distance_m, flags, review, reviewed_by_id, reviewed_at, review_reason,
     client_key, request_id)
-VALUES ($1, $2, $3, $4::timestamptz, $5::date, $4::timestamptz, NULL, $6, $7,
-    $8, 'web', $9, $10, $11::jsonb, $12, NULL, NULL, '', $13, NULL)
+VALUES ($1, $2, $3, $4::timestamptz, $5::date, $4::timestamptz, $14::timestamptz,
+    $6, $7, $8, 'web', $9, $10, $11::jsonb, $12, NULL, NULL, '', $13, NULL)
 ON CONFLICT (tenant_id, person_id, client_key) WHERE client_key <> '' DO NOTHING
 RETURNING id
 """
@@ -126,7 +140,10 @@ _TOUCH = "UPDATE accounts_apitoken SET last_used_at = $1 WHERE id = $2"
 _STATEMENTS = {
     b"warkat_fast_set": _SET,
     b"warkat_fast_token": _SET_TOKEN_TENANT,
-    b"warkat_fast_read": _READ,
+    b"warkat_fast_read": _read_sql(token_user_sql("$1", "$2")),
+    b"warkat_fast_session": SESSION_SQL,
+    b"warkat_fast_user_tenant": USER_TENANT_SQL,
+    b"warkat_fast_read_session": _read_sql(SESSION_USER_SQL),
     b"warkat_fast_insert": _INSERT,
     b"warkat_fast_touch": _TOUCH,
 }
@@ -195,7 +212,10 @@ def _parse(content_type: str, body: bytes) -> dict[str, Any] | None:
         return None
     if not isinstance(data, dict) or not FIELDS.issuperset(data):
         return None
-    if data.get("source", "web") != "web" or data.get("device_at") is not None:
+    if data.get("source", "web") != "web":
+        return None
+    device_at = _device_time(data.get("device_at"))
+    if device_at is False:
         return None
     if data.get("person_id") is not None or data.get("nip", "") != "":
         return None
@@ -218,28 +238,59 @@ def _parse(content_type: str, body: bytes) -> dict[str, Any] | None:
         "accuracy": accuracy,
         "key": key.strip()[:64],
         "direction": direction or None,
+        "device_at": device_at,
     }
 
 
+#: The phone's time as the page sends it (``Date.toISOString()``) or with an offset:
+#: the forms on which ``datetime.fromisoformat`` and pydantic agree to the microsecond.
+_DEVICE_AT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d)")
+
+
+def _device_time(value: Any) -> dt.datetime | Literal[False] | None:
+    """The phone's time of a tap (stored with the record, not used for its time),
+    None when absent, False for a form the fast path leaves to the full path."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _DEVICE_AT.fullmatch(value):
+        return False
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        return False
+
+
 def checkin_fast(
-    *, authorization: str, content_type: str, body: bytes, language: Callable[[], str]
+    *,
+    authorization: str = "",
+    session_key: str = "",
+    content_type: str,
+    body: bytes,
+    language: Callable[[], str],
 ) -> bytes | None:
     """The body of the 201 answer to a check-in recorded here, or None to leave the
-    request to the full path (nothing recorded). ``authorization`` is the header
-    (``Bearer …``); ``language`` gives the request's language (only called for the
-    reasons of a flagged record)."""
+    request to the full path (nothing recorded). The caller is ``authorization``
+    (the ``Bearer …`` header) or, for a browser, ``session_key`` (its session
+    cookie, once the request passed the CSRF check: ``fastsession``); ``language``
+    gives the request's language (only called for the reasons of a flagged
+    record)."""
     data = _parse(content_type, body)
-    raw = authorization[7:].strip()
-    if data is None or not raw or len(raw) > 200:
+    if data is None:
         return None
+    if session_key:
+        caller = (None, session_key)
+    else:
+        raw = authorization[7:].strip()
+        if not raw or len(raw) > 200:
+            return None
+        caller = (api_token_hash(raw), "")
     now = timezone.now()
-    token_hash = api_token_hash(raw)
     previous_tenant = _db_value()
     db = connections[DEFAULT_DB_ALIAS]  # this thread's (one lookup, not four)
     try:
         db.ensure_connection()
         pg = db.connection
-        facts = _read(pg, token_hash, now, data)
+        facts = _read(pg, caller, now, data)
     except (psycopg.OperationalError, DatabaseError):
         # A kept connection that died (the database restarted): nothing was written;
         # drop it, and the full path connects again (with its health check).
@@ -254,8 +305,9 @@ def checkin_fast(
                 return None
             assert facts is not None
             calls: list[Any] = [[b"warkat_fast_insert", _params(record)]]
-            if facts["last_used_at"] is None or (
-                now - facts["last_used_at"] > _TOUCH_EVERY
+            if facts["token_id"] is not None and (
+                facts["last_used_at"] is None
+                or now - facts["last_used_at"] > _TOUCH_EVERY
             ):
                 touch = [_text(now), str(facts["token_id"]).encode()]
                 calls.append([b"warkat_fast_touch", touch])
@@ -285,28 +337,49 @@ _COLUMNS: tuple[tuple[str, Callable[[bytes], Any]], ...] = (
 )  # fmt: skip
 
 
+#: The session read's extra column (the user's password hash, for the session's).
+_SESSION_COLUMNS = (*_COLUMNS[:13], ("password", bytes.decode), *_COLUMNS[13:])
+
+
 def _read(
-    pg: Any, token_hash: str, now: dt.datetime, data: dict[str, Any]
+    pg: Any, caller: tuple[str | None, str], now: dt.datetime, data: dict[str, Any]
 ) -> dict[str, Any] | None:
-    """The first round trip: the token's tenant made the connection's, then every
-    input of the rules (None for an unknown token)."""
-    hashed = token_hash.encode()
-    read = [hashed, _text(now), data["key"].encode(), str(data["lat"]).encode(),
+    """The first round trip of a token (its tenant made the connection's, then every
+    input of the rules), or the first two of a session (its row; then the user's
+    tenant and every input); None for an unknown token or session."""
+    token_hash, session_key = caller
+    tail = [_text(now), data["key"].encode(), str(data["lat"]).encode(),
             str(data["lon"]).encode()]  # fmt: skip
+    columns, session = _COLUMNS, None
     try:
-        result = _pipeline(pg, [
-            [b"warkat_fast_set", [ALL_TENANTS.encode()]],
-            [b"warkat_fast_token", [hashed]],
-            [b"warkat_fast_read", read],
-        ])[2]  # fmt: skip
+        if token_hash is not None:
+            hashed = token_hash.encode()
+            calls = [[b"warkat_fast_set", [ALL_TENANTS.encode()]],
+                     [b"warkat_fast_token", [hashed]],
+                     [b"warkat_fast_read", [hashed, *tail]]]  # fmt: skip
+        else:
+            row = _pipeline(
+                pg, [[b"warkat_fast_session", [session_key.encode(), tail[0]]]]
+            )[0]
+            found = (
+                session_user_id(row.get_value(0, 0).decode()) if row.ntuples else None
+            )
+            if found is None:
+                return None
+            user_id, session = str(found[0]).encode(), found[1]
+            columns = _SESSION_COLUMNS
+            calls = [[b"warkat_fast_set", [ALL_TENANTS.encode()]],
+                     [b"warkat_fast_user_tenant", [user_id]],
+                     [b"warkat_fast_read_session", [user_id, *tail]]]  # fmt: skip
+        result = _pipeline(pg, calls)[2]
     except BaseException:
         _restore(_db_value())
         raise
     if not result.ntuples:
         return None
-    assert result.nfields == len(_COLUMNS), "the read's columns changed"
-    facts: dict[str, Any] = {}
-    for i, (name, load) in enumerate(_COLUMNS):
+    assert result.nfields == len(columns), "the read's columns changed"
+    facts: dict[str, Any] = {"session": session}
+    for i, (name, load) in enumerate(columns):
         value = result.get_value(0, i)
         facts[name] = None if value is None else load(value)
     return facts
@@ -363,7 +436,8 @@ def _pipeline(pg: Any, calls: list[Any]) -> list[Any]:
 
 #: The insert's parameters, in order.
 _INSERT_PARAMS = ("tenant", "person", "direction", "at", "day", "lat", "lon",
-                  "accuracy", "location", "distance", "flags", "review", "key")  # fmt: skip
+                  "accuracy", "location", "distance", "flags", "review", "key",
+                  "device_at")  # fmt: skip
 
 
 def _params(record: dict[str, Any]) -> list[bytes | None]:
@@ -384,10 +458,13 @@ def _decide(
 ) -> dict[str, Any] | None:
     """The record to insert, or None when the full path must answer."""
     scopes = facts["scopes"]
+    if facts["session"] is not None:
+        if not session_hash_ok(facts["session"], facts["password"]):
+            return None
+    elif facts["revoked_at"] is not None or facts["expires_at"] <= now:
+        return None
     if (
-        facts["revoked_at"] is not None
-        or facts["expires_at"] <= now
-        or not facts["is_active"]
+        not facts["is_active"]
         or facts["user_tenant"] != facts["tenant_id"]
         or facts["machine"]
         or facts["person_id"] is None
@@ -440,7 +517,8 @@ def _decide(
         "accuracy": accuracy, "location": place.id if place else None,
         "distance": round(distance) if distance is not None else None,
         "flags": json.dumps(flags) if flags else "[]", "review": "pending" if flags else "",
-        "key": data["key"], "_flags": flags, "_place": place.name if place else None,
+        "key": data["key"], "device_at": data["device_at"], "_flags": flags,
+        "_place": place.name if place else None,
     }  # fmt: skip
 
 
@@ -479,10 +557,11 @@ def _response(record: dict[str, Any], pk: int, language: Callable[[], str]) -> b
     else:
         out_flags = []
     at = _ENCODER.default(record["at"])  # as the API's JSON renderer writes it
+    device_at = record["device_at"] and _ENCODER.default(record["device_at"])
     body = {
         "id": pk, "person_id": record["person"], "direction": record["direction"],
         "at": at, "day": record["day"].isoformat(), "recorded_at": at,
-        "device_at": None, "latitude": float(record["lat"]),
+        "device_at": device_at, "latitude": float(record["lat"]),
         "longitude": float(record["lon"]), "accuracy_m": record["accuracy"],
         "source": "web", "location": record["_place"],
         "distance_m": record["distance"], "review": record["review"],

@@ -38,11 +38,14 @@ from django.conf import settings
 from django.core.handlers.wsgi import WSGIRequest
 from django.db import connections
 from django.http import HttpResponse
+from django.middleware.csp import ContentSecurityPolicyMiddleware
 from django.middleware.security import SecurityMiddleware
 from django.urls import resolve
 from django.utils import translation
+from django.utils.csp import CSP
 
 from warkat.attendance.fastpath import CONTENT_TYPE, PATH, TRIED, checkin_fast
+from warkat.attendance.fastsession import session_request
 from warkat.core import requestid
 from warkat.core.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
@@ -68,6 +71,21 @@ def _security_headers(*, secure: bool) -> list[tuple[str, str]]:
     return [(k, v) for k, v in response.items() if k.lower() != "content-type"]
 
 
+def _csp_headers() -> list[tuple[str, str]]:
+    """The content security policy headers Django's middleware gives an answer
+    that used no nonce, asked of the middleware itself once."""
+    environ = {
+        "REQUEST_METHOD": "POST", "PATH_INFO": PATH, "wsgi.input": io.BytesIO(),
+        "SERVER_NAME": "localhost", "SERVER_PORT": "80",
+    }  # fmt: skip
+    middleware = ContentSecurityPolicyMiddleware(lambda request: HttpResponse())
+    request = WSGIRequest(environ)
+    middleware.process_request(request)
+    response = middleware.process_response(request, HttpResponse())
+    names = {str(CSP.HEADER_ENFORCE).lower(), str(CSP.HEADER_REPORT_ONLY).lower()}
+    return [(k, v) for k, v in response.items() if k.lower() in names]
+
+
 def is_secure(environ: dict[str, Any]) -> bool:
     """``HttpRequest.is_secure`` for a WSGI environ."""
     proxy = settings.SECURE_PROXY_SSL_HEADER
@@ -88,6 +106,8 @@ class CheckInFastApplication:
         self.enabled = settings.IS_POSTGRES
         self.redirect = settings.SECURE_SSL_REDIRECT
         self.security = {s: _security_headers(secure=s) for s in (False, True)}
+        self.session_cookie = settings.SESSION_COOKIE_NAME + "="
+        self.csp = _csp_headers()
         self._metrics: Any = None
 
     def __call__(
@@ -97,15 +117,21 @@ class CheckInFastApplication:
             self.enabled
             and environ.get("PATH_INFO") == PATH
             and environ.get("REQUEST_METHOD") == "POST"
-            and environ.get("HTTP_AUTHORIZATION", "")[:7].lower() == "bearer "
         ):
-            answered = self._fast(environ, start_response)
-            if answered is not None:
-                return answered
+            authorization = environ.get("HTTP_AUTHORIZATION")
+            if authorization is None:
+                # A browser's: its session cookie (and CSRF) decide, as in Django.
+                session = self.session_cookie in environ.get("HTTP_COOKIE", "")
+            else:
+                session = False
+            if session or (authorization or "")[:7].lower() == "bearer ":
+                answered = self._fast(environ, start_response, session=session)
+                if answered is not None:
+                    return answered
         return self.app(environ, start_response)
 
     def _fast(
-        self, environ: dict[str, Any], start_response: StartResponse
+        self, environ: dict[str, Any], start_response: StartResponse, *, session: bool
     ) -> list[bytes] | None:
         started = time.perf_counter()
         environ[TRIED] = True
@@ -125,14 +151,29 @@ class CheckInFastApplication:
             or requestid.request_id_new()
         )
         token = requestid._current.set(rid)
+        request: WSGIRequest | None = None
         try:
-            _connection_kept()
-            out = checkin_fast(
-                authorization=environ["HTTP_AUTHORIZATION"],
-                content_type=environ.get("CONTENT_TYPE", ""),
-                body=body,
-                language=lambda: _language(environ),
-            )
+            if session:
+                checked = session_request(environ)
+                if checked is None:
+                    out = None
+                else:
+                    request, key = checked
+                    _connection_kept()
+                    out = checkin_fast(
+                        session_key=key,
+                        content_type=environ.get("CONTENT_TYPE", ""),
+                        body=body,
+                        language=lambda: _language(environ, request),
+                    )
+            else:
+                _connection_kept()
+                out = checkin_fast(
+                    authorization=environ["HTTP_AUTHORIZATION"],
+                    content_type=environ.get("CONTENT_TYPE", ""),
+                    body=body,
+                    language=lambda: _language(environ),
+                )
         except Exception:
             logger.exception("check-in fast path failed; the full path answers")
             out = None
@@ -140,12 +181,23 @@ class CheckInFastApplication:
             requestid._current.reset(token)
         if out is None:
             environ["HTTP_X_REQUEST_ID"] = rid  # the same id in Django's logs
+            environ["wsgi.input"] = io.BytesIO(body)  # unread, whoever read it
             return None
-        headers = [
-            ("Content-Type", CONTENT_TYPE),
-            ("X-Frame-Options", "DENY"),
-            ("Content-Length", str(len(out))),
-        ]
+        length = ("Content-Length", str(len(out)))
+        if request is None:
+            headers = [
+                ("Content-Type", CONTENT_TYPE),
+                ("X-Frame-Options", "DENY"),
+                length,
+            ]
+        else:
+            # A session's answer passed through the whole stack in Django: its
+            # content security policy, and what the locale, session and
+            # compression middleware add (in the order Django sends them).
+            headers = [("Content-Type", CONTENT_TYPE), *self.csp,
+                       ("X-Frame-Options", "DENY"), length,
+                       ("Vary", "Accept-Language, Cookie, Accept-Encoding"),
+                       ("Content-Language", _language(environ, request))]  # fmt: skip
         headers += self.security[secure]
         headers.append((requestid.HEADER, rid))
         start_response("201 Created", headers)
@@ -174,6 +226,6 @@ def _connection_kept() -> None:
         conn.close_if_unusable_or_obsolete()
 
 
-def _language(environ: dict[str, Any]) -> str:
+def _language(environ: dict[str, Any], request: WSGIRequest | None = None) -> str:
     """The request's language as Django would choose it (cookie, then header)."""
-    return translation.get_language_from_request(WSGIRequest(environ))
+    return translation.get_language_from_request(request or WSGIRequest(environ))

@@ -1,0 +1,111 @@
+"""The phone's own check-in, signed in with a session cookie, for the fast path.
+
+The check-in page posts to the API with the browser's session and the CSRF token
+(``static/attendance/checkin.js``); the morning peak is these requests. What the
+full path decides before the route runs, and how the fast path gets the same
+answer, asked of the same code wherever it is cheap enough:
+
+* the host (``ALLOWED_HOSTS``) and the CSRF check: the request is built as Django
+  builds it (``WSGIRequest``) and checked by the same function the API's session
+  auth calls (``ninja.utils.check_csrf``: Django's ``CsrfViewMiddleware``, origin,
+  referer and token). A refusal, or a CSRF cookie that would be renewed, is left
+  to Django, which answers its own 403;
+* the session: the row of the session store the project uses (the database
+  backend: ``django_session``, not expired), decoded by that store's own
+  ``decode`` (signature, salt and serializer); then, as
+  ``django.contrib.auth.get_user`` does, the user id and an authentication backend
+  the settings list, the user active (``user_can_authenticate``), and the session's
+  hash equal to the user's ``get_session_auth_hash()`` with the current secret (a
+  session of an older secret, which Django re-keys, is left to it);
+* the caller's tenant: the user's (``TenantScopeMiddleware``), which the API's auth
+  requires.
+
+Nothing of the session is written on this path (the route does not modify the
+session; ``SESSION_SAVE_EVERY_REQUEST`` is off), and the answer carries the headers
+the full path adds for a session (``Vary: Cookie`` after the session was read,
+``Content-Language``/``Vary: Accept-Language`` of the locale middleware).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest
+from django.utils.crypto import constant_time_compare
+from ninja.utils import check_csrf
+
+from warkat.accounts.models import User
+
+#: The session row, not expired: $1 session key, $2 now (as the store reads it).
+SESSION_SQL = (
+    "SELECT session_data FROM django_session"
+    " WHERE session_key = $1 AND expire_date > $2::timestamptz"
+)
+#: The user's tenant made the connection's (run with the tenant setting ``all``).
+USER_TENANT_SQL = (
+    "SELECT set_config('warkat.tenant_id', coalesce(("
+    "SELECT u.tenant_id::text FROM accounts_user u WHERE u.id = $1::bigint"
+    "), ''), false)"
+)
+#: What ``token_user_sql`` gives for a token, for the session's user ($1 user id,
+#: $2 now), with the password hash the session's hash is checked against.
+SESSION_USER_SQL = """
+    SELECT NULL::bigint AS token_id, u.tenant_id, NULL::timestamptz AS expires_at,
+           NULL::timestamptz AS revoked_at, NULL::jsonb AS scopes,
+           NULL::timestamptz AS last_used_at, u.id AS user_id, u.is_active,
+           u.tenant_id AS user_tenant, u.person_id,
+           EXISTS (SELECT 1 FROM accounts_serviceaccount sa
+                   WHERE sa.user_id = u.id) AS machine,
+           tn.time_zone, ($2::timestamptz AT TIME ZONE tn.time_zone)::date AS day,
+           u.password
+      FROM accounts_user u
+      JOIN tenancy_tenant tn ON tn.id = u.tenant_id
+     WHERE u.id = $1::bigint"""
+
+_STORE = import_module(settings.SESSION_ENGINE).SessionStore
+_PK = User._meta.pk
+
+
+def session_request(environ: dict[str, Any]) -> tuple[WSGIRequest, str] | None:
+    """The request as Django builds it and its session key, when its host is allowed,
+    it passes Django's CSRF check unchanged and carries a session cookie; else None
+    (Django answers)."""
+    request = WSGIRequest(environ)
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
+    if not key or len(key) > 40:
+        return None
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return None
+    if check_csrf(request) is not None or "CSRF_COOKIE_NEEDS_UPDATE" in request.META:
+        return None
+    return request, key
+
+
+def session_user_id(session_data: str) -> tuple[int, dict[str, Any]] | None:
+    """The signed-in user's id of a stored session, decoded by the session store
+    itself, and the session; None when it names no user of a backend the settings
+    list (or does not decode: the store gives an empty session)."""
+    session = _STORE().decode(session_data)
+    try:
+        user_id = _PK.to_python(session[SESSION_KEY])
+        backend = session[BACKEND_SESSION_KEY]
+    except (KeyError, ValueError, TypeError):
+        return None
+    if backend not in settings.AUTHENTICATION_BACKENDS or not isinstance(user_id, int):
+        return None
+    return user_id, session
+
+
+def session_hash_ok(session: dict[str, Any], password: str) -> bool:
+    """The session's hash is the user's, with the current secret (as ``get_user``
+    verifies it; a fallback secret's is left to Django, which re-keys it)."""
+    given = session.get(HASH_SESSION_KEY)
+    if not given or not isinstance(given, str):
+        return False
+    return constant_time_compare(given, User(password=password).get_session_auth_hash())
