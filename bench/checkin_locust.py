@@ -1,15 +1,19 @@
 """Locust scenario of ``bench.checkin_peak``: the morning peak, check-ins only.
 
 Each simulated phone takes the next generated person (``WARKAT_LOAD_SEED``, the
-peak tenant's people in a shuffled order) and checks in with that person's API
-token at their office (inside its geofence, a realistic 15 m accuracy and a new
-``client_key`` per tap), paced at ``WARKAT_LOAD_PER_USER`` taps per second. An
+peak tenant's people in a shuffled order) and checks in at their office (inside its
+geofence, a realistic 15 m accuracy and a new ``client_key`` per tap), paced at
+``WARKAT_LOAD_PER_USER`` taps per second: with ``WARKAT_LOAD_AUTH=session`` (the
+default) as the check-in page posts it (the person's session cookie, the CSRF
+cookie and header, the page's origin and the phone's ``device_at``: sessions made
+by ``bench/checkin_sessions.py``), with ``token`` with the person's API token. An
 answer other than 201/200, a body that is not JSON or a flagged record counts as
 a failure (everyone is at their own office).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import os
@@ -28,6 +32,7 @@ _SEED: dict[str, Any] = json.loads(
 PEOPLE: list[dict[str, Any]] = list(_SEED.get("peak", {}).get("people", []))
 random.Random(0).shuffle(PEOPLE)
 PER_USER = float(os.environ.get("WARKAT_LOAD_PER_USER", "2"))
+AUTH = os.environ.get("WARKAT_LOAD_AUTH", "session")
 _people = itertools.cycle(PEOPLE) if PEOPLE else None
 _lock = threading.Lock()
 
@@ -47,10 +52,18 @@ class Phone(FastHttpUser):
             "accuracy_m": 15,
             "client_key": f"peak-{time.time_ns()}-{random.getrandbits(32)}",
         }
+        if AUTH == "session":
+            now = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+            body["device_at"] = now.replace("+00:00", "Z")  # Date.toISOString()
+            headers = {
+                "Cookie": f"sessionid={person['session']}; csrftoken={person['csrf']}",
+                "X-CSRFToken": person["csrf"], "Origin": self.host,
+            }  # fmt: skip
+        else:
+            headers = {"Authorization": f"Bearer {person['token']}"}
         with self.client.post(
             "/api/v1/attendance/check-ins", json=body, name="POST check-in",
-            headers={"Authorization": f"Bearer {person['token']}"},
-            catch_response=True,
+            headers=headers, catch_response=True,
         ) as response:  # fmt: skip
             if response.status_code not in (200, 201):
                 response.failure(f"{response.status_code}: {response.text[:200]}")

@@ -144,6 +144,12 @@ class Bench:
         (self.root / "seed.json").write_text(json.dumps(self.seed))
         self.pg.start()
         self.pg.sql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements", db="warkat")
+        if a.auth == "session":  # signed-in browsers, in the template of every run
+            subprocess.run(
+                [sys.executable, "-m", "bench.checkin_sessions", self.root / "seed.json"],
+                cwd=PROJECT, env=self.env(PROJECT, "warkat"), check=True, timeout=600,
+            )  # fmt: skip
+            self.seed = json.loads((self.root / "seed.json").read_text())
 
     def _preload(self) -> None:
         with (self.pg.data / "postgresql.conf").open("a") as fh:
@@ -214,7 +220,8 @@ class Bench:
         users = max(1, round(rate / a.per_user))
         csv_prefix = self.root / f"locust-{db}"
         env = {**os.environ, "WARKAT_LOAD_SEED": str(self.root / "seed.json"),
-               "WARKAT_LOAD_HOST": url, "WARKAT_LOAD_PER_USER": str(a.per_user)}  # fmt: skip
+               "WARKAT_LOAD_HOST": url, "WARKAT_LOAD_PER_USER": str(a.per_user),
+               "WARKAT_LOAD_AUTH": a.auth}  # fmt: skip
         self.pg.sql("SELECT pg_stat_statements_reset()", db=db)
         made0, calls0 = self._counts(db)
         app0, pg0 = tree_cpu(app_pid), tree_cpu(pg_pid)
@@ -316,6 +323,9 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--per-user", type=float, default=2.0,
                         help="check-ins per second of one simulated phone")  # fmt: skip
+    parser.add_argument("--auth", choices=["session", "token"], default="session",
+                        help="the phones' page signed in (session cookie and CSRF "
+                             "token, as the check-in page posts) or API tokens")  # fmt: skip
     parser.add_argument("--board", action="store_true",
                         help="also time the board and the recap export (in process)")  # fmt: skip
     parser.add_argument("--profile", type=int, default=0,

@@ -22,20 +22,22 @@ from typing import Any, cast
 
 
 def _environ(person: dict[str, Any], n: int) -> dict[str, Any]:
-    body = json.dumps(
-        {
-            "latitude": person["lat"],
-            "longitude": person["lon"],
-            "accuracy_m": 15,
-            "client_key": f"profile-{n}",
-        }
-    ).encode()
-    return {
+    tap = {"latitude": person["lat"], "longitude": person["lon"], "accuracy_m": 15,
+           "client_key": f"profile-{n}"}  # fmt: skip
+    if "session" in person:  # the page, signed in (``bench/checkin_sessions.py``)
+        tap["device_at"] = "2026-01-05T00:15:00.000Z"
+        auth = {"HTTP_COOKIE": f"sessionid={person['session']}; "
+                f"csrftoken={person['csrf']}", "HTTP_X_CSRFTOKEN": person["csrf"],
+                "HTTP_ORIGIN": "http://127.0.0.1"}  # fmt: skip
+    else:
+        auth = {"HTTP_AUTHORIZATION": f"Bearer {person['token']}"}
+    body = json.dumps(tap).encode()
+    return auth | {
         "REQUEST_METHOD": "POST", "PATH_INFO": "/api/v1/attendance/check-ins",
         "QUERY_STRING": "", "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000",
         "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1",
         "HTTP_HOST": "127.0.0.1", "CONTENT_TYPE": "application/json",
-        "CONTENT_LENGTH": str(len(body)), "HTTP_AUTHORIZATION": f"Bearer {person['token']}",
+        "CONTENT_LENGTH": str(len(body)),
         "wsgi.input": io.BytesIO(body), "wsgi.url_scheme": "http",
         "wsgi.errors": sys.stderr, "wsgi.multithread": True,
         "wsgi.multiprocess": True, "wsgi.run_once": False, "wsgi.version": (1, 0),

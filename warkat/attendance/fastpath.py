@@ -1,5 +1,7 @@
 """The check-in fast path: ``POST /api/v1/attendance/check-ins`` from a phone with a
-bearer token, in two database round trips and without the rest of the middleware.
+bearer token, in two database round trips and without the rest of the middleware,
+or from the check-in page signed in with a session (in front of Django only:
+``fastwsgi``, with the checks of ``fastsession``), in three.
 
 The morning peak is tens of thousands of the same request within half an hour. Its
 ordinary path (the full middleware stack, the token resolved with the ORM, about
@@ -24,9 +26,14 @@ security headers stay; it does not try a request the front already declined):
    the token's ``last_used_at`` when due and restores the connection's tenant.
 
 Nothing is deferred: the answer carries the record, its place and its flags.
-Anything else — a session caller (CSRF and the session stay with the full path),
-a machine or service account, an offline record, a selfie, an unknown, revoked or
-expired token, a narrowed token without the scope, bad or missing coordinates, a
+A session's first round trip reads its row (the store's ``decode`` then names the
+user); the second makes the user's tenant the connection's and reads the same
+inputs for the user, with the password hash the session's hash is checked against.
+
+Anything else — a session the WSGI front did not check (the middleware leaves
+sessions to the full path), a machine or service account, an offline record, a
+selfie, a ``device_at`` in another form than ISO 8601 with a zone, an unknown,
+revoked or expired token, a narrowed token without the scope, bad or missing coordinates, a
 replayed key, a double tap, a night shift, a selfie-requiring tenant — is left to
 the ordinary path, which answers exactly as before: the fast path records nothing
 in those cases (the first round trip only reads).
@@ -277,6 +284,7 @@ def checkin_fast(
     data = _parse(content_type, body)
     if data is None:
         return None
+    caller: tuple[str | None, str]
     if session_key:
         caller = (None, session_key)
     else:

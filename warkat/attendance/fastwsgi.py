@@ -183,19 +183,19 @@ class CheckInFastApplication:
             environ["HTTP_X_REQUEST_ID"] = rid  # the same id in Django's logs
             environ["wsgi.input"] = io.BytesIO(body)  # unread, whoever read it
             return None
-        length = ("Content-Length", str(len(out)))
+        size = ("Content-Length", str(len(out)))
         if request is None:
             headers = [
                 ("Content-Type", CONTENT_TYPE),
                 ("X-Frame-Options", "DENY"),
-                length,
+                size,
             ]
         else:
             # A session's answer passed through the whole stack in Django: its
             # content security policy, and what the locale, session and
             # compression middleware add (in the order Django sends them).
             headers = [("Content-Type", CONTENT_TYPE), *self.csp,
-                       ("X-Frame-Options", "DENY"), length,
+                       ("X-Frame-Options", "DENY"), size,
                        ("Vary", "Accept-Language, Cookie, Accept-Encoding"),
                        ("Content-Language", _language(environ, request))]  # fmt: skip
         headers += self.security[secure]
