@@ -6,8 +6,8 @@ full path decides before the route runs, and how the fast path gets the same
 answer, asked of the same code wherever it is cheap enough:
 
 * the host (``ALLOWED_HOSTS``) and the CSRF check: the request is built as Django
-  builds it (``WSGIRequest``) and checked by the same function the API's session
-  auth calls (``ninja.utils.check_csrf``: Django's ``CsrfViewMiddleware``, origin,
+  builds it (``WSGIRequest``) and checked by the same checks the API's session
+  auth runs (``ninja.utils.check_csrf``: Django's ``CsrfViewMiddleware``, origin,
   referer and token). A refusal, or a CSRF cookie that would be renewed, is left
   to Django, which answers its own 403;
 * the session: the row of the session store the project uses (the database
@@ -29,14 +29,15 @@ the full path adds for a session (``Vary: Cookie`` after the session was read,
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
+from django.http import HttpResponseForbidden
+from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.crypto import constant_time_compare
-from ninja.utils import check_csrf
 
 from warkat.accounts.models import User
 
@@ -68,6 +69,7 @@ SESSION_USER_SQL = """
 
 _STORE = import_module(settings.SESSION_ENGINE).SessionStore
 _PK = User._meta.pk
+_CSRF = CsrfViewMiddleware(lambda request: HttpResponseForbidden())
 
 
 def session_request(environ: dict[str, Any]) -> tuple[WSGIRequest, str] | None:
@@ -82,7 +84,12 @@ def session_request(environ: dict[str, Any]) -> tuple[WSGIRequest, str] | None:
         request.get_host()
     except DisallowedHost:
         return None
-    if check_csrf(request) is not None or "CSRF_COOKIE_NEEDS_UPDATE" in request.META:
+    # ``ninja.utils.check_csrf`` (what the API's session auth calls), with one
+    # middleware kept (its trusted origins are worked out once, not per request).
+    request.csrf_processing_done = False  # type: ignore[attr-defined]
+    _CSRF.process_request(request)
+    refused = _CSRF.process_view(request, cast(Any, _view), (), {})
+    if refused is not None or "CSRF_COOKIE_NEEDS_UPDATE" in request.META:
         return None
     return request, key
 
@@ -108,4 +115,19 @@ def session_hash_ok(session: dict[str, Any], password: str) -> bool:
     given = session.get(HASH_SESSION_KEY)
     if not given or not isinstance(given, str):
         return False
-    return constant_time_compare(given, User(password=password).get_session_auth_hash())
+    # The model's own hash function, on a stand-in holding only the password (a
+    # model instance cost more than the rest of the check).
+    hasher: Any = User._get_session_auth_hash  # type: ignore[attr-defined]
+    expected = hasher(_Password(password))
+    return constant_time_compare(given, expected)
+
+
+class _Password:
+    __slots__ = ("password",)
+
+    def __init__(self, password: str) -> None:
+        self.password = password
+
+
+def _view() -> None:
+    """The view the CSRF check is asked about (not exempt: the check runs)."""
