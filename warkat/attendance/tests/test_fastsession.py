@@ -8,24 +8,21 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
-from unittest import mock
 
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
 from django.middleware.csrf import _get_new_csrf_string
-from django.test import Client, RequestFactory, override_settings
+from django.test import Client, RequestFactory
 
 from warkat.accounts.models import User
 from warkat.attendance import fastpath
-from warkat.attendance.fastwsgi import CheckInFastApplication
 from warkat.attendance.models import CheckIn
+from warkat.attendance.tests import test_fastwsgi
 from warkat.attendance.tests.conftest import OFFICE
 from warkat.tenancy.scope import _db_value
 
@@ -37,29 +34,9 @@ pytestmark = [
 ]
 
 DEVICE_AT = "2026-11-03T22:19:58.123Z"
-
-
-@pytest.fixture
-def apps() -> Iterator[Any]:
-    with override_settings(SECURE_HSTS_SECONDS=31536000):
-        yield SimpleNamespace(
-            front=CheckInFastApplication(WSGIHandler()), django=WSGIHandler()
-        )
-
-
-@pytest.fixture
-def spies() -> Iterator[Any]:
-    from warkat.attendance import checkin
-
-    with (
-        mock.patch(
-            "warkat.attendance.api.checkin_record", wraps=checkin.checkin_record
-        ) as full,
-        mock.patch(
-            "warkat.attendance.fastwsgi.checkin_fast", wraps=fastpath.checkin_fast
-        ) as front,
-    ):
-        yield SimpleNamespace(full=full, front=front)
+# The production entry point and Django alone; the spies on the full route and on
+# the front's attempts (the same fixtures as the token's front).
+apps, spies = test_fastwsgi.apps, test_fastwsgi.spies
 
 
 def signed_in(user: Any) -> dict[str, str]:
