@@ -18,9 +18,13 @@ and what the middleware above the fast path gives its answer:
 * the connection's age and health as ``close_old_connections`` keeps them at the
   start of a request.
 
-Check-ins are not audit events and a phone's token has no rate limit (a service
-account's has: machines are always left to Django), so there is nothing more to
-keep. Everything the fast path declines — and any error in it, logged — goes to
+The check-in page's own request (session cookie and CSRF token, no
+``Authorization``) is answered here too, after the checks of ``fastsession`` (the
+host, Django's CSRF check, the session store's row and ``get_user``'s checks), with
+the headers the full stack gives a session's answer (its content security policy,
+``Vary`` and ``Content-Language``). Check-ins are not audit events and a phone's
+token has no rate limit (a service account's has: machines are always left to
+Django), so there is nothing more to keep. Everything the fast path declines — and any error in it, logged — goes to
 Django unchanged (the body put back), marked so the middleware does not try again:
 the full path then answers exactly as it always did, and a record that was already
 inserted is found there again as a replay or a double tap, never recorded twice.
