@@ -29,6 +29,7 @@ from typing import Any
 
 from bench.run import Result, _load, _role, measure, print_table, signed_in_client
 from bench.search_corpus import backend_cpu_ns, build_gin, load, load_figures, verify
+from bench.search_summary import CpuResult, TimedOut, summary
 
 
 def _ensure_role(role: str) -> None:
@@ -117,13 +118,6 @@ def _as_app_role(role: str, body: Callable[[], Any]) -> Any:
             transaction.set_rollback(True)
 
 
-class TimedOut(Result):
-    """A statement stopped by ``--timeout`` (the old designs at a million letters)."""
-
-    def cells(self) -> list[str]:
-        return [f">{self.p50_ms:.0f}", "timeout", "1"]
-
-
 def _p95(times: list[float]) -> float:
     times.sort()
     return times[min(len(times) - 1, max(0, round(0.95 * len(times)) - 1))]
@@ -160,7 +154,7 @@ def _statement(
     return Result(p50_ms=statistics.median(times), p95_ms=_p95(times), queries=(1, 1))
 
 
-def _cpu_timed(call: Callable[[], Any], iterations: int, warmup: int) -> Result:
+def _cpu_timed(call: Callable[[], Any], iterations: int, warmup: int) -> CpuResult:
     """CPU milliseconds per call, this process and its database server process
     together: on a loaded machine the time waited for a core is not counted."""
     from django.db import connection
@@ -169,13 +163,21 @@ def _cpu_timed(call: Callable[[], Any], iterations: int, warmup: int) -> Result:
     pid = connection.connection.info.backend_pid
     for _ in range(warmup):
         call()
-    times = []
+    times, python, database = [], [], []
     for _ in range(iterations):
         py, db = time.process_time_ns(), backend_cpu_ns(pid)
         call()
-        used = time.process_time_ns() - py + backend_cpu_ns(pid) - db
-        times.append(used / 1e6)
-    return Result(p50_ms=statistics.median(times), p95_ms=_p95(times), queries=(0, 0))
+        py, db = time.process_time_ns() - py, backend_cpu_ns(pid) - db
+        python.append(py / 1e6)
+        database.append(db / 1e6)
+        times.append((py + db) / 1e6)
+    return CpuResult(
+        p50_ms=statistics.median(times),
+        p95_ms=_p95(times),
+        queries=(0, 0),
+        python_p50=statistics.median(python),
+        database_p50=statistics.median(database),
+    )
 
 
 def _timed(
@@ -227,7 +229,7 @@ def _visible_sql(user: Any) -> tuple[str, Any]:
 
 def _new_statements(user: Any, q: str) -> None:
     """The search statement of a request (the newest matches, window by window,
-    joined to the visible letters)."""
+    joined to the visible letters, with the facets' facts of each hit)."""
     from warkat.search.engine import newest_hits
     from warkat.search.selectors import COUNT_CAP
     from warkat.search.text import parse_query
@@ -237,6 +239,7 @@ def _new_statements(user: Any, q: str) -> None:
         tenant_id=user.tenant_id,
         visible=_visible_sql(user),
         limit=COUNT_CAP + 1,
+        facts=True,
     )
 
 
@@ -366,6 +369,10 @@ def main(argv: list[str] | None = None) -> None:
         )
     timings = build_gin(maintenance_mem=args.maintenance_mem, nice=args.nice)
     built = {**load_figures(tenant.pk), **{k: f"{v:.0f} s" for k, v in timings.items()}}
+    if not timings:
+        built["GIN index build"] = (
+            "before this run, not recorded: see that run's output"
+        )
     built.update(verify())
     for what, figure in built.items():
         print(f"  {what}: {figure}", flush=True)
@@ -509,6 +516,7 @@ def main(argv: list[str] | None = None) -> None:
         ["API (windows)", "page", "its statements", "before: bounded (0003)"],
         [(f"{name} ({totals[name]} hits)", r) for name, r in cpu.items()],
     )
+    summary(results, cpu, totals)
     print("\nThe first window (402 ids) as the function's owner runs it, common word:")
     print(_plan(tenant.pk, "koordinasi", 402))
     print(f"\nDone; {_load()}")
