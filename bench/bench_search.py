@@ -29,6 +29,7 @@ from typing import Any
 
 from bench.run import Result, _load, _role, measure, print_table, signed_in_client
 from bench.search_corpus import backend_cpu_ns, build_gin, load, load_figures, verify
+from bench.search_summary import CpuResult, TimedOut, summary
 
 
 def _ensure_role(role: str) -> None:
@@ -117,13 +118,6 @@ def _as_app_role(role: str, body: Callable[[], Any]) -> Any:
             transaction.set_rollback(True)
 
 
-class TimedOut(Result):
-    """A statement stopped by ``--timeout`` (the old designs at a million letters)."""
-
-    def cells(self) -> list[str]:
-        return [f">{self.p50_ms:.0f}", "timeout", "1"]
-
-
 def _p95(times: list[float]) -> float:
     times.sort()
     return times[min(len(times) - 1, max(0, round(0.95 * len(times)) - 1))]
@@ -160,22 +154,39 @@ def _statement(
     return Result(p50_ms=statistics.median(times), p95_ms=_p95(times), queries=(1, 1))
 
 
-def _cpu_timed(call: Callable[[], Any], iterations: int, warmup: int) -> Result:
+def _cpu_timed(
+    call: Callable[[], Any], iterations: int, warmup: int, tenant_id: int = 0
+) -> CpuResult:
     """CPU milliseconds per call, this process and its database server process
-    together: on a loaded machine the time waited for a core is not counted."""
+    together: on a loaded machine the time waited for a core is not counted.
+    With ``tenant_id``, in that tenant's scope (a statement timed alone: the
+    requests timed before it leave the connection's scope empty)."""
     from django.db import connection
 
     connection.ensure_connection()
     pid = connection.connection.info.backend_pid
+    if tenant_id:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('warkat.tenant_id', %s, true)", [str(tenant_id)]
+            )
     for _ in range(warmup):
         call()
-    times = []
+    times, python, database = [], [], []
     for _ in range(iterations):
         py, db = time.process_time_ns(), backend_cpu_ns(pid)
         call()
-        used = time.process_time_ns() - py + backend_cpu_ns(pid) - db
-        times.append(used / 1e6)
-    return Result(p50_ms=statistics.median(times), p95_ms=_p95(times), queries=(0, 0))
+        py, db = time.process_time_ns() - py, backend_cpu_ns(pid) - db
+        python.append(py / 1e6)
+        database.append(db / 1e6)
+        times.append((py + db) / 1e6)
+    return CpuResult(
+        p50_ms=statistics.median(times),
+        p95_ms=_p95(times),
+        queries=(0, 0),
+        python_p50=statistics.median(python),
+        database_p50=statistics.median(database),
+    )
 
 
 def _timed(
@@ -225,22 +236,25 @@ def _visible_sql(user: Any) -> tuple[str, Any]:
         return visible.query.sql_with_params()
 
 
-def _new_statements(user: Any, q: str) -> None:
+def _new_statements(user: Any, q: str, visible: tuple[str, Any]) -> None:
     """The search statement of a request (the newest matches, window by window,
-    joined to the visible letters)."""
+    joined to the visible letters, with the facets' facts of each hit)."""
     from warkat.search.engine import newest_hits
     from warkat.search.selectors import COUNT_CAP
     from warkat.search.text import parse_query
 
-    newest_hits(
+    found = newest_hits(
         parse_query(q),
         tenant_id=user.tenant_id,
-        visible=_visible_sql(user),
+        visible=visible,
         limit=COUNT_CAP + 1,
+        facts=True,
     )
+    if not found:
+        raise RuntimeError(f"no hit for {q!r}: is the tenant's scope set?")
 
 
-def _bounded_statements(user: Any, q: str) -> None:
+def _bounded_statements(user: Any, q: str, visible: tuple[str, Any]) -> None:
     """The previous (0003) design's statements: the count of matches up to
     ``FEW_MATCHES`` + 1, then the few matches joined to the visible letters, or the
     newest visible letters checked one by one."""
@@ -252,7 +266,7 @@ def _bounded_statements(user: Any, q: str) -> None:
 
     sql, params = fallback_hits_sql(
         pg_tsquery(parse_query(q)),
-        visible=_visible_sql(user),
+        visible=visible,
         limit=COUNT_CAP + 1,
         using="default",
     )
@@ -296,7 +310,7 @@ def _plan(tenant_id: int, query: str, span: int) -> str:
             "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT d.letter_id, "
             "ts_rank(d.rank_tsv, q) FROM search_searchdoc d, "
             "to_tsquery('simple', %s) q WHERE d.tsv @@ q "
-            "AND (d.letter_id + 0) >= %s::bigint AND (d.letter_id + 0) < %s::bigint "
+            "AND (d.letter_id + 0) >= %s::bigint AND (d.letter_id + 1) <= %s::bigint "
             "AND d.tenant_id = %s "
             "ORDER BY d.letter_id DESC LIMIT %s",
             [query, top - span, top, tenant_id, span],
@@ -366,6 +380,10 @@ def main(argv: list[str] | None = None) -> None:
         )
     timings = build_gin(maintenance_mem=args.maintenance_mem, nice=args.nice)
     built = {**load_figures(tenant.pk), **{k: f"{v:.0f} s" for k, v in timings.items()}}
+    if not timings:
+        built["GIN index build"] = (
+            "before this run, not recorded: see that run's output"
+        )
     built.update(verify())
     for what, figure in built.items():
         print(f"  {what}: {figure}", flush=True)
@@ -384,6 +402,9 @@ def main(argv: list[str] | None = None) -> None:
     }
     client = signed_in_client(f"admin.{tenant.slug}")
     user = User.objects.get(username=f"admin.{tenant.slug}")
+    # The statements alone: the visible letters' SQL compiled once, as the app
+    # keeps it (``search.selectors``).
+    visible = _visible_sql(user)
 
     def api(q: str) -> Callable[[], Any]:
         return lambda: client.get("/api/v1/search", {"q": q})
@@ -404,7 +425,7 @@ def main(argv: list[str] | None = None) -> None:
         ) -> list[Result | None]:
             totals[name] = client.get("/api/v1/search", {"q": q}).json()["total"]
             new_statement = _timed(
-                tenant.pk, lambda: _new_statements(user, q), args.iterations
+                tenant.pk, lambda: _new_statements(user, q, visible), args.iterations
             )
             new = measure(
                 api(q),
@@ -429,7 +450,10 @@ def main(argv: list[str] | None = None) -> None:
                 ),
                 replace(
                     _cpu_timed(
-                        lambda: _new_statements(user, q), args.iterations, args.warmup
+                        lambda: _new_statements(user, q, visible),
+                        args.iterations,
+                        args.warmup,
+                        tenant.pk,
                     ),
                     queries=new_statement.queries,
                 ),
@@ -438,7 +462,9 @@ def main(argv: list[str] | None = None) -> None:
                 cpu[name].append(None)
                 return [new, on_page, new_statement, None, None, None, None]
             bounded = _timed(
-                tenant.pk, lambda: _bounded_statements(user, q), args.naive_iterations
+                tenant.pk,
+                lambda: _bounded_statements(user, q, visible),
+                args.naive_iterations,
             )
             before = _statement(
                 tenant.pk,
@@ -449,7 +475,10 @@ def main(argv: list[str] | None = None) -> None:
             cpu[name].append(
                 replace(
                     _cpu_timed(
-                        lambda: _bounded_statements(user, q), args.naive_iterations, 1
+                        lambda: _bounded_statements(user, q, visible),
+                        args.naive_iterations,
+                        1,
+                        tenant.pk,
                     ),
                     queries=bounded.queries,
                 )
@@ -509,6 +538,7 @@ def main(argv: list[str] | None = None) -> None:
         ["API (windows)", "page", "its statements", "before: bounded (0003)"],
         [(f"{name} ({totals[name]} hits)", r) for name, r in cpu.items()],
     )
+    summary(results, cpu, totals)
     print("\nThe first window (402 ids) as the function's owner runs it, common word:")
     print(_plan(tenant.pk, "koordinasi", 402))
     print(f"\nDone; {_load()}")

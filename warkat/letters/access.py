@@ -122,6 +122,21 @@ def letters_visible(user: Any, qs: QuerySet[Letter] | None = None) -> QuerySet[L
     return qs.filter(chain_q(user) | open_q)
 
 
+def visibility_key(user: Any) -> tuple[Any, ...]:
+    """Everything the condition of ``letters_visible`` is made of for ``user``
+    today: its SQL is the same for two calls with the same key (in the same tenant
+    scope), so a caller may keep the compiled statement under it. Change this
+    with ``chain_q`` and ``_registry_q``."""
+    admin = is_tenant_admin(user)
+    return (
+        user.pk,
+        getattr(user, "person_id", None) or 0,
+        tuple(held_positions(user)),
+        admin,
+        () if admin else tuple(sorted(tu_unit_ids(user))),
+    )
+
+
 def letters_listed(user: Any, qs: QuerySet[Letter] | None = None) -> QuerySet[Letter]:
     """Letters that appear to ``user`` at least as an agenda line."""
     qs = qs if qs is not None else Letter.objects.all()

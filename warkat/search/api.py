@@ -4,19 +4,14 @@
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
 from warkat.api.base import ERROR_RESPONSES, Id, PageNo, scope
-from warkat.letters.access import Access
-from warkat.letters.api.schemas import LetterOut, letter_out
+from warkat.letters.api.schemas import LetterOut
 from warkat.org.api import in_caller_tenant
-from warkat.search.selectors import (
-    COUNT_CAP,
-    MAX_PER_PAGE,
-    SearchFilters,
-    search_letters,
-)
+from warkat.search.api_json import search_json
+from warkat.search.selectors import MAX_PER_PAGE, SearchFilters, search_letters
 
 router = Router(tags=["search"])
 
@@ -94,24 +89,7 @@ def search_api(request: HttpRequest, q: Query[SearchQuery]) -> Any:
     result = search_letters(
         user=user, query=q.q, filters=filters, page=q.page, per_page=q.per_page
     )
-    return SearchOut(
-        total=result.total,
-        count_cap=COUNT_CAP,
-        page=result.page,
-        per_page=result.per_page,
-        has_next=result.has_next,
-        facets={
-            name: [FacetOut(value=f.value, label=f.label, count=f.count) for f in fs]
-            for name, fs in result.facets.items()
-        },
-        hits=[
-            HitOut(
-                rank=hit.rank,
-                letter=letter_out(hit.letter, Access.FULL),
-                snippets=[
-                    SnippetOut(field=s.label, html=str(s.html)) for s in hit.snippets
-                ],
-            )
-            for hit in result.hits
-        ],
-    )
+    # Written straight to JSON in the shape of SearchOut (a test compares it with
+    # the schema's own answer): a schema instance per hit, letter and snippet cost
+    # about a quarter of the request's CPU.
+    return HttpResponse(search_json(result), content_type="application/json")

@@ -198,3 +198,38 @@ def test_many_matches_path_gives_the_same_answers(
         assert got == answers, role
         secret_seen = any(c.secret.pk in h for h, _t, _f in got)
         assert secret_seen == (role in ("kadis", "kabid_a")), role
+
+
+def test_the_kept_statement_follows_positions_and_roles(
+    corpus: SimpleNamespace,
+) -> None:
+    """The visible letters' statement is kept per user and what it is made of
+    (``visibility_key``): a position given up or a role granted changes the
+    answer at the next request."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from warkat.accounts.models import Role, UserRole
+    from warkat.org.models import Assignment
+
+    c = corpus
+    kabid = c.o.users.kabid_a
+    assert [h["letter"]["id"] for h in _api(kabid, "investigasi")["hits"]] == [
+        c.secret.pk
+    ]
+    Assignment.objects.filter(person_id=kabid.person_id).update(
+        end_date=timezone.localdate() - dt.timedelta(days=1)
+    )
+    assert _api(kabid, "investigasi")["total"] == 0
+    outsider = c.o.users.outsider
+    assert _api(outsider, "pembangunan")["total"] == 0
+    UserRole.objects.create(tenant=c.o.tenant, user=outsider, role=Role.TENANT_ADMIN)
+    data = _api(outsider, "pembangunan")
+    assert {h["letter"]["id"] for h in data["hits"]} == {
+        c.bangun.pk,
+        c.membangun.pk,
+        c.dibangun.pk,
+    }
+    # Still nothing of the secret letter: an admin outside its chain.
+    assert _api(outsider, "investigasi")["total"] == 0
