@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -116,3 +117,18 @@ def folder_copy(source: Path, target: Path) -> None:
         shutil.copytree(source, target)
     else:
         target.mkdir(parents=True)
+
+
+@dataclass
+class SavedDemo:
+    """The loaded demo: its database, its storage folder, and the day it was
+    loaded on."""
+
+    database: DatabaseCopy
+    media: Path
+    stamp: tuple[Any, ...]
+
+    def put_back(self, media: Path) -> None:
+        """Give the database and the storage folder ``media`` the saved state."""
+        folder_copy(self.media, media)
+        self.database.restore()
