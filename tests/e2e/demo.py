@@ -3,13 +3,16 @@ loaders as ``manage.py demo_load``."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connections
+from django.utils import timezone
 
 from warkat.tenancy.models import Tenant
 
@@ -73,6 +76,11 @@ def _demo_load() -> DemoData:
 
     classification_codes_ensure()
     call_command("demo_load", verbosity=0, stdout=_Null())
+    return demo_data()
+
+
+def demo_data() -> DemoData:
+    """The loaded demo's tenant, units, positions and people."""
     from warkat.demo.organisation import demo_org_load
     from warkat.tenancy.scope import tenant_scope
 
@@ -81,6 +89,14 @@ def _demo_load() -> DemoData:
         # Idempotent: finds what demo_load made and returns it by key.
         org = demo_org_load(tenant=keerom)
     return DemoData(keerom, org["units"], org["positions"], org["people"])
+
+
+def demo_stamp() -> tuple[dt.date, ...]:
+    """Today in Keerom, in UTC and in the server's zone: a loaded demo is good for
+    the day it was loaded (its attendance and deadlines count from that day)."""
+    now = timezone.now()
+    zones = (ZoneInfo("Asia/Jayapura"), dt.UTC, timezone.get_default_timezone())
+    return tuple(timezone.localtime(now, zone).date() for zone in zones)
 
 
 class _Null:
