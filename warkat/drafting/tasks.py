@@ -13,7 +13,9 @@ import datetime as dt
 from django.tasks import task
 
 from warkat.core.queue import queued
+from warkat.drafting.ahead import render_ahead
 from warkat.drafting.delivery import deliveries_run
+from warkat.drafting.models import Draft
 from warkat.drafting.notices import notices_deliver
 from warkat.drafting.recovery import (
     STUCK_AFTER,
@@ -31,6 +33,16 @@ def deliver_letter(*, tenant_id: int, draft_id: int) -> int:
     tenant = Tenant.objects.get(pk=tenant_id)
     with tenant_scope(tenant):
         return len(deliveries_run(draft_id=draft_id))
+
+
+@task(queue_name="render")
+def render_ahead_task(*, tenant_id: int, draft_id: int) -> bool:
+    """Render an approved letter ahead of its signing (``drafting.ahead``);
+    returns whether a render ahead was stored."""
+    tenant = Tenant.objects.get(pk=tenant_id)
+    with tenant_scope(tenant):
+        draft = Draft.objects.filter(pk=draft_id).first()
+        return draft is not None and render_ahead(draft=draft) is not None
 
 
 @task(queue_name="notify")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from warkat.drafting import errors
+from warkat.drafting.ahead import render_ahead_queue
 from warkat.drafting.models import Draft, Recipient, ReviewStep, StepKind, StepState
 from warkat.drafting.notices import turn_event
 from warkat.drafting.services.chain import steps_create
@@ -39,6 +40,7 @@ def _advance(draft: Draft, actor: Any) -> None:
         draft.save(update_fields=["state", "approved_at", "updated_at"])
         Letter.objects.filter(pk=draft.letter_id).update(status=State.APPROVED)
         event_record(draft, "approved", actor=actor)
+        render_ahead_queue(draft=draft)
 
 
 def _incomplete(draft: Draft) -> None:
