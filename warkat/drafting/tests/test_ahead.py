@@ -96,6 +96,7 @@ def test_the_number_drawn_in_gives_the_page_of_a_full_render(
     assignment = holds_position(
         person=user.person, position=work.signer_position, on=day
     )
+    assert assignment is not None
     work.signer_kind, work.signed_by = assignment.kind, user.person
     full = draft_render(
         draft=work, signer=assignment,
