@@ -104,6 +104,7 @@ def _check(drafts: list[Any]) -> tuple[int, int, int]:
 
 def run(*, letters: int, rounds: int, modes: list[str]) -> list[dict[str, Any]]:
     import time_machine
+    from django.db import connection
 
     from bench.bench_signing import _before
     from bench.scratch import scratch_media
@@ -137,8 +138,14 @@ def run(*, letters: int, rounds: int, modes: list[str]) -> list[dict[str, Any]]:
                     ahead_cpu = time.process_time() - ahead_cpu
                     spent: dict[str, list[float]] = defaultdict(list)
                     clock.shift(31)  # a fresh authenticator code
+                    queries = [0]
+
+                    def count(execute: Any, *a: Any, queries: Any = queries) -> Any:
+                        queries[0] += 1
+                        return execute(*a)
+
                     start, cpu = time.perf_counter(), time.process_time()
-                    with _timed(spent):
+                    with _timed(spent), connection.execute_wrapper(count):
                         if mode in {"now", "ahead"}:
                             letters_sign_batch(
                                 actor=user, draft_ids=[d.pk for d in drafts],
@@ -159,7 +166,7 @@ def run(*, letters: int, rounds: int, modes: list[str]) -> list[dict[str, Any]]:
                         {
                             "mode": mode, "round": round_no, "letters": letters,
                             "seconds": seconds, "cpu": cpu, "duplicates": duplicates,
-                            "ahead cpu": ahead_cpu,
+                            "ahead cpu": ahead_cpu, "queries": queries[0] / letters,
                             "gaps": gaps, "unsigned": unsigned,
                             **{
                                 f"{k} ms": 1000 * statistics.median(v)
@@ -198,13 +205,14 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     parts = ["ahead", "render", "signature", "number", "record"]
     head = ["mode", "round", "seconds", "CPU s", "letters/s"]
     head += [f"p50 {p} ms" for p in parts] + [f"CPU {p} ms" for p in parts]
-    head += ["ahead CPU s", "dup", "gaps", "unsigned", "budget"]
+    head += ["queries/letter", "ahead CPU s", "dup", "gaps", "unsigned", "budget"]
     print("  ".join(f"{h:>12}" for h in head))
     for r in rows:
         cells = [r["mode"], str(r["round"]), f"{r['seconds']:.2f}", f"{r['cpu']:.2f}"]
         cells.append(f"{r['letters'] / r['seconds']:.1f}")
         cells += [f"{r.get(f'{p} ms', 0):.1f}" for p in parts]
         cells += [f"{r.get(f'{p} cpu ms', 0):.1f}" for p in parts]
+        cells.append(f"{r['queries']:.1f}")
         cells.append(f"{r['ahead cpu']:.2f}")
         cells += [str(r["duplicates"]), str(r["gaps"]), str(r["unsigned"])]
         cells.append("ok" if r["seconds"] <= BUDGET_S else "OVER")

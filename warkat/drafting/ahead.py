@@ -28,10 +28,8 @@ import hashlib
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 
-from warkat.core.queue import enqueue_durable
 from warkat.drafting.batch_models import RenderAhead
 from warkat.drafting.models import Draft, NumberCounter
 from warkat.drafting.numbering import (
@@ -167,13 +165,3 @@ def ahead_take(
     return RenderedPdf(pdf=pdf, pages=row.pages, signature_box=signature_box), (
         row.verification_code
     )
-
-
-def render_ahead_queue(*, draft: Draft) -> None:
-    """Queue the render ahead of ``draft`` with the current transaction (when the
-    deployment renders ahead, ``WARKAT_RENDER_AHEAD``)."""
-    if not settings.WARKAT_RENDER_AHEAD:
-        return
-    from warkat.drafting.tasks import render_ahead_task
-
-    enqueue_durable(render_ahead_task, tenant_id=draft.tenant_id, draft_id=draft.pk)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.tasks import task
 
-from warkat.core.queue import queued
+from warkat.core.queue import enqueue_durable, queued
 from warkat.drafting.ahead import render_ahead
 from warkat.drafting.delivery import deliveries_run
 from warkat.drafting.models import Draft
@@ -78,3 +79,10 @@ def recovery_run(*, tenant_id: int | None = None) -> dict[str, int]:
             totals["numbers"] += numbers_pending_sweep()
             totals["deliveries"] += deliveries_sweep(tenant_id=tenant.pk)
     return totals
+
+
+def render_ahead_queue(*, draft: Draft) -> None:
+    """Queue the render ahead of ``draft`` with the current transaction (when the
+    deployment renders ahead, ``WARKAT_RENDER_AHEAD``)."""
+    if settings.WARKAT_RENDER_AHEAD:
+        enqueue_durable(render_ahead_task, tenant_id=draft.tenant_id, draft_id=draft.pk)

@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from warkat.drafting import errors
-from warkat.drafting.ahead import render_ahead_queue
 from warkat.drafting.models import Draft, Recipient, ReviewStep, StepKind, StepState
 from warkat.drafting.notices import turn_event
 from warkat.drafting.services.chain import steps_create
 from warkat.drafting.services.notify import draft_notify
+from warkat.drafting.tasks import render_ahead_queue
 from warkat.drafting.workflow import (
     State,
     audit_drafting,
