@@ -19,10 +19,15 @@ from warkat.drafting.batches import letters_sign_batch
 from warkat.drafting.models import Draft, NumberCounter, NumberEntry
 from warkat.drafting.register import tenant_today
 from warkat.drafting.render import draft_render
-from warkat.drafting.tests.factories import PASSPHRASE, approved, otp, signer_ready
+from warkat.drafting.tests.factories import (
+    PASSPHRASE,
+    approved,
+    otp,
+    signer_ready,
+    tsa_down_at,
+)
 from warkat.letters.services.delivery import receiving_unit
 from warkat.org.selectors import holds_position
-from warkat.signing import errors as signing_errors
 from warkat.signing.documents import footer_text, signed_open, verification_url
 from warkat.signing.models import SignedDocument
 from warkat.tenancy.scope import tenant_scope
@@ -166,23 +171,11 @@ def test_a_batch_of_letters_rendered_ahead_with_one_failing(
     drafts = [approved(o, subject=f"Surat {n}") for n in range(3)]
     for d in drafts:
         assert render_ahead(draft=d) is not None
-    real = sending.signature_make
-    calls = {"n": 0}
-
-    def tsa_down_for_the_second(**kw: Any) -> Any:
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise signing_errors.tsa_unavailable()
-        return real(**kw)
-
-    sending.signature_make = tsa_down_for_the_second  # type: ignore[assignment]
-    try:
+    with tsa_down_at(2):
         batch = letters_sign_batch(
             actor=user, draft_ids=[d.pk for d in drafts], passphrase=PASSPHRASE,
             otp=otp(),
         )  # fmt: skip
-    finally:
-        sending.signature_make = real  # type: ignore[assignment]
     items = {i.draft_id: i for i in SigningBatchItem.objects.filter(batch=batch)}
     assert [items[d.pk].outcome for d in drafts] == ["signed", "failed", "signed"]
     entries = NumberEntry.objects.order_by("sequence")
