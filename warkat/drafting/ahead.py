@@ -1,8 +1,9 @@
 """Rendering an approved letter ahead of its signing, so that signing (above all
 many letters in one action, ``drafting.batches``) does not wait for WeasyPrint.
 
-When a letter is approved (and again on demand, e.g. for another day), the task
-``render_ahead`` renders its final PDF as the signing would, for today in the
+When a letter is approved, and by the periodic sweep (``tasks.render_ahead_sweep``
+in ``recovery_run``) for approved letters with none for today, the task
+``render_ahead_task`` renders its final PDF as the signing would, for today in the
 Pemda's time zone, with the signer holding the position that day, a verification
 code chosen now and a *placeholder* number: the number the letter would get with
 the counter's next sequence. ``signing.glyphs.prepare`` makes the placeholder's
@@ -119,11 +120,12 @@ def render_ahead(*, draft: Draft) -> RenderAhead | None:
     )  # fmt: skip
     rendered = html_render(html=html, attachments=attachments)
     prepared = prepare(rendered.pdf, placeholder)
-    if prepared is None:
-        log.info("render ahead of draft %s: number not drawable", draft.pk)
-        RenderAhead.objects.filter(draft_id=draft.pk).delete()
-        return None
     box = rendered.signature_box
+    if prepared is None:
+        # Kept as "not drawable today" (no PDF), so the sweep does not render
+        # it again and again; signing renders it in full.
+        log.info("render ahead of draft %s: number not drawable", draft.pk)
+        prepared = Prepared(pdf=b"", run=b"", count=0, digits={})
     row, _created = RenderAhead.objects.update_or_create(
         draft_id=draft.pk,
         defaults={
@@ -135,7 +137,20 @@ def render_ahead(*, draft: Draft) -> RenderAhead | None:
             "rendered_at": timezone.now(),
         },
     )  # fmt: skip
-    return row
+    return row if prepared.count else None
+
+
+def render_ahead_stale(tenant: Any) -> list[int]:
+    """Approved letters of ``tenant`` (the current scope) with no render ahead
+    for today (approved before a deployment rendered ahead, or rendered on an
+    earlier day: the letter date is the signing day)."""
+    today = tenant_today(tenant)
+    return list(
+        Draft.objects.filter(state=State.APPROVED)
+        .exclude(render_ahead__day=today)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:500]
+    )
 
 
 def ahead_take(
@@ -144,7 +159,7 @@ def ahead_take(
     """The letter's PDF with ``number`` drawn in and its verification code, from
     its render ahead; ``None`` when there is none or it is stale (render in full)."""
     row = RenderAhead.objects.filter(draft_id=work.pk).first()
-    if row is None or row.day != day:
+    if row is None or row.day != day or not row.run_count:
         return None
     _html, _attachments, key = _document(
         work=work, assignment=assignment, person=person, day=day,

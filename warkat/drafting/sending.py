@@ -14,7 +14,8 @@ could expire in the queue):
    → counter): takes the next number and records it in the register as *being
    signed* (``NumberEntry.Kind.PENDING``) for this letter. From this commit on the
    sequence has no gap: the number is attached to a letter.
-2. no transaction, no lock: render the final PDF with that number and date, sign it
+2. no transaction, no lock: render the final PDF with that number and date (or
+   draw the number into the letter rendered ahead, ``drafting.ahead``), sign it
    (``signature_make``: signature and timestamp). The number is printed in the PDF
    and the signature covers it, so the number must be known before signing;
    placing it after signing would break the signature.

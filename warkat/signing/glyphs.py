@@ -98,7 +98,9 @@ def prepare(pdf: bytes, placeholder: str) -> Prepared | None:
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import DecodedStreamObject, NameObject
 
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    reader = PdfReader(io.BytesIO(pdf))
+    writer = PdfWriter(clone_from=reader)
+    writer.pdf_header = reader.pdf_header  # PDF 1.7 (PDF/A-3), not pypdf's 1.3
     run = b""
     count = 0
     digits: dict[str, str] = {}

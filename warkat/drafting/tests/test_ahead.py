@@ -13,12 +13,18 @@ from typing import Any
 import pytest
 
 from warkat.drafting import ahead, sending
-from warkat.drafting.ahead import ahead_take, render_ahead, work_copy
+from warkat.drafting.ahead import (
+    ahead_take,
+    render_ahead,
+    render_ahead_stale,
+    work_copy,
+)
 from warkat.drafting.batch_models import RenderAhead, SigningBatchItem
 from warkat.drafting.batches import letters_sign_batch
 from warkat.drafting.models import Draft, NumberCounter, NumberEntry
 from warkat.drafting.register import tenant_today
 from warkat.drafting.render import draft_render
+from warkat.drafting.tasks import render_ahead_sweep
 from warkat.drafting.tests.factories import (
     PASSPHRASE,
     approved,
@@ -207,3 +213,29 @@ def test_a_render_ahead_is_its_tenants_only(
     with tenant_scope(other_tenant):
         assert not RenderAhead.objects.filter(draft_id=draft.pk).exists()
         assert not RenderAhead.objects.exists()
+
+
+def test_the_periodic_sweep_renders_ahead_for_the_signing_day(
+    o: SimpleNamespace, settings: Any, frozen: Any
+) -> None:
+    settings.WARKAT_RENDER_AHEAD = True
+    draft = approved(o)  # its queued render has not run (no commit in the test)
+    assert render_ahead_sweep(tenant=o.tenant) == 1
+    day = RenderAhead.objects.get(draft=draft).day
+    assert render_ahead_sweep(tenant=o.tenant) == 0  # today's is there
+    frozen.shift(dt.timedelta(days=1))
+    assert render_ahead_sweep(tenant=o.tenant) == 1
+    assert RenderAhead.objects.get(draft=draft).day == day + dt.timedelta(days=1)
+
+
+def test_a_number_that_cannot_be_drawn_in_is_rendered_in_full(
+    o: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = signer_ready(o)
+    draft = approved(o)
+    monkeypatch.setattr(ahead, "prepare", lambda pdf, placeholder: None)
+    assert render_ahead(draft=draft) is None
+    # Remembered for the day, so the sweep does not render it again.
+    assert RenderAhead.objects.filter(draft=draft, run_count=0).exists()
+    assert render_ahead_stale(o.tenant) == []
+    assert _take(draft, user, _number(o, draft, 1)) is None
