@@ -5,33 +5,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('drafting', '0006_signing_batch'),
-        ('tenancy', '0001_initial'),
+        ("drafting", "0006_signing_batch"),
+        ("tenancy", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RenderAhead',
+            name="RenderAhead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=64)),
-                ('day', models.DateField()),
-                ('verification_code', models.CharField(max_length=64)),
-                ('placeholder', models.CharField(max_length=120)),
-                ('pdf', models.BinaryField()),
-                ('run', models.BinaryField()),
-                ('run_count', models.PositiveSmallIntegerField()),
-                ('digits', models.JSONField(default=dict)),
-                ('pages', models.PositiveIntegerField()),
-                ('signature_box', models.JSONField(default=list)),
-                ('rendered_at', models.DateTimeField()),
-                ('draft', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='render_ahead', to='drafting.draft')),
-                ('tenant', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("key", models.CharField(max_length=64)),
+                ("day", models.DateField()),
+                ("verification_code", models.CharField(max_length=64)),
+                ("placeholder", models.CharField(max_length=120)),
+                ("pdf", models.BinaryField()),
+                ("run", models.BinaryField()),
+                ("run_count", models.PositiveSmallIntegerField()),
+                ("digits", models.JSONField(default=dict)),
+                ("pages", models.PositiveIntegerField()),
+                ("signature_box", models.JSONField(default=list)),
+                ("rendered_at", models.DateTimeField()),
+                (
+                    "draft",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="render_ahead",
+                        to="drafting.draft",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.tenant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'letter rendered ahead',
+                "verbose_name": "letter rendered ahead",
             },
         ),
     ]
