@@ -430,6 +430,9 @@ WARKAT_VAPID_SUBJECT = env_str("WARKAT_VAPID_SUBJECT", "mailto:admin@warkat.inva
 # and backed up apart from the database: losing it makes every stored key unusable.
 WARKAT_CA_KEY = env_str("WARKAT_CA_KEY")
 # External RFC 3161 timestamp authority; empty = the tenant CA's built-in TSA.
+# Render an approved letter's PDF ahead of its signing (``drafting.ahead``), on
+# the "render" task queue; off in the tests, which turn it on where they test it.
+WARKAT_RENDER_AHEAD = env_bool("WARKAT_RENDER_AHEAD", default=not TESTING)
 WARKAT_TSA_URL = env_str("WARKAT_TSA_URL")
 WARKAT_TSA_TIMEOUT = env_int("WARKAT_TSA_TIMEOUT", 10)
 WARKAT_SIGNING_CERT_DAYS = env_int("WARKAT_SIGNING_CERT_DAYS", 730)

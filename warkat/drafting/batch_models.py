@@ -93,3 +93,36 @@ class SigningBatchItem(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.batch_id}/{self.draft_id}: {self.outcome}"
+
+
+class RenderAhead(TenantOwned):
+    """An approved letter's PDF rendered before its signing (``drafting.ahead``),
+    with a placeholder number whose digits the signing replaces, for one day and
+    one verification code. Used only when the letter's document, built again at
+    signing with the placeholder, hashes to ``key``; deleted when it is signed."""
+
+    draft = models.OneToOneField(
+        "drafting.Draft", on_delete=models.CASCADE, related_name="render_ahead"
+    )
+    #: SHA-256 of the HTML document and the attachments' storage names.
+    key = models.CharField(max_length=64)
+    #: The letter date it was rendered with (the tenant's day of the signing).
+    day = models.DateField()
+    verification_code = models.CharField(max_length=64)
+    placeholder = models.CharField(max_length=120)
+    pdf = models.BinaryField()
+    #: The placeholder's glyph run in ``pdf`` and how often it appears there.
+    run = models.BinaryField()
+    run_count = models.PositiveSmallIntegerField()
+    #: Digit → glyph code in the number's font.
+    digits = models.JSONField(default=dict)
+    pages = models.PositiveIntegerField()
+    #: The visible signature's box: [page, x1, y1, x2, y2], or [] when none.
+    signature_box = models.JSONField(default=list)
+    rendered_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("letter rendered ahead")
+
+    def __str__(self) -> str:
+        return f"render ahead {self.draft_id} ({self.day})"

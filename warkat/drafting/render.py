@@ -16,6 +16,7 @@ from typing import Any
 
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.loader import render_to_string
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from warkat.drafting.catalogue import LAYOUT_DIR
@@ -292,18 +293,16 @@ def letter_html(
     )
 
 
-def draft_render(
+def draft_html(
     *,
     draft: Draft,
     signer: Assignment | None,
     footer: str,
     watermark: str = "",
-    pdf_variant: str | None = "pdf/a-3b",
-) -> Any:
-    """The letter as PDF (``signing.render.RenderedPdf``: bytes, pages, the ``#ttd``
-    box), attachments appended after the letter's pages."""
-    from warkat.signing.render import render_for_signing
-
+    after_number: str = "",
+) -> tuple[str, list[LetterFile]]:
+    """The letter's HTML document and its attachments (appended after its pages);
+    ``after_number`` is markup put right after the number (``drafting.ahead``)."""
     letter = draft.letter
     recipients = list(
         Recipient.objects.filter(draft=draft).order_by("-role", "order", "pk")
@@ -326,6 +325,10 @@ def draft_render(
         signer=signer,
         authority=authority,
     )
+    if after_number:
+        ctx.letter["number"] = conditional_escape(letter.number) + mark_safe(
+            after_number
+        )
     html = letter_html(
         naskah_type=draft.naskah_type,
         ctx=ctx,
@@ -333,6 +336,32 @@ def draft_render(
         footer=footer,
         watermark=watermark,
     )
+    return html, attachments
+
+
+def draft_render(
+    *,
+    draft: Draft,
+    signer: Assignment | None,
+    footer: str,
+    watermark: str = "",
+    pdf_variant: str | None = "pdf/a-3b",
+) -> Any:
+    """The letter as PDF (``signing.render.RenderedPdf``: bytes, pages, the ``#ttd``
+    box), attachments appended after the letter's pages."""
+    html, attachments = draft_html(
+        draft=draft, signer=signer, footer=footer, watermark=watermark
+    )
+    return html_render(html=html, attachments=attachments, pdf_variant=pdf_variant)
+
+
+def html_render(
+    *, html: str, attachments: list[LetterFile], pdf_variant: str | None = "pdf/a-3b"
+) -> Any:
+    """``html`` rendered (``signing.render.render_for_signing``), ``attachments``
+    appended."""
+    from warkat.signing.render import render_for_signing
+
     data = []
     for f in attachments:
         with file_open(f.storage_name) as fh:

@@ -14,7 +14,8 @@ could expire in the queue):
    → counter): takes the next number and records it in the register as *being
    signed* (``NumberEntry.Kind.PENDING``) for this letter. From this commit on the
    sequence has no gap: the number is attached to a letter.
-2. no transaction, no lock: render the final PDF with that number and date, sign it
+2. no transaction, no lock: render the final PDF with that number and date (or
+   draw the number into the letter rendered ahead, ``drafting.ahead``), sign it
    (``signature_make``: signature and timestamp). The number is printed in the PDF
    and the signature covers it, so the number must be known before signing;
    placing it after signing would break the signature.
@@ -60,8 +61,10 @@ from warkat.audit.services import AuditEntry, audit_record, audit_records
 from warkat.core.coalesce import already_fresh, coalesced
 from warkat.core.queue import enqueue_durable
 from warkat.drafting import errors
+from warkat.drafting.ahead import ahead_take, work_copy
 from warkat.drafting.batch_models import (
     SIGNED_IN_BATCH,
+    RenderAhead,
     SigningBatch,
     SigningBatchItem,
 )
@@ -183,20 +186,26 @@ def render_sign_record(
     """Steps 2 and 3 of ``letter_sign`` (also of each letter of a batch,
     ``drafting.batches``)."""
     tenant = draft.tenant
-    # Step 2: no transaction, no lock: render with the number, then sign.
-    work = Draft.objects.select_related("letter", "naskah_type", "signer_position").get(
-        pk=draft.pk
-    )
+    # Step 2: no transaction, no lock: the PDF with the number (rendered ahead
+    # with the number drawn in, ``drafting.ahead``, or rendered now), then sign.
+    work = work_copy(draft)
+    ahead = ahead_take(
+        work=work, assignment=taken.assignment, person=actor.person,
+        day=taken.day, number=taken.entry.number,
+    )  # fmt: skip
     work.letter.number = taken.entry.number
     work.letter.letter_date = taken.day
     work.signer_kind = taken.assignment.kind
     work.signed_by = actor.person
-    code = verification_code_new()
-    rendered = draft_render(
-        draft=work,
-        signer=taken.assignment,
-        footer=footer_text(tenant=tenant, verification_url=verification_url(code)),
-    )
+    if ahead is not None:
+        rendered, code = ahead
+    else:
+        code = verification_code_new()
+        rendered = draft_render(
+            draft=work,
+            signer=taken.assignment,
+            footer=footer_text(tenant=tenant, verification_url=verification_url(code)),
+        )
     stamp = _stamp(work, taken.assignment.kind)
     signature = signature_make(
         credential=credential, pdf_bytes=rendered.pdf, stamp=stamp,
@@ -371,6 +380,8 @@ def _signed_writes(
                 tenant=tenant, batch=batch, draft=locked, number=letter.number,
                 outcome=SigningBatchItem.Outcome.SIGNED, at=now,
             )  # fmt: skip
+        # The render ahead was for this signing only (its code is now the letter's).
+        RenderAhead.objects.filter(draft=locked).delete()
         deliveries_create(draft=locked)
         draft_notify(draft=locked, event="signed")
         _enqueue_delivery(tenant.pk, locked.pk)

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.tasks import task
 
-from warkat.core.queue import queued
+from warkat.core.queue import enqueue_durable, queued
+from warkat.drafting.ahead import render_ahead, render_ahead_stale
 from warkat.drafting.delivery import deliveries_run
+from warkat.drafting.models import Draft
 from warkat.drafting.notices import notices_deliver
 from warkat.drafting.recovery import (
     STUCK_AFTER,
@@ -31,6 +34,16 @@ def deliver_letter(*, tenant_id: int, draft_id: int) -> int:
     tenant = Tenant.objects.get(pk=tenant_id)
     with tenant_scope(tenant):
         return len(deliveries_run(draft_id=draft_id))
+
+
+@task(queue_name="render")
+def render_ahead_task(*, tenant_id: int, draft_id: int) -> bool:
+    """Render an approved letter ahead of its signing (``drafting.ahead``);
+    returns whether a render ahead was stored."""
+    tenant = Tenant.objects.get(pk=tenant_id)
+    with tenant_scope(tenant):
+        draft = Draft.objects.filter(pk=draft_id).first()
+        return draft is not None and render_ahead(draft=draft) is not None
 
 
 @task(queue_name="notify")
@@ -57,7 +70,7 @@ def deliveries_sweep(*, tenant_id: int, older_than: dt.timedelta = STUCK_AFTER) 
 def recovery_run(*, tenant_id: int | None = None) -> dict[str, int]:
     """Re-queue lost deliveries and void numbers of signings that never finished
     (``drafting.recovery``), in every active tenant (or one)."""
-    totals = {"deliveries": 0, "numbers": 0}
+    totals = {"deliveries": 0, "numbers": 0, "render_ahead": 0}
     tenants = Tenant.objects.filter(is_active=True)
     if tenant_id is not None:
         tenants = tenants.filter(pk=tenant_id)
@@ -65,4 +78,27 @@ def recovery_run(*, tenant_id: int | None = None) -> dict[str, int]:
         with tenant_scope(tenant):
             totals["numbers"] += numbers_pending_sweep()
             totals["deliveries"] += deliveries_sweep(tenant_id=tenant.pk)
+            totals["render_ahead"] += render_ahead_sweep(tenant=tenant)
     return totals
+
+
+def render_ahead_queue(*, draft: Draft) -> None:
+    """Queue the render ahead of ``draft`` with the current transaction (when the
+    deployment renders ahead, ``WARKAT_RENDER_AHEAD``)."""
+    if settings.WARKAT_RENDER_AHEAD:
+        enqueue_durable(render_ahead_task, tenant_id=draft.tenant_id, draft_id=draft.pk)
+
+
+def render_ahead_sweep(*, tenant: Tenant) -> int:
+    """Queue the render ahead of every approved letter of ``tenant`` (the current
+    scope) that has none for today (``ahead.render_ahead_stale``) and is not
+    queued already; returns how many were queued."""
+    if not settings.WARKAT_RENDER_AHEAD:
+        return 0
+    count = 0
+    for draft_id in render_ahead_stale(tenant):
+        if queued(render_ahead_task, tenant_id=tenant.pk, draft_id=draft_id):
+            continue
+        render_ahead_task.enqueue(tenant_id=tenant.pk, draft_id=draft_id)
+        count += 1
+    return count

@@ -15,6 +15,7 @@ from warkat.drafting.models import Draft, Recipient, ReviewStep, StepKind, StepS
 from warkat.drafting.notices import turn_event
 from warkat.drafting.services.chain import steps_create
 from warkat.drafting.services.notify import draft_notify
+from warkat.drafting.tasks import render_ahead_queue
 from warkat.drafting.workflow import (
     State,
     audit_drafting,
@@ -39,6 +40,7 @@ def _advance(draft: Draft, actor: Any) -> None:
         draft.save(update_fields=["state", "approved_at", "updated_at"])
         Letter.objects.filter(pk=draft.letter_id).update(status=State.APPROVED)
         event_record(draft, "approved", actor=actor)
+        render_ahead_queue(draft=draft)
 
 
 def _incomplete(draft: Draft) -> None:

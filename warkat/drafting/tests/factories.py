@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import SimpleNamespace
 from typing import Any
 
@@ -78,3 +80,26 @@ def otp(traveller: Any = None) -> str:
     if traveller is not None:
         traveller.shift(31)
     return demo_totp_code()
+
+
+@contextmanager
+def tsa_down_at(call: int) -> Iterator[None]:
+    """``sending.signature_make`` fails as with the TSA down on its ``call``-th
+    call (1-based), and works on the others."""
+    from warkat.drafting import sending
+    from warkat.signing import errors as signing_errors
+
+    real = sending.signature_make
+    calls = {"n": 0}
+
+    def make(**kw: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == call:
+            raise signing_errors.tsa_unavailable()
+        return real(**kw)
+
+    sending.signature_make = make  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sending.signature_make = real  # type: ignore[assignment]

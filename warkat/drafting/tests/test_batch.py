@@ -10,13 +10,17 @@ from django.test import Client
 
 from warkat.audit.models import AuditEvent
 from warkat.core.errors import DomainError
-from warkat.drafting import sending
 from warkat.drafting.batch_models import SigningBatch, SigningBatchItem
 from warkat.drafting.batches import letters_sign_batch
 from warkat.drafting.models import Delivery, Draft, NumberCounter, NumberEntry
-from warkat.drafting.tests.factories import PASSPHRASE, approved, otp, signer_ready
+from warkat.drafting.tests.factories import (
+    PASSPHRASE,
+    approved,
+    otp,
+    signer_ready,
+    tsa_down_at,
+)
 from warkat.letters.models import LetterEvent
-from warkat.signing import errors as signing_errors
 from warkat.signing.models import SignedDocument
 
 pytestmark = pytest.mark.django_db
@@ -62,23 +66,11 @@ def test_one_failing_letter_does_not_stop_the_others(
 ) -> None:
     user = signer_ready(o)
     drafts = [approved(o, subject=f"Surat {n}") for n in range(3)]
-    real = sending.signature_make
-    calls = {"n": 0}
-
-    def tsa_down_for_the_second(**kw: Any) -> Any:
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise signing_errors.tsa_unavailable()
-        return real(**kw)
-
-    sending.signature_make = tsa_down_for_the_second  # type: ignore[assignment]
-    try:
+    with tsa_down_at(2):
         batch = letters_sign_batch(
             actor=user, draft_ids=[d.pk for d in drafts], passphrase=PASSPHRASE,
             otp=otp(),
         )  # fmt: skip
-    finally:
-        sending.signature_make = real  # type: ignore[assignment]
     items = {i.draft_id: i for i in SigningBatchItem.objects.filter(batch=batch)}
     assert [items[d.pk].outcome for d in drafts] == ["signed", "failed", "signed"]
     failed = items[drafts[1].pk]

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from warkat.drafting import sending
-from warkat.drafting.batch_models import SigningBatch, SigningBatchItem
+from warkat.drafting.ahead import render_ahead
+from warkat.drafting.batch_models import RenderAhead, SigningBatch, SigningBatchItem
 from warkat.drafting.batches import letters_sign_batch
 from warkat.drafting.models import Delivery, Draft, NumberCounter, NumberEntry
 from warkat.drafting.recovery import numbers_pending_sweep
@@ -100,13 +101,17 @@ def _check_letters(drafts: list[Draft]) -> tuple[list[Draft], list[Draft]]:
     return signed, unsigned
 
 
+@pytest.mark.parametrize("ahead", [False, True], ids=["rendered", "rendered-ahead"])
 @pytest.mark.parametrize("where", ["signing", "storing"])
 def test_a_batch_killed_mid_way_leaves_no_duplicate_no_gap_no_half_signed_letter(
-    o: SimpleNamespace, frozen: Any, tmp_path: Path, media: Path, where: str
-) -> None:
+    o: SimpleNamespace, frozen: Any, tmp_path: Path, media: Path, where: str,
+    ahead: bool,
+) -> None:  # fmt: skip
     user = signer_ready(o)
     drafts = [approved(o, subject=f"Surat {n + 1}") for n in range(LETTERS)]
     ids = [d.pk for d in drafts]
+    if ahead:  # the letters were rendered ahead: signing draws the numbers in
+        assert all(render_ahead(draft=d) for d in drafts)
     exit_code = run_killed(
         tmp_path, _batch_in_child, o.tenant.pk, user.pk, ids, otp(), where
     )
@@ -123,6 +128,10 @@ def test_a_batch_killed_mid_way_leaves_no_duplicate_no_gap_no_half_signed_letter
     batch = SigningBatch.objects.get()
     assert SigningBatchItem.objects.filter(batch=batch).count() == KILLED_AT - 1
     assert SignedDocument.objects.count() == KILLED_AT - 1
+    # A render ahead is consumed by its letter's signing only.
+    assert set(RenderAhead.objects.values_list("draft_id", flat=True)) == (
+        set(ids[KILLED_AT - 1 :]) if ahead else set()
+    )
 
     # Recovery, either way: the sweep voids the number after PENDING_AFTER and
     # signing the rest again numbers them on, with the voided number kept.
@@ -141,6 +150,7 @@ def test_a_batch_killed_mid_way_leaves_no_duplicate_no_gap_no_half_signed_letter
     voided = [e for e in entries if e.voided_at is not None]
     assert [(e.sequence, e.letter_id) for e in voided] == [(KILLED_AT, None)]
     assert len(entries) == LETTERS + 1
+    assert not RenderAhead.objects.exists()
 
 
 def test_a_killed_batch_signed_again_the_same_day_takes_up_the_number(

@@ -124,7 +124,7 @@ def test_killed_after_commit_the_sweep_delivers_with_another_backend(
     frozen.shift(11 * 60)
     from warkat.drafting.tasks import recovery_run
 
-    assert recovery_run.call() == {"deliveries": 1, "numbers": 0}
+    assert recovery_run.call() == {"deliveries": 1, "numbers": 0, "render_ahead": 0}
     _delivered(o, d)
     assert deliveries_sweep(tenant_id=o.tenant.pk) == 0
 
