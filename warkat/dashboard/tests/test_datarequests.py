@@ -148,6 +148,10 @@ HEADER = ["Distrik", "Jumlah penduduk", "Luas (km2)", "Tanggal data"]
         ("a.pdf", b"%PDF-1.4", "dataset.format", None),
         ("a.csv", b"\xff\xfe\x00bad", "dataset.encoding", None),
     ],
+    # Named, not by their bytes: an XLSX holds the time it was written, and xdist's
+    # workers must collect the same test ids.
+    ids=["columns", "bad-number", "bad-date", "formula-csv", "formula-xlsx",
+         "not-xlsx", "pdf", "encoding"],
 )  # fmt: skip
 def test_bad_uploads_get_clear_errors_and_keep_nothing(
     o: SimpleNamespace,
