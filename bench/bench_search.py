@@ -454,9 +454,7 @@ def main(argv: list[str] | None = None) -> None:
     for name, q in queries.items():
         tsquery = pg_tsquery(parse_query(q))
 
-        def run(
-            q: str = q, tsquery: str = tsquery, name: str = name
-        ) -> list[Result | None]:
+        def run(q: str = q, name: str = name) -> list[Result | None]:
             first = client.get("/api/v1/search", {"q": q}).json()
             totals[name] = first["total"]
             if not args.no_file_texts:
