@@ -23,7 +23,7 @@ from typing import Any
 
 from django.db import connections
 
-from warkat.search.text import ParsedQuery, fts5_query, pg_tsquery
+from warkat.search.text import ParsedQuery, fts5_query, pg_tsquery, pg_words_tsquery
 
 _PG_MATCH = "SELECT letter_id, rank FROM warkat_search_match(to_tsquery('simple', %s))"
 _FTS_MATCH = (
@@ -97,7 +97,9 @@ def newest_hits(
 
     PostgreSQL: one statement reads the tenant's newest matches from the index
     (``warkat_search_newest``, migration 0004: the work follows ``limit`` whatever
-    the word's frequency) and keeps the visible ones. Only when they are too few
+    the word's frequency; a phrase's candidates, found by its words, are checked
+    for adjacency newest first only as far as needed, migration 0006) and keeps
+    the visible ones. Only when they are too few
     while older matches exist (a user who may read a small part of the letters, or
     narrow filters) the answer is made by ``fallback_hits_sql`` (two more statements).
     The answer is the same either way."""
@@ -116,7 +118,7 @@ def newest_hits(
     # whether the function stopped at ``asked`` (older matches may exist).
     sql = (
         "WITH m AS MATERIALIZED (SELECT letter_id, rank FROM "
-        "warkat_search_newest(to_tsquery('simple', %s), %s)) "
+        "warkat_search_newest(to_tsquery('simple', %s), %s, to_tsquery('simple', %s))) "
         "SELECT n.total, h.letter_id, h.rank "
         "FROM (SELECT count(*) AS total FROM m) n "
         "LEFT JOIN LATERAL (SELECT m.letter_id, m.rank FROM m "
@@ -125,7 +127,9 @@ def newest_hits(
     if facts:
         sql = _with_facts(sql, conn.vendor, "h.total, ")
     with conn.cursor() as cursor:
-        cursor.execute(sql, [tsquery, asked, *v_params, limit])
+        cursor.execute(
+            sql, [tsquery, asked, pg_words_tsquery(parsed), *v_params, limit]
+        )
         rows = cursor.fetchall()
     found = [(int(r[1]), float(r[2]), *r[3:]) for r in rows if r[1] is not None]
     if len(found) >= limit or rows[0][0] < asked:

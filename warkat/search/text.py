@@ -207,6 +207,15 @@ def pg_tsquery(parsed: ParsedQuery, *, weight: str = "") -> str:
     return " & ".join(parts)
 
 
+def pg_words_tsquery(parsed: ParsedQuery) -> str | None:
+    """Every word of the query required, each phrase's adjacency dropped (the
+    letters that may hold the phrases, found exactly by the GIN index); ``None``
+    when the query has no phrase."""
+    if not parsed.phrases:
+        return None
+    return " & ".join([*parsed.terms, *(t for p in parsed.phrases for t in p)])
+
+
 def fts5_query(parsed: ParsedQuery, *, column: str = "") -> str:
     """The query as an FTS5 MATCH expression (every token quoted); with ``column``
     only that column matches."""

@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from warkat.search.text import parse_query, pg_tsquery
+from warkat.search.text import parse_query, pg_tsquery, pg_words_tsquery
 
 pytestmark = [
     pytest.mark.django_db,
@@ -88,8 +88,12 @@ def test_the_index_answers_the_match(corpus: SimpleNamespace) -> None:
     assert "searchdoc_tsv" in plan
 
 
-def _newest(tenant_setting: str, words: str, lim: int) -> list[int]:
-    """``warkat_search_newest`` as a non-owner role, in the order it returns."""
+def _newest(
+    tenant_setting: str, words: str, lim: int, *, lazy: bool = True
+) -> list[int]:
+    """``warkat_search_newest`` as a non-owner role, in the order it returns; with
+    ``lazy``, given the query's words (a phrase's adjacency checked lazily)."""
+    parsed = parse_query(words)
     with connection.cursor() as cursor:
         cursor.execute(
             f"DO $$ BEGIN CREATE ROLE {PROBE_ROLE} NOLOGIN; "
@@ -102,8 +106,8 @@ def _newest(tenant_setting: str, words: str, lim: int) -> list[int]:
         try:
             cursor.execute(
                 "SELECT letter_id FROM warkat_search_newest("
-                "to_tsquery('simple', %s), %s)",
-                [pg_tsquery(parse_query(words)), lim],
+                "to_tsquery('simple', %s), %s, to_tsquery('simple', %s))",
+                [pg_tsquery(parsed), lim, pg_words_tsquery(parsed) if lazy else None],
             )
             return [row[0] for row in cursor.fetchall()]
         finally:
@@ -117,9 +121,17 @@ def test_the_newest_matches_window_by_window(
     """Small ``lim``s make the function read several windows (the first is 2 x lim
     ids wide) and then the rest: always the tenant's ``lim`` newest matches."""
     keerom = str(corpus.o.tenant.pk)
-    for words in ("pembangunan", "anggaran", '"vaksinasi malaria"', "zzzz"):
+    phrases = (
+        '"vaksinasi malaria"',
+        '"pembangunan jembatan"',
+        '"jembatan pembangunan"',
+    )
+    for words in ("pembangunan", "anggaran", "zzzz", *phrases):
         every = sorted(_matches(keerom, words), reverse=True)
         assert _newest(keerom, words, lim) == every[:lim], words
+        assert _newest(keerom, words, lim, lazy=False) == every[:lim], words
+    # Both words in one letter, not adjacent: a candidate, never a hit.
+    assert _matches(keerom, '"jembatan pembangunan"') == set()
     assert _newest(str(elsewhere.tenant.pk), "pembangunan", lim) == [
         elsewhere.letter.pk
     ]

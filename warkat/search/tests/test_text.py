@@ -10,6 +10,7 @@ from warkat.search.text import (
     number_token,
     parse_query,
     pg_tsquery,
+    pg_words_tsquery,
     tokens,
 )
 
@@ -64,6 +65,9 @@ def test_quoted_phrases_and_operators() -> None:
     assert parsed.terms == tokens("anggaran")
     assert pg_tsquery(parsed) == "anggar & (rapat <-> koordinasi)"
     assert fts5_query(parsed) == '"anggar" AND "rapat koordinasi"'
+    # The letters that may hold the phrase: every word, adjacency dropped.
+    assert pg_words_tsquery(parsed) == "anggar & rapat & koordinasi"
+    assert pg_words_tsquery(parse_query("anggaran")) is None
 
 
 @pytest.mark.parametrize(
