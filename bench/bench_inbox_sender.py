@@ -161,6 +161,10 @@ def _matcher(installed: bool) -> Callable[[], None]:
     return switch
 
 
+def _request(client: Any, sender: str) -> Callable[[], Any]:
+    return lambda: client.get("/api/v1/inbox", {"sender": sender})
+
+
 def _old_call(client: Any, sender: str, timeout_ms: int) -> Callable[[], Any]:
     """The request in a savepoint under ``statement_timeout``: a canceled statement
     answers 503/500 and is rolled back to the savepoint (raised as ``TimedOut``)."""
@@ -288,17 +292,16 @@ def main(argv: list[str] | None = None) -> None:
                 _matcher(True)()
                 first = client.get("/api/v1/inbox", {"sender": sender}).json()
                 items[name] = len(first["items"])
+                request = _request(client, sender)
                 new = measure(
-                    lambda c=client, s=sender: c.get("/api/v1/inbox", {"sender": s}),
+                    request,
                     iterations=args.iterations,
                     warmup=args.warmup,
                     expect_status=200,
                 )
                 new_cpu = replace(
                     _cpu_timed(
-                        lambda c=client, s=sender: c.get(
-                            "/api/v1/inbox", {"sender": s}
-                        ),
+                        request,
                         args.iterations,
                         args.warmup,
                     ),

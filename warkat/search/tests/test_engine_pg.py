@@ -4,6 +4,7 @@ row-level policy, so it must apply the policy's tenant rule itself."""
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -162,7 +163,7 @@ def test_the_window_reads_the_index(corpus: SimpleNamespace) -> None:
     assert "Index Cond: ((tsv @@" in plan and "(letter_id + 0)" in plan
 
 
-def _as_probe(tenant_setting: str, sql: str, params: list[object]) -> list[tuple]:
+def _as_probe(tenant_setting: str, sql: str, params: list[Any]) -> list[Any]:
     with connection.cursor() as cursor:
         cursor.execute(
             f"DO $$ BEGIN CREATE ROLE {PROBE_ROLE} NOLOGIN; "
