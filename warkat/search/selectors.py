@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -22,7 +22,7 @@ from django.utils.dateparse import parse_datetime
 from warkat.core.days import day_range
 from warkat.letters.access import letters_visible, visibility_key
 from warkat.letters.models import Direction, Letter, Security
-from warkat.search.engine import newest_hits, sender_match_sql
+from warkat.search.engine import SenderIs, newest_hits, sender_match_sql
 from warkat.search.errors import query_refused
 from warkat.search.index import gather_texts
 from warkat.search.snippets import Snippet, snippets
@@ -100,8 +100,12 @@ def sender_q(user: Any, sender: str, prefix: str = "") -> Q | None:
         parsed = parse_query(sender)
     except QueryError:
         return None
-    sql, params = sender_match_sql(parsed, tenant_id=user.tenant_id)
-    return Q(**{f"{prefix}pk__in": RawSQL(sql, params)})
+    matched = sender_match_sql(parsed, tenant_id=user.tenant_id)
+    if matched is not None:
+        return Q(**{f"{prefix}pk__in": RawSQL(*matched)})
+    # A common sender: each letter the inbox reads, newest first, is checked until
+    # its page is full (``prefix`` "letter__": the disposition's letter id).
+    return Q(SenderIs(F(f"{prefix[:-2]}_id" if prefix else "pk"), parsed))
 
 
 def _filter_values(f: SearchFilters) -> tuple[Any, ...]:

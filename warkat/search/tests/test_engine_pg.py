@@ -4,6 +4,7 @@ row-level policy, so it must apply the policy's tenant rule itself."""
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -61,13 +62,20 @@ def test_the_function_answers_only_in_the_scopes_tenant(
     assert _matches("none", "pembangunan") == set()
 
 
-def test_the_function_is_a_safe_security_definer(corpus: SimpleNamespace) -> None:
+@pytest.mark.parametrize(
+    "function",
+    ["warkat_search_match", "warkat_search_senders", "warkat_search_sender_is"],
+)
+def test_the_function_is_a_safe_security_definer(
+    corpus: SimpleNamespace, function: str
+) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT p.prosecdef, p.proconfig, pg_get_userbyid(p.proowner), "
             "pg_get_userbyid(c.relowner), c.relrowsecurity, c.relforcerowsecurity "
             "FROM pg_proc p, pg_class c "
-            "WHERE p.proname = 'warkat_search_match' AND c.relname = 'search_searchdoc'"
+            "WHERE p.proname = %s AND c.relname = 'search_searchdoc'",
+            [function],
         )
         definer, config, fn_owner, table_owner, rls, forced = cursor.fetchone()
     assert definer and fn_owner == table_owner
@@ -153,3 +161,63 @@ def test_the_window_reads_the_index(corpus: SimpleNamespace) -> None:
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Bitmap Index Scan on searchdoc_tsv" in plan
     assert "Index Cond: ((tsv @@" in plan and "(letter_id + 0)" in plan
+
+
+def _as_probe(tenant_setting: str, sql: str, params: list[Any]) -> list[Any]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DO $$ BEGIN CREATE ROLE {PROBE_ROLE} NOLOGIN; "
+            "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+        )
+        cursor.execute(f"SET LOCAL ROLE {PROBE_ROLE}")
+        cursor.execute(
+            "SELECT set_config('warkat.tenant_id', %s, true)", [tenant_setting]
+        )
+        try:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+        finally:
+            cursor.execute("RESET ROLE")
+
+
+def test_the_sender_functions_answer_only_in_the_scopes_tenant(
+    o: SimpleNamespace, elsewhere: SimpleNamespace
+) -> None:
+    """The sender's own index (0007): ids up to a bound, and a letter's yes/no,
+    in the scope's tenant only."""
+    from warkat.letters.tests.factories import register
+
+    bps = [
+        register(o, subject="Data", sender_institution="Badan Pusat Statistik")
+        for _ in range(3)
+    ]
+    register(o, subject="Statistik jalan", sender_institution="Dinas PU")
+    keerom = str(o.tenant.pk)
+    q = pg_tsquery(parse_query("statistik"))
+    senders = (
+        "SELECT letter_id FROM warkat_search_senders(to_tsquery('simple', %s), %s)"
+    )
+    assert {r[0] for r in _as_probe(keerom, senders, [q, 10])} == {b.pk for b in bps}
+    assert len(_as_probe(keerom, senders, [q, 2])) == 2
+    assert _as_probe(keerom, senders, [q, 0]) == []
+    is_sql = "SELECT warkat_search_sender_is(%s, to_tsquery('simple', %s))"
+    assert _as_probe(keerom, is_sql, [bps[0].pk, q]) == [(True,)]
+    pu = pg_tsquery(parse_query("jalan"))
+    assert _as_probe(keerom, is_sql, [bps[0].pk, pu]) == [(False,)]
+    gorontalo = str(elsewhere.tenant.pk)
+    for junk in ("", "all", "none", f"{keerom} OR 1=1", gorontalo):
+        assert _as_probe(junk, senders, [q, 10]) == []
+        assert _as_probe(junk, is_sql, [bps[0].pk, q]) == [(False,)]
+
+
+def test_the_sender_index_answers_the_senders(corpus: SimpleNamespace) -> None:
+    """The function's query, as the owner it runs as, reads the sender's index."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT letter_id FROM search_searchdoc d "
+            "WHERE to_tsvector('simple'::regconfig, d.sender) "
+            "@@ to_tsquery('simple', 'statistik')"
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "searchdoc_sender" in plan
