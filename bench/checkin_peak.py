@@ -1,18 +1,21 @@
 """The morning check-in peak through the real server: ``python -m bench.checkin_peak``.
 
 Starts its own PostgreSQL (durable settings, ``pg_stat_statements``, on a free
-port, in a temporary directory), a Redis for the shared cache, and gunicorn with
-the production settings (``WARKAT_PRODUCTION=1``, debug off) for two versions of
+port, in a temporary directory), a Redis for the shared cache, and the app server
+with the production settings (``scripts/serve``: granian, ``--workers`` x
+``--threads``; ``WARKAT_PRODUCTION=1``, debug off; ``--server gunicorn`` for the
+previous server, gunicorn's threaded worker) for two versions of
 the code: the *baseline* (``--baseline``, a git revision exported into the
 temporary directory) and *now* (this checkout). For each version and each rate in
 ``--rates`` it copies the seeded database (``CREATE DATABASE … TEMPLATE``: every run
 starts from the same data and people who have not checked in yet), starts
-gunicorn on it and drives ``bench/checkin_locust.py`` headless for ``--seconds``,
+the server on it and drives ``bench/checkin_locust.py`` headless for ``--seconds``,
 then prints per run: achieved check-ins per second, p50/p99 (Locust, wall clock),
-CPU per check-in of the gunicorn processes and of all PostgreSQL processes (from
+CPU per check-in of the server's processes and of all PostgreSQL processes (from
 ``psutil``: user + system of the process trees, reaped children included),
 statements per check-in (``pg_stat_statements`` of the app role, every statement
-counted), new records, failures and the load average. The app role is
+counted), the WAL flushes per check-in and their mean time (``pg_stat_wal``: a
+commit waits for one), new records, failures and the load average. The app role is
 ``NOSUPERUSER NOBYPASSRLS``: row-level security applies.
 
 The seeded data directory (``bench.checkin_seed``: a 5,000-person tenant with a
@@ -140,6 +143,8 @@ class Bench:
         if os.geteuid() == 0:
             shutil.chown(self.pg.home, "postgres", "postgres")
         self.pg.configure()
+        with (self.pg.data / "postgresql.conf").open("a") as fh:
+            fh.write("track_wal_io_timing = on\n")  # the commits' flushes, timed
         self.seed = json.loads((cached / "seed.json").read_text())
         (self.root / "seed.json").write_text(json.dumps(self.seed))
         self.pg.start()
@@ -172,19 +177,25 @@ class Bench:
         self.pg.sql(f"CREATE DATABASE {db} TEMPLATE warkat OWNER warkat_app")
         port = free_port()
         env = self.env(code, db)
-        log = (self.root / f"gunicorn-{db}.log").open("ab")
+        log = (self.root / f"server-{db}.log").open("ab")
         a = self.args
+        if a.server == "granian":  # the production command (README, "App hosts")
+            env.update(WARKAT_HOST="127.0.0.1", WARKAT_PORT=str(port),
+                       WARKAT_WORKERS=str(a.workers), WARKAT_THREADS=str(a.threads),
+                       WARKAT_PYTHON=sys.executable)  # fmt: skip
+            cmd: list[str | Path] = [PROJECT / "scripts" / "serve"]
+        else:
+            cmd = [BIN / "gunicorn", "warkat.config.wsgi", "-b", f"127.0.0.1:{port}",
+                   "--workers", str(a.workers), "--threads", str(a.threads),
+                   "--timeout", "60", "--keep-alive", "30", "--no-control-socket"]  # fmt: skip
         app = subprocess.Popen(
-            [BIN / "gunicorn", "warkat.config.wsgi", "-b", f"127.0.0.1:{port}",
-             "--workers", str(a.workers), "--threads", str(a.threads),
-             "--timeout", "60", "--keep-alive", "30", "--no-control-socket"],
-            cwd=code, env=env, stdout=log, stderr=subprocess.STDOUT,
+            cmd, cwd=code, env=env, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
         try:
             url = f"http://127.0.0.1:{port}"
             wait_for(lambda: requests.get(f"{url}/healthz", timeout=2).ok,
-                     timeout=120, what="gunicorn")  # fmt: skip
+                     timeout=120, what=a.server)  # fmt: skip
             self._warm(url)
             return self._measure(db, url, app.pid, rate)
         finally:
@@ -223,6 +234,7 @@ class Bench:
                "WARKAT_LOAD_HOST": url, "WARKAT_LOAD_PER_USER": str(a.per_user),
                "WARKAT_LOAD_AUTH": a.auth}  # fmt: skip
         self.pg.sql("SELECT pg_stat_statements_reset()", db=db)
+        self.pg.sql("SELECT pg_stat_reset_shared('wal')")
         made0, calls0 = self._counts(db)
         app0, pg0 = tree_cpu(app_pid), tree_cpu(pg_pid)
         redis0 = tree_cpu(self.redis.pid) if self.redis else 0.0
@@ -239,6 +251,9 @@ class Bench:
         redis1 = tree_cpu(self.redis.pid) if self.redis else 0.0
         load = os.getloadavg()
         made1, calls1 = self._counts(db)
+        syncs, sync_ms = self.pg.sql(  # WAL flushes (commits) and their time
+            "SELECT wal_sync || ' ' || wal_sync_time FROM pg_stat_wal"
+        ).split()
         with Path(f"{csv_prefix}_stats.csv").open() as fh:
             row = next(r for r in csv.DictReader(fh) if r["Name"] == "POST check-in")
         requests_done = int(row["Request Count"])
@@ -258,6 +273,7 @@ class Bench:
             "redis_ms": (redis1 - redis0) * 1000 / n,
             "statements": (calls1 - calls0) / n, "made": made1 - made0,
             "requests": requests_done, "load": load,
+            "syncs": int(syncs) / n, "sync_ms": float(sync_ms) / max(1, int(syncs)),
         }  # fmt: skip
 
     def board(self, label: str, code: Path) -> dict[str, Any]:
@@ -320,7 +336,11 @@ def main() -> int:
     parser.add_argument("--people", type=int, default=5000)
     parser.add_argument("--peak-people", type=int, default=30000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=8,
+                        help="application threads per worker (production: 8)")  # fmt: skip
+    parser.add_argument("--server", choices=["granian", "gunicorn"], default="granian",
+                        help="granian with the production settings (scripts/serve) "
+                             "or gunicorn's threaded worker (the previous server)")  # fmt: skip
     parser.add_argument("--per-user", type=float, default=2.0,
                         help="check-ins per second of one simulated phone")  # fmt: skip
     parser.add_argument("--auth", choices=["session", "token"], default="session",
@@ -366,7 +386,7 @@ def main() -> int:
             print(_line(label, result), flush=True)
     finally:
         bench.stop()
-    print(f"\nMorning check-in peak, {args.seconds} s per run, gunicorn "
+    print(f"\nMorning check-in peak, {args.seconds} s per run, {args.server} "
           f"{args.workers}x{args.threads} (production settings), PostgreSQL as "
           f"NOSUPERUSER NOBYPASSRLS, {os.cpu_count()} CPUs shared with Locust")  # fmt: skip
     if results:
@@ -392,7 +412,8 @@ def main() -> int:
 
 HEADER = (
     f"{'code':<16} {'target/s':>8} {'done/s':>7} {'p50 ms':>6} {'p99 ms':>6} "
-    f"{'app CPU ms':>10} {'PG CPU ms':>9} {'redis ms':>8} {'stmts':>6} "
+    f"{'app CPU ms':>10} {'PG CPU ms':>9} {'redis ms':>8} {'flushes':>7} "
+    f"{'flush ms':>8} {'stmts':>6} "
     f"{'new rows':>8} {'failed':>6}  load avg"
 )
 
@@ -402,7 +423,7 @@ def _line(label: str, r: dict[str, Any]) -> str:
     return (
         f"{label[:16]:<16} {r['rate']:>8.0f} {r['achieved']:>7.1f} {r['p50']:>6} "
         f"{r['p99']:>6} {r['app_ms']:>10.2f} {r['pg_ms']:>9.2f} {r['redis_ms']:>8.2f} "
-        f"{r['statements']:>6.1f} {r['made']:>8} {r['failures']:>6}  {load}"
+        f"{r['syncs']:>7.2f} {r['sync_ms']:>8.2f} {r['statements']:>6.1f} {r['made']:>8} {r['failures']:>6}  {load}"
     )
 
 

@@ -67,7 +67,9 @@ SESSION_USER_SQL = """
       JOIN tenancy_tenant tn ON tn.id = u.tenant_id
      WHERE u.id = $1::bigint"""
 
-_STORE = import_module(settings.SESSION_ENGINE).SessionStore
+#: One store of the project's engine, kept for its ``decode`` (which reads only the
+#: store's salt and serializer: no state of a session, safe across threads).
+_STORE = import_module(settings.SESSION_ENGINE).SessionStore()
 _PK = User._meta.pk
 _CSRF = CsrfViewMiddleware(lambda request: HttpResponseForbidden())
 
@@ -98,7 +100,7 @@ def session_user_id(session_data: str) -> tuple[int, dict[str, Any]] | None:
     """The signed-in user's id of a stored session, decoded by the session store
     itself, and the session; None when it names no user of a backend the settings
     list (or does not decode: the store gives an empty session)."""
-    session = _STORE().decode(session_data)
+    session = _STORE.decode(session_data)
     try:
         user_id = _PK.to_python(session[SESSION_KEY])
         backend = session[BACKEND_SESSION_KEY]

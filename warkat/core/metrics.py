@@ -15,7 +15,7 @@ Exported (``/metrics``):
   ``warkat_worker_heartbeat_age_seconds{queue}`` and ``warkat_ocr_backlog`` — read at
   scrape time (``core.health``).
 
-Several processes (gunicorn workers, ``db_worker`` on the same host): set
+Several processes (the app server's workers, ``db_worker`` on the same host): set
 ``PROMETHEUS_MULTIPROC_DIR`` to an empty directory shared by them (emptied at each
 start) and ``prometheus_client`` adds up their counters and histograms at scrape
 time; without it each process reports only its own.

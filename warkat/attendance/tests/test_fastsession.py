@@ -53,7 +53,7 @@ def signed_in(user: Any) -> dict[str, str]:
 
 
 def tap(app: Any, browser: dict[str, str], **body: Any) -> Any:
-    """The page's POST (``checkin.js``) through a WSGI application as gunicorn
+    """The page's POST (``checkin.js``) through a WSGI application as the app server
     sends it; every header of the answer kept (cookies too)."""
     body.setdefault("latitude", OFFICE[0] + 0.0003)
     body.setdefault("longitude", OFFICE[1])

@@ -37,7 +37,7 @@ URL = fastpath.PATH
 
 
 class Wsgi(RequestFactory):
-    """Sends each request through a WSGI application as gunicorn would (without
+    """Sends each request through a WSGI application as the app server would (without
     closing the test's connection at the end of the request, as Django's test
     client does)."""
 

@@ -1,4 +1,5 @@
-"""Static files as production serves them: collectstatic's output behind gunicorn.
+"""Static files as production serves them: collectstatic's output behind the app
+server with its production settings (``scripts/serve``).
 
 Issue 15: htmx went out uncompressed with a 60-second cache because WhiteNoise's
 finders served the source files. This starts the real server (not the test client, which
@@ -55,16 +56,10 @@ def server(
     )
     manifest = json.loads((var / "static" / "staticfiles.json").read_text())["paths"]
     port = _free_port()
-    gunicorn = Path(python).with_name("gunicorn")
+    env |= {"WARKAT_HOST": "127.0.0.1", "WARKAT_PORT": str(port),
+            "WARKAT_WORKERS": "1", "WARKAT_THREADS": "2", "WARKAT_PYTHON": python}  # fmt: skip
     proc = subprocess.Popen(
-        [
-            str(gunicorn),
-            "warkat.config.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-        ],
+        [str(PROJECT / "scripts" / "serve")],
         cwd=PROJECT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -78,7 +73,7 @@ def server(
                 break
             except OSError:
                 if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("gunicorn did not start") from None
+                    raise RuntimeError("the server did not start") from None
                 time.sleep(0.2)
         yield port, manifest
     finally:
