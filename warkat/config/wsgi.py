@@ -1,5 +1,7 @@
 """The production WSGI entry point: Django, with the morning peak's phone check-in
-answered in front of it (``warkat.attendance.fastwsgi``)."""
+answered in front of it (``warkat.attendance.fastwsgi``), both seeing the request's
+own environ only (``warkat.core.wsgienv``: the server copies the process
+environment into it)."""
 
 import gc
 import os
@@ -15,8 +17,9 @@ def _application() -> Any:
     django_application = get_wsgi_application()
     # Imported once the apps are loaded (it reads models' tables and settings).
     from warkat.attendance.fastwsgi import CheckInFastApplication
+    from warkat.core.wsgienv import RequestOnlyEnviron
 
-    return CheckInFastApplication(django_application)
+    return RequestOnlyEnviron(CheckInFastApplication(django_application))
 
 
 application = _application()

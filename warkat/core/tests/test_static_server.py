@@ -24,6 +24,8 @@ from django.conf import settings
 PROJECT = Path(settings.BASE_DIR).parent
 YEAR = "max-age=31536000, public, immutable"
 
+ENV_REQUEST_ID = "from-the-servers-environment"
+
 # One collectstatic and one server per run: the module's tests stay on one xdist worker.
 pytestmark = pytest.mark.xdist_group("static_server")
 
@@ -46,6 +48,9 @@ def server(
         if k not in {"WARKAT_DEBUG", "WARKAT_TESTING"}
     }
     env["WARKAT_VAR_DIR"] = str(var)
+    # The server copies its environment into each request's environ: none of it
+    # may read as the request's (``warkat.core.wsgienv``).
+    env["HTTP_X_REQUEST_ID"] = ENV_REQUEST_ID
     python = sys.executable
     subprocess.run(
         [python, "manage.py", "collectstatic", "--no-input", "-v0"],
@@ -141,3 +146,15 @@ def test_favicon_and_manifest_served(server: tuple[int, dict[str, str]]) -> None
         resp = _get(port, f"/static/warkat/{icon['src']}")
         assert resp.status == 200
         assert resp.getheader("Cache-Control") == YEAR
+
+
+def test_the_servers_environment_is_not_the_request(
+    server: tuple[int, dict[str, str]],
+) -> None:
+    """A variable of the server's environment named like a header (here the request
+    id, which the app echoes when the client sends one) is not taken for one."""
+    port, _ = server
+    resp = _get(port, "/favicon.ico")
+    assert resp.status == 200
+    echoed = resp.getheader("X-Request-ID")
+    assert echoed and echoed != ENV_REQUEST_ID
