@@ -57,11 +57,13 @@ def measure(args: argparse.Namespace, label: str, code: Path, root: Path) -> dic
                         "-v0"], cwd=code, env=env, check=True)  # fmt: skip
         out = subprocess.run(
             [sys.executable, PROJECT / "bench" / "checkin_board.py", str(args.runs),
-             str(args.warmup), "0"],
+             str(args.warmup), "0", str(args.profile)],
             cwd=code, env=env, capture_output=True, text=True, check=False,
         )  # fmt: skip
         if out.returncode:
             raise RuntimeError(f"board bench failed:\n{out.stderr[-3000:]}")
+        if args.profile:
+            print(out.stderr, file=sys.stderr)
         result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
         result["load"] = os.getloadavg()
         return result
@@ -81,6 +83,9 @@ def main() -> int:
                         help="git revision of the baseline (none: skip it)")  # fmt: skip
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--profile", type=int, default=0, metavar="LINES",
+                        help="also print cProfile's top LINES (own CPU time) of 10 "
+                             "more requests of each, per version")  # fmt: skip
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="warkat-board-"))
     rows: list[tuple[str, dict[str, Any]]] = []

@@ -67,6 +67,7 @@ def main() -> None:
 
     seed = json.loads(Path(os.environ["WARKAT_LOAD_SEED"]).read_text())["board"]
     runs, warmup, exports = (int(x) for x in sys.argv[1:4])
+    profile = int(sys.argv[4]) if len(sys.argv) > 4 else 0
     tenant = Tenant.objects.get(pk=seed["tenant"])
     client = Client(HTTP_HOST="localhost")
     client.force_login(_person_user(tenant))
@@ -82,7 +83,30 @@ def main() -> None:
     }
     if exports:
         out.update(recap(client, month, unit, exports))
+    if profile:
+        for url in (
+            f"/api/v1/attendance/today?unit={unit}",
+            f"/absen/papan/?unit={unit}",
+        ):
+            _profile(client, url, profile)
     print(json.dumps(out))
+
+
+def _profile(client: Any, url: str, lines: int) -> None:
+    """cProfile of 10 more requests (CPU time), the top ``lines`` by own time, to
+    stderr: where the answer's CPU goes."""
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    for _ in range(10):
+        client.get(url)
+    profiler.disable()
+    text = io.StringIO()
+    pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(lines)
+    print(f"--- {url}: 10 requests\n{text.getvalue()}", file=sys.stderr)
 
 
 def recap(client: Any, month: str, unit: int, exports: int) -> dict[str, Any]:

@@ -62,7 +62,7 @@ PRESENT = frozenset({DayStatus.HADIR, DayStatus.TL, DayStatus.PSW, DayStatus.TL_
 AWAY = frozenset(ABSENCE_KINDS)
 
 
-@dataclass
+@dataclass(slots=True)
 class Day:
     status: str
     late_min: int = 0
@@ -87,7 +87,45 @@ class Rec(NamedTuple):
 
 
 _REJECTED, _PENDING = str(Review.REJECTED), str(Review.PENDING)
+# The statuses ``day_from`` gives, as plain strings (a board derives thousands).
+LIBUR, BELUM, TK = str(DayStatus.LIBUR), str(DayStatus.BELUM), str(DayStatus.TK)
+HADIR, TL, PSW, TL_PSW = (
+    str(DayStatus.HADIR),
+    str(DayStatus.TL),
+    str(DayStatus.PSW),
+    str(DayStatus.TL_PSW),
+)
 _IN, _OUT = str(Direction.IN), str(Direction.OUT)
+_NONE = (None, None, False)  # a day without records
+
+
+def _fold(
+    into: dict[int, list[Any]],
+    person_id: int,
+    at: dt.datetime,
+    direction: str,
+    review: str,
+) -> None:
+    """Fold one record into ``into[person_id]``: [first check-in, last check-out,
+    whether one awaits review], rejected records left out."""
+    if review == _REJECTED:
+        return
+    f = into.get(person_id)
+    if f is None:
+        f = into[person_id] = [None, None, False]
+    if review == _PENDING:
+        f[2] = True
+    if direction == _IN:
+        if f[0] is None or at < f[0]:
+            f[0] = at
+    elif direction == _OUT and (f[1] is None or at > f[1]):
+        f[1] = at
+
+
+def _utc(plan: DayPlan | None) -> DayPlan | None:
+    if plan is None:
+        return None
+    return DayPlan(start=plan.start.astimezone(dt.UTC), end=plan.end.astimezone(dt.UTC))
 
 
 def derive(
@@ -99,34 +137,32 @@ def derive(
 ) -> Day:
     """The status of one day. ``absence``: the approved absence kind (or dinas luar
     from a surat tugas) covering it."""
-    # One pass (a board or a recap derives thousands of days).
-    pending = False
-    first_in: dt.datetime | None = None
-    last_out: dt.datetime | None = None
+    folded: dict[int, list[Any]] = {}
     for r in records:
-        review = r.review
-        if review == _REJECTED:
-            continue
-        if review == _PENDING:
-            pending = True
-        if r.direction == _IN:
-            if first_in is None or r.at < first_in:
-                first_in = r.at
-        elif r.direction == _OUT and (last_out is None or r.at > last_out):
-            last_out = r.at
-    base = Day(
-        status=DayStatus.LIBUR,
-        check_in=first_in,
-        check_out=last_out,
-        pending_review=pending,
-    )
+        _fold(folded, 0, r.at, r.direction, r.review)
+    first_in, last_out, pending = folded.get(0, _NONE)
+    return day_from(plan, first_in, last_out, pending, absence, now)
+
+
+def day_from(
+    plan: DayPlan | None,
+    first_in: dt.datetime | None,
+    last_out: dt.datetime | None,
+    pending: bool,
+    absence: str | None,
+    now: dt.datetime,
+) -> Day:
+    """The status of one day from what its records come to (rejected ones left
+    out): the first check-in, the last check-out, whether one awaits review (what
+    ``derive`` and ``days_of`` fold the records into)."""
+    base = Day(LIBUR, 0, 0, False, False, first_in, last_out, pending)
     if plan is None:
         return base
     if absence:
         base.status = absence
         return base
     if first_in is None and last_out is None:
-        base.status = DayStatus.BELUM if now < plan.end else DayStatus.TK
+        base.status = BELUM if now < plan.end else TK
         return base
     if first_in is not None:
         base.late_min = max(0, int((first_in - plan.start).total_seconds() // 60))
@@ -138,15 +174,7 @@ def derive(
         base.missing_out = True
     late = base.late_min > 0 or base.missing_in
     early = base.early_min > 0 or base.missing_out
-    base.status = (
-        DayStatus.TL_PSW
-        if late and early
-        else DayStatus.TL
-        if late
-        else DayStatus.PSW
-        if early
-        else DayStatus.HADIR
-    )
+    base.status = (TL_PSW if early else TL) if late else (PSW if early else HADIR)
     return base
 
 
@@ -198,33 +226,36 @@ def days_of(
     filter by instead of thousands of ids (the board of a whole pemda)."""
     ids = set(people)
     who: Any = ids if among is None else among
-    records: dict[tuple[int, dt.date], list[Rec]] = defaultdict(list)
-    # Tuples, not model instances: a month of 5,000 people is 200,000 rows.
-    for person_id, day, *rest in CheckIn.objects.filter(
+    # Each (person, day)'s records folded as they are read (a board of 5,000 people
+    # reads 5,000 records or so, a month's recap 200,000): tuples, no objects.
+    facts: dict[dt.date, dict[int, list[Any]]] = defaultdict(dict)
+    for person_id, day, at, direction, review in CheckIn.objects.filter(
         person_id__in=who, day__gte=start, day__lte=end
     ).values_list("person_id", "day", "at", "direction", "review"):
-        records[(person_id, day)].append(Rec(*rest))
-    away = absences(ids, start, end, among)
+        _fold(facts[day], person_id, at, direction, review)
+    away: dict[dt.date, dict[int, str]] = defaultdict(dict)
+    for (person_id, day), kind in absences(ids, start, end, among).items():
+        away[day][person_id] = kind
     book.load_roster(ids, among)
-    roster = book.roster
+    rostered = book.roster
     today = now.astimezone(book.tz).date()
     result: dict[int, dict[dt.date, Day]] = {pk: {} for pk in ids}
     day = start
     while day <= min(end, today):
-        # A unit's plan of the day once, not once per person (a roster wins).
+        # A unit's plan of the day once, not once per person (a roster wins); in
+        # UTC, as the records' times are (comparing across zones costs ten times).
         plans: dict[str, DayPlan | None] = {}
+        day_facts, day_away = facts.get(day, {}), away.get(day, {})
         for pk, path in people.items():
-            if (pk, day) in roster:
-                plan = book.plan(day, path, pk)
+            if (pk, day) in rostered:
+                plan = _utc(book.plan(day, path, pk))
             elif path in plans:
                 plan = plans[path]
             else:
-                plan = plans[path] = book.plan(day, path)
-            result[pk][day] = derive(
-                plan=plan,
-                records=records.get((pk, day), ()),
-                absence=away.get((pk, day)),
-                now=now,
+                plan = plans[path] = _utc(book.plan(day, path))
+            first_in, last_out, pending = day_facts.get(pk, _NONE)
+            result[pk][day] = day_from(
+                plan, first_in, last_out, pending, day_away.get(pk), now
             )
         day += dt.timedelta(days=1)
     return result

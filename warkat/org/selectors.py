@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from warkat.core.errors import ValidationError
+from warkat.org.memo import OrgMemo
 from warkat.org.models import (
     Assignment,
     OrgChange,
@@ -528,11 +529,23 @@ def subtree_people(*, unit: Unit, on: dt.date | None = None) -> QuerySet[Any]:
     ).values("person_id")
 
 
+#: Subtrees' holders by (tenant, organisation version, unit path, day): a board of a
+#: whole pemda reads 5,000 people's names and positions, which change far less often
+#: than it is opened.
+_HOLDERS: OrgMemo[list[Holder]] = OrgMemo(16)
+
+
 def subtree_holders(*, unit: Unit, on: dt.date | None = None) -> list[Holder]:
     """The active people holding a position in ``unit``'s subtree on ``on`` (those of
     ``people_filter(unit=…)``, by name), each with the first of all the positions
-    they hold (``current_positions``' order): one query, tuples only."""
+    they hold (``current_positions``' order): one query, tuples only; kept per
+    process under the organisation's version (the list is shared: never change it)."""
     day = on or _today()
+    key = (unit.tenant_id, org_version(tenant_id=unit.tenant_id), unit.path, day)
+    return _HOLDERS.get(key, lambda: _holders_read(unit, day))
+
+
+def _holders_read(unit: Unit, day: dt.date) -> list[Holder]:
     inside = subtree_people(unit=unit, on=day)
     rows = (
         Assignment.objects.filter(

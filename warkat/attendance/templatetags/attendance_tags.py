@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from django import template
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -30,21 +31,32 @@ def board_rows(rows: list[Any]) -> SafeString:
     if not rows:
         return format_html('<li class="empty">{}</li>', _("Everyone is here."))
     late_text = _("%(minutes)s min late")
-    labels: dict[str, str] = {}
+    # The standard library's escape (what Django's calls, without its lazy-string
+    # check and safe-string wrapping per value), each distinct value once: units,
+    # positions and statuses repeat across thousands of rows.
+    escaped: dict[str, str] = {}
+
+    def esc(value: str) -> str:
+        out = escaped.get(value)
+        if out is None:
+            out = escaped[value] = html.escape(value)
+        return out
+
+    whats: dict[tuple[str, int], str] = {}
     parts: list[str] = []
     for row in rows:
         d = row.day
-        label = labels.get(d.status)
-        if label is None:
-            label = labels[d.status] = escape(d.label)
-        what = label
-        if d.late_min:
-            what += " · " + escape(late_text % {"minutes": d.late_min})
+        what = whats.get((d.status, d.late_min))
+        if what is None:
+            what = esc(d.label)
+            if d.late_min:
+                what += " · " + esc(late_text % {"minutes": d.late_min})
+            whats[(d.status, d.late_min)] = what
         parts.append(
-            f'<li class="st-{escape(d.status)}">\n'
-            f'  <span class="who">{escape(row.person.display_name)}</span>\n'
+            f'<li class="st-{esc(d.status)}">\n'
+            f'  <span class="who">{html.escape(row.person.display_name)}</span>\n'
             f'  <span class="what">{what}</span>\n'
-            f'  <span class="where">{escape(row.position)} · {escape(row.unit)}</span>\n'
+            f'  <span class="where">{esc(row.position)} · {esc(row.unit)}</span>\n'
             "</li>"
         )
     return mark_safe("".join(parts))  # every value escaped above

@@ -15,6 +15,7 @@ from warkat.attendance.status import derive
 from warkat.attendance.tests.conftest import OFFICE, at
 from warkat.audit.models import AuditEvent
 from warkat.letters.tests.factories import client_for
+from warkat.tenancy.scope import tenant_scope
 
 pytestmark = pytest.mark.django_db
 
@@ -223,3 +224,76 @@ def test_board_page_lists_who_is_not_here_escaped(o: Any) -> None:
     assert "terlambat 20 menit" in html
     assert "&lt;b&gt;Staf&lt;/b&gt; &amp; Co" in html and "<b>Staf</b>" not in html
     assert 'class="st-belum"' in html and 'class="st-tl"' in html
+
+
+def test_board_day_folds_every_record_leaving_rejected_ones_out(o: Any) -> None:
+    """The board folds the day's records as it reads them: the first check-in and
+    the last check-out that were not rejected, as ``derive`` does record by record."""
+    o.clock.move_to(at(7, 0))
+    rejected = tap(o, "staf_a", direction="in")
+    o.clock.move_to(at(7, 50))
+    tap(o, "staf_a", direction="in")
+    o.clock.move_to(at(7, 40))
+    tap(o, "staf_a", direction="in")
+    o.clock.move_to(at(15, 0))
+    tap(o, "staf_a", direction="out")
+    o.clock.move_to(at(15, 45))
+    tap(o, "staf_a", direction="out")
+    CheckIn.objects.filter(pk=rejected.pk).update(
+        review="rejected", reviewed_at=at(8), reviewed_by=o.people.kabid_a
+    )
+    o.clock.move_to(at(17))
+    res = client_for(o.users.kabid_a).get(f"/api/v1/attendance/today?unit={o.bid_a.pk}")
+    day = {r["person_id"]: r["day"] for r in res.json()["people"]}[o.people.staf_a.pk]
+    assert (day["status"], day["late_min"], day["early_min"]) == ("tl_psw", 10, 15)
+    assert dt.datetime.fromisoformat(day["check_in"]) == at(7, 40)
+    assert dt.datetime.fromisoformat(day["check_out"]) == at(15, 45)
+    assert day["pending_review"] is False
+    records = CheckIn.objects.filter(person=o.people.staf_a)
+    plan = DayPlan(start=at(7, 30), end=at(16, 0))
+    one = derive(plan=plan, records=records, absence=None, now=at(17))
+    assert (one.status, one.late_min, one.early_min, one.check_in, one.check_out) == (
+        "tl_psw", 10, 15, at(7, 40), at(15, 45),
+    )  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_board_people_kept_per_process_follow_every_org_change(
+    o: Any, other_tenant: Any
+) -> None:
+    """Outside a transaction the subtree's people are kept per process under the
+    organisation's version: read once, and read again after any change; what is
+    kept is never shown outside the viewer's subtree, nor to another tenant."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from warkat.org import selectors as org_selectors
+    from warkat.org.tests import factories as org
+
+    org_selectors._HOLDERS.clear()
+    try:
+        c = client_for(o.users.kadis)
+        url = f"/api/v1/attendance/today?unit={o.dinas.pk}"
+        first = c.get(url).json()
+        with CaptureQueriesContext(connection) as again:
+            assert c.get(url).json()["people"] == first["people"]
+        assert not [q for q in again if "full_name" in q["sql"]]  # kept: not read
+        o.people.staf_a.full_name = "Nama Baru Sekali"
+        o.people.staf_a.save(update_fields=["full_name"])
+        person = org.person(o.tenant, full_name="Staf Baru")
+        org.assignment(
+            o.tenant, person, org.position(o.tenant, o.bid_a, superior=o.pos.kabid_a),
+            start_date=dt.date(2020, 1, 1),
+        )  # fmt: skip
+        body = c.get(url).json()
+        names = {r["person_id"]: r["name"] for r in body["people"]}
+        assert "Nama Baru Sekali" in names[o.people.staf_a.pk]
+        assert body["total"] == first["total"] + 1 and person.pk in names
+        assert c.get(f"/api/v1/attendance/today?unit={o.other.pk}").status_code == 403
+        with tenant_scope(other_tenant):
+            stranger = org.user(other_tenant, "kepegawaian", username="bkpsdm.lain")
+        for path in ("/api/v1/attendance/today", "/absen/papan/"):
+            res = client_for(stranger).get(f"{path}?unit={o.dinas.pk}")
+            assert res.status_code == 404 and b"Nama Baru" not in res.content
+    finally:
+        org_selectors._HOLDERS.clear()
