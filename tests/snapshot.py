@@ -30,23 +30,30 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from django.db import transaction
+from django.db import connections, transaction
 
 
 class DatabaseCopy(Protocol):
     def restore(self) -> None: ...
 
 
+def _current(alias: str) -> Any:
+    """This context's connection: Playwright's sync API runs a test in another
+    greenlet than the one that made the copy, and Django's connections are per
+    context (the copy's own would be in autocommit, outside ``atomic``)."""
+    return connections[alias]
+
+
 class SqliteCopy:
     def __init__(self, connection: Any, *, sequences: bool = True) -> None:
-        self.connection = connection
+        self.alias = connection.alias
         self.sequences = sequences
         connection.ensure_connection()
         self._copy = sqlite3.connect(":memory:", check_same_thread=False)
         self._raw().backup(self._copy)
 
     def _raw(self) -> sqlite3.Connection:
-        raw = self.connection.connection
+        raw = _current(self.alias).connection
         if raw.in_transaction:
             raise RuntimeError(
                 "the database copy needs a connection outside a transaction"
@@ -54,7 +61,7 @@ class SqliteCopy:
         return raw
 
     def restore(self) -> None:
-        self.connection.ensure_connection()
+        _current(self.alias).ensure_connection()
         raw = self._raw()
         kept = [] if self.sequences else _sqlite_sequences(raw)
         self._copy.backup(raw)
@@ -77,7 +84,7 @@ def _sqlite_sequences(raw: sqlite3.Connection) -> list[tuple[str, int]]:
 
 class PostgresCopy:
     def __init__(self, connection: Any, *, sequences: bool = True) -> None:
-        self.connection = connection
+        self.alias = connection.alias
         qn = connection.ops.quote_name
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
             cursor.execute("SET LOCAL row_security = off")
@@ -110,10 +117,13 @@ class PostgresCopy:
         )
 
     def restore(self) -> None:
-        connection = self.connection
+        connection = _current(self.alias)
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
             cursor.execute("SET LOCAL row_security = off")
             cursor.execute("SET LOCAL session_replication_role = replica")
+            cursor.execute("SHOW session_replication_role")
+            if cursor.fetchone()[0] != "replica":  # outside a transaction
+                raise RuntimeError("the copy is put back inside a transaction")
             cursor.execute(self._holding_rows)
             holding = {self.tables[i] for (i,) in cursor.fetchall()}
             for table in sorted(holding | set(self.rows)):

@@ -54,10 +54,11 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(transactional_db: Any) -> None:
-    """Each browser test starts with an empty cache. The cache table outlives the
-    flush between tests, and it remembers the TOTP codes already used (per user id,
-    which the next test's data gives the same people): a second sign-in with the same
-    code in the same 30 s would be refused as a replay."""
+    """Each browser test starts with an empty cache. The cache remembers the TOTP
+    codes already used (per user id, which the next test's data gives the same
+    people): a second sign-in with the same code in the same 30 s would be refused as
+    a replay. (The database cache's table is put back with the migrated database
+    (``tests/database.py``); this also holds for another cache backend.)"""
     from django.core.cache import cache
 
     cache.clear()
