@@ -51,6 +51,40 @@ def _first_place(text: str, word: str) -> int:
     raise ValueError(word)
 
 
+def _first_by_words(lowered: str, wanted: set[str]) -> int | None:
+    """Where the first word whose token is wanted starts in the ASCII ``lowered``
+    text (None: nowhere), from the text's distinct words."""
+    words = set(lowered.translate(_BLANK_NON_WORD).split())
+    found = {w for w in words if word_token(w) in wanted}
+    return min((_first_place(lowered, word) for word in found), default=None)
+
+
+def _first_wanted(lowered: str, wanted: set[str]) -> int | None:
+    """The same as ``_first_by_words``, looking only where the words can be: a
+    token is its word with affixes taken off and at most its first letter changed
+    (the stemmer's ``meny-`` → ``s-``, ``mem-`` → ``p-``), so every word of a
+    wanted token holds that token without its first letter. Those pieces are found
+    with ``str.find``; only the words around them are read."""
+    probes = {t[1:] for t in wanted if not t.startswith(NUMBER_PREFIX)}
+    if any(len(probe) < 2 for probe in probes):
+        return _first_by_words(lowered, wanted)
+    end_of_text = len(lowered)
+    best: int | None = None
+    for probe in probes:
+        at = lowered.find(probe)
+        while at >= 0 and (best is None or at < best):
+            start, end = at, at + len(probe)
+            while start and lowered[start - 1] in _ASCII_WORD:
+                start -= 1
+            while end < end_of_text and lowered[end] in _ASCII_WORD:
+                end += 1
+            if word_token(lowered[start:end]) in wanted:
+                best = start
+                break
+            at = lowered.find(probe, end)
+    return best
+
+
 def _hits(text: str, wanted: set[str]) -> list[tuple[int, int]]:
     """The spans of the query's words in ``text``, up to the end of the snippet
     (``_render`` starts it at most a third of its length before the first one):
@@ -67,15 +101,12 @@ def _hits(text: str, wanted: set[str]) -> list[tuple[int, int]]:
     start = 0
     if plain:
         # Skip the words before the first query word without a Python step per
-        # word (a file text has thousands): the distinct words that are query
-        # words, then the first place of any of them (a word is a whole run of
-        # word characters, as ``_WORD`` reads it).
-        lowered = text.lower()
-        words = set(lowered.translate(_BLANK_NON_WORD).split())
-        found = {w for w in words if word_token(w) in wanted}
-        if not found:
+        # word (a file text has thousands; a word is a whole run of word
+        # characters, as ``_WORD`` reads it).
+        found = _first_wanted(text.lower(), wanted)
+        if found is None:
             return spans
-        start = min(_first_place(lowered, word) for word in found)
+        start = found
         if first is not None and start >= first + SNIPPET_CHARS:
             return spans
     for m in _WORD.finditer(text, start):

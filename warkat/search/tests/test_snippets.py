@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from warkat.search.snippets import _NUMBER, _WORD, SNIPPET_CHARS, _hits, snippets
+from warkat.search.snippets import (
+    _NUMBER,
+    _WORD,
+    SNIPPET_CHARS,
+    _first_by_words,
+    _first_wanted,
+    _hits,
+    snippets,
+)
 from warkat.search.text import fold, number_token, parse_query, word_token
 
 
@@ -37,6 +45,10 @@ TEXTS = [
     "membangun" + FILLER + " membangun",
     FILLER + " Nomor: 800/123/BKPSDM/2026 dan " + FILLER + " pembangunan",
     "Kepala Dinas Kesehatan meminta data kesehatan kepala keluarga. " + FILLER,
+    # The stemmer changes a first letter (menyapu → sapu, memukul → pukul); pieces
+    # of query words inside other words (ukulele, asapun) are no hits.
+    FILLER + " ukulele asapun jalanan; Petugas menyapu dan memukul " + FILLER,
+    FILLER + " RT 05 / rw 02, pemukulan di rt lain " + FILLER,
 ]
 
 QUERIES = [
@@ -47,6 +59,10 @@ QUERIES = [
     "kesehatan kepala",
     "zamrud",
     "persuratan_7",
+    "sapu",
+    "pukul",
+    "jalan",
+    "rt",
 ]
 
 
@@ -65,3 +81,15 @@ def test_a_word_deep_in_a_long_file_text_is_highlighted() -> None:
     [snippet] = snippets([("file", TEXTS[0])], parse_query("pembangunan"))
     assert "<mark>Pembangunan</mark>" in snippet.html
     assert "<mark>dibangun</mark>" in snippet.html
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_the_pieces_find_the_first_word_the_distinct_words_find(query: str) -> None:
+    parsed = parse_query(query)
+    wanted = set(parsed.terms) | {t for p in parsed.phrases for t in p}
+    for text in TEXTS:
+        lowered = text.lower()
+        assert _first_wanted(lowered, wanted) == _first_by_words(lowered, wanted), (
+            query,
+            text[:60],
+        )
