@@ -33,12 +33,13 @@ AWAITING_STATES = (State.FOLLOWED_UP, State.DECLINED)
 COUNTER_CAP = 999
 
 
-#: ``(user, text, field prefix) → Q`` for the sender filter, or None when the text
-#: holds no word to look up. Installed by the search app (``warkat.search.apps``;
+#: ``(user, text) → (field prefix → Q)`` for the sender filter, or None when the
+#: text holds no word to look up (one look-up serves the letters and the
+#: dispositions of a request). Installed by the search app (``warkat.search.apps``;
 #: letters never imports search) so that the filter reads the search index: under
 #: row-level security PostgreSQL uses no index for ``LIKE``, so ``icontains`` reads
 #: every letter of the tenant (about 1 s over a million letters as the app role).
-SenderMatch = Callable[[Any, str, str], Q | None]
+SenderMatch = Callable[[Any, str], Callable[[str], Q] | None]
 _sender_match: list[SenderMatch] = []
 
 
@@ -57,6 +58,10 @@ class InboxFilters:
     unit_id: int | None = None
     # "", "letters", "copies" (tembusan), "dispositions" or "sent" (dispositions I sent)
     kind: str = ""
+    # The sender's look-up, made once for the letters and the dispositions.
+    sender_match: dict[str, Any] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
 
 @dataclass
@@ -98,12 +103,15 @@ class InboxPage:
         return counter_labels(self.counters)
 
 
-def _sender_q(user: Any, sender: str, prefix: str) -> Q:
-    matched = _sender_match[0](user, sender, prefix) if _sender_match else None
+def _sender_q(user: Any, f: InboxFilters, prefix: str) -> Q:
+    if f.sender not in f.sender_match:
+        match = _sender_match[0] if _sender_match else None
+        f.sender_match[f.sender] = match(user, f.sender) if match else None
+    matched = f.sender_match[f.sender]
     if matched is not None:
-        return matched
-    return Q(**{f"{prefix}sender_institution__icontains": sender}) | Q(
-        **{f"{prefix}sender_name__icontains": sender}
+        return matched(prefix)
+    return Q(**{f"{prefix}sender_institution__icontains": f.sender}) | Q(
+        **{f"{prefix}sender_name__icontains": f.sender}
     )
 
 
@@ -114,7 +122,7 @@ def _letter_filters(user: Any, f: InboxFilters, prefix: str = "") -> Q:
     if f.security:
         q &= Q(**{f"{prefix}security": f.security})
     if f.sender:
-        q &= _sender_q(user, f.sender, prefix)
+        q &= _sender_q(user, f, prefix)
     if f.unit_id:
         q &= Q(**{f"{prefix}unit_id": f.unit_id})
     return q

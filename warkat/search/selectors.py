@@ -11,6 +11,7 @@ however many letters match.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,20 +93,25 @@ def parse(raw: str) -> ParsedQuery:
         raise query_refused(exc.code) from None
 
 
-def sender_q(user: Any, sender: str, prefix: str = "") -> Q | None:
+def sender_q(user: Any, sender: str) -> Callable[[str], Q] | None:
     """The inbox's sender filter read through the index: letters whose sender
-    (institution or name) holds every word of ``sender``, affixed forms included;
-    None when ``sender`` holds no word to look up (the inbox then compares text)."""
+    (institution or name) holds every word of ``sender``, affixed forms included,
+    as a function of the field prefix (``""`` for letters, ``"letter__"`` for
+    dispositions) giving the condition: the index is asked once for both. None when
+    ``sender`` holds no word to look up (the inbox then compares text)."""
     try:
         parsed = parse_query(sender)
     except QueryError:
         return None
     matched = sender_match_sql(parsed, tenant_id=user.tenant_id)
     if matched is not None:
-        return Q(**{f"{prefix}pk__in": RawSQL(*matched)})
+        sql, params = matched
+        return lambda prefix: Q(**{f"{prefix}pk__in": RawSQL(sql, params)})
     # A common sender: each letter the inbox reads, newest first, is checked until
     # its page is full (``prefix`` "letter__": the disposition's letter id).
-    return Q(SenderIs(F(f"{prefix[:-2]}_id" if prefix else "pk"), parsed))
+    return lambda prefix: Q(
+        SenderIs(F(f"{prefix[:-2]}_id" if prefix else "pk"), parsed)
+    )
 
 
 def _filter_values(f: SearchFilters) -> tuple[Any, ...]:
