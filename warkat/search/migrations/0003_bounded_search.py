@@ -11,6 +11,8 @@ so a common word costs the cap, not the number of its matches.
 
 from django.db import migrations
 
+from warkat.search.migrations._pg import postgresql_only
+
 TENANT = """(
     SELECT CASE WHEN s ~ '^[0-9]+$' THEN s::bigint END
     FROM current_setting('warkat.tenant_id', true) AS s
@@ -49,16 +51,7 @@ PG_BACKWARD = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for sql in statements:
-                schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0002_engine")]
 
-    operations = [migrations.RunPython(_run(PG_FORWARD), _run(PG_BACKWARD))]
+    operations = [postgresql_only(PG_FORWARD, PG_BACKWARD)]

@@ -20,6 +20,8 @@ returns ids and ranks only; the caller keeps what the user may read.
 
 from django.db import migrations
 
+from warkat.search.migrations._pg import postgresql_only
+
 TENANT = """(
     SELECT CASE WHEN s ~ '^[0-9]+$' THEN s::bigint END
     FROM current_setting('warkat.tenant_id', true) AS s
@@ -112,16 +114,7 @@ PG_BACKWARD = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for sql in statements:
-                schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0003_bounded_search")]
 
-    operations = [migrations.RunPython(_run(PG_FORWARD), _run(PG_BACKWARD))]
+    operations = [postgresql_only(PG_FORWARD, PG_BACKWARD)]

@@ -14,6 +14,8 @@ import importlib
 
 from django.db import migrations
 
+from warkat.search.migrations._pg import postgresql_only
+
 _0004 = importlib.import_module("warkat.search.migrations.0004_newest_window")
 
 INDEX_KEY = "AND (d.letter_id + 0) < $3"
@@ -23,15 +25,7 @@ AFTER = BEFORE.replace(INDEX_KEY, ROW_FILTER)
 assert INDEX_KEY in BEFORE and ROW_FILTER in AFTER
 
 
-def _run(sql):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0004_newest_window")]
 
-    operations = [migrations.RunPython(_run(AFTER), _run(BEFORE))]
+    operations = [postgresql_only([AFTER], [BEFORE])]

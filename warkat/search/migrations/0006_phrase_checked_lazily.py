@@ -24,6 +24,8 @@ import importlib
 
 from django.db import migrations
 
+from warkat.search.migrations._pg import postgresql_only
+
 _0004 = importlib.import_module("warkat.search.migrations.0004_newest_window")
 _0005 = importlib.import_module("warkat.search.migrations.0005_window_upper_bound_filter")
 
@@ -76,16 +78,7 @@ BACKWARD = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for sql in statements:
-                schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0005_window_upper_bound_filter")]
 
-    operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD))]
+    operations = [postgresql_only(FORWARD, BACKWARD)]

@@ -18,6 +18,8 @@ policies' tenant rule themselves and return ids or a yes/no only.
 
 from django.db import migrations
 
+from warkat.search.migrations._pg import postgresql_only
+
 TENANT = """(
     SELECT CASE WHEN s ~ '^[0-9]+$' THEN s::bigint END
     FROM current_setting('warkat.tenant_id', true) AS s
@@ -59,16 +61,7 @@ PG_BACKWARD = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for sql in statements:
-                schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0006_phrase_checked_lazily")]
 
-    operations = [migrations.RunPython(_run(PG_FORWARD), _run(PG_BACKWARD))]
+    operations = [postgresql_only(PG_FORWARD, PG_BACKWARD)]

@@ -96,12 +96,7 @@ def test_the_index_answers_the_match(corpus: SimpleNamespace) -> None:
     assert "searchdoc_tsv" in plan
 
 
-def _newest(
-    tenant_setting: str, words: str, lim: int, *, lazy: bool = True
-) -> list[int]:
-    """``warkat_search_newest`` as a non-owner role, in the order it returns; with
-    ``lazy``, given the query's words (a phrase's adjacency checked lazily)."""
-    parsed = parse_query(words)
+def _as_probe(tenant_setting: str, sql: str, params: list[Any]) -> list[Any]:
     with connection.cursor() as cursor:
         cursor.execute(
             f"DO $$ BEGIN CREATE ROLE {PROBE_ROLE} NOLOGIN; "
@@ -112,14 +107,25 @@ def _newest(
             "SELECT set_config('warkat.tenant_id', %s, true)", [tenant_setting]
         )
         try:
-            cursor.execute(
-                "SELECT letter_id FROM warkat_search_newest("
-                "to_tsquery('simple', %s), %s, to_tsquery('simple', %s))",
-                [pg_tsquery(parsed), lim, pg_words_tsquery(parsed) if lazy else None],
-            )
-            return [row[0] for row in cursor.fetchall()]
+            cursor.execute(sql, params)
+            return cursor.fetchall()
         finally:
             cursor.execute("RESET ROLE")
+
+
+def _newest(
+    tenant_setting: str, words: str, lim: int, *, lazy: bool = True
+) -> list[int]:
+    """``warkat_search_newest`` as a non-owner role, in the order it returns; with
+    ``lazy``, given the query's words (a phrase's adjacency checked lazily)."""
+    parsed = parse_query(words)
+    rows = _as_probe(
+        tenant_setting,
+        "SELECT letter_id FROM warkat_search_newest("
+        "to_tsquery('simple', %s), %s, to_tsquery('simple', %s))",
+        [pg_tsquery(parsed), lim, pg_words_tsquery(parsed) if lazy else None],
+    )
+    return [row[0] for row in rows]
 
 
 @pytest.mark.parametrize("lim", [1, 2, 3, 50])
@@ -161,23 +167,6 @@ def test_the_window_reads_the_index(corpus: SimpleNamespace) -> None:
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Bitmap Index Scan on searchdoc_tsv" in plan
     assert "Index Cond: ((tsv @@" in plan and "(letter_id + 0)" in plan
-
-
-def _as_probe(tenant_setting: str, sql: str, params: list[Any]) -> list[Any]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"DO $$ BEGIN CREATE ROLE {PROBE_ROLE} NOLOGIN; "
-            "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
-        )
-        cursor.execute(f"SET LOCAL ROLE {PROBE_ROLE}")
-        cursor.execute(
-            "SELECT set_config('warkat.tenant_id', %s, true)", [tenant_setting]
-        )
-        try:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-        finally:
-            cursor.execute("RESET ROLE")
 
 
 def test_the_sender_functions_answer_only_in_the_scopes_tenant(
