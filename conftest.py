@@ -1,5 +1,4 @@
-"""Shared fixtures: tenants, the active tenant scope, Debian's Chromium, the
-migrated database around transactional tests and the demo (``tests/``)."""
+"""Shared fixtures: tenants, the active tenant scope, and Debian's Chromium."""
 
 from __future__ import annotations
 
@@ -10,9 +9,6 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from warkat.tenancy.models import Tenant
-
-#: The migrated database put back around transactional tests, and the shared demo.
-pytest_plugins = ["tests.database", "tests.demo_fixture"]
 
 # Property tests judge correctness, never speed: a busy machine (parallel test
 # processes, CI neighbours) must not fail them on a timing health check.
