@@ -35,7 +35,7 @@ from __future__ import annotations
 import io
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -52,11 +52,10 @@ from warkat.attendance.fastpath import CONTENT_TYPE, PATH, TRIED, checkin_fast
 from warkat.attendance.fastsession import session_request
 from warkat.core import requestid
 from warkat.core.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from warkat.core.wsgienv import StartResponse, WSGIApp
 
 logger = logging.getLogger("django.request")
 
-StartResponse = Callable[..., Any]
-WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 #: A phone check-in's body is a few hundred bytes; anything larger is Django's.
 MAX_BODY = 4096
