@@ -28,6 +28,7 @@ def main() -> None:
     from django.middleware.csrf import _get_new_csrf_string
     from django.utils import timezone
     from django.utils.crypto import get_random_string
+    from django.utils.module_loading import import_string
 
     from warkat.accounts.models import User
     from warkat.tenancy.scope import all_tenants
@@ -56,6 +57,16 @@ def main() -> None:
                             expire_date=expires))  # fmt: skip
         person["session"], person["csrf"] = key, _get_new_csrf_string()
     Session.objects.bulk_create(rows, batch_size=2000)
+    # The version's own store when it has another table (accounts.Session keeps the
+    # user id beside the data): the same sessions there, so that a baseline and this
+    # checkout, run on copies of one template, find them.
+    model = import_string(f"{settings.SESSION_ENGINE}.SessionStore").get_model_class()
+    if model is not Session:
+        model.objects.bulk_create(
+            [model(session_key=r.session_key, session_data=r.session_data,
+                   expire_date=r.expire_date, user_id=int(r.get_decoded()[SESSION_KEY]))
+             for r in rows], batch_size=2000,
+        )  # fmt: skip
     path.write_text(json.dumps(seed))
     print(f"{len(rows)} sessions")
 

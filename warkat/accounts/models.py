@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -200,3 +201,23 @@ class ApiRateWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id}@{self.window_start}: {self.count}"
+
+
+class Session(AbstractBaseSession):
+    """A browser's session (``SESSION_ENGINE = "warkat.accounts.sessions"``): Django's
+    database session with the signed-in user's id beside the signed data, so that
+    the phone's check-in (``attendance.fastsession``) reads the session, its user and
+    every input of the check-in in one round trip. The column is a copy for finding
+    the row: the fast path still decodes the signed data and requires the same user
+    (and Django's full path reads only the data, as always)."""
+
+    user_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+
+    class Meta(AbstractBaseSession.Meta):
+        db_table = "accounts_session"
+
+    @classmethod
+    def get_session_store_class(cls) -> type[Any]:
+        from warkat.accounts.sessions import SessionStore
+
+        return SessionStore

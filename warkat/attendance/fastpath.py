@@ -63,7 +63,6 @@ from psycopg import pq
 from warkat.accounts.selectors import api_token_hash, token_tenant_sql, token_user_sql
 from warkat.attendance.checkin import SAME_PLACE_M, place_flags
 from warkat.attendance.fastsession import (
-    SESSION_SQL,
     SESSION_USER_SQL,
     USER_TENANT_SQL,
     session_hash_ok,
@@ -148,7 +147,6 @@ _STATEMENTS = {
     b"warkat_fast_set": _SET,
     b"warkat_fast_token": _SET_TOKEN_TENANT,
     b"warkat_fast_read": _read_sql(token_user_sql("$1", "$2")),
-    b"warkat_fast_session": SESSION_SQL,
     b"warkat_fast_user_tenant": USER_TENANT_SQL,
     b"warkat_fast_read_session": _read_sql(SESSION_USER_SQL),
     b"warkat_fast_insert": _INSERT,
@@ -345,20 +343,23 @@ _COLUMNS: tuple[tuple[str, Callable[[bytes], Any]], ...] = (
 )  # fmt: skip
 
 
-#: The session read's extra column (the user's password hash, for the session's).
-_SESSION_COLUMNS = (*_COLUMNS[:13], ("password", bytes.decode), *_COLUMNS[13:])
+#: The session read's extra columns (the user's password hash, for the session's
+#: hash, and the session's signed data).
+_SESSION_COLUMNS = (*_COLUMNS[:13], ("password", bytes.decode),
+                    ("session_data", bytes.decode), *_COLUMNS[13:])  # fmt: skip
 
 
 def _read(
     pg: Any, caller: tuple[str | None, str], now: dt.datetime, data: dict[str, Any]
 ) -> dict[str, Any] | None:
-    """The first round trip of a token (its tenant made the connection's, then every
-    input of the rules), or the first two of a session (its row; then the user's
-    tenant and every input); None for an unknown token or session."""
+    """The first round trip of a token or a session: its tenant made the
+    connection's, then every input of the rules (for a session, with its signed
+    data, which must name the same user); None for an unknown token or session
+    (the connection's tenant is the caller's to give back)."""
     token_hash, session_key = caller
     tail = [_text(now), data["key"].encode(), str(data["lat"]).encode(),
             str(data["lon"]).encode()]  # fmt: skip
-    columns, session = _COLUMNS, None
+    columns = _COLUMNS
     try:
         if token_hash is not None:
             hashed = token_hash.encode()
@@ -366,19 +367,11 @@ def _read(
                      [b"warkat_fast_token", [hashed]],
                      [b"warkat_fast_read", [hashed, *tail]]]  # fmt: skip
         else:
-            row = _pipeline(
-                pg, [[b"warkat_fast_session", [session_key.encode(), tail[0]]]]
-            )[0]
-            found = (
-                session_user_id(row.get_value(0, 0).decode()) if row.ntuples else None
-            )
-            if found is None:
-                return None
-            user_id, session = str(found[0]).encode(), found[1]
+            key = session_key.encode()
             columns = _SESSION_COLUMNS
             calls = [[b"warkat_fast_set", [ALL_TENANTS.encode()]],
-                     [b"warkat_fast_user_tenant", [user_id]],
-                     [b"warkat_fast_read_session", [user_id, *tail]]]  # fmt: skip
+                     [b"warkat_fast_user_tenant", [key, tail[0]]],
+                     [b"warkat_fast_read_session", [key, *tail]]]  # fmt: skip
         result = _pipeline(pg, calls)[2]
     except BaseException:
         _restore(_db_value())
@@ -386,10 +379,15 @@ def _read(
     if not result.ntuples:
         return None
     assert result.nfields == len(columns), "the read's columns changed"
-    facts: dict[str, Any] = {"session": session}
+    facts: dict[str, Any] = {"session": None}
     for i, (name, load) in enumerate(columns):
         value = result.get_value(0, i)
         facts[name] = None if value is None else load(value)
+    if session_key:
+        found = session_user_id(facts.pop("session_data") or "")
+        if found is None or found[0] != facts["user_id"]:
+            return None
+        facts["session"] = found[1]
     return facts
 
 

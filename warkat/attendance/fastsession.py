@@ -10,9 +10,11 @@ answer, asked of the same code wherever it is cheap enough:
   auth runs (``ninja.utils.check_csrf``: Django's ``CsrfViewMiddleware``, origin,
   referer and token). A refusal, or a CSRF cookie that would be renewed, is left
   to Django, which answers its own 403;
-* the session: the row of the session store the project uses (the database
-  backend: ``django_session``, not expired), decoded by that store's own
-  ``decode`` (signature, salt and serializer); then, as
+* the session: the row of the session store the project uses (Django's database
+  store on ``accounts_session``, not expired; found with its user, by the user id
+  the store keeps in a column, in the same round trip as every input of the
+  check-in), decoded by that store's own ``decode`` (signature, salt and
+  serializer), which must name that same user; then, as
   ``django.contrib.auth.get_user`` does, the user id and an authentication backend
   the settings list, the user active (``user_can_authenticate``), and the session's
   hash equal to the user's ``get_session_auth_hash()`` with the current secret (a
@@ -41,19 +43,19 @@ from django.utils.crypto import constant_time_compare
 
 from warkat.accounts.models import User
 
-#: The session row, not expired: $1 session key, $2 now (as the store reads it).
-SESSION_SQL = (
-    "SELECT session_data FROM django_session"
-    " WHERE session_key = $1 AND expire_date > $2::timestamptz"
-)
-#: The user's tenant made the connection's (run with the tenant setting ``all``).
+#: The session's user's tenant made the connection's (run with the tenant setting
+#: ``all``): $1 session key, $2 now; the session row not expired, found by the user
+#: id the project's store keeps beside the data (``accounts.Session``).
 USER_TENANT_SQL = (
     "SELECT set_config('warkat.tenant_id', coalesce(("
-    "SELECT u.tenant_id::text FROM accounts_user u WHERE u.id = $1::bigint"
+    "SELECT u.tenant_id::text FROM accounts_session s"
+    " JOIN accounts_user u ON u.id = s.user_id"
+    " WHERE s.session_key = $1 AND s.expire_date > $2::timestamptz"
     "), ''), false)"
 )
-#: What ``token_user_sql`` gives for a token, for the session's user ($1 user id,
-#: $2 now), with the password hash the session's hash is checked against.
+#: What ``token_user_sql`` gives for a token, for the session's user ($1 session
+#: key, $2 now), with the password hash the session's hash is checked against and
+#: the session's signed data (decoded and checked in Python: ``session_user_id``).
 SESSION_USER_SQL = """
     SELECT NULL::bigint AS token_id, u.tenant_id, NULL::timestamptz AS expires_at,
            NULL::timestamptz AS revoked_at, NULL::jsonb AS scopes,
@@ -62,10 +64,11 @@ SESSION_USER_SQL = """
            EXISTS (SELECT 1 FROM accounts_serviceaccount sa
                    WHERE sa.user_id = u.id) AS machine,
            tn.time_zone, ($2::timestamptz AT TIME ZONE tn.time_zone)::date AS day,
-           u.password
-      FROM accounts_user u
+           u.password, s.session_data
+      FROM accounts_session s
+      JOIN accounts_user u ON u.id = s.user_id
       JOIN tenancy_tenant tn ON tn.id = u.tenant_id
-     WHERE u.id = $1::bigint"""
+     WHERE s.session_key = $1 AND s.expire_date > $2::timestamptz"""
 
 #: One store of the project's engine, kept for its ``decode`` (which reads only the
 #: store's salt and serializer: no state of a session, safe across threads).

@@ -242,7 +242,8 @@ WARKAT_MFA_REQUIRED_FOR_SIGNERS = env_bool(
 # Reverse proxies whose X-Forwarded-For is believed for the audit log's client address.
 WARKAT_TRUSTED_PROXIES = env_list("WARKAT_TRUSTED_PROXIES")
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Django's database sessions with the user id in a column (warkat.accounts.sessions).
+SESSION_ENGINE = "warkat.accounts.sessions"
 SESSION_COOKIE_AGE = env_int("WARKAT_SESSION_SECONDS", 8 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -13,13 +13,12 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client, RequestFactory
 
-from warkat.accounts.models import User
+from warkat.accounts.models import Session, User
 from warkat.attendance import fastpath
 from warkat.attendance.models import CheckIn
 from warkat.attendance.tests import test_fastwsgi
@@ -191,6 +190,24 @@ def test_refused_sessions_are_django_s_to_answer(
     assert front.content == django.content
     assert spies.full.call_count == 0  # refused before the route, both times
     assert CheckIn.objects.count() == 0
+
+
+def test_session_row_naming_another_user_is_left_to_django(
+    o: Any, apps: Any, spies: Any
+) -> None:
+    """The user id column only finds the row: when it names another user than the
+    signed data (a row written by hand), the front declines and Django answers for
+    the data's user, as it always did."""
+    browser = signed_in(o.users.staf_a)
+    row = Session.objects.get()
+    assert row.user_id == o.users.staf_a.pk  # kept by the store at sign-in
+    Session.objects.update(user_id=o.users.staf_b.pk)
+    front = tap(apps.front, browser)
+    assert front.status == "201 Created", front.content
+    assert spies.front.call_count == 1 and spies.full.call_count == 1
+    assert list(CheckIn.objects.values_list("person", flat=True)) == [
+        o.people.staf_a.pk
+    ]
 
 
 def test_other_tenant_user_is_refused_as_django_does(
