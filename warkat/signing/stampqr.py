@@ -207,15 +207,18 @@ def qr_commands(url: str) -> tuple[bytes, int]:
     quiet zone included) and the side of its box in module units."""
     rows = qr_matrix(url)
     size = len(rows)
+    # All rows in one buffer, each followed by a light module: one search finds
+    # every run, its row and column come from its offset.
+    stride = size + 1
+    flat = b"\x00".join(rows) + b"\x00"
+    spans = [run.span() for run in _DARK_RUN.finditer(flat)]
     ops = [
         b"0 0 0 rg\n0 0 0 RG",
         # Rows go down from the top left corner, inside the quiet zone.
         b"1 0 0 -1 %d %d cm" % (BORDER, BORDER + size),
+        *[b"%d %d %d 1 re" % (s % stride, s // stride, e - s) for s, e in spans],
+        b"f",
     ]
-    for y, row in enumerate(rows):
-        for run in _DARK_RUN.finditer(row):
-            ops.append(b"%d %d %d 1 re" % (run.start(), y, run.end() - run.start()))
-    ops.append(b"f")
     return b"\n".join(ops), size + 2 * BORDER
 
 
