@@ -5,8 +5,9 @@ Fast path (measured by bench/bench_signing.py): the key is unlocked once per req
 and the key object is used directly (pyHanko's ``SimpleSigner`` re-parses the key
 for every raw signature, ~40 ms for RSA under OpenSSL 3); the ``/Contents``
 placeholder is sized from the real certificate and token sizes, so pyHanko does not
-sign a dry run; the certificate-dependent parts of the CMS are encoded once per
-process; the built-in TSA is called in-process with its key loaded once; the
+sign a dry run; the CMS is written as DER (``signing.cmsder``) with the
+certificate-dependent parts encoded once per process; the built-in TSA is called
+in-process, without request and response, with its key loaded once; the
 stamp font is parsed and compressed once per process (``signing.stampfont``); the
 PDF is parsed once for the check and the signature (``base.pdf_open``).
 """
