@@ -149,7 +149,13 @@ def object_from_stream(self: PdfFileReader, idnum: int, stmnum: int, idx: int) -
     """``PdfFileReader._get_object_from_stream`` with the stream's header read
     once (``_object_stream_index``, kept on the stream object)."""
     stream = generic.Reference(stmnum, 0, self).get_object()
-    if not isinstance(stream, generic.StreamObject) or stream.get("/Type") != "/ObjStm":
+    if (
+        not isinstance(stream, generic.StreamObject)
+        or stream.get("/Type") != "/ObjStm"
+        or not isinstance(stream.get("/N"), int)
+        or not 0 <= idx < stream["/N"]
+    ):
+        # pyHanko refuses these before it decodes the stream.
         return _pyhanko_from_stream(self, idnum, stmnum, idx)
     index: _Index | None = getattr(stream, "_warkat_index", None)
     if index is None:
