@@ -27,6 +27,10 @@ medians against plain pyHanko.
 * "main (955f569)" rows: the same path with the changes after 955f569 undone
   in-process (``_main``): a new event loop per signature, stamp lines shaped
   per signature, pyHanko's own byte-by-byte name and token reading/writing.
+* "11ce833" rows: the same path with the changes after 11ce833 undone
+  in-process (``_main_11ce833``): the CMS built by pyHanko's own assembly
+  (``signing.cmsder`` not used, the TSA asked through a request), the QR code
+  by ``qrcode``, pyHanko's own reading of object stream headers.
   The plain pyHanko row runs with pyHanko's own reader and writer too
   (``_pyhanko_as_shipped``: none of ``signing.pdfparse``).
 * Warkat ``document_sign``, whole call: ``signer_unlock`` + ``document_sign`` as the
@@ -103,12 +107,53 @@ def _pem_files(folder: Path, ca: Any, key: Any, cert: Any) -> dict[str, str]:
     return paths
 
 
+def _qrcode_matrix(url: str) -> list[bytearray]:
+    """The stamp's QR code as ``qrcode`` makes it with the mask fixed (11ce833)."""
+    import qrcode
+
+    from warkat.signing import stampqr
+
+    qr = qrcode.QRCode(
+        error_correction=stampqr.ERROR_CORRECTION, mask_pattern=stampqr.QR_MASK
+    )
+    qr.add_data(url)
+    qr.make(fit=True)
+    return [bytearray(bool(m) for m in row) for row in qr.modules]
+
+
+@contextmanager
+def _main_11ce833() -> Iterator[None]:
+    """The sign path as on main at 11ce833, for the "main (11ce833)" rows: the
+    CMS built by pyHanko's own assembly (asn1crypto objects, the built-in TSA
+    asked through an RFC 3161 request and response), the QR code by ``qrcode``,
+    objects in object streams found by pyHanko's own header reading."""
+    from unittest import mock
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign import signers
+
+    from warkat.signing import pdfparse, stampqr
+    from warkat.signing.providers import tenant_ca
+
+    with (
+        mock.patch.object(
+            tenant_ca.UnlockedKeySigner, "async_sign", signers.Signer.async_sign
+        ),
+        mock.patch.object(stampqr, "qr_matrix", _qrcode_matrix),
+        mock.patch.object(
+            PdfFileReader, "_get_object_from_stream", pdfparse._pyhanko_from_stream
+        ),
+    ):
+        yield
+
+
 @contextmanager
 def _main() -> Iterator[None]:
     """The sign path as on main at 955f569, for the "main" rows of the same run:
     a new event loop for every signature (``asyncio.run``), the stamp's lines
     shaped and its ``ToUnicode`` map built for every signature, PDF names and
-    bare tokens read and written by pyHanko's own byte-by-byte code."""
+    bare tokens read and written by pyHanko's own byte-by-byte code (and the
+    changes after 11ce833 undone, ``_main_11ce833``)."""
     from unittest import mock
 
     from pyhanko.pdf_utils import generic, misc
@@ -122,6 +167,7 @@ def _main() -> Iterator[None]:
 
     engine = stampfont.EmbeddedFontEngine
     with (
+        _main_11ce833(),
         mock.patch.object(presign, "sign_pdf", sign_pdf),
         mock.patch.object(engine, "shape", GlyphAccumulator.shape),
         mock.patch.object(
@@ -307,7 +353,11 @@ def _paths(stack: ExitStack, folder: Path) -> dict[str, Callable[[], bytes]]:
     )
 
     def warkat(
-        long_term: bool, before: bool = False, batch: bool = False, main: bool = False
+        long_term: bool,
+        before: bool = False,
+        batch: bool = False,
+        main: bool = False,
+        main2: bool = False,
     ) -> Callable[[], bytes]:
         def run() -> bytes:
             if before:
@@ -315,6 +365,9 @@ def _paths(stack: ExitStack, folder: Path) -> dict[str, Callable[[], bytes]]:
                     return sign_once()
             if main:
                 with _main():
+                    return sign_once()
+            if main2:
+                with _main_11ce833():
                     return sign_once()
             return sign_once()
 
@@ -363,13 +416,17 @@ def _paths(stack: ExitStack, folder: Path) -> dict[str, Callable[[], bytes]]:
         "plain pyHanko sign_pdf defaults (B-T)": plain,
         "Warkat B-T, before (d1d625c)": warkat(False, before=True),
         "Warkat B-T, main (955f569)": warkat(False, main=True),
+        "Warkat B-T, main (11ce833)": warkat(False, main2=True),
         "Warkat B-T, now": warkat(False),
         "Warkat B-LT (CRLs + OCSP), before": warkat(True, before=True),
         "Warkat B-LT (CRLs + OCSP), main": warkat(True, main=True),
+        "Warkat B-LT (CRLs + OCSP), 11ce833": warkat(True, main2=True),
         "Warkat B-LT (CRLs + OCSP), now": warkat(True),
         "Warkat B-T, main, in a batch": warkat(False, batch=True, main=True),
+        "Warkat B-T, 11ce833, in a batch": warkat(False, batch=True, main2=True),
         "Warkat B-T, now, in a batch": warkat(False, batch=True),
         "Warkat B-LT, main, in a batch": warkat(True, batch=True, main=True),
+        "Warkat B-LT, 11ce833, in a batch": warkat(True, batch=True, main2=True),
         "Warkat B-LT, now, in a batch": warkat(True, batch=True),
     }
     whole = _whole_call(stack, folder, rendered)

@@ -15,6 +15,14 @@ write_to_stream``): together about a tenth of a signature's CPU (the letter is
 parsed once and the signature's revision written once). Here a token of an
 in-memory file is found with one regular-expression search, and a name's
 decoded and written forms are kept per process (names repeat: ``/Type``, ``/Font`` …).
+
+An object in an object stream (WeasyPrint puts the catalog, the pages and the
+document information there) is found by pyHanko by reading the stream's header
+of object numbers and offsets pair by pair, token by token, for every object it
+reads: about a tenth of a signature's CPU for the handful of objects a signature
+reads. Here the header is split once per stream and kept with it; anything
+unusual (a header that is not plain numbers, an object that is not there or
+does not parse) is left to pyHanko's own code.
 """
 
 from __future__ import annotations
@@ -25,7 +33,13 @@ import re
 from typing import Any
 
 from pyhanko.pdf_utils import generic, misc
-from pyhanko.pdf_utils.misc import PDF_DELIMITERS, PDF_WHITESPACE, PdfStreamError
+from pyhanko.pdf_utils.misc import (
+    PDF_DELIMITERS,
+    PDF_WHITESPACE,
+    PdfReadError,
+    PdfStreamError,
+)
+from pyhanko.pdf_utils.reader import PdfFileReader
 
 WHITESPACE = b"\x00\t\n\x0c\r "
 HEX_DIGITS = b"0123456789abcdefABCDEF"
@@ -35,6 +49,7 @@ _pyhanko_reader = generic.read_hex_string_from_stream
 _pyhanko_until_delimiter = misc.read_until_delimiter
 _pyhanko_name_write = generic.NameObject.write_to_stream
 _pyhanko_name_decode = generic._decode_name
+_pyhanko_from_stream = PdfFileReader._get_object_from_stream
 _DELIMITER = re.compile(b"[" + re.escape(PDF_WHITESPACE + PDF_DELIMITERS) + b"]")
 #: Written forms of names kept per process (beyond this, written as pyHanko does).
 NAMES_MAX = 4096
@@ -109,6 +124,58 @@ def decode_name(name_bytes: bytes) -> generic.NameObject:
     return name
 
 
+_Index = tuple[bytes, int, dict[int, tuple[int, int]]]
+
+
+def _object_stream_index(stream: Any) -> _Index:
+    """An object stream's decoded data, its number of objects and, per object
+    number, its index and the offset of the object in the data (the first entry
+    if a number repeats); no offsets when the header is not ``N`` pairs of plain
+    numbers."""
+    data = stream.read_data(generic.DecodePurpose.OBJECT_STREAM)
+    count, first = stream.get("/N"), stream.get("/First")
+    offsets: dict[int, tuple[int, int]] = {}
+    if not (isinstance(count, int) and isinstance(first, int) and first >= 0):
+        return data, 0, offsets
+    header = data[:first].split()
+    if len(header) < 2 * count or not all(t.isdigit() for t in header[: 2 * count]):
+        return data, 0, offsets
+    for i in range(count):
+        offsets.setdefault(int(header[2 * i]), (i, first + int(header[2 * i + 1])))
+    return data, count, offsets
+
+
+def object_from_stream(self: PdfFileReader, idnum: int, stmnum: int, idx: int) -> Any:
+    """``PdfFileReader._get_object_from_stream`` with the stream's header read
+    once (``_object_stream_index``, kept on the stream object)."""
+    stream = generic.Reference(stmnum, 0, self).get_object()
+    if (
+        not isinstance(stream, generic.StreamObject)
+        or stream.get("/Type") != "/ObjStm"
+        or not isinstance(stream.get("/N"), int)
+        or not 0 <= idx < stream["/N"]
+    ):
+        # pyHanko refuses these before it decodes the stream.
+        return _pyhanko_from_stream(self, idnum, stmnum, idx)
+    index: _Index | None = getattr(stream, "_warkat_index", None)
+    if index is None:
+        index = _object_stream_index(stream)
+        stream._warkat_index = index  # type: ignore[attr-defined]
+    data, count, offsets = index
+    found = offsets.get(idnum)
+    if found is None or not 0 <= idx < count or (self.strict and found[0] != idx):
+        return _pyhanko_from_stream(self, idnum, stmnum, idx)
+    buffer = io.BytesIO(data)
+    buffer.seek(found[1])
+    try:
+        obj = generic.read_object(buffer, generic.Reference(idnum, 0, self))
+    except (PdfStreamError, PdfReadError):
+        return _pyhanko_from_stream(self, idnum, stmnum, idx)
+    if isinstance(obj, (generic.StreamObject, generic.IndirectObject)):
+        return _pyhanko_from_stream(self, idnum, stmnum, idx)
+    return obj
+
+
 def install() -> None:
     """Make pyHanko's object reader and writer use the functions above."""
     generic.read_hex_string_from_stream = read_hex_string
@@ -116,3 +183,4 @@ def install() -> None:
     generic.read_until_delimiter = read_until_delimiter
     generic._decode_name = decode_name
     generic.NameObject.write_to_stream = write_name  # type: ignore[method-assign]
+    PdfFileReader._get_object_from_stream = object_from_stream  # type: ignore[method-assign]

@@ -500,16 +500,36 @@ class TenantTimeStamper(DummyTimeStamper):
 
     def request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
         """The token for ``req``, assembled from DER parts (``signing.tsatoken``)."""
-        from pyhanko.sign.timestamps.common_utils import get_nonce
-
         imprint = req["message_imprint"]
         md = self.override_md or imprint["hash_algorithm"]["algorithm"].native
-        when = self.fixed_dt or datetime.now(tz=dt.UTC)
         nonce = req["nonce"]
+        return tsatoken.response(
+            self.token_der(
+                imprint=imprint.dump(),
+                md=md,
+                nonce=nonce.dump() if nonce.native is not None else b"",
+            )
+        )
+
+    def timestamp_der(self, digest: bytes, md: str) -> bytes:
+        """The token for a ``md`` digest, called in-process while signing (no
+        request and response around it: there is no network to guard
+        against, so no nonce either)."""
+        imprint = tsatoken.der(
+            tsatoken.SEQUENCE,
+            tsatoken.digest_algorithm(md) + tsatoken.der(tsatoken.OCTET_STRING, digest),
+        )
+        return self.token_der(imprint=imprint, md=self.override_md or md, nonce=b"")
+
+    def token_der(self, *, imprint: bytes, md: str, nonce: bytes) -> bytes:
+        """The token's DER for a MessageImprint's DER, signed with ``md``;
+        ``nonce``: the request's INTEGER, or empty."""
+        from pyhanko.sign.timestamps.common_utils import get_nonce
+
+        when = self.fixed_dt or datetime.now(tz=dt.UTC)
         info = tsatoken.tst_info(
-            policy_oid=TSA_POLICY_OID, imprint=imprint.dump(), serial=get_nonce(),
-            when=when, nonce=nonce.dump() if nonce.native is not None else b"",
-            tsa_name=self._tsa_name_der,
+            policy_oid=TSA_POLICY_OID, imprint=imprint, serial=get_nonce(),
+            when=when, nonce=nonce, tsa_name=self._tsa_name_der,
         )  # fmt: skip
         digest = hashes.Hash(get_pyca_cryptography_hash(md))
         digest.update(info)
@@ -521,7 +541,7 @@ class TenantTimeStamper(DummyTimeStamper):
         signature = self._key.sign(
             attrs, PKCS1v15(), get_pyca_cryptography_hash(md.upper())
         )
-        return tsatoken.response(
+        return tsatoken.token(
             md=md, tst_info_der=info, attrs_der=attrs, signature=signature,
             sid=self._sid_der, certificates=self._certificates_der,
         )  # fmt: skip

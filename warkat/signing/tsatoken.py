@@ -38,7 +38,7 @@ def _oid(name: str) -> bytes:
 
 
 @functools.cache
-def _attr_type(name: str) -> bytes:
+def attr_type(name: str) -> bytes:
     return cms.CMSAttributeType(name).dump()
 
 
@@ -56,7 +56,7 @@ def _rsa_pkcs1() -> bytes:
 def _content_type_attr() -> bytes:
     return der(
         SEQUENCE,
-        _attr_type("content_type") + der(SET, cms.ContentType("tst_info").dump()),
+        attr_type("content_type") + der(SET, cms.ContentType("tst_info").dump()),
     )
 
 
@@ -90,11 +90,11 @@ def signed_attributes(
     certificate, message digest."""
     signing_time = der(
         SEQUENCE,
-        _attr_type("signing_time") + der(SET, core.UTCTime(when).dump()),
+        attr_type("signing_time") + der(SET, core.UTCTime(when).dump()),
     )
     message_digest = der(
         SEQUENCE,
-        _attr_type("message_digest") + der(SET, der(OCTET_STRING, digest)),
+        attr_type("message_digest") + der(SET, der(OCTET_STRING, digest)),
     )
     return set_of(_content_type_attr(), signing_time, signing_cert_attr, message_digest)
 
@@ -106,7 +106,7 @@ def set_of(*items: bytes) -> bytes:
     return der(SET, b"".join(ordered))
 
 
-def response(
+def token(
     *,
     md: str,
     tst_info_der: bytes,
@@ -114,10 +114,10 @@ def response(
     signature: bytes,
     sid: bytes,
     certificates: bytes,
-) -> tsp.TimeStampResp:
-    """TimeStampResp (granted) around the token: a SignedData with the TSTInfo,
-    the TSA's certificates (``certificates``: a CertificateSet's DER) and one
-    SignerInfo; ``attrs_der`` is the signed SET (tagged ``[0]`` in SignerInfo)."""
+) -> bytes:
+    """The token (a ContentInfo's DER): a SignedData with the TSTInfo, the TSA's
+    certificates (``certificates``: a CertificateSet's DER) and one SignerInfo;
+    ``attrs_der`` is the signed SET (tagged ``[0]`` in SignerInfo)."""
     algorithm = digest_algorithm(md)
     signer_info = der(
         SEQUENCE,
@@ -141,9 +141,13 @@ def response(
         + bytes((CONTEXT_0,)) + certificates[1:]
         + der(SET, signer_info),
     )  # fmt: skip
-    content_info = der(
+    return der(
         SEQUENCE,
         cms.ContentType("signed_data").dump() + der(CONTEXT_0, signed_data),
     )
+
+
+def response(token_der: bytes) -> tsp.TimeStampResp:
+    """TimeStampResp (granted) around a token."""
     status = der(SEQUENCE, core.Integer(0).dump())
-    return tsp.TimeStampResp.load(der(SEQUENCE, status + content_info))
+    return tsp.TimeStampResp.load(der(SEQUENCE, status + token_der))

@@ -5,8 +5,9 @@ Fast path (measured by bench/bench_signing.py): the key is unlocked once per req
 and the key object is used directly (pyHanko's ``SimpleSigner`` re-parses the key
 for every raw signature, ~40 ms for RSA under OpenSSL 3); the ``/Contents``
 placeholder is sized from the real certificate and token sizes, so pyHanko does not
-sign a dry run; the certificate-dependent parts of the CMS are encoded once per
-process; the built-in TSA is called in-process with its key loaded once; the
+sign a dry run; the CMS is written as DER (``signing.cmsder``) with the
+certificate-dependent parts encoded once per process; the built-in TSA is called
+in-process, without request and response, with its key loaded once; the
 stamp font is parsed and compressed once per process (``signing.stampfont``); the
 PDF is parsed once for the check and the signature (``base.pdf_open``).
 """
@@ -14,10 +15,12 @@ PDF is parsed once for the check and the signature (``base.pdf_open``).
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 from dataclasses import dataclass, field
 from typing import Any
 
+from asn1crypto import cms
 from asn1crypto import crl as asn1_crl
 from asn1crypto import ocsp as asn1_ocsp
 from cryptography import x509
@@ -29,13 +32,14 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
 from pyhanko.sign.attributes import SigningCertificateV2Provider
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.sign.timestamps.api import TimeStamper
 from pyhanko.stamp import QRStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
-from warkat.signing import pki
+from warkat.signing import cmsder, pki
 from warkat.signing.providers import presign
 from warkat.signing.providers.base import FONT_FILE, ProviderResult, SignRequest
 from warkat.signing.providers.local_revinfo import local_fetchers
@@ -79,17 +83,19 @@ class _CmsParts:
     sid: bytes
     certificates: bytes
     signing_certificate_v2: bytes
+    #: The whole signed attribute (type and value) of ``signing_certificate_v2``.
+    signing_certificate_v2_attr: bytes
 
 
 # One entry per signer certificate in use (about 4 KB each).
 @functools.lru_cache(maxsize=1024)
 def _cms_parts(cert_der: bytes, chain_der: tuple[bytes, ...]) -> _CmsParts:
-    from asn1crypto import cms
     from asn1crypto import x509 as asn1_x509
     from pyhanko.sign.general import as_signing_certificate_v2
 
     cert = asn1_x509.Certificate.load(cert_der)
     chain = [asn1_x509.Certificate.load(der) for der in chain_der]
+    signing_certificate_v2 = as_signing_certificate_v2(cert).dump()
     return _CmsParts(
         sid=cms.SignerIdentifier(
             {
@@ -100,7 +106,10 @@ def _cms_parts(cert_der: bytes, chain_der: tuple[bytes, ...]) -> _CmsParts:
         ).dump(),
         # pyHanko's default (``embed_roots=True``): signer, issuing CA and root.
         certificates=cms.CertificateSet([cert, *chain]).dump(),
-        signing_certificate_v2=as_signing_certificate_v2(cert).dump(),
+        signing_certificate_v2=signing_certificate_v2,
+        signing_certificate_v2_attr=cmsder.attribute(
+            "signing_certificate_v2", signing_certificate_v2
+        ),
     )
 
 
@@ -153,6 +162,59 @@ class UnlockedKeySigner(signers.Signer):
         self._key.public_key().verify(signature, data, PKCS1v15(), digest)
         return signature
 
+    async def async_sign(
+        self,
+        data_digest: bytes,
+        digest_algorithm: str,
+        dry_run: bool = False,
+        use_pades: bool = False,
+        timestamper: TimeStamper | None = None,
+        signed_attr_settings: PdfCMSSignedAttributes | None = None,
+        is_pdf_sig: bool = True,
+        encap_content_info: Any = None,
+    ) -> Any:
+        """pyHanko's ``Signer.async_sign``; a PAdES signature (the only kind
+        Warkat makes) is assembled as DER by ``signing.cmsder``, with the
+        built-in TSA's token made in-process without a request and response."""
+        md = digest_algorithm.lower()
+        settings = signed_attr_settings or PdfCMSSignedAttributes()
+        if (
+            dry_run
+            or not (use_pades and is_pdf_sig)
+            or encap_content_info is not None
+            or settings.cades_signed_attrs is not None
+            or md != "sha256"
+        ):
+            return await super().async_sign(
+                data_digest, digest_algorithm, dry_run=dry_run,
+                use_pades=use_pades, timestamper=timestamper,
+                signed_attr_settings=signed_attr_settings, is_pdf_sig=is_pdf_sig,
+                encap_content_info=encap_content_info,
+            )  # fmt: skip
+        attrs = cmsder.signed_attributes(
+            digest=data_digest,
+            signing_certificate_v2=self._parts.signing_certificate_v2_attr,
+        )
+        signature = await self.async_sign_raw(attrs, md)
+        token = None
+        if timestamper is not None:
+            imprint = hashlib.new(md, signature).digest()
+            if isinstance(timestamper, pki.TenantTimeStamper):
+                token = timestamper.timestamp_der(imprint, md)
+            else:
+                token = (await timestamper.async_timestamp(imprint, md)).dump()
+        return cms.ContentInfo.load(
+            cmsder.content_info(
+                md=md,
+                signature_algorithm=self.get_signature_mechanism_for_digest(md).dump(),
+                sid=self._parts.sid,
+                certificates=self._parts.certificates,
+                signed_attrs=attrs,
+                signature=signature,
+                token=token,
+            )
+        )
+
     def bytes_reserved(self, timestamper: TimeStamper | None) -> int:
         """The ``/Contents`` placeholder (hex digits) for this signer's CMS with a
         token from ``timestamper``: computed from the real sizes, so pyHanko
@@ -183,7 +245,7 @@ class UnlockedKeySigner(signers.Signer):
     def signer_info(
         self, digest_algorithm: str, signed_attrs: Any, signature: bytes
     ) -> Any:
-        from asn1crypto import algos, cms
+        from asn1crypto import algos
 
         return cms.SignerInfo(
             {
@@ -212,8 +274,6 @@ class UnlockedKeySigner(signers.Signer):
     ) -> Any:
         # pyHanko's own assembly (this signer has no attribute certificates),
         # with the certificate set loaded from DER.
-        from asn1crypto import cms
-
         sig_info = self.signer_info(digest_algorithm, signed_attrs, signature)
         if unsigned_attrs is not None:
             sig_info["unsigned_attrs"] = unsigned_attrs

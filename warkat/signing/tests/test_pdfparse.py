@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from pyhanko.pdf_utils import generic
@@ -83,3 +84,54 @@ def test_token_readers_installed() -> None:
     assert generic.read_until_delimiter is pdfparse.read_until_delimiter
     assert generic._decode_name is pdfparse.decode_name
     assert generic.NameObject.write_to_stream is pdfparse.write_name
+
+
+def test_objects_in_object_streams_read_as_pyhanko_reads_them() -> None:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.pdf_utils.xref import ObjStreamRef
+
+    from warkat.signing.tests.factories import letter_pdf
+
+    pdf = letter_pdf().pdf
+    mine = PdfFileReader(io.BytesIO(pdf), strict=False)
+    theirs = PdfFileReader(io.BytesIO(pdf), strict=False)
+    in_streams = 0
+    for idnum in range(1, int(mine.trailer["/Size"])):
+        marker = mine.xrefs[generic.Reference(idnum, 0)]
+        if not isinstance(marker, ObjStreamRef):
+            continue
+        in_streams += 1
+        where = (idnum, marker.obj_stream_id, marker.ix_in_stream)
+        assert pdfparse.object_from_stream(mine, *where) == (
+            pdfparse._pyhanko_from_stream(theirs, *where)
+        )
+    assert in_streams > 5  # WeasyPrint's catalog, pages, info …
+
+
+@pytest.mark.parametrize(
+    "header, expected",
+    [
+        (b"7 0 9 12 ", {7: (0, 10), 9: (1, 22)}),
+        (b"7 0 7 12 ", {7: (0, 10)}),  # a repeated number: the first, as pyHanko
+        (b"7 0 -9 12", {}),  # not plain numbers: left to pyHanko
+        (b"7 0 % x\n", {}),
+        (b"7 0", {}),  # fewer pairs than /N
+    ],
+)
+def test_object_stream_header(header: bytes, expected: dict[int, Any]) -> None:
+    stream = generic.StreamObject(
+        {
+            generic.pdf_name("/Type"): generic.pdf_name("/ObjStm"),
+            generic.pdf_name("/N"): generic.NumberObject(2),
+            generic.pdf_name("/First"): generic.NumberObject(10),
+        },
+        stream_data=header.ljust(10) + b"<< >> << >>",
+    )
+    _data, _count, offsets = pdfparse._object_stream_index(stream)
+    assert offsets == expected
+
+
+def test_object_stream_reader_installed() -> None:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    assert PdfFileReader._get_object_from_stream is pdfparse.object_from_stream
