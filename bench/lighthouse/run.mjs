@@ -3,6 +3,9 @@
 // (an extra Cookie header is overridden by the browser's as soon as a page sets a
 // cookie), then Lighthouse measures `url` on emulated mobile 3G.
 //   node run.mjs URL PORT COOKIES_JSON KEEP_CACHE(0|1) OUT.json
+// With WARKAT_LH_TIMINGS=1 it also writes OUT.timings.json: Lantern's simulated start
+// and end of each request and long task in the time-to-interactive simulations, to
+// see which connection and round trips a file got (bench/README.md, issue 15).
 import fs from 'node:fs';
 import lighthouse from 'lighthouse';
 import puppeteer from 'puppeteer-core';
@@ -35,5 +38,30 @@ const flags = {
 };
 const result = await lighthouse(url, flags, undefined, page);
 fs.writeFileSync(out, result.report);
+if (process.env.WARKAT_LH_TIMINGS === '1') {
+  const lantern = await import('lighthouse/core/lib/lantern/lantern.js');
+  const timings = {};
+  for (const [label, nodes] of lantern.Simulation.Simulator.allNodeTimings) {
+    if (!/Interactive|ContentfulPaint/.test(label)) continue;
+    timings[label] = [...nodes]
+      .filter(([node, t]) => node.type === 'network' || t.endTime - t.startTime > 50)
+      .map(([node, t]) => ({
+        what: node.type === 'network' ? node.request.url.slice(0, 80)
+          : [...new Set(node.childEvents.map(e => e.name))].slice(0, 8).join(' '),
+        after: node.getDependencies().map(d => d.type === 'network' ? d.request.url.slice(-30) : 'cpu@' + Math.round(nodes.get(d)?.startTime ?? -1)),
+        priority: node.type === 'network' ? node.request.priority : undefined,
+        bytes: node.type === 'network' ? node.request.transferSize : undefined,
+        start: Math.round(t.startTime),
+        end: Math.round(t.endTime),
+        connect: t.connectionTiming,
+        // What the real, unthrottled load did: its connection, and when it asked.
+        observed: node.type === 'network'
+          ? [node.request.connectionId, node.request.connectionReused,
+            Math.round(node.request.networkRequestTime)]
+          : undefined,
+      }));
+  }
+  fs.writeFileSync(out.replace(/\.json$/, '.timings.json'), JSON.stringify(timings, null, 1));
+}
 await page.close();
 await browser.disconnect();

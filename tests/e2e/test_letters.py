@@ -87,10 +87,8 @@ def test_register_dispose_redispose_follow_up_close(
     _enter(page, live_server, people["sekda"])
     page.set_viewport_size({"width": 390, "height": 844})
     screens: list[str] = []
-    page.on(
-        "framenavigated",
-        lambda frame: screens.append(frame.url) if frame == page.main_frame else None,
-    )
+    # Pages loaded (htmx's history bookkeeping, a replaceState, is not one).
+    page.on("load", lambda p: screens.append(p.url))
     page.goto(f"{live_server.url}/surat/masuk/")
     shoot("inbox")
     with page.expect_navigation():

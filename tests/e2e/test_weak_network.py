@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.demo import DemoData
 from tests.e2e.test_letters import _enter
@@ -58,8 +59,16 @@ def test_sign_in_and_inbox_without_console_errors(
     page.wait_for_load_state("networkidle")
     _nothing_blocks_rendering(page)
     # The inbox's filter is htmx: loaded, and leaving its indicator styles to app.css.
-    assert page.evaluate("window.htmx.config.includeIndicatorStyles") is False
+    assert page.evaluate("window.htmx.config.includeIndicatorCSS") is False
     assert page.locator("ul.inbox li.item").count() >= 1
+    # Nothing but htmx is fetched at load: the favicon is inside the page, and the
+    # web-app manifest is linked once the person does something.
+    assert page.evaluate("document.querySelector('link[rel=icon]').href").startswith(
+        "data:image/png;base64,"
+    )
+    assert page.locator("link[rel=manifest]").count() == 0
+    page.keyboard.press("Shift")
+    expect(page.locator("link[rel=manifest]")).to_have_count(1)
 
     # The letter on a phone: its page pictures come in the narrow rendition.
     letter = _open_letter(demo)

@@ -5,10 +5,15 @@ first paint back by at least one more round trip; Warkat's stylesheets are a few
 each, so they travel inside the HTML instead, in a ``<style>`` carrying the request's
 CSP nonce (``style-src`` allows nothing inline without it). A builtin tag (see
 ``TEMPLATES``), so templates need no ``{% load %}``.
+
+``{% inline_data_uri 'warkat/icon-32.png' %}``: a small static file as a ``data:`` URL
+(the favicon: no request of its own at load, see ``templates/base.html``).
 """
 
 from __future__ import annotations
 
+import base64
+import mimetypes
 import re
 from functools import cache
 
@@ -23,10 +28,15 @@ register = template.Library()
 _COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 
 
-def _read(path: str) -> str:
+def _find(tag: str, path: str) -> str:
     found = finders.find(path)
     if not found or isinstance(found, list):
-        raise template.TemplateSyntaxError(f"inline_css: no static file {path!r}")
+        raise template.TemplateSyntaxError(f"{tag}: no static file {path!r}")
+    return str(found)
+
+
+def _read(path: str) -> str:
+    found = _find("inline_css", path)
     with open(found, encoding="utf-8") as f:
         css = f.read()
     # Comments are for the people who read the file, not for every page on 3G (the
@@ -51,3 +61,25 @@ def inline_css(context: template.Context, *paths: str) -> SafeString:
     if nonce is None:
         return format_html("<style>{}</style>", mark_safe(css))
     return format_html('<style nonce="{}">{}</style>', nonce, mark_safe(css))
+
+
+#: Past this a file is better fetched once and cached than carried by every page.
+DATA_URI_MAX_BYTES = 1024
+
+
+@cache
+def _data_uri(path: str) -> str:
+    found = _find("inline_data_uri", path)
+    kind = mimetypes.guess_type(found)[0]
+    with open(found, "rb") as f:
+        data = f.read()
+    if not kind or len(data) > DATA_URI_MAX_BYTES:
+        raise template.TemplateSyntaxError(
+            f"inline_data_uri: {path!r} is not a small file of a known type"
+        )
+    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+@register.simple_tag
+def inline_data_uri(path: str) -> str:
+    return _data_uri(path)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from django.template import Context, Template
+import pytest
+from django.template import Context, Template, TemplateSyntaxError
 
 import warkat
 
@@ -38,3 +39,21 @@ def test_pages_without_htmx_have_no_hx_attributes() -> None:
     for t in TEMPLATES:
         if t.parent.name in ("account", "mfa", "totp"):
             assert not re.search(r"\shx-", t.read_text()), t
+
+
+def test_favicon_travels_inside_the_page() -> None:
+    """No favicon request at load on 3G (it took the page's open connection ahead of
+    htmx): the icon is a small PNG in a data: URL, not an SVG to draw."""
+    html = Template("{% inline_data_uri 'warkat/icon-32.png' %}").render(Context({}))
+    assert html.startswith("data:image/png;base64,iVBORw0KGgo")
+    assert len(html) < 600
+    base = (Path(warkat.__file__).parent / "templates" / "base.html").read_text()
+    assert re.search(r'<link rel="icon" href="{% inline_data_uri ', base)
+
+
+def test_inline_data_uri_refuses_what_should_be_fetched() -> None:
+    # Too big to travel in every page: fetched once and cached instead.
+    with pytest.raises(TemplateSyntaxError):
+        Template("{% inline_data_uri 'warkat/icon-512.png' %}").render(Context({}))
+    with pytest.raises(TemplateSyntaxError):
+        Template("{% inline_data_uri 'warkat/no-such.png' %}").render(Context({}))
