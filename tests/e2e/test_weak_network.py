@@ -59,7 +59,7 @@ def test_sign_in_and_inbox_without_console_errors(
     page.wait_for_load_state("networkidle")
     _nothing_blocks_rendering(page)
     # The inbox's filter is htmx: loaded, and leaving its indicator styles to app.css.
-    assert page.evaluate("window.htmx.config.includeIndicatorCSS") is False
+    assert page.evaluate("window.htmx.config.includeIndicatorStyles") is False
     assert page.locator("ul.inbox li.item").count() >= 1
     # Nothing but htmx is fetched at load: the favicon is inside the page, and the
     # web-app manifest is linked once the person does something.
