@@ -372,21 +372,18 @@ def _ocsp_make(ca: CertificateAuthority, cert: Any) -> bytes:
 
 
 @per_action  # once per batch of letters (``core.memo``)
-def _tenant_ca_ready(
-    certificate_id: int, tenant: Tenant
-) -> tuple[Any, tenant_ca.CaMaterial]:
+def _tenant_ca_ready(cert_id: int, tenant: Tenant) -> tuple[Any, tenant_ca.CaMaterial]:
     """The signer's certificate, checked again, and the CA material to sign with."""
-    cert_row = SignerCertificate.objects.get(pk=certificate_id)
+    cert_row = SignerCertificate.objects.get(pk=cert_id)
     # Revoked or expired since the unlock: refuse (Pasal 62 PP 71/2019).
     if cert_row.effective_status == Status.REVOKED:
         raise errors.certificate_revoked()
     if cert_row.effective_status != Status.ACTIVE:
         raise errors.certificate_expired()
-    ca = services.ca_for(tenant)
-    cert = pki.cached_cert(bytes(cert_row.cert_der))
-    material = _tenant_material(ca)
+    ca, der = services.ca_for(tenant), bytes(cert_row.cert_der)
+    cert, material = pki.cached_cert(der), _tenant_material(ca)
     if material.crls:
-        material.ocsps = [_ocsp_for(ca, cert, bytes(cert_row.cert_der))]
+        material.ocsps = [_ocsp_for(ca, cert, der)]
     return cert, material
 
 
@@ -456,8 +453,7 @@ def signature_make(
     )
 
 
-# No savepoint when nested: a failure fails the caller's transaction anyway.
-@transaction.atomic(savepoint=False)
+@transaction.atomic(savepoint=False)  # nested: a failure fails the caller anyway
 def document_store(
     *,
     credential: SigningCredential,
