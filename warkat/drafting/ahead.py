@@ -57,7 +57,7 @@ log = logging.getLogger(__name__)
 def work_copy(draft: Draft) -> Draft:
     """A fresh copy of the draft to render (its number and date set on it)."""
     return Draft.objects.select_related(
-        "tenant", "letter", "naskah_type", "signer_position"
+        "tenant", "letter__classification", "naskah_type", "signer_position"
     ).get(pk=draft.pk)
 
 

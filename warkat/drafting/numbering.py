@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from warkat.core.memo import per_action
 from warkat.drafting.errors import number_format_invalid
 from warkat.drafting.models import NaskahType, NumberCounter, NumberFormat
 from warkat.org.models import Unit
@@ -136,6 +137,7 @@ def number_render(parts: list[Part], ctx: NumberContext) -> str:
     return re.sub(r"/{2,}", "/", "".join(out)).strip("/")
 
 
+@per_action  # once per batch of letters (``core.memo``)
 def pattern_for(naskah_type: NaskahType) -> str:
     """The type's own format, else the tenant default, else the built-in default."""
     rows = {

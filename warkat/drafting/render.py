@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 from dataclasses import asdict, dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from django.template import Context, Engine, TemplateSyntaxError
@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
+from warkat.core.memo import per_action
 from warkat.drafting.catalogue import LAYOUT_DIR
 from warkat.drafting.errors import template_invalid
 from warkat.drafting.models import Draft, Kop, NaskahType, Recipient
@@ -66,6 +67,13 @@ def sandbox() -> Engine:
         debug=False,
         string_if_invalid="",
     )
+
+
+@lru_cache(maxsize=64)
+def _compiled(source: str) -> Any:
+    """A type template compiled once per process and source text (a batch of
+    letters of one type renders it 50 times)."""
+    return sandbox().from_string(source)
 
 
 def template_check(source: str) -> None:
@@ -184,6 +192,12 @@ def kop_html(kop: dict[str, str]) -> SafeString:
     return mark_safe(render_to_string("drafting/pdf/kop.html", {"kop": kop}))
 
 
+@per_action  # once per batch of letters (``core.memo``)
+def letterhead_html(position: Position, authority: Authority) -> SafeString:
+    """The letterhead's markup for a letter signed from ``position``."""
+    return kop_html(kop_for(position=position, authority=authority))
+
+
 def signature_html(block: SignatureBlock) -> SafeString:
     return mark_safe(render_to_string("drafting/pdf/signature.html", {"s": block}))
 
@@ -227,7 +241,7 @@ def draft_context(
     ]
     copies = [r.label for r in recipients if r.role == Recipient.Role.COPY]
     return LayoutContext(
-        kop=kop_html(kop_for(position=draft.signer_position, authority=authority)),
+        kop=letterhead_html(draft.signer_position, authority),
         letter={
             "number": letter.number,
             "date": date_id(letter.letter_date),
@@ -271,11 +285,7 @@ def letter_html(
 ) -> str:
     """The whole HTML document of a letter."""
     try:
-        inner = (
-            sandbox()
-            .from_string(naskah_type.template_html)
-            .render(Context(asdict(ctx)))
-        )
+        inner = _compiled(naskah_type.template_html).render(Context(asdict(ctx)))
     except TemplateSyntaxError as exc:
         raise template_invalid(str(exc)) from exc
     return render_to_string(

@@ -59,6 +59,8 @@ from django.utils.translation import gettext_lazy as _
 
 from warkat.audit.services import AuditEntry, audit_record, audit_records
 from warkat.core.coalesce import already_fresh, coalesced
+from warkat.core.errors import DomainError
+from warkat.core.memo import per_action
 from warkat.core.queue import enqueue_durable
 from warkat.drafting import errors
 from warkat.drafting.ahead import ahead_take, work_copy
@@ -124,6 +126,7 @@ from warkat.signing.documents import (
 log = logging.getLogger(__name__)
 
 
+@per_action  # once per batch of letters (``core.memo``)
 def numbering_unit(position: Position) -> Unit:
     """The unit whose register numbers letters signed from ``position``: its OPD,
     or the Pemda root."""
@@ -165,7 +168,7 @@ def letter_sign(*, actor: Any, draft: Draft, passphrase: str, otp: str) -> Draft
     )  # fmt: skip
     taken = number_take(actor=actor, draft=draft)
     try:
-        signed = render_sign_record(
+        signed, _next = render_sign_record(
             actor=actor, draft=draft, taken=taken, credential=credential
         )
     except Exception:
@@ -182,9 +185,12 @@ def render_sign_record(
     taken: Taken,
     credential: Any,
     batch: SigningBatch | None = None,
-) -> Draft:
+    next_draft: Draft | None = None,
+) -> tuple[Draft, Taken | None]:
     """Steps 2 and 3 of ``letter_sign`` (also of each letter of a batch,
-    ``drafting.batches``)."""
+    ``drafting.batches``, which passes the batch's ``next_draft`` to take its
+    number in this letter's step 3: see ``number_take_next``). Returns the signed
+    draft and the number taken for ``next_draft``, if any."""
     tenant = draft.tenant
     # Step 2: no transaction, no lock: the PDF with the number (rendered ahead
     # with the number drawn in, ``drafting.ahead``, or rendered now), then sign.
@@ -215,7 +221,7 @@ def render_sign_record(
     )  # fmt: skip
     return _signed_record(
         actor=actor, draft=draft, taken=taken, credential=credential,
-        signature=signature, stamp=stamp, batch=batch,
+        signature=signature, stamp=stamp, batch=batch, next_draft=next_draft,
     )  # fmt: skip
 
 
@@ -249,7 +255,11 @@ def number_take(*, actor: Any, draft: Draft) -> Taken:
 def _number_take(*, actor: Any, draft: Draft) -> tuple[Taken, AuditEntry | None]:
     tenant = draft.tenant
     locked = lock_draft(draft)
-    letter = Letter.objects.select_for_update().get(pk=locked.letter_id)
+    letter = (
+        Letter.objects.select_for_update(of=("self",))
+        .select_related("classification")
+        .get(pk=locked.letter_id)
+    )
     transition_check(locked, State.SIGNED, _("signed"))
     day = tenant_today(tenant)
     # Who may sign is decided on the letter's own date, in the Pemda's time zone.
@@ -303,11 +313,13 @@ def _number_take(*, actor: Any, draft: Draft) -> tuple[Taken, AuditEntry | None]
 def _signed_record(
     *, actor: Any, draft: Draft, taken: Taken, credential: Any,
     signature: Signature, stamp: StampInfo, batch: SigningBatch | None = None,
-) -> Draft:  # fmt: skip
+    next_draft: Draft | None = None,
+) -> tuple[Draft, Taken | None]:  # fmt: skip
     """Step 3: store the signed PDF and mark the letter signed, in one short
     transaction, if nothing changed since step 1 (same round and version, the
     number still this letter's); otherwise nothing is stored. In a batch, the
-    letter's line of the batch is written in the same transaction."""
+    letter's line of the batch is written in the same transaction, and so is
+    step 1 of the batch's next letter (``number_take_next``)."""
     # One refresh of the letter's search row for the letter and its event
     # (``core.coalesce``), inside the transaction, before the audit chain head
     # is locked for the audit events (appended last).
@@ -316,13 +328,36 @@ def _signed_record(
             actor=actor, draft=draft, taken=taken, credential=credential,
             signature=signature, stamp=stamp, batch=batch,
         )  # fmt: skip
+        following = None
+        if next_draft is not None:
+            following = number_take_next(actor=actor, draft=next_draft)
+            if following is not None and following[1] is not None:
+                audit.append(following[1])
         # Last: the audit chain is the tenant's one queue of writers (see
         # ``document_store``); it is held only from here to the commit, and
         # locked once for both events, whose refresh of the letter's search
         # row has already run.
         with already_fresh():
             audit_records(tenant=draft.tenant, entries=audit)
-    return locked
+    return locked, following[0] if following is not None else None
+
+
+def number_take_next(
+    *, actor: Any, draft: Draft
+) -> tuple[Taken, AuditEntry | None] | None:
+    """Step 1 of the batch's next letter, inside the current letter's step 3
+    transaction (after its writes, before its audit events): one commit and one
+    lock of the audit chain head fewer per letter. The lock order is the one of
+    step 1 (the next draft, its letter, the counter), taken after the current
+    letter's rows. A kill -9 leaves what one transaction per step leaves: the
+    number of the letter being signed *being signed*, none taken for the next.
+    ``None`` when the next letter cannot be signed now (changed, no longer the
+    signer's): nothing is written for it, and its own turn reports why."""
+    try:
+        with coalesced():
+            return _number_take(actor=actor, draft=draft)
+    except DomainError:
+        return None
 
 
 def _signed_writes(
@@ -365,7 +400,10 @@ def _signed_writes(
         locked.signed_by = actor.person
         locked.signed_at = now
         locked.signed_document_id = result.document.pk
-        locked.save()
+        locked.save(
+            update_fields=["state", "signer_kind", "signed_by", "signed_at",
+                           "signed_document", "updated_at"]
+        )  # fmt: skip
         ReviewStep.objects.filter(
             draft=locked, round=locked.round, kind=StepKind.SIGNER
         ).update(

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from warkat.core.memo import per_action
 from warkat.drafting.errors import invalid
 from warkat.drafting.models import NaskahType, SigningCapacity
 from warkat.org.models import Person, Position, PositionCategory, Unit
@@ -55,6 +56,7 @@ def is_kepala_daerah(position: Position) -> bool:
     return position.category == PositionCategory.KEPALA_DAERAH
 
 
+@per_action  # once per batch of letters (``core.memo``)
 def is_sekda(position: Position) -> bool:
     """The regional secretary: the JPT position at the top unit (or Setda) reporting
     directly to the Kepala Daerah."""

@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from warkat.core.errors import ValidationError
+from warkat.core.memo import per_action
 from warkat.org.memo import OrgMemo
 from warkat.org.models import (
     Assignment,
@@ -79,6 +80,7 @@ def positions_held(
     )
 
 
+@per_action  # once per batch of letters (``core.memo``)
 def holds_position(
     *, person: Person, position: Position, on: dt.date | None = None
 ) -> Assignment | None:

@@ -157,11 +157,14 @@ def search_docs_refresh(*, letter_ids: Iterable[int]) -> int:
     ids = sorted(set(letter_ids))
     if not ids:
         return 0
-    with transaction.atomic():
-        gathered = gather_texts(ids)
-        tenants = dict(
-            Letter.objects.filter(pk__in=list(gathered)).values_list("pk", "tenant_id")
+    # No savepoint when nested (a signing refreshes its letter inside its own
+    # transaction): a refresh that fails fails the writing service anyway.
+    with transaction.atomic(savepoint=False):
+        letters = list(
+            Letter.objects.filter(pk__in=ids).only("pk", "tenant_id", *LETTER_FIELDS)
         )
+        gathered = gather_texts(ids, letters=letters)
+        tenants = {letter.pk: letter.tenant_id for letter in letters}
         existing = dict(
             SearchDoc.objects.filter(letter_id__in=ids).values_list("letter_id", "pk")
         )

@@ -44,6 +44,7 @@ from django.utils import timezone
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 
 from warkat.audit.services import AuditEntry, audit_record, audit_records
+from warkat.core.memo import per_action
 from warkat.org.models import Person
 from warkat.signing import errors, keystore, pki, services, tsaclient
 from warkat.signing.models import (
@@ -370,19 +371,25 @@ def _ocsp_make(ca: CertificateAuthority, cert: Any) -> bytes:
     )
 
 
-def _sign_tenant_ca(credential: SigningCredential, request: SignRequest) -> Any:
-    assert credential.certificate is not None
-    cert_row = SignerCertificate.objects.get(pk=credential.certificate.pk)
+@per_action  # once per batch of letters (``core.memo``)
+def _tenant_ca_ready(cert_id: int, tenant: Tenant) -> tuple[Any, tenant_ca.CaMaterial]:
+    """The signer's certificate, checked again, and the CA material to sign with."""
+    cert_row = SignerCertificate.objects.get(pk=cert_id)
     # Revoked or expired since the unlock: refuse (Pasal 62 PP 71/2019).
     if cert_row.effective_status == Status.REVOKED:
         raise errors.certificate_revoked()
     if cert_row.effective_status != Status.ACTIVE:
         raise errors.certificate_expired()
-    ca = services.ca_for(credential.tenant)
-    cert = pki.cached_cert(bytes(cert_row.cert_der))
-    material = _tenant_material(ca)
+    ca, der = services.ca_for(tenant), bytes(cert_row.cert_der)
+    cert, material = pki.cached_cert(der), _tenant_material(ca)
     if material.crls:
-        material.ocsps = [_ocsp_for(ca, cert, bytes(cert_row.cert_der))]
+        material.ocsps = [_ocsp_for(ca, cert, der)]
+    return cert, material
+
+
+def _sign_tenant_ca(credential: SigningCredential, request: SignRequest) -> Any:
+    assert credential.certificate is not None
+    cert, material = _tenant_ca_ready(credential.certificate.pk, credential.tenant)
     try:
         return tenant_ca.sign(
             request=request, key=credential.key, cert=cert, material=material
@@ -446,7 +453,7 @@ def signature_make(
     )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # nested: a failure fails the caller anyway
 def document_store(
     *,
     credential: SigningCredential,

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from warkat.accounts.permissions import require_role
 from warkat.audit.services import audit_record
+from warkat.core.memo import per_action
 from warkat.org.models import Person
 from warkat.org.selectors import positions_held
 from warkat.signing import errors, keystore, pki
@@ -415,6 +416,7 @@ def certificate_unlock(
 # --- settings ---------------------------------------------------------------------
 
 
+@per_action  # once per batch of letters (``core.memo``)
 def settings_for(tenant: Tenant) -> SigningSettings:
     found = SigningSettings.objects.filter(tenant=tenant).first()
     return found or SigningSettings(tenant=tenant)

@@ -53,7 +53,9 @@ def letter_dues_refresh(*, letter_ids: Iterable[int]) -> int:
     ids = sorted(set(letter_ids))
     if not ids:
         return 0
-    with transaction.atomic():
+    # No savepoint when nested (a letter saved inside its service's transaction,
+    # e.g. each letter of a signing batch): a failure fails that service anyway.
+    with transaction.atomic(savepoint=False):
         LetterDue.objects.filter(letter_id__in=ids).delete()
         return _write(Letter.objects.filter(pk__in=ids))
 

@@ -237,3 +237,45 @@ def test_the_list_costs_the_same_queries_for_more_letters(
             assert client.get("/naskah/tandatangan/").status_code == 200
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_what_every_letter_reads_alike_is_read_once_per_batch(
+    o: SimpleNamespace, frozen: Any
+) -> None:
+    """The signer's assignment, number format, signing settings, letterhead and
+    CA are read once per batch (``core.memo``), not once per letter; each letter's
+    number is taken in the previous letter's last transaction."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = signer_ready(o)
+    counts = []
+    for size in (2, 4):
+        drafts = [approved(o, subject=f"Surat {size}-{n}") for n in range(size)]
+        with CaptureQueriesContext(connection) as captured:
+            batch = letters_sign_batch(
+                actor=user, draft_ids=[d.pk for d in drafts], passphrase=PASSPHRASE,
+                otp=otp(frozen),
+            )  # fmt: skip
+        assert set(
+            SigningBatchItem.objects.filter(batch=batch).values_list(
+                "outcome", flat=True
+            )
+        ) == {"signed"}
+        sql = [q["sql"] for q in captured.captured_queries]
+        counts.append(
+            {
+                table: sum(f'FROM "{table}"' in s for s in sql)
+                for table in (
+                    "org_assignment", "drafting_numberformat", "drafting_kop",
+                    "signing_signingsettings", "signing_certificateauthority",
+                    "audit_auditchainhead",
+                )
+            }
+        )  # fmt: skip
+    shared = {k: v for k, v in counts[0].items() if k != "audit_auditchainhead"}
+    assert shared == {k: v for k, v in counts[1].items() if k in shared}
+    # One lock of the audit chain head per letter, one for the batch row and one
+    # for the first letter's number (one per letter more with a transaction of
+    # its own for each number).
+    assert [c["audit_auditchainhead"] for c in counts] == [4, 6]

@@ -1,0 +1,58 @@
+"""Reads that one action repeats for each of its items, done once per action.
+
+Signing 50 letters in one action (``drafting.batches``) asks 50 times for the
+same tenant settings, number format, letterhead, signer's assignment and CA
+material. Inside a ``memo_scope()`` block, a function decorated with
+``@per_action`` runs once per distinct arguments and its result is reused until
+the block ends; outside any block it runs every time, as before. So the action
+works on one snapshot of these slowly changing rows, taken when it first needs
+each of them (a letterhead changed during a 3-second batch is used from the next
+action on), and nothing is kept between actions or requests.
+
+Only for reads whose result is not changed by the caller and does not depend on
+the transaction it is read in (no row locks: a locked read must be read under
+its lock each time). Arguments must be hashable (model instances hash by their
+primary key).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+_store: ContextVar[dict[Any, Any] | None] = ContextVar("warkat_memo", default=None)
+
+
+@contextmanager
+def memo_scope() -> Iterator[None]:
+    """Reuse the results of ``@per_action`` functions inside the block (nested
+    blocks share the outermost one's results)."""
+    if _store.get() is not None:
+        yield
+        return
+    token = _store.set({})
+    try:
+        yield
+    finally:
+        _store.reset(token)
+
+
+def per_action[**P, R](fn: Callable[P, R]) -> Callable[P, R]:
+    """Run ``fn`` once per distinct arguments inside a ``memo_scope()``."""
+
+    @functools.wraps(fn)
+    def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        store = _store.get()
+        if store is None:
+            return fn(*args, **kwargs)
+        key = (fn, args, tuple(sorted(kwargs.items())))
+        try:
+            return store[key]  # type: ignore[no-any-return]
+        except KeyError:
+            result = store[key] = fn(*args, **kwargs)
+            return result
+
+    return call
