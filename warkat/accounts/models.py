@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from warkat.tenancy.models import Tenant, TenantOwned
@@ -218,6 +219,5 @@ class Session(AbstractBaseSession):
 
     @classmethod
     def get_session_store_class(cls) -> type[Any]:
-        from warkat.accounts.sessions import SessionStore
-
-        return SessionStore
+        """The configured engine's store (``warkat.accounts.sessions``)."""
+        return cast(type[Any], import_string(f"{settings.SESSION_ENGINE}.SessionStore"))
