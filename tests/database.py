@@ -1,0 +1,122 @@
+"""On PostgreSQL, transactional tests leave behind the migrated test database, put
+back from a copy taken once per test process (``tests/snapshot.py``).
+
+Django's way after a transactional test: ``flush``, a ``TRUNCATE`` of every table
+(new files for ~110 tables and ~570 indexes: 4-24 s on a busy two-core machine),
+then ``post_migrate`` (the content types, the permissions, and the row-level
+security policies applied again, ``warkat.tenancy.rls``); and before a test with
+``serialized_rollback``, every row the migrations made saved again through the ORM
+from a JSON dump (4-8 s). Here each becomes one put-back of the copy (0.1-0.3 s):
+the tables that hold rows are emptied and the migrations' rows copied in, the
+sequences left where they are, as the flush leaves them (rows of different tests
+never share an id). Every transactional test so starts from the migrated database,
+the state the first one of each test process always found.
+
+Tests with ``available_apps``, ``fixtures`` or ``reset_sequences``, and any other
+backend, keep Django's way. SQLite keeps it on purpose: there ``flush`` is cheap
+(``DELETE`` in memory), and the in-memory database is one connection shared by the
+test and every live-server request thread, which a put-back (the backup API
+rewriting its pages) must never race.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.snapshot import DatabaseCopy
+
+#: This process's copy of each migrated test database (None: Django's way).
+COPIES: dict[str, DatabaseCopy | None] = {}
+
+#: How long a put-back waits for the live server's requests still running.
+IDLE_WAIT = 30.0
+
+
+def live_requests() -> list[threading.Thread]:
+    """The live server's request threads still running (a browser's last fetches,
+    their after-commit work)."""
+    from django.core.servers.basehttp import ThreadedWSGIServer
+
+    return [
+        thread
+        for thread in threading.enumerate()
+        if isinstance(
+            getattr(getattr(thread, "_target", None), "__self__", None),
+            ThreadedWSGIServer,
+        )
+    ]
+
+
+def live_server_idle(timeout: float = IDLE_WAIT) -> bool:
+    """Wait until no live-server request runs any more; False if some still do
+    after ``timeout`` seconds (a warning names them)."""
+    deadline = time.monotonic() + timeout
+    for thread in live_requests():
+        thread.join(max(0.0, deadline - time.monotonic()))
+    busy = live_requests()
+    if busy:
+        warnings.warn(
+            f"live-server requests still running after {timeout:.0f} s: {busy}",
+            stacklevel=2,
+        )
+    return not busy
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    from django.db import connections
+    from django.test import TransactionTestCase
+
+    from tests.snapshot import database_copy
+
+    with django_db_blocker.unblock():
+        for alias in connections:
+            connection = connections[alias]
+            COPIES[alias] = (
+                database_copy(connection, sequences=False)
+                if connection.vendor == "postgresql"
+                else None
+            )
+    copies = COPIES
+
+    original_setup = TransactionTestCase._fixture_setup.__func__  # type: ignore[attr-defined]
+    original_teardown = TransactionTestCase._fixture_teardown
+
+    def _put_back(case: Any) -> bool:
+        """Put every database of ``case`` back, or say it takes Django's way."""
+        names = case._databases_names(include_mirrors=False)
+        if not (
+            case.available_apps is None
+            and not case.fixtures
+            and not case.reset_sequences
+            and all(copies.get(name) is not None for name in names)
+        ):
+            return False
+        live_server_idle()
+        for name in names:
+            copies[name].restore()  # type: ignore[union-attr]
+        return True
+
+    def _fixture_setup(cls: Any) -> None:
+        # Only the serialized rollback loads anything before a test: the rows the
+        # migrations made, which the copy holds.
+        if not (cls.serialized_rollback and _put_back(cls)):
+            original_setup(cls)
+
+    def _fixture_teardown(self: Any) -> None:
+        if not _put_back(self):
+            original_teardown(self)
+
+    TransactionTestCase._fixture_setup = classmethod(_fixture_setup)  # type: ignore[assignment,method-assign]
+    TransactionTestCase._fixture_teardown = _fixture_teardown  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        TransactionTestCase._fixture_setup = classmethod(original_setup)  # type: ignore[assignment,method-assign]
+        TransactionTestCase._fixture_teardown = original_teardown  # type: ignore[method-assign]
