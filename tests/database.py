@@ -13,7 +13,10 @@ never share an id). Every transactional test so starts from the migrated databas
 the state the first one of each test process always found.
 
 Tests with ``available_apps``, ``fixtures`` or ``reset_sequences``, and any other
-backend, keep Django's way. SQLite keeps it on purpose: there ``flush`` is cheap
+backend, keep Django's way; there a test with ``serialized_rollback`` that follows
+one without (a browser test's flush makes the content types again, under new ids)
+first empties the tables, so that Django's reload of the migrations' rows does not
+clash with them. SQLite keeps it on purpose: there ``flush`` is cheap
 (``DELETE`` in memory), and the in-memory database is one connection shared by the
 test and every live-server request thread, which a put-back (the backup API
 rewriting its pages) must never race.
@@ -70,6 +73,7 @@ def live_server_idle(timeout: float = IDLE_WAIT) -> bool:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    from django.core.management import call_command
     from django.db import connections
     from django.test import TransactionTestCase
 
@@ -103,15 +107,33 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[N
             copies[name].restore()  # type: ignore[union-attr]
         return True
 
+    #: Databases a flush with ``post_migrate`` left content types and permissions in.
+    refilled: set[str] = set()
+
     def _fixture_setup(cls: Any) -> None:
         # Only the serialized rollback loads anything before a test: the rows the
         # migrations made, which the copy holds.
-        if not (cls.serialized_rollback and _put_back(cls)):
+        if not cls.serialized_rollback:
+            original_setup(cls)
+        elif not _put_back(cls):
+            # Django's reload saves the migrations' rows with their ids: content types
+            # made again under new ids by the last test's flush would clash.
+            for name in refilled & set(cls._databases_names(include_mirrors=False)):
+                call_command(
+                    "flush",
+                    verbosity=0,
+                    interactive=False,
+                    database=name,
+                    inhibit_post_migrate=True,
+                )
+                refilled.discard(name)
             original_setup(cls)
 
     def _fixture_teardown(self: Any) -> None:
         if not _put_back(self):
             original_teardown(self)
+            if not self.serialized_rollback and self.available_apps is None:
+                refilled.update(self._databases_names(include_mirrors=False))
 
     TransactionTestCase._fixture_setup = classmethod(_fixture_setup)  # type: ignore[assignment,method-assign]
     TransactionTestCase._fixture_teardown = _fixture_teardown  # type: ignore[method-assign]

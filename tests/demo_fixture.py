@@ -20,6 +20,7 @@ def saved_demo() -> dict[str, Any]:
 @pytest.fixture
 def demo(
     transactional_db: Any,
+    django_db_serialized_rollback: Any,
     settings: Any,
     tmp_path: Path,
     tmp_path_factory: pytest.TempPathFactory,
@@ -27,7 +28,10 @@ def demo(
 ) -> Any:
     """Papua hosting Keerom, as ``manage.py demo_load`` makes it, with its files in
     this test's own storage folder (``settings.STORAGES``). The test is transactional
-    (the demo's after-commit work runs as in ``manage.py demo_load``).
+    (the demo's after-commit work runs as in ``manage.py demo_load``) with a
+    serialized rollback, as every transactional test but the browser-only ones: it
+    starts from the migrated database, and leaves none of its rows behind for the next
+    one (``tests/database.py``).
 
     The first test of a process loads it (15-25 s) and copies the database and the
     folder (``tests/snapshot.py``); the next ones get that copy back, every table
