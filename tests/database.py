@@ -24,9 +24,6 @@ rewriting its pages) must never race.
 
 from __future__ import annotations
 
-import threading
-import time
-import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -36,39 +33,6 @@ from tests.snapshot import DatabaseCopy
 
 #: This process's copy of each migrated test database (None: Django's way).
 COPIES: dict[str, DatabaseCopy | None] = {}
-
-#: How long a put-back waits for the live server's requests still running.
-IDLE_WAIT = 30.0
-
-
-def live_requests() -> list[threading.Thread]:
-    """The live server's request threads still running (a browser's last fetches,
-    their after-commit work)."""
-    from django.core.servers.basehttp import ThreadedWSGIServer
-
-    return [
-        thread
-        for thread in threading.enumerate()
-        if isinstance(
-            getattr(getattr(thread, "_target", None), "__self__", None),
-            ThreadedWSGIServer,
-        )
-    ]
-
-
-def live_server_idle(timeout: float = IDLE_WAIT) -> bool:
-    """Wait until no live-server request runs any more; False if some still do
-    after ``timeout`` seconds (a warning names them)."""
-    deadline = time.monotonic() + timeout
-    for thread in live_requests():
-        thread.join(max(0.0, deadline - time.monotonic()))
-    busy = live_requests()
-    if busy:
-        warnings.warn(
-            f"live-server requests still running after {timeout:.0f} s: {busy}",
-            stacklevel=2,
-        )
-    return not busy
 
 
 @pytest.fixture(scope="session")
@@ -102,7 +66,6 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[N
             and all(copies.get(name) is not None for name in names)
         ):
             return False
-        live_server_idle()
         for name in names:
             copies[name].restore()  # type: ignore[union-attr]
         return True

@@ -41,7 +41,6 @@ def demo(
     from django.core.cache import cache
     from django.db import connection
 
-    from tests.database import live_server_idle
     from tests.e2e.demo import demo_data, demo_load, demo_stamp
     from tests.snapshot import SavedDemo, database_copy, folder_copy
     from warkat.tenancy.models import Tenant
@@ -58,7 +57,6 @@ def demo(
     assert not Tenant.objects.exists(), "request `demo` before fixtures that add data"
     saved = saved_demo.get("saved")
     if saved is not None and saved.stamp == demo_stamp():
-        live_server_idle()  # no request of the last test may read or write meanwhile
         saved.put_back(media)
         data = demo_data()
     else:
