@@ -1,4 +1,5 @@
-"""Shared fixtures: tenants, the active tenant scope, and Debian's Chromium."""
+"""Shared fixtures: tenants, the active tenant scope, Debian's Chromium, the
+migrated database around transactional tests and the demo (``tests/``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from warkat.tenancy.models import Tenant
+
+#: The migrated database put back around transactional tests, and the shared demo.
+pytest_plugins = ["tests.database", "tests.demo_fixture"]
 
 # Property tests judge correctness, never speed: a busy machine (parallel test
 # processes, CI neighbours) must not fail them on a timing health check.

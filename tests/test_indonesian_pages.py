@@ -5,13 +5,11 @@ events, model labels) and none of the English words that leaked before."""
 from __future__ import annotations
 
 import html
-import io
 import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import Client, override_settings
 
 from warkat.audit.labels import ACTION_LABELS
@@ -109,12 +107,11 @@ def _walk(client: Client, start: list[str]) -> Iterator[tuple[str, str]]:
 
 
 @override_settings(WARKAT_MFA_REQUIRED_FOR_SIGNERS=False, LANGUAGE_CODE="id")
-def test_main_pages_say_everything_in_indonesian(db: Any) -> None:
+def test_main_pages_say_everything_in_indonesian(demo: Any) -> None:
     from warkat.accounts.models import User
     from warkat.drafting.models import DraftVersion
     from warkat.tenancy.scope import all_tenants
 
-    call_command("demo_load", stdout=io.StringIO())
     with all_tenants():
         users = {u.username: u for u in User.objects.filter(username__in=ROLES)}
         compares = [

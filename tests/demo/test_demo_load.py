@@ -54,13 +54,12 @@ def test_loads_papua_hosting_keerom_once(db: Any) -> None:
     assert all(username in second for username in NAMED)
 
 
-def test_the_demo_ends_with_a_searchable_corpus(db: Any) -> None:
+def test_the_demo_ends_with_a_searchable_corpus(demo: Any) -> None:
     from warkat.letters.models import Letter
     from warkat.search.models import SearchDoc
     from warkat.search.selectors import search_letters
     from warkat.tenancy.scope import tenant_scope
 
-    _run()
     keerom = Tenant.objects.get(region_code="91.11")
     with tenant_scope(keerom):
         assert SearchDoc.objects.count() == Letter.objects.count() > 0
@@ -81,14 +80,13 @@ def test_refused_in_production(db: Any) -> None:
     assert not Tenant.objects.exists()
 
 
-def test_production_refuses_the_demo_password(db: Any) -> None:
+def test_production_refuses_the_demo_password(demo: Any) -> None:
     """The demo password cannot be set in production, and a production start-up
     check names every account still using it."""
     from warkat.accounts.checks import production_safety
     from warkat.accounts.services import password_check
     from warkat.core.errors import ValidationError
 
-    _run()
     with override_settings(PRODUCTION=True):
         with pytest.raises(ValidationError):
             password_check(password="Warkat-Demo-2026")

@@ -3,10 +3,7 @@ holding a word found nowhere else, so a visitor can search for it."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
-
-from django.core.management import call_command
 
 from warkat.demo.letters import SCAN_WORD, SCANS
 from warkat.letters.models import Letter
@@ -16,23 +13,16 @@ from warkat.tenancy.models import Tenant
 from warkat.tenancy.scope import tenant_scope
 
 
-def test_a_word_only_inside_a_demo_scan_is_read_by_ocr(
-    db: Any, settings: Any, tmp_path: Any
-) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
-    call_command("demo_load", stdout=io.StringIO())
+def test_a_word_only_inside_a_demo_scan_is_read_by_ocr(demo: Any) -> None:
+    # ``demo`` keeps the scans in this test's own storage folder.
     keerom = Tenant.objects.get(region_code="91.11")
     with tenant_scope(keerom):
         scans = FileText.objects.filter(letter__number__in=list(SCANS))
         assert scans.count() == len(SCANS)
+        # The load's commits may have read them already: a read now does the rest.
         for row in FileText.objects.order_by("pk"):
-            assert file_text_read(file_text_id=row.pk).state == "done"
+            assert file_text_read(file_text_id=row.pk).state in {"done", "skipped"}
+        assert set(FileText.objects.values_list("state", flat=True)) == {"done"}
         found = [
             row.letter.number
             for row in FileText.objects.select_related("letter")

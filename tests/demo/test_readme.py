@@ -9,12 +9,10 @@ table to paste into the README."""
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 from typing import Any
 
-from django.core.management import call_command
 from django.utils import translation
 
 from warkat.accounts.models import User
@@ -122,8 +120,7 @@ def _markdown(rows: list[tuple[str, ...]]) -> str:
     return "\n".join("| " + " | ".join(row) + " | |" for row in rows)
 
 
-def test_login_table_matches_the_demo(db: Any) -> None:
-    call_command("demo_load", stdout=io.StringIO())
+def test_login_table_matches_the_demo(demo: Any) -> None:
     keerom = Tenant.objects.get(region_code="91.11")
     expected = demo_logins(keerom)
     assert readme_logins() == expected, (

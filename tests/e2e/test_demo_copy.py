@@ -1,4 +1,4 @@
-"""The browser tests' demo is put back from a copy (``conftest.demo``): whatever a
+"""The browser tests' demo is put back from a copy (``tests/demo_fixture.py``): whatever a
 test changes — rows, sequences, stored files — the copy brings back
 exactly the state the demo loader left."""
 
@@ -19,7 +19,7 @@ def _value(value: Any) -> Any:
     return bytes(value) if isinstance(value, memoryview) else value
 
 
-def _state(media: Path) -> dict[str, Any]:
+def _state(media: Path | None) -> dict[str, Any]:
     """A digest of every table's rows, the sequences and the stored files."""
     from django.db import connection
 
@@ -37,6 +37,8 @@ def _state(media: Path) -> dict[str, Any]:
         else:
             cursor.execute("SELECT name, seq FROM sqlite_sequence")
         state["sequences"] = sorted(cursor.fetchall())
+    if media is None:
+        return state
     state["files"] = sorted(
         (p.relative_to(media).as_posix(), hashlib.sha256(p.read_bytes()).hexdigest())
         for p in media.rglob("*")
@@ -77,3 +79,34 @@ def test_the_copy_brings_back_exactly_the_loaded_demo(
     saved.put_back(media)
     cache.clear()  # as ``demo`` does: the copy holds the loader's cache rows
     assert _state(media) == before
+
+
+def test_a_transactional_test_starts_from_and_leaves_the_migrated_database() -> None:
+    """What ``tests/database.py`` puts back after every transactional test on
+    PostgreSQL: the migrations' rows and nothing else, with the sequences never set
+    back."""
+
+    from tests.database import COPIES
+    from warkat.archive.models import ClassificationCode
+    from warkat.tenancy.models import Tenant
+    from warkat.tenancy.services import tenant_create
+
+    copy = COPIES.get("default")
+    if copy is None:
+        pytest.skip("Django's flush on this database (SQLite, or no superuser)")
+    assert ClassificationCode.objects.exists()  # the migrations' rows are there
+    assert not Tenant.objects.exists()  # and nothing an earlier test made
+    before = _state(None)
+    tenant_create(region_code="75.01", actor=None, build_regions=False)
+    ClassificationCode.objects.filter(
+        pk=ClassificationCode.objects.order_by("pk").values("pk")[:1]
+    ).update(name="diubah")
+    changed = _state(None)
+    assert changed != before
+
+    copy.restore()
+    after = _state(None)
+    sequences = dict(after.pop("sequences"))
+    assert after == {k: v for k, v in before.items() if k != "sequences"}
+    for name, value in changed["sequences"]:
+        assert (sequences.get(name) or 0) >= (value or 0), name

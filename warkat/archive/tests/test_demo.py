@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 from typing import Any
 
-import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -16,11 +15,8 @@ from warkat.org.models import Assignment
 from warkat.tenancy.models import Tenant
 from warkat.tenancy.scope import tenant_scope
 
-pytestmark = pytest.mark.django_db
 
-
-def test_demo_has_a_destruction_list_waiting_for_appraisal(media: Any) -> None:
-    call_command("demo_load", stdout=io.StringIO())
+def test_demo_has_a_destruction_list_waiting_for_appraisal(demo: Any) -> None:
     keerom = Tenant.objects.get(region_code="91.11")
     with tenant_scope(keerom):
         batch = DisposalBatch.objects.get()
