@@ -26,7 +26,11 @@ from warkat.tenancy.models import Tenant
 
 #: Never exported: sign-in sessions (people sign in again), queued task results
 #: (work in flight is re-queued by the periodic sweeps in the new installation).
-EXCLUDED = {"sessions.Session", "django_tasks_database.DBTaskResult"}
+EXCLUDED = {
+    "sessions.Session",
+    "accounts.Session",
+    "django_tasks_database.DBTaskResult",
+}
 
 #: Integer or JSON columns holding ids without a foreign key: model label, field →
 #: label of the model they point at. A list in JSON maps element by element.
