@@ -258,7 +258,7 @@ def _paths(stack: ExitStack, folder: Path) -> dict[str, Callable[[], bytes]]:
     from warkat.signing.providers import presign, tenant_ca
     from warkat.signing.providers.base import SignRequest, StampInfo, pdf_open
     from warkat.signing.render import render_for_signing
-    from warkat.signing.tests.factories import LETTER_HTML
+    from warkat.signing.tests.factories import LETTER_HTML, ca_with_signer
 
     body = "".join(
         f"<p>Paragraf {n}: dengan hormat, {'isi surat ' * 40}</p>" for n in range(9)
@@ -267,18 +267,7 @@ def _paths(stack: ExitStack, folder: Path) -> dict[str, Callable[[], bytes]]:
     box = rendered.signature_box
     assert box is not None and rendered.pages == 2, rendered.pages
     urls = pki.PkiUrls(*(f"https://warkat.example/pki/x/{n}" for n in range(5)))
-    ca = pki.ca_build(organisation="Kabupaten Keerom", urls=urls)
-    key = keystore.rsa_generate()
-    cert = pki.signer_cert_build(
-        subject=pki.SignerSubject(
-            "dr. Maria Yikwa, M.Kes", "198005172005031001", "Kepala Dinas", "Keerom"
-        ),
-        public_key_der=keystore.public_der(key),
-        issuer_cert=ca.intermediate_cert,
-        issuer_key=ca.intermediate_key,
-        days=730,
-        urls=urls,
-    )
+    ca, key, cert = ca_with_signer("Kabupaten Keerom", urls, 730)
     # One local TSA for every path: the tenant's built-in one, in-process.
     tsa = pki.TenantTimeStamper(
         tsa_cert=ca.tsa_cert,

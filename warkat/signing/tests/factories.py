@@ -13,13 +13,31 @@ from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from warkat.accounts.models import User
 from warkat.org.models import Person
 from warkat.org.tests import factories as org
-from warkat.signing import documents, services
+from warkat.signing import documents, keystore, pki, services
 from warkat.signing.models import SignerCertificate
 from warkat.signing.render import RenderedPdf, render_for_signing
 from warkat.tenancy.models import Tenant
 
 PASSPHRASE = "kunci-rahasia-123"
+MARIA = pki.SignerSubject(
+    "dr. Maria Yikwa, M.Kes", "198005172005031001", "Kepala Dinas", "Keerom"
+)
 TOTP_SECRET = base64.b32encode(b"warkat-signing-test!").decode()
+
+
+def ca_with_signer(
+    organisation: str, urls: pki.PkiUrls, days: int
+) -> tuple[Any, Any, Any]:
+    """A CA of its own, and a signing key with its certificate (dr. Maria Yikwa)
+    from it: ``(ca, key, cert)``."""
+    ca = pki.ca_build(organisation=organisation, urls=urls)
+    key = keystore.rsa_generate()
+    cert = pki.signer_cert_build(
+        subject=MARIA, public_key_der=keystore.public_der(key),
+        issuer_cert=ca.intermediate_cert, issuer_key=ca.intermediate_key,
+        days=days, urls=urls,
+    )  # fmt: skip
+    return ca, key, cert
 
 
 def totp_code(secret: str = TOTP_SECRET, at: float | None = None) -> str:

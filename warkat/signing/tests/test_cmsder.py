@@ -14,26 +14,16 @@ from asn1crypto import cms, tsp
 from pyhanko.sign import signers
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 
-from warkat.signing import keystore, pki
+from warkat.signing import pki
 from warkat.signing.providers import tenant_ca
+from warkat.signing.tests.factories import ca_with_signer
 
 URLS = pki.PkiUrls(*(f"https://warkat.example/pki/x/{n}" for n in range(5)))
 NONCE = "pyhanko.sign.timestamps.common_utils.get_nonce"
 
 
 def _signer_and_tsa() -> tuple[tenant_ca.UnlockedKeySigner, pki.TenantTimeStamper]:
-    ca = pki.ca_build(organisation="Kabupaten Keerom", urls=URLS)
-    key = keystore.rsa_generate()
-    cert = pki.signer_cert_build(
-        subject=pki.SignerSubject(
-            "dr. Maria Yikwa, M.Kes", "198005172005031001", "Kepala Dinas", "Keerom"
-        ),
-        public_key_der=keystore.public_der(key),
-        issuer_cert=ca.intermediate_cert,
-        issuer_key=ca.intermediate_key,
-        days=365,
-        urls=URLS,
-    )
+    ca, key, cert = ca_with_signer("Kabupaten Keerom", URLS, 365)
     tsa = pki.TenantTimeStamper(
         tsa_cert=ca.tsa_cert, tsa_key=ca.tsa_key,
         chain=[ca.intermediate_cert, ca.root_cert],

@@ -134,19 +134,8 @@ def test_corrupted_signature_blob_is_altered(
 def test_unknown_signer(signer: factories.Signer, client: Client) -> None:
     """A certificate from a CA Warkat does not know (same names, other keys)."""
     urls = pki.PkiUrls(*(f"https://elsewhere.example/{n}" for n in range(5)))
-    other = pki.ca_build(organisation="Kabupaten Palsu", urls=urls)
+    other, key, forged = factories.ca_with_signer("Kabupaten Palsu", urls, 30)
     assert signer.certificate is not None
-    key = keystore.rsa_generate()
-    forged = pki.signer_cert_build(
-        subject=pki.SignerSubject(
-            "dr. Maria Yikwa, M.Kes", "198005172005031001", "Kepala Dinas", "Keerom"
-        ),
-        public_key_der=keystore.public_der(key),
-        issuer_cert=other.intermediate_cert,
-        issuer_key=other.intermediate_key,
-        days=30,
-        urls=urls,
-    )
     rendered = factories.letter_pdf()
     pdf = tenant_ca.sign(
         request=SignRequest(
