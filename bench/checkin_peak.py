@@ -2,9 +2,10 @@
 
 Starts its own PostgreSQL (durable settings, ``pg_stat_statements``, on a free
 port, in a temporary directory), a Redis for the shared cache, and the app server
-with the production settings (``scripts/serve``: granian, ``--workers`` x
-``--threads``; ``WARKAT_PRODUCTION=1``, debug off; ``--server gunicorn`` for the
-previous server, gunicorn's threaded worker) for two versions of
+with the production settings (``scripts/serve``, ``--workers`` x ``--threads``;
+``WARKAT_PRODUCTION=1``, debug off; ``--server`` adds or picks other servers,
+``bench.servers``: ``granian:2x8``, ``uwsgi:16``, ``gunicorn:2x4`` …, each run
+at every rate in turn) for two versions of
 the code: the *baseline* (``--baseline``, a git revision exported into the
 temporary directory) and *now* (this checkout). For each version and each rate in
 ``--rates`` it copies the seeded database (``CREATE DATABASE … TEMPLATE``: every run
@@ -41,6 +42,7 @@ from typing import Any
 import psutil
 import requests
 
+from bench import servers
 from bench.cluster import BIN, PROJECT, SECRET, Postgres, wait_for
 from bench.setup_cache import fingerprint
 from warkat.sso.keys import new_key_pem
@@ -172,22 +174,23 @@ class Bench:
         return export_revision(self.args.baseline, self.root / "baseline")
 
     # --- one run ------------------------------------------------------------------
-    def run(self, label: str, code: Path, rate: float) -> dict[str, Any]:
+    def run(self, label: str, code: Path, rate: float, server: str) -> dict[str, Any]:
         db = f"run_{label}_{int(rate)}"
         self.pg.sql(f"CREATE DATABASE {db} TEMPLATE warkat OWNER warkat_app")
         port = free_port()
         env = self.env(code, db)
         log = (self.root / f"server-{db}.log").open("ab")
         a = self.args
-        if a.server == "granian":  # the production command (README, "App hosts")
+        if server == "serve":  # the production command (README, "App hosts")
             env.update(WARKAT_HOST="127.0.0.1", WARKAT_PORT=str(port),
                        WARKAT_WORKERS=str(a.workers), WARKAT_THREADS=str(a.threads),
                        WARKAT_PYTHON=sys.executable)  # fmt: skip
             cmd: list[str | Path] = [PROJECT / "scripts" / "serve"]
         else:
-            cmd = [BIN / "gunicorn", "warkat.config.wsgi", "-b", f"127.0.0.1:{port}",
-                   "--workers", str(a.workers), "--threads", str(a.threads),
-                   "--timeout", "60", "--keep-alive", "30", "--no-control-socket"]  # fmt: skip
+            run_dir = self.root / f"sock-{db}"
+            run_dir.mkdir()
+            cmd = [*servers.command(server, "warkat.config.wsgi:application", port,
+                                    run_dir)]  # fmt: skip
         app = subprocess.Popen(
             cmd, cwd=code, env=env, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -195,7 +198,7 @@ class Bench:
         try:
             url = f"http://127.0.0.1:{port}"
             wait_for(lambda: requests.get(f"{url}/healthz", timeout=2).ok,
-                     timeout=120, what=a.server)  # fmt: skip
+                     timeout=120, what=server)  # fmt: skip
             self._warm(url)
             return self._measure(db, url, app.pid, rate)
         finally:
@@ -338,9 +341,11 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8,
                         help="application threads per worker (production: 8)")  # fmt: skip
-    parser.add_argument("--server", choices=["granian", "gunicorn"], default="granian",
-                        help="granian with the production settings (scripts/serve) "
-                             "or gunicorn's threaded worker (the previous server)")  # fmt: skip
+    parser.add_argument("--server", nargs="+", default=["serve"],
+                        help="the production command (serve: scripts/serve with "
+                             "--workers x --threads) and/or candidates of "
+                             "bench.servers (kind:WxT, e.g. granian:2x8 uwsgi:16), "
+                             "each run at every rate, in turn")  # fmt: skip
     parser.add_argument("--per-user", type=float, default=2.0,
                         help="check-ins per second of one simulated phone")  # fmt: skip
     parser.add_argument("--auth", choices=["session", "token"], default="session",
@@ -355,20 +360,26 @@ def main() -> int:
     parser.add_argument("--board-warmup", type=int, default=3)
     parser.add_argument("--exports", type=int, default=1)
     args = parser.parse_args()
+    # The older spellings: granian is scripts/serve, gunicorn takes --workers x --threads.
+    shape = f"{args.workers}x{args.threads}"
+    args.server = [{"granian": "serve", "gunicorn": f"gunicorn:{shape}"}.get(s, s)
+                   for s in args.server]  # fmt: skip
     bench = Bench(args)
     results: list[tuple[str, dict[str, Any]]] = []
     boards: list[tuple[str, dict[str, Any]]] = []
     try:
         bench.start_redis()
         bench.database()
-        plan: list[tuple[str, Path, float]] = []
+        plan: list[tuple[str, Path, float, str]] = []
         versions: list[tuple[str, Path]] = []
         if args.baseline != "none":
             code = bench.baseline_code()
             versions.append((f"baseline {args.baseline}", code))
-            plan += [(f"baseline {args.baseline}", code, r) for r in args.rates]
+            plan += [(f"baseline {args.baseline}", code, r, server)
+                     for r in args.rates for server in args.server]  # fmt: skip
         versions.append(("now", PROJECT))
-        plan += [("now", PROJECT, r) for r in args.now_rates]
+        plan += [("now", PROJECT, r, server) for r in args.now_rates
+                 for server in args.server]  # fmt: skip
         if args.board:
             for i, (label, code) in enumerate(versions):
                 boards.append((label, bench.board(str(i), code)))
@@ -380,14 +391,16 @@ def main() -> int:
             print(label, text.splitlines()[0] if text else "", f"(profile: {path})")
         if args.no_peak:
             plan = []
-        for i, (label, code, rate) in enumerate(plan):
-            result = bench.run(f"{i}", code, rate)
+        for i, (label, code, rate, server) in enumerate(plan):
+            result = bench.run(f"{i}", code, rate, server)
+            if len(args.server) > 1:
+                label = f"{label} {server}"
             results.append((label, result))
             print(_line(label, result), flush=True)
     finally:
         bench.stop()
-    print(f"\nMorning check-in peak, {args.seconds} s per run, {args.server} "
-          f"{args.workers}x{args.threads} (production settings), PostgreSQL as "
+    print(f"\nMorning check-in peak, {args.seconds} s per run, {' / '.join(args.server)} "
+          f"(serve: {args.workers}x{args.threads}; production settings), PostgreSQL as "
           f"NOSUPERUSER NOBYPASSRLS, {os.cpu_count()} CPUs shared with Locust")  # fmt: skip
     if results:
         print(HEADER)
@@ -411,7 +424,7 @@ def main() -> int:
 
 
 HEADER = (
-    f"{'code':<16} {'target/s':>8} {'done/s':>7} {'p50 ms':>6} {'p99 ms':>6} "
+    f"{'code':<24} {'target/s':>8} {'done/s':>7} {'p50 ms':>6} {'p99 ms':>6} "
     f"{'app CPU ms':>10} {'PG CPU ms':>9} {'redis ms':>8} {'flushes':>7} "
     f"{'flush ms':>8} {'stmts':>6} "
     f"{'new rows':>8} {'failed':>6}  load avg"
@@ -421,7 +434,7 @@ HEADER = (
 def _line(label: str, r: dict[str, Any]) -> str:
     load = " ".join(f"{x:.1f}" for x in r["load"])
     return (
-        f"{label[:16]:<16} {r['rate']:>8.0f} {r['achieved']:>7.1f} {r['p50']:>6} "
+        f"{label[:24]:<24} {r['rate']:>8.0f} {r['achieved']:>7.1f} {r['p50']:>6} "
         f"{r['p99']:>6} {r['app_ms']:>10.2f} {r['pg_ms']:>9.2f} {r['redis_ms']:>8.2f} "
         f"{r['syncs']:>7.2f} {r['sync_ms']:>8.2f} {r['statements']:>6.1f} {r['made']:>8} {r['failures']:>6}  {load}"
     )

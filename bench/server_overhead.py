@@ -1,33 +1,46 @@
 """What the app server itself costs per request: ``python -m bench.server_overhead``.
 
 Serves a WSGI application that only reads the body and answers 201 with a check-in
-sized JSON body (``application`` below) with granian (the production server,
-``scripts/serve``'s flags) and with gunicorn's threaded worker (the previous one),
-each with ``--workers`` x ``--threads``, and sends both the same keep-alive POSTs
-from ``--clients`` client threads on this machine (``--requests`` each, a short
-pause between two). Prints the CPU per request of the server's process tree
-(``psutil``: user + system, children included; CPU time, so comparable on a loaded
-machine) and the median wall-clock latency, ``--rounds`` times in turn.
+sized JSON body (``application`` below) with each candidate of ``--servers``
+(``bench.servers``: ``kind:WxT``; by default gunicorn's threaded worker and
+granian with ``scripts/serve``'s flags, both 2 x 8), in turn, ``--rounds`` times,
+and sends each the same load:
+
+* ``--load clients``: keep-alive POSTs from ``--clients`` client threads on this
+  machine (``--requests`` each, a short pause between two);
+* ``--load poisson``: the morning peak's phones (``bench/checkin_locust.py``,
+  API tokens, Poisson taps of 2 a second each) at ``--rate`` for ``--seconds``,
+  ``rate / 2`` keep-alive connections, as ``bench.checkin_peak`` drives Locust.
+
+Prints the CPU per request of the server's process tree (``psutil``: user +
+system, children included; CPU time, so comparable on a loaded machine), the
+median and 99th-percentile wall-clock latency and the load average.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import http.client
+import json
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
+from bench import servers
 from bench.checkin_peak import free_port, tree_cpu
 from bench.cluster import BIN, PROJECT
 
 BODY = b'{"latitude": -2.9, "longitude": 140.7, "accuracy_m": 15, "client_key": "k"}'
-ANSWER = b'{"id": 1, "created": true, "flags": []}' * 10
+ANSWER = json.dumps({"id": 1, "created": True, "flags": [], "at": "x" * 340}).encode()
+DEFAULT = ["gunicorn:2x8", "granian:2x8"]
 
 
 def application(
@@ -41,78 +54,119 @@ def application(
     return [ANSWER]
 
 
-def command(server: str, port: int, workers: int, threads: int) -> list[str]:
-    if server == "granian":  # the flags of scripts/serve
-        return [sys.executable, "-m", "granian", "--interface", "wsgi", "--no-ws",
-                "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-                "--blocking-threads", str(threads), "--blocking-threads-idle-timeout",
-                "600", "bench.server_overhead:application"]  # fmt: skip
-    return [str(BIN / "gunicorn"), "bench.server_overhead", "-b", f"127.0.0.1:{port}",
-            "--workers", str(workers), "--threads", str(threads), "--keep-alive", "30",
-            "--no-control-socket"]  # fmt: skip
+def _post(port: int) -> bool:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    conn.request("POST", "/", BODY)
+    return conn.getresponse().read() == ANSWER
 
 
-def measure(server: str, args: argparse.Namespace) -> tuple[float, float]:
-    port = free_port()
-    proc = subprocess.Popen(
-        command(server, port, args.workers, args.threads), cwd=PROJECT,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+def clients(port: int, args: argparse.Namespace) -> list[float]:
+    """Latencies (s) of ``--clients`` threads sending back to back."""
+    latencies: list[float] = []
+
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for _ in range(args.requests):
+            started = time.perf_counter()
+            conn.request("POST", "/api/v1/attendance/check-ins", BODY,
+                         {"Content-Type": "application/json"})  # fmt: skip
+            conn.getresponse().read()
+            latencies.append(time.perf_counter() - started)
+            time.sleep(0.01)
+        conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(args.clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies
+
+
+def poisson(port: int, args: argparse.Namespace, run_dir: Path) -> dict[str, float]:
+    """Locust's phones at ``--rate``: requests done, p50 and p99 (ms), failures."""
+    seed = run_dir / "seed.json"
+    people = [{"lat": -2.9, "lon": 140.7, "token": f"t{i}"} for i in range(50)]
+    seed.write_text(json.dumps({"peak": {"people": people}}))
+    users = max(1, round(args.rate / 2))
+    env = {**os.environ, "WARKAT_LOAD_SEED": str(seed), "WARKAT_LOAD_PER_USER": "2",
+           "WARKAT_LOAD_HOST": f"http://127.0.0.1:{port}", "WARKAT_LOAD_AUTH": "token"}  # fmt: skip
+    prefix = run_dir / "locust"
+    subprocess.run(
+        [BIN / "locust", "-f", PROJECT / "bench" / "checkin_locust.py", "--headless",
+         "--users", str(users), "--spawn-rate", str(max(1, users // 5)),
+         "--run-time", f"{args.seconds}s", "--csv", prefix, "--only-summary",
+         "--loglevel", "WARNING", "--stop-timeout", "5"],
+        cwd=PROJECT, env=env, check=False, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, timeout=args.seconds + 60,
     )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                conn.request("POST", "/", BODY)
-                conn.getresponse().read()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{server} did not start") from None
+    with Path(f"{prefix}_stats.csv").open() as fh:
+        row = next(r for r in csv.DictReader(fh) if r["Name"] == "POST check-in")
+    return {"done": int(row["Request Count"]), "p50": float(row["50%"]),
+            "p99": float(row["99%"]), "failed": int(row["Failure Count"]),
+            "rate": float(row["Requests/s"])}  # fmt: skip
+
+
+def measure(spec: str, args: argparse.Namespace) -> dict[str, float]:
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="warkat-server-") as tmp:
+        run_dir = Path(tmp)
+        cmd = servers.command(spec, "bench.server_overhead:application", port, run_dir)
+        proc = subprocess.Popen(
+            cmd, cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if _post(port):
+                        break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError(f"{spec} did not start")
                 time.sleep(0.2)
-        latencies: list[float] = []
-
-        def client() -> None:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            for _ in range(args.requests):
-                started = time.perf_counter()
-                conn.request("POST", "/api/v1/attendance/check-ins", BODY,
-                             {"Content-Type": "application/json"})  # fmt: skip
-                conn.getresponse().read()
-                latencies.append(time.perf_counter() - started)
-                time.sleep(0.01)
-            conn.close()
-
-        before = tree_cpu(proc.pid)
-        clients = [threading.Thread(target=client) for _ in range(args.clients)]
-        for t in clients:
-            t.start()
-        for t in clients:
-            t.join()
-        cpu = tree_cpu(proc.pid) - before
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
-    latencies.sort()
-    return cpu * 1000 / len(latencies), latencies[len(latencies) // 2] * 1000
+            before = tree_cpu(proc.pid)
+            if args.load == "clients":
+                latencies = sorted(clients(port, args))
+                cpu = tree_cpu(proc.pid) - before
+                n = len(latencies)
+                result = {"done": n, "p50": latencies[n // 2] * 1000,
+                          "p99": latencies[n * 99 // 100] * 1000, "failed": 0}  # fmt: skip
+            else:
+                result = poisson(port, args, run_dir)
+                cpu = tree_cpu(proc.pid) - before
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=30)
+    result["cpu_ms"] = cpu * 1000 / max(1, result["done"])
+    return result
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--servers", nargs="+", default=DEFAULT,
+                        help=f"candidates, kind:WxT; kinds: {', '.join(servers.KINDS)}")  # fmt: skip
+    parser.add_argument("--load", choices=["clients", "poisson"], default="clients")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--rate", type=float, default=300)
+    parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
-    print(f"server CPU per request, {args.workers} workers x {args.threads} threads, "
-          f"{args.clients} keep-alive clients x {args.requests} POSTs")  # fmt: skip
+    load = (f"{args.clients} keep-alive clients x {args.requests} POSTs"
+            if args.load == "clients" else
+            f"Locust's Poisson phones, {args.rate:.0f}/s for {args.seconds} s")  # fmt: skip
+    print(f"server CPU per request, {load}")
+    print(f"{'server':<20} {'CPU ms/req':>10} {'done':>6} {'p50 ms':>6} {'p99 ms':>6} "
+          f"{'failed':>6}  load avg")  # fmt: skip
     for _ in range(args.rounds):
-        for server in ("gunicorn", "granian"):
-            cpu, p50 = measure(server, args)
-            load = " ".join(f"{x:.1f}" for x in os.getloadavg())
-            print(f"{server:<9} {cpu:6.3f} ms CPU/request  p50 {p50:5.1f} ms  load {load}",
-                  flush=True)  # fmt: skip
+        for spec in args.servers:
+            r = measure(spec, args)
+            avg = " ".join(f"{x:.1f}" for x in os.getloadavg())
+            print(f"{spec:<20} {r['cpu_ms']:>10.3f} {r['done']:>6.0f} {r['p50']:>6.1f} "
+                  f"{r['p99']:>6.1f} {r['failed']:>6.0f}  {avg}", flush=True)  # fmt: skip
     return 0
 
 
