@@ -174,6 +174,11 @@ else:
     DATABASES["default"]["TEST"] = {
         "NAME": env_str("WARKAT_TEST_DB_NAME") or None,
     }
+    if TESTING:
+        # The test databases are thrown away: a commit need not wait for its WAL to
+        # reach the disk (the server's crash safety is unchanged, only a crash of
+        # the server could lose the last commits of a test).
+        DATABASES["default"]["OPTIONS"] = {"options": "-c synchronous_commit=off"}
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
