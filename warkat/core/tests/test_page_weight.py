@@ -57,3 +57,19 @@ def test_inline_data_uri_refuses_what_should_be_fetched() -> None:
         Template("{% inline_data_uri 'warkat/icon-512.png' %}").render(Context({}))
     with pytest.raises(TemplateSyntaxError):
         Template("{% inline_data_uri 'warkat/no-such.png' %}").render(Context({}))
+
+
+def test_htmx_is_asked_for_by_a_script_in_the_page() -> None:
+    """htmx is no <script src> of its own at load (it runs at the first action, see
+    static/warkat/htmx-on-demand.js): a small script in the page, with the nonce, the
+    address of htmx and none of the file's comments."""
+    html = Template(
+        "{% inline_script 'warkat/htmx-on-demand.js' src='/static/htmx.js' %}"
+    ).render(Context({"csp_nonce": "n0nce"}))
+    assert html.startswith('<script nonce="n0nce" data-src="/static/htmx.js">(() => {')
+    assert html.endswith("})();</script>")
+    assert "//" not in html and "\n " not in html
+    assert len(html) < 3000
+    base = (Path(warkat.__file__).parent / "templates" / "base.html").read_text()
+    assert "{% inline_script 'warkat/htmx-on-demand.js' src=htmx_src %}" in base
+    assert "htmx_script" not in base
