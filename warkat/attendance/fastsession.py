@@ -5,16 +5,20 @@ The check-in page posts to the API with the browser's session and the CSRF token
 full path decides before the route runs, and how the fast path gets the same
 answer, asked of the same code wherever it is cheap enough:
 
-* the host (``ALLOWED_HOSTS``) and the CSRF check: the request is built as Django
-  builds it (``WSGIRequest``) and checked by the same checks the API's session
-  auth runs (``ninja.utils.check_csrf``: Django's ``CsrfViewMiddleware``, origin,
-  referer and token). A refusal, or a CSRF cookie that would be renewed, is left
-  to Django, which answers its own 403;
+* the host (``ALLOWED_HOSTS``) and the CSRF check: the request is Django's own
+  (``WSGIRequest``, made without what these checks never read: the path's script
+  name, the body's stream and, for a JSON body, the form Django would parse as
+  empty) and checked by the same checks the API's session auth runs
+  (``ninja.utils.check_csrf``: Django's ``CsrfViewMiddleware``, origin, referer
+  and token). A refusal, a body that is not JSON, or a CSRF cookie that would be
+  renewed, is left to Django, which answers its own 403;
 * the session: the row of the session store the project uses (Django's database
   store on ``accounts_session``, not expired; found with its user, by the user id
   the store keeps in a column, in the same round trip as every input of the
-  check-in), decoded by that store's own ``decode`` (signature, salt and
-  serializer), which must name that same user; then, as
+  check-in), decoded as that store's ``decode`` does (Django's signer of the
+  store's salt, with the secret's derived key kept per process: ``_signer``, and
+  its serializer; anything that does not decode is Django's), which must name that
+  same user; then, as
   ``django.contrib.auth.get_user`` does, the user id and an authentication backend
   the settings list, the user active (``user_can_authenticate``), and the session's
   hash equal to the user's ``get_session_auth_hash()`` with the current secret (a
@@ -30,14 +34,18 @@ the full path adds for a session (``Vary: Cookie`` after the session was read,
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import hmac
 from importlib import import_module
 from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.core import signing
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
-from django.http import HttpResponseForbidden
+from django.http import HttpResponseForbidden, QueryDict
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.crypto import constant_time_compare
 
@@ -77,11 +85,33 @@ _PK = User._meta.pk
 _CSRF = CsrfViewMiddleware(lambda request: HttpResponseForbidden())
 
 
+#: What ``request.POST`` is for a JSON body (Django parses only forms).
+_NO_FORM = QueryDict()
+
+
+class CheckRequest(WSGIRequest):
+    """Django's request of a JSON ``POST`` to ``path``, made without what the host,
+    CSRF and language checks never read (``WSGIRequest.__init__`` works out the
+    script name, the path, the content type and the body's stream); everything
+    they do read (``META``, ``COOKIES``, ``get_host``, ``is_secure``, ``POST``) is
+    Django's own."""
+
+    def __init__(self, environ: dict[str, Any], path: str) -> None:
+        # Not ``super().__init__``: that is the work this class leaves out.
+        self.environ = self.META = environ
+        self.path = self.path_info = path
+        self.method = "POST"
+        self._post = _NO_FORM
+        self.resolver_match = None
+
+
 def session_request(environ: dict[str, Any]) -> tuple[WSGIRequest, str] | None:
-    """The request as Django builds it and its session key, when its host is allowed,
-    it passes Django's CSRF check unchanged and carries a session cookie; else None
-    (Django answers)."""
-    request = WSGIRequest(environ)
+    """The request as Django would check it and its session key, when its body is
+    JSON, its host is allowed, it passes Django's CSRF check unchanged and carries a
+    session cookie; else None (Django answers)."""
+    if not environ.get("CONTENT_TYPE", "").startswith("application/json"):
+        return None  # a form's CSRF token is in its body: Django's to read
+    request = CheckRequest(environ, environ["PATH_INFO"])
     key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
     if not key or len(key) > 40:
         return None
@@ -100,10 +130,14 @@ def session_request(environ: dict[str, Any]) -> tuple[WSGIRequest, str] | None:
 
 
 def session_user_id(session_data: str) -> tuple[int, dict[str, Any]] | None:
-    """The signed-in user's id of a stored session, decoded by the session store
-    itself, and the session; None when it names no user of a backend the settings
-    list (or does not decode: the store gives an empty session)."""
-    session = _STORE.decode(session_data)
+    """The signed-in user's id of a stored session, decoded as the session store
+    does, and the session; None when it names no user of a backend the settings
+    list, or does not decode (Django then decodes it, logs and answers)."""
+    signer = _signer(settings.SECRET_KEY, tuple(settings.SECRET_KEY_FALLBACKS))
+    try:
+        session = signer.unsign_object(session_data, serializer=_STORE.serializer)
+    except Exception:
+        return None
     try:
         user_id = _PK.to_python(session[SESSION_KEY])
         backend = session[BACKEND_SESSION_KEY]
@@ -125,6 +159,34 @@ def session_hash_ok(session: dict[str, Any], password: str) -> bool:
     hasher: Any = User._get_session_auth_hash  # type: ignore[attr-defined]
     expected = hasher(_Password(password))
     return constant_time_compare(given, expected)
+
+
+class _Signer(signing.TimestampSigner):
+    """The signer ``SessionBase.decode`` uses (``signing.loads`` with the store's
+    salt), computing Django's signature (``base64_hmac``) with the key derived
+    from each secret kept, instead of derived again for every signature."""
+
+    def signature(self, value: str, key: Any = None) -> str:
+        key = key or self.key
+        if self.algorithm != "sha256" or not isinstance(key, str):
+            return str(super().signature(value, key))
+        derived = _derived_key(self.salt + "signer", key)
+        return signing.b64_encode(
+            hmac.digest(derived, value.encode(), "sha256")
+        ).decode()
+
+
+@functools.lru_cache(maxsize=8)
+def _derived_key(key_salt: str, secret: str) -> bytes:
+    """``salted_hmac``'s key for ``key_salt`` and ``secret`` (SHA-256)."""
+    return hashlib.sha256((key_salt + secret).encode()).digest()
+
+
+@functools.lru_cache(maxsize=4)
+def _signer(key: str, fallback_keys: tuple[str, ...]) -> _Signer:
+    """The session store's signer for the current secrets (the settings read per
+    call: a test's ``override_settings`` gets its own)."""
+    return _Signer(key=key, salt=_STORE.key_salt, fallback_keys=list(fallback_keys))
 
 
 class _Password:

@@ -49,7 +49,7 @@ from django.utils import translation
 from django.utils.csp import CSP
 
 from warkat.attendance.fastpath import CONTENT_TYPE, PATH, TRIED, checkin_fast
-from warkat.attendance.fastsession import session_request
+from warkat.attendance.fastsession import CheckRequest, session_request
 from warkat.core import requestid
 from warkat.core.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from warkat.core.wsgienv import StartResponse, WSGIApp
@@ -231,4 +231,4 @@ def _connection_kept() -> None:
 
 def _language(environ: dict[str, Any], request: WSGIRequest | None = None) -> str:
     """The request's language as Django would choose it (cookie, then header)."""
-    return translation.get_language_from_request(request or WSGIRequest(environ))
+    return translation.get_language_from_request(request or CheckRequest(environ, PATH))

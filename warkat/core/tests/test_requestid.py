@@ -6,6 +6,7 @@ import io
 import json
 import logging
 import logging.config
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,6 +25,7 @@ from warkat.core.requestid import (
     RequestIdFilter,
     RequestIdMiddleware,
     request_id,
+    request_id_new,
 )
 
 SEEN: list[dict[str, Any]] = []
@@ -193,3 +195,12 @@ def test_request_id_travels_with_the_task_into_the_worker(
 def test_client_response_carries_the_id() -> None:
     response = Client().get("/akun/login/", HTTP_X_REQUEST_ID="edge-42")
     assert response["X-Request-ID"] == "edge-42"
+
+
+def test_new_ids_are_uuid4_hex() -> None:
+    ids = {request_id_new() for _ in range(200)}
+    assert len(ids) == 200
+    for rid in ids:
+        made = uuid.UUID(hex=rid)
+        assert made.hex == rid and made.version == 4
+        assert made.variant == uuid.RFC_4122

@@ -1,0 +1,109 @@
+"""The session check's own pieces (``attendance.fastsession``), on any database:
+the session decoded exactly as the store decodes it, under the settings of the
+moment, and the request the CSRF check reads."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.core import signing
+from django.core.handlers.wsgi import WSGIRequest
+from django.test import RequestFactory, override_settings
+
+from warkat.attendance import fastpath
+from warkat.attendance.fastsession import (
+    _STORE,
+    CheckRequest,
+    _signer,
+    session_request,
+    session_user_id,
+)
+
+DATA = {
+    SESSION_KEY: "42",
+    BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
+    HASH_SESSION_KEY: "a" * 64,
+}
+
+
+def test_signature_is_django_s() -> None:
+    signer = _signer(settings.SECRET_KEY, ())
+    django = signing.TimestampSigner(salt=_STORE.key_salt)
+    for value in ("", "e30", "x" * 500, "ünï:cödé"):
+        assert signer.signature(value) == django.signature(value)
+
+
+@pytest.mark.parametrize("data", [DATA, DATA | {"padding": "z" * 2000}])
+def test_decoded_as_the_store_decodes(data: dict[str, Any]) -> None:
+    encoded = _STORE.encode(data)  # long data is compressed
+    assert session_user_id(encoded) == (42, _STORE.decode(encoded))
+
+
+def test_refused_what_the_store_refuses() -> None:
+    encoded = _STORE.encode(DATA)
+    tampered = encoded[:-3] + ("aaa" if not encoded.endswith("aaa") else "bbb")
+    for bad in (tampered, "", "e30:1v:notasignature", "nothing"):
+        assert _STORE.decode(bad) == {}
+        assert session_user_id(bad) is None
+    other_backend = _STORE.encode(DATA | {BACKEND_SESSION_KEY: "x.y.Backend"})
+    assert session_user_id(other_backend) is None
+
+
+def test_secrets_of_the_moment() -> None:
+    """A changed secret (``override_settings``, a rotation) is read at each call;
+    a session of a fallback secret decodes as Django's store decodes it."""
+    old = _STORE.encode(DATA)
+    with override_settings(SECRET_KEY="another secret " * 4):
+        assert session_user_id(old) is None
+        assert _STORE.decode(old) == {}
+        assert session_user_id(_STORE.encode(DATA)) is not None
+    with override_settings(
+        SECRET_KEY="another secret " * 4, SECRET_KEY_FALLBACKS=[settings.SECRET_KEY]
+    ):
+        assert _STORE.decode(old) == DATA
+        assert session_user_id(old) == (42, DATA)
+    assert session_user_id(old) == (42, DATA)
+
+
+def _environ(**extra: Any) -> dict[str, Any]:
+    environ: dict[str, Any] = RequestFactory()._base_environ(  # type: ignore[attr-defined]
+        PATH_INFO=fastpath.PATH, REQUEST_METHOD="POST", **extra
+    )
+    environ["wsgi.input"] = io.BytesIO(b"{}")
+    return environ
+
+
+@pytest.mark.parametrize("secure", [False, True])
+def test_check_request_reads_as_django_s(secure: bool) -> None:
+    extra = {
+        "CONTENT_TYPE": "application/json",
+        "HTTP_COOKIE": "sessionid=abc; csrftoken=def; django_language=en",
+        "HTTP_X_FORWARDED_PROTO": "https" if secure else "http",
+        "HTTP_HOST": "testserver:8443",
+    }
+    ours, django = (
+        CheckRequest(_environ(**extra), fastpath.PATH),
+        WSGIRequest(_environ(**extra)),
+    )
+    for read in ("get_host", "is_secure", "get_port", "build_absolute_uri"):
+        assert getattr(ours, read)() == getattr(django, read)()
+    assert ours.COOKIES == django.COOKIES
+    assert ours.POST == django.POST == {}
+    assert (ours.method, ours.path, ours.path_info) == (
+        django.method,
+        django.path,
+        django.path_info,
+    )
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""],
+)
+def test_a_form_s_token_is_django_s_to_read(content_type: str) -> None:
+    environ = _environ(CONTENT_TYPE=content_type, HTTP_COOKIE="sessionid=abc")
+    assert session_request(environ) is None
