@@ -55,6 +55,7 @@ import psycopg
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
 from django.urls import resolve
 from django.utils import timezone, translation
@@ -272,13 +273,14 @@ def checkin_fast(
     content_type: str,
     body: bytes,
     language: Callable[[], str],
+    db: BaseDatabaseWrapper | None = None,
 ) -> bytes | None:
     """The body of the 201 answer to a check-in recorded here, or None to leave the
     request to the full path (nothing recorded). The caller is ``authorization``
     (the ``Bearer …`` header) or, for a browser, ``session_key`` (its session
     cookie, once the request passed the CSRF check: ``fastsession``); ``language``
     gives the request's language (only called for the reasons of a flagged
-    record)."""
+    record); ``db`` is this thread's connection when the caller has it at hand."""
     data = _parse(content_type, body)
     if data is None:
         return None
@@ -292,9 +294,11 @@ def checkin_fast(
         caller = (api_token_hash(raw), "")
     now = timezone.now()
     previous_tenant = _db_value()
-    db = connections[DEFAULT_DB_ALIAS]  # this thread's (one lookup, not four)
+    if db is None:
+        db = connections[DEFAULT_DB_ALIAS]  # this thread's (one lookup, not four)
     try:
-        db.ensure_connection()
+        if db.connection is None:
+            db.ensure_connection()
         pg = db.connection
         facts = _read(pg, caller, now, data)
     except (psycopg.OperationalError, DatabaseError):

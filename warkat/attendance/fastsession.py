@@ -10,8 +10,9 @@ answer, asked of the same code wherever it is cheap enough:
   name, the body's stream and, for a JSON body, the form Django would parse as
   empty) and checked by the same checks the API's session auth runs
   (``ninja.utils.check_csrf``: Django's ``CsrfViewMiddleware``, origin, referer
-  and token). A refusal, a body that is not JSON, or a CSRF cookie that would be
-  renewed, is left to Django, which answers its own 403;
+  and token; the page's own plain case decided here with Django's token match,
+  ``csrf_plainly_passed``). A refusal, a body that is not JSON, or a CSRF cookie
+  that would be renewed, is left to Django, which answers its own 403;
 * the session: the row of the session store the project uses (Django's database
   store on ``accounts_session``, not expired; found with its user, by the user id
   the store keeps in a column, in the same round trip as every input of the
@@ -46,7 +47,12 @@ from django.core import signing
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpResponseForbidden, QueryDict
-from django.middleware.csrf import CsrfViewMiddleware
+from django.middleware.csrf import (
+    CSRF_SECRET_LENGTH,
+    CSRF_TOKEN_LENGTH,
+    CsrfViewMiddleware,
+    _does_token_match,
+)
 from django.utils.crypto import constant_time_compare
 
 from warkat.accounts.models import User
@@ -116,9 +122,11 @@ def session_request(environ: dict[str, Any]) -> tuple[WSGIRequest, str] | None:
     if not key or len(key) > 40:
         return None
     try:
-        request.get_host()
+        host = request.get_host()
     except DisallowedHost:
         return None
+    if csrf_plainly_passed(request, host):
+        return request, key
     # ``ninja.utils.check_csrf`` (what the API's session auth calls), with one
     # middleware kept (its trusted origins are worked out once, not per request).
     request.csrf_processing_done = False  # type: ignore[attr-defined]
@@ -127,6 +135,34 @@ def session_request(environ: dict[str, Any]) -> tuple[WSGIRequest, str] | None:
     if refused is not None or "CSRF_COOKIE_NEEDS_UPDATE" in request.META:
         return None
     return request, key
+
+
+def csrf_plainly_passed(request: WSGIRequest, host: str) -> bool:
+    """Whether the request passes Django's CSRF check in its plainest case, the
+    page's own: the secret in its cookie (not masked), the token (masked or not)
+    in the header, the request's origin its own (``scheme://host``, the first
+    origin ``CsrfViewMiddleware`` accepts), the token matching the secret
+    (Django's ``_does_token_match``). The middleware's run costs several times
+    this; every other case (a form's token, a masked or malformed cookie, another
+    origin, no origin, the secret in the session) is the middleware's to decide."""
+    if settings.CSRF_USE_SESSIONS:
+        return False
+    secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    token = request.META.get(settings.CSRF_HEADER_NAME, "")
+    origin = ("https://" if request.is_secure() else "http://") + host
+    return (
+        len(secret) == CSRF_SECRET_LENGTH
+        and _token_chars(secret)
+        and len(token) in (CSRF_SECRET_LENGTH, CSRF_TOKEN_LENGTH)
+        and _token_chars(token)
+        and request.META.get("HTTP_ORIGIN") == origin
+        and _does_token_match(token, secret)
+    )
+
+
+def _token_chars(value: str) -> bool:
+    """Only the characters of a CSRF token (``_check_token_format``: a-z, A-Z, 0-9)."""
+    return value.isascii() and value.isalnum()
 
 
 def session_user_id(session_data: str) -> tuple[int, dict[str, Any]] | None:

@@ -40,7 +40,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIRequest
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpResponse
 from django.middleware.csp import ContentSecurityPolicyMiddleware
 from django.middleware.security import SecurityMiddleware
@@ -147,8 +148,7 @@ class CheckInFastApplication:
             return None
         if not 0 < length <= MAX_BODY:
             return None
-        body = environ["wsgi.input"].read(length)
-        environ["wsgi.input"] = io.BytesIO(body)  # for Django, if it answers
+        body = environ["wsgi.input"].read(length)  # given back below if declined
         rid = (
             requestid.request_id_clean(environ.get("HTTP_X_REQUEST_ID"))
             or requestid.request_id_new()
@@ -162,20 +162,20 @@ class CheckInFastApplication:
                     out = None
                 else:
                     request, key = checked
-                    _connection_kept()
                     out = checkin_fast(
                         session_key=key,
                         content_type=environ.get("CONTENT_TYPE", ""),
                         body=body,
                         language=lambda: _language(environ, request),
+                        db=_connection_kept(),
                     )
             else:
-                _connection_kept()
                 out = checkin_fast(
                     authorization=environ["HTTP_AUTHORIZATION"],
                     content_type=environ.get("CONTENT_TYPE", ""),
                     body=body,
                     language=lambda: _language(environ),
+                    db=_connection_kept(),
                 )
         except Exception:
             logger.exception("check-in fast path failed; the full path answers")
@@ -220,13 +220,14 @@ class CheckInFastApplication:
         return self._metrics  # type: ignore[no-any-return]
 
 
-def _connection_kept() -> None:
-    """``close_old_connections`` for this thread's connection at the start of a
-    request: closed when past its age or after errors (outside a transaction: a
-    test's atomic block keeps it)."""
-    conn = connections["default"]
+def _connection_kept() -> BaseDatabaseWrapper:
+    """This thread's connection, as ``close_old_connections`` keeps it at the start
+    of a request: closed when past its age or after errors (outside a transaction:
+    a test's atomic block keeps it)."""
+    conn = connections[DEFAULT_DB_ALIAS]
     if conn.connection is not None and not conn.in_atomic_block:
         conn.close_if_unusable_or_obsolete()
+    return conn
 
 
 def _language(environ: dict[str, Any], request: WSGIRequest | None = None) -> str:

@@ -12,13 +12,17 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.core import signing
 from django.core.handlers.wsgi import WSGIRequest
+from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
 from django.test import RequestFactory, override_settings
 
 from warkat.attendance import fastpath
 from warkat.attendance.fastsession import (
+    _CSRF,
     _STORE,
     CheckRequest,
     _signer,
+    _view,
+    csrf_plainly_passed,
     session_request,
     session_user_id,
 )
@@ -107,3 +111,46 @@ def test_check_request_reads_as_django_s(secure: bool) -> None:
 def test_a_form_s_token_is_django_s_to_read(content_type: str) -> None:
     environ = _environ(CONTENT_TYPE=content_type, HTTP_COOKIE="sessionid=abc")
     assert session_request(environ) is None
+
+
+SECRET = _get_new_csrf_string()
+#: Cookie, header and origin of a request and whether the plain case takes it
+#: (None: the middleware decides). The page's own: the secret, a masked token.
+CSRF_CASES = [
+    (SECRET, _mask_cipher_secret(SECRET), "http://testserver", True),
+    (SECRET, SECRET, "http://testserver", True),
+    (SECRET, _mask_cipher_secret(SECRET), "https://testserver", None),
+    (SECRET, _mask_cipher_secret(SECRET), None, None),
+    (SECRET, _mask_cipher_secret(SECRET), "http://evil.example", None),
+    (SECRET, _get_new_csrf_string(), "http://testserver", None),
+    (SECRET, SECRET[:-1] + "é", "http://testserver", None),
+    (SECRET, None, "http://testserver", None),
+    (SECRET, SECRET + "a", "http://testserver", None),
+    (_mask_cipher_secret(SECRET), SECRET, "http://testserver", None),
+    (SECRET[:-1] + "-", SECRET[:-1] + "-", "http://testserver", None),
+    (None, SECRET, "http://testserver", None),
+]
+
+
+@pytest.mark.parametrize(("cookie", "header", "origin", "plain"), CSRF_CASES)
+def test_csrf_plain_case_is_one_django_passes(
+    cookie: str | None, header: str | None, origin: str | None, plain: bool | None
+) -> None:
+    """What the plain case takes, Django's middleware takes too; what it does not
+    take goes to the middleware (which may still take it)."""
+    extra = {"CONTENT_TYPE": "application/json"}
+    if cookie is not None:
+        extra["HTTP_COOKIE"] = f"sessionid=abc; {settings.CSRF_COOKIE_NAME}={cookie}"
+    if header is not None:
+        extra[settings.CSRF_HEADER_NAME] = header
+    if origin is not None:
+        extra["HTTP_ORIGIN"] = origin
+    request = CheckRequest(_environ(**extra), fastpath.PATH)
+    assert csrf_plainly_passed(request, request.get_host()) is bool(plain)
+    django = WSGIRequest(_environ(**extra))
+    _CSRF.process_request(django)
+    refused = _CSRF.process_view(django, _view, (), {})
+    if plain:
+        assert refused is None
+    with override_settings(CSRF_USE_SESSIONS=True):
+        assert not csrf_plainly_passed(request, request.get_host())
