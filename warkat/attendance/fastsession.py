@@ -47,7 +47,7 @@ from django.core import signing
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpResponseForbidden, QueryDict
-from django.middleware.csrf import (
+from django.middleware.csrf import (  # type: ignore[attr-defined]
     CSRF_SECRET_LENGTH,
     CSRF_TOKEN_LENGTH,
     CsrfViewMiddleware,
@@ -202,11 +202,17 @@ class _Signer(signing.TimestampSigner):
     salt), computing Django's signature (``base64_hmac``) with the key derived
     from each secret kept, instead of derived again for every signature."""
 
-    def signature(self, value: str, key: Any = None) -> str:
+    def signature(self, value: bytes | str, key: Any = None) -> str:
         key = key or self.key
-        if self.algorithm != "sha256" or not isinstance(key, str):
+        salt = self.salt
+        if not (
+            self.algorithm == "sha256"
+            and isinstance(key, str)
+            and isinstance(value, str)
+            and isinstance(salt, str)
+        ):
             return str(super().signature(value, key))
-        derived = _derived_key(self.salt + "signer", key)
+        derived = _derived_key(salt + "signer", key)
         return signing.b64_encode(
             hmac.digest(derived, value.encode(), "sha256")
         ).decode()

@@ -5,14 +5,17 @@ moment, and the request the CSRF check reads."""
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.core import signing
 from django.core.handlers.wsgi import WSGIRequest
-from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
+from django.middleware.csrf import (  # type: ignore[attr-defined]
+    _get_new_csrf_string,
+    _mask_cipher_secret,
+)
 from django.test import RequestFactory, override_settings
 
 from warkat.attendance import fastpath
@@ -149,7 +152,7 @@ def test_csrf_plain_case_is_one_django_passes(
     assert csrf_plainly_passed(request, request.get_host()) is bool(plain)
     django = WSGIRequest(_environ(**extra))
     _CSRF.process_request(django)
-    refused = _CSRF.process_view(django, _view, (), {})
+    refused = _CSRF.process_view(django, cast(Any, _view), (), {})
     if plain:
         assert refused is None
     with override_settings(CSRF_USE_SESSIONS=True):
