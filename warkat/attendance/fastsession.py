@@ -84,6 +84,9 @@ SESSION_USER_SQL = """
       JOIN tenancy_tenant tn ON tn.id = u.tenant_id
      WHERE s.session_key = $1 AND s.expire_date > $2::timestamptz"""
 
+#: The key salt of ``AbstractBaseUser.get_session_auth_hash`` (the tests compare
+#: the hash with the user's own).
+_AUTH_HASH_SALT = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
 #: One store of the project's engine, kept for its ``decode`` (which reads only the
 #: store's salt and serializer: no state of a session, safe across threads).
 _STORE = import_module(settings.SESSION_ENGINE).SessionStore()
@@ -190,10 +193,11 @@ def session_hash_ok(session: dict[str, Any], password: str) -> bool:
     given = session.get(HASH_SESSION_KEY)
     if not given or not isinstance(given, str):
         return False
-    # The model's own hash function, on a stand-in holding only the password (a
-    # model instance cost more than the rest of the check).
-    hasher: Any = User._get_session_auth_hash  # type: ignore[attr-defined]
-    expected = hasher(_Password(password))
+    # ``AbstractBaseUser._get_session_auth_hash`` (``salted_hmac``, SHA-256) with
+    # the secret's derived key kept: a model instance, or the key derived again,
+    # cost more than the rest of the check.
+    key = _derived_key(_AUTH_HASH_SALT, settings.SECRET_KEY)
+    expected = hmac.digest(key, password.encode(), "sha256").hex()
     return constant_time_compare(given, expected)
 
 
@@ -229,13 +233,6 @@ def _signer(key: str, fallback_keys: tuple[str, ...]) -> _Signer:
     """The session store's signer for the current secrets (the settings read per
     call: a test's ``override_settings`` gets its own)."""
     return _Signer(key=key, salt=_STORE.key_salt, fallback_keys=list(fallback_keys))
-
-
-class _Password:
-    __slots__ = ("password",)
-
-    def __init__(self, password: str) -> None:
-        self.password = password
 
 
 def _view() -> None:

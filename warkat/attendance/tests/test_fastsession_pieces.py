@@ -18,6 +18,7 @@ from django.middleware.csrf import (  # type: ignore[attr-defined]
 )
 from django.test import RequestFactory, override_settings
 
+from warkat.accounts.models import User
 from warkat.attendance import fastpath
 from warkat.attendance.fastsession import (
     _CSRF,
@@ -26,6 +27,7 @@ from warkat.attendance.fastsession import (
     _signer,
     _view,
     csrf_plainly_passed,
+    session_hash_ok,
     session_request,
     session_user_id,
 )
@@ -74,6 +76,20 @@ def test_secrets_of_the_moment() -> None:
         assert _STORE.decode(old) == DATA
         assert session_user_id(old) == (42, DATA)
     assert session_user_id(old) == (42, DATA)
+
+
+def test_session_hash_is_the_user_s() -> None:
+    user = User(password="argon2$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA")
+    ok = {HASH_SESSION_KEY: user.get_session_auth_hash()}
+    assert session_hash_ok(ok, user.password)
+    assert not session_hash_ok(ok, user.password + "x")
+    assert not session_hash_ok({HASH_SESSION_KEY: ""}, user.password)
+    assert not session_hash_ok({}, user.password)
+    with override_settings(SECRET_KEY="another secret " * 4):
+        assert not session_hash_ok(ok, user.password)
+        assert session_hash_ok(
+            {HASH_SESSION_KEY: user.get_session_auth_hash()}, user.password
+        )
 
 
 def _environ(**extra: Any) -> dict[str, Any]:
