@@ -40,8 +40,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIRequest
+from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.middleware.csp import ContentSecurityPolicyMiddleware
 from django.middleware.security import SecurityMiddleware
@@ -230,6 +232,33 @@ def _connection_kept() -> BaseDatabaseWrapper:
     return conn
 
 
+#: The language Django chooses for a language cookie and an ``Accept-Language``
+#: (a function of the two and the settings; emptied when a language setting
+#: changes). Bounded: the header is the client's to make up.
+_LANGUAGES: dict[tuple[str | None, str], str] = {}
+_LANGUAGES_KEPT = 256
+_LANGUAGE_SETTINGS = frozenset(
+    {"LANGUAGES", "LANGUAGE_CODE", "LANGUAGE_COOKIE_NAME", "LOCALE_PATHS"}
+)
+
+
 def _language(environ: dict[str, Any], request: WSGIRequest | None = None) -> str:
     """The request's language as Django would choose it (cookie, then header)."""
-    return translation.get_language_from_request(request or CheckRequest(environ, PATH))
+    if request is None:
+        request = CheckRequest(environ, PATH)
+    key = (
+        request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME),
+        environ.get("HTTP_ACCEPT_LANGUAGE", ""),
+    )
+    language = _LANGUAGES.get(key)
+    if language is None:
+        language = translation.get_language_from_request(request)
+        if len(_LANGUAGES) < _LANGUAGES_KEPT:
+            _LANGUAGES[key] = language
+    return language
+
+
+@receiver(setting_changed)
+def _language_settings_changed(*, setting: str, **kwargs: Any) -> None:
+    if setting in _LANGUAGE_SETTINGS:
+        _LANGUAGES.clear()

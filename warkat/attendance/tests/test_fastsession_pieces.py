@@ -173,3 +173,24 @@ def test_csrf_plain_case_is_one_django_passes(
         assert refused is None
     with override_settings(CSRF_USE_SESSIONS=True):
         assert not csrf_plainly_passed(request, request.get_host())
+
+
+def test_language_kept_per_cookie_and_header_until_settings_change() -> None:
+    from warkat.attendance import fastwsgi
+
+    def language(**extra: Any) -> str:
+        return fastwsgi._language(_environ(**extra))
+
+    assert language(HTTP_ACCEPT_LANGUAGE="en") == "en"
+    assert language(HTTP_ACCEPT_LANGUAGE="id,en;q=0.5") == "id"
+    assert language(HTTP_ACCEPT_LANGUAGE="en", HTTP_COOKIE="django_language=id") == (
+        "id"
+    )
+    assert language() == settings.LANGUAGE_CODE
+    with override_settings(LANGUAGE_CODE="en"):
+        assert language() == "en"
+        assert language(HTTP_ACCEPT_LANGUAGE="id,en;q=0.5") == "id"
+    assert language() == settings.LANGUAGE_CODE == "id"
+    for i in range(fastwsgi._LANGUAGES_KEPT + 10):  # made-up headers: kept bounded
+        language(HTTP_ACCEPT_LANGUAGE=f"x{i}")
+    assert len(fastwsgi._LANGUAGES) == fastwsgi._LANGUAGES_KEPT
