@@ -24,8 +24,10 @@ the kadis, then signs them, alternating per round:
   previous letter's last transaction (so the "number" part is timed for the
   first letter only, the others' is in "record").
 
-Reported: seconds for the whole action, letters per second, and where a letter's
-time goes (render, signature, the three short transactions), plus the register
+Reported: seconds for the whole action, this process's CPU and (PostgreSQL on
+this machine) the CPU of the server process serving it, letters per second, and
+where a letter's time goes (render, signature, the three short transactions),
+statements per letter, plus the register
 check: numbers 1…N per round, no duplicate, no gap, every letter signed.
 """
 
@@ -132,6 +134,24 @@ def _numbers_from(draft: Any, last: int) -> None:
     )  # fmt: skip
 
 
+def _db_cpu() -> float:
+    """CPU seconds so far of the PostgreSQL server process serving this
+    connection (a server on this machine: ``/proc``); 0 on SQLite or elsewhere."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _check(drafts: list[Any]) -> tuple[int, int, int]:
     from warkat.drafting.models import Draft, NumberEntry
 
@@ -190,6 +210,7 @@ def run(*, letters: int, rounds: int, modes: list[str]) -> list[dict[str, Any]]:
                         queries[0] += 1
                         return execute(*a)
 
+                    db_cpu = _db_cpu()
                     start, cpu = time.perf_counter(), time.process_time()
                     with _timed(spent), connection.execute_wrapper(count):
                         if mode in {"now", "ahead", "batched"}:
@@ -208,11 +229,13 @@ def run(*, letters: int, rounds: int, modes: list[str]) -> list[dict[str, Any]]:
                                     )  # fmt: skip
                     seconds = time.perf_counter() - start
                     cpu = time.process_time() - cpu
+                    db_cpu = _db_cpu() - db_cpu
                     duplicates, gaps, unsigned = _check(drafts)
                     out.append(
                         {
                             "mode": mode, "round": round_no, "letters": letters,
-                            "seconds": seconds, "cpu": cpu, "duplicates": duplicates,
+                            "seconds": seconds, "cpu": cpu, "db cpu": db_cpu,
+                            "duplicates": duplicates,
                             "ahead cpu": ahead_cpu, "queries": queries[0] / letters,
                             "gaps": gaps, "unsigned": unsigned,
                             **{
@@ -250,12 +273,13 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
         f"letter_sign per letter, now: one batch (budget {BUDGET_S:.0f} s)"
     )
     parts = ["ahead", "render", "signature", "number", "record"]
-    head = ["mode", "round", "seconds", "CPU s", "letters/s"]
+    head = ["mode", "round", "seconds", "CPU s", "DB CPU s", "letters/s"]
     head += [f"p50 {p} ms" for p in parts] + [f"CPU {p} ms" for p in parts]
     head += ["queries/letter", "ahead CPU s", "dup", "gaps", "unsigned", "budget"]
     print("  ".join(f"{h:>12}" for h in head))
     for r in rows:
         cells = [r["mode"], str(r["round"]), f"{r['seconds']:.2f}", f"{r['cpu']:.2f}"]
+        cells.append(f"{r['db cpu']:.2f}")
         cells.append(f"{r['letters'] / r['seconds']:.1f}")
         cells += [f"{r.get(f'{p} ms', 0):.1f}" for p in parts]
         cells += [f"{r.get(f'{p} cpu ms', 0):.1f}" for p in parts]
@@ -266,7 +290,8 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
         print("  ".join(f"{c:>12}" for c in cells))
     print(
         "seconds and p50 parts are wall-clock; CPU s and the CPU parts (median per "
-        "letter) are this process's CPU (the database's is not in it); ahead CPU s: "
+        "letter) are this process's CPU (the database's is not in it); DB CPU s: the "
+        "PostgreSQL server process of the connection (0 on SQLite); ahead CPU s: "
         "rendering the letters ahead, before the action (not in it); load "
         f"average {os.getloadavg()[0]:.2f}"
     )

@@ -24,6 +24,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from warkat.archive.models import ClassificationCode, TenantClassificationCode
+from warkat.core.memo import per_action
+from warkat.tenancy.scope import current_tenant
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,14 @@ def retention_for(
 
 
 def tenant_overrides() -> dict[int, TenantClassificationCode]:
-    """The current tenant's local retention changes by code id (inside a scope)."""
+    """The current tenant's local retention changes by code id (inside a scope;
+    read once per batch of letters, ``core.memo``)."""
+    tenant = current_tenant()
+    return _overrides(tenant.pk if tenant is not None else None)
+
+
+@per_action
+def _overrides(tenant_id: int | None) -> dict[int, TenantClassificationCode]:
     changed = (
         Q(retention_active_years__isnull=False)
         | Q(retention_inactive_years__isnull=False)

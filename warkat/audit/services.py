@@ -7,11 +7,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models, transaction
+from django.db import models, router, transaction
+from django.db.models.signals import post_save
 from django.utils import timezone
 
 from warkat.audit.context import client_ip
 from warkat.audit.models import AuditChainHead, AuditEvent
+from warkat.core.memo import AUDIT_APPEND
 from warkat.tenancy.models import Tenant
 
 GENESIS = "0" * 64
@@ -90,7 +92,10 @@ def audit_records(*, tenant: Tenant, entries: list[AuditEntry]) -> list[AuditEve
     """Append ``entries`` to ``tenant``'s chain, in order, with one lock of the
     chain head and one update of it (the head is the tenant's one queue of
     writers: a service writing several events holds it once, briefly). The
-    chain is the same as with one ``audit_record`` per entry."""
+    chain is the same as with one ``audit_record`` per entry. The events are
+    inserted in one statement, then each event's ``post_save`` is sent, in order,
+    inside one ``core.memo.AUDIT_APPEND`` scope (the dashboard marks the day once
+    for them all)."""
     head = (
         AuditChainHead.objects.with_scopes_disabled()
         .select_for_update()
@@ -126,9 +131,16 @@ def audit_records(*, tenant: Tenant, entries: list[AuditEntry]) -> list[AuditEve
             prev_hash=head.last_hash,
         )
         event.hash = event_hash(prev_hash=head.last_hash, event=event)
-        event.save()
         head.seq = event.seq
         head.last_hash = event.hash
         events.append(event)
+    AuditEvent._base_manager.bulk_create(events)
+    using = router.db_for_write(AuditEvent)
+    with AUDIT_APPEND.scope():
+        for event in events:
+            post_save.send(
+                sender=AuditEvent, instance=event, created=True,
+                update_fields=None, raw=False, using=using,
+            )  # fmt: skip
     head.save(update_fields=["seq", "last_hash"])
     return events

@@ -34,6 +34,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from warkat.core.memo import AUDIT_APPEND
 from warkat.dashboard.dirtydays import marks_all
 from warkat.dashboard.models import DirtyDay
 from warkat.tenancy.clock import tenant_localdate
@@ -76,7 +77,15 @@ def audit_event_saved(
     if not created or raw or not instance.tenant_id:
         return
     tenant = instance.tenant
-    day_mark(tenant_id=tenant.pk, day=tenant_localdate(tenant, instance.occurred_at))
+    _day_mark_once(tenant.pk, tenant_localdate(tenant, instance.occurred_at))
+
+
+@AUDIT_APPEND.memo
+def _day_mark_once(tenant_id: int, day: dt.date) -> bool:
+    """One mark (and row lock) of the day for all the events appended together
+    (``audit.services.audit_records``, one transaction): the mark's ``events``
+    counts the appends, not the events."""
+    return day_mark(tenant_id=tenant_id, day=day)
 
 
 def checkin_saved(

@@ -252,11 +252,15 @@ def number_take(*, actor: Any, draft: Draft) -> Taken:
     return taken
 
 
-def _number_take(*, actor: Any, draft: Draft) -> tuple[Taken, AuditEntry | None]:
+def _number_take(
+    *, actor: Any, draft: Draft, skip_locked: bool = False
+) -> tuple[Taken, AuditEntry | None]:
+    """``skip_locked``: ``DoesNotExist`` instead of waiting for the draft or its
+    letter (``number_take_next``)."""
     tenant = draft.tenant
-    locked = lock_draft(draft)
+    locked = lock_draft(draft, skip_locked=skip_locked)
     letter = (
-        Letter.objects.select_for_update(of=("self",))
+        Letter.objects.select_for_update(of=("self",), skip_locked=skip_locked)
         .select_related("classification")
         .get(pk=locked.letter_id)
     )
@@ -352,11 +356,20 @@ def number_take_next(
     letter's rows. A kill -9 leaves what one transaction per step leaves: the
     number of the letter being signed *being signed*, none taken for the next.
     ``None`` when the next letter cannot be signed now (changed, no longer the
-    signer's): nothing is written for it, and its own turn reports why."""
+    signer's) or when another transaction holds its draft or letter: nothing is
+    written for it, and its own turn takes its number (or reports why not) in a
+    transaction of its own.
+
+    Never waiting for the next letter's rows while holding the current one's
+    keeps two batches (or a batch and a single signing) from deadlocking on
+    letters they share in opposite orders: each waits only in step 1, where it
+    holds no other letter's rows. The counter is waited for (every holder takes
+    it after its letters' rows and before the audit chain head, the same order
+    everywhere)."""
     try:
         with coalesced():
-            return _number_take(actor=actor, draft=draft)
-    except DomainError:
+            return _number_take(actor=actor, draft=draft, skip_locked=True)
+    except (DomainError, Draft.DoesNotExist, Letter.DoesNotExist):
         return None
 
 
@@ -369,17 +382,18 @@ def _signed_writes(
     with coalesced():
         locked = lock_draft(draft)
         letter = Letter.objects.select_for_update().get(pk=locked.letter_id)
-        entry = (
-            NumberEntry.objects.select_for_update().filter(pk=taken.entry.pk).first()
-        )
         transition_check(locked, State.SIGNED, _("signed"))
-        if (
-            entry is None
-            or (locked.round, locked.version) != (taken.round, taken.version)
-            or entry.kind != NumberEntry.Kind.PENDING
-            or entry.voided_at is not None
-            or entry.letter_id != letter.pk
-        ):
+        if (locked.round, locked.version) != (taken.round, taken.version):
+            raise errors.signing_interrupted()
+        # The number still this letter's and being signed, marked signed in the
+        # same statement (its row locked by it until the commit).
+        entry = taken.entry
+        if not NumberEntry.objects.filter(
+            pk=entry.pk,
+            kind=NumberEntry.Kind.PENDING,
+            voided_at__isnull=True,
+            letter=letter,
+        ).update(kind=NumberEntry.Kind.SIGNED, subject=letter.subject[:500]):
             raise errors.signing_interrupted()
         letter.number = entry.number
         letter.letter_date = taken.day
@@ -389,9 +403,6 @@ def _signed_writes(
             letter_date=taken.day, audit=False,
         )  # fmt: skip
         now = timezone.now()
-        entry.kind = NumberEntry.Kind.SIGNED
-        entry.subject = letter.subject[:500]
-        entry.save(update_fields=["kind", "subject"])
         letter.status = State.SIGNED
         letter.save(update_fields=["number", "letter_date", "status", "updated_at"])
         kind = taken.assignment.kind

@@ -61,10 +61,11 @@ def holder_kind(
     return assignment.kind if assignment is not None else None
 
 
-def lock_draft(draft: Draft) -> Draft:
-    """Lock the draft row (always first) and return it fresh."""
+def lock_draft(draft: Draft, *, skip_locked: bool = False) -> Draft:
+    """Lock the draft row (always first) and return it fresh. ``skip_locked``:
+    ``Draft.DoesNotExist`` instead of waiting when another transaction holds it."""
     return (
-        Draft.objects.select_for_update(of=("self",))
+        Draft.objects.select_for_update(of=("self",), skip_locked=skip_locked)
         .select_related("letter", "naskah_type", "signer_position")
         .get(pk=draft.pk)
     )

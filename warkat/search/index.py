@@ -165,38 +165,45 @@ def search_docs_refresh(*, letter_ids: Iterable[int]) -> int:
         )
         gathered = gather_texts(ids, letters=letters)
         tenants = {letter.pk: letter.tenant_id for letter in letters}
-        existing = dict(
-            SearchDoc.objects.filter(letter_id__in=ids).values_list("letter_id", "pk")
+        # One letter (a service refreshing its own): its row updated straight
+        # away, made if there was none; several (a rebuild): which have a row is
+        # read first.
+        existing = (
+            None
+            if len(ids) == 1
+            else set(
+                SearchDoc.objects.filter(letter_id__in=ids).values_list(
+                    "letter_id", flat=True
+                )
+            )
         )
-        gone = [existing[pk] for pk in ids if pk in existing and pk not in gathered]
+        gone = [
+            pk
+            for pk in ids
+            if pk not in gathered and (existing is None or pk in existing)
+        ]
         if gone:
-            SearchDoc.objects.filter(pk__in=gone).delete()
+            SearchDoc.objects.filter(letter_id__in=gone).delete()
         create: list[SearchDoc] = []
-        update: list[SearchDoc] = []
+        now = timezone.now()
         for letter_id, texts in gathered.items():
             sender, head, body = _strings(texts)
-            doc = SearchDoc(
-                letter_id=letter_id,
-                tenant_id=tenants[letter_id],
-                sender=sender,
-                head=head,
-                body=body,
-            )
-            if letter_id in existing:
-                doc.pk = existing[letter_id]
-                update.append(doc)
-            else:
-                create.append(doc)
+            updated = 0
+            if existing is None or letter_id in existing:
+                # One UPDATE per row keeps SQLite's FTS triggers (per row) simple.
+                updated = SearchDoc.objects.filter(letter_id=letter_id).update(
+                    sender=sender, head=head, body=body, updated_at=now
+                )
+            if not updated:
+                create.append(
+                    SearchDoc(
+                        letter_id=letter_id, tenant_id=tenants[letter_id],
+                        sender=sender, head=head, body=body,
+                    )
+                )  # fmt: skip
         if create:
             SearchDoc.objects.bulk_create(create)
-        if update:
-            # One UPDATE per row keeps SQLite's FTS triggers (per row) simple.
-            now = timezone.now()
-            for doc in update:
-                SearchDoc.objects.filter(pk=doc.pk).update(
-                    sender=doc.sender, head=doc.head, body=doc.body, updated_at=now
-                )
-        return len(create) + len(update)
+        return len(gathered)
 
 
 def letter_id_batches(*, size: int = 500) -> Iterator[list[int]]:

@@ -10,7 +10,8 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from warkat.attendance.checkin import checkin_record
@@ -141,3 +142,28 @@ def test_periods_join_consecutive_days() -> None:
         (d, d + dt.timedelta(1)),
         (d + dt.timedelta(3), d + dt.timedelta(3)),
     ]
+
+
+def test_events_appended_together_mark_their_day_once(
+    o: SimpleNamespace, frozen: Any
+) -> None:
+    """``audit_records`` appends several events in one transaction (a signed
+    letter's document and signing): one mark of the day, chain intact."""
+    from warkat.audit.services import AuditEntry, audit_records
+    from warkat.audit.verify import audit_chain_verify
+
+    frozen.move_to(at(MONDAY, 9))
+    with CaptureQueriesContext(connection) as captured, transaction.atomic():
+        events = audit_records(
+            tenant=o.tenant,
+            entries=[AuditEntry(actor=None, action=f"test.{n}") for n in range(3)],
+        )
+    # One mark: its UPDATE, and the INSERT of the day's first.
+    marks = [q["sql"] for q in captured if 'UPDATE "dashboard_dirtyday"' in q["sql"]]
+    inserts = [
+        q["sql"] for q in captured if 'INSERT INTO "audit_auditevent"' in q["sql"]
+    ]
+    assert len(marks) == 1 and len(inserts) == 1
+    assert [e.seq for e in events] == [events[0].seq + n for n in range(3)]
+    assert list(DirtyDay.objects.values_list("day", "events")) == [(MONDAY, 1)]
+    assert audit_chain_verify(tenant=o.tenant).ok

@@ -159,3 +159,54 @@ def test_numbering_bench_runs(o: SimpleNamespace) -> None:
     assert run.duplicates == 0 and run.gaps == 0 and run.counter == run.committed
     assert run.committed + run.rolled_back == 32
     assert "numbers/s" in table([run])
+
+
+def test_a_batch_does_not_wait_for_its_next_letter_held_elsewhere(
+    o: SimpleNamespace, frozen: Any
+) -> None:
+    """The batch takes the next letter's number in the current letter's last
+    transaction only when nobody holds that letter: otherwise two batches signing
+    shared letters in opposite orders would each hold one letter and wait for the
+    other's. Here another transaction holds the second letter until the first is
+    signed (committed): the batch signs the first without waiting, then the second
+    once it is free, each with its own number."""
+    import time
+
+    from warkat.drafting.batches import letters_sign_batch
+    from warkat.drafting.models import Draft
+    from warkat.drafting.tests.factories import PASSPHRASE, approved, otp, signer_ready
+
+    user = signer_ready(o)
+    first, second = approved(o, subject="Surat 1"), approved(o, subject="Surat 2")
+    held, seen = threading.Event(), []
+    errors: list[BaseException] = []
+
+    def holder() -> None:
+        try:
+            with tenant_scope(o.tenant), transaction.atomic():
+                Draft.objects.select_for_update().get(pk=second.pk)
+                held.set()
+                for _ in range(100):  # at most 10 s
+                    if Draft.objects.filter(pk=first.pk, state="signed").exists():
+                        seen.append(True)
+                        break
+                    time.sleep(0.1)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            held.set()
+            connection.close()
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    held.wait()
+    batch = letters_sign_batch(
+        actor=user, draft_ids=[first.pk, second.pk], passphrase=PASSPHRASE,
+        otp=otp(frozen),
+    )  # fmt: skip
+    thread.join()
+    assert not errors, errors
+    assert seen == [True], "the first letter waited for the second one's lock"
+    items = batch.items.order_by("draft_id").values_list("outcome", "number")
+    assert [outcome for outcome, _n in items] == ["signed", "signed"]
+    assert [e.sequence for e in NumberEntry.objects.order_by("sequence")] == [1, 2]
