@@ -8,6 +8,7 @@ from typing import Any
 
 from django_tasks_db.management.commands import db_worker
 
+from warkat.core.gcsetup import process_gc_setup
 from warkat.core.workers import Worker
 
 
@@ -15,6 +16,8 @@ class Command(db_worker.Command):
     help = "Run a task worker that survives outages and recovers dead workers' tasks"
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # A long-lived process, as an app server's worker (``core.gcsetup``).
+        process_gc_setup()
         # db_worker builds its Worker by name: run its handler with ours in place.
         original = db_worker.Worker
         db_worker.Worker = Worker  # type: ignore[misc]
