@@ -50,6 +50,22 @@ from warkat.sso.keys import new_key_pem
 CACHE = PROJECT / "var" / "checkin-cache"
 
 
+def locust_run(
+    *, users: int, seconds: int, csv_prefix: Any, env: dict[str, str],
+    timeout: float | None = None,
+) -> None:  # fmt: skip
+    """Locust headless with ``bench/checkin_locust.py`` (the phones), ``users``
+    started in fifths, for ``seconds``; its summary in ``csv_prefix``_stats.csv."""
+    subprocess.run(
+        [BIN / "locust", "-f", PROJECT / "bench" / "checkin_locust.py", "--headless",
+         "--users", str(users), "--spawn-rate", str(max(1, users // 5)),
+         "--run-time", f"{seconds}s", "--csv", csv_prefix, "--only-summary",
+         "--loglevel", "WARNING", "--stop-timeout", "5"],
+        cwd=PROJECT, env=env, check=False, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL if timeout is not None else None, timeout=timeout,
+    )  # fmt: skip
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -242,13 +258,7 @@ class Bench:
         app0, pg0 = tree_cpu(app_pid), tree_cpu(pg_pid)
         redis0 = tree_cpu(self.redis.pid) if self.redis else 0.0
         started = time.monotonic()
-        subprocess.run(
-            [BIN / "locust", "-f", PROJECT / "bench" / "checkin_locust.py", "--headless",
-             "--users", str(users), "--spawn-rate", str(max(1, users // 5)),
-             "--run-time", f"{a.seconds}s", "--csv", csv_prefix, "--only-summary",
-             "--loglevel", "WARNING", "--stop-timeout", "5"],
-            cwd=PROJECT, env=env, check=False, stdout=subprocess.DEVNULL,
-        )  # fmt: skip
+        locust_run(users=users, seconds=a.seconds, csv_prefix=csv_prefix, env=env)
         elapsed = time.monotonic() - started
         app1, pg1 = tree_cpu(app_pid), tree_cpu(pg_pid)
         redis1 = tree_cpu(self.redis.pid) if self.redis else 0.0

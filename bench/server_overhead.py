@@ -35,8 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from bench import servers
-from bench.checkin_peak import free_port, tree_cpu
-from bench.cluster import BIN, PROJECT
+from bench.checkin_peak import free_port, locust_run, tree_cpu
+from bench.cluster import PROJECT
 
 BODY = b'{"latitude": -2.9, "longitude": 140.7, "accuracy_m": 15, "client_key": "k"}'
 ANSWER = json.dumps({"id": 1, "created": True, "flags": [], "at": "x" * 340}).encode()
@@ -92,14 +92,8 @@ def poisson(port: int, args: argparse.Namespace, run_dir: Path) -> dict[str, flo
     env = {**os.environ, "WARKAT_LOAD_SEED": str(seed), "WARKAT_LOAD_PER_USER": "2",
            "WARKAT_LOAD_HOST": f"http://127.0.0.1:{port}", "WARKAT_LOAD_AUTH": "token"}  # fmt: skip
     prefix = run_dir / "locust"
-    subprocess.run(
-        [BIN / "locust", "-f", PROJECT / "bench" / "checkin_locust.py", "--headless",
-         "--users", str(users), "--spawn-rate", str(max(1, users // 5)),
-         "--run-time", f"{args.seconds}s", "--csv", prefix, "--only-summary",
-         "--loglevel", "WARNING", "--stop-timeout", "5"],
-        cwd=PROJECT, env=env, check=False, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL, timeout=args.seconds + 60,
-    )  # fmt: skip
+    locust_run(users=users, seconds=args.seconds, csv_prefix=prefix, env=env,
+               timeout=args.seconds + 60)  # fmt: skip
     with Path(f"{prefix}_stats.csv").open() as fh:
         row = next(r for r in csv.DictReader(fh) if r["Name"] == "POST check-in")
     return {"done": int(row["Request Count"]), "p50": float(row["50%"]),
