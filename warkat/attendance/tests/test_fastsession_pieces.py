@@ -151,7 +151,18 @@ CSRF_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("cookie", "header", "origin", "plain"), CSRF_CASES)
+#: The cases' names (the secrets are random: xdist's workers must collect the
+#: same ids).
+CSRF_CASE_IDS = [
+    "masked-token", "secret-as-token", "other-scheme", "no-origin", "other-origin",
+    "other-secret", "non-ascii-token", "no-token", "token-too-long",
+    "masked-cookie", "bad-characters", "no-cookie",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("cookie", "header", "origin", "plain"), CSRF_CASES, ids=CSRF_CASE_IDS
+)
 def test_csrf_plain_case_is_one_django_passes(
     cookie: str | None, header: str | None, origin: str | None, plain: bool | None
 ) -> None:
