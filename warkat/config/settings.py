@@ -178,7 +178,11 @@ else:
         # The test databases are thrown away: a commit need not wait for its WAL to
         # reach the disk (the server's crash safety is unchanged, only a crash of
         # the server could lose the last commits of a test).
-        DATABASES["default"]["OPTIONS"] = {"options": "-c synchronous_commit=off"}
+        # Beside any options the URL gave (``?sslmode=…``, ``?options=…``).
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        _options["options"] = (
+            f"{_options.get('options', '')} -c synchronous_commit=off".lstrip()
+        )
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
