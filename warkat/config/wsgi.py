@@ -7,6 +7,7 @@ import os
 from typing import Any
 
 from django.core.wsgi import get_wsgi_application
+from django.urls import get_resolver
 
 from warkat.core.gcsetup import process_gc_setup
 
@@ -25,4 +26,5 @@ def _application() -> Any:
 application = _application()
 # Load every view, then keep what start-up loaded out of the garbage collector's
 # reach, and collect less often (``core.gcsetup``).
+get_resolver().url_patterns  # noqa: B018 - imports the views
 process_gc_setup()

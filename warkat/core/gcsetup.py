@@ -1,8 +1,9 @@
 """The garbage collector of a long-lived Warkat process (an app server's worker, a
-task worker), set once the process has loaded what it keeps until it exits.
+task worker), set once the process has loaded what it keeps until it exits (the
+app server's WSGI module loads every view first; a task worker needs none).
 
-* Every view is loaded, then everything loaded so far (modules, settings, URL
-  patterns, models) is moved out of the collector's reach (``gc.freeze``).
+* Everything loaded so far (modules, settings, URL patterns, models) is moved out
+  of the collector's reach (``gc.freeze``).
   Otherwise each full collection walks all of it again: 100-200 ms of CPU inside
   whatever request or task happens to set it off (the attendance board of 5,000
   people set one off every other answer; a batch of 50 letters to sign about one
@@ -22,11 +23,8 @@ from __future__ import annotations
 
 import gc
 
-from django.urls import get_resolver
-
 
 def process_gc_setup() -> None:
-    get_resolver().url_patterns  # noqa: B018 - imports the views
     gc.collect()  # start-up's garbage is not kept for ever
     gc.freeze()
     gc.set_threshold(10_000, 10, 10)
