@@ -16,10 +16,9 @@ Tests with ``available_apps``, ``fixtures`` or ``reset_sequences``, and any othe
 backend, keep Django's way; there a test with ``serialized_rollback`` that follows
 one without (a browser test's flush makes the content types again, under new ids)
 first empties the tables, so that Django's reload of the migrations' rows does not
-clash with them. SQLite keeps it on purpose: there ``flush`` is cheap
-(``DELETE`` in memory), and the in-memory database is one connection shared by the
-test and every live-server request thread, which a put-back (the backup API
-rewriting its pages) must never race.
+clash with them. SQLite keeps it on purpose: there ``flush`` is cheap (``DELETE`` in
+a database file in shared memory), and a put-back (the backup API rewriting its
+pages) would have to wait for every live-server request thread's connection.
 """
 
 from __future__ import annotations

@@ -52,8 +52,8 @@ SQLITE_BACKUP_WAIT = 60.0
 
 def _sqlite_backup(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
     """``source.backup(target)``, refused after ``SQLITE_BACKUP_WAIT`` seconds:
-    sqlite3's own backup retries for ever while another connection to the shared
-    in-memory database (a live-server request's) holds a lock on it."""
+    sqlite3's own backup retries for ever while another connection to the database
+    (a live-server request's) holds a lock on it."""
     deadline = time.monotonic() + SQLITE_BACKUP_WAIT
 
     def progress(status: int, remaining: int, total: int) -> None:
@@ -68,8 +68,8 @@ def _sqlite_backup(source: sqlite3.Connection, target: sqlite3.Connection) -> No
 
 
 class SqliteCopy:
-    """The in-memory database, through the connection that made the copy: the test
-    process's one, which the live server's request threads share."""
+    """The test database, through the connection that made the copy (the test
+    thread's)."""
 
     def __init__(self, connection: Any) -> None:
         self.connection = connection

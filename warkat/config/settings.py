@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -169,7 +170,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["TEST"] = {"NAME": env_str("WARKAT_TEST_SQLITE", "")}
+    # Tests run on a database file of their own, as the embedded default does: each
+    # live-server request thread then has its own connection, as in production. (An
+    # in-memory database is one connection shared by every thread of the test
+    # process, whose concurrent requests can interleave each other's transactions.)
+    # In shared memory where there is some; pytest-xdist adds ``_gw0``, ``_gw1``…
+    _shm = Path("/dev/shm")
+    _test_dir = (
+        _shm if _shm.is_dir() and os.access(_shm, os.W_OK) else tempfile.gettempdir()
+    )
+    DATABASES["default"]["TEST"] = {
+        "NAME": env_str("WARKAT_TEST_SQLITE", "")
+        or str(Path(_test_dir) / f"warkat-test-{os.getpid()}.sqlite3")
+    }
 else:
     DATABASES["default"]["TEST"] = {
         "NAME": env_str("WARKAT_TEST_DB_NAME") or None,
