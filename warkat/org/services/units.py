@@ -6,8 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Q, Value
-from django.db.models.functions import Concat, Substr
+from django.db.models import CharField, F, Q, Value
+from django.db.models.functions import Cast, Concat, Substr
 from django.utils import timezone
 
 from warkat.audit.services import audit_record
@@ -95,7 +95,22 @@ def unit_tree_from_regions(*, tenant: Tenant, include_subregions: bool = True) -
         Unit.objects.bulk_create(villages)
         created += new + villages
     _assign_paths(created)
-    Unit.objects.bulk_update(created, ["path", "depth"])
+    # The same paths in the database, a statement per level (``bulk_update`` of a
+    # hundred units builds a CASE of a hundred branches per field).
+    Unit.objects.filter(pk=root.pk).update(path=root.path)
+    if len(created) > 1:
+        Unit.objects.filter(parent=root).update(
+            path=Concat(Value(root.path), Cast("pk", CharField()), Value("/"))
+        )
+        Unit.objects.filter(parent__parent=root).update(
+            path=Concat(
+                Value(root.path),
+                Cast("parent_id", CharField()),
+                Value("/"),
+                Cast("pk", CharField()),
+                Value("/"),
+            )
+        )
     # bulk_create sends no signals: the new units go into the feed here.
     org_changes_record(tenant_id=tenant.pk, objs=created[1:])
     return len(created)

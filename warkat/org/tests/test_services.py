@@ -47,6 +47,23 @@ def _refused(exc_type: type[DomainError], call, *args, **kwargs) -> DomainError:
 # --- units -------------------------------------------------------------------------
 
 
+def test_the_region_tree_is_stored_with_its_paths_and_depths(in_tenant) -> None:
+    """Keerom's distrik and kampung, as the tenant's creation stored them."""
+    units = {u.pk: u for u in Unit.objects.all()}
+    root = unit_root(tenant=in_tenant)
+    assert root.path == f"{root.pk}/" and root.depth == 0
+    depths = {0: 0, 1: 0, 2: 0}
+    for unit in units.values():
+        parent = units.get(unit.parent_id)
+        expected = f"{parent.path}{unit.pk}/" if parent else f"{unit.pk}/"
+        assert (unit.path, unit.depth) == (
+            expected,
+            parent.depth + 1 if parent else 0,
+        ), unit
+        depths[unit.depth] += 1
+    assert depths[1] >= 10 and depths[2] >= 50, depths
+
+
 def test_unit_create_sets_path_depth_and_audits(in_tenant) -> None:
     root = unit_root(tenant=in_tenant)
     dinas = f.unit(in_tenant, code="diskominfo", name="  Dinas  Kominfo ")
