@@ -28,17 +28,6 @@ _REGION_UNIT_KIND = {
 }
 
 
-def _assign_paths(units: list[Unit]) -> None:
-    """Set ``path``/``depth`` of freshly created units (parents first)."""
-    by_id = {u.pk: u for u in units}
-    for unit in units:
-        parent = by_id.get(unit.parent_id) if unit.parent_id else None
-        if unit.parent_id and parent is None:
-            parent = Unit.objects.get(pk=unit.parent_id)
-        unit.path = f"{parent.path if parent else ''}{unit.pk}/"
-        unit.depth = parent.depth + 1 if parent else 0
-
-
 @transaction.atomic
 def unit_tree_from_regions(*, tenant: Tenant, include_subregions: bool = True) -> int:
     """Create the tenant's root unit and its kecamatan/desa units from region data.
@@ -94,9 +83,10 @@ def unit_tree_from_regions(*, tenant: Tenant, include_subregions: bool = True) -
         ]
         Unit.objects.bulk_create(villages)
         created += new + villages
-    _assign_paths(created)
-    # The same paths in the database, a statement per level (``bulk_update`` of a
-    # hundred units builds a CASE of a hundred branches per field).
+    # The tree's paths, in the database only (the units made here are not handed
+    # back): a statement per level, where a ``bulk_update`` of a hundred units
+    # built a CASE of a hundred branches per field. Depths were set above.
+    root.path = f"{root.pk}/"
     Unit.objects.filter(pk=root.pk).update(path=root.path)
     if len(created) > 1:
         Unit.objects.filter(parent=root).update(
